@@ -1,0 +1,25 @@
+// Shared Jest setup for every workspace package: swc for TypeScript, one database and queue
+// prefix per run (test/global-setup.ts), suites inside a package run serially (--runInBand semantics).
+const path = require('node:path');
+
+module.exports = (packageDir) => ({
+  rootDir: packageDir,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j|mj)s$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+      },
+    ],
+  },
+  // ESM-only dependencies are compiled to CommonJS like our own sources.
+  transformIgnorePatterns: ['/node_modules/(?!.pnpm/)(?!(espeak-ng|linkedom|htmlparser2|entities|domhandler|domutils|dom-serializer|uhyphen|html-escaper|cssom)/)'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  globalSetup: path.join(__dirname, 'test/global-setup.ts'),
+  globalTeardown: path.join(__dirname, 'test/global-teardown.ts'),
+  maxWorkers: 1,
+  testTimeout: 60_000,
+});

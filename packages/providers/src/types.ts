@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/** Shared data shapes passed between pipeline stages (stored as artifacts, validated on read). */
+
+export const sourceSpecSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), title: z.string().min(1).max(500), text: z.string().min(1).max(200_000) }),
+  z.object({ kind: z.literal('url'), url: z.string().url().max(2048) }),
+  z.object({
+    kind: z.literal('rss'),
+    url: z.string().url().max(2048),
+    maxItems: z.number().int().min(1).max(50).default(5),
+  }),
+  z.union([
+    z.object({
+      kind: z.literal('congress'),
+      congress: z.number().int().min(1).max(200),
+      billType: z.enum(['hr', 's', 'hjres', 'sjres', 'hconres', 'sconres', 'hres', 'sres']),
+      billNumber: z.number().int().min(1),
+    }),
+    z.object({ kind: z.literal('congress'), recent: z.number().int().min(1).max(50) }),
+  ]),
+]);
+export type SourceSpec = z.infer<typeof sourceSpecSchema>;
+
+/** One resolved source: clean text ready for a script writer. */
+export const sourceDocumentSchema = z.object({
+  kind: z.enum(['text', 'url', 'rss', 'congress']),
+  title: z.string(),
+  url: z.string().nullable(),
+  publishedAt: z.string().nullable(), // ISO 8601 when known
+  text: z.string().min(1),
+  contentHash: z.string(), // sha256 hex of text
+});
+export type SourceDocument = z.infer<typeof sourceDocumentSchema>;
+
+export const hostSchema = z.object({
+  name: z.string().min(1).max(40),
+  voice: z.string().min(1).max(100).optional(),
+});
+export type Host = z.infer<typeof hostSchema>;
+
+export const styleSchema = z.object({
+  hosts: z.array(hostSchema).min(1).max(4).default([{ name: 'Maya' }, { name: 'Theo' }]),
+  targetMinutes: z.number().min(0.5).max(60).default(3),
+  tone: z.string().min(1).max(200).default('conversational'),
+  language: z.string().min(2).max(10).default('en'),
+});
+export type Style = z.infer<typeof styleSchema>;
+
+export const scriptLineSchema = z.object({
+  speaker: z.string().min(1), // a host name from style.hosts
+  text: z.string().min(1),
+  chapter: z.number().int().min(0), // index into chapters
+});
+export type ScriptLine = z.infer<typeof scriptLineSchema>;
+
+/** The dialogue script artifact (`script.json`). */
+export const scriptDocumentSchema = z.object({
+  title: z.string().min(1),
+  description: z.string().min(1),
+  hosts: z.array(hostSchema).min(1),
+  chapters: z.array(z.object({ title: z.string().min(1) })).min(1),
+  lines: z.array(scriptLineSchema).min(1),
+  wordCount: z.number().int().min(0),
+  usage: z
+    .object({ provider: z.string(), model: z.string().nullable(), inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() })
+    .nullable(),
+});
+export type ScriptDocument = z.infer<typeof scriptDocumentSchema>;
+
+/** Errors providers throw: `retryable` tells the queue layer whether another attempt can help. */
+export class ProviderError extends Error {
+  constructor(
+    readonly code:
+      | 'SOURCE_UNREACHABLE'
+      | 'SOURCE_EMPTY'
+      | 'SOURCE_INVALID'
+      | 'SOURCE_FORBIDDEN'
+      | 'SCRIPT_INVALID'
+      | 'SCRIPT_FAILED'
+      | 'TTS_FAILED'
+      | 'STORAGE_FAILED'
+      | 'RATE_LIMITED'
+      | 'TIMEOUT',
+    message: string,
+    readonly retryable: boolean,
+    /** Milliseconds the provider asked us to wait (Retry-After), when it said. */
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ProviderError';
+  }
+}
