@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /** Shared data shapes passed between pipeline stages (stored as artifacts, validated on read). */
 
-export const sourceSpecSchema = z.discriminatedUnion('kind', [
+// z.union, not z.discriminatedUnion: zod 4 refuses the nested congress union as a discriminated option.
+export const sourceSpecSchema = z.union([
   z.object({ kind: z.literal('text'), title: z.string().min(1).max(500), text: z.string().min(1).max(200_000) }),
   z.object({ kind: z.literal('url'), url: z.string().url().max(2048) }),
   z.object({

@@ -1,0 +1,11 @@
+export {
+  type AssembledEpisode,
+  type AssembleOptions,
+  assembleEpisode,
+  OUTPUT_SAMPLE_RATE,
+  type TranscriptSegment,
+} from './assemble';
+export { type Loudness, measureLoudness, parseEbur128Summary } from './loudness';
+export { probeDurationSec } from './probe';
+export { ffmpegPath, ffprobePath } from './tools';
+export { type VoicedClip, type VoiceProgress, type VoiceScriptOptions, VoicingCancelledError, voiceScript } from './voice-script';

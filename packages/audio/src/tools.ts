@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
+import ffprobeInstaller from '@ffprobe-installer/ffprobe';
+
+/** Static ffmpeg/ffprobe builds from npm (GPL programs, run only as child processes). */
+export const ffmpegPath = (): string => ffmpegInstaller.path;
+export const ffprobePath = (): string => ffprobeInstaller.path;
+
+export interface ToolResult {
+  stdout: Buffer;
+  stderr: string;
+}
+
+/**
+ * Runs a program to completion off the event loop: `input` is piped to stdin, stdout is
+ * collected (audio decodes are a few MB), an abort kills the child and rejects with the reason.
+ */
+export function runTool(
+  bin: string,
+  args: string[],
+  { input, signal }: { input?: Buffer; signal?: AbortSignal } = {},
+): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const onAbort = () => child.kill('SIGKILL');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.stdin.on('error', () => {}); // EPIPE when the tool exits early: 'close' reports why
+    child.on('error', (e) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort);
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (signal?.aborted) reject(signal.reason);
+      else if (code === 0) resolve({ stdout: Buffer.concat(out), stderr });
+      else reject(new Error(`${bin.split('/').pop()} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+    });
+    child.stdin.end(input);
+  });
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const dockerDir = join(__dirname, '..', '..', '..', 'docker');
+
+interface ComposeService {
+  build?: { target?: string };
+  command?: string[];
+  deploy?: { replicas?: number };
+  environment?: Record<string, string>;
+}
+
+describe('docker/compose.yaml', () => {
+  const compose = parse(readFileSync(join(dockerDir, 'compose.yaml'), 'utf8'), { merge: true }) as {
+    services: Record<string, ComposeService>;
+  };
+
+  it('runs postgres, redis, minio, the api and every worker', () => {
+    expect(Object.keys(compose.services)).toEqual(
+      expect.arrayContaining(['postgres', 'redis', 'minio', 'api', 'scraper', 'audio', 'uploader']),
+    );
+  });
+
+  it('builds each app from its own Dockerfile target, with replicas', () => {
+    const dockerfile = readFileSync(join(dockerDir, 'Dockerfile'), 'utf8');
+    for (const app of ['api', 'scraper', 'audio', 'uploader']) {
+      const service = compose.services[app]!;
+      expect({ app, target: service.build?.target }).toEqual({ app, target: app });
+      expect(service.deploy?.replicas).toBeGreaterThanOrEqual(1);
+      expect(dockerfile).toMatch(new RegExp(`^FROM \\S+ AS ${app}$`, 'm'));
+    }
+  });
+
+  it('configures Redis so BullMQ never loses jobs', () => {
+    const command = compose.services.redis!.command!.join(' ');
+    expect(command).toContain('--maxmemory-policy noeviction');
+    expect(command).toContain('--appendonly yes');
+  });
+
+  it('gives every app the same queue prefix and storage', () => {
+    for (const app of ['api', 'scraper', 'audio', 'uploader']) {
+      const env = compose.services[app]!.environment!;
+      expect({ app, prefix: env.QUEUE_PREFIX, driver: env.STORAGE_DRIVER }).toEqual({
+        app,
+        prefix: 'podfleet',
+        driver: 's3',
+      });
+    }
+  });
+});

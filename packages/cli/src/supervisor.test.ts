@@ -1,0 +1,64 @@
+import { formatLogLine, Supervisor } from './supervisor';
+import { waitFor } from '@podfleet/test-kit';
+
+const node = process.execPath;
+
+function spec(name: string, script: string) {
+  return { name, command: node, args: ['-e', script], cwd: __dirname, env: { PATH: process.env.PATH } };
+}
+
+// A child that logs one JSON line, then waits for SIGTERM and logs again before exiting.
+const longRunning = (name: string) => `
+  console.log(JSON.stringify({ level: 30, time: 0, msg: 'ready', app: '${name}' }));
+  process.on('SIGTERM', () => { console.log('bye from ${name}'); process.exit(0); });
+  setInterval(() => {}, 1000);
+`;
+
+describe('Supervisor', () => {
+  it('prefixes every line with the app name and stops all apps on stop()', async () => {
+    const lines: string[] = [];
+    const ready: string[] = [];
+    const supervisor = new Supervisor([spec('api', longRunning('api')), spec('audio', longRunning('audio'))], {
+      write: (line) => lines.push(line),
+      onLog: (app, entry) => {
+        if (entry.msg === 'ready') ready.push(app);
+      },
+    });
+    supervisor.start();
+    await waitFor(() => ready.length === 2, { what: 'both apps ready' });
+    await supervisor.stop();
+    expect(lines).toEqual(
+      expect.arrayContaining(['[api  ] bye from api', '[audio] bye from audio', expect.stringMatching(/^\[api {2}\] \{/)]),
+    );
+    expect(supervisor.pids()).toEqual({});
+  });
+
+  it('restarts an app that crashes, up to the cap, then gives up', async () => {
+    const lines: string[] = [];
+    const supervisor = new Supervisor([spec('scraper', 'process.exit(3)')], {
+      write: (line) => lines.push(line),
+      maxRestartsPerMinute: 2,
+    });
+    supervisor.start();
+    await supervisor.waitForExit();
+    expect(lines.filter((l) => l.includes('restarting'))).toHaveLength(2);
+    expect(lines.at(-1)).toBe('[scraper] exited (3) 2 times within a minute; not restarting');
+  });
+
+  it('kills an app that ignores SIGTERM after the stop timeout', async () => {
+    const stubborn = spec('audio', "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000)");
+    const lines: string[] = [];
+    const supervisor = new Supervisor([stubborn], { write: (l) => lines.push(l), stopTimeoutMs: 300 });
+    supervisor.start();
+    await waitFor(() => lines.includes('[audio] up'));
+    await supervisor.stop();
+    expect(supervisor.pids()).toEqual({});
+  });
+});
+
+describe('formatLogLine', () => {
+  it('renders pino JSON as time, level, message and remaining fields', () => {
+    const line = formatLogLine({ level: 40, time: Date.UTC(2026, 0, 1, 12, 30, 5, 7), msg: 'slow', pid: 1, hostname: 'h', jobId: 'j1', ms: 12 });
+    expect(line).toBe('12:30:05.007 warn  slow jobId=j1 ms=12');
+  });
+});

@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, envNames, parseConfig, readEnv } from './index';
+
+const validApi = { ADMIN_API_KEY: 'a'.repeat(24) };
+
+function problemsOf(fn: () => unknown): ConfigError['problems'] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('fills documented defaults', () => {
+    const config = parseConfig('api', validApi);
+    expect(config.PORT).toBe(3000);
+    expect(config.QUEUE_PREFIX).toBe('podfleet');
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.DATABASE_URL).toBe('postgresql://postgres@127.0.0.1:5432/podfleet');
+    expect(config.STORAGE_DRIVER).toBe('fs');
+    expect(config.ALLOW_PRIVATE_SOURCE_URLS).toBe(false);
+  });
+
+  it('coerces numbers and booleans', () => {
+    const config = parseConfig('scraper', { SCRAPE_CONCURRENCY: '7', ALLOW_PRIVATE_SOURCE_URLS: 'true' });
+    expect(config.SCRAPE_CONCURRENCY).toBe(7);
+    expect(config.ALLOW_PRIVATE_SOURCE_URLS).toBe(true);
+  });
+
+  it('reports every invalid or missing variable at once', () => {
+    const problems = problemsOf(() =>
+      parseConfig('api', { PORT: 'eighty', REDIS_URL: 'http://nope', ALLOW_PRIVATE_SOURCE_URLS: 'maybe' }),
+    );
+    const names = problems.map((p) => p.name).sort();
+    expect(names).toEqual(['ADMIN_API_KEY', 'ALLOW_PRIVATE_SOURCE_URLS', 'PORT', 'REDIS_URL']);
+    expect(problems.find((p) => p.name === 'ADMIN_API_KEY')?.message).toBe('is required but not set');
+    expect(problems.find((p) => p.name === 'REDIS_URL')?.message).toMatch(/redis:\/\//);
+    expect(problems.find((p) => p.name === 'PORT')?.received).toBe('eighty');
+  });
+
+  it('never echoes secret values', () => {
+    const problems = problemsOf(() => parseConfig('api', { ADMIN_API_KEY: 'short-secret' }));
+    expect(problems).toEqual([{ name: 'ADMIN_API_KEY', message: 'expected at least 16 characters' }]);
+  });
+
+  it('applies cross-variable rules', () => {
+    expect(problemsOf(() => parseConfig('uploader', { STORAGE_DRIVER: 's3' })).map((p) => p.name)).toEqual([
+      'S3_BUCKET',
+    ]);
+    expect(problemsOf(() => parseConfig('scraper', { SCRIPT_PROVIDER: 'anthropic' }))[0]).toEqual({
+      name: 'ANTHROPIC_API_KEY',
+      message: 'required when SCRIPT_PROVIDER=anthropic',
+    });
+    expect(problemsOf(() => parseConfig('audio', { TTS_PROVIDER: 'elevenlabs' }))[0]?.name).toBe(
+      'ELEVENLABS_API_KEY',
+    );
+    expect(
+      problemsOf(() => parseConfig('base', { NODE_ENV: 'production', ALLOW_PRIVATE_SOURCE_URLS: 'true' }))[0]?.name,
+    ).toBe('ALLOW_PRIVATE_SOURCE_URLS');
+  });
+
+  it('rejects a queue prefix that would break Redis key layout', () => {
+    expect(problemsOf(() => parseConfig('base', { QUEUE_PREFIX: 'a:b' }))[0]?.name).toBe('QUEUE_PREFIX');
+  });
+
+  it('checks only the names an app uses', () => {
+    // The audio worker does not need the admin key; the API does.
+    expect(() => parseConfig('audio', {})).not.toThrow();
+    expect(() => parseConfig('api', {})).toThrow(ConfigError);
+  });
+});
+
+describe('readEnv', () => {
+  it('reads .env under real variables, which win, and treats empty values as unset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pf-env-'));
+    const file = join(dir, '.env');
+    writeFileSync(file, 'PORT=4000\nQUEUE_PREFIX=fromfile\nLOG_LEVEL=\n');
+    const env = readEnv({ QUEUE_PREFIX: 'fromenv' }, file);
+    expect(env.PORT).toBe('4000');
+    expect(env.QUEUE_PREFIX).toBe('fromenv');
+    expect(env.LOG_LEVEL).toBeUndefined();
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable the apps read, each with a comment', () => {
+    const { readFileSync } = require('node:fs') as typeof import('node:fs');
+    const example = readFileSync(join(__dirname, '../../../.env.example'), 'utf8').split('\n');
+    for (const name of envNames) {
+      const index = example.findIndex((line) => new RegExp(`^#?\\s*${name}=`).test(line));
+      expect({ name, documented: index >= 0 }).toEqual({ name, documented: true });
+      expect({ name, comment: example[index - 1]?.startsWith('#') }).toEqual({ name, comment: true });
+    }
+  });
+});
+
+describe('loadConfigOrExit', () => {
+  it('prints every problem without a stack trace and exits 1', () => {
+    const tsx = join(__dirname, '../../../node_modules/.bin/tsx');
+    const script = "require('./src/index').loadConfigOrExit('api')";
+    const result = spawnSync(tsx, ['-e', script], {
+      cwd: join(__dirname, '..'),
+      env: { PATH: process.env.PATH, PORT: '-1', REDIS_URL: 'nope' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration for api (3 problems)');
+    expect(result.stderr).toContain('ADMIN_API_KEY: is required but not set');
+    expect(result.stderr).toContain('PORT');
+    expect(result.stderr).toContain('REDIS_URL');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

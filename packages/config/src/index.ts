@@ -1,0 +1,24 @@
+export {
+  baseConfig,
+  childEnv,
+  ConfigError,
+  type Env,
+  findDotenv,
+  loadConfig,
+  loadConfigOrExit,
+  parseConfig,
+  readEnv,
+  resetConfigCache,
+} from './load';
+export {
+  type ApiConfig,
+  type AudioConfig,
+  type BaseConfig,
+  type ConfigName,
+  type ConfigOf,
+  envNames,
+  type FullConfig,
+  type ScraperConfig,
+  schemas,
+  type UploaderConfig,
+} from './schema';

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+/** Boolean env values: only explicit words, so a typo is an error rather than a silent false. */
+const envBoolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const url = (protocols: string[], what: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected ${what}` },
+  );
+
+/** Names every process reads. */
+export const baseShape = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'a postgresql:// URL').default(
+    'postgresql://postgres@127.0.0.1:5432/podfleet',
+  ),
+  REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 letters, digits, dot, dash or underscore')
+    .default('podfleet'),
+  PUBLIC_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').optional(),
+  STORAGE_DRIVER: z.enum(['fs', 's3']).default('fs'),
+  STORAGE_DIR: z.string().min(1).default('./data/media'),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL').optional(),
+  S3_FORCE_PATH_STYLE: envBoolean.default(false),
+  S3_PUBLIC_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  ALLOW_PRIVATE_SOURCE_URLS: envBoolean.default(false),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+  EPISODE_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  USER_STORAGE_QUOTA_BYTES: z.coerce.number().int().min(0).default(1_073_741_824),
+} as const;
+
+export const apiShape = {
+  ...baseShape,
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  ADMIN_API_KEY: z.string().min(16, 'expected at least 16 characters'),
+  CRON_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  MAX_QUEUE_SIZE: positiveInt(1000),
+  USER_REQUESTS_PER_MINUTE: positiveInt(30),
+  USER_MAX_ACTIVE_JOBS: positiveInt(3),
+  SIGNED_URL_TTL_SEC: positiveInt(7 * 24 * 3600),
+  CORS_ORIGINS: z.string().optional(),
+} as const;
+
+const scriptProviderShape = {
+  SCRIPT_PROVIDER: z.enum(['local', 'anthropic']).default('local'),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').optional(),
+  ANTHROPIC_MODEL: z.string().min(1).default('claude-haiku-4-5-20251001'),
+} as const;
+
+export const scraperShape = {
+  ...baseShape,
+  ...scriptProviderShape,
+  CONGRESS_API_KEY: z.string().min(1).optional(),
+  CONGRESS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').default('https://api.congress.gov/v3'),
+  PREGENERATE_CRON: z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron expression such as "0 3 * * *"')
+    .default('0 3 * * *'),
+  SCRAPE_CONCURRENCY: positiveInt(4),
+  SCRIPT_CONCURRENCY: positiveInt(2),
+} as const;
+
+export const audioShape = {
+  ...baseShape,
+  TTS_PROVIDER: z.enum(['espeak', 'elevenlabs']).default('espeak'),
+  ELEVENLABS_API_KEY: z.string().min(1).optional(),
+  ELEVENLABS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').default('https://api.elevenlabs.io'),
+  ELEVENLABS_MODEL: z.string().min(1).default('eleven_multilingual_v2'),
+  ELEVENLABS_CONCURRENCY: positiveInt(3),
+  AUDIO_CONCURRENCY: positiveInt(1),
+  TTS_CACHE_DIR: z.string().min(1).default('./data/tts-cache'),
+} as const;
+
+export const uploaderShape = {
+  ...baseShape,
+  UPLOAD_CONCURRENCY: positiveInt(4),
+  WEBHOOKS_CONCURRENCY: positiveInt(8),
+} as const;
+
+type Shape = Record<string, z.ZodType>;
+
+/** Checks that only make sense across several variables. */
+function withRules<S extends Shape>(shape: S) {
+  return z.object(shape).superRefine((raw, ctx) => {
+    const env = raw as Record<string, unknown>;
+    const need = (name: string, when: string) => {
+      if (name in shape && env[name] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `required when ${when}` });
+      }
+    };
+    if (env.STORAGE_DRIVER === 's3') need('S3_BUCKET', 'STORAGE_DRIVER=s3');
+    if (env.SCRIPT_PROVIDER === 'anthropic') need('ANTHROPIC_API_KEY', 'SCRIPT_PROVIDER=anthropic');
+    if (env.TTS_PROVIDER === 'elevenlabs') need('ELEVENLABS_API_KEY', 'TTS_PROVIDER=elevenlabs');
+    if (env.NODE_ENV === 'production' && env.ALLOW_PRIVATE_SOURCE_URLS === true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALLOW_PRIVATE_SOURCE_URLS'],
+        message: 'must be false in production (it disables the SSRF guard)',
+      });
+    }
+  });
+}
+
+export const schemas = {
+  base: withRules(baseShape),
+  api: withRules(apiShape),
+  scraper: withRules(scraperShape),
+  audio: withRules(audioShape),
+  uploader: withRules(uploaderShape),
+  /** Everything: used by the CLI, which supervises every app, and by tests. */
+  all: withRules({ ...apiShape, ...scraperShape, ...audioShape, ...uploaderShape }),
+};
+
+export type ConfigName = keyof typeof schemas;
+export type ConfigOf<N extends ConfigName> = z.output<(typeof schemas)[N]>;
+export type BaseConfig = ConfigOf<'base'>;
+export type ApiConfig = ConfigOf<'api'>;
+export type ScraperConfig = ConfigOf<'scraper'>;
+export type AudioConfig = ConfigOf<'audio'>;
+export type UploaderConfig = ConfigOf<'uploader'>;
+export type FullConfig = ConfigOf<'all'>;
+
+/** What each variable means, for `.env.example`, the README table and error messages. */
+export const envNames: string[] = Object.keys(schemas.all.shape);

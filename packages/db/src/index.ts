@@ -1,0 +1,47 @@
+// @podfleet/db: the Prisma client built from prisma/schema.prisma, the migration runner and the
+// few repository functions whose queries need care (atomic transitions, idempotent creation).
+export * from './generated/prisma/client';
+export { createPrismaClient, disconnectPrisma, getPrisma, type PrismaClientOptions } from './client';
+export { isUniqueViolation } from './errors';
+export {
+  defaultMigrationsDir,
+  ensureDatabase,
+  type MigrateOptions,
+  type MigrateResult,
+  migrate,
+  migrationChecksum,
+  readMigrations,
+} from './migrations/runner';
+export {
+  API_KEY_PREFIX_LENGTH,
+  createApiKey,
+  findActiveKeyByHash,
+  generateApiKey,
+  hashApiKey,
+  revokeApiKey,
+} from './repositories/apiKeys';
+export { createEpisodeOnce, type EpisodeInput, recordListen } from './repositories/episodes';
+export {
+  ACTIVE_JOB_STATUSES,
+  appendEvent,
+  beginRun,
+  type CompletionDetails,
+  type CreateJobInput,
+  cancelJob,
+  completeJob,
+  createJobWithStages,
+  type DbClient,
+  failJob,
+  firstUnfinishedStage,
+  markStageCompleted,
+  markStageFailed,
+  markStageStarted,
+  type ProgressSnapshot,
+  type ProgressUpdate,
+  retryJob,
+  STAGE_PROGRESS,
+  STAGES,
+  type StageResult,
+  updateProgress,
+} from './repositories/jobs';
+export { newFeedToken, rotateFeedToken } from './repositories/users';

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { type ScriptDocument, type ScriptLine, type SourceDocument, scriptDocumentSchema } from '../../types';
+import {
+  countWords,
+  parseWriteRequest,
+  type ScriptWriteRequest,
+  type ScriptWriter,
+  targetWordCount,
+  WORD_BUDGET_TOLERANCE,
+} from '../types';
+import { joinList, renderDialogue, type SourceSegment } from './dialogue';
+import { allocateBudget, type ScoredDocument, scoreDocuments, selectSentences } from './selection';
+import { extractSentences } from './sentences';
+
+const MAX_FIT_ROUNDS = 12;
+const CLOSE_ENOUGH = 0.02; // stop fitting once within 2 % of the target
+
+function shorten(title: string, maxWords: number): string {
+  const clean = title.replace(/\s+/g, ' ').trim().replace(/[\s.:;,!?-]+$/, '');
+  const words = clean.split(' ');
+  return words.length <= maxWords ? clean : words.slice(0, maxWords).join(' ');
+}
+
+function episodeTitle(documents: SourceDocument[]): string {
+  const titles = documents.map((d) => shorten(d.title, 10) || 'Untitled source');
+  const [first = 'Episode', second] = titles;
+  if (titles.length === 1) return first;
+  if (titles.length === 2 && `${first} and ${second}`.length <= 90) return `${first} and ${second}`;
+  return `${first} and ${titles.length - 1} more`;
+}
+
+function seedOf(documents: SourceDocument[], hosts: string[]): number {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([documents.map((d) => d.contentHash), hosts]))
+    .digest();
+  return digest.readUInt32BE(0);
+}
+
+interface Draft {
+  lines: ScriptLine[];
+  chapters: Array<{ title: string }>;
+  words: number;
+  /** Every usable sentence of every source is in the script. */
+  exhausted: boolean;
+  firstSentence: string | undefined;
+}
+
+/**
+ * Offline, deterministic, extractive writer. Each source's most informative sentences (term weights,
+ * lead position, length, title overlap; boilerplate skipped) are picked to fill the word budget, kept
+ * in source order and split between the hosts with varied hand-offs, framed by an intro, one chapter
+ * per source and a wrap-up.
+ *
+ * Budget rule: the script lands within ±15 % of targetMinutes × 150 words whenever the sources hold
+ * enough usable text. When they do not, every usable sentence is used, the script is shorter, and the
+ * outro and description say so; nothing is padded or invented. When the minimum (intro, outro, one
+ * sentence per source) already exceeds the budget — many sources in a very short episode — the script
+ * runs long rather than drop a source.
+ */
+export class LocalScriptWriter implements ScriptWriter {
+  readonly provider = 'local' as const;
+
+  async write(request: ScriptWriteRequest): Promise<ScriptDocument> {
+    request.signal?.throwIfAborted();
+    const { documents, style } = parseWriteRequest(request);
+    const hosts = style.hosts.map((h) => h.name);
+    const target = targetWordCount(style);
+    const scored = scoreDocuments(documents.map((d) => ({ title: d.title, sentences: extractSentences(d.text) })));
+    const seed = seedOf(documents, hosts);
+    const totalAvailable = scored.reduce((sum, d) => sum + d.availableWords, 0);
+
+    const draft = (contentBudget: number, shortfall: boolean): Draft => {
+      const budgets = allocateBudget(
+        scored.map((d) => d.availableWords),
+        contentBudget,
+      );
+      const picks = scored.map((doc: ScoredDocument, i) => selectSentences(doc, budgets[i] ?? 0));
+      const segments: SourceSegment[] = documents.map((d, i) => ({
+        title: d.title.trim() || `Source ${i + 1}`,
+        spokenTitle: shorten(d.title, 12) || `source ${i + 1}`,
+        sentences: (picks[i] ?? []).map((c) => c.text),
+      }));
+      const { chapters, lines } = renderDialogue({ hosts, segments, seed, shortfall });
+      return {
+        chapters,
+        lines,
+        words: lines.reduce((sum, l) => sum + countWords(l.text), 0),
+        exhausted: picks.every((p, i) => p.length === scored[i]?.candidates.length),
+        firstSentence: picks.find((p) => p.length > 0)?.[0]?.text,
+      };
+    };
+
+    // Fit: the dialogue's framing words depend on how many turns there are, so adjust the content
+    // budget by the miss and redraw until close; keep the closest draft.
+    let contentBudget = target * 0.8;
+    let current = draft(contentBudget, false);
+    let best = current;
+    for (let round = 1; round < MAX_FIT_ROUNDS; round++) {
+      const miss = target - current.words;
+      if (Math.abs(miss) <= target * CLOSE_ENOUGH || (miss > 0 && current.exhausted)) break;
+      contentBudget = Math.min(Math.max(0, contentBudget + miss), totalAvailable + target);
+      current = draft(contentBudget, false);
+      if (Math.abs(target - current.words) < Math.abs(target - best.words)) best = current;
+    }
+    const shortfall = best.exhausted && best.words < target * (1 - WORD_BUDGET_TOLERANCE);
+    if (shortfall) best = draft(totalAvailable + target, true);
+
+    const minutes = style.targetMinutes;
+    const titles = documents.map((d) => shorten(d.title, 12));
+    const listed = titles.length <= 5 ? joinList(titles) : `${titles.slice(0, 5).join(', ')} and ${titles.length - 5} more`;
+    const description = [
+      `${joinList(hosts)} ${hosts.length === 1 ? 'talks' : 'talk'} through ${listed}.`,
+      best.firstSentence ?? '',
+      shortfall ? `(Shorter than the requested ${minutes} minutes: the sources ran out.)` : '',
+    ]
+      .filter(Boolean)
+      .join(' ')
+      .slice(0, 1000);
+
+    return scriptDocumentSchema.parse({
+      title: episodeTitle(documents),
+      description,
+      hosts: style.hosts,
+      chapters: best.chapters,
+      lines: best.lines,
+      wordCount: best.words,
+      usage: { provider: 'local', model: null, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    });
+  }
+}

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, type Dirent } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { ProviderError } from '../types';
+import { StorageKeyNotFoundError, storageError } from './errors';
+import { createSha256Meter, readAll, sha256OfStream, toReadable } from './hashing';
+import { assertValidKey, assertValidPrefix, assertValidRange } from './keys';
+import type { ByteRange, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
+
+export interface FsStorageOptions {
+  /** Root directory; created on first write. */
+  dir: string;
+}
+
+/**
+ * Metadata kept beside each object in `<root>/.meta/<key>.json`. `ino`/`mtimeMs`/`sizeBytes` tie it to
+ * one version of the data file: when another writer replaced the data (or a crash left the sidecar
+ * stale or missing), `head` notices the mismatch and recomputes the sha256 from the bytes.
+ */
+const metaSchema = z.object({
+  sha256: z.string(),
+  sizeBytes: z.number(),
+  contentType: z.string().optional(),
+  ino: z.number(),
+  mtimeMs: z.number(),
+});
+type Meta = z.infer<typeof metaSchema>;
+
+const TRANSIENT_FS_CODES = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EINTR']);
+const CONTENT_TYPES: Record<string, string> = {
+  '.mp3': 'audio/mpeg',
+  '.json': 'application/json',
+  '.vtt': 'text/vtt',
+  '.srt': 'application/x-subrip',
+  '.txt': 'text/plain; charset=utf-8',
+  '.xml': 'application/xml',
+  '.wav': 'audio/wav',
+};
+
+function errnoCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
+}
+
+function wrap(err: unknown, what: string): ProviderError {
+  if (err instanceof ProviderError) return err;
+  const code = errnoCode(err);
+  return storageError(`fs storage: ${what} failed${code ? ` (${code})` : ''}`, TRANSIENT_FS_CODES.has(code ?? ''), err);
+}
+
+/**
+ * Local-filesystem storage. Writes go to `<root>/.tmp/<uuid>`, are fsynced, then renamed into place, so
+ * a reader sees the old object or the new one, never a partial file. The sha256 is computed while the
+ * body streams in and stored in a sidecar (see `metaSchema`).
+ */
+export class FsStorageDriver implements StorageDriver {
+  readonly kind = 'fs' as const;
+  private readonly root: string;
+
+  constructor(options: FsStorageOptions) {
+    this.root = resolve(options.dir);
+  }
+
+  localPath(key: string): string {
+    assertValidKey(key);
+    return join(this.root, ...key.split('/'));
+  }
+
+  private metaPath(key: string): string {
+    return `${join(this.root, '.meta', ...key.split('/'))}.json`;
+  }
+
+  async put(key: string, body: Buffer | Readable, options: PutOptions): Promise<PutResult> {
+    const target = this.localPath(key);
+    const tmpDir = join(this.root, '.tmp');
+    const tmp = join(tmpDir, randomUUID());
+    const meter = createSha256Meter();
+    try {
+      await mkdir(tmpDir, { recursive: true });
+      await pipeline(toReadable(body), meter.stream, createWriteStream(tmp, { flags: 'wx' }));
+      const handle = await open(tmp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      const written = await stat(tmp); // rename keeps inode and mtime: they identify this version
+      await this.renameIntoPlace(tmp, target);
+      const meta: Meta = {
+        sha256: meter.digest(),
+        sizeBytes: meter.sizeBytes(),
+        contentType: options.contentType,
+        ino: written.ino,
+        mtimeMs: written.mtimeMs,
+      };
+      await this.writeMeta(key, meta);
+      return { key, sizeBytes: meta.sizeBytes, checksum: meta.sha256 };
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw wrap(err, `put ${key}`);
+    }
+  }
+
+  /** A concurrent delete may prune the parent directory between mkdir and rename: retry a few times. */
+  private async renameIntoPlace(tmp: string, target: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await mkdir(dirname(target), { recursive: true });
+      try {
+        await rename(tmp, target);
+        return;
+      } catch (err) {
+        if (errnoCode(err) !== 'ENOENT' || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private async writeMeta(key: string, meta: Meta): Promise<void> {
+    const path = this.metaPath(key);
+    const tmp = join(this.root, '.tmp', `${randomUUID()}.json`);
+    await writeFile(tmp, JSON.stringify(meta));
+    await this.renameIntoPlace(tmp, path);
+  }
+
+  async get(key: string): Promise<Readable> {
+    const path = this.localPath(key);
+    try {
+      const handle = await open(path, 'r');
+      return handle.createReadStream();
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'EISDIR') throw new StorageKeyNotFoundError(key);
+      throw wrap(err, `get ${key}`);
+    }
+  }
+
+  async getRange(key: string, range: ByteRange): Promise<Readable> {
+    const path = this.localPath(key);
+    try {
+      const handle = await open(path, 'r');
+      try {
+        const { size } = await handle.stat();
+        assertValidRange(range, size, key);
+      } catch (err) {
+        await handle.close();
+        throw err;
+      }
+      return handle.createReadStream({ start: range.start, end: range.end });
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'EISDIR') throw new StorageKeyNotFoundError(key);
+      throw wrap(err, `getRange ${key}`);
+    }
+  }
+
+  async getBuffer(key: string): Promise<Buffer> {
+    const stream = await this.get(key);
+    try {
+      return await readAll(stream);
+    } catch (err) {
+      throw wrap(err, `getBuffer ${key}`);
+    }
+  }
+
+  async head(key: string): Promise<HeadResult | null> {
+    const path = this.localPath(key);
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) return null;
+      const meta = await this.readMeta(key);
+      if (meta && meta.ino === st.ino && meta.mtimeMs === st.mtimeMs && meta.sizeBytes === st.size) {
+        return { sizeBytes: st.size, contentType: meta.contentType, checksum: meta.sha256 };
+      }
+      // Stale or missing sidecar: recompute from the bytes and repair it.
+      const { sha256, sizeBytes } = await sha256OfStream(createReadStream(path));
+      const contentType = CONTENT_TYPES[extname(key).toLowerCase()];
+      const repaired: Meta = { sha256, sizeBytes, ino: st.ino, mtimeMs: st.mtimeMs };
+      if (contentType) repaired.contentType = contentType;
+      await this.writeMeta(key, repaired).catch(() => undefined); // best effort: head stays read-only in spirit
+      return { sizeBytes: repaired.sizeBytes, contentType, checksum: repaired.sha256 };
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return null;
+      throw wrap(err, `head ${key}`);
+    }
+  }
+
+  private async readMeta(key: string): Promise<Meta | null> {
+    try {
+      return metaSchema.parse(JSON.parse(await readFile(this.metaPath(key), 'utf8')));
+    } catch {
+      return null;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.localPath(key);
+    try {
+      await rm(path, { force: true });
+      await rm(this.metaPath(key), { force: true });
+      await this.pruneEmptyDirs(dirname(path));
+      await this.pruneEmptyDirs(dirname(this.metaPath(key)));
+    } catch (err) {
+      throw wrap(err, `delete ${key}`);
+    }
+  }
+
+  /** Removes now-empty parent directories up to (not including) the root, so deleted jobs leave no trees. */
+  private async pruneEmptyDirs(dir: string): Promise<void> {
+    for (let current = dir; current.startsWith(this.root) && current !== this.root; current = dirname(current)) {
+      try {
+        await rmdir(current);
+      } catch {
+        return; // not empty, already gone, or busy: stop pruning
+      }
+    }
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    assertValidPrefix(prefix, { allowEmpty: false });
+    const keys = await this.list(prefix);
+    for (const key of keys) await this.delete(key);
+    return keys.length;
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    assertValidPrefix(prefix, { allowEmpty: true });
+    const baseKeyDir = prefix.slice(0, prefix.lastIndexOf('/') + 1); // '' or 'jobs/abc/'
+    const keys: string[] = [];
+    const walk = async (dir: string, keyPrefix: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return;
+        throw err;
+      }
+      for (const entry of entries) {
+        if (entry.name.startsWith('.')) continue; // .tmp, .meta: never keys
+        const key = keyPrefix + entry.name;
+        if (entry.isDirectory()) {
+          const dirKey = `${key}/`;
+          if (dirKey.startsWith(prefix) || prefix.startsWith(dirKey)) await walk(join(dir, entry.name), dirKey);
+        } else if (entry.isFile() && key.startsWith(prefix)) keys.push(key);
+      }
+    };
+    try {
+      await walk(join(this.root, ...baseKeyDir.split('/').filter(Boolean)), baseKeyDir);
+    } catch (err) {
+      throw wrap(err, `list ${prefix}`);
+    }
+    return keys.sort();
+  }
+
+  async signedUrl(key: string): Promise<string | null> {
+    assertValidKey(key);
+    return null;
+  }
+
+  publicUrl(key: string): string | null {
+    assertValidKey(key);
+    return null;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,16 @@
+import { FsStorageDriver, type FsStorageOptions } from './fs-driver';
+import { S3StorageDriver, type S3StorageOptions } from './s3-driver';
+import type { StorageDriver } from './types';
+
+export { StorageKeyNotFoundError } from './errors';
+export { FsStorageDriver, type FsStorageOptions } from './fs-driver';
+export { assertValidKey } from './keys';
+export { S3StorageDriver, type S3StorageOptions, s3StorageOptionsSchema } from './s3-driver';
+export type { ByteRange, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
+
+export type StorageDriverConfig = ({ driver: 'fs' } & FsStorageOptions) | ({ driver: 's3' } & S3StorageOptions);
+
+/** Builds the driver STORAGE_DRIVER selects (options come from packages/config). */
+export function createStorageDriver(config: StorageDriverConfig): StorageDriver {
+  return config.driver === 'fs' ? new FsStorageDriver(config) : new S3StorageDriver(config);
+}

@@ -1,0 +1,112 @@
+import { type FakeServer, startHttpServer } from '@podfleet/test-kit';
+import { Redis } from 'ioredis';
+import { ProviderError } from '../types';
+import { createElevenLabsEngine } from './elevenlabs-engine';
+import { createFleetLimiter } from './fleet-limiter';
+
+/** 50 MPEG-1 layer III frames (128 kbps, 44.1 kHz, mono): 1.306 s. */
+const MP3 = (() => {
+  const frame = Buffer.alloc(417);
+  frame.writeUInt32BE(0xfffb90c0, 0);
+  return Buffer.concat(Array.from({ length: 50 }, () => frame));
+})();
+
+type Reply = { status: number; headers?: Record<string, string>; body: string | Buffer };
+
+describe('ElevenLabs engine (local fake API)', () => {
+  let server: FakeServer;
+  let replies: Reply[] = [];
+
+  beforeAll(async () => {
+    server = await startHttpServer((_req, res) => {
+      const reply = replies.shift() ?? { status: 200, headers: { 'content-type': 'audio/mpeg' }, body: MP3 };
+      res.writeHead(reply.status, reply.headers ?? { 'content-type': 'application/json' });
+      res.end(reply.body);
+    });
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    replies = [];
+    server.requests.length = 0;
+  });
+
+  const engine = (extra: Partial<Parameters<typeof createElevenLabsEngine>[0]> = {}) =>
+    createElevenLabsEngine({ apiKey: 'test-key', baseUrl: server.url, modelId: 'eleven_test', maxAttempts: 1, ...extra });
+
+  it('posts the line and returns MP3 with its duration', async () => {
+    const tts = engine();
+    const [voice] = tts.voicesFor([{ name: 'Maya' }, { name: 'Theo' }]);
+    const clip = await tts.synthesize({ text: 'Hello from the fake.', voice: voice! });
+    expect(clip).toMatchObject({ format: 'mp3', sampleRate: 44100, characters: 20 });
+    expect(clip.audio).toEqual(MP3);
+    expect(clip.durationSec).toBeCloseTo((50 * 1152) / 44100, 6);
+    const [req] = server.requests;
+    expect(req!.method).toBe('POST');
+    expect(req!.url).toBe(`/v1/text-to-speech/${voice}?output_format=mp3_44100_128`);
+    expect(req!.headers['xi-api-key']).toBe('test-key');
+    expect(JSON.parse(req!.body.toString())).toMatchObject({ text: 'Hello from the fake.', model_id: 'eleven_test' });
+  });
+
+  it('gives each host a distinct voice unless one is chosen', () => {
+    const voices = engine().voicesFor([{ name: 'A' }, { name: 'B', voice: 'custom-voice' }, { name: 'C' }]);
+    expect(new Set(voices).size).toBe(3);
+    expect(voices[1]).toBe('custom-voice');
+  });
+
+  it('maps 429 with Retry-After to a retryable RATE_LIMITED error with retryAfterMs', async () => {
+    replies.push({
+      status: 429,
+      headers: { 'content-type': 'application/json', 'retry-after': '7' },
+      body: JSON.stringify({ detail: { status: 'too_many_concurrent_requests', message: 'Too many' } }),
+    });
+    const err = await engine()
+      .synthesize({ text: 'Hi.', voice: 'v1' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfterMs: 7000 });
+    expect((err as Error).message).toContain('too_many_concurrent_requests');
+  });
+
+  it('maps 401 to a non-retryable TTS_FAILED and does not retry it', async () => {
+    replies.push({ status: 401, body: JSON.stringify({ detail: { status: 'invalid_api_key', message: 'bad key' } }) });
+    await expect(engine({ maxAttempts: 3 }).synthesize({ text: 'Hi.', voice: 'v1' })).rejects.toMatchObject({
+      code: 'TTS_FAILED',
+      retryable: false,
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('maps 422 validation errors to non-retryable', async () => {
+    replies.push({ status: 422, body: JSON.stringify({ detail: [{ msg: 'text too long' }] }) });
+    await expect(engine().synthesize({ text: 'Hi.', voice: 'v1' })).rejects.toMatchObject({ retryable: false });
+  });
+
+  it('maps 500 to retryable, and retries it in place when attempts remain', async () => {
+    replies.push({ status: 500, body: 'oops' });
+    await expect(engine().synthesize({ text: 'Hi.', voice: 'v1' })).rejects.toMatchObject({
+      code: 'TTS_FAILED',
+      retryable: true,
+    });
+    replies.push({ status: 503, headers: { 'retry-after': '0' }, body: '{}' });
+    const clip = await engine({ maxAttempts: 2 }).synthesize({ text: 'Hi.', voice: 'v1' });
+    expect(clip.format).toBe('mp3');
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('a 429 Retry-After pauses the whole fleet through the shared limiter', async () => {
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const keyPrefix = `${process.env.QUEUE_PREFIX ?? 'pftest'}:elevenlabs`;
+      const limiter = createFleetLimiter({ redis, keyPrefix, limit: 2 });
+      replies.push({ status: 429, headers: { 'retry-after': '30' }, body: '{"detail":{"status":"system_busy"}}' });
+      await expect(engine({ limiter }).synthesize({ text: 'Hi.', voice: 'v1' })).rejects.toMatchObject({
+        retryAfterMs: 30_000,
+      });
+      const otherWorker = createFleetLimiter({ redis, keyPrefix, limit: 2 });
+      expect(await otherWorker.pausedForMs()).toBeGreaterThan(25_000);
+      expect(await otherWorker.inFlight()).toBe(0); // the lease was released
+    } finally {
+      await redis.quit();
+    }
+  });
+});

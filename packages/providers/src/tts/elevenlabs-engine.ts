@@ -1,0 +1,159 @@
+import { request } from 'undici';
+import { z } from 'zod';
+import { parseRetryAfter } from '../net/retry-after';
+import { type Host, ProviderError } from '../types';
+import type { FleetLimiter } from './fleet-limiter';
+import { mp3DurationSec } from './mp3-duration';
+import type { SynthesisRequest, SynthesisResult, TtsEngine } from './types';
+
+/** Premade voices (Rachel, Adam, Bella, Antoni): two clearly different hosts, then two more. */
+export const ELEVENLABS_DEFAULT_VOICES = [
+  '21m00Tcm4TlvDq8ikWAM',
+  'pNInY2ZSB7x0fq7ddJZq',
+  'EXAVITQu4vr4xnSDxMaL',
+  'ErXwobaYiN019PkySvjV',
+] as const;
+
+export const elevenLabsEngineOptionsSchema = z.object({
+  apiKey: z.string().min(1),
+  baseUrl: z.string().url().default('https://api.elevenlabs.io'),
+  modelId: z.string().min(1).default('eleven_multilingual_v2'),
+  outputFormat: z
+    .string()
+    .regex(/^mp3_\d+_\d+$/)
+    .default('mp3_44100_128'),
+  /** Voice ids for hosts without an explicit voice, in host order. */
+  defaultVoices: z.array(z.string().min(1)).min(1).default([...ELEVENLABS_DEFAULT_VOICES]),
+  voiceSettings: z
+    .object({
+      stability: z.number().min(0).max(1).optional(),
+      similarity_boost: z.number().min(0).max(1).optional(),
+      style: z.number().min(0).max(1).optional(),
+      use_speaker_boost: z.boolean().optional(),
+      speed: z.number().min(0.7).max(1.2).optional(),
+    })
+    .optional(),
+  /** Per request (headers and body). */
+  timeoutMs: z.number().int().positive().default(60_000),
+  /** Attempts per line for retryable failures (429, 5xx, network); later failures go to the queue's retries. */
+  maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** Longest Retry-After waited in place; a longer one is thrown at once so the job backs off instead. */
+  maxInlineWaitMs: z.number().int().min(0).default(10_000),
+});
+export type ElevenLabsEngineOptions = z.input<typeof elevenLabsEngineOptionsSchema> & {
+  /** Caps concurrent requests across the fleet; 429 Retry-After pauses every worker through it. */
+  limiter?: FleetLimiter;
+};
+
+const errorBodySchema = z.object({
+  detail: z.union([
+    z.object({ status: z.string().optional(), message: z.string().optional() }),
+    z.string(),
+    z.array(z.object({ msg: z.string().optional() })),
+  ]),
+});
+
+function describeError(body: Buffer): { status: string | undefined; message: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return { status: undefined, message: body.toString('utf8').slice(0, 200) };
+  }
+  const parsed = errorBodySchema.safeParse(json);
+  if (!parsed.success) return { status: undefined, message: JSON.stringify(json).slice(0, 200) };
+  const { detail } = parsed.data;
+  if (typeof detail === 'string') return { status: undefined, message: detail };
+  if (Array.isArray(detail)) return { status: 'validation_error', message: detail.map((d) => d.msg).join('; ') };
+  return { status: detail.status, message: detail.message ?? detail.status ?? 'unknown error' };
+}
+
+function httpError(status: number, headers: Record<string, string | string[] | undefined>, body: Buffer) {
+  const { status: reason, message } = describeError(body);
+  const header = headers['retry-after'];
+  const retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header);
+  const text = `ElevenLabs ${status}${reason ? ` ${reason}` : ''}: ${message}`;
+  if (status === 429) return new ProviderError('RATE_LIMITED', text, true, retryAfterMs);
+  if (status >= 500 || status === 408) return new ProviderError('TTS_FAILED', text, true, retryAfterMs);
+  // 400 voice_not_found / text too long, 401 invalid_api_key / quota_exceeded, 422 validation.
+  return new ProviderError('TTS_FAILED', text, false);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** ElevenLabs text-to-speech over HTTP, one request per line, MP3 out. */
+export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEngine {
+  const opts = elevenLabsEngineOptionsSchema.parse(options);
+  const { limiter } = options;
+  const sampleRate = Number(opts.outputFormat.split('_')[1]);
+  const base = opts.baseUrl.replace(/\/+$/, '');
+
+  async function attempt(text: string, voice: string, signal?: AbortSignal): Promise<Buffer> {
+    const lease = await limiter?.acquire(signal);
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    try {
+      const url = `${base}/v1/text-to-speech/${encodeURIComponent(voice)}?output_format=${opts.outputFormat}`;
+      const res = await request(url, {
+        method: 'POST',
+        headers: { 'xi-api-key': opts.apiKey, 'content-type': 'application/json', accept: 'audio/mpeg' },
+        body: JSON.stringify({ text, model_id: opts.modelId, voice_settings: opts.voiceSettings }),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      if (res.statusCode >= 200 && res.statusCode < 300) return body;
+      const error = httpError(res.statusCode, res.headers, body);
+      if (error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined) await limiter?.pauseFor(error.retryAfterMs);
+      throw error;
+    } catch (err) {
+      if (err instanceof ProviderError) throw err;
+      if (signal?.aborted) throw signal.reason;
+      if (timeout.aborted) {
+        throw new ProviderError('TIMEOUT', `ElevenLabs: no answer in ${opts.timeoutMs} ms`, true, undefined, { cause: err });
+      }
+      throw new ProviderError('TTS_FAILED', `ElevenLabs unreachable: ${(err as Error).message}`, true, undefined, {
+        cause: err,
+      });
+    } finally {
+      await lease?.release();
+    }
+  }
+
+  async function synthesize({ text, voice, signal }: SynthesisRequest): Promise<SynthesisResult> {
+    for (let n = 1; ; n++) {
+      try {
+        const audio = await attempt(text, voice, signal);
+        return { audio, format: 'mp3', sampleRate, durationSec: mp3DurationSec(audio), characters: text.length };
+      } catch (err) {
+        if (!(err instanceof ProviderError) || !err.retryable || n >= opts.maxAttempts) throw err;
+        const wait = err.retryAfterMs ?? Math.min(8_000, 500 * 2 ** (n - 1)) * (0.5 + Math.random() / 2);
+        if (wait > opts.maxInlineWaitMs) throw err;
+        await sleep(wait, signal);
+      }
+    }
+  }
+
+  return {
+    name: 'elevenlabs',
+    voicesFor(hosts: Host[]) {
+      const taken = new Set(hosts.flatMap((h) => (h.voice ? [h.voice] : [])));
+      const free = opts.defaultVoices.filter((v) => !taken.has(v));
+      // More hosts than free defaults: reuse in turn (ids cannot be invented).
+      let next = 0;
+      return hosts.map((h) => h.voice ?? free[next++ % Math.max(1, free.length)] ?? opts.defaultVoices[0]!);
+    },
+    synthesize,
+    async close() {},
+  };
+}

@@ -1,0 +1,40 @@
+import type { Host } from '../types';
+
+/**
+ * espeak-ng voice ids are `<voice>[+<variant>][@<pitch 0-99>]`, e.g. `en-us@35`, `en-us+f3@70`.
+ * The presets differ in pitch, variant and accent so up to four hosts are told apart by ear.
+ */
+export const ESPEAK_VOICE_PRESETS = ['en-us@35', 'en-us+f3@70', 'en-gb-x-rp+m3@50', 'en-gb+f4@85'] as const;
+
+const VOICE_ID = /^([a-z]{2,3}(?:-[a-z0-9]{1,8})*(?:\+[A-Za-z0-9_]{1,32})?)(?:@(\d{1,2}))?$/;
+
+export interface EspeakVoice {
+  /** The `-v` argument. */
+  name: string;
+  /** The `-p` argument (0–99). */
+  pitch: number;
+}
+
+/** Parses a voice id; the strict pattern also keeps user input from becoming a command-line flag. */
+export function parseEspeakVoice(voice: string): EspeakVoice {
+  const m = VOICE_ID.exec(voice);
+  if (!m) throw new Error(`invalid espeak voice "${voice}" (expected e.g. en-us+f3@70)`);
+  return { name: m[1]!, pitch: m[2] === undefined ? 50 : Number(m[2]) };
+}
+
+/** Explicit host voices first, then unused presets; more hosts than presets get pitch-shifted repeats. */
+export function espeakVoicesFor(hosts: Host[]): string[] {
+  const taken = new Set(hosts.flatMap((h) => (h.voice ? [h.voice] : [])));
+  const free = ESPEAK_VOICE_PRESETS.filter((v) => !taken.has(v));
+  let extra = 0;
+  return hosts.map((host) => {
+    if (host.voice) {
+      parseEspeakVoice(host.voice);
+      return host.voice;
+    }
+    const preset = free.shift();
+    if (preset) return preset;
+    extra++;
+    return `en-us+m${(extra % 7) + 1}@${(20 + extra * 13) % 100}`;
+  });
+}

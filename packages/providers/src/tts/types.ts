@@ -1,0 +1,31 @@
+import type { Host } from '../types';
+
+export type TtsEngineName = 'espeak' | 'elevenlabs';
+export type AudioFormat = 'wav' | 'mp3';
+
+export interface SynthesisRequest {
+  text: string;
+  /** An engine-specific voice id, one of `voicesFor()`'s answers or a host's explicit voice. */
+  voice: string;
+  signal?: AbortSignal;
+}
+
+export interface SynthesisResult {
+  audio: Buffer;
+  format: AudioFormat;
+  sampleRate: number;
+  /** Exact for WAV (sample count); from the MPEG frame count for MP3. */
+  durationSec: number;
+  /** Input characters sent to the engine (what paid engines bill). */
+  characters: number;
+}
+
+/** A text-to-speech engine; one instance is shared by every job of a worker process. */
+export interface TtsEngine {
+  readonly name: TtsEngineName;
+  /** One voice per host, all distinct; a host's explicit `voice` wins. */
+  voicesFor(hosts: Host[]): string[];
+  synthesize(req: SynthesisRequest): Promise<SynthesisResult>;
+  /** Stops worker threads / releases sockets. */
+  close(): Promise<void>;
+}

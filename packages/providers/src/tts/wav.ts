@@ -1,0 +1,75 @@
+/** Minimal RIFF/WAVE handling for 16-bit PCM: what espeak-ng writes and what assembly needs. */
+
+export interface WavInfo {
+  sampleRate: number;
+  channels: number;
+  bitsPerSample: number;
+  /** The PCM bytes (a view into the input buffer). */
+  pcm: Buffer;
+}
+
+const PCM_FORMAT = 1;
+
+export function parseWav(buf: Buffer): WavInfo {
+  if (buf.length < 12 || buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') {
+    throw new Error('not a RIFF/WAVE file');
+  }
+  let fmt: Omit<WavInfo, 'pcm'> | undefined;
+  let offset = 12;
+  while (offset + 8 <= buf.length) {
+    const id = buf.toString('ascii', offset, offset + 4);
+    const declared = buf.readUInt32LE(offset + 4);
+    const body = offset + 8;
+    // Streaming writers (espeak-ng --stdout) leave sizes at 0x7ffff000/0xffffffff: clamp to the buffer.
+    const size = Math.min(declared, buf.length - body);
+    if (id === 'fmt ') {
+      if (buf.readUInt16LE(body) !== PCM_FORMAT) throw new Error('WAV is not integer PCM');
+      fmt = {
+        channels: buf.readUInt16LE(body + 2),
+        sampleRate: buf.readUInt32LE(body + 4),
+        bitsPerSample: buf.readUInt16LE(body + 14),
+      };
+    } else if (id === 'data') {
+      if (!fmt) throw new Error('WAV data chunk before fmt chunk');
+      const frameBytes = (fmt.bitsPerSample / 8) * fmt.channels;
+      const whole = size - (size % frameBytes);
+      return { ...fmt, pcm: buf.subarray(body, body + whole) };
+    }
+    offset = body + size + (size % 2); // chunks are word-aligned
+  }
+  throw new Error('WAV has no data chunk');
+}
+
+/** A canonical 44-byte-header WAV around 16-bit PCM. */
+export function encodeWav(pcm: Buffer, sampleRate: number, channels = 1): Buffer {
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + pcm.length, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(PCM_FORMAT, 20);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * channels * 2, 28);
+  header.writeUInt16LE(channels * 2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(pcm.length, 40);
+  return Buffer.concat([header, pcm]);
+}
+
+/**
+ * Drops the silence a synthesiser appends after speech (espeak-ng: ~0.2–0.33 s), keeping a short
+ * tail for the decay, so the pauses between turns are the ones assembly chooses.
+ */
+export function trimTrailingSilence(
+  pcm: Buffer,
+  sampleRate: number,
+  { threshold = 64, keepSec = 0.02 }: { threshold?: number; keepSec?: number } = {},
+): Buffer {
+  let last = pcm.length / 2 - 1;
+  while (last >= 0 && Math.abs(pcm.readInt16LE(last * 2)) <= threshold) last--;
+  const keep = Math.min(pcm.length / 2, last + 1 + Math.round(keepSec * sampleRate));
+  return pcm.subarray(0, keep * 2);
+}

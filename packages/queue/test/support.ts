@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { type Logger, pino } from 'pino';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+// Under the run's QUEUE_PREFIX (set by the root global setup), so its teardown sweeps leftovers.
+const runPrefix = process.env.QUEUE_PREFIX ?? `pftest-${randomBytes(4).toString('hex')}`;
+
+/** A key prefix of its own for one test. */
+export function testPrefix(name: string): string {
+  return `${runPrefix}-q-${name}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+export function plainRedis(): Redis {
+  return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+}
+
+export interface CapturedLogger {
+  logger: Logger;
+  lines: Array<Record<string, unknown>>;
+}
+
+/** A pino logger whose JSON lines are parsed into `lines`. */
+export function captureLogger(level: pino.LevelWithSilent = 'debug'): CapturedLogger {
+  const lines: Array<Record<string, unknown>> = [];
+  // pino accepts any object with write(); this one records synchronously.
+  const destination = { write: (line: string) => void lines.push(JSON.parse(line)) };
+  return { logger: pino({ level }, destination), lines };
+}
+
+/** A promise with its resolve function, to release a waiting processor. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
