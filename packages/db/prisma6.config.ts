@@ -15,7 +15,7 @@ function urlForDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-// Short idle timeouts so the CLI exits as soon as it is done instead of lingering ~10 s.
+// Short idle timeouts so idle pool connections do not keep the finished CLI alive.
 const poolSettings = { allowExitOnIdle: true, idleTimeoutMillis: 100 };
 
 type Adapter = Awaited<ReturnType<PrismaPg['connect']>>;
@@ -26,7 +26,8 @@ type PerformIO = (query: unknown) => Promise<Result | Result[]>;
 /**
  * Works around adapter-pg issues that only the schema engine hits:
  * - introspection reads pg_catalog columns of type "char" (OID 18), which the adapter cannot map;
- *   report them as text (OID 25);
+ *   they are decoded as text and reported to the engine as Character columns (reporting them as
+ *   Text makes the wasm engine panic, "unreachable", as soon as a CHECK constraint exists);
  * - executeScript splits on every ";" (breaks on ";" in strings/function bodies): send the script as
  *   one simple query instead;
  * - connectToShadowDb reconnects to the main database (its `database` override loses to
@@ -43,7 +44,10 @@ class MigrationAdapterFactory extends PrismaPg {
 
   override async connectToShadowDb(): Promise<Adapter> {
     const name = `prisma_shadow_${randomUUID().replaceAll('-', '')}`;
-    const admin = await new PrismaPg({ connectionString: urlForDatabase(this.url, 'postgres'), ...poolSettings }).connect();
+    const admin = await new PrismaPg({
+      connectionString: urlForDatabase(this.url, 'postgres'),
+      ...poolSettings,
+    }).connect();
     await admin.executeScript(`CREATE DATABASE "${name}"`);
     const shadow = patch(
       await new PrismaPg({ connectionString: urlForDatabase(this.url, name), ...poolSettings }).connect(),
@@ -86,8 +90,13 @@ function patch(adapter: Adapter): Adapter {
     for (const i of charColumns.get(query) ?? []) resultSet.columnTypes[i] = CHARACTER_COLUMN as never;
     return resultSet;
   };
+  const onError = (adapter as unknown as { onError(err: unknown): never }).onError.bind(adapter);
   adapter.executeScript = async (script) => {
-    try { await adapter.underlyingDriver().query(script); } catch (e) { console.error("SCRIPT ERR", e); throw e; }
+    try {
+      await adapter.underlyingDriver().query(script);
+    } catch (err) {
+      onError(err); // rethrows as the DriverAdapterError the engine understands
+    }
   };
   return adapter;
 }

@@ -69,7 +69,7 @@ async function main() {
       console.log(
         [
           `run ${run}: audio ${episode.durationSec.toFixed(1)} s, ${(episode.sizeBytes / 1e6).toFixed(2)} MB,`,
-          `${episode.loudness.integratedLufs} LUFS, ${episode.loudness.truePeakDb} dBTP`,
+          `${episode.loudness?.integratedLufs} LUFS, ${episode.loudness?.truePeakDb} dBTP`,
           `  synthesis        ${seconds(t1 - t0)}`,
           `  assembly         ${seconds(t2 - t1)}  (load ${t.load} ms, measure ${t.measure} ms, encode+tag ${t.encode} ms, verify ${t.verify} ms)`,
           `  total            ${seconds(t2 - t0)}`,

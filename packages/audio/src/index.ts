@@ -6,6 +6,6 @@ export {
   type TranscriptSegment,
 } from './assemble';
 export { type Loudness, measureLoudness, parseEbur128Summary } from './loudness';
-export { probeDurationSec } from './probe';
-export { ffmpegPath, ffprobePath } from './tools';
+export { type AudioProbe, probeAudio, probeDurationSec } from './probe';
+export { ffmpegPath } from './tools';
 export { type VoicedClip, type VoiceProgress, type VoiceScriptOptions, VoicingCancelledError, voiceScript } from './voice-script';

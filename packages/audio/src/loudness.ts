@@ -26,15 +26,18 @@ export function parseEbur128Summary(stderr: string): Loudness {
   };
 }
 
-/** ebur128 over ffmpeg's input (`-f s16le …` for raw PCM on stdin, or `-i file`). */
+/**
+ * ebur128 over ffmpeg's input (`-f s16le …` for raw PCM on stdin, or `-i file`), optionally after
+ * a `filter` chain (to measure what an encode with that chain would produce).
+ */
 export async function runEbur128(
   inputArgs: string[],
-  { input, truePeak = true, signal }: { input?: Buffer; truePeak?: boolean; signal?: AbortSignal },
+  { input, filter, truePeak = true, signal }: { input?: Buffer; filter?: string; truePeak?: boolean; signal?: AbortSignal },
 ): Promise<Loudness> {
-  const filter = `ebur128=framelog=verbose${truePeak ? ':peak=true' : ''}`;
+  const meter = `ebur128=framelog=verbose${truePeak ? ':peak=true' : ''}`;
   const { stderr } = await runTool(
     ffmpegPath(),
-    ['-hide_banner', '-nostats', '-nostdin', ...inputArgs, '-af', filter, '-f', 'null', '-'],
+    ['-hide_banner', '-nostats', '-nostdin', ...inputArgs, '-af', filter ? `${filter},${meter}` : meter, '-f', 'null', '-'],
     { input, signal },
   );
   return parseEbur128Summary(stderr);

@@ -1,10 +1,8 @@
 import { spawn } from 'node:child_process';
 import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
-import ffprobeInstaller from '@ffprobe-installer/ffprobe';
 
-/** Static ffmpeg/ffprobe builds from npm (GPL programs, run only as child processes). */
+/** The static ffmpeg build from npm (a GPL program, run only as a child process). */
 export const ffmpegPath = (): string => ffmpegInstaller.path;
-export const ffprobePath = (): string => ffprobeInstaller.path;
 
 export interface ToolResult {
   stdout: Buffer;

@@ -1,4 +1,11 @@
-import { type ClipCache, type Host, ProviderError, type ScriptLine, type TtsEngine } from '@podfleet/providers';
+import {
+  type CachedClip,
+  type ClipCache,
+  type Host,
+  ProviderError,
+  type ScriptLine,
+  type TtsEngine,
+} from '@podfleet/providers';
 import { mapLimit } from './map-limit';
 
 export interface VoicedClip {
@@ -15,9 +22,11 @@ export interface VoicedClip {
 }
 
 export interface VoiceProgress {
+  /** Lines ready so far (cached or synthesised) of `total`. */
   done: number;
   total: number;
-  index: number;
+  /** Line indexes that just became ready. */
+  indexes: number[];
   cached: boolean;
 }
 
@@ -26,12 +35,14 @@ export interface VoiceScriptOptions {
   lines: readonly ScriptLine[];
   hosts: readonly Host[];
   cache: ClipCache;
-  /** Lines synthesised at once; 2 suits WASM espeak on 2 cores, the fleet limiter caps paid engines anyway. */
+  /** Engine calls at once; 2 suits WASM espeak on 2 cores (a fleet limiter caps paid engines anyway). */
   concurrency?: number;
-  /** After each line (cached or synthesised), in completion order. */
+  /** Longest batch (characters) handed to an engine that batches; default 1500 (~90 s of speech). */
+  maxBatchChars?: number;
+  /** Called as lines become ready: cached ones first, then after each engine call. */
   onProgress?: (progress: VoiceProgress) => void | Promise<void>;
   signal?: AbortSignal;
-  /** Checked before each line, e.g. "was the job cancelled in the database?". */
+  /** Checked before each engine call, e.g. "was the job cancelled in the database?". */
   isCancelled?: () => boolean | Promise<boolean>;
 }
 
@@ -42,43 +53,100 @@ export class VoicingCancelledError extends Error {
   }
 }
 
-/** Voices every line (cache first), in parallel up to `concurrency`, checking for cancellation between lines. */
+interface Pending {
+  index: number;
+  voice: string;
+  key: string;
+  text: string;
+}
+
+function voiceMap(engine: TtsEngine, hosts: readonly Host[]): (speaker: string) => string | undefined {
+  const voices = engine.voicesFor([...hosts]);
+  const exact = new Map(hosts.map((h, i) => [h.name, voices[i]!]));
+  const folded = new Map(hosts.map((h, i) => [h.name.toLowerCase(), voices[i]!]));
+  return (speaker) => exact.get(speaker) ?? folded.get(speaker.toLowerCase());
+}
+
+/**
+ * Groups uncached lines into engine calls: one voice per call, batches no longer than needed to
+ * keep `concurrency` calls busy (and never over `maxChars`); engines without batching get one line per call.
+ */
+function planCalls(pending: Pending[], batching: boolean, concurrency: number, maxChars: number): Pending[][] {
+  if (!batching) return pending.map((p) => [p]);
+  const total = pending.reduce((n, p) => n + p.text.length, 0);
+  const target = Math.min(maxChars, Math.max(200, Math.ceil(total / concurrency)));
+  const calls: Pending[][] = [];
+  const open = new Map<string, { call: Pending[]; chars: number }>();
+  for (const p of pending) {
+    let current = open.get(p.voice);
+    if (!current || (current.chars + p.text.length > target && current.call.length > 0)) {
+      current = { call: [], chars: 0 };
+      open.set(p.voice, current);
+      calls.push(current.call);
+    }
+    current.call.push(p);
+    current.chars += p.text.length;
+  }
+  return calls;
+}
+
+/**
+ * Voices every line of a script: cache first, then the engine (batched per voice when it can),
+ * up to `concurrency` calls at once, checking for cancellation before each call.
+ */
 export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedClip[]> {
   const { engine, lines, hosts, cache, onProgress, signal, isCancelled } = options;
-  const voices = engine.voicesFor([...hosts]);
-  const voiceOf = new Map<string, string>();
-  hosts.forEach((host, i) => {
-    voiceOf.set(host.name, voices[i]!);
-    if (!voiceOf.has(host.name.toLowerCase())) voiceOf.set(host.name.toLowerCase(), voices[i]!);
-  });
-  const unknown = lines.find((l) => !voiceOf.has(l.speaker) && !voiceOf.has(l.speaker.toLowerCase()));
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const voiceOf = voiceMap(engine, hosts);
+  const unknown = lines.find((l) => voiceOf(l.speaker) === undefined);
   if (unknown) throw new ProviderError('SCRIPT_INVALID', `line speaker "${unknown.speaker}" is not a host`, false);
 
+  const results = new Array<VoicedClip>(lines.length);
+  const finish = (index: number, voice: string, clip: CachedClip, characters: number) => {
+    const line = lines[index]!;
+    const { file, format, durationSec } = clip;
+    results[index] = { speaker: line.speaker, text: line.text, voice, file, format, durationSec, characters, cached: characters === 0 };
+  };
   let done = 0;
-  return mapLimit(lines, options.concurrency ?? 2, async (line, index) => {
+
+  const pending: Pending[] = [];
+  const lookups = await Promise.all(
+    lines.map(async (line, index) => {
+      const voice = voiceOf(line.speaker)!;
+      const key = cache.keyFor(engine.name, voice, line.text);
+      return { index, voice, key, text: line.text, clip: await cache.get(key) };
+    }),
+  );
+  const cachedIndexes: number[] = [];
+  for (const { clip, ...p } of lookups) {
+    if (clip) {
+      finish(p.index, p.voice, clip, 0);
+      cachedIndexes.push(p.index);
+    } else pending.push(p);
+  }
+  if (cachedIndexes.length > 0) {
+    done += cachedIndexes.length;
+    await onProgress?.({ done, total: lines.length, indexes: cachedIndexes, cached: true });
+  }
+
+  const calls = planCalls(pending, engine.synthesizeBatch !== undefined, concurrency, options.maxBatchChars ?? 1500);
+  await mapLimit(calls, concurrency, async (call) => {
     signal?.throwIfAborted();
     if (await isCancelled?.()) throw new VoicingCancelledError();
-    const voice = voiceOf.get(line.speaker) ?? voiceOf.get(line.speaker.toLowerCase())!;
-    const key = cache.keyFor(engine.name, voice, line.text);
-    let clip = await cache.get(key);
-    const cached = clip !== null;
-    let characters = 0;
-    if (!clip) {
-      const result = await engine.synthesize({ text: line.text, voice, signal });
-      clip = await cache.put(key, result);
-      characters = result.characters;
-    }
-    done++;
-    await onProgress?.({ done, total: lines.length, index, cached });
-    return {
-      speaker: line.speaker,
-      text: line.text,
-      voice,
-      file: clip.file,
-      format: clip.format,
-      durationSec: clip.durationSec,
-      characters,
-      cached,
-    };
+    const voice = call[0]!.voice;
+    const texts = call.map((p) => p.text);
+    const synthesized =
+      call.length > 1 && engine.synthesizeBatch
+        ? await engine.synthesizeBatch({ texts, voice, signal })
+        : [await engine.synthesize({ text: texts[0]!, voice, signal })];
+    await Promise.all(
+      call.map(async (p, i) => {
+        const result = synthesized[i]!;
+        finish(p.index, voice, await cache.put(p.key, result), result.characters);
+      }),
+    );
+    done += call.length;
+    await onProgress?.({ done, total: lines.length, indexes: call.map((p) => p.index), cached: false });
   });
+  return results;
 }

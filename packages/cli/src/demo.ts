@@ -42,7 +42,11 @@ export async function runDemo({ once, adminKey, log }: DemoOptions): Promise<voi
   const tracker = readyTracker(APPS);
   const supervisor = new Supervisor(
     APPS.map((app) => appSpec(app, env)),
-    { pretty: process.stdout.isTTY, onLog: tracker.onLog, write: (line) => process.stderr.write(`${line}\n`) },
+    {
+      pretty: process.stdout.isTTY,
+      onLog: tracker.onLog,
+      write: (line) => process.stderr.write(`${line}\n`),
+    },
   );
   supervisor.start();
   await tracker.ready;

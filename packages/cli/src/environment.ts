@@ -41,7 +41,10 @@ export async function discoverServices({
     await Promise.all(started.splice(0).map((s) => s.stop()));
   };
   try {
-    const [redis, postgres] = await Promise.all([probeRedis(config.REDIS_URL), probePostgres(config.DATABASE_URL)]);
+    const [redis, postgres] = await Promise.all([
+      probeRedis(config.REDIS_URL),
+      probePostgres(config.DATABASE_URL),
+    ]);
     let redisUrl = config.REDIS_URL;
     let databaseUrl = config.DATABASE_URL;
     const problems: string[] = [];
@@ -52,7 +55,9 @@ export async function discoverServices({
         const service = await startLocalRedis(redisServer);
         started.push(service);
         redisUrl = service.url;
-        log(`Redis was not reachable at ${config.REDIS_URL} (${redis.reason}); started ${service.description}`);
+        log(
+          `Redis was not reachable at ${config.REDIS_URL} (${redis.reason}); started ${service.description}`,
+        );
       } else {
         problems.push(missingServiceMessage('redis', config.REDIS_URL, redis.reason));
       }
@@ -64,7 +69,9 @@ export async function discoverServices({
         const url = new URL(service.url);
         url.pathname = new URL(config.DATABASE_URL).pathname;
         databaseUrl = url.toString();
-        log(`PostgreSQL was not reachable at ${config.DATABASE_URL} (${postgres.reason}); started ${service.description}`);
+        log(
+          `PostgreSQL was not reachable at ${config.DATABASE_URL} (${postgres.reason}); started ${service.description}`,
+        );
       } else {
         problems.push(missingServiceMessage('postgres', config.DATABASE_URL, postgres.reason));
       }

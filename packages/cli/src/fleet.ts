@@ -24,7 +24,10 @@ export function appSpec(app: AppName, env: NodeJS.ProcessEnv): AppSpec {
 }
 
 /** Runs until SIGINT/SIGTERM, then stops every app and the services the CLI started. */
-export async function superviseUntilSignal(supervisor: Supervisor, onStop: () => Promise<void>): Promise<void> {
+export async function superviseUntilSignal(
+  supervisor: Supervisor,
+  onStop: () => Promise<void>,
+): Promise<void> {
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;

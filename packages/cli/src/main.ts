@@ -18,7 +18,12 @@ async function start(args: string[]): Promise<void> {
   const apps = parseApps(args);
   const services = await discoverServices({ startMissing: false, log });
   await migrateDatabase(services.databaseUrl);
-  const env = { ...process.env, ...readEnv(), DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl };
+  const env = {
+    ...process.env,
+    ...readEnv(),
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: services.redisUrl,
+  };
   const supervisor = new Supervisor(
     apps.map((app) => appSpec(app, env)),
     { pretty: process.stdout.isTTY },

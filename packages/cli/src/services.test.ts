@@ -38,8 +38,14 @@ describe('service probes', () => {
 
 describe('missingServiceMessage', () => {
   it('says which service, where it looked, and how to start it, with the password hidden', () => {
-    const message = missingServiceMessage('postgres', 'postgresql://app:hunter2@db.internal:5433/pf', 'ECONNREFUSED');
-    expect(message).toContain('PostgreSQL is not reachable at postgresql://app:***@db.internal:5433/pf (ECONNREFUSED)');
+    const message = missingServiceMessage(
+      'postgres',
+      'postgresql://app:hunter2@db.internal:5433/pf',
+      'ECONNREFUSED',
+    );
+    expect(message).toContain(
+      'PostgreSQL is not reachable at postgresql://app:***@db.internal:5433/pf (ECONNREFUSED)',
+    );
     expect(message).toContain('apt-get install postgresql');
     expect(message).toContain('DATABASE_URL');
     expect(message).not.toContain('hunter2');

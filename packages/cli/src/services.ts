@@ -15,7 +15,10 @@ export function isLocalUrl(url: string): boolean {
 
 function reasonOf(err: unknown): string {
   if (err instanceof AggregateError && err.errors.length > 0) return reasonOf(err.errors[0]);
-  if (err instanceof Error) return (err as NodeJS.ErrnoException).code ?? err.message;
+  // Socket errors carry an errno code (ECONNREFUSED...); server errors a readable message.
+  const code = (err as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && code.startsWith('E')) return code;
+  if (err instanceof Error) return err.message;
   return String(err);
 }
 
@@ -28,13 +31,17 @@ export async function probeRedis(url: string, timeoutMs = 2000): Promise<ProbeRe
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  redis.on('error', () => {}); // reported through connect()'s rejection
+  // connect() rejects with a generic "Connection is closed"; the socket error says why.
+  let socketError: unknown;
+  redis.on('error', (err) => {
+    socketError ??= err;
+  });
   try {
     await redis.connect();
     await redis.ping();
     return { ok: true };
   } catch (err) {
-    return { ok: false, reason: reasonOf(err) };
+    return { ok: false, reason: reasonOf(socketError ?? err) };
   } finally {
     redis.disconnect();
   }
@@ -105,11 +112,17 @@ export interface ManagedService {
   stop(): Promise<void>;
 }
 
-async function waitUntilReady(probe: () => Promise<ProbeResult>, child: ChildProcess, what: string, timeoutMs: number) {
+async function waitUntilReady(
+  probe: () => Promise<ProbeResult>,
+  child: ChildProcess,
+  what: string,
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   let last: ProbeResult = { ok: false, reason: 'not started' };
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null)
+      throw new Error(`${what} exited with code ${child.exitCode} before it was ready`);
     last = await probe();
     if (last.ok) return;
     await new Promise((r) => setTimeout(r, 100));
@@ -134,12 +147,27 @@ export async function startLocalRedis(redisServer: string): Promise<ManagedServi
   const port = await freePort();
   const child = spawn(
     redisServer,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore' },
   );
   const url = `redis://127.0.0.1:${port}`;
   await waitUntilReady(() => probeRedis(url, 500), child, 'redis-server', 10_000);
-  return { url, description: `redis-server on port ${port} (started for this run)`, stop: () => stopChild(child) };
+  return {
+    url,
+    description: `redis-server on port ${port} (started for this run)`,
+    stop: () => stopChild(child),
+  };
 }
 
 /**
@@ -151,9 +179,13 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections = 60
   // The package exports only its library entry; the server script sits beside it.
   const server = join(dirname(require.resolve('@electric-sql/pglite-socket')), 'scripts', 'server.js');
   const port = await freePort();
-  const child = spawn(process.execPath, [server, '-d', dataDir, '-p', String(port), '-m', String(maxConnections)], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [server, '-d', dataDir, '-p', String(port), '-m', String(maxConnections)],
+    {
+      stdio: 'ignore',
+    },
+  );
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   await waitUntilReady(() => probePostgres(url, 1000), child, 'embedded PostgreSQL (PGlite)', 60_000);
   return {

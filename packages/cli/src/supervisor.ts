@@ -25,7 +25,14 @@ export interface SupervisorOptions {
 }
 
 const COLORS = [36, 35, 33, 32, 34, 31];
-const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVELS: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 /** Renders a pino JSON line for a human: time, level, message, then the other fields. */
 export function formatLogLine(entry: Record<string, unknown>): string {
@@ -73,7 +80,11 @@ export class Supervisor {
   }
 
   private launch(spec: AppSpec, index: number, restarts: number[]): void {
-    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.running.set(spec.name, { spec, child, restarts });
     const prefix = this.prefix(spec, index);
     const forward = (stream: NodeJS.ReadableStream) =>

@@ -61,7 +61,8 @@ describe('parseConfig', () => {
       'ELEVENLABS_API_KEY',
     );
     expect(
-      problemsOf(() => parseConfig('base', { NODE_ENV: 'production', ALLOW_PRIVATE_SOURCE_URLS: 'true' }))[0]?.name,
+      problemsOf(() => parseConfig('base', { NODE_ENV: 'production', ALLOW_PRIVATE_SOURCE_URLS: 'true' }))[0]
+        ?.name,
     ).toBe('ALLOW_PRIVATE_SOURCE_URLS');
   });
 

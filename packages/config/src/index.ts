@@ -1,7 +1,7 @@
 export {
   baseConfig,
-  childEnv,
   ConfigError,
+  childEnv,
   type Env,
   findDotenv,
   loadConfig,

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { type ConfigName, type ConfigOf, schemas } from './schema';
 
@@ -15,7 +14,11 @@ export class ConfigError extends Error {
   ) {
     super(
       `Invalid configuration for ${app} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((p) => `  - ${p.name}: ${p.message}${p.received === undefined ? '' : ` (got "${p.received}")`}`).join('\n') +
+        problems
+          .map(
+            (p) => `  - ${p.name}: ${p.message}${p.received === undefined ? '' : ` (got "${p.received}")`}`,
+          )
+          .join('\n') +
         '\nSee .env.example for every variable and its meaning.',
     );
     this.name = 'ConfigError';
@@ -25,10 +28,14 @@ export class ConfigError extends Error {
 /** Names whose values must never be echoed back in an error. */
 const SECRET = /KEY|SECRET|PASSWORD|TOKEN/;
 
-function describeIssue(issue: z.core.$ZodIssue, env: Env): { name: string; message: string; received?: string } {
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  env: Env,
+): { name: string; message: string; received?: string } {
   const name = String(issue.path[0] ?? '(environment)');
   const raw = env[name];
-  const message = raw === undefined && issue.code === 'invalid_type' ? 'is required but not set' : issue.message;
+  const message =
+    raw === undefined && issue.code === 'invalid_type' ? 'is required but not set' : issue.message;
   const received = raw === undefined || SECRET.test(name) ? undefined : raw.slice(0, 80);
   return received === undefined ? { name, message } : { name, message, received };
 }

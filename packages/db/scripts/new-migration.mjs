@@ -19,14 +19,20 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 let sql = '-- Hand-written migration.\n';
 if (!empty) {
   const schema = deriveMigrateSchema();
-  const hasMigrations = existsSync(migrationsDir) && readdirSync(migrationsDir).some((d) => /^\d{14}_/.test(d));
+  const hasMigrations =
+    existsSync(migrationsDir) && readdirSync(migrationsDir).some((d) => /^\d{14}_/.test(d));
   const from = hasMigrations ? ['--from-migrations', migrationsDir] : ['--from-empty'];
-  const diff = runPrisma6(['migrate', 'diff', ...from, '--to-schema-datamodel', schema, '--script', '--exit-code'], {
-    capture: true,
-    env: maintenanceEnv(),
-  });
+  const diff = runPrisma6(
+    ['migrate', 'diff', ...from, '--to-schema-datamodel', schema, '--script', '--exit-code'],
+    {
+      capture: true,
+      env: maintenanceEnv(),
+    },
+  );
   if (diff.status === 0) {
-    console.log('schema.prisma and the migrations agree: nothing to write (use --empty for hand-written SQL).');
+    console.log(
+      'schema.prisma and the migrations agree: nothing to write (use --empty for hand-written SQL).',
+    );
     process.exit(0);
   }
   if (diff.status !== 2) {

@@ -5,7 +5,7 @@
 //          --to-schema-datamodel ../../prisma/schema.migrate.prisma --script --exit-code
 // Also importable: deriveMigrateSchema(), runPrisma6().
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ export const schemaPath = join(repoRoot, 'prisma/schema.prisma');
 export const migrateSchemaPath = join(repoRoot, 'prisma/schema.migrate.prisma');
 export const migrationsDir = join(repoRoot, 'prisma/migrations');
 const cli = createRequire(join(packageDir, 'package.json')).resolve('prisma6/build/index.js');
+const preload = join(packageDir, 'scripts/unref-engine-timers.cjs');
 
 /** Writes the Prisma 6 flavour of the schema (datasource url from env, client engine) to `to`. */
 export function deriveMigrateSchema(to = migrateSchemaPath) {
@@ -23,8 +24,15 @@ export function deriveMigrateSchema(to = migrateSchemaPath) {
   const derived = source
     .replace(/^datasource db \{$/m, 'datasource db {\n  url = env("DATABASE_URL")')
     .replace(/^generator client \{$/m, 'generator client {\n  engineType = "client"');
-  if (derived === source) throw new Error(`unexpected shape of ${schemaPath}: datasource/generator blocks not found`);
-  writeFileSync(to, `// Generated from schema.prisma by packages/db/scripts/prisma6.mjs: do not edit.\n${derived}`);
+  if (derived === source)
+    throw new Error(`unexpected shape of ${schemaPath}: datasource/generator blocks not found`);
+  // Write-then-rename: a CLI run started by another process never reads a half-written file.
+  const partial = `${to}.${process.pid}.tmp`;
+  writeFileSync(
+    partial,
+    `// Generated from schema.prisma by packages/db/scripts/prisma6.mjs: do not edit.\n${derived}`,
+  );
+  renameSync(partial, to);
   return to;
 }
 
@@ -40,24 +48,38 @@ export function maintenanceEnv() {
 
 /** Runs the Prisma 6 CLI synchronously from packages/db; returns {status, stdout, stderr}. */
 export function runPrisma6(args, { capture = false, env = {} } = {}) {
-  const result = spawnSync(process.execPath, [cli, ...args, '--config', 'prisma6.config.ts'], {
-    cwd: packageDir,
-    encoding: 'utf8',
-    stdio: capture ? 'pipe' : 'inherit',
-    env: {
-      ...process.env,
-      PRISMA_HIDE_UPDATE_MESSAGE: '1',
-      CHECKPOINT_DISABLE: '1',
-      PRISMA_TELEMETRY_DISABLED: '1',
-      PRISMA_QUERY_ENGINE_LIBRARY: '/bin/false',
-      ...env,
+  const result = spawnSync(
+    process.execPath,
+    ['--require', preload, cli, ...args, '--config', 'prisma6.config.ts'],
+    {
+      cwd: packageDir,
+      encoding: 'utf8',
+      stdio: capture ? 'pipe' : 'inherit',
+      env: {
+        ...process.env,
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        CHECKPOINT_DISABLE: '1',
+        PRISMA_TELEMETRY_DISABLED: '1',
+        PRISMA_QUERY_ENGINE_LIBRARY: '/bin/false',
+        ...env,
+      },
     },
-  });
+  );
   if (result.error) throw result.error;
   return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
+/** `migrate diff` between files and migrations needs a server (shadow db) but no app database. */
+function diffOnly(args) {
+  return (
+    args[0] === 'migrate' &&
+    args[1] === 'diff' &&
+    !args.some((a) => /^--(from|to)-(url|config-datasource)/.test(a))
+  );
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
   deriveMigrateSchema();
-  process.exit(runPrisma6(process.argv.slice(2)).status);
+  process.exit(runPrisma6(args, { env: diffOnly(args) ? maintenanceEnv() : {} }).status);
 }

@@ -1,13 +1,15 @@
 // @podfleet/db: the Prisma client built from prisma/schema.prisma, the migration runner and the
 // few repository functions whose queries need care (atomic transitions, idempotent creation).
-export * from './generated/prisma/client';
+
 export { createPrismaClient, disconnectPrisma, getPrisma, type PrismaClientOptions } from './client';
-export { isUniqueViolation } from './errors';
+export { isUniqueViolation, UNIQUE_CONSTRAINTS } from './errors';
+export * from './generated/prisma/client';
 export {
   defaultMigrationsDir,
   ensureDatabase,
   type MigrateOptions,
   type MigrateResult,
+  type MigrationFile,
   migrate,
   migrationChecksum,
   readMigrations,

@@ -1,5 +1,6 @@
 export {
   addJob,
+  assertRedisReady,
   checkNoEviction,
   closeQueues,
   createFlowProducer,
@@ -8,6 +9,7 @@ export {
   type QueueSet,
   queueOptions,
   type RedisRole,
+  RedisUnavailableError,
 } from './connection';
 export {
   formatFailedReason,

@@ -1,3 +1,6 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { waitFor } from '@podfleet/test-kit';
 import { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -290,6 +293,62 @@ describe('startWorkers', () => {
       } finally {
         uninstall();
       }
+    });
+
+    describe('as a real process', () => {
+      const fixture = join(__dirname, '..', 'test', 'fixtures', 'worker-process.ts');
+
+      /** Runs the fixture worker under tsx; collects its JSON log lines. */
+      function spawnWorker(redisUrl: string) {
+        const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fixture, redisUrl, prefix], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        const lines: Array<Record<string, unknown>> = [];
+        createInterface({ input: child.stdout! }).on('line', (line) => {
+          try {
+            lines.push(JSON.parse(line));
+          } catch {
+            lines.push({ msg: line });
+          }
+        });
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        const logged = (msg: string) =>
+          waitFor(() => lines.some((l) => String(l.msg).startsWith(msg)), {
+            what: `"${msg}" logged`,
+            timeoutMs: 20_000,
+          });
+        return { child, lines, exited, logged };
+      }
+
+      it('on SIGTERM hands its running job back and exits 0', async () => {
+        const worker = spawnWorker(REDIS_URL);
+        try {
+          await worker.logged('ready');
+          await scrape.add('scrape', payload('p'), { jobId: 'in-process', ...fastRetry });
+          await worker.logged('job started');
+          worker.child.kill('SIGTERM');
+          expect(await worker.exited).toBe(0);
+          expect(worker.lines.some((l) => l.msg === 'handed back to the queue at shutdown')).toBe(true);
+          expect(worker.lines.at(-1)?.msg).toBe('stopped');
+          expect(await scrape.getJobState('in-process')).toBe('waiting');
+          expect((await Job.fromId(scrape, 'in-process'))!.attemptsMade).toBe(0);
+        } finally {
+          worker.child.kill('SIGKILL');
+        }
+      });
+
+      it('exits 0 on SIGTERM even while Redis is unreachable', async () => {
+        const worker = spawnWorker('redis://127.0.0.1:1');
+        try {
+          await worker.logged('Redis not reachable at 127.0.0.1:1');
+          const started = Date.now();
+          worker.child.kill('SIGTERM');
+          expect(await worker.exited).toBe(0);
+          expect(Date.now() - started).toBeLessThan(5_000);
+        } finally {
+          worker.child.kill('SIGKILL');
+        }
+      });
     });
   });
 });

@@ -67,6 +67,24 @@ interface ActiveJob {
   handBack(): void;
 }
 
+const HANDED_BACK = Symbol('handed back');
+
+/** After handing jobs back, how long close() still waits for BullMQ before giving up. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** True if `promise` settles within `ms` (rejections propagate), false otherwise. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // BullMQ control-flow errors: the job was moved (wait, delayed, waiting-children) by the processor.
 const CONTROL_FLOW_ERRORS = new Set([
   'WaitingError',
@@ -119,12 +137,17 @@ function wrapProcessor<Q extends QueueName>(
         // Straight back to wait, no attempt counted. If Redis does not answer (worker connections
         // wait out outages), the job keeps its lock until it expires and the stalled checker
         // requeues it.
+        let failure: unknown;
         const moved = await settlesWithin(job.moveToWait(token), CLOSE_GRACE_MS).catch((err: unknown) => {
-          ctx.logger.error({ err }, 'could not hand the job back');
+          failure = err;
           return false;
         });
         if (moved) ctx.logger.warn('handed back to the queue at shutdown');
-        else ctx.logger.error('could not hand the job back; the stalled checker will recover it');
+        else
+          ctx.logger.error(
+            { err: failure },
+            'could not hand the job back; the stalled checker will requeue it',
+          );
         throw new WaitingError();
       }
       return outcome.value;
@@ -135,24 +158,6 @@ function wrapProcessor<Q extends QueueName>(
       active.delete(entry);
     }
   };
-}
-
-const HANDED_BACK = Symbol('handed back');
-
-/** After handing jobs back, how long close() still waits for BullMQ before giving up. */
-const CLOSE_GRACE_MS = 2_000;
-
-/** True if `promise` settles within `ms` (rejections propagate), false otherwise. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const CONNECTION_ERRORS = new Set([
@@ -274,11 +279,13 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
       let done = await settlesWithin(closed, shutdownTimeoutMs);
       if (!done) {
         const pending = [...active];
-        logger.warn(
-          { jobs: pending.map((j) => `${j.queue}/${j.jobId}`) },
-          `jobs still running after ${shutdownTimeoutMs} ms; handing them back to the queue`,
-        );
-        for (const job of pending) job.handBack();
+        if (pending.length > 0) {
+          logger.warn(
+            { jobs: pending.map((j) => `${j.queue}/${j.jobId}`) },
+            `jobs still running after ${shutdownTimeoutMs} ms; handing them back to the queue`,
+          );
+          for (const job of pending) job.handBack();
+        }
         done = await settlesWithin(closed, CLOSE_GRACE_MS);
       }
       if (done) {

@@ -29,7 +29,7 @@ JOIN "users" u ON u."id" = j."user_id"
 WHERE j."status" IN ('queued', 'running');
 
 -- One row per period ('last_24h': jobs created / stages finished in the last 24 hours,
--- 'all_time'), shaped for GET /v1/stats. Durations in milliseconds; job durations are
+-- 'all_time'), shaped for GET /v1/stats. Durations in whole milliseconds; job durations are
 -- created → completed of completed jobs; stage durations are JobStage.duration_ms of completed
 -- stage runs. Counts are int4 so Prisma reads them as numbers, not BigInt.
 CREATE VIEW "generation_job_stats" AS
@@ -47,9 +47,9 @@ WITH "periods" ("period", "since") AS (
     count(j."id") FILTER (WHERE j."status" = 'failed')::int AS "failed",
     count(j."id") FILTER (WHERE j."status" = 'cancelled')::int AS "cancelled",
     COALESCE(sum(j."cost_usd"), 0)::double precision AS "cost_usd",
-    avg(d."ms") AS "job_avg_ms",
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY d."ms") AS "job_p50_ms",
-    percentile_cont(0.95) WITHIN GROUP (ORDER BY d."ms") AS "job_p95_ms"
+    round(avg(d."ms"))::double precision AS "job_avg_ms",
+    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY d."ms"))::double precision AS "job_p50_ms",
+    round(percentile_cont(0.95) WITHIN GROUP (ORDER BY d."ms"))::double precision AS "job_p95_ms"
   FROM "periods" p
   LEFT JOIN "jobs" j ON p."since" IS NULL OR j."created_at" >= p."since"
   -- NULL unless the job completed, so the aggregates below only see completed jobs.
@@ -64,9 +64,9 @@ WITH "periods" ("period", "since") AS (
     p."period",
     s."stage",
     count(*)::int AS "count",
-    avg(s."duration_ms")::double precision AS "avg_ms",
-    percentile_cont(0.5) WITHIN GROUP (ORDER BY s."duration_ms") AS "p50_ms",
-    percentile_cont(0.95) WITHIN GROUP (ORDER BY s."duration_ms") AS "p95_ms"
+    round(avg(s."duration_ms"))::double precision AS "avg_ms",
+    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY s."duration_ms"))::double precision AS "p50_ms",
+    round(percentile_cont(0.95) WITHIN GROUP (ORDER BY s."duration_ms"))::double precision AS "p95_ms"
   FROM "periods" p
   JOIN "job_stages" s
     ON s."status" = 'completed' AND s."duration_ms" IS NOT NULL

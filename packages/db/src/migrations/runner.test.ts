@@ -47,7 +47,11 @@ test('a brand-new database gets every migration, recorded as Prisma records them
   expect(names.length).toBeGreaterThanOrEqual(2);
 
   const logged: string[] = [];
-  const first = await migrate({ connectionString: url, migrationsDir: defaultMigrationsDir, log: (m) => logged.push(m) });
+  const first = await migrate({
+    connectionString: url,
+    migrationsDir: defaultMigrationsDir,
+    log: (m) => logged.push(m),
+  });
   expect(first).toEqual({ applied: names, alreadyApplied: 0 });
   expect(logged).toHaveLength(names.length);
   expect(logged[0]).toContain(names[0]);
@@ -143,9 +147,9 @@ describe('refusals', () => {
       'migration 29991231235959_broken failed and was rolled back: division by zero',
     );
     expect(await query(url, `SELECT 1 FROM pg_class WHERE relname = 'half_done'`)).toEqual([]);
-    expect(await query(url, `SELECT 1 FROM _prisma_migrations WHERE migration_name = '29991231235959_broken'`)).toEqual(
-      [],
-    );
+    expect(
+      await query(url, `SELECT 1 FROM _prisma_migrations WHERE migration_name = '29991231235959_broken'`),
+    ).toEqual([]);
 
     await writeFile(join(broken, 'migration.sql'), 'CREATE TABLE half_done (id int);\n');
     const result = await migrate({ connectionString: url, migrationsDir: dir });

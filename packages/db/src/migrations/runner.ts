@@ -45,7 +45,7 @@ export interface MigrateResult {
   alreadyApplied: number;
 }
 
-interface MigrationFile {
+export interface MigrationFile {
   name: string;
   sql: string;
   checksum: string;
@@ -128,7 +128,11 @@ async function connectToMaintenanceDb(target: URL): Promise<Client> {
  * migration, when the database and the files disagree: an applied migration edited or missing on
  * disk, or a failed Prisma migration awaiting `prisma migrate resolve`.
  */
-export async function migrate({ connectionString, migrationsDir, log }: MigrateOptions): Promise<MigrateResult> {
+export async function migrate({
+  connectionString,
+  migrationsDir,
+  log,
+}: MigrateOptions): Promise<MigrateResult> {
   const migrations = await readMigrations(migrationsDir);
   const client = new Client({ connectionString });
   await client.connect();

@@ -60,7 +60,11 @@ export function createJobWithStages(db: DbClient, input: CreateJobInput): Promis
       events: {
         create: {
           type: 'created',
-          data: { type: input.type, priority: input.priority ?? 'normal', pregenerated: input.pregenerated ?? false },
+          data: {
+            type: input.type,
+            priority: input.priority ?? 'normal',
+            pregenerated: input.pregenerated ?? false,
+          },
         },
       },
     },
@@ -101,7 +105,9 @@ export function markStageStarted(
              progress = GREATEST(progress, ${STAGE_PROGRESS[stage].start}::int),
              updated_at = now()
        WHERE id = ${jobId}`;
-    await tx.jobEvent.create({ data: { jobId, type: 'stage_started', data: { stage, attempt: row.attempts } } });
+    await tx.jobEvent.create({
+      data: { jobId, type: 'stage_started', data: { stage, attempt: row.attempts } },
+    });
     return { active: true as const, stage: row };
   });
 }
@@ -230,7 +236,9 @@ export function appendEvent(
 /** The first stage, in pipeline order, not completed or skipped; null when all are done. */
 export async function firstUnfinishedStage(db: DbClient, jobId: string): Promise<Stage | null> {
   const rows = await db.jobStage.findMany({ where: { jobId }, select: { stage: true, status: true } });
-  const done = new Set(rows.filter((r) => r.status === 'completed' || r.status === 'skipped').map((r) => r.stage));
+  const done = new Set(
+    rows.filter((r) => r.status === 'completed' || r.status === 'skipped').map((r) => r.stage),
+  );
   return STAGES.find((stage) => !done.has(stage)) ?? null;
 }
 
@@ -239,9 +247,19 @@ export interface CompletionDetails {
 }
 
 /** Marks an active job completed at 100 %. Returns null (and changes nothing) when it was not active. */
-export function completeJob(db: PrismaClient, jobId: string, details: CompletionDetails = {}): Promise<Job | null> {
-  return finish(db, jobId, ACTIVE_JOB_STATUSES, 'completed', { episodeId: details.episodeId ?? null }, (tx) =>
-    tx.$executeRaw`
+export function completeJob(
+  db: PrismaClient,
+  jobId: string,
+  details: CompletionDetails = {},
+): Promise<Job | null> {
+  return finish(
+    db,
+    jobId,
+    ACTIVE_JOB_STATUSES,
+    'completed',
+    { episodeId: details.episodeId ?? null },
+    (tx) =>
+      tx.$executeRaw`
       UPDATE jobs
          SET status = 'completed', progress = 100, current_step = NULL, completed_at = now(),
              episode_id = COALESCE(${details.episodeId ?? null}::text, episode_id),
@@ -252,8 +270,14 @@ export function completeJob(db: PrismaClient, jobId: string, details: Completion
 
 /** Marks an active job failed with an error code and message. Returns null when it was not active. */
 export function failJob(db: PrismaClient, jobId: string, code: string, message: string): Promise<Job | null> {
-  return finish(db, jobId, ACTIVE_JOB_STATUSES, 'failed', { code, message }, (tx) =>
-    tx.$executeRaw`
+  return finish(
+    db,
+    jobId,
+    ACTIVE_JOB_STATUSES,
+    'failed',
+    { code, message },
+    (tx) =>
+      tx.$executeRaw`
       UPDATE jobs
          SET status = 'failed', error_code = ${code}, error_message = ${message}, current_step = NULL,
              completed_at = now(), updated_at = now()
@@ -263,24 +287,30 @@ export function failJob(db: PrismaClient, jobId: string, code: string, message: 
 
 /** Cancels a queued or running job. Returns null when it had already finished (HTTP 409). */
 export function cancelJob(db: PrismaClient, jobId: string): Promise<Job | null> {
-  return finish(db, jobId, ACTIVE_JOB_STATUSES, 'cancelled', {}, (tx) =>
-    tx.$executeRaw`
+  return finish(
+    db,
+    jobId,
+    ACTIVE_JOB_STATUSES,
+    'cancelled',
+    {},
+    (tx) =>
+      tx.$executeRaw`
       UPDATE jobs SET status = 'cancelled', current_step = NULL, completed_at = now(), updated_at = now()
        WHERE id = ${jobId}`,
   );
 }
 
 /**
- * Puts a failed or cancelled job back to queued, keeping completed stages (their artifacts are
- * reused) and giving the others a fresh attempt budget. Returns null unless it was failed or
- * cancelled (HTTP 409). The caller then enqueues it with beginRun().
+ * Puts a failed or cancelled job back to queued (enqueuedAt cleared), keeping completed stages
+ * (their artifacts are reused) and giving the others a fresh attempt budget. Returns null unless
+ * it was failed or cancelled (HTTP 409). The caller then enqueues it with beginRun().
  */
 export function retryJob(db: PrismaClient, jobId: string): Promise<Job | null> {
   return finish(db, jobId, ['failed', 'cancelled'], 'retried', {}, async (tx) => {
     await tx.$executeRaw`
       UPDATE jobs
          SET status = 'queued', attempts = 0, error_code = NULL, error_message = NULL,
-             current_step = NULL, completed_at = NULL, updated_at = now()
+             current_step = NULL, completed_at = NULL, enqueued_at = NULL, updated_at = now()
        WHERE id = ${jobId}`;
     await tx.$executeRaw`
       UPDATE job_stages

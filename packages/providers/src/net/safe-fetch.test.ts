@@ -24,8 +24,14 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-const text = (body: string, type = 'text/plain'): Route => (_req, res) => void res.writeHead(200, { 'content-type': type }).end(body);
-const redirect = (to: string, status = 302): Route => (_req, res) => void res.writeHead(status, { location: to }).end();
+const text =
+  (body: string, type = 'text/plain'): Route =>
+  (_req, res) =>
+    void res.writeHead(200, { 'content-type': type }).end(body);
+const redirect =
+  (to: string, status = 302): Route =>
+  (_req, res) =>
+    void res.writeHead(status, { location: to }).end();
 const local = { allowPrivate: true, timeoutMs: 5_000 };
 
 async function failure(promise: Promise<unknown>): Promise<ProviderError> {
@@ -39,15 +45,20 @@ async function failure(promise: Promise<unknown>): Promise<ProviderError> {
 
 describe('safeFetch guard', () => {
   // Each literal would reach the fake (it listens on 127.0.0.1) if the guard let it through.
-  it.each(['127.0.0.1', '[::ffff:127.0.0.1]', '0x7f000001', '2130706433', '0177.0.0.1', '127.1', 'localhost'])(
-    'refuses http://%s:PORT without connecting',
-    async (host) => {
-      routes['/'] = text('secret');
-      const err = await failure(safeFetch(`http://${host}:${port}/`, { timeoutMs: 2_000 }));
-      expect(err).toMatchObject({ code: 'SOURCE_FORBIDDEN', retryable: false });
-      expect(server.requests).toHaveLength(0);
-    },
-  );
+  it.each([
+    '127.0.0.1',
+    '[::ffff:127.0.0.1]',
+    '0x7f000001',
+    '2130706433',
+    '0177.0.0.1',
+    '127.1',
+    'localhost',
+  ])('refuses http://%s:PORT without connecting', async (host) => {
+    routes['/'] = text('secret');
+    const err = await failure(safeFetch(`http://${host}:${port}/`, { timeoutMs: 2_000 }));
+    expect(err).toMatchObject({ code: 'SOURCE_FORBIDDEN', retryable: false });
+    expect(server.requests).toHaveLength(0);
+  });
 
   it.each([
     'http://[::1]/',
@@ -88,7 +99,9 @@ describe('safeFetch guard', () => {
     routes['/'] = text('secret');
     // First answer (the pre-check) public, every later one (the socket's own lookup) loopback.
     let lookups = 0;
-    const resolve: HostResolver = async () => [{ address: lookups++ === 0 ? '93.184.215.14' : '127.0.0.1', family: 4 }];
+    const resolve: HostResolver = async () => [
+      { address: lookups++ === 0 ? '93.184.215.14' : '127.0.0.1', family: 4 },
+    ];
     const err = await failure(safeFetch(`http://rebind.test:${port}/`, { resolve }));
     expect(err.code).toBe('SOURCE_FORBIDDEN');
     expect(lookups).toBe(2);
@@ -96,16 +109,23 @@ describe('safeFetch guard', () => {
   });
 
   it('refuses a redirect from an allowed host to loopback', async () => {
-    const internal = await startHttpServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('internal secret'));
+    const internal = await startHttpServer(
+      (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('internal secret'),
+    );
     try {
       const internalPort = new URL(internal.url).port;
-      const resolve: HostResolver = async (host) => (host.endsWith('.test') ? [{ address: '127.0.0.1', family: 4 }] : []);
+      const resolve: HostResolver = async (host) =>
+        host.endsWith('.test') ? [{ address: '127.0.0.1', family: 4 }] : [];
       const opts = { resolve, allowHosts: ['public.test'] };
 
       routes['/ok'] = text('public page');
       expect((await safeFetch(`http://public.test:${port}/ok`, opts)).body.toString()).toBe('public page');
 
-      for (const target of [`http://127.0.0.1:${internalPort}/`, `http://internal.test:${internalPort}/`, `http://localhost:${internalPort}/`]) {
+      for (const target of [
+        `http://127.0.0.1:${internalPort}/`,
+        `http://internal.test:${internalPort}/`,
+        `http://localhost:${internalPort}/`,
+      ]) {
         routes['/hop'] = redirect(target);
         const err = await failure(safeFetch(`http://public.test:${port}/hop`, opts));
         expect(err.code).toBe('SOURCE_FORBIDDEN');
@@ -119,7 +139,8 @@ describe('safeFetch guard', () => {
 
 describe('safeFetch redirects', () => {
   const chain = (n: number) => {
-    for (let i = 0; i < n; i++) routes[`/r${i}`] = redirect(i + 1 < n ? `/r${i + 1}` : '/end', i % 2 ? 301 : 307);
+    for (let i = 0; i < n; i++)
+      routes[`/r${i}`] = redirect(i + 1 < n ? `/r${i + 1}` : '/end', i % 2 ? 301 : 307);
     routes['/end'] = text('arrived');
   };
 
@@ -140,14 +161,23 @@ describe('safeFetch redirects', () => {
 
   it('honours a smaller maxRedirects', async () => {
     chain(2);
-    await expect(safeFetch(`${server.url}/r0`, { ...local, maxRedirects: 1 })).rejects.toMatchObject({ code: 'SOURCE_UNREACHABLE' });
+    await expect(safeFetch(`${server.url}/r0`, { ...local, maxRedirects: 1 })).rejects.toMatchObject({
+      code: 'SOURCE_UNREACHABLE',
+    });
   });
 
   it('turns POST into GET on 303 and drops credentials on a cross-origin hop', async () => {
-    const other = await startHttpServer((_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('other'));
+    const other = await startHttpServer(
+      (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('other'),
+    );
     try {
       routes['/post'] = redirect(`http://localhost:${new URL(other.url).port}/landing`, 303);
-      await safeFetch(`${server.url}/post`, { ...local, method: 'POST', body: '{"a":1}', headers: { Authorization: 'Bearer s3cret', 'content-type': 'application/json' } });
+      await safeFetch(`${server.url}/post`, {
+        ...local,
+        method: 'POST',
+        body: '{"a":1}',
+        headers: { Authorization: 'Bearer s3cret', 'content-type': 'application/json' },
+      });
       expect(server.requests[0]).toMatchObject({ method: 'POST', body: Buffer.from('{"a":1}') });
       expect(server.requests[0]?.headers.authorization).toBe('Bearer s3cret');
       const landed = other.requests[0];
@@ -207,13 +237,19 @@ describe('safeFetch limits and errors', () => {
   });
 
   it('times out a body that stalls', async () => {
-    routes['/stall'] = (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).write('partial');
-    await expect(safeFetch(`${server.url}/stall`, { ...local, timeoutMs: 300 })).rejects.toMatchObject({ code: 'SOURCE_UNREACHABLE', retryable: true });
+    routes['/stall'] = (_req, res) =>
+      void res.writeHead(200, { 'content-type': 'text/plain' }).write('partial');
+    await expect(safeFetch(`${server.url}/stall`, { ...local, timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'SOURCE_UNREACHABLE',
+      retryable: true,
+    });
   });
 
   it('refuses a content type outside the allow-list', async () => {
     routes['/img'] = text('\x89PNG', 'image/png');
-    const err = await failure(safeFetch(`${server.url}/img`, { ...local, accept: ['text/html', 'text/plain'] }));
+    const err = await failure(
+      safeFetch(`${server.url}/img`, { ...local, accept: ['text/html', 'text/plain'] }),
+    );
     expect(err).toMatchObject({ code: 'SOURCE_INVALID', retryable: false });
     expect(err.message).toContain('image/png');
   });
@@ -231,21 +267,26 @@ describe('safeFetch limits and errors', () => {
     [502, true, {}, undefined],
     [404, false, { 'retry-after': '7' }, undefined],
     [403, false, {}, undefined],
-  ])('maps HTTP %i to SOURCE_UNREACHABLE, retryable: %s', async (status, retryable, headers, retryAfterMs) => {
-    routes['/status'] = (_req, res) => void res.writeHead(status, headers).end('nope');
-    const err = await failure(safeFetch(`${server.url}/status`, local));
-    expect(err).toMatchObject({ code: 'SOURCE_UNREACHABLE', retryable, retryAfterMs });
-  });
+  ])(
+    'maps HTTP %i to SOURCE_UNREACHABLE, retryable: %s',
+    async (status, retryable, headers, retryAfterMs) => {
+      routes['/status'] = (_req, res) => void res.writeHead(status, headers).end('nope');
+      const err = await failure(safeFetch(`${server.url}/status`, local));
+      expect(err).toMatchObject({ code: 'SOURCE_UNREACHABLE', retryable, retryAfterMs });
+    },
+  );
 
   it('reads Retry-After given as an HTTP date', async () => {
-    routes['/date'] = (_req, res) => void res.writeHead(429, { 'retry-after': new Date(Date.now() + 60_000).toUTCString() }).end();
+    routes['/date'] = (_req, res) =>
+      void res.writeHead(429, { 'retry-after': new Date(Date.now() + 60_000).toUTCString() }).end();
     const err = await failure(safeFetch(`${server.url}/date`, local));
     expect(err.retryAfterMs).toBeGreaterThan(55_000);
     expect(err.retryAfterMs).toBeLessThanOrEqual(60_000);
   });
 
   it('returns error statuses to a caller that asks for them', async () => {
-    routes['/status'] = (_req, res) => void res.writeHead(429, { 'content-type': 'application/json' }).end('{"error":{}}');
+    routes['/status'] = (_req, res) =>
+      void res.writeHead(429, { 'content-type': 'application/json' }).end('{"error":{}}');
     const res = await safeFetch(`${server.url}/status`, { ...local, httpErrors: 'return' });
     expect(res.status).toBe(429);
     expect(res.body.toString()).toBe('{"error":{}}');
@@ -254,7 +295,10 @@ describe('safeFetch limits and errors', () => {
   it('calls a refused connection retryable', async () => {
     const closed = await startHttpServer(() => {});
     await closed.close();
-    await expect(safeFetch(`${closed.url}/`, local)).rejects.toMatchObject({ code: 'SOURCE_UNREACHABLE', retryable: true });
+    await expect(safeFetch(`${closed.url}/`, local)).rejects.toMatchObject({
+      code: 'SOURCE_UNREACHABLE',
+      retryable: true,
+    });
   });
 
   it('rethrows the caller abort reason', async () => {

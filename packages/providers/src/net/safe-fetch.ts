@@ -50,7 +50,10 @@ export function safeFetch(url: string | URL, opts: SafeFetchOptions = {}): Promi
  * The same client without the address guard, for operator-configured endpoints only (e.g.
  * CONGRESS_BASE_URL): never pass a URL a user supplied. Schemes are still limited to http(s).
  */
-export function trustedFetch(url: string | URL, opts: Omit<SafeFetchOptions, keyof GuardOptions> = {}): Promise<SafeFetchResponse> {
+export function trustedFetch(
+  url: string | URL,
+  opts: Omit<SafeFetchOptions, keyof GuardOptions> = {},
+): Promise<SafeFetchResponse> {
   return fetchWithPolicy(url, opts, false);
 }
 
@@ -58,8 +61,13 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** Headers that must not follow a redirect to another origin. */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'x-api-key'];
 
-async function fetchWithPolicy(input: string | URL, opts: SafeFetchOptions, guarded: boolean): Promise<SafeFetchResponse> {
+async function fetchWithPolicy(
+  input: string | URL,
+  opts: SafeFetchOptions,
+  guarded: boolean,
+): Promise<SafeFetchResponse> {
   let url = parseUrl(input, opts, guarded);
+  if (opts.signal?.aborted) throw opts.signal.reason;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
@@ -94,18 +102,31 @@ async function fetchWithPolicy(input: string | URL, opts: SafeFetchOptions, guar
     for (let hop = 0; ; hop++) {
       // Refuse early with a clear error; the guarded lookup repeats the check at connect time.
       if (guarded) await resolveAllowedAddresses(url.hostname, opts);
-      const res = await request(url, { dispatcher: agent, method: method as Dispatcher.HttpMethod, headers, body, signal: controller.signal });
+      const res = await request(url, {
+        dispatcher: agent,
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body,
+        signal: controller.signal,
+      });
       const resHeaders = flattenHeaders(res.headers);
 
       const location = resHeaders.location;
       if (REDIRECT_STATUSES.has(res.statusCode) && location) {
         await res.body.dump();
         if (hop >= maxRedirects) {
-          throw new ProviderError('SOURCE_UNREACHABLE', `too many redirects (more than ${maxRedirects}) from ${redact(input)}`, false);
+          throw new ProviderError(
+            'SOURCE_UNREACHABLE',
+            `too many redirects (more than ${maxRedirects}) from ${redact(input)}`,
+            false,
+          );
         }
         const next = parseUrl(new URL(location, url), opts, guarded);
         if (next.origin !== url.origin) headers = withoutKeys(headers, CREDENTIAL_HEADERS);
-        if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')) {
+        if (
+          res.statusCode === 303 ||
+          ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
+        ) {
           method = 'GET';
           body = undefined;
           headers = withoutKeys(headers, ['content-type', 'content-length']);
@@ -122,7 +143,11 @@ async function fetchWithPolicy(input: string | URL, opts: SafeFetchOptions, guar
       const { type: contentType, charset } = parseContentType(resHeaders['content-type']);
       if (ok && opts.accept && !acceptsType(opts.accept, contentType)) {
         discard(res.body);
-        throw new ProviderError('SOURCE_INVALID', `${redact(url)} returned ${contentType ?? 'no content type'}, expected ${opts.accept.join(' or ')}`, false);
+        throw new ProviderError(
+          'SOURCE_INVALID',
+          `${redact(url)} returned ${contentType ?? 'no content type'}, expected ${opts.accept.join(' or ')}`,
+          false,
+        );
       }
       const declared = Number(resHeaders['content-length']);
       if (Number.isFinite(declared) && declared > maxBytes) {
@@ -130,7 +155,14 @@ async function fetchWithPolicy(input: string | URL, opts: SafeFetchOptions, guar
         throw tooLarge(url, maxBytes);
       }
       const buffer = await readCapped(res.body, maxBytes, url);
-      return { status: res.statusCode, url: url.toString(), headers: resHeaders, body: buffer, contentType, charset };
+      return {
+        status: res.statusCode,
+        url: url.toString(),
+        headers: resHeaders,
+        body: buffer,
+        contentType,
+        charset,
+      };
     }
   } catch (err) {
     if (opts.signal?.aborted && !timedOut) throw opts.signal.reason;
@@ -151,7 +183,11 @@ function parseUrl(input: string | URL, opts: GuardOptions, guarded: boolean): UR
     throw new ProviderError('SOURCE_INVALID', `not a valid URL: ${redact(input)}`, false);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ProviderError('SOURCE_FORBIDDEN', `scheme ${url.protocol} is not allowed (http and https only)`, false);
+    throw new ProviderError(
+      'SOURCE_FORBIDDEN',
+      `scheme ${url.protocol} is not allowed (http and https only)`,
+      false,
+    );
   }
   return url;
 }
@@ -185,7 +221,12 @@ function tooLarge(url: URL, maxBytes: number): ProviderError {
 function httpStatusError(status: number, headers: Record<string, string>, url: URL): ProviderError {
   const retryable = status === 408 || status === 429 || status >= 500;
   const retryAfterMs = retryable ? parseRetryAfter(headers['retry-after']) : undefined;
-  return new ProviderError('SOURCE_UNREACHABLE', `${redact(url)} answered HTTP ${status}`, retryable, retryAfterMs);
+  return new ProviderError(
+    'SOURCE_UNREACHABLE',
+    `${redact(url)} answered HTTP ${status}`,
+    retryable,
+    retryAfterMs,
+  );
 }
 
 /** Certificate problems do not heal by retrying; every other network failure might. */
@@ -195,12 +236,24 @@ function toProviderError(err: unknown, url: URL, timedOut: boolean, timeoutMs: n
   const guardError = findProviderError(err);
   if (guardError) return guardError;
   if (timedOut) {
-    return new ProviderError('SOURCE_UNREACHABLE', `${redact(url)} timed out after ${timeoutMs} ms`, true, undefined, { cause: err });
+    return new ProviderError(
+      'SOURCE_UNREACHABLE',
+      `${redact(url)} timed out after ${timeoutMs} ms`,
+      true,
+      undefined,
+      { cause: err },
+    );
   }
   const code = (err as { code?: unknown } | null)?.code;
   const detail = typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
   const retryable = !(typeof code === 'string' && PERMANENT_NETWORK_ERROR.test(code));
-  return new ProviderError('SOURCE_UNREACHABLE', `${redact(url)} unreachable: ${detail}`, retryable, undefined, { cause: err });
+  return new ProviderError(
+    'SOURCE_UNREACHABLE',
+    `${redact(url)} unreachable: ${detail}`,
+    retryable,
+    undefined,
+    { cause: err },
+  );
 }
 
 /** The guard's ProviderError may arrive wrapped by undici/net; find it along the cause chain. */
@@ -211,7 +264,10 @@ function findProviderError(err: unknown): ProviderError | null {
   return null;
 }
 
-export function parseContentType(header: string | undefined): { type: string | null; charset: string | null } {
+export function parseContentType(header: string | undefined): {
+  type: string | null;
+  charset: string | null;
+} {
   if (!header) return { type: null, charset: null };
   const [type, ...params] = header.split(';');
   const charsetParam = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='));
@@ -223,7 +279,11 @@ function acceptsType(accept: readonly string[], type: string | null): boolean {
   if (!type) return false;
   return accept.some((a) => {
     const allowed = a.toLowerCase();
-    return allowed === type || allowed === '*/*' || (allowed.endsWith('/*') && type.startsWith(allowed.slice(0, -1)));
+    return (
+      allowed === type ||
+      allowed === '*/*' ||
+      (allowed.endsWith('/*') && type.startsWith(allowed.slice(0, -1)))
+    );
   });
 }
 

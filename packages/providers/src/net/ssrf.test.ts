@@ -1,5 +1,12 @@
 import { ProviderError } from '../types';
-import { assertPublicUrl, classifyAddress, createGuardedLookup, type HostResolver, parseGuardedUrl, resolveAllowedAddresses } from './ssrf';
+import {
+  assertPublicUrl,
+  classifyAddress,
+  createGuardedLookup,
+  type HostResolver,
+  parseGuardedUrl,
+  resolveAllowedAddresses,
+} from './ssrf';
 
 const fakeDns =
   (table: Record<string, string[]>): HostResolver =>
@@ -100,19 +107,34 @@ describe('parseGuardedUrl', () => {
     'http://metadata.google.internal/computeMetadata/v1/',
     'http://user:secret@example.com/',
   ])('refuses %s', (url) => {
-    expect(() => parseGuardedUrl(url)).toThrow(expect.objectContaining({ code: 'SOURCE_FORBIDDEN', retryable: false }));
+    expect(() => parseGuardedUrl(url)).toThrow(
+      expect.objectContaining({ code: 'SOURCE_FORBIDDEN', retryable: false }),
+    );
   });
 
-  it.each(['file:///etc/passwd', 'gopher://x/', 'ftp://x/', 'data:text/plain,hi', 'javascript:alert(1)', 'ws://x/'])(
-    'refuses the scheme of %s even with allowPrivate',
-    (url) => {
-      expect(() => parseGuardedUrl(url, { allowPrivate: true })).toThrow(expect.objectContaining({ code: 'SOURCE_FORBIDDEN' }));
-    },
-  );
+  it.each([
+    'file:///etc/passwd',
+    'gopher://x/',
+    'ftp://x/',
+    'data:text/plain,hi',
+    'javascript:alert(1)',
+    'ws://x/',
+  ])('refuses the scheme of %s even with allowPrivate', (url) => {
+    expect(() => parseGuardedUrl(url, { allowPrivate: true })).toThrow(
+      expect.objectContaining({ code: 'SOURCE_FORBIDDEN' }),
+    );
+  });
 
-  it('refuses metadata endpoints even with allowPrivate', () => {
-    for (const url of ['http://169.254.169.254/', 'http://[fd00:ec2::254]/', 'http://metadata.google.internal/']) {
-      expect(() => parseGuardedUrl(url, { allowPrivate: true })).toThrow(expect.objectContaining({ code: 'SOURCE_FORBIDDEN' }));
+  it('refuses metadata endpoints even with allowPrivate or allowHosts', () => {
+    for (const url of [
+      'http://169.254.169.254/',
+      'http://[fd00:ec2::254]/',
+      'http://metadata.google.internal/',
+    ]) {
+      const host = new URL(url).hostname;
+      expect(() => parseGuardedUrl(url, { allowPrivate: true, allowHosts: [host] })).toThrow(
+        expect.objectContaining({ code: 'SOURCE_FORBIDDEN' }),
+      );
     }
   });
 
@@ -147,7 +169,9 @@ describe('assertPublicUrl', () => {
   });
 
   it('refuses a metadata address behind an allowHosts name', async () => {
-    const err = await refusal(assertPublicUrl('http://imds.test/', { resolve, allowHosts: ['imds.test'], allowPrivate: true }));
+    const err = await refusal(
+      assertPublicUrl('http://imds.test/', { resolve, allowHosts: ['imds.test'], allowPrivate: true }),
+    );
     expect(err.code).toBe('SOURCE_FORBIDDEN');
   });
 
@@ -165,7 +189,9 @@ describe('assertPublicUrl', () => {
 });
 
 describe('createGuardedLookup', () => {
-  const lookup = createGuardedLookup({ resolve: fakeDns({ 'public.test': ['93.184.215.14', '2606:4700::1'], 'loopback.test': ['::1'] }) });
+  const lookup = createGuardedLookup({
+    resolve: fakeDns({ 'public.test': ['93.184.215.14', '2606:4700::1'], 'loopback.test': ['::1'] }),
+  });
   const call = (host: string, options: { all?: boolean; family?: number }) =>
     new Promise<{ err: unknown; address: unknown; family: unknown }>((done) =>
       lookup(host, options, (err, address, family) => done({ err, address, family })),
@@ -179,7 +205,11 @@ describe('createGuardedLookup', () => {
         { address: '2606:4700::1', family: 6 },
       ],
     });
-    expect(await call('public.test', { family: 6 })).toEqual({ err: null, address: '2606:4700::1', family: 6 });
+    expect(await call('public.test', { family: 6 })).toEqual({
+      err: null,
+      address: '2606:4700::1',
+      family: 6,
+    });
   });
 
   it('fails the socket for a refused address', async () => {

@@ -1,5 +1,5 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupAddress, LookupOptions } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { ProviderError } from '../types';
@@ -42,7 +42,12 @@ export interface AddressClass {
 const ALLOWED_SCHEMES = new Set(['http:', 'https:']);
 
 /** Metadata endpoints by name (GCP, generic) and by address (AWS/Azure/GCP/OpenStack, AWS IPv6, Alibaba). */
-const METADATA_HOSTNAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data']);
+const METADATA_HOSTNAMES = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+]);
 const METADATA_IPV6 = new Set(['fd00:ec2::254']);
 const METADATA_IPV4 = new Set(['100.100.100.200']);
 
@@ -99,12 +104,17 @@ function isAllowedHost(host: string, opts: GuardOptions): boolean {
   return opts.allowHosts?.some((h) => normalizeHostname(h) === host) ?? false;
 }
 
-/** Refuses an address unless it is public (or private is allowed and it is not a metadata endpoint). */
-export function assertAllowedAddress(address: string, opts: GuardOptions, hostname?: string): void {
+/**
+ * Refuses an address unless it is public, or private is allowed, or `hostname` is in allowHosts.
+ * Metadata endpoints are refused whatever the options.
+ */
+export function assertAllowedAddress(address: string, opts: GuardOptions, hostname = address): void {
   const cls = classifyAddress(address);
-  const subject = hostname && hostname !== address ? `${hostname} resolves to ${address}, which` : address;
+  const subject = hostname !== address ? `${hostname} resolves to ${address}, which` : address;
   if (cls.isMetadata) throw forbidden(`${subject} is a cloud metadata address`);
-  if (!cls.isPublic && !opts.allowPrivate) throw forbidden(`${subject} is not a public address (${cls.range})`);
+  if (!cls.isPublic && !opts.allowPrivate && !isAllowedHost(hostname, opts)) {
+    throw forbidden(`${subject} is not a public address (${cls.range})`);
+  }
 }
 
 /** Parses a URL and checks everything that needs no DNS: scheme, credentials, host-name rules. */
@@ -115,15 +125,19 @@ export function parseGuardedUrl(input: string | URL, opts: GuardOptions = {}): U
   } catch {
     throw new ProviderError('SOURCE_INVALID', `not a valid URL: ${String(input).slice(0, 200)}`, false);
   }
-  if (!ALLOWED_SCHEMES.has(url.protocol)) throw forbidden(`scheme ${url.protocol} is not allowed (http and https only)`);
+  if (!ALLOWED_SCHEMES.has(url.protocol))
+    throw forbidden(`scheme ${url.protocol} is not allowed (http and https only)`);
   if (url.username || url.password) throw forbidden('URLs with credentials are not allowed');
   const host = normalizeHostname(url.hostname);
   if (!host) throw forbidden('URL has no host');
   if (METADATA_HOSTNAMES.has(host)) throw forbidden(`${host} is a cloud metadata endpoint`);
-  if (isAllowedHost(host, opts)) return url;
   if (isIP(host)) {
     assertAllowedAddress(host, opts);
-  } else if (!opts.allowPrivate && (host === 'localhost' || host.endsWith('.localhost'))) {
+  } else if (
+    !opts.allowPrivate &&
+    !isAllowedHost(host, opts) &&
+    (host === 'localhost' || host.endsWith('.localhost'))
+  ) {
     throw forbidden(`${host} is a loopback host name`);
   }
   return url;
@@ -138,19 +152,28 @@ function dnsError(host: string, err: unknown): ProviderError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   // EAI_AGAIN is a temporary resolver failure; ENOTFOUND/ENODATA mean the name has no address.
   const retryable = code !== 'ENOTFOUND' && code !== 'ENODATA';
-  return new ProviderError('SOURCE_UNREACHABLE', `cannot resolve ${host}: ${code ?? String(err)}`, retryable, undefined, {
-    cause: err,
-  });
+  return new ProviderError(
+    'SOURCE_UNREACHABLE',
+    `cannot resolve ${host}: ${code ?? String(err)}`,
+    retryable,
+    undefined,
+    {
+      cause: err,
+    },
+  );
 }
 
 /**
  * Resolves `hostname` and returns its addresses when every one of them is allowed. Refuses the
  * host if ANY address is not, so a name mixing public and private records cannot be used.
  */
-export async function resolveAllowedAddresses(hostname: string, opts: GuardOptions = {}): Promise<ResolvedAddress[]> {
+export async function resolveAllowedAddresses(
+  hostname: string,
+  opts: GuardOptions = {},
+): Promise<ResolvedAddress[]> {
   const host = normalizeHostname(hostname);
   if (isIP(host)) {
-    if (!isAllowedHost(host, opts)) assertAllowedAddress(host, opts);
+    assertAllowedAddress(host, opts);
     return [{ address: host, family: isIP(host) === 6 ? 6 : 4 }];
   }
   if (METADATA_HOSTNAMES.has(host)) throw forbidden(`${host} is a cloud metadata endpoint`);
@@ -161,15 +184,7 @@ export async function resolveAllowedAddresses(hostname: string, opts: GuardOptio
     throw dnsError(host, err);
   }
   if (addresses.length === 0) throw dnsError(host, new Error('no addresses'));
-  const exempt = isAllowedHost(host, opts);
-  for (const { address } of addresses) {
-    // Even an exempt host may not point at a metadata endpoint.
-    if (exempt) {
-      if (classifyAddress(address).isMetadata) throw forbidden(`${host} resolves to ${address}, which is a cloud metadata address`);
-    } else {
-      assertAllowedAddress(address, opts, host);
-    }
-  }
+  for (const { address } of addresses) assertAllowedAddress(address, opts, host);
   return addresses;
 }
 
@@ -179,7 +194,11 @@ export async function assertPublicUrl(url: string | URL, opts: GuardOptions = {}
   await resolveAllowedAddresses(parsed.hostname, opts);
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /**
  * A `lookup` for net/tls.connect that validates every address it hands to the socket. This is
@@ -190,7 +209,10 @@ export function createGuardedLookup(opts: GuardOptions) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     resolveAllowedAddresses(hostname, opts).then(
       (resolved) => {
-        const wanted = options.family === 4 || options.family === 6 ? resolved.filter((a) => a.family === options.family) : resolved;
+        const wanted =
+          options.family === 4 || options.family === 6
+            ? resolved.filter((a) => a.family === options.family)
+            : resolved;
         if (wanted.length === 0) {
           const err: NodeJS.ErrnoException = new Error(`no IPv${options.family} address for ${hostname}`);
           err.code = 'ENOTFOUND';

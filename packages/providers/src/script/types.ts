@@ -45,10 +45,17 @@ const requestSchema = z.object({
 });
 
 /** Validates what a writer was given; bad input is the caller's bug, so never retryable. */
-export function parseWriteRequest(request: ScriptWriteRequest): { documents: SourceDocument[]; style: Style } {
+export function parseWriteRequest(request: ScriptWriteRequest): {
+  documents: SourceDocument[];
+  style: Style;
+} {
   const parsed = requestSchema.safeParse({ documents: request.documents, style: request.style });
   if (!parsed.success) {
-    throw new ProviderError('SCRIPT_FAILED', `invalid script request: ${z.prettifyError(parsed.error)}`, false);
+    throw new ProviderError(
+      'SCRIPT_FAILED',
+      `invalid script request: ${z.prettifyError(parsed.error)}`,
+      false,
+    );
   }
   return parsed.data;
 }

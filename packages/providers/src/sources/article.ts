@@ -1,6 +1,6 @@
 import { Readability } from '@mozilla/readability';
-import { type DomDocument, parseHtmlDocument } from './dom';
 import { toIsoDate } from './document';
+import { type DomDocument, parseHtmlDocument } from './dom';
 import { htmlToText, normalizeText } from './html-text';
 
 export interface Article {

@@ -10,7 +10,13 @@ const latestActionSchema = z.object({ actionDate: z.string().optional(), text: z
 
 export const billListSchema = z.object({
   bills: z
-    .array(z.object({ congress: z.number().int(), type: z.string().min(1), number: z.union([z.string(), z.number()]).transform(String) }))
+    .array(
+      z.object({
+        congress: z.number().int(),
+        type: z.string().min(1),
+        number: z.union([z.string(), z.number()]).transform(String),
+      }),
+    )
     .default([]),
   pagination: z.object({ next: z.string().optional() }).optional(),
 });
@@ -35,12 +41,21 @@ export type BillDetail = z.infer<typeof billDetailSchema>['bill'];
 
 export const summariesSchema = z.object({
   summaries: z
-    .array(z.object({ actionDate: z.string().optional(), actionDesc: z.string().optional(), updateDate: z.string().optional(), text: z.string() }))
+    .array(
+      z.object({
+        actionDate: z.string().optional(),
+        actionDesc: z.string().optional(),
+        updateDate: z.string().optional(),
+        text: z.string(),
+      }),
+    )
     .default([]),
 });
 export type BillSummary = z.infer<typeof summariesSchema>['summaries'][number];
 
-const errorBodySchema = z.object({ error: z.object({ code: z.string().optional(), message: z.string().optional() }) });
+const errorBodySchema = z.object({
+  error: z.object({ code: z.string().optional(), message: z.string().optional() }),
+});
 
 export class CongressApi {
   private readonly base: URL;
@@ -50,7 +65,11 @@ export class CongressApi {
     private readonly signal?: AbortSignal,
   ) {
     if (!opts.apiKey) {
-      throw new ProviderError('SOURCE_UNREACHABLE', 'Congress.gov API key is not configured (CONGRESS_API_KEY)', false);
+      throw new ProviderError(
+        'SOURCE_UNREACHABLE',
+        'Congress.gov API key is not configured (CONGRESS_API_KEY)',
+        false,
+      );
     }
     this.base = new URL(opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`);
   }
@@ -67,7 +86,11 @@ export class CongressApi {
   nextPage(next: string): URL {
     const url = new URL(next, this.base);
     if (url.origin !== this.base.origin) {
-      throw new ProviderError('SOURCE_INVALID', `Congress.gov pagination left ${this.base.origin}: ${redact(url)}`, false);
+      throw new ProviderError(
+        'SOURCE_INVALID',
+        `Congress.gov pagination left ${this.base.origin}: ${redact(url)}`,
+        false,
+      );
     }
     return url;
   }
@@ -82,33 +105,61 @@ export class CongressApi {
       ...(this.opts.timeoutMs ? { timeoutMs: this.opts.timeoutMs } : {}),
       ...(this.signal ? { signal: this.signal } : {}),
     });
-    if (res.status < 200 || res.status >= 300) throw this.statusError(res.status, res.headers, res.body, withKey);
+    if (res.status < 200 || res.status >= 300)
+      throw this.statusError(res.status, res.headers, res.body, withKey);
     let json: unknown;
     try {
       json = JSON.parse(res.body.toString('utf8'));
     } catch {
-      throw new ProviderError('SOURCE_INVALID', `Congress.gov returned non-JSON for ${redact(withKey)}`, false);
+      throw new ProviderError(
+        'SOURCE_INVALID',
+        `Congress.gov returned non-JSON for ${redact(withKey)}`,
+        false,
+      );
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new ProviderError('SOURCE_INVALID', `unexpected Congress.gov response for ${redact(withKey)}: ${parsed.error.message.slice(0, 300)}`, false);
+      throw new ProviderError(
+        'SOURCE_INVALID',
+        `unexpected Congress.gov response for ${redact(withKey)}: ${parsed.error.message.slice(0, 300)}`,
+        false,
+      );
     }
     return parsed.data;
   }
 
-  private statusError(status: number, headers: Record<string, string>, body: Buffer, url: URL): ProviderError {
+  private statusError(
+    status: number,
+    headers: Record<string, string>,
+    body: Buffer,
+    url: URL,
+  ): ProviderError {
     const apiError = errorBodySchema.safeParse(safeJson(body));
     const code = apiError.success ? apiError.data.error.code : undefined;
-    const detail = [code, apiError.success ? apiError.data.error.message : undefined].filter(Boolean).join(': ') || `HTTP ${status}`;
+    const detail =
+      [code, apiError.success ? apiError.data.error.message : undefined].filter(Boolean).join(': ') ||
+      `HTTP ${status}`;
     const where = redact(url);
     if (status === 429 || code === 'OVER_RATE_LIMIT') {
       // Hourly quota; Retry-After is undocumented, so without it the queue's backoff decides.
-      return new ProviderError('RATE_LIMITED', `Congress.gov rate limit (${detail}) for ${where}`, true, parseRetryAfter(headers['retry-after']));
+      return new ProviderError(
+        'RATE_LIMITED',
+        `Congress.gov rate limit (${detail}) for ${where}`,
+        true,
+        parseRetryAfter(headers['retry-after']),
+      );
     }
-    if (code?.startsWith('API_KEY_')) return new ProviderError('SOURCE_UNREACHABLE', `Congress.gov rejected the API key (${detail})`, false);
-    if (status === 404) return new ProviderError('SOURCE_UNREACHABLE', `Congress.gov has no ${where} (404)`, false);
+    if (code?.startsWith('API_KEY_'))
+      return new ProviderError('SOURCE_UNREACHABLE', `Congress.gov rejected the API key (${detail})`, false);
+    if (status === 404)
+      return new ProviderError('SOURCE_UNREACHABLE', `Congress.gov has no ${where} (404)`, false);
     const retryable = status === 408 || status >= 500;
-    return new ProviderError('SOURCE_UNREACHABLE', `Congress.gov answered ${detail} for ${where}`, retryable, retryable ? parseRetryAfter(headers['retry-after']) : undefined);
+    return new ProviderError(
+      'SOURCE_UNREACHABLE',
+      `Congress.gov answered ${detail} for ${where}`,
+      retryable,
+      retryable ? parseRetryAfter(headers['retry-after']) : undefined,
+    );
   }
 }
 

@@ -1,7 +1,11 @@
 import { TextDecoder } from 'node:util';
 
 /** Decodes a fetched body to a string: header charset, else BOM, else the document's own declaration, else UTF-8. */
-export function decodeBody(body: Buffer, headerCharset: string | null, kind: 'html' | 'xml' | 'text'): string {
+export function decodeBody(
+  body: Buffer,
+  headerCharset: string | null,
+  kind: 'html' | 'xml' | 'text',
+): string {
   const label = headerCharset ?? bomCharset(body) ?? declaredCharset(body, kind) ?? 'utf-8';
   let decoder: TextDecoder;
   try {

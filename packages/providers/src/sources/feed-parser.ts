@@ -31,8 +31,10 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  // DOCTYPE entities are a known blow-up vector; feeds do not need them.
-  processEntities: { enabled: true, maxEntityCount: 50, maxTotalExpansions: 1_000, maxExpandedLength: 100_000 },
+  // Few, small DOCTYPE entities (a blow-up vector feeds do not need). No cap on expansions:
+  // every &lt; of an escaped HTML description counts as one.
+  processEntities: { enabled: true, maxEntityCount: 50, maxEntitySize: 10_000 },
+  htmlEntities: true, // numeric (&#8217;) and HTML named references, decoded once
   isArray: (_name, jpath) => ARRAY_PATHS.has(String(jpath)),
 });
 const ARRAY_PATHS = new Set(['rss.channel.item', 'RDF.item', 'feed.entry', 'feed.entry.link']);
@@ -43,19 +45,38 @@ export function parseFeed(xml: string, feedUrl: string): ParsedFeed {
   try {
     root = parser.parse(xml) as XmlObject;
   } catch (err) {
-    throw new ProviderError('SOURCE_INVALID', `${feedUrl} is not well-formed XML: ${(err as Error).message}`, false, undefined, { cause: err });
+    throw new ProviderError(
+      'SOURCE_INVALID',
+      `${feedUrl} is not well-formed XML: ${(err as Error).message}`,
+      false,
+      undefined,
+      { cause: err },
+    );
   }
   const rss = obj(root.rss);
   if (rss) {
     const channel = obj(rss.channel);
-    return { format: 'rss', title: plain(channel?.title), items: list(channel?.item).map((i) => rssItem(i, feedUrl)) };
+    return {
+      format: 'rss',
+      title: plain(channel?.title),
+      items: list(channel?.item).map((i) => rssItem(i, feedUrl)),
+    };
   }
   const rdf = obj(root.RDF);
   if (rdf) {
-    return { format: 'rdf', title: plain(obj(rdf.channel)?.title), items: list(rdf.item).map((i) => rssItem(i, feedUrl)) };
+    return {
+      format: 'rdf',
+      title: plain(obj(rdf.channel)?.title),
+      items: list(rdf.item).map((i) => rssItem(i, feedUrl)),
+    };
   }
   const feed = obj(root.feed);
-  if (feed) return { format: 'atom', title: atomText(feed.title), items: list(feed.entry).map((e) => atomEntry(e, feedUrl)) };
+  if (feed)
+    return {
+      format: 'atom',
+      title: atomText(feed.title),
+      items: list(feed.entry).map((e) => atomEntry(e, feedUrl)),
+    };
   throw new ProviderError('SOURCE_INVALID', `${feedUrl} is neither an RSS nor an Atom feed`, false);
 }
 

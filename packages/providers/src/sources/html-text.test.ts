@@ -8,7 +8,9 @@ describe('htmlToText', () => {
       <script>alert("no")</script><style>p{}</style>
       <ul><li>one</li><li>two&nbsp;&amp; three</li></ul>
       <p>Line<br>break &#8217;quoted&#8217;</p>`;
-    expect(htmlToText(html)).toBe('Title\n\nFirst paragraph with bold and a link.\n\none\n\ntwo & three\n\nLine\nbreak ’quoted’');
+    expect(htmlToText(html)).toBe(
+      'Title\n\nFirst paragraph with bold and a link.\n\none\n\ntwo & three\n\nLine\nbreak ’quoted’',
+    );
   });
 
   it('survives markup nested deeper than the call stack', () => {

@@ -29,7 +29,10 @@ export async function resolveSource(spec: SourceSpec, ctx: SourceContext): Promi
  * - Non-retryable failures (a 404 page, an empty feed) are logged and skipped while at least
  *   one source yields a document; when none does, the first failure is thrown.
  */
-export async function resolveSources(specs: readonly SourceSpec[], ctx: SourceContext): Promise<SourceDocument[]> {
+export async function resolveSources(
+  specs: readonly SourceSpec[],
+  ctx: SourceContext,
+): Promise<SourceDocument[]> {
   const results = await mapSettled(specs, SPEC_CONCURRENCY, (spec) => resolveSource(spec, ctx));
 
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
@@ -44,7 +47,8 @@ export async function resolveSources(specs: readonly SourceSpec[], ctx: SourceCo
     throw failures[0] ?? new ProviderError('SOURCE_EMPTY', 'no sources given', false);
   }
   results.forEach((r, index) => {
-    if (r.status === 'rejected') ctx.log?.warn({ source: describe(specs[index]), err: String(r.reason) }, 'source skipped');
+    if (r.status === 'rejected')
+      ctx.log?.warn({ source: describe(specs[index]), err: String(r.reason) }, 'source skipped');
   });
   return documents;
 }
@@ -52,13 +56,16 @@ export async function resolveSources(specs: readonly SourceSpec[], ctx: SourceCo
 function describe(spec: SourceSpec | undefined): string {
   if (!spec) return 'unknown';
   if (spec.kind === 'text') return `text: ${spec.title}`;
-  if (spec.kind === 'congress') return 'recent' in spec ? `congress: recent ${spec.recent}` : `congress: ${spec.congress}/${spec.billType}/${spec.billNumber}`;
+  if (spec.kind === 'congress')
+    return 'recent' in spec
+      ? `congress: recent ${spec.recent}`
+      : `congress: ${spec.congress}/${spec.billType}/${spec.billNumber}`;
   return `${spec.kind}: ${spec.url}`;
 }
 
-export { fetchArticle } from './url';
-export { contentHash } from './document';
-export { htmlToText } from './html-text';
-export { parseFeed, type FeedItem, type ParsedFeed } from './feed-parser';
-export { sampleEpisodeSources, sampleFeedPath, sampleSourcesDir } from './samples';
 export type { CongressOptions, SourceContext, SourceFetchOptions, SourceLogger } from './context';
+export { contentHash } from './document';
+export { type FeedItem, type ParsedFeed, parseFeed } from './feed-parser';
+export { htmlToText } from './html-text';
+export { sampleEpisodeSources, sampleFeedPath, sampleSourcesDir } from './samples';
+export { fetchArticle } from './url';

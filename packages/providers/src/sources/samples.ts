@@ -8,7 +8,11 @@ import type { SourceSpec } from '../types';
  */
 export const sampleSourcesDir = resolve(__dirname, '..', '..', 'samples');
 
-const SAMPLE_TEXTS = ['postal-service-reform-act.txt', 'great-american-outdoors-act.txt', 'chips-and-science-act.txt'];
+const SAMPLE_TEXTS = [
+  'postal-service-reform-act.txt',
+  'great-american-outdoors-act.txt',
+  'chips-and-science-act.txt',
+];
 
 /** Path of the sample RSS feed the API serves at `/samples/feed.xml` in the demo. */
 export const sampleFeedPath = join(sampleSourcesDir, 'feed.xml');

@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { type FakeServer, startHttpServer } from '@podfleet/test-kit';
 import { ProviderError } from '../types';
+import type { SourceContext } from './context';
 import { contentHash } from './document';
 import { resolveSource } from './index';
-import type { SourceContext } from './context';
 
 const ARTICLE = `<!doctype html><html><head>
   <title>Harbor reopens | City News</title>
@@ -26,9 +26,20 @@ let server: FakeServer;
 const pages: Record<string, (res: ServerResponse) => void> = {
   '/article': (res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(ARTICLE),
   '/latin1': (res) =>
-    res.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.from(`<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body><article><p>${'Cr\xe8me br\xfbl\xe9e at the caf\xe9. '.repeat(30)}</p></article></body></html>`, 'latin1')),
-  '/notes.txt': (res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('Plain notes.\n\nSecond paragraph.'),
-  '/empty': (res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>Nothing</title></head><body><script>1</script></body></html>'),
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(
+        Buffer.from(
+          `<html><head><meta charset="iso-8859-1"><title>Caf\xe9</title></head><body><article><p>${'Cr\xe8me br\xfbl\xe9e at the caf\xe9. '.repeat(30)}</p></article></body></html>`,
+          'latin1',
+        ),
+      ),
+  '/notes.txt': (res) =>
+    res.writeHead(200, { 'content-type': 'text/plain' }).end('Plain notes.\n\nSecond paragraph.'),
+  '/empty': (res) =>
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<html><head><title>Nothing</title></head><body><script>1</script></body></html>'),
   '/image': (res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(Buffer.alloc(10)),
 };
 beforeAll(async () => {
@@ -40,12 +51,19 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const ctx: SourceContext = { fetch: { allowPrivate: true, timeoutMs: 5_000 }, congress: { baseUrl: 'http://127.0.0.1:9/v3' } };
+const ctx: SourceContext = {
+  fetch: { allowPrivate: true, timeoutMs: 5_000 },
+  congress: { baseUrl: 'http://127.0.0.1:9/v3' },
+};
 
 describe('url source', () => {
   it('extracts the main content, title and published date', async () => {
     const [doc] = await resolveSource({ kind: 'url', url: `${server.url}/article` }, ctx);
-    expect(doc).toMatchObject({ kind: 'url', url: `${server.url}/article`, publishedAt: '2024-03-05T14:30:00.000Z' });
+    expect(doc).toMatchObject({
+      kind: 'url',
+      url: `${server.url}/article`,
+      publishedAt: '2024-03-05T14:30:00.000Z',
+    });
     expect(doc?.title).toMatch(/Harbor reopens/);
     expect(doc?.text).toContain('The city harbor reopened on Tuesday');
     expect(doc?.text).toContain('seasonal jobs.');
@@ -61,19 +79,31 @@ describe('url source', () => {
 
   it('takes text/plain as it is', async () => {
     const [doc] = await resolveSource({ kind: 'url', url: `${server.url}/notes.txt` }, ctx);
-    expect(doc).toMatchObject({ text: 'Plain notes.\n\nSecond paragraph.', title: '127.0.0.1: notes.txt', publishedAt: null });
+    expect(doc).toMatchObject({
+      text: 'Plain notes.\n\nSecond paragraph.',
+      title: '127.0.0.1: notes.txt',
+      publishedAt: null,
+    });
   });
 
   it('calls a page without content SOURCE_EMPTY', async () => {
-    await expect(resolveSource({ kind: 'url', url: `${server.url}/empty` }, ctx)).rejects.toMatchObject({ code: 'SOURCE_EMPTY', retryable: false });
+    await expect(resolveSource({ kind: 'url', url: `${server.url}/empty` }, ctx)).rejects.toMatchObject({
+      code: 'SOURCE_EMPTY',
+      retryable: false,
+    });
   });
 
   it('refuses a non-text content type', async () => {
-    await expect(resolveSource({ kind: 'url', url: `${server.url}/image` }, ctx)).rejects.toMatchObject({ code: 'SOURCE_INVALID' });
+    await expect(resolveSource({ kind: 'url', url: `${server.url}/image` }, ctx)).rejects.toMatchObject({
+      code: 'SOURCE_INVALID',
+    });
   });
 
   it('goes through the SSRF guard unless private addresses are allowed', async () => {
-    const err = await resolveSource({ kind: 'url', url: `${server.url}/article` }, { ...ctx, fetch: { timeoutMs: 5_000 } }).catch((e: unknown) => e);
+    const err = await resolveSource(
+      { kind: 'url', url: `${server.url}/article` },
+      { ...ctx, fetch: { timeoutMs: 5_000 } },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ code: 'SOURCE_FORBIDDEN' });
   });

@@ -17,7 +17,12 @@ export interface FetchedArticle extends Article {
 export async function fetchArticle(url: string, ctx: SourceContext): Promise<FetchedArticle> {
   const res = await safeFetch(url, { ...guardedFetchOptions(ctx), accept: PAGE_TYPES });
   if (res.contentType === 'text/plain') {
-    return { url: res.url, title: null, text: normalizeText(decodeBody(res.body, res.charset, 'text')), publishedAt: null };
+    return {
+      url: res.url,
+      title: null,
+      text: normalizeText(decodeBody(res.body, res.charset, 'text')),
+      publishedAt: null,
+    };
   }
   return { url: res.url, ...extractArticle(decodeBody(res.body, res.charset, 'html')) };
 }

@@ -64,7 +64,9 @@ describe('FsStorageDriver specifics', () => {
 
   it('keeps object and checksum consistent under concurrent writers of one key', async () => {
     const bodies = Array.from({ length: 8 }, (_, i) => Buffer.alloc(50_000 + i, i));
-    await Promise.all(bodies.map((b) => driver.put('jobs/j1/race.bin', b, { contentType: 'application/octet-stream' })));
+    await Promise.all(
+      bodies.map((b) => driver.put('jobs/j1/race.bin', b, { contentType: 'application/octet-stream' })),
+    );
     const data = await driver.getBuffer('jobs/j1/race.bin');
     expect(bodies.some((b) => b.equals(data))).toBe(true);
     expect((await driver.head('jobs/j1/race.bin'))?.checksum).toBe(sha256(data));
@@ -80,9 +82,9 @@ describe('FsStorageDriver specifics', () => {
   });
 
   it('never writes outside its root for a traversal key', async () => {
-    await expect(driver.put('../escape.txt', Buffer.from('x'), { contentType: 'text/plain' })).rejects.toThrow(
-      /invalid storage key/,
-    );
+    await expect(
+      driver.put('../escape.txt', Buffer.from('x'), { contentType: 'text/plain' }),
+    ).rejects.toThrow(/invalid storage key/);
     expect(existsSync(join(dirname(root), 'escape.txt'))).toBe(false);
   });
 });

@@ -48,7 +48,11 @@ function errnoCode(err: unknown): string | undefined {
 function wrap(err: unknown, what: string): ProviderError {
   if (err instanceof ProviderError) return err;
   const code = errnoCode(err);
-  return storageError(`fs storage: ${what} failed${code ? ` (${code})` : ''}`, TRANSIENT_FS_CODES.has(code ?? ''), err);
+  return storageError(
+    `fs storage: ${what} failed${code ? ` (${code})` : ''}`,
+    TRANSIENT_FS_CODES.has(code ?? ''),
+    err,
+  );
 }
 
 /**
@@ -206,7 +210,11 @@ export class FsStorageDriver implements StorageDriver {
 
   /** Removes now-empty parent directories up to (not including) the root, so deleted jobs leave no trees. */
   private async pruneEmptyDirs(dir: string): Promise<void> {
-    for (let current = dir; current.startsWith(this.root) && current !== this.root; current = dirname(current)) {
+    for (
+      let current = dir;
+      current.startsWith(this.root) && current !== this.root;
+      current = dirname(current)
+    ) {
       try {
         await rmdir(current);
       } catch {
@@ -239,7 +247,8 @@ export class FsStorageDriver implements StorageDriver {
         const key = keyPrefix + entry.name;
         if (entry.isDirectory()) {
           const dirKey = `${key}/`;
-          if (dirKey.startsWith(prefix) || prefix.startsWith(dirKey)) await walk(join(dir, entry.name), dirKey);
+          if (dirKey.startsWith(prefix) || prefix.startsWith(dirKey))
+            await walk(join(dir, entry.name), dirKey);
         } else if (entry.isFile() && key.startsWith(prefix)) keys.push(key);
       }
     };

@@ -8,7 +8,9 @@ export { assertValidKey } from './keys';
 export { S3StorageDriver, type S3StorageOptions, s3StorageOptionsSchema } from './s3-driver';
 export type { ByteRange, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
 
-export type StorageDriverConfig = ({ driver: 'fs' } & FsStorageOptions) | ({ driver: 's3' } & S3StorageOptions);
+export type StorageDriverConfig =
+  | ({ driver: 'fs' } & FsStorageOptions)
+  | ({ driver: 's3' } & S3StorageOptions);
 
 /** Builds the driver STORAGE_DRIVER selects (options come from packages/config). */
 export function createStorageDriver(config: StorageDriverConfig): StorageDriver {

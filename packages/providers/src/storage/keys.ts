@@ -27,9 +27,19 @@ export function assertValidPrefix(prefix: string, { allowEmpty }: { allowEmpty: 
   assertValidKey(prefix.endsWith('/') ? prefix.slice(0, -1) : prefix);
 }
 
-export function assertValidRange(range: { start: number; end: number }, sizeBytes: number, key: string): void {
+export function assertValidRange(
+  range: { start: number; end: number },
+  sizeBytes: number,
+  key: string,
+): void {
   const { start, end } = range;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end >= sizeBytes) {
+  if (
+    !Number.isSafeInteger(start) ||
+    !Number.isSafeInteger(end) ||
+    start < 0 ||
+    end < start ||
+    end >= sizeBytes
+  ) {
     throw storageError(`range ${start}-${end} not satisfiable for ${key} (${sizeBytes} bytes)`, false);
   }
 }

@@ -3,8 +3,8 @@ import { request } from 'node:http';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type FakeServer, startHttpServer } from '@podfleet/test-kit';
 import { S3StorageDriver } from './s3-driver';
-import { describeStorageContract } from './testing/storage-contract';
 import { type S3rverHandle, startS3rver } from './testing/s3rver';
+import { describeStorageContract } from './testing/storage-contract';
 
 let s3: S3rverHandle;
 
@@ -99,7 +99,9 @@ describe('S3StorageDriver specifics', () => {
 
   it('maps an unreachable endpoint to a retryable STORAGE_FAILED', async () => {
     const driver = driverFor('http://127.0.0.1:1', { maxAttempts: 1 });
-    await expect(driver.put('x/a.txt', Buffer.from('a'), { contentType: 'text/plain' })).rejects.toMatchObject({
+    await expect(
+      driver.put('x/a.txt', Buffer.from('a'), { contentType: 'text/plain' }),
+    ).rejects.toMatchObject({
       code: 'STORAGE_FAILED',
       retryable: true,
     });
@@ -109,7 +111,9 @@ describe('S3StorageDriver specifics', () => {
 
   it('maps a missing bucket to a non-retryable STORAGE_FAILED', async () => {
     const driver = driverFor(s3.endpoint, { bucket: 'no-such-bucket' });
-    await expect(driver.put('x/a.txt', Buffer.from('a'), { contentType: 'text/plain' })).rejects.toMatchObject({
+    await expect(
+      driver.put('x/a.txt', Buffer.from('a'), { contentType: 'text/plain' }),
+    ).rejects.toMatchObject({
       code: 'STORAGE_FAILED',
       retryable: false,
     });

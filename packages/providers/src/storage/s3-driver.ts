@@ -30,7 +30,11 @@ export const s3StorageOptionsSchema = z.object({
   forcePathStyle: z.boolean().default(false),
   /** Omit to use the AWS SDK's default credential chain (instance role, profile…). */
   credentials: z
-    .object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1), sessionToken: z.string().optional() })
+    .object({
+      accessKeyId: z.string().min(1),
+      secretAccessKey: z.string().min(1),
+      sessionToken: z.string().optional(),
+    })
     .optional(),
   /** Base of public object URLs (S3_PUBLIC_BASE_URL), e.g. a CDN in front of the bucket. */
   publicBaseUrl: z.string().url().optional(),
@@ -141,14 +145,25 @@ export class S3StorageDriver implements StorageDriver {
   }
 
   /** `Upload` sends one PutObject for bodies up to a part, multipart (aborted on failure) above. */
-  private async upload(key: string, body: Buffer | Readable, contentType: string, sha256: string): Promise<void> {
+  private async upload(
+    key: string,
+    body: Buffer | Readable,
+    contentType: string,
+    sha256: string,
+  ): Promise<void> {
     try {
       await new Upload({
         client: this.client,
         partSize: this.options.partSizeBytes,
         queueSize: this.options.queueSize,
         leavePartsOnError: false,
-        params: { Bucket: this.options.bucket, Key: key, Body: body, ContentType: contentType, Metadata: { sha256 } },
+        params: {
+          Bucket: this.options.bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+          Metadata: { sha256 },
+        },
       }).done();
     } catch (err) {
       throw wrap(err, `put ${key}`);
@@ -172,7 +187,11 @@ export class S3StorageDriver implements StorageDriver {
     assertValidRange(range, head.sizeBytes, key);
     try {
       const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.options.bucket, Key: key, Range: `bytes=${range.start}-${range.end}` }),
+        new GetObjectCommand({
+          Bucket: this.options.bucket,
+          Key: key,
+          Range: `bytes=${range.start}-${range.end}`,
+        }),
       );
       return out.Body as Readable;
     } catch (err) {
@@ -238,7 +257,10 @@ export class S3StorageDriver implements StorageDriver {
     assertValidPrefix(prefix, { allowEmpty: true });
     const keys: string[] = [];
     try {
-      const pages = paginateListObjectsV2({ client: this.client, pageSize: this.options.listPageSize }, { Bucket: this.options.bucket, Prefix: prefix });
+      const pages = paginateListObjectsV2(
+        { client: this.client, pageSize: this.options.listPageSize },
+        { Bucket: this.options.bucket, Prefix: prefix },
+      );
       for await (const page of pages) {
         for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
       }
@@ -252,9 +274,13 @@ export class S3StorageDriver implements StorageDriver {
     assertValidKey(key);
     const expiresIn = Math.max(1, Math.min(MAX_PRESIGN_SECONDS, Math.floor(expiresInSec)));
     try {
-      return await getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), {
-        expiresIn,
-      });
+      return await getSignedUrl(
+        this.client,
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: key }),
+        {
+          expiresIn,
+        },
+      );
     } catch (err) {
       throw wrap(err, `signedUrl ${key}`);
     }

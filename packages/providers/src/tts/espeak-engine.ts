@@ -4,8 +4,8 @@ import { ProviderError } from '../types';
 import { nativeEspeakAvailable, runNativeEspeak } from './espeak-native';
 import { espeakVoicesFor, parseEspeakVoice } from './espeak-voices';
 import { EspeakWasmPool } from './espeak-wasm-pool';
-import type { SynthesisRequest, SynthesisResult, TtsEngine } from './types';
-import { encodeWav, parseWav, trimTrailingSilence } from './wav';
+import type { BatchSynthesisRequest, SynthesisRequest, SynthesisResult, TtsEngine } from './types';
+import { encodeWav, parseWav, splitOnSilence, trimLeadingSilence, trimTrailingSilence } from './wav';
 
 export interface EspeakEngineOptions {
   /** `auto` (default): the native binary when it runs, else WASM. */
@@ -20,9 +20,17 @@ export interface EspeakEngineOptions {
 
 export interface EspeakEngine extends TtsEngine {
   readonly name: 'espeak';
+  synthesizeBatch(req: BatchSynthesisRequest): Promise<SynthesisResult[]>;
   /** Which backend synthesises: resolved on first use. */
   backend(): Promise<'wasm' | 'native'>;
 }
+
+// Break between batched lines, and the shortest silence treated as one (espeak's own pauses at
+// commas and sentence ends are under 0.4 s at 170 wpm).
+const BATCH_BREAK_MS = 1500;
+const BATCH_SPLIT_SEC = 1.0;
+
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The GPL espeak-ng package is located, never imported: its code only runs inside worker threads. */
 function wasmFiles() {
@@ -55,7 +63,8 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
     }
   }
 
-  async function synthesize({ text, voice, signal }: SynthesisRequest): Promise<SynthesisResult> {
+  /** One espeak-ng run on whichever backend; maps failures to ProviderError. */
+  async function run(voice: string, text: string, ssml: boolean, signal?: AbortSignal): Promise<Buffer> {
     signal?.throwIfAborted();
     let parsed: ReturnType<typeof parseEspeakVoice>;
     try {
@@ -63,15 +72,11 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
     } catch (err) {
       throw new ProviderError('TTS_FAILED', (err as Error).message, false, undefined, { cause: err });
     }
-    const args = ['-v', parsed.name, '-s', wpm, '-p', String(parsed.pitch)];
-    let raw: Buffer;
+    const args = [...(ssml ? ['-m'] : []), '-v', parsed.name, '-s', wpm, '-p', String(parsed.pitch)];
     try {
-      if ((await backend) === 'native') {
-        raw = await runNative(args, text, signal);
-      } else {
-        pool ??= new EspeakWasmPool(wasmFiles(), threads);
-        raw = await pool.run([...args, '--', text], signal);
-      }
+      if ((await backend) === 'native') return await runNative(args, text, signal);
+      pool ??= new EspeakWasmPool(wasmFiles(), threads);
+      return await pool.run([...args, '--', text], signal);
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       // A bad voice is the only input error espeak has; anything else (a crashed worker) may pass on retry.
@@ -80,15 +85,38 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
         cause: err,
       });
     }
-    const wav = parseWav(raw);
-    const pcm = trimTrailingSilence(wav.pcm, wav.sampleRate);
+  }
+
+  function clip(pcm: Buffer, sampleRate: number, text: string): SynthesisResult {
+    const trimmed = trimTrailingSilence(pcm, sampleRate);
     return {
-      audio: encodeWav(pcm, wav.sampleRate, wav.channels),
+      audio: encodeWav(trimmed, sampleRate),
       format: 'wav',
-      sampleRate: wav.sampleRate,
-      durationSec: pcm.length / 2 / wav.channels / wav.sampleRate,
+      sampleRate,
+      durationSec: trimmed.length / 2 / sampleRate,
       characters: text.length,
     };
+  }
+
+  async function synthesize({ text, voice, signal }: SynthesisRequest): Promise<SynthesisResult> {
+    const wav = parseWav(await run(voice, text, false, signal));
+    return clip(wav.pcm, wav.sampleRate, text);
+  }
+
+  /**
+   * Lines joined by long SSML breaks in one run (the per-run cost dominates short lines), then cut
+   * at those breaks. If the cut does not give exactly one piece per line (a text with a very long
+   * pause of its own), the lines are voiced one by one instead.
+   */
+  async function synthesizeBatch({ texts, voice, signal }: BatchSynthesisRequest): Promise<SynthesisResult[]> {
+    if (texts.length <= 1) return Promise.all(texts.map((text) => synthesize({ text, voice, signal })));
+    const ssml = `<speak>${texts.map(escapeXml).join(`<break time="${BATCH_BREAK_MS}ms"/>`)}</speak>`;
+    const wav = parseWav(await run(voice, ssml, true, signal));
+    const pieces = splitOnSilence(wav.pcm, wav.sampleRate, { minSilenceSec: BATCH_SPLIT_SEC });
+    if (pieces.length !== texts.length) {
+      return Promise.all(texts.map((text) => synthesize({ text, voice, signal })));
+    }
+    return pieces.map((piece, i) => clip(trimLeadingSilence(piece, wav.sampleRate), wav.sampleRate, texts[i]!));
   }
 
   return {
@@ -96,6 +124,7 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
     backend: () => backend,
     voicesFor: espeakVoicesFor,
     synthesize,
+    synthesizeBatch,
     async close() {
       await pool?.close();
       pool = undefined;

@@ -8,6 +8,8 @@ const BITRATES_V1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256
 const BITRATES_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
 const SAMPLE_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
 
+const LAME_TAG_NAMES = new Set(['LAME', 'Lavf', 'Lavc']);
+
 interface FrameHeader {
   length: number;
   samples: number;
@@ -49,7 +51,8 @@ function infoFrameTrim(buf: Buffer, at: number, frame: FrameHeader): number | un
   const flags = buf.readUInt32BE(tagAt + 4);
   // Optional fields: frames (1), bytes (2), TOC (4, 100 bytes), quality (8).
   const lameAt = tagAt + 8 + (flags & 1 ? 4 : 0) + (flags & 2 ? 4 : 0) + (flags & 4 ? 100 : 0) + (flags & 8 ? 4 : 0);
-  if (lameAt + 24 > buf.length || buf.toString('latin1', lameAt, lameAt + 4) !== 'LAME') return 0;
+  // The LAME tag; ffmpeg's encoder writes the same layout under its own name (as ffmpeg's decoder accepts).
+  if (lameAt + 24 > buf.length || !LAME_TAG_NAMES.has(buf.toString('latin1', lameAt, lameAt + 4))) return 0;
   const d = lameAt + 21;
   const delay = (buf[d]! << 4) | (buf[d + 1]! >> 4);
   const padding = ((buf[d + 1]! & 0x0f) << 8) | buf[d + 2]!;

@@ -20,12 +20,23 @@ export interface SynthesisResult {
   characters: number;
 }
 
+export interface BatchSynthesisRequest {
+  texts: string[];
+  voice: string;
+  signal?: AbortSignal;
+}
+
 /** A text-to-speech engine; one instance is shared by every job of a worker process. */
 export interface TtsEngine {
   readonly name: TtsEngineName;
   /** One voice per host, all distinct; a host's explicit `voice` wins. */
   voicesFor(hosts: Host[]): string[];
   synthesize(req: SynthesisRequest): Promise<SynthesisResult>;
+  /**
+   * Several lines of one voice in one engine call, one result per text (same order), where that is
+   * cheaper than one call per line (espeak WASM: ~0.1 s fixed cost per call). Optional.
+   */
+  synthesizeBatch?(req: BatchSynthesisRequest): Promise<SynthesisResult[]>;
   /** Stops worker threads / releases sockets. */
   close(): Promise<void>;
 }

@@ -73,3 +73,47 @@ export function trimTrailingSilence(
   const keep = Math.min(pcm.length / 2, last + 1 + Math.round(keepSec * sampleRate));
   return pcm.subarray(0, keep * 2);
 }
+
+/** Drops leading silence down to `keepSec` before the first sound. */
+export function trimLeadingSilence(
+  pcm: Buffer,
+  sampleRate: number,
+  { threshold = 64, keepSec = 0.012 }: { threshold?: number; keepSec?: number } = {},
+): Buffer {
+  const samples = pcm.length / 2;
+  let first = 0;
+  while (first < samples && Math.abs(pcm.readInt16LE(first * 2)) <= threshold) first++;
+  return pcm.subarray(Math.max(0, first - Math.round(keepSec * sampleRate)) * 2);
+}
+
+/**
+ * Cuts mono 16-bit PCM at every silence of at least `minSilenceSec`: how a batch of lines voiced
+ * in one synthesiser call (separated by long breaks) is split back into one clip per line.
+ * Returns the pieces in order, each still carrying its share of the silences around it.
+ */
+export function splitOnSilence(
+  pcm: Buffer,
+  sampleRate: number,
+  { minSilenceSec, threshold = 64 }: { minSilenceSec: number; threshold?: number },
+): Buffer[] {
+  const samples = pcm.length / 2;
+  const minRun = Math.round(minSilenceSec * sampleRate);
+  const pieces: Buffer[] = [];
+  let pieceStart = 0;
+  let runStart = -1;
+  for (let i = 0; i <= samples; i++) {
+    const silent = i < samples && Math.abs(pcm.readInt16LE(i * 2)) <= threshold;
+    if (silent) {
+      if (runStart < 0) runStart = i;
+      continue;
+    }
+    if (runStart >= 0 && i - runStart >= minRun && i < samples && runStart > pieceStart) {
+      const cut = runStart + Math.floor((i - runStart) / 2);
+      pieces.push(pcm.subarray(pieceStart * 2, cut * 2));
+      pieceStart = cut;
+    }
+    runStart = -1;
+  }
+  pieces.push(pcm.subarray(pieceStart * 2));
+  return pieces;
+}

@@ -43,7 +43,7 @@ const QUESTIONS = [
   "Wait, what's the bigger picture here?",
   'How does that work, exactly?',
   'And what else stands out?',
-  "Is there a catch?",
+  'Is there a catch?',
 ];
 const ANSWER_OPENERS = ['Good question.', '', 'So, here is the thing.', '', 'Glad you asked.', ''];
 const SOLO_CONNECTIVES = ['', 'Also worth knowing:', '', "Here's the key part:", '', 'On top of that:'];
@@ -51,6 +51,8 @@ const FIRST_TRANSITIONS = ['First up: {t}.', "Let's start with {t}."];
 const MIDDLE_TRANSITIONS = ['Next: {t}.', 'Moving on to {t}.', 'Now, {t}.', 'Our next story: {t}.'];
 const LAST_TRANSITIONS = ['And finally: {t}.', 'Last up: {t}.'];
 const ONLY_TRANSITIONS = ["Today's story: {t}.", 'Here is what we are covering: {t}.'];
+
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 
 /** mulberry32: a tiny seeded PRNG, so phrase order varies per episode yet stays reproducible. */
 function random(seed: number): () => number {
@@ -83,7 +85,9 @@ export function joinList(items: string[]): string {
 /** Up to three titles, then "and N more". */
 function previewList(segments: SourceSegment[]): string {
   const titles = segments.map((s) => s.spokenTitle);
-  return titles.length <= 3 ? joinList(titles) : `${titles.slice(0, 3).join(', ')} and ${titles.length - 3} more`;
+  return titles.length <= 3
+    ? joinList(titles)
+    : `${titles.slice(0, 3).join(', ')} and ${titles.length - 3} more`;
 }
 
 /** Groups sentences into turns of about 40 words (at most three sentences). */
@@ -112,7 +116,10 @@ function withOpener(opener: string, text: string): string {
  * Builds the spoken lines: chapter 0 intro, one chapter per source, a closing chapter. Speakers rotate
  * so no host has two lines in a row; with several hosts every one speaks (intro greetings at least).
  */
-export function renderDialogue(input: DialogueInput): { chapters: Array<{ title: string }>; lines: ScriptLine[] } {
+export function renderDialogue(input: DialogueInput): {
+  chapters: Array<{ title: string }>;
+  lines: ScriptLine[];
+} {
   const { hosts, segments } = input;
   const rand = random(input.seed);
   const reaction = cycle(REACTIONS, rand);
@@ -125,29 +132,46 @@ export function renderDialogue(input: DialogueInput): { chapters: Array<{ title:
     last: cycle(LAST_TRANSITIONS, rand),
     only: cycle(ONLY_TRANSITIONS, rand),
   };
-  const questionPhase = Math.floor(rand() * 3);
-
   const lines: ScriptLine[] = [];
+  const contentWords = hosts.map(() => 0); // source material each host has read, for balancing turns
   let last = -1;
-  const say = (chapter: number, text: string, speaker = (last + 1) % hosts.length) => {
+  const say = (chapter: number, text: string, speaker: number) => {
     lines.push({ speaker: hosts[speaker] as string, text, chapter });
+    if (chapter > 0 && chapter <= segments.length)
+      contentWords[speaker] = (contentWords[speaker] ?? 0) + countWords(text);
     last = speaker;
   };
+  /** The host other than `except` with the least (or most) material so far; ties go in rotation order. */
+  const pick = (except: number, by: 'least' | 'most'): number => {
+    let chosen = -1;
+    for (let step = 1; step <= hosts.length; step++) {
+      const candidate = (except + step) % hosts.length;
+      if (candidate === except && hosts.length > 1) continue;
+      const words = contentWords[candidate] ?? 0;
+      const best = contentWords[chosen] ?? 0;
+      if (chosen === -1 || (by === 'least' ? words < best : words > best)) chosen = candidate;
+    }
+    return chosen;
+  };
+  const next = () => (last + 1) % hosts.length;
   const solo = hosts.length === 1;
 
   // Chapter 0: greetings and what is coming.
   const preview = previewList(segments);
-  const count = segments.length === 1 ? 'one story' : `${segments.length} stories`;
+  const count =
+    segments.length === 1 ? 'one story' : `${NUMBER_WORDS[segments.length] ?? segments.length} stories`;
   if (solo) {
-    say(0, `Welcome in. I'm ${hosts[0]}, and today I'm covering ${count}: ${preview}.`);
+    say(0, `Welcome in. I'm ${hosts[0]}, and today I'm covering ${count}: ${preview}.`, 0);
   } else {
-    say(0, `Welcome in. I'm ${hosts[0]}.`);
-    say(0, `And I'm ${hosts[1]}. Today we've got ${count}: ${preview}.`);
-    if (hosts[2]) say(0, `I'm ${hosts[2]}, glad to be here.`);
-    if (hosts[3]) say(0, `And I'm ${hosts[3]}. Let's dive in.`);
+    say(0, `Welcome in. I'm ${hosts[0]}.`, 0);
+    say(0, `And I'm ${hosts[1]}. Today we've got ${count}: ${preview}.`, 1);
+    if (hosts[2]) say(0, `I'm ${hosts[2]}, glad to be here.`, 2);
+    if (hosts[3]) say(0, `And I'm ${hosts[3]}. Let's dive in.`, 3);
   }
 
-  // One chapter per source.
+  // One chapter per source. The next turn goes to the host with the least material so far; a question
+  // comes from the one with the most, so with three or four hosts everyone gets a share.
+  let handoff = Math.floor(rand() * 3);
   segments.forEach((segment, i) => {
     const chapter = i + 1;
     const pattern =
@@ -158,26 +182,32 @@ export function renderDialogue(input: DialogueInput): { chapters: Array<{ title:
           : i === segments.length - 1
             ? transition.last()
             : transition.middle();
-    const intro = pattern.replace('{t}', segment.spokenTitle);
+    const intro = pattern.replace('{t}', () => segment.spokenTitle); // a function: titles may hold $ patterns
     const chunks = turns(segment.sentences);
-    say(chapter, chunks.length > 0 ? `${intro} ${chunks[0]}` : intro);
-    chunks.slice(1).forEach((chunk, k) => {
-      if (solo) say(chapter, withOpener(soloConnective(), chunk));
-      else if ((k + questionPhase) % 3 === 2) {
-        say(chapter, question());
-        say(chapter, withOpener(answerOpener(), chunk));
-      } else say(chapter, withOpener(reaction(), chunk));
-    });
+    say(chapter, chunks.length > 0 ? `${intro} ${chunks[0]}` : intro, solo ? 0 : pick(last, 'least'));
+    for (const chunk of chunks.slice(1)) {
+      if (solo) say(chapter, withOpener(soloConnective(), chunk), 0);
+      else if (handoff++ % 3 === 2) {
+        say(chapter, question(), pick(last, 'most'));
+        say(chapter, withOpener(answerOpener(), chunk), pick(last, 'least'));
+      } else say(chapter, withOpener(reaction(), chunk), pick(last, 'least'));
+    }
   });
 
   // Closing chapter.
   const closing = segments.length + 1;
-  const shortNote = input.shortfall ? ' Our sources ran short today, so this one is shorter than planned.' : '';
+  const shortNote = input.shortfall
+    ? ' Our sources ran short today, so this one is shorter than planned.'
+    : '';
   if (solo) {
-    say(closing, `That's our look at ${preview}.${shortNote} Thanks for listening, and see you next time.`);
+    say(
+      closing,
+      `That's our look at ${preview}.${shortNote} Thanks for listening, and see you next time.`,
+      0,
+    );
   } else {
-    say(closing, `That's our look at ${preview}.${shortNote}`);
-    say(closing, 'Thanks for listening, everyone. See you next time.');
+    say(closing, `That's our look at ${preview}.${shortNote}`, next());
+    say(closing, 'Thanks for listening, everyone. See you next time.', next());
   }
 
   return {

@@ -40,12 +40,17 @@ export interface ScoredDocument {
   availableWords: number;
 }
 
+// Openers that lean on the previous sentence ("It launched…", "However, …"): out of context they dangle.
+const DANGLING_OPENER =
+  /^["'“‘]?(it|its|this|that|these|those|they|their|them|he|she|his|her|however|but|also|another|such|both)\b/i;
+
 function prior(sentence: Sentence, terms: string[], titleTerms: Set<string>): number {
   const lead = 1 + 0.5 * Math.exp(-sentence.position / 3); // news and reports front-load what matters
   const length = sentence.words < 8 ? 0.75 : sentence.words > 40 ? 0.85 : 1;
   const numbers = /\d/.test(sentence.text) ? 1.1 : 1;
   const titleHits = terms.filter((t) => titleTerms.has(t)).length;
-  return lead * length * numbers * (1 + Math.min(0.3, 0.1 * titleHits));
+  const dangling = sentence.position > 0 && DANGLING_OPENER.test(sentence.text) ? 0.6 : 1;
+  return lead * length * numbers * dangling * (1 + Math.min(0.3, 0.1 * titleHits));
 }
 
 /** Term statistics for every document of an episode (document frequency spans the whole episode). */
@@ -57,7 +62,8 @@ export function scoreDocuments(documents: Array<{ title: string; sentences: Sent
       return { ...sentence, terms, prior: prior(sentence, terms, titleTerms) };
     });
     const sentenceFrequency = new Map<string, number>();
-    for (const c of candidates) for (const t of c.terms) sentenceFrequency.set(t, (sentenceFrequency.get(t) ?? 0) + 1);
+    for (const c of candidates)
+      for (const t of c.terms) sentenceFrequency.set(t, (sentenceFrequency.get(t) ?? 0) + 1);
     return { candidates, sentenceFrequency };
   });
   const documentFrequency = new Map<string, number>();
@@ -102,7 +108,8 @@ export function selectSentences(doc: ScoredDocument, budgetWords: number): Candi
     let best: { candidate: Candidate; index: number; score: number } | undefined;
     for (let i = 0; i < remaining.length; i++) {
       const candidate = remaining[i] as Candidate;
-      const fits = words + candidate.words <= budgetWords || words + candidate.words - budgetWords < budgetWords - words;
+      const fits =
+        words + candidate.words <= budgetWords || words + candidate.words - budgetWords < budgetWords - words;
       if (!fits) continue;
       const s = score(candidate, weights);
       if (!best || s > best.score) best = { candidate, index: i, score: s };

@@ -64,14 +64,14 @@ function speakable(sentence: string): string {
 }
 
 function endsWithAbbreviation(before: string): boolean {
-  const token = (before.split(/\s+/).pop() ?? '').replace(/^["'“‘(\[]+/, '');
+  const token = (before.split(/\s+/).pop() ?? '').replace(/^["'“‘([]+/, '');
   const lower = token.toLowerCase();
   return ABBREVIATIONS.has(lower) || /^\p{L}$/u.test(token) || /^(\p{L}\.)+\p{L}$/u.test(token);
 }
 
 /** Splits one paragraph into sentences; periods after abbreviations and initials do not split. */
 export function splitSentences(paragraph: string): string[] {
-  const boundary = /([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘(\[]?[\p{Lu}\p{N}])/gu;
+  const boundary = /([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘([]?[\p{Lu}\p{N}])/gu;
   const sentences: string[] = [];
   let start = 0;
   for (const match of paragraph.matchAll(boundary)) {
@@ -112,7 +112,8 @@ export function extractSentences(text: string): Sentence[] {
       position++;
       let sentence = speakable(raw);
       const words = countWords(sentence);
-      if (words < MIN_WORDS || words > MAX_WORDS || isBoilerplate(sentence) || !mostlyLetters(sentence)) continue;
+      if (words < MIN_WORDS || words > MAX_WORDS || isBoilerplate(sentence) || !mostlyLetters(sentence))
+        continue;
       if (!/[.!?…]["'”’)\]]*$/.test(sentence)) sentence += '.';
       result.push({ text: sentence, position: position - 1, words });
     }

@@ -16,7 +16,10 @@ const MAX_FIT_ROUNDS = 12;
 const CLOSE_ENOUGH = 0.02; // stop fitting once within 2 % of the target
 
 function shorten(title: string, maxWords: number): string {
-  const clean = title.replace(/\s+/g, ' ').trim().replace(/[\s.:;,!?-]+$/, '');
+  const clean = title
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\s.:;,!?-]+$/, '');
   const words = clean.split(' ');
   return words.length <= maxWords ? clean : words.slice(0, maxWords).join(' ');
 }
@@ -65,7 +68,9 @@ export class LocalScriptWriter implements ScriptWriter {
     const { documents, style } = parseWriteRequest(request);
     const hosts = style.hosts.map((h) => h.name);
     const target = targetWordCount(style);
-    const scored = scoreDocuments(documents.map((d) => ({ title: d.title, sentences: extractSentences(d.text) })));
+    const scored = scoreDocuments(
+      documents.map((d) => ({ title: d.title, sentences: extractSentences(d.text) })),
+    );
     const seed = seedOf(documents, hosts);
     const totalAvailable = scored.reduce((sum, d) => sum + d.availableWords, 0);
 
@@ -107,7 +112,10 @@ export class LocalScriptWriter implements ScriptWriter {
 
     const minutes = style.targetMinutes;
     const titles = documents.map((d) => shorten(d.title, 12));
-    const listed = titles.length <= 5 ? joinList(titles) : `${titles.slice(0, 5).join(', ')} and ${titles.length - 5} more`;
+    const listed =
+      titles.length <= 5
+        ? joinList(titles)
+        : `${titles.slice(0, 5).join(', ')} and ${titles.length - 5} more`;
     const description = [
       `${joinList(hosts)} ${hosts.length === 1 ? 'talks' : 'talk'} through ${listed}.`,
       best.firstSentence ?? '',

@@ -1,4 +1,3 @@
-'use strict';
 // s3rver in its own Node process, started by s3rver.ts. Why a process: s3rver signs list continuation
 // tokens with DES, which Node >= 17 offers only with `--openssl-legacy-provider` (a process flag).
 // Prints {"port":N} once listening; exits when its stdin closes (the parent ended or died).

@@ -50,7 +50,9 @@ export function describeStorageContract(name: string, options: StorageContractOp
 
     it('stores a stream, hashing it on the way', async () => {
       const body = randomBytes(200_000);
-      const put = await driver.put('jobs/j1/episode.mp3', chunked(body, 7_000), { contentType: 'audio/mpeg' });
+      const put = await driver.put('jobs/j1/episode.mp3', chunked(body, 7_000), {
+        contentType: 'audio/mpeg',
+      });
       expect(put.checksum).toBe(sha256(body));
       expect(put.sizeBytes).toBe(body.length);
       expect(sha256(await readAll(await driver.get('jobs/j1/episode.mp3')))).toBe(sha256(body));
@@ -81,7 +83,9 @@ export function describeStorageContract(name: string, options: StorageContractOp
           this.destroy(new Error('upstream broke'));
         },
       });
-      await expect(driver.put('jobs/j1/broken.mp3', failing, { contentType: 'audio/mpeg' })).rejects.toThrow();
+      await expect(
+        driver.put('jobs/j1/broken.mp3', failing, { contentType: 'audio/mpeg' }),
+      ).rejects.toThrow();
       expect(await driver.head('jobs/j1/broken.mp3')).toBeNull();
       expect(await driver.list('jobs/')).toEqual([]);
     });
@@ -101,7 +105,9 @@ export function describeStorageContract(name: string, options: StorageContractOp
     it('reads inclusive byte ranges and rejects unsatisfiable ones', async () => {
       const body = Buffer.from('0123456789abcdef');
       await driver.put('jobs/j1/r.bin', body, { contentType: 'application/octet-stream' });
-      expect((await readAll(await driver.getRange('jobs/j1/r.bin', { start: 2, end: 5 }))).toString()).toBe('2345');
+      expect((await readAll(await driver.getRange('jobs/j1/r.bin', { start: 2, end: 5 }))).toString()).toBe(
+        '2345',
+      );
       expect((await readAll(await driver.getRange('jobs/j1/r.bin', { start: 10, end: 15 }))).toString()).toBe(
         'abcdef',
       );
@@ -109,7 +115,9 @@ export function describeStorageContract(name: string, options: StorageContractOp
         code: 'STORAGE_FAILED',
         retryable: false,
       });
-      await expect(driver.getRange('jobs/j1/r.bin', { start: 5, end: 4 })).rejects.toBeInstanceOf(ProviderError);
+      await expect(driver.getRange('jobs/j1/r.bin', { start: 5, end: 4 })).rejects.toBeInstanceOf(
+        ProviderError,
+      );
     });
 
     it('deletes idempotently', async () => {
@@ -120,9 +128,20 @@ export function describeStorageContract(name: string, options: StorageContractOp
     });
 
     it('lists keys under a prefix, sorted, and deletes by prefix', async () => {
-      const keys = ['jobs/a/episode.mp3', 'jobs/a/script.json', 'jobs/a/x/deep.json', 'jobs/ab/s.json', 'other/z.txt'];
-      for (const key of [...keys].reverse()) await driver.put(key, Buffer.from(key), { contentType: 'text/plain' });
-      expect(await driver.list('jobs/a/')).toEqual(['jobs/a/episode.mp3', 'jobs/a/script.json', 'jobs/a/x/deep.json']);
+      const keys = [
+        'jobs/a/episode.mp3',
+        'jobs/a/script.json',
+        'jobs/a/x/deep.json',
+        'jobs/ab/s.json',
+        'other/z.txt',
+      ];
+      for (const key of [...keys].reverse())
+        await driver.put(key, Buffer.from(key), { contentType: 'text/plain' });
+      expect(await driver.list('jobs/a/')).toEqual([
+        'jobs/a/episode.mp3',
+        'jobs/a/script.json',
+        'jobs/a/x/deep.json',
+      ]);
       expect(await driver.list('jobs/a')).toEqual([
         'jobs/a/episode.mp3',
         'jobs/a/script.json',
@@ -167,23 +186,29 @@ export function describeStorageContract(name: string, options: StorageContractOp
 
     it('refuses to delete with an empty prefix', async () => {
       await driver.put('jobs/j1/a.txt', Buffer.from('a'), { contentType: 'text/plain' });
-      await expect(driver.deletePrefix('')).rejects.toMatchObject({ code: 'STORAGE_FAILED', retryable: false });
+      await expect(driver.deletePrefix('')).rejects.toMatchObject({
+        code: 'STORAGE_FAILED',
+        retryable: false,
+      });
       expect(await driver.list('')).toEqual(['jobs/j1/a.txt']);
     });
 
-    it(options.signsUrls ? 'signs a GET URL that plain fetch can read' : 'returns null from signedUrl', async () => {
-      const body = Buffer.from('signed content');
-      await driver.put('jobs/j1/episode.mp3', body, { contentType: 'audio/mpeg' });
-      const url = await driver.signedUrl('jobs/j1/episode.mp3', 60);
-      if (!options.signsUrls) {
-        expect(url).toBeNull();
-        return;
-      }
-      expect(url).toEqual(expect.stringContaining('X-Amz-Signature='));
-      expect(url).toEqual(expect.stringContaining('X-Amz-Expires=60'));
-      const res = await fetch(url as string);
-      expect(res.status).toBe(200);
-      expect(Buffer.from(await res.arrayBuffer())).toEqual(body);
-    });
+    it(
+      options.signsUrls ? 'signs a GET URL that plain fetch can read' : 'returns null from signedUrl',
+      async () => {
+        const body = Buffer.from('signed content');
+        await driver.put('jobs/j1/episode.mp3', body, { contentType: 'audio/mpeg' });
+        const url = await driver.signedUrl('jobs/j1/episode.mp3', 60);
+        if (!options.signsUrls) {
+          expect(url).toBeNull();
+          return;
+        }
+        expect(url).toEqual(expect.stringContaining('X-Amz-Signature='));
+        expect(url).toEqual(expect.stringContaining('X-Amz-Expires=60'));
+        const res = await fetch(url as string);
+        expect(res.status).toBe(200);
+        expect(Buffer.from(await res.arrayBuffer())).toEqual(body);
+      },
+    );
   });
 }

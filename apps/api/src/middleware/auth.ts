@@ -1,0 +1,157 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { findActiveKeyByHash, hashApiKey, type PrismaClient, type User } from '@podfleet/db';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { HttpProblem } from '../http/problem';
+
+/** Who is calling. Resolved once per request from the Authorization header. */
+export type Principal =
+  | { kind: 'anonymous' }
+  | { kind: 'admin' }
+  | { kind: 'user'; user: User; apiKeyId: string };
+
+declare global {
+  namespace Express {
+    interface Request {
+      principal?: Principal;
+    }
+  }
+}
+
+/** Compares two secrets in constant time: digests first, so unequal lengths leak nothing either. */
+export function secretsEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+type Credentials = { scheme: 'bearer' | 'basic'; secret: string } | null;
+
+function readCredentials(header: string | undefined): Credentials {
+  if (!header) return null;
+  const space = header.indexOf(' ');
+  if (space < 0) return null;
+  const scheme = header.slice(0, space).toLowerCase();
+  const value = header.slice(space + 1).trim();
+  if (scheme === 'bearer') return { scheme: 'bearer', secret: value };
+  if (scheme === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    // The user name is ignored: the password is the key (curl -u admin:$ADMIN_API_KEY).
+    return { scheme: 'basic', secret: colon >= 0 ? decoded.slice(colon + 1) : decoded };
+  }
+  return null;
+}
+
+const unauthorized = (detail: string, scheme: 'Bearer' | 'Basic' = 'Bearer') =>
+  new HttpProblem(401, {
+    type: 'unauthorized',
+    detail,
+    headers: { 'WWW-Authenticate': `${scheme} realm="podfleet"` },
+  });
+
+/** lastUsedAt is written at most this often per key (one write per request would be wasteful). */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface AuthOptions {
+  db: PrismaClient;
+  adminApiKey: string;
+  onBackgroundError: (err: unknown) => void;
+}
+
+/** Resolves the principal of a request (cached on it); throws 401 for a key that is not valid. */
+export function createAuthenticator({ db, adminApiKey, onBackgroundError }: AuthOptions) {
+  return async function authenticate(req: Request, scheme: 'Bearer' | 'Basic' = 'Bearer'): Promise<Principal> {
+    if (req.principal) return req.principal;
+    const credentials = readCredentials(req.headers.authorization);
+    let principal: Principal = { kind: 'anonymous' };
+    if (credentials) {
+      if (secretsEqual(credentials.secret, adminApiKey)) {
+        principal = { kind: 'admin' };
+      } else if (credentials.secret.startsWith('pf_')) {
+        const found = await findActiveKeyByHash(db, hashApiKey(credentials.secret));
+        if (!found) throw unauthorized('the API key is not valid or was revoked', scheme);
+        principal = { kind: 'user', user: found.user, apiKeyId: found.apiKey.id };
+        const lastUsed = found.apiKey.lastUsedAt?.getTime() ?? 0;
+        if (Date.now() - lastUsed > LAST_USED_RESOLUTION_MS) {
+          db.apiKey
+            .update({ where: { id: found.apiKey.id }, data: { lastUsedAt: new Date() } })
+            .catch(onBackgroundError);
+        }
+      } else {
+        throw unauthorized('the API key is not valid', scheme);
+      }
+    }
+    req.principal = principal;
+    return principal;
+  };
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;
+
+type Guard = (req: Request, res: Response, next: NextFunction) => Promise<void>;
+
+export interface AuthGuards {
+  /** A user key; the admin key is refused (403) because user routes act as one user. */
+  user: RequestHandler;
+  /** A user key or the admin key (operators may read and control any user's jobs and episodes). */
+  userOrAdmin: RequestHandler;
+  admin: RequestHandler;
+  /** Admin via HTTP Basic, for browsers (Bull Board): 401 carries `WWW-Authenticate: Basic`. */
+  adminBasic: RequestHandler;
+  /** `Authorization: Bearer CRON_SECRET` only. */
+  cron: RequestHandler;
+}
+
+export function createAuthGuards(authenticate: Authenticator, cronSecret: string | undefined): AuthGuards {
+  const guard =
+    (check: (p: Principal) => void, scheme: 'Bearer' | 'Basic' = 'Bearer'): Guard =>
+    async (req, _res, next) => {
+      check(await authenticate(req, scheme));
+      next();
+    };
+  const anonymousCheck = (p: Principal, scheme: 'Bearer' | 'Basic' = 'Bearer') => {
+    if (p.kind === 'anonymous') throw unauthorized('send an API key as Authorization: Bearer <key>', scheme);
+  };
+  return {
+    user: guard((p) => {
+      anonymousCheck(p);
+      if (p.kind !== 'user') {
+        throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs a user API key, not the admin key' });
+      }
+    }),
+    userOrAdmin: guard((p) => anonymousCheck(p)),
+    admin: guard((p) => {
+      anonymousCheck(p);
+      if (p.kind !== 'admin') throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs the admin key' });
+    }),
+    adminBasic: guard((p) => {
+      anonymousCheck(p, 'Basic');
+      if (p.kind !== 'admin') throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs the admin key' });
+    }, 'Basic'),
+    cron: async (req, _res, next) => {
+      const credentials = readCredentials(req.headers.authorization);
+      if (!cronSecret || credentials?.scheme !== 'bearer' || !secretsEqual(credentials.secret, cronSecret)) {
+        throw unauthorized('send CRON_SECRET as Authorization: Bearer <secret>');
+      }
+      next();
+    },
+  };
+}
+
+/** The calling user; only valid behind the `user` guard. */
+export function currentUser(req: Request): User {
+  const p = req.principal;
+  if (p?.kind !== 'user') throw new Error('currentUser() used on a route without the user guard');
+  return p.user;
+}
+
+/**
+ * Row filter for records owned by users: a user sees their own, the admin sees all. Another
+ * user's id then simply finds nothing, which answers 404 (not 403: ids are not confirmed).
+ */
+export function ownerScope(req: Request): { userId?: string } {
+  const p = req.principal;
+  if (p?.kind === 'user') return { userId: p.user.id };
+  if (p?.kind === 'admin') return {};
+  throw new Error('ownerScope() used on a route without an auth guard');
+}

@@ -1,0 +1,48 @@
+import type { ApiConfig } from '@podfleet/config';
+
+/** What the HTTP layer needs to know, as plain values (tests build it directly). */
+export interface ApiSettings {
+  adminApiKey: string;
+  /** Bearer secret of the cron endpoints; those routes answer 401 to everyone when unset. */
+  cronSecret?: string;
+  /** BullMQ and Redis key prefix (QUEUE_PREFIX). */
+  prefix: string;
+  /** Base of absolute URLs the API hands out; the request's own origin when unset. */
+  publicBaseUrl?: string;
+  /** Waiting stage jobs at which POST /v1/episodes answers 503. */
+  maxQueueSize: number;
+  userRequestsPerMinute: number;
+  userMaxActiveJobs: number;
+  signedUrlTtlSec: number;
+  /** Allowed CORS origins (`*` for any); empty: no CORS headers at all. */
+  corsOrigins: string[];
+  /** Lets webhook URLs point at private addresses (ALLOW_PRIVATE_SOURCE_URLS; tests only). */
+  allowPrivateUrls: boolean;
+  /** SSE heartbeat interval; each heartbeat also re-reads the job, in case an event was lost. */
+  sseHeartbeatMs: number;
+  /** How long one reading of the queue depth serves backpressure decisions. */
+  queueDepthCacheMs: number;
+  /** Per-check timeout of /health. */
+  healthTimeoutMs: number;
+}
+
+export function settingsFromConfig(config: ApiConfig): ApiSettings {
+  return {
+    adminApiKey: config.ADMIN_API_KEY,
+    ...(config.CRON_SECRET ? { cronSecret: config.CRON_SECRET } : {}),
+    prefix: config.QUEUE_PREFIX,
+    ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, '') } : {}),
+    maxQueueSize: config.MAX_QUEUE_SIZE,
+    userRequestsPerMinute: config.USER_REQUESTS_PER_MINUTE,
+    userMaxActiveJobs: config.USER_MAX_ACTIVE_JOBS,
+    signedUrlTtlSec: config.SIGNED_URL_TTL_SEC,
+    corsOrigins: (config.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
+    allowPrivateUrls: config.ALLOW_PRIVATE_SOURCE_URLS,
+    sseHeartbeatMs: 15_000,
+    queueDepthCacheMs: 250,
+    healthTimeoutMs: 1_500,
+  };
+}

@@ -1,0 +1,16 @@
+import { loadConfigOrExit } from '@podfleet/config';
+import { createAppDependencies, runWorkerApp } from '@podfleet/pipeline';
+import { audioProcessor, createTtsEngine } from './processors/audio';
+
+const config = loadConfigOrExit('audio');
+const deps = createAppDependencies('audio', config);
+const engine = createTtsEngine(deps.pipeline, config);
+
+void runWorkerApp({
+  app: 'audio',
+  config,
+  deps,
+  processors: { audio: audioProcessor(deps.pipeline, config, engine) },
+  concurrency: { audio: config.AUDIO_CONCURRENCY },
+  onClose: () => engine.close(),
+});

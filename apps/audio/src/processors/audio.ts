@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import type { AudioConfig } from '@podfleet/config';
+import { audioStage, type PipelineContext, runStage } from '@podfleet/pipeline';
+import {
+  createClipCache,
+  createElevenLabsEngine,
+  createEspeakEngine,
+  createFleetLimiter,
+  type TtsEngine,
+} from '@podfleet/providers';
+import type { QueueProcessor } from '@podfleet/queue';
+
+/** Rough list price per 1 000 characters; the job's costUsd is an estimate, not a bill. */
+const ELEVENLABS_USD_PER_1000_CHARACTERS = 0.18;
+
+export function createTtsEngine(ctx: PipelineContext, config: AudioConfig): TtsEngine {
+  if (config.TTS_PROVIDER === 'espeak') return createEspeakEngine();
+  return createElevenLabsEngine({
+    apiKey: config.ELEVENLABS_API_KEY!,
+    baseUrl: config.ELEVENLABS_BASE_URL,
+    modelId: config.ELEVENLABS_MODEL,
+    limiter: createFleetLimiter({
+      redis: ctx.redis,
+      keyPrefix: `${ctx.prefix}:tts:elevenlabs`,
+      limit: config.ELEVENLABS_CONCURRENCY,
+    }),
+  });
+}
+
+export function audioProcessor(
+  ctx: PipelineContext,
+  config: AudioConfig,
+  engine: TtsEngine,
+): QueueProcessor<'audio'> {
+  const work = audioStage(ctx, {
+    engine,
+    cache: createClipCache(resolve(config.TTS_CACHE_DIR)),
+    // WASM espeak gains little past two threads on two cores; paid engines are capped fleet-wide anyway.
+    concurrency: config.TTS_PROVIDER === 'espeak' ? 2 : config.ELEVENLABS_CONCURRENCY,
+    usdPer1000Characters: config.TTS_PROVIDER === 'espeak' ? 0 : ELEVENLABS_USD_PER_1000_CHARACTERS,
+  });
+  return (payload, job, processor) => runStage(ctx, 'audio', payload, job, processor, work);
+}

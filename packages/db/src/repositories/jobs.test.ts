@@ -1,0 +1,261 @@
+import { types } from 'node:util';
+import {
+  createPrismaClient,
+  isUniqueViolation,
+  type PrismaClient,
+  UNIQUE_CONSTRAINTS,
+  type User,
+} from '../index';
+import {
+  appendEvent,
+  beginRun,
+  cancelJob,
+  completeJob,
+  createJobWithStages,
+  failJob,
+  firstUnfinishedStage,
+  markStageCompleted,
+  markStageFailed,
+  markStageStarted,
+  retryJob,
+  STAGES,
+  updateProgress,
+} from './jobs';
+
+let db: PrismaClient;
+let user: User;
+
+beforeAll(async () => {
+  db = createPrismaClient(process.env.DATABASE_URL as string);
+});
+afterAll(() => db.$disconnect());
+beforeEach(async () => {
+  user = await db.user.create({ data: { email: `jobs-${Date.now()}-${Math.random()}@example.com` } });
+});
+
+const newJob = (extra: { idempotencyKey?: string; userId?: string } = {}) =>
+  createJobWithStages(db, { userId: user.id, type: 'custom', request: { sources: [] }, ...extra });
+
+const eventTypes = async (jobId: string) =>
+  (await db.jobEvent.findMany({ where: { jobId }, orderBy: { id: 'asc' } })).map((e) => e.type);
+
+test('createJobWithStages makes a queued job, four pending stages and a created event', async () => {
+  const job = await createJobWithStages(db, {
+    userId: user.id,
+    type: 'daily',
+    request: { type: 'daily' },
+    priority: 'high',
+    cacheKey: `podcast:${user.id}:daily:2026-01-02`,
+  });
+  expect(job).toMatchObject({ status: 'queued', progress: 0, priority: 'high', run: 0 });
+  const stages = await db.jobStage.findMany({ where: { jobId: job.id } });
+  expect(stages.map((s) => s.stage).sort()).toEqual([...STAGES].sort());
+  expect(stages.every((s) => s.status === 'pending' && s.attempts === 0)).toBe(true);
+  expect(await eventTypes(job.id)).toEqual(['created']);
+});
+
+test('an idempotency key is unique per user, not across users; jobs without one never clash', async () => {
+  await newJob({ idempotencyKey: 'same' });
+  const second = newJob({ idempotencyKey: 'same' });
+  await expect(second).rejects.toThrow();
+  const err = await second.catch((e: unknown) => e);
+  expect(isUniqueViolation(err)).toBe(true);
+  expect(isUniqueViolation(err, UNIQUE_CONSTRAINTS.jobIdempotencyKey)).toBe(true);
+  expect(isUniqueViolation(err, UNIQUE_CONSTRAINTS.userEmail)).toBe(false);
+  expect(isUniqueViolation(new Error('other'))).toBe(false);
+  // The failed create left nothing behind.
+  expect(await db.job.count({ where: { userId: user.id } })).toBe(1);
+
+  const other = await db.user.create({ data: { email: `other-${Date.now()}@example.com` } });
+  await expect(newJob({ idempotencyKey: 'same', userId: other.id })).resolves.toMatchObject({
+    userId: other.id,
+  });
+  await newJob();
+  await newJob();
+  expect(await db.job.count({ where: { userId: user.id } })).toBe(3);
+});
+
+test('progress never goes backwards, even under concurrent updates', async () => {
+  const job = await newJob();
+  await markStageStarted(db, job.id, 'audio');
+  expect(
+    await updateProgress(db, job.id, { phase: 'audio', progress: 50, currentStep: 'line 5/10' }),
+  ).toEqual({
+    status: 'running',
+    phase: 'audio',
+    progress: 50,
+    currentStep: 'line 5/10',
+  });
+  // Lower value: progress kept, step replaced.
+  expect(
+    await updateProgress(db, job.id, { phase: 'audio', progress: 30, currentStep: 'line 3/10' }),
+  ).toMatchObject({
+    progress: 50,
+    currentStep: 'line 3/10',
+  });
+  // Omitted step is kept; out-of-range and fractional values are clamped/rounded.
+  expect(await updateProgress(db, job.id, { phase: 'audio', progress: 55.6 })).toMatchObject({
+    progress: 56,
+    currentStep: 'line 3/10',
+  });
+  expect(
+    await updateProgress(db, job.id, { phase: 'upload', progress: 250, currentStep: null }),
+  ).toMatchObject({
+    progress: 100,
+    currentStep: null,
+  });
+
+  const racer = await newJob();
+  await markStageStarted(db, racer.id, 'audio');
+  const values = Array.from({ length: 40 }, (_, i) => 41 + ((i * 17) % 40)); // 41..80, shuffled
+  await Promise.all(values.map((progress) => updateProgress(db, racer.id, { phase: 'audio', progress })));
+  expect((await db.job.findUniqueOrThrow({ where: { id: racer.id } })).progress).toBe(80);
+});
+
+test('updateProgress on a job no longer active changes nothing and returns null', async () => {
+  const job = await newJob();
+  await cancelJob(db, job.id);
+  expect(await updateProgress(db, job.id, { phase: 'scrape', progress: 10 })).toBeNull();
+  expect(await db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({
+    status: 'cancelled',
+    progress: 0,
+  });
+});
+
+test('stage lifecycle: started, failed, started again, completed; the job follows', async () => {
+  const job = await newJob();
+  const started = await markStageStarted(db, job.id, 'scrape');
+  expect(started).toMatchObject({ active: true, stage: { status: 'running', attempts: 1 } });
+  const running = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+  expect(running).toMatchObject({ status: 'running', phase: 'scrape', attempts: 1 });
+  expect(types.isDate(running.startedAt)).toBe(true);
+
+  const failed = await markStageFailed(db, job.id, 'scrape', {
+    code: 'SOURCE_TIMEOUT',
+    message: 'feed timed out',
+  });
+  expect(failed).toMatchObject({ status: 'failed', errorCode: 'SOURCE_TIMEOUT', attempts: 1 });
+  expect(failed.durationMs).toBeGreaterThanOrEqual(0);
+  expect(await firstUnfinishedStage(db, job.id)).toBe('scrape');
+
+  await markStageStarted(db, job.id, 'scrape');
+  const done = await markStageCompleted(db, job.id, 'scrape', {
+    artifactKey: `jobs/${job.id}/sources.json`,
+    checksum: 'c'.repeat(64),
+    costUsd: 0.25,
+    providers: { source: 'sample' },
+  });
+  expect(done).toMatchObject({ status: 'completed', attempts: 2, errorCode: null, checksum: 'c'.repeat(64) });
+  expect(done.durationMs).toBeGreaterThanOrEqual(0);
+  expect(types.isDate(done.finishedAt)).toBe(true);
+
+  await markStageStarted(db, job.id, 'script');
+  await markStageCompleted(db, job.id, 'script', {
+    artifactKey: `jobs/${job.id}/script.json`,
+    checksum: 'd'.repeat(64),
+    costUsd: 0.5,
+    wordCount: 430,
+    providers: { script: 'local' },
+  });
+  const afterScript = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+  expect(afterScript).toMatchObject({
+    progress: 40,
+    phase: 'script',
+    attempts: 1,
+    costUsd: 0.75,
+    wordCount: 430,
+    providers: { source: 'sample', script: 'local' },
+  });
+  expect(await firstUnfinishedStage(db, job.id)).toBe('audio');
+  expect(await eventTypes(job.id)).toEqual([
+    'created',
+    'stage_started',
+    'stage_failed',
+    'stage_started',
+    'stage_completed',
+    'stage_started',
+    'stage_completed',
+  ]);
+});
+
+test('markStageStarted on a cancelled job reports it inactive and leaves the stage alone', async () => {
+  const job = await newJob();
+  await cancelJob(db, job.id);
+  expect(await markStageStarted(db, job.id, 'scrape')).toEqual({ active: false });
+  expect(
+    await db.jobStage.findUniqueOrThrow({ where: { jobId_stage: { jobId: job.id, stage: 'scrape' } } }),
+  ).toMatchObject({ status: 'pending', attempts: 0 });
+  expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('cancelled');
+});
+
+test('firstUnfinishedStage is null once every stage is completed or skipped', async () => {
+  const job = await newJob();
+  await db.jobStage.updateMany({ where: { jobId: job.id }, data: { status: 'completed' } });
+  await db.jobStage.update({
+    where: { jobId_stage: { jobId: job.id, stage: 'upload' } },
+    data: { status: 'skipped' },
+  });
+  expect(await firstUnfinishedStage(db, job.id)).toBeNull();
+});
+
+test('completeJob and failJob only finish active jobs', async () => {
+  const job = await newJob();
+  await markStageStarted(db, job.id, 'upload');
+  const completed = await completeJob(db, job.id);
+  expect(completed).toMatchObject({ status: 'completed', progress: 100, currentStep: null });
+  expect(types.isDate(completed?.completedAt)).toBe(true);
+  expect(await failJob(db, job.id, 'LATE', 'too late')).toBeNull();
+  expect(await cancelJob(db, job.id)).toBeNull();
+
+  const doomed = await newJob();
+  const failed = await failJob(db, doomed.id, 'SCRIPT_INVALID', 'the model returned no lines');
+  expect(failed).toMatchObject({
+    status: 'failed',
+    errorCode: 'SCRIPT_INVALID',
+    errorMessage: 'the model returned no lines',
+  });
+  expect(await completeJob(db, doomed.id)).toBeNull();
+  expect(await eventTypes(doomed.id)).toEqual(['created', 'failed']);
+});
+
+test('retryJob re-queues a failed job from its first unfinished stage with a fresh attempt budget', async () => {
+  const job = await newJob();
+  await markStageStarted(db, job.id, 'scrape');
+  await markStageCompleted(db, job.id, 'scrape', { artifactKey: 'a', checksum: 'b' });
+  await markStageStarted(db, job.id, 'script');
+  await markStageFailed(db, job.id, 'script', { code: 'ANTHROPIC_400', message: 'bad request' });
+  await failJob(db, job.id, 'ANTHROPIC_400', 'bad request');
+  await db.job.update({ where: { id: job.id }, data: { enqueuedAt: new Date() } });
+  expect(await retryJob(db, job.id)).toMatchObject({
+    status: 'queued',
+    enqueuedAt: null,
+    errorCode: null,
+    completedAt: null,
+    attempts: 0,
+  });
+
+  const stages = await db.jobStage.findMany({ where: { jobId: job.id } });
+  const byStage = Object.fromEntries(stages.map((s) => [s.stage, s]));
+  expect(byStage.scrape).toMatchObject({ status: 'completed', artifactKey: 'a' });
+  expect(byStage.script).toMatchObject({ status: 'pending', attempts: 0, errorCode: null });
+  expect(await firstUnfinishedStage(db, job.id)).toBe('script');
+  expect((await eventTypes(job.id)).at(-1)).toBe('retried');
+
+  // Only failed or cancelled jobs can be retried.
+  expect(await retryJob(db, job.id)).toBeNull();
+});
+
+test('beginRun counts enqueues', async () => {
+  const job = await newJob();
+  expect(await beginRun(db, job.id)).toBe(1);
+  expect(await beginRun(db, job.id)).toBe(2);
+  await expect(beginRun(db, 'no-such-job')).rejects.toThrow('job no-such-job not found');
+});
+
+test('appendEvent ids order events', async () => {
+  const job = await newJob();
+  const a = await appendEvent(db, job.id, 'progress', { progress: 10 });
+  const b = await appendEvent(db, job.id, 'progress', { progress: 20 });
+  expect(b.id > a.id).toBe(true);
+  expect(b.data).toEqual({ progress: 20 });
+});

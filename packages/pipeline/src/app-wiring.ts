@@ -1,0 +1,111 @@
+// Building blocks every app uses to turn its validated config into live dependencies.
+import { resolve } from 'node:path';
+import type { BaseConfig } from '@podfleet/config';
+import { createPrismaClient, type PrismaClient } from '@podfleet/db';
+import { createStorageDriver, type StorageDriver } from '@podfleet/providers';
+import {
+  createLogger,
+  createRedis,
+  installSignalHandlers,
+  type Logger,
+  type ProcessorMap,
+  type QueueName,
+  startWorkers,
+  type WorkerRuntime,
+} from '@podfleet/queue';
+import type { Redis } from 'ioredis';
+import { closePipelineContext, createPipelineContext, type PipelineContext } from './context';
+
+export function storageFromConfig(config: BaseConfig): StorageDriver {
+  if (config.STORAGE_DRIVER === 'fs')
+    return createStorageDriver({ driver: 'fs', dir: resolve(config.STORAGE_DIR) });
+  return createStorageDriver({
+    driver: 's3',
+    bucket: config.S3_BUCKET!,
+    region: config.S3_REGION,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
+    ...(config.S3_PUBLIC_BASE_URL ? { publicBaseUrl: config.S3_PUBLIC_BASE_URL } : {}),
+    ...(config.S3_ACCESS_KEY_ID && config.S3_SECRET_ACCESS_KEY
+      ? {
+          credentials: { accessKeyId: config.S3_ACCESS_KEY_ID, secretAccessKey: config.S3_SECRET_ACCESS_KEY },
+        }
+      : {}),
+  });
+}
+
+export interface AppDependencies {
+  logger: Logger;
+  db: PrismaClient;
+  redis: Redis;
+  pipeline: PipelineContext;
+  close(): Promise<void>;
+}
+
+/** Logger, database, Redis (producer role), storage and the pipeline context of one process. */
+export function createAppDependencies(
+  app: string,
+  config: BaseConfig,
+  extra: { userMaxActiveJobs?: number } = {},
+): AppDependencies {
+  const logger = createLogger({ app, level: config.LOG_LEVEL });
+  const db = createPrismaClient(config.DATABASE_URL);
+  const redis = createRedis(config.REDIS_URL, { role: 'producer', name: `${app}-producer` });
+  const storage = storageFromConfig(config);
+  const pipeline = createPipelineContext({
+    db,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    storage,
+    logger,
+    retentionDays: config.EPISODE_RETENTION_DAYS,
+    ...(extra.userMaxActiveJobs === undefined ? {} : { userMaxActiveJobs: extra.userMaxActiveJobs }),
+  });
+  return {
+    logger,
+    db,
+    redis,
+    pipeline,
+    async close() {
+      await closePipelineContext(pipeline).catch(() => {});
+      await storage.close().catch(() => {});
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}
+
+export interface WorkerAppOptions {
+  app: string;
+  config: BaseConfig & { SHUTDOWN_TIMEOUT_MS: number };
+  deps: AppDependencies;
+  processors: ProcessorMap;
+  concurrency?: Partial<Record<QueueName, number>>;
+  /** Extra teardown (engines, schedulers) before connections close. */
+  onClose?: () => Promise<void>;
+}
+
+/**
+ * Starts the app's workers, logs one `ready` line, and on SIGTERM/SIGINT lets running jobs
+ * finish (or hands them back) before closing every connection.
+ */
+export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRuntime> {
+  const { app, config, deps } = options;
+  const runtime = startWorkers({
+    app,
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    logger: deps.logger,
+    processors: options.processors,
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
+  const close = async () => {
+    await runtime.close();
+    await options.onClose?.();
+    await deps.close();
+  };
+  installSignalHandlers({ close }, deps.logger);
+  await runtime.ready;
+  return runtime;
+}

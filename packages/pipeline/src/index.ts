@@ -1,0 +1,54 @@
+export {
+  type AppDependencies,
+  createAppDependencies,
+  runWorkerApp,
+  storageFromConfig,
+  type WorkerAppOptions,
+} from './app-wiring';
+export {
+  closePipelineContext,
+  createPipelineContext,
+  type PipelineContext,
+  type PipelineContextOptions,
+} from './context';
+export { publishState } from './events';
+export { onJobEnded } from './job-end';
+export {
+  cancelEpisodeJob,
+  promoteWaitingJobs,
+  reenqueueEpisodeJob,
+  retryEpisodeJob,
+  SubmitError,
+  type SubmitInput,
+  type SubmitResult,
+  submitEpisodeJob,
+} from './lifecycle';
+export {
+  type EpisodeKind,
+  episodeCacheKey,
+  isoWeek,
+  isValidTimeZone,
+  localDate,
+  localParts,
+  localPeriod,
+  msUntilLocalMidnight,
+} from './local-date';
+export { type EpisodeRequest, type EpisodeRequestInput, episodeRequestSchema } from './request';
+export {
+  artifactKeyFor,
+  JobCancelledError,
+  readJsonArtifact,
+  runStage,
+  type StageArtifact,
+  type StageOutcome,
+  type StageOutput,
+  type StageScope,
+  type StageWork,
+  sha256,
+  writeJsonArtifact,
+} from './stage-runner';
+export { type AudioArtifact, type AudioOptions, audioStage } from './stages/audio';
+export { type ScrapeOptions, type SourcesArtifact, scrapeStage } from './stages/scrape';
+export { scriptStage } from './stages/script';
+export { type EpisodePublishedHook, uploadStage } from './stages/upload';
+export { type EpisodeView, type JobView, toEpisodeView, toJobView } from './views';

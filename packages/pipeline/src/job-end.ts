@@ -1,0 +1,24 @@
+import type { Job } from '@podfleet/db';
+import { addJob } from '@podfleet/queue';
+import type { PipelineContext } from './context';
+import { promoteWaitingJobs } from './lifecycle';
+
+/**
+ * After a job reaches completed or failed: queue its webhook (delivered with retries by the
+ * uploader's `webhooks` worker) and give the user's free slot to their next waiting job.
+ * Failures here are logged, never thrown: the job's own outcome is already recorded.
+ */
+export async function onJobEnded(ctx: PipelineContext, job: Job): Promise<void> {
+  if (job.webhookUrl && (job.status === 'completed' || job.status === 'failed')) {
+    const event = job.status === 'completed' ? 'job.completed' : 'job.failed';
+    await addJob(
+      ctx.queues,
+      'webhooks',
+      { jobId: job.id, event, url: job.webhookUrl },
+      { jobId: `${job.id}.${job.run}.${event}` },
+    ).catch((err: unknown) => ctx.logger.error({ err, jobId: job.id }, 'could not queue the webhook'));
+  }
+  await promoteWaitingJobs(ctx, job.userId).catch((err: unknown) =>
+    ctx.logger.error({ err, userId: job.userId }, 'could not promote waiting jobs'),
+  );
+}

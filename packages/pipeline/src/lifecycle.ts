@@ -1,0 +1,235 @@
+// The job lifecycle the API, the workers and the reconciler share: a job exists in PostgreSQL
+// first, then as a BullMQ flow. Per-user fairness lives here: a user's jobs beyond
+// `userMaxActiveJobs` stay `queued` in the database (enqueued_at NULL) and are enqueued as
+// earlier ones finish, so one user cannot fill the fleet and nobody's job fails for it.
+import {
+  beginRun,
+  cancelJob,
+  createJobWithStages,
+  failJob,
+  firstUnfinishedStage,
+  isUniqueViolation,
+  type Job,
+  type Prisma,
+  retryJob,
+} from '@podfleet/db';
+import {
+  type EpisodePriority,
+  enqueueEpisodeFlow,
+  RedisUnavailableError,
+  removeEpisodeFlow,
+} from '@podfleet/queue';
+import type { PipelineContext } from './context';
+import { publishState } from './events';
+import { episodeCacheKey, localPeriod } from './local-date';
+import type { EpisodeRequest } from './request';
+
+const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+export interface SubmitInput {
+  userId: string;
+  request: EpisodeRequest;
+  idempotencyKey?: string;
+  /** Nightly pre-generation (runs at low priority). */
+  pregenerated?: boolean;
+  /** Script-only pre-generation: the flow stops after the script stage. */
+  partial?: boolean;
+  now?: Date;
+}
+
+export interface SubmitResult {
+  job: Job;
+  /** True when an earlier job answers this request (same Idempotency-Key, or same daily/weekly in flight). */
+  deduplicated: boolean;
+}
+
+export class SubmitError extends Error {
+  constructor(
+    readonly code: 'NO_SOURCES' | 'USER_NOT_FOUND',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SubmitError';
+  }
+}
+
+async function findByIdempotencyKey(ctx: PipelineContext, userId: string, key: string, now: Date) {
+  const job = await ctx.db.job.findUnique({
+    where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
+  });
+  if (!job) return null;
+  if (now.getTime() - job.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) return job;
+  // Expired: free the key for this new request; the old job keeps its history.
+  await ctx.db.job.updateMany({ where: { id: job.id, idempotencyKey: key }, data: { idempotencyKey: null } });
+  return null;
+}
+
+/** Creates the Job row, then enqueues its flow (or leaves it waiting its turn). */
+export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput): Promise<SubmitResult> {
+  const now = input.now ?? new Date();
+  const { userId, request } = input;
+  if (input.idempotencyKey) {
+    const existing = await findByIdempotencyKey(ctx, userId, input.idempotencyKey, now);
+    if (existing) return { job: existing, deduplicated: true };
+  }
+  const user = await ctx.db.user.findUnique({ where: { id: userId } });
+  if (!user) throw new SubmitError('USER_NOT_FOUND', `user ${userId} not found`);
+
+  let cacheKey: string | null = null;
+  if (request.type !== 'custom') {
+    cacheKey = episodeCacheKey(userId, request.type, localPeriod(request.type, now, user.timezone));
+    if (!request.forceRegenerate) {
+      const inFlight = await ctx.db.job.findFirst({
+        where: { cacheKey, status: { in: ['queued', 'running'] } },
+        orderBy: { createdAt: 'asc' },
+      });
+      if (inFlight) return { job: inFlight, deduplicated: true };
+    }
+  }
+  const sources = request.sources ?? (user.sources as Prisma.JsonArray);
+  if (!Array.isArray(sources) || sources.length === 0) {
+    throw new SubmitError('NO_SOURCES', 'this request names no sources and the user has no saved sources');
+  }
+  const style = { ...((user.style as Prisma.JsonObject | null) ?? {}), ...(request.style ?? {}) };
+  const stored = { ...request, sources, style } as unknown as Prisma.InputJsonValue;
+
+  let job: Job;
+  try {
+    job = await createJobWithStages(ctx.db, {
+      userId,
+      type: request.type,
+      request: stored,
+      priority: input.pregenerated ? 'low' : request.priority,
+      idempotencyKey: input.idempotencyKey ?? null,
+      cacheKey,
+      pregenerated: input.pregenerated ?? false,
+      partial: input.partial ?? false,
+      webhookUrl: request.webhookUrl ?? user.webhookUrl ?? null,
+    });
+  } catch (err) {
+    // Two requests with one Idempotency-Key raced: the first one's job answers both.
+    if (input.idempotencyKey && isUniqueViolation(err)) {
+      const first = await ctx.db.job.findUnique({
+        where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } },
+      });
+      if (first) return { job: first, deduplicated: true };
+    }
+    throw err;
+  }
+  const started = await startWhenUserHasRoom(ctx, job);
+  return { job: started, deduplicated: false };
+}
+
+/**
+ * Enqueues `job` now if its user is under the active-job limit (checked under a per-user
+ * advisory lock so concurrent submits cannot both take the last slot); otherwise leaves it
+ * queued with enqueued_at NULL until promoteWaitingJobs picks it.
+ */
+async function startWhenUserHasRoom(ctx: PipelineContext, job: Job): Promise<Job> {
+  const run = await ctx.db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`podfleet:user-slots:${job.userId}`}))`;
+    const [{ active }] = await tx.$queryRaw<[{ active: number }]>`
+      SELECT count(*)::int AS active FROM jobs
+       WHERE user_id = ${job.userId} AND status IN ('queued', 'running') AND enqueued_at IS NOT NULL
+         AND id <> ${job.id}`;
+    if (active >= ctx.userMaxActiveJobs) return null;
+    await tx.$executeRaw`UPDATE jobs SET enqueued_at = now() WHERE id = ${job.id}`;
+    return beginRun(tx, job.id);
+  });
+  if (run === null) {
+    ctx.logger.info({ jobId: job.id, userId: job.userId }, 'job waits for a free slot of its user');
+    return ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
+  }
+  return enqueueRun(ctx, job, run);
+}
+
+/** Adds the BullMQ flow for `run`, from the first unfinished stage. A failure fails the job (never stuck). */
+async function enqueueRun(ctx: PipelineContext, job: Job, run: number): Promise<Job> {
+  const fromStage = (await firstUnfinishedStage(ctx.db, job.id)) ?? 'upload';
+  try {
+    await enqueueEpisodeFlow(ctx.flowProducer, {
+      jobId: job.id,
+      run,
+      userId: job.userId,
+      priority: job.priority as EpisodePriority,
+      fromStage,
+      ...(job.partial ? { toStage: 'script' as const } : {}),
+      prefix: ctx.prefix,
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const failed = await failJob(ctx.db, job.id, 'ENQUEUE_FAILED', `could not enqueue: ${message}`);
+    if (failed) await publishState(ctx, failed, 'failed');
+    throw err instanceof RedisUnavailableError ? err : new RedisUnavailableError(message);
+  }
+  return ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
+}
+
+/**
+ * Enqueues the user's oldest waiting jobs into the slots that are free. Called when one of the
+ * user's jobs ends; safe to call any time (the reconciler does too).
+ */
+export async function promoteWaitingJobs(ctx: PipelineContext, userId: string): Promise<Job[]> {
+  const picked = await ctx.db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`podfleet:user-slots:${userId}`}))`;
+    const [{ active }] = await tx.$queryRaw<[{ active: number }]>`
+      SELECT count(*)::int AS active FROM jobs
+       WHERE user_id = ${userId} AND status IN ('queued', 'running') AND enqueued_at IS NOT NULL`;
+    const free = ctx.userMaxActiveJobs - active;
+    if (free <= 0) return [];
+    const waiting = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM jobs WHERE user_id = ${userId} AND status = 'queued' AND enqueued_at IS NULL
+       ORDER BY CASE priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, created_at
+       LIMIT ${free}`;
+    const runs: Array<{ id: string; run: number }> = [];
+    for (const { id } of waiting) {
+      await tx.$executeRaw`UPDATE jobs SET enqueued_at = now() WHERE id = ${id}`;
+      runs.push({ id, run: await beginRun(tx, id) });
+    }
+    return runs;
+  });
+  const started: Job[] = [];
+  for (const { id, run } of picked) {
+    const job = await ctx.db.job.findUniqueOrThrow({ where: { id } });
+    started.push(await enqueueRun(ctx, job, run).catch(() => job));
+  }
+  return started;
+}
+
+/**
+ * Cancels a queued or running job: waiting stages leave Redis, a running stage stops at its next
+ * check. Returns null when the job had already finished (HTTP 409).
+ */
+export async function cancelEpisodeJob(ctx: PipelineContext, jobId: string): Promise<Job | null> {
+  const job = await cancelJob(ctx.db, jobId);
+  if (!job) return null;
+  if (job.run > 0) {
+    await removeEpisodeFlow(ctx.queues, job.id, job.run).catch((err: unknown) =>
+      ctx.logger.warn({ err, jobId }, 'could not remove waiting stages; they will stop when they start'),
+    );
+  }
+  await publishState(ctx, job, 'cancelled');
+  await promoteWaitingJobs(ctx, job.userId);
+  return job;
+}
+
+/** Re-queues a failed or cancelled job from its first unfinished stage; null unless it was failed/cancelled. */
+export async function retryEpisodeJob(ctx: PipelineContext, jobId: string): Promise<Job | null> {
+  const job = await retryJob(ctx.db, jobId);
+  if (!job) return null;
+  await ctx.db.job.update({ where: { id: jobId }, data: { enqueuedAt: null } });
+  const started = await startWhenUserHasRoom(ctx, job);
+  await publishState(ctx, started);
+  return started;
+}
+
+/**
+ * Puts an active job back into Redis under a new run (e.g. after Redis lost it). Its completed
+ * stages are skipped by the flow; the rest resume from their artifacts.
+ */
+export async function reenqueueEpisodeJob(ctx: PipelineContext, jobId: string): Promise<Job | null> {
+  const job = await ctx.db.job.findUnique({ where: { id: jobId } });
+  if (!job || (job.status !== 'queued' && job.status !== 'running') || job.enqueuedAt === null) return null;
+  const run = await beginRun(ctx.db, jobId);
+  return enqueueRun(ctx, job, run);
+}

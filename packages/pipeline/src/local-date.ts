@@ -1,0 +1,72 @@
+/** Calendar helpers in a user's IANA timezone, for daily/weekly cache keys and pre-generation. */
+
+export type EpisodeKind = 'daily' | 'weekly';
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Wall-clock parts of `at` in `timeZone`. */
+export function localParts(at: Date, timeZone: string) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
+}
+
+/** `yyyy-mm-dd` of `at` in `timeZone`. */
+export function localDate(at: Date, timeZone: string): string {
+  const { year, month, day } = localParts(at, timeZone);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** ISO 8601 week (`yyyy-Www`) of the local date. */
+export function isoWeek(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  const weekday = day.getUTCDay() || 7; // Monday 1 … Sunday 7
+  day.setUTCDate(day.getUTCDate() + 4 - weekday); // the week's Thursday decides its year
+  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((day.getTime() - yearStart) / 86_400_000 + 1) / 7);
+  return `${day.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The period an episode of this kind covers: local day, or ISO week for weekly. */
+export function localPeriod(kind: EpisodeKind, at: Date, timeZone: string): string {
+  const date = localDate(at, timeZone);
+  return kind === 'weekly' ? isoWeek(date) : date;
+}
+
+export function episodeCacheKey(userId: string, kind: EpisodeKind, period: string): string {
+  return `podcast:${userId}:${kind}:${period}`;
+}
+
+/** Milliseconds from `at` until the end of the user's local day (when a daily cache key expires). */
+export function msUntilLocalMidnight(at: Date, timeZone: string): number {
+  const { hour, minute, second } = localParts(at, timeZone);
+  const elapsed = ((hour * 60 + minute) * 60 + second) * 1000 + at.getUTCMilliseconds();
+  return Math.max(1000, 86_400_000 - elapsed);
+}

@@ -1,0 +1,173 @@
+// Runs one stage of one job: the bookkeeping every stage shares (JobStage rows, progress,
+// events, resume from artifacts, cancellation, error classification) around the stage's work.
+import { createHash } from 'node:crypto';
+import {
+  failJob,
+  type Job,
+  markStageCompleted,
+  markStageFailed,
+  markStageStarted,
+  type Stage,
+  updateProgress,
+} from '@podfleet/db';
+import {
+  type ProcessorContext,
+  type StagePayload,
+  stageProgress,
+  toBullMQError,
+  toJobError,
+} from '@podfleet/queue';
+import type { Job as BullJob } from 'bullmq';
+import type { PipelineContext } from './context';
+import { publishState } from './events';
+import { onJobEnded } from './job-end';
+
+/** Thrown inside a stage when the job was cancelled meanwhile: stop quietly, it is not a failure. */
+export class JobCancelledError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} is no longer active`);
+    this.name = 'JobCancelledError';
+  }
+}
+
+export interface StageArtifact {
+  key: string;
+  checksum: string;
+}
+
+export interface StageOutput {
+  artifact: StageArtifact;
+  costUsd?: number;
+  wordCount?: number;
+  providers?: Record<string, string>;
+}
+
+export interface StageScope {
+  job: Job;
+  payload: StagePayload;
+  signal: AbortSignal;
+  logger: ProcessorContext['logger'];
+  /** Reports progress within the stage (fraction 0..1); throws JobCancelledError once the job is cancelled. */
+  progress(fraction: number, currentStep?: string): Promise<void>;
+  /** True once the job left queued/running (cancelled); cheap enough to call between steps. */
+  isCancelled(): Promise<boolean>;
+  /** Storage key of a job artifact, e.g. `jobs/{jobId}/script.json`. */
+  artifactKey(name: string): string;
+}
+
+export const artifactKeyFor = (jobId: string, name: string) => `jobs/${jobId}/${name}`;
+
+export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** Reads and parses a JSON artifact another stage wrote. */
+export async function readJsonArtifact(ctx: PipelineContext, key: string): Promise<unknown> {
+  return JSON.parse((await ctx.storage.getBuffer(key)).toString('utf8'));
+}
+
+/** Writes a JSON artifact and returns its key and checksum. */
+export async function writeJsonArtifact(
+  ctx: PipelineContext,
+  key: string,
+  value: unknown,
+): Promise<StageArtifact> {
+  const { checksum } = await ctx.storage.put(key, Buffer.from(JSON.stringify(value)), {
+    contentType: 'application/json',
+  });
+  return { key, checksum };
+}
+
+export type StageWork = (scope: StageScope) => Promise<StageOutput>;
+
+export type StageOutcome = 'completed' | 'resumed' | 'inactive' | 'cancelled';
+
+/**
+ * A stage whose artifact is already recorded and still in storage with the same checksum is
+ * skipped: that is how a retry or a re-enqueue resumes at the first unfinished stage.
+ */
+async function recordedArtifactIsIntact(ctx: PipelineContext, jobId: string, stage: Stage): Promise<boolean> {
+  const row = await ctx.db.jobStage.findUnique({ where: { jobId_stage: { jobId, stage } } });
+  if (row?.status !== 'completed' || !row.artifactKey || !row.checksum) return false;
+  const head = await ctx.storage.head(row.artifactKey);
+  return head?.checksum === row.checksum;
+}
+
+export async function runStage(
+  ctx: PipelineContext,
+  stage: Stage,
+  payload: StagePayload,
+  bullJob: BullJob,
+  processor: ProcessorContext,
+  work: StageWork,
+): Promise<StageOutcome> {
+  const { jobId } = payload;
+  const logger = processor.logger;
+  if (await recordedArtifactIsIntact(ctx, jobId, stage)) {
+    logger.info({ stage }, 'artifact already present; stage skipped');
+    const snapshot = await updateProgress(ctx.db, jobId, { phase: stage, progress: stageProgress(stage, 1) });
+    if (snapshot) await publishState(ctx, { ...(await loadJob(ctx, jobId)) });
+    return 'resumed';
+  }
+  const started = await markStageStarted(ctx.db, jobId, stage);
+  if (!started.active) {
+    logger.info({ stage }, 'job is no longer active; stage not run');
+    return 'inactive';
+  }
+  const job = await loadJob(ctx, jobId);
+  await publishState(ctx, job);
+
+  const isCancelled = async () => {
+    const current = await ctx.db.job.findUnique({ where: { id: jobId }, select: { status: true } });
+    return current?.status !== 'queued' && current?.status !== 'running';
+  };
+  const scope: StageScope = {
+    job,
+    payload,
+    signal: processor.signal,
+    logger,
+    isCancelled,
+    artifactKey: (name) => artifactKeyFor(jobId, name),
+    async progress(fraction, currentStep) {
+      const snapshot = await updateProgress(ctx.db, jobId, {
+        phase: stage,
+        progress: stageProgress(stage, fraction),
+        ...(currentStep === undefined ? {} : { currentStep }),
+      });
+      if (!snapshot) throw new JobCancelledError(jobId);
+      await publishState(ctx, { ...job, ...snapshot, errorCode: null, errorMessage: null, episodeId: null });
+    },
+  };
+
+  try {
+    const output = await work(scope);
+    await markStageCompleted(ctx.db, jobId, stage, {
+      artifactKey: output.artifact.key,
+      checksum: output.artifact.checksum,
+      ...(output.costUsd === undefined ? {} : { costUsd: output.costUsd }),
+      ...(output.wordCount === undefined ? {} : { wordCount: output.wordCount }),
+      ...(output.providers === undefined ? {} : { providers: output.providers }),
+    });
+    return 'completed';
+  } catch (err) {
+    if (err instanceof JobCancelledError || (await isCancelled())) {
+      logger.info({ stage }, 'job cancelled during the stage; stopped');
+      return 'cancelled';
+    }
+    if (processor.signal.aborted) throw err; // handed back at shutdown: not a failed attempt
+    const error = toJobError(err);
+    await markStageFailed(ctx.db, jobId, stage, { code: error.code, message: error.message });
+    const final = !error.retryable || bullJob.attemptsMade + 1 >= (bullJob.opts.attempts ?? 1);
+    logger.warn({ stage, code: error.code, retryable: error.retryable, final, err }, 'stage failed');
+    if (final) {
+      const failed = await failJob(ctx.db, jobId, error.code, error.message);
+      if (failed) {
+        await publishState(ctx, failed, 'failed');
+        await onJobEnded(ctx, failed);
+      }
+    }
+    throw toBullMQError(err);
+  }
+}
+
+async function loadJob(ctx: PipelineContext, jobId: string): Promise<Job> {
+  return ctx.db.job.findUniqueOrThrow({ where: { id: jobId } });
+}

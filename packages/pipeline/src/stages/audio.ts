@@ -1,0 +1,96 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AssembledEpisode, assembleEpisode, voiceScript } from '@podfleet/audio';
+import { type ClipCache, scriptDocumentSchema, type TtsEngine } from '@podfleet/providers';
+import type { PipelineContext } from '../context';
+import { readJsonArtifact, type StageWork, writeJsonArtifact } from '../stage-runner';
+
+export interface AudioOptions {
+  engine: TtsEngine;
+  cache: ClipCache;
+  /** Lines voiced at once. */
+  concurrency: number;
+  /** Estimated USD per 1 000 characters sent to the engine (0 for espeak). */
+  usdPer1000Characters: number;
+}
+
+/** The `audio.json` artifact: what the uploader needs besides the MP3. */
+export interface AudioArtifact {
+  audioKey: string;
+  durationSec: number;
+  sizeBytes: number;
+  segments: AssembledEpisode['segments'];
+  chapters: AssembledEpisode['chapters'];
+  loudness: AssembledEpisode['loudness'];
+  characters: number;
+}
+
+/**
+ * Voices every line (clips cached by engine, voice and text), then assembles one MP3. The TTS
+ * and ffmpeg work runs in worker threads and child processes, so this event loop stays free
+ * to renew the job's lock.
+ */
+export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWork {
+  return async (scope) => {
+    const script = scriptDocumentSchema.parse(await readJsonArtifact(ctx, scope.artifactKey('script.json')));
+    const total = script.lines.length;
+    const clips = await voiceScript({
+      engine: options.engine,
+      lines: script.lines,
+      hosts: script.hosts,
+      cache: options.cache,
+      concurrency: options.concurrency,
+      signal: scope.signal,
+      isCancelled: scope.isCancelled,
+      // Voicing is ~90 % of the stage's time; assembly takes the rest of the band.
+      onProgress: ({ done }) => scope.progress((done / total) * 0.9, `voicing line ${done} of ${total}`),
+    });
+    await scope.progress(0.92, 'assembling and normalising the episode');
+    const workDir = await mkdtemp(join(tmpdir(), 'podfleet-audio-'));
+    try {
+      const outFile = join(workDir, 'episode.mp3');
+      const chapters = script.chapters
+        .map((chapter, index) => ({
+          title: chapter.title,
+          firstLineIndex: script.lines.findIndex((l) => l.chapter === index),
+        }))
+        .filter((c) => c.firstLineIndex >= 0);
+      const assembled = await assembleEpisode({
+        clips: clips.map((c) => ({ speaker: c.speaker, text: c.text, file: c.file })),
+        chapters,
+        outFile,
+        title: script.title,
+        signal: scope.signal,
+      });
+      const audioKey = scope.artifactKey('episode.mp3');
+      const stored = await ctx.storage.put(audioKey, await readFile(outFile), { contentType: 'audio/mpeg' });
+      const characters = clips.reduce((sum, c) => sum + c.characters, 0);
+      await writeJsonArtifact(ctx, scope.artifactKey('audio.json'), {
+        audioKey,
+        durationSec: assembled.durationSec,
+        sizeBytes: stored.sizeBytes,
+        segments: assembled.segments,
+        chapters: assembled.chapters,
+        loudness: assembled.loudness,
+        characters,
+      } satisfies AudioArtifact);
+      scope.logger.info(
+        {
+          durationSec: assembled.durationSec,
+          lines: total,
+          cachedLines: clips.filter((c) => c.cached).length,
+          timingsMs: assembled.timingsMs,
+        },
+        'episode audio assembled',
+      );
+      return {
+        artifact: { key: audioKey, checksum: stored.checksum },
+        costUsd: (characters / 1000) * options.usdPer1000Characters,
+        providers: { tts: options.engine.name },
+      };
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  };
+}

@@ -1,0 +1,204 @@
+import { ProviderError, type Style, scriptDocumentSchema } from '../../types';
+import { type FakeAnthropic, fakeReplies, startFakeAnthropic } from '../testing/fake-anthropic';
+import { apollo11, erieCanal, makeDocument } from '../testing/fixtures';
+import { AnthropicScriptWriter } from './writer';
+
+const style: Style = {
+  hosts: [{ name: 'Maya' }, { name: 'Theo' }],
+  targetMinutes: 3,
+  tone: 'curious and warm',
+  language: 'en',
+};
+const documents = [erieCanal, apollo11];
+
+/** A valid answer for `documents` and `style`. */
+const validScript = {
+  title: 'Canals and Moonshots',
+  description: 'Maya and Theo look at the Erie Canal and Apollo 11.',
+  chapters: [{ title: 'Intro' }, { title: 'The Erie Canal' }, { title: 'Apollo 11' }, { title: 'Outro' }],
+  lines: [
+    { speaker: 'Maya', text: 'Welcome in. Today: a canal and a Moon landing.', chapter: 0 },
+    { speaker: 'Theo', text: 'The Erie Canal opened in 1825 and ran about 363 miles.', chapter: 1 },
+    { speaker: 'Maya', text: 'Apollo 11 landed on the Moon in July 1969.', chapter: 2 },
+    { speaker: 'Theo', text: 'Thanks for listening!', chapter: 3 },
+  ],
+};
+
+let fake: FakeAnthropic;
+let writer: AnthropicScriptWriter;
+
+beforeEach(async () => {
+  fake = await startFakeAnthropic();
+  writer = new AnthropicScriptWriter({ apiKey: fake.apiKey, baseURL: fake.url, model: 'claude-sonnet-5-5' });
+});
+afterEach(() => fake.close());
+
+describe('AnthropicScriptWriter', () => {
+  it('sends one structured-output request and returns the validated script with its cost', async () => {
+    fake.enqueue(fakeReplies.script(validScript, { input_tokens: 12_000, output_tokens: 3_000 }));
+    const script = await writer.write({ documents, style });
+
+    expect(scriptDocumentSchema.parse(script)).toEqual(script);
+    expect(script).toMatchObject({
+      title: 'Canals and Moonshots',
+      hosts: style.hosts,
+      chapters: validScript.chapters,
+      lines: validScript.lines,
+      wordCount: 9 + 11 + 9 + 3,
+    });
+    // claude-sonnet-5-5: $2 / MTok in, $10 / MTok out.
+    expect(script.usage).toEqual({
+      provider: 'anthropic',
+      model: 'claude-sonnet-5-5',
+      inputTokens: 12_000,
+      outputTokens: 3_000,
+      costUsd: 0.054,
+    });
+
+    expect(fake.requests).toHaveLength(1);
+    const [http] = fake.requests;
+    expect(http?.url).toBe('/v1/messages');
+    // SDK 1.x speaks API version 2026-10-21 and sends the key as a Bearer token.
+    expect(http?.headers.authorization).toBe(`Bearer ${fake.apiKey}`);
+    expect(http?.headers['anthropic-version']).toBe('2026-10-21');
+    const [body] = fake.messageRequests();
+    expect(body?.model).toBe('claude-sonnet-5-5');
+    expect(body?.temperature).toBeUndefined();
+    expect(body?.tool_choice).toBeUndefined();
+    expect(body?.output_config?.format?.type).toBe('json_schema');
+    expect(body?.output_config?.format?.schema).toMatchObject({
+      properties: { lines: { items: { properties: { speaker: { enum: ['Maya', 'Theo'] } } } } },
+    });
+    expect(body?.system).toContain('about 450 spoken words');
+    expect(body?.system).toContain('curious and warm');
+    expect(body?.system).toContain('exactly 4');
+    const user = String(body?.messages[0]?.content);
+    expect(user).toContain('<source index="1" kind="text" title="The Erie Canal">');
+    expect(user).toContain('Apollo 11 was the first crewed mission to land on the Moon.');
+  });
+
+  it('repairs an invalid-JSON answer with a second request that quotes the problem', async () => {
+    fake.enqueue(
+      fakeReplies.invalidJson(),
+      fakeReplies.script(validScript, { input_tokens: 1_000, output_tokens: 500 }),
+    );
+    const script = await writer.write({ documents, style });
+
+    expect(script.lines).toEqual(validScript.lines);
+    expect(fake.requests).toHaveLength(2);
+    const repair = fake.messageRequests()[1];
+    expect(repair?.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(repair?.messages[1]?.content).toContain('Here is your script');
+    expect(repair?.messages[2]?.content).toContain('not valid JSON');
+    // Usage adds up both requests; the first one's size comes from the fake's own count.
+    expect(script.usage?.outputTokens).toBeGreaterThan(500);
+    expect(script.usage?.inputTokens).toBeGreaterThan(1_000);
+  });
+
+  it('repairs an answer that breaks the episode rules (unknown speaker, wrong chapter count)', async () => {
+    const wrong = { ...validScript, chapters: validScript.chapters.slice(0, 3) };
+    wrong.lines = [...validScript.lines.slice(0, 3), { speaker: 'Narrator', text: 'Bye.', chapter: 2 }];
+    fake.enqueue(fakeReplies.script(wrong), fakeReplies.script(validScript));
+    await expect(writer.write({ documents, style })).resolves.toMatchObject({
+      title: 'Canals and Moonshots',
+    });
+    const feedback = String(fake.messageRequests()[1]?.messages[2]?.content);
+    expect(feedback).toContain('expected 4 chapters');
+    expect(feedback).toContain('speaker "Narrator" is not one of "Maya", "Theo"');
+  });
+
+  it('gives up after one failed repair with SCRIPT_INVALID, not retryable', async () => {
+    fake.enqueue(fakeReplies.invalidJson(), fakeReplies.invalidJson());
+    const error = await writer.write({ documents, style }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ code: 'SCRIPT_INVALID', retryable: false });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('treats a reply cut off at max_tokens as invalid and says why in the repair', async () => {
+    fake.enqueue(
+      { kind: 'script', script: validScript, stopReason: 'max_tokens' },
+      fakeReplies.script(validScript),
+    );
+    await writer.write({ documents, style });
+    expect(String(fake.messageRequests()[1]?.messages[2]?.content)).toContain(
+      'cut off at the output token limit',
+    );
+  });
+
+  it('maps 429 with retry-after to a retryable RATE_LIMITED with retryAfterMs, without retrying itself', async () => {
+    fake.enqueue(fakeReplies.rateLimited(7));
+    await expect(writer.write({ documents, style })).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      retryable: true,
+      retryAfterMs: 7_000,
+    });
+    expect(fake.requests).toHaveLength(1); // BullMQ owns retries, not the SDK
+  });
+
+  it('maps a 429 spend-limit error to not retryable', async () => {
+    fake.enqueue(fakeReplies.spendLimitReached());
+    await expect(writer.write({ documents, style })).rejects.toMatchObject({ retryable: false });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['529 overloaded', fakeReplies.overloaded()],
+    ['500 server error', fakeReplies.serverError()],
+  ])('maps %s to a retryable SCRIPT_FAILED', async (_name, reply) => {
+    fake.enqueue(reply);
+    await expect(writer.write({ documents, style })).rejects.toMatchObject({
+      code: 'SCRIPT_FAILED',
+      retryable: true,
+    });
+  });
+
+  it('maps a wrong API key (401) to not retryable', async () => {
+    const wrongKey = new AnthropicScriptWriter({ apiKey: 'sk-ant-wrong', baseURL: fake.url });
+    await expect(wrongKey.write({ documents, style })).rejects.toMatchObject({
+      code: 'SCRIPT_FAILED',
+      retryable: false,
+      message: expect.stringContaining('401 authentication_error'),
+    });
+  });
+
+  it('maps a refusal to a non-retryable SCRIPT_FAILED', async () => {
+    fake.enqueue(fakeReplies.refusal());
+    await expect(writer.write({ documents, style })).rejects.toMatchObject({
+      code: 'SCRIPT_FAILED',
+      retryable: false,
+    });
+  });
+
+  it('truncates long sources to the configured size at a sentence end', async () => {
+    const long = makeDocument(
+      'Long report',
+      'The committee met again and reviewed the figures. '.repeat(2_000),
+    );
+    const small = new AnthropicScriptWriter({
+      apiKey: fake.apiKey,
+      baseURL: fake.url,
+      maxSourceChars: 5_000,
+    });
+    await small.write({ documents: [long], style: { ...style, hosts: [{ name: 'Maya' }] } });
+    const user = String(fake.messageRequests()[0]?.messages[0]?.content);
+    expect(user.length).toBeLessThan(5_300);
+    expect(user).toContain('figures. [truncated]');
+  });
+
+  it('works end to end with the fake’s generated dialogue for 1–4 hosts', async () => {
+    for (const count of [1, 2, 3, 4]) {
+      const hosts = ['Maya', 'Theo', 'Ava', 'Sam'].slice(0, count).map((name) => ({ name }));
+      const script = await writer.write({ documents, style: { ...style, hosts } });
+      expect(new Set(script.lines.map((l) => l.speaker))).toEqual(new Set(hosts.map((h) => h.name)));
+      expect(script.chapters).toHaveLength(4);
+    }
+  });
+
+  it('does not call the API when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(writer.write({ documents, style, signal: controller.signal })).rejects.toThrow();
+    expect(fake.requests).toHaveLength(0);
+  });
+});

@@ -1,0 +1,177 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import { ProviderError, type ScriptDocument, scriptDocumentSchema } from '../../types';
+import {
+  countWords,
+  parseWriteRequest,
+  type ScriptWriteRequest,
+  type ScriptWriter,
+  targetWordCount,
+} from '../types';
+import { toProviderError } from './errors';
+import { checkModelScript } from './output';
+import { costUsd, type ModelPrice } from './pricing';
+import { outputJsonSchema, sourcesMessage, systemPrompt } from './prompt';
+
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
+export const DEFAULT_ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
+
+export interface AnthropicScriptWriterOptions {
+  apiKey: string;
+  /** Default `claude-sonnet-5-5`. */
+  model?: string;
+  /** Without `/v1`: the SDK appends `/v1/messages`. Default https://api.anthropic.com. */
+  baseURL?: string;
+  /**
+   * SDK-level retries; default 0. BullMQ owns retries: an SDK retry sleeps inside the job (holding the
+   * worker slot and the job lock) and would multiply with the stage's attempts. 429/529/5xx surface as
+   * retryable ProviderErrors carrying the server's Retry-After.
+   */
+  maxRetries?: number;
+  /** Per request; default 5 minutes. */
+  timeoutMs?: number;
+  /** Characters per source sent to the model (default 20 000) and for all sources together (default 150 000). */
+  maxSourceChars?: number;
+  maxTotalSourceChars?: number;
+  /** Overrides/extends the price table ($ per million tokens). */
+  prices?: Readonly<Record<string, ModelPrice>>;
+}
+
+interface Attempt {
+  text: string;
+  /** Stopped at max_tokens: the JSON is incomplete. */
+  truncated: boolean;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/**
+ * Writes the dialogue with the Anthropic Messages API, asking for JSON through structured outputs
+ * (`output_config.format`, which current models accept where forced `tool_choice` is rejected), and
+ * validates the answer. An invalid answer gets one repair turn that quotes the problem; a second
+ * invalid answer is SCRIPT_INVALID (not retryable: the same input would likely fail the same way).
+ */
+export class AnthropicScriptWriter implements ScriptWriter {
+  readonly provider = 'anthropic' as const;
+  private readonly client: Anthropic;
+  private readonly model: string;
+
+  constructor(private readonly options: AnthropicScriptWriterOptions) {
+    this.model = options.model ?? DEFAULT_ANTHROPIC_MODEL;
+    this.client = new Anthropic({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL ?? DEFAULT_ANTHROPIC_BASE_URL,
+      maxRetries: options.maxRetries ?? 0,
+      timeout: options.timeoutMs ?? 300_000,
+    });
+  }
+
+  async write(request: ScriptWriteRequest): Promise<ScriptDocument> {
+    request.signal?.throwIfAborted();
+    const { documents, style } = parseWriteRequest(request);
+    const hostNames = style.hosts.map((h) => h.name);
+    const system = systemPrompt(style, documents.length);
+    const messages: MessageParam[] = [
+      {
+        role: 'user',
+        content: sourcesMessage(documents, {
+          perSource: this.options.maxSourceChars ?? 20_000,
+          total: this.options.maxTotalSourceChars ?? 150_000,
+        }),
+      },
+    ];
+    // JSON costs ~1.6 tokens per spoken word; the rest is room for adaptive thinking. Stays below the
+    // SDK's non-streaming ceiling (~21 000 tokens).
+    const maxTokens = Math.min(20_000, Math.ceil(targetWordCount(style) * 2) + 6_000);
+    const attempts: Attempt[] = [];
+
+    for (let round = 1; ; round++) {
+      const attempt = await this.send(system, messages, hostNames, maxTokens, request.signal);
+      attempts.push(attempt);
+      const check = attempt.truncated
+        ? {
+            ok: false as const,
+            problem: 'the answer was cut off at the output token limit; keep the lines shorter',
+          }
+        : checkModelScript(attempt.text, hostNames, documents.length);
+      if (check.ok) {
+        const lines = check.script.lines.map((l) => ({
+          speaker: l.speaker,
+          text: l.text,
+          chapter: l.chapter,
+        }));
+        return scriptDocumentSchema.parse({
+          title: check.script.title,
+          description: check.script.description,
+          hosts: style.hosts,
+          chapters: check.script.chapters,
+          lines,
+          wordCount: lines.reduce((sum, l) => sum + countWords(l.text), 0),
+          usage: {
+            provider: 'anthropic',
+            model: attempts[0]?.model ?? this.model,
+            inputTokens: attempts.reduce((sum, a) => sum + a.inputTokens, 0),
+            outputTokens: attempts.reduce((sum, a) => sum + a.outputTokens, 0),
+            costUsd: Math.round(attempts.reduce((sum, a) => sum + a.costUsd, 0) * 1e6) / 1e6,
+          },
+        });
+      }
+      if (round === 2) {
+        throw new ProviderError(
+          'SCRIPT_INVALID',
+          `anthropic: invalid script after one repair: ${check.problem}`,
+          false,
+        );
+      }
+      messages.push(
+        { role: 'assistant', content: attempt.text.trim() || '(no text)' },
+        {
+          role: 'user',
+          content: `That answer cannot be used: ${check.problem}. Reply with the complete, corrected JSON object only.`,
+        },
+      );
+    }
+  }
+
+  private async send(
+    system: string,
+    messages: MessageParam[],
+    hostNames: string[],
+    maxTokens: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Attempt> {
+    let message: Anthropic.Message;
+    try {
+      message = await this.client.messages.create(
+        {
+          model: this.model,
+          max_tokens: maxTokens,
+          system,
+          messages,
+          output_config: { format: { type: 'json_schema', schema: outputJsonSchema(hostNames) } },
+        },
+        { signal },
+      );
+    } catch (err) {
+      throw toProviderError(err);
+    }
+    if (message.stop_reason === 'refusal') {
+      throw new ProviderError('SCRIPT_FAILED', 'anthropic: the model declined to write this script', false);
+    }
+    const usage = message.usage;
+    const inputTokens =
+      usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+    const outputTokens = usage.output_tokens;
+    const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    return {
+      text,
+      truncated: message.stop_reason === 'max_tokens',
+      model: message.model || this.model,
+      inputTokens,
+      outputTokens,
+      costUsd: costUsd(message.model || this.model, { inputTokens, outputTokens }, this.options.prices),
+    };
+  }
+}

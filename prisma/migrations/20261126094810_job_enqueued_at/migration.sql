@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "jobs" ADD COLUMN     "enqueued_at" TIMESTAMPTZ(3);
