@@ -28,9 +28,14 @@ async function main() {
   const backend = values.backend as 'wasm' | 'native' | 'auto';
   const engine = createEspeakEngine({ backend, threads: Number(values.threads) });
   const { hosts, lines, chapters } = sampleScript();
-  const chapterStarts = chapters.map((title, c) => ({ title, firstLineIndex: lines.findIndex((l) => l.chapter === c) }));
+  const chapterStarts = chapters.map((title, c) => ({
+    title,
+    firstLineIndex: lines.findIndex((l) => l.chapter === c),
+  }));
   const dir = await mkdtemp(join(tmpdir(), 'podfleet-bench-'));
-  console.log(`espeak backend: ${await engine.backend()}, lines: ${lines.length}, words: ${lines.reduce((n, l) => n + l.text.split(/\s+/).length, 0)}`);
+  console.log(
+    `espeak backend: ${await engine.backend()}, lines: ${lines.length}, words: ${lines.reduce((n, l) => n + l.text.split(/\s+/).length, 0)}`,
+  );
   try {
     for (let run = 1; run <= Number(values.runs); run++) {
       const cache = createClipCache(join(dir, `cache-${run}`));
@@ -59,8 +64,29 @@ async function main() {
       const r0 = performance.now();
       await runTool(
         ffmpegPath(),
-        ['-v', 'error', '-f', 's16le', '-ar', String(sampleRate), '-ac', '1', '-i', 'pipe:0', '-c:a', 'libmp3lame']
-          .concat(['-b:a', '64k', '-compression_level', '9', '-ar', '44100', '-y', join(dir, `raw-${run}.mp3`)]),
+        [
+          '-v',
+          'error',
+          '-f',
+          's16le',
+          '-ar',
+          String(sampleRate),
+          '-ac',
+          '1',
+          '-i',
+          'pipe:0',
+          '-c:a',
+          'libmp3lame',
+        ].concat([
+          '-b:a',
+          '64k',
+          '-compression_level',
+          '9',
+          '-ar',
+          '44100',
+          '-y',
+          join(dir, `raw-${run}.mp3`),
+        ]),
         { input: Buffer.concat(pcm) },
       );
       const rawEncode = performance.now() - r0;

@@ -26,7 +26,19 @@ const PAUSE = 0.35;
 
 /** Decodes an audio file to mono 16-bit PCM at 44.1 kHz, as a player would. */
 async function decode(file: string): Promise<Buffer> {
-  const { stdout } = await runTool(ffmpegPath(), ['-v', 'error', '-i', file, '-f', 's16le', '-ac', '1', '-ar', '44100', '-']);
+  const { stdout } = await runTool(ffmpegPath(), [
+    '-v',
+    'error',
+    '-i',
+    file,
+    '-f',
+    's16le',
+    '-ac',
+    '1',
+    '-ar',
+    '44100',
+    '-',
+  ]);
   return stdout;
 }
 
@@ -74,7 +86,10 @@ describe('assembleEpisode', () => {
     const measured = await measureLoudness(episode.outFile);
     expect(Math.abs(measured.integratedLufs - -16)).toBeLessThanOrEqual(1);
     expect(measured.truePeakDb).toBeLessThanOrEqual(-1);
-    expect(episode.loudness).toEqual({ integratedLufs: measured.integratedLufs, truePeakDb: measured.truePeakDb });
+    expect(episode.loudness).toEqual({
+      integratedLufs: measured.integratedLufs,
+      truePeakDb: measured.truePeakDb,
+    });
   });
 
   it('is a 44.1 kHz mono MP3', async () => {
@@ -102,7 +117,9 @@ describe('assembleEpisode', () => {
   });
 
   it('starts chapters at their first line and writes title, artist and chapters as ID3', async () => {
-    expect(episode.chapters).toEqual(chapters.map((c) => ({ title: c.title, startSec: episode.segments[c.firstLineIndex]!.start })));
+    expect(episode.chapters).toEqual(
+      chapters.map((c) => ({ title: c.title, startSec: episode.segments[c.firstLineIndex]!.start })),
+    );
     const tags = NodeID3.read(episode.outFile);
     expect(tags.title).toBe('Broadband, explained');
     expect(tags.artist).toBe('podfleet');
@@ -117,11 +134,26 @@ describe('assembleEpisode', () => {
     const mp3Clips = await Promise.all(
       clips.slice(0, 3).map(async (clip, i) => {
         const file = join(tmp.dir, `clip-${i}.mp3`);
-        await runTool(ffmpegPath(), ['-v', 'error', '-i', clip.file, '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '128k', '-y', file]);
+        await runTool(ffmpegPath(), [
+          '-v',
+          'error',
+          '-i',
+          clip.file,
+          '-ar',
+          '44100',
+          '-c:a',
+          'libmp3lame',
+          '-b:a',
+          '128k',
+          '-y',
+          file,
+        ]);
         return { speaker: clip.speaker, text: clip.text, file };
       }),
     );
-    const decodedSec = await Promise.all(mp3Clips.map(async (c) => (await decode(c.file)).length / 2 / 44100));
+    const decodedSec = await Promise.all(
+      mp3Clips.map(async (c) => (await decode(c.file)).length / 2 / 44100),
+    );
     // The frame-count estimate providers report for MP3 agrees with decoding to within a frame.
     for (const [i, c] of mp3Clips.entries()) {
       expect(Math.abs(mp3DurationSec(await readFile(c.file)) - decodedSec[i]!)).toBeLessThan(1152 / 44100);
@@ -149,7 +181,12 @@ describe('assembleEpisode', () => {
 
   it('rejects a chapter that points past the last line', async () => {
     await expect(
-      assembleEpisode({ clips, chapters: [{ title: 'Nope', firstLineIndex: 9 }], outFile: join(tmp.dir, 'x.mp3'), title: 'X' }),
+      assembleEpisode({
+        clips,
+        chapters: [{ title: 'Nope', firstLineIndex: 9 }],
+        outFile: join(tmp.dir, 'x.mp3'),
+        title: 'X',
+      }),
     ).rejects.toThrow('starts at line 9');
   });
 });

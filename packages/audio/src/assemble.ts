@@ -10,7 +10,9 @@ export const OUTPUT_SAMPLE_RATE = 44100;
 
 export const assembleOptionsSchema = z.object({
   clips: z.array(z.object({ speaker: z.string(), text: z.string(), file: z.string().min(1) })).min(1),
-  chapters: z.array(z.object({ title: z.string().min(1), firstLineIndex: z.number().int().min(0) })).default([]),
+  chapters: z
+    .array(z.object({ title: z.string().min(1), firstLineIndex: z.number().int().min(0) }))
+    .default([]),
   /** Silence between turns. */
   pauseSec: z.number().min(0).max(5).default(0.35),
   outFile: z.string().min(1),
@@ -79,7 +81,12 @@ function concatenate(clips: Buffer[], sampleRate: number, pauseSec: number, line
     const start = samples / sampleRate;
     samples += pcm.length / 2;
     parts.push(pcm);
-    segments.push({ speaker: lines[i]!.speaker, text: lines[i]!.text, start: ms(start), end: ms(samples / sampleRate) });
+    segments.push({
+      speaker: lines[i]!.speaker,
+      text: lines[i]!.text,
+      start: ms(start),
+      end: ms(samples / sampleRate),
+    });
   });
   return { pcm: Buffer.concat(parts), segments, durationSec: samples / sampleRate };
 }
@@ -104,7 +111,9 @@ async function assemble(options: AssembleOptions): Promise<AssembledEpisode> {
   const opts = assembleOptionsSchema.parse(options);
   for (const chapter of opts.chapters) {
     if (chapter.firstLineIndex >= opts.clips.length) {
-      throw new Error(`chapter "${chapter.title}" starts at line ${chapter.firstLineIndex} of ${opts.clips.length}`);
+      throw new Error(
+        `chapter "${chapter.title}" starts at line ${chapter.firstLineIndex} of ${opts.clips.length}`,
+      );
     }
   }
   const clock = { at: performance.now() };
@@ -119,7 +128,12 @@ async function assemble(options: AssembleOptions): Promise<AssembledEpisode> {
     opts.clips.map((c) => c.file),
     { signal },
   );
-  const { pcm, segments, durationSec } = concatenate(loaded.clips, loaded.sampleRate, opts.pauseSec, opts.clips);
+  const { pcm, segments, durationSec } = concatenate(
+    loaded.clips,
+    loaded.sampleRate,
+    opts.pauseSec,
+    opts.clips,
+  );
   const pcmInput = ['-f', 's16le', '-ar', String(loaded.sampleRate), '-ac', '1', '-i', 'pipe:0'];
   const load = lap();
 
@@ -136,10 +150,21 @@ async function assemble(options: AssembleOptions): Promise<AssembledEpisode> {
   }
   const measure = lap();
 
-  const chapters = opts.chapters.map((c) => ({ title: c.title, startSec: segments[c.firstLineIndex]!.start }));
+  const chapters = opts.chapters.map((c) => ({
+    title: c.title,
+    startSec: segments[c.firstLineIndex]!.start,
+  }));
   const tag = createEpisodeTag({ title: opts.title, artist: opts.artist, durationSec, chapters });
   const encodeMp3 = () =>
-    encodeTagged({ pcm, pcmInput, tag, outFile: opts.outFile, filter: processingFilter(gainDb, ceilingDb), opts, signal });
+    encodeTagged({
+      pcm,
+      pcmInput,
+      tag,
+      outFile: opts.outFile,
+      filter: processingFilter(gainDb, ceilingDb),
+      opts,
+      signal,
+    });
   await encodeMp3();
   let encode = lap();
 

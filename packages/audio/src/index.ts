@@ -8,4 +8,10 @@ export {
 export { type Loudness, measureLoudness, parseEbur128Summary } from './loudness';
 export { type AudioProbe, probeAudio, probeDurationSec } from './probe';
 export { ffmpegPath } from './tools';
-export { type VoicedClip, type VoiceProgress, type VoiceScriptOptions, VoicingCancelledError, voiceScript } from './voice-script';
+export {
+  type VoicedClip,
+  type VoiceProgress,
+  type VoiceScriptOptions,
+  VoicingCancelledError,
+  voiceScript,
+} from './voice-script';

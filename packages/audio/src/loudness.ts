@@ -32,12 +32,27 @@ export function parseEbur128Summary(stderr: string): Loudness {
  */
 export async function runEbur128(
   inputArgs: string[],
-  { input, filter, truePeak = true, signal }: { input?: Buffer; filter?: string; truePeak?: boolean; signal?: AbortSignal },
+  {
+    input,
+    filter,
+    truePeak = true,
+    signal,
+  }: { input?: Buffer; filter?: string; truePeak?: boolean; signal?: AbortSignal },
 ): Promise<Loudness> {
   const meter = `ebur128=framelog=verbose${truePeak ? ':peak=true' : ''}`;
   const { stderr } = await runTool(
     ffmpegPath(),
-    ['-hide_banner', '-nostats', '-nostdin', ...inputArgs, '-af', filter ? `${filter},${meter}` : meter, '-f', 'null', '-'],
+    [
+      '-hide_banner',
+      '-nostats',
+      '-nostdin',
+      ...inputArgs,
+      '-af',
+      filter ? `${filter},${meter}` : meter,
+      '-f',
+      'null',
+      '-',
+    ],
     { input, signal },
   );
   return parseEbur128Summary(stderr);

@@ -16,14 +16,30 @@ function monoPcm16(buf: Buffer): { pcm: Buffer; sampleRate: number } | undefined
   if (buf.toString('ascii', 0, 4) !== 'RIFF') return undefined;
   try {
     const wav = parseWav(buf);
-    return wav.channels === 1 && wav.bitsPerSample === 16 ? { pcm: wav.pcm, sampleRate: wav.sampleRate } : undefined;
+    return wav.channels === 1 && wav.bitsPerSample === 16
+      ? { pcm: wav.pcm, sampleRate: wav.sampleRate }
+      : undefined;
   } catch {
     return undefined; // let ffmpeg try
   }
 }
 
 function decode(file: string, sampleRate: number, signal?: AbortSignal): Promise<Buffer> {
-  const args = ['-hide_banner', '-v', 'error', '-nostdin', '-i', file, '-f', 's16le', '-ac', '1', '-ar', String(sampleRate), '-'];
+  const args = [
+    '-hide_banner',
+    '-v',
+    'error',
+    '-nostdin',
+    '-i',
+    file,
+    '-f',
+    's16le',
+    '-ac',
+    '1',
+    '-ar',
+    String(sampleRate),
+    '-',
+  ];
   return runTool(ffmpegPath(), args, { signal }).then((r) => r.stdout);
 }
 
@@ -43,7 +59,9 @@ export async function loadClipsPcm(
   }
   const clips = await mapLimit(files, concurrency, (file, i) => {
     const wav = wavs[i];
-    return wav?.sampleRate === MIXED_CLIP_RATE ? Promise.resolve(wav.pcm) : decode(file, MIXED_CLIP_RATE, signal);
+    return wav?.sampleRate === MIXED_CLIP_RATE
+      ? Promise.resolve(wav.pcm)
+      : decode(file, MIXED_CLIP_RATE, signal);
   });
   return { sampleRate: MIXED_CLIP_RATE, clips };
 }

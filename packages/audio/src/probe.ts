@@ -33,6 +33,9 @@ export async function probeAudio(file: string, options: { signal?: AbortSignal }
   };
 }
 
-export async function probeDurationSec(file: string, options: { signal?: AbortSignal } = {}): Promise<number> {
+export async function probeDurationSec(
+  file: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<number> {
   return (await probeAudio(file, options)).durationSec;
 }

@@ -40,7 +40,12 @@ export function runTool(
       const stderr = Buffer.concat(err).toString('utf8');
       if (signal?.aborted) reject(signal.reason);
       else if (code === 0) resolve({ stdout: Buffer.concat(out), stderr });
-      else reject(new Error(`${bin.split('/').pop()} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      else
+        reject(
+          new Error(
+            `${bin.split('/').pop()} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        );
     });
     child.stdin.end(input);
   });

@@ -4,8 +4,8 @@ import {
   createClipCache,
   createEspeakEngine,
   type EspeakEngine,
-  parseWav,
   ProviderError,
+  parseWav,
   type ScriptLine,
   type TtsEngine,
 } from '@podfleet/providers';
@@ -59,7 +59,14 @@ describe('voiceScript', () => {
   it('voices every line in order with one voice per host, batched per voice, then serves re-runs from the cache', async () => {
     const { engine, calls } = counting(espeak);
     const progress: VoiceProgress[] = [];
-    const clips = await voiceScript({ engine, lines, hosts, cache, concurrency: 2, onProgress: (p) => void progress.push(p) });
+    const clips = await voiceScript({
+      engine,
+      lines,
+      hosts,
+      cache,
+      concurrency: 2,
+      onProgress: (p) => void progress.push(p),
+    });
 
     expect(clips.map((c) => c.text)).toEqual(lines.map((l) => l.text));
     expect(clips[0]!.voice).toBe(clips[2]!.voice);
@@ -92,12 +99,14 @@ describe('voiceScript', () => {
 
   it('stops before calling the engine when the job is cancelled', async () => {
     const { engine, calls } = counting(espeak);
-    await expect(voiceScript({ engine, lines, hosts, cache, isCancelled: () => true })).rejects.toBeInstanceOf(
-      VoicingCancelledError,
-    );
+    await expect(
+      voiceScript({ engine, lines, hosts, cache, isCancelled: () => true }),
+    ).rejects.toBeInstanceOf(VoicingCancelledError);
     const controller = new AbortController();
     controller.abort(new Error('job cancelled'));
-    await expect(voiceScript({ engine, lines, hosts, cache, signal: controller.signal })).rejects.toThrow('job cancelled');
+    await expect(voiceScript({ engine, lines, hosts, cache, signal: controller.signal })).rejects.toThrow(
+      'job cancelled',
+    );
     expect(calls).toEqual({ single: 0, batch: 0 });
   });
 
@@ -107,6 +116,8 @@ describe('voiceScript', () => {
       code: 'SCRIPT_INVALID',
       retryable: false,
     });
-    await expect(voiceScript({ engine: espeak, lines: bad, hosts, cache })).rejects.toBeInstanceOf(ProviderError);
+    await expect(voiceScript({ engine: espeak, lines: bad, hosts, cache })).rejects.toBeInstanceOf(
+      ProviderError,
+    );
   });
 });

@@ -71,7 +71,12 @@ function voiceMap(engine: TtsEngine, hosts: readonly Host[]): (speaker: string) 
  * Groups uncached lines into engine calls: one voice per call, batches no longer than needed to
  * keep `concurrency` calls busy (and never over `maxChars`); engines without batching get one line per call.
  */
-function planCalls(pending: Pending[], batching: boolean, concurrency: number, maxChars: number): Pending[][] {
+function planCalls(
+  pending: Pending[],
+  batching: boolean,
+  concurrency: number,
+  maxChars: number,
+): Pending[][] {
   if (!batching) return pending.map((p) => [p]);
   const total = pending.reduce((n, p) => n + p.text.length, 0);
   const target = Math.min(maxChars, Math.max(200, Math.ceil(total / concurrency)));
@@ -99,13 +104,23 @@ export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedCl
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const voiceOf = voiceMap(engine, hosts);
   const unknown = lines.find((l) => voiceOf(l.speaker) === undefined);
-  if (unknown) throw new ProviderError('SCRIPT_INVALID', `line speaker "${unknown.speaker}" is not a host`, false);
+  if (unknown)
+    throw new ProviderError('SCRIPT_INVALID', `line speaker "${unknown.speaker}" is not a host`, false);
 
   const results = new Array<VoicedClip>(lines.length);
   const finish = (index: number, voice: string, clip: CachedClip, characters: number) => {
     const line = lines[index]!;
     const { file, format, durationSec } = clip;
-    results[index] = { speaker: line.speaker, text: line.text, voice, file, format, durationSec, characters, cached: characters === 0 };
+    results[index] = {
+      speaker: line.speaker,
+      text: line.text,
+      voice,
+      file,
+      format,
+      durationSec,
+      characters,
+      cached: characters === 0,
+    };
   };
   let done = 0;
 
@@ -129,7 +144,12 @@ export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedCl
     await onProgress?.({ done, total: lines.length, indexes: cachedIndexes, cached: true });
   }
 
-  const calls = planCalls(pending, engine.synthesizeBatch !== undefined, concurrency, options.maxBatchChars ?? 1500);
+  const calls = planCalls(
+    pending,
+    engine.synthesizeBatch !== undefined,
+    concurrency,
+    options.maxBatchChars ?? 1500,
+  );
   await mapLimit(calls, concurrency, async (call) => {
     signal?.throwIfAborted();
     if (await isCancelled?.()) throw new VoicingCancelledError();

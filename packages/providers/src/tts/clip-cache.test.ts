@@ -15,7 +15,13 @@ describe('clip cache', () => {
       expect(await cache.get(key)).toBeNull();
 
       const audio = Buffer.from('RIFF-pretend-audio');
-      const put = await cache.put(key, { audio, format: 'wav', sampleRate: 22050, durationSec: 1.25, characters: 12 });
+      const put = await cache.put(key, {
+        audio,
+        format: 'wav',
+        sampleRate: 22050,
+        durationSec: 1.25,
+        characters: 12,
+      });
       const got = await cache.get(key);
       expect(got).toEqual(put);
       expect(got).toMatchObject({ format: 'wav', sampleRate: 22050, durationSec: 1.25, characters: 12 });

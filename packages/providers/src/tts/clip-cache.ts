@@ -41,7 +41,9 @@ export function createClipCache(dir: string): ClipCache {
   return {
     dir,
     keyFor(engine, voice, text) {
-      return createHash('sha256').update(JSON.stringify([engine, voice, text])).digest('hex');
+      return createHash('sha256')
+        .update(JSON.stringify([engine, voice, text]))
+        .digest('hex');
     },
     async get(key) {
       const p = paths(key);

@@ -31,7 +31,13 @@ describe('ElevenLabs engine (local fake API)', () => {
   });
 
   const engine = (extra: Partial<Parameters<typeof createElevenLabsEngine>[0]> = {}) =>
-    createElevenLabsEngine({ apiKey: 'test-key', baseUrl: server.url, modelId: 'eleven_test', maxAttempts: 1, ...extra });
+    createElevenLabsEngine({
+      apiKey: 'test-key',
+      baseUrl: server.url,
+      modelId: 'eleven_test',
+      maxAttempts: 1,
+      ...extra,
+    });
 
   it('posts the line and returns MP3 with its duration', async () => {
     const tts = engine();
@@ -44,7 +50,10 @@ describe('ElevenLabs engine (local fake API)', () => {
     expect(req!.method).toBe('POST');
     expect(req!.url).toBe(`/v1/text-to-speech/${voice}?output_format=mp3_44100_128`);
     expect(req!.headers['xi-api-key']).toBe('test-key');
-    expect(JSON.parse(req!.body.toString())).toMatchObject({ text: 'Hello from the fake.', model_id: 'eleven_test' });
+    expect(JSON.parse(req!.body.toString())).toMatchObject({
+      text: 'Hello from the fake.',
+      model_id: 'eleven_test',
+    });
   });
 
   it('gives each host a distinct voice unless one is chosen', () => {
@@ -68,7 +77,10 @@ describe('ElevenLabs engine (local fake API)', () => {
   });
 
   it('maps 401 to a non-retryable TTS_FAILED and does not retry it', async () => {
-    replies.push({ status: 401, body: JSON.stringify({ detail: { status: 'invalid_api_key', message: 'bad key' } }) });
+    replies.push({
+      status: 401,
+      body: JSON.stringify({ detail: { status: 'invalid_api_key', message: 'bad key' } }),
+    });
     await expect(engine({ maxAttempts: 3 }).synthesize({ text: 'Hi.', voice: 'v1' })).rejects.toMatchObject({
       code: 'TTS_FAILED',
       retryable: false,
@@ -78,7 +90,9 @@ describe('ElevenLabs engine (local fake API)', () => {
 
   it('maps 422 validation errors to non-retryable', async () => {
     replies.push({ status: 422, body: JSON.stringify({ detail: [{ msg: 'text too long' }] }) });
-    await expect(engine().synthesize({ text: 'Hi.', voice: 'v1' })).rejects.toMatchObject({ retryable: false });
+    await expect(engine().synthesize({ text: 'Hi.', voice: 'v1' })).rejects.toMatchObject({
+      retryable: false,
+    });
   });
 
   it('maps 500 to retryable, and retries it in place when attempts remain', async () => {
@@ -98,7 +112,11 @@ describe('ElevenLabs engine (local fake API)', () => {
     try {
       const keyPrefix = `${process.env.QUEUE_PREFIX ?? 'pftest'}:elevenlabs`;
       const limiter = createFleetLimiter({ redis, keyPrefix, limit: 2 });
-      replies.push({ status: 429, headers: { 'retry-after': '30' }, body: '{"detail":{"status":"system_busy"}}' });
+      replies.push({
+        status: 429,
+        headers: { 'retry-after': '30' },
+        body: '{"detail":{"status":"system_busy"}}',
+      });
       await expect(engine({ limiter }).synthesize({ text: 'Hi.', voice: 'v1' })).rejects.toMatchObject({
         retryAfterMs: 30_000,
       });

@@ -23,7 +23,10 @@ export const elevenLabsEngineOptionsSchema = z.object({
     .regex(/^mp3_\d+_\d+$/)
     .default('mp3_44100_128'),
   /** Voice ids for hosts without an explicit voice, in host order. */
-  defaultVoices: z.array(z.string().min(1)).min(1).default([...ELEVENLABS_DEFAULT_VOICES]),
+  defaultVoices: z
+    .array(z.string().min(1))
+    .min(1)
+    .default([...ELEVENLABS_DEFAULT_VOICES]),
   voiceSettings: z
     .object({
       stability: z.number().min(0).max(1).optional(),
@@ -64,7 +67,8 @@ function describeError(body: Buffer): { status: string | undefined; message: str
   if (!parsed.success) return { status: undefined, message: JSON.stringify(json).slice(0, 200) };
   const { detail } = parsed.data;
   if (typeof detail === 'string') return { status: undefined, message: detail };
-  if (Array.isArray(detail)) return { status: 'validation_error', message: detail.map((d) => d.msg).join('; ') };
+  if (Array.isArray(detail))
+    return { status: 'validation_error', message: detail.map((d) => d.msg).join('; ') };
   return { status: detail.status, message: detail.message ?? detail.status ?? 'unknown error' };
 }
 
@@ -114,17 +118,26 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
       const body = Buffer.from(await res.body.arrayBuffer());
       if (res.statusCode >= 200 && res.statusCode < 300) return body;
       const error = httpError(res.statusCode, res.headers, body);
-      if (error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined) await limiter?.pauseFor(error.retryAfterMs);
+      if (error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined)
+        await limiter?.pauseFor(error.retryAfterMs);
       throw error;
     } catch (err) {
       if (err instanceof ProviderError) throw err;
       if (signal?.aborted) throw signal.reason;
       if (timeout.aborted) {
-        throw new ProviderError('TIMEOUT', `ElevenLabs: no answer in ${opts.timeoutMs} ms`, true, undefined, { cause: err });
+        throw new ProviderError('TIMEOUT', `ElevenLabs: no answer in ${opts.timeoutMs} ms`, true, undefined, {
+          cause: err,
+        });
       }
-      throw new ProviderError('TTS_FAILED', `ElevenLabs unreachable: ${(err as Error).message}`, true, undefined, {
-        cause: err,
-      });
+      throw new ProviderError(
+        'TTS_FAILED',
+        `ElevenLabs unreachable: ${(err as Error).message}`,
+        true,
+        undefined,
+        {
+          cause: err,
+        },
+      );
     } finally {
       await lease?.release();
     }
@@ -134,7 +147,13 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
     for (let n = 1; ; n++) {
       try {
         const audio = await attempt(text, voice, signal);
-        return { audio, format: 'mp3', sampleRate, durationSec: mp3DurationSec(audio), characters: text.length };
+        return {
+          audio,
+          format: 'mp3',
+          sampleRate,
+          durationSec: mp3DurationSec(audio),
+          characters: text.length,
+        };
       } catch (err) {
         if (!(err instanceof ProviderError) || !err.retryable || n >= opts.maxAttempts) throw err;
         const wait = err.retryAfterMs ?? Math.min(8_000, 500 * 2 ** (n - 1)) * (0.5 + Math.random() / 2);

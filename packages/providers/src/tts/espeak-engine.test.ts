@@ -71,7 +71,11 @@ describe('espeak engine (WASM in worker threads)', () => {
   });
 
   it('voices a batch of lines in one call and cuts it back into one clip per line', async () => {
-    const texts = ['Welcome back to the show.', 'Today, we read a bill about broadband.', 'That is all for now.'];
+    const texts = [
+      'Welcome back to the show.',
+      'Today, we read a bill about broadband.',
+      'That is all for now.',
+    ];
     const [batch, singles] = await Promise.all([
       engine.synthesizeBatch({ texts, voice: 'en-us+f3@70' }),
       Promise.all(texts.map((text) => engine.synthesize({ text, voice: 'en-us+f3@70' }))),
@@ -80,13 +84,18 @@ describe('espeak engine (WASM in worker threads)', () => {
     batch.forEach((clip, i) => {
       expect(clip.characters).toBe(texts[i]!.length);
       // Same speech as voicing the line alone, give or take prosody at the edges.
-      expect(Math.abs(clip.durationSec - singles[i]!.durationSec) / singles[i]!.durationSec).toBeLessThan(0.1);
+      expect(Math.abs(clip.durationSec - singles[i]!.durationSec) / singles[i]!.durationSec).toBeLessThan(
+        0.1,
+      );
     });
   });
 
   it('falls back to one call per line when a batch does not cut cleanly', async () => {
     // "." voices as silence, so the batch has one piece too few.
-    const clips = await engine.synthesizeBatch({ texts: ['Hello there.', '.', 'Goodbye now.'], voice: 'en-us@35' });
+    const clips = await engine.synthesizeBatch({
+      texts: ['Hello there.', '.', 'Goodbye now.'],
+      voice: 'en-us@35',
+    });
     expect(clips).toHaveLength(3);
     expect(clips[0]!.durationSec).toBeGreaterThan(0.5);
     expect(clips[1]!.durationSec).toBeLessThan(0.1);
@@ -94,7 +103,12 @@ describe('espeak engine (WASM in worker threads)', () => {
   });
 
   it('gives up to four hosts distinct voices and honours an explicit one', () => {
-    const voices = engine.voicesFor([{ name: 'A' }, { name: 'B', voice: 'en-us@35' }, { name: 'C' }, { name: 'D' }]);
+    const voices = engine.voicesFor([
+      { name: 'A' },
+      { name: 'B', voice: 'en-us@35' },
+      { name: 'C' },
+      { name: 'D' },
+    ]);
     expect(new Set(voices).size).toBe(4);
     expect(voices[1]).toBe('en-us@35');
   });
@@ -103,12 +117,18 @@ describe('espeak engine (WASM in worker threads)', () => {
     const bad = engine.synthesize({ text: 'Hello.', voice: 'zz-qq@40' });
     await expect(bad).rejects.toBeInstanceOf(ProviderError);
     await expect(bad).rejects.toMatchObject({ code: 'TTS_FAILED', retryable: false });
-    await expect(engine.synthesize({ text: 'Hello.', voice: '--help' })).rejects.toMatchObject({ retryable: false });
+    await expect(engine.synthesize({ text: 'Hello.', voice: '--help' })).rejects.toMatchObject({
+      retryable: false,
+    });
   });
 
   it('stops on an aborted signal', async () => {
     const controller = new AbortController();
-    const pending = engine.synthesize({ text: 'This line is cancelled.', voice: 'en-us@35', signal: controller.signal });
+    const pending = engine.synthesize({
+      text: 'This line is cancelled.',
+      voice: 'en-us@35',
+      signal: controller.signal,
+    });
     controller.abort(new Error('cancelled by user'));
     await expect(pending).rejects.toThrow('cancelled by user');
   });

@@ -108,7 +108,11 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
    * at those breaks. If the cut does not give exactly one piece per line (a text with a very long
    * pause of its own), the lines are voiced one by one instead.
    */
-  async function synthesizeBatch({ texts, voice, signal }: BatchSynthesisRequest): Promise<SynthesisResult[]> {
+  async function synthesizeBatch({
+    texts,
+    voice,
+    signal,
+  }: BatchSynthesisRequest): Promise<SynthesisResult[]> {
     if (texts.length <= 1) return Promise.all(texts.map((text) => synthesize({ text, voice, signal })));
     const ssml = `<speak>${texts.map(escapeXml).join(`<break time="${BATCH_BREAK_MS}ms"/>`)}</speak>`;
     const wav = parseWav(await run(voice, ssml, true, signal));
@@ -116,7 +120,9 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
     if (pieces.length !== texts.length) {
       return Promise.all(texts.map((text) => synthesize({ text, voice, signal })));
     }
-    return pieces.map((piece, i) => clip(trimLeadingSilence(piece, wav.sampleRate), wav.sampleRate, texts[i]!));
+    return pieces.map((piece, i) =>
+      clip(trimLeadingSilence(piece, wav.sampleRate), wav.sampleRate, texts[i]!),
+    );
   }
 
   return {

@@ -3,12 +3,19 @@ import { execFile, spawn } from 'node:child_process';
 /** True when `binary` runs (e.g. Debian's espeak-ng on PATH), probed without reading the environment. */
 export function nativeEspeakAvailable(binary: string): Promise<boolean> {
   return new Promise((resolve) => {
-    execFile(binary, ['--version'], { timeout: 5_000 }, (err, stdout) => resolve(!err && /espeak/i.test(stdout)));
+    execFile(binary, ['--version'], { timeout: 5_000 }, (err, stdout) =>
+      resolve(!err && /espeak/i.test(stdout)),
+    );
   });
 }
 
 /** One espeak-ng child process: text on stdin (no argv length limit), WAV on stdout. */
-export function runNativeEspeak(binary: string, args: string[], text: string, signal?: AbortSignal): Promise<Buffer> {
+export function runNativeEspeak(
+  binary: string,
+  args: string[],
+  text: string,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, [...args, '--stdout'], { stdio: ['pipe', 'pipe', 'pipe'], signal });
     const out: Buffer[] = [];

@@ -96,7 +96,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export function createFleetLimiter(options: FleetLimiterOptions): FleetLimiter {
   const { redis, keyPrefix, limit } = options;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`fleet limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error(`fleet limit must be a positive integer, got ${limit}`);
   const leaseMs = options.leaseMs ?? 30_000;
   const pollMs = options.pollMs ?? 50;
   const leasesKey = `${keyPrefix}:leases`;

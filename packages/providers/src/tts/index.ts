@@ -1,4 +1,3 @@
-export type { AudioFormat, SynthesisRequest, SynthesisResult, TtsEngine, TtsEngineName } from './types';
 export { type CachedClip, type ClipCache, createClipCache } from './clip-cache';
 export {
   createElevenLabsEngine,
@@ -7,6 +6,12 @@ export {
 } from './elevenlabs-engine';
 export { createEspeakEngine, type EspeakEngine, type EspeakEngineOptions } from './espeak-engine';
 export { ESPEAK_VOICE_PRESETS, parseEspeakVoice } from './espeak-voices';
-export { createFleetLimiter, type FleetLease, type FleetLimiter, type FleetLimiterOptions } from './fleet-limiter';
+export {
+  createFleetLimiter,
+  type FleetLease,
+  type FleetLimiter,
+  type FleetLimiterOptions,
+} from './fleet-limiter';
 export { mp3DurationSec } from './mp3-duration';
+export type { AudioFormat, SynthesisRequest, SynthesisResult, TtsEngine, TtsEngineName } from './types';
 export { encodeWav, parseWav, trimTrailingSilence, type WavInfo } from './wav';

@@ -6,7 +6,11 @@
 
 const BITRATES_V1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
 const BITRATES_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
-const SAMPLE_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+const SAMPLE_RATES: Record<number, number[]> = {
+  3: [44100, 48000, 32000],
+  2: [22050, 24000, 16000],
+  0: [11025, 12000, 8000],
+};
 
 const LAME_TAG_NAMES = new Set(['LAME', 'Lavf', 'Lavc']);
 
@@ -26,7 +30,8 @@ function readFrameHeader(buf: Buffer, at: number): FrameHeader | undefined {
   const layer = (h >>> 17) & 3; // 1 = layer III
   const bitrateIndex = (h >>> 12) & 15;
   const rateIndex = (h >>> 10) & 3;
-  if (version === 1 || layer !== 1 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return undefined;
+  if (version === 1 || layer !== 1 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3)
+    return undefined;
   const mpeg1 = version === 3;
   const bitrate = (mpeg1 ? BITRATES_V1 : BITRATES_V2)[bitrateIndex]! * 1000;
   const sampleRate = SAMPLE_RATES[version]![rateIndex]!;
@@ -37,7 +42,8 @@ function readFrameHeader(buf: Buffer, at: number): FrameHeader | undefined {
 
 function id3v2Length(buf: Buffer): number {
   if (buf.length < 10 || buf.toString('latin1', 0, 3) !== 'ID3') return 0;
-  const size = ((buf[6]! & 0x7f) << 21) | ((buf[7]! & 0x7f) << 14) | ((buf[8]! & 0x7f) << 7) | (buf[9]! & 0x7f);
+  const size =
+    ((buf[6]! & 0x7f) << 21) | ((buf[7]! & 0x7f) << 14) | ((buf[8]! & 0x7f) << 7) | (buf[9]! & 0x7f);
   const footer = (buf[5]! & 0x10) !== 0 ? 10 : 0;
   return 10 + size + footer;
 }
@@ -50,7 +56,8 @@ function infoFrameTrim(buf: Buffer, at: number, frame: FrameHeader): number | un
   if (tag !== 'Xing' && tag !== 'Info') return undefined;
   const flags = buf.readUInt32BE(tagAt + 4);
   // Optional fields: frames (1), bytes (2), TOC (4, 100 bytes), quality (8).
-  const lameAt = tagAt + 8 + (flags & 1 ? 4 : 0) + (flags & 2 ? 4 : 0) + (flags & 4 ? 100 : 0) + (flags & 8 ? 4 : 0);
+  const lameAt =
+    tagAt + 8 + (flags & 1 ? 4 : 0) + (flags & 2 ? 4 : 0) + (flags & 4 ? 100 : 0) + (flags & 8 ? 4 : 0);
   // The LAME tag; ffmpeg's encoder writes the same layout under its own name (as ffmpeg's decoder accepts).
   if (lameAt + 24 > buf.length || !LAME_TAG_NAMES.has(buf.toString('latin1', lameAt, lameAt + 4))) return 0;
   const d = lameAt + 21;

@@ -4,9 +4,13 @@ const RATE = 1000;
 
 /** Mono PCM from (amplitude, seconds) runs. */
 function pcm(...runs: Array<[number, number]>): Buffer {
-  const samples = runs.flatMap(([amp, sec]) => Array.from({ length: Math.round(sec * RATE) }, (_, i) => (i % 2 ? amp : -amp)));
+  const samples = runs.flatMap(([amp, sec]) =>
+    Array.from({ length: Math.round(sec * RATE) }, (_, i) => (i % 2 ? amp : -amp)),
+  );
   const buf = Buffer.alloc(samples.length * 2);
-  samples.forEach((s, i) => buf.writeInt16LE(s, i * 2));
+  samples.forEach((s, i) => {
+    buf.writeInt16LE(s, i * 2);
+  });
   return buf;
 }
 
@@ -27,9 +31,22 @@ describe('wav helpers', () => {
   });
 
   it('cuts at long silences only', () => {
-    const data = pcm([1000, 0.5], [0, 0.3], [1000, 0.5], [0, 1.5], [1000, 0.4], [0, 1.2], [1000, 0.2], [0, 2]);
+    const data = pcm(
+      [1000, 0.5],
+      [0, 0.3],
+      [1000, 0.5],
+      [0, 1.5],
+      [1000, 0.4],
+      [0, 1.2],
+      [1000, 0.2],
+      [0, 2],
+    );
     const pieces = splitOnSilence(data, RATE, { minSilenceSec: 1 });
-    expect(pieces.map((p) => p.length / 2)).toEqual([500 + 300 + 500 + 750, 750 + 400 + 600, 600 + 200 + 2000]);
+    expect(pieces.map((p) => p.length / 2)).toEqual([
+      500 + 300 + 500 + 750,
+      750 + 400 + 600,
+      600 + 200 + 2000,
+    ]);
     expect(Buffer.concat(pieces)).toEqual(data);
   });
 });

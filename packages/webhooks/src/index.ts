@@ -1,0 +1,8 @@
+// @podfleet/webhooks: signed webhook deliveries and the other HMAC-signed things podfleet hands
+// out (per-user webhook secrets, expiring media URLs). The `webhooks` queue's processor calls
+// deliverWebhook; the API shows each user their secret and signs audio URLs with UrlSigner.
+export { type DeliverOptions, type DeliveryResult, deliverWebhook, WebhookDeliveryError } from './deliver';
+export { episodeAudioPath, type EpisodeUrlOptions, episodeTranscriptPath, episodeUrls } from './episode-urls';
+export { deriveKey, userWebhookSecret } from './keys';
+export { DEFAULT_TOLERANCE_SEC, SIGNATURE_HEADER, signPayload, type VerifyOptions, verifySignature } from './signature';
+export { type SignedUrlParams, UrlSigner } from './signed-urls';
