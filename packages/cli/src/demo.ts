@@ -1,7 +1,10 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { readEnv } from '@podfleet/config';
-import { discoverServices, repoRoot } from './environment';
+import { createPrismaClient } from '@podfleet/db';
+import { generateSampleEpisode, progressRenderer } from './demo-client';
+import { discoverServices, repoRoot, UserFacingError } from './environment';
 import { appSpec, migrateDatabase, superviseUntilSignal } from './fleet';
+import { freePort, isPortFree } from './services';
 import { APPS, Supervisor } from './supervisor';
 
 export interface DemoOptions {
@@ -10,51 +13,87 @@ export interface DemoOptions {
   log: (line: string) => void;
 }
 
-/** Waits until every app has logged its "ready" line. */
+/** Resolves when every app has logged its "ready" line; rejects if one gives up first. */
 function readyTracker(apps: readonly string[]) {
   const pending = new Set(apps);
-  let resolve: () => void = () => {};
+  let resolveReady: () => void = () => {};
   const ready = new Promise<void>((r) => {
-    resolve = r;
+    resolveReady = r;
   });
   return {
     ready,
     onLog(app: string, entry: Record<string, unknown>) {
-      if (entry.msg === 'ready' && pending.delete(app) && pending.size === 0) resolve();
+      if (entry.msg === 'ready' && pending.delete(app) && pending.size === 0) resolveReady();
     },
   };
 }
 
+const DEMO_MINUTES = 3;
+
 export async function runDemo({ once, adminKey, log }: DemoOptions): Promise<void> {
+  const fileEnv = readEnv();
   const services = await discoverServices({ startMissing: true, log });
   await migrateDatabase(services.databaseUrl);
+  const wantedPort = Number(fileEnv.PORT ?? 3000);
+  const port = (await isPortFree(wantedPort)) ? wantedPort : await freePort();
+  if (port !== wantedPort) log(`port ${wantedPort} is busy; the API uses ${port}`);
+  const baseUrl = fileEnv.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
+  const storageDir = resolve(repoRoot, fileEnv.STORAGE_DIR ?? join('data', 'media'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...readEnv(),
+    ...fileEnv,
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
     ADMIN_API_KEY: adminKey,
-    STORAGE_DIR: readEnv().STORAGE_DIR ?? join(repoRoot, 'data', 'media'),
+    PORT: String(port),
+    PUBLIC_BASE_URL: baseUrl,
+    STORAGE_DRIVER: 'fs',
+    STORAGE_DIR: storageDir,
+    TTS_CACHE_DIR: resolve(repoRoot, fileEnv.TTS_CACHE_DIR ?? join('data', 'tts-cache')),
     // The demo's sample RSS feed is served by the local API, which the SSRF guard would refuse.
     ALLOW_PRIVATE_SOURCE_URLS: 'true',
-    LOG_LEVEL: readEnv().LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: fileEnv.LOG_LEVEL ?? 'warn',
   };
   const tracker = readyTracker(APPS);
   const supervisor = new Supervisor(
     APPS.map((app) => appSpec(app, env)),
-    {
-      pretty: process.stdout.isTTY,
-      onLog: tracker.onLog,
-      write: (line) => process.stderr.write(`${line}\n`),
-    },
+    { pretty: process.stderr.isTTY, onLog: tracker.onLog, write: (line) => process.stderr.write(`${line}\n`) },
   );
-  supervisor.start();
-  await tracker.ready;
-  log(`fleet is up: ${APPS.join(', ')}`);
-  if (once) {
+  const stopEverything = async () => {
     await supervisor.stop();
     await services.stopAll();
+  };
+  supervisor.start();
+  const gaveUp = supervisor.waitForExit().then(() => {
+    throw new UserFacingError('the fleet stopped before it was ready; see the logs above');
+  });
+  gaveUp.catch(() => {}); // only matters while racing the ready signal
+  try {
+    await Promise.race([tracker.ready, gaveUp]);
+    log(`fleet is up: ${APPS.join(', ')} (API at ${baseUrl})`);
+    log(`generating a ${DEMO_MINUTES}-minute sample episode from the bundled sources`);
+    const episode = await generateSampleEpisode({
+      baseUrl,
+      adminKey,
+      targetMinutes: DEMO_MINUTES,
+      progress: progressRenderer(process.stderr),
+    });
+    const db = createPrismaClient(services.databaseUrl);
+    const { audioKey } = await db.episode.findUniqueOrThrow({ where: { id: episode.id } });
+    await db.$disconnect();
+    log(`episode: "${episode.title}" (${episode.durationSec.toFixed(1)} s)`);
+    log(`episode URL: ${baseUrl}/v1/episodes/${episode.id}`);
+    log(`audio URL: ${episode.audioUrl}`);
+    log(`transcript URL: ${episode.transcriptUrl}`);
+    process.stdout.write(`${join(storageDir, audioKey)}\n`);
+  } catch (err) {
+    await stopEverything();
+    throw err;
+  }
+  if (once) {
+    await stopEverything();
     return;
   }
+  log(`serving at ${baseUrl} until Ctrl-C (admin key: ${adminKey})`);
   await superviseUntilSignal(supervisor, services.stopAll);
 }

@@ -194,3 +194,11 @@ export async function startEmbeddedPostgres(dataDir: string, maxConnections = 60
     stop: () => stopChild(child),
   };
 }
+
+export async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}

@@ -13,5 +13,12 @@ export {
   type FleetLimiterOptions,
 } from './fleet-limiter';
 export { mp3DurationSec } from './mp3-duration';
-export type { AudioFormat, SynthesisRequest, SynthesisResult, TtsEngine, TtsEngineName } from './types';
+export type {
+  AudioFormat,
+  BatchSynthesisRequest,
+  SynthesisRequest,
+  SynthesisResult,
+  TtsEngine,
+  TtsEngineName,
+} from './types';
 export { encodeWav, parseWav, trimTrailingSilence, type WavInfo } from './wav';

@@ -15,3 +15,5 @@ export {
   VoicingCancelledError,
   voiceScript,
 } from './voice-script';
+export { type ClipsPcm, loadClipsPcm } from './pcm';
+export { runTool } from './tools';

@@ -1,0 +1,121 @@
+import type { PrismaClient } from '@podfleet/db';
+import { closePipelineContext, createPipelineContext, type PipelineContext, toEpisodeView } from '@podfleet/pipeline';
+import type { StorageDriver } from '@podfleet/providers';
+import type { Logger } from '@podfleet/queue';
+import { deriveKey, episodeUrls, UrlSigner } from '@podfleet/webhooks';
+import express, { type Express, type Request } from 'express';
+import helmet from 'helmet';
+import type { Redis } from 'ioredis';
+import { createMetrics, type ApiMetrics } from './metrics';
+import { createAuthenticator, createAuthGuards } from './middleware/auth';
+import { cors } from './middleware/cors';
+import { errorHandler, notFoundHandler } from './middleware/errors';
+import { requestLogging } from './middleware/logging';
+import { adminRouter } from './routes/admin';
+import { bullBoardRouter } from './routes/bull-board';
+import type { RouteContext } from './routes/context';
+import { episodesRouter } from './routes/episodes';
+import { jobsRouter } from './routes/jobs';
+import { keysRouter } from './routes/keys';
+import { systemRouter } from './routes/system';
+import { usersRouter } from './routes/users';
+import { QueueDepth } from './services/backpressure';
+import { JobStreams } from './services/job-streams';
+import { RateLimiter } from './services/rate-limit';
+import type { ApiSettings } from './settings';
+
+/** Connections and clients the app runs on; the caller creates and closes them. */
+export interface ApiDependencies {
+  settings: ApiSettings;
+  db: PrismaClient;
+  /** Producer-role connection: queues, flows, rate limits, health (fails fast while Redis is down). */
+  redis: Redis;
+  /** A connection used only for pub/sub (SSE fan-out); one per process, whatever the number of streams. */
+  subscriber: Redis;
+  storage: StorageDriver;
+  logger: Logger;
+}
+
+export interface ApiApp {
+  app: Express;
+  pipeline: PipelineContext;
+  streams: JobStreams;
+  metrics: ApiMetrics;
+  /** Ends SSE streams and closes the queues this app opened (not the injected connections). */
+  close(): Promise<void>;
+}
+
+/** Request bodies above this are refused with 413 before any parsing. */
+export const BODY_LIMIT = '1mb';
+
+/** Builds the Express app from injected dependencies (tests build it against their own database and prefix). */
+export function createApi(deps: ApiDependencies): ApiApp {
+  const { settings, db, redis, storage, logger } = deps;
+  const pipeline = createPipelineContext({
+    db,
+    redis,
+    prefix: settings.prefix,
+    storage,
+    logger,
+    userMaxActiveJobs: settings.userMaxActiveJobs,
+  });
+  const metrics = createMetrics({ db, queues: pipeline.queues, logger });
+  const streams = new JobStreams({ db, subscriber: deps.subscriber, prefix: settings.prefix, heartbeatMs: settings.sseHeartbeatMs, logger });
+  const authenticate = createAuthenticator({
+    db,
+    adminApiKey: settings.adminApiKey,
+    onBackgroundError: (err) => logger.warn({ err }, 'could not record API key use'),
+  });
+  const mediaSigner = new UrlSigner(deriveKey(settings.adminApiKey, 'media-urls'), settings.signedUrlTtlSec);
+  const baseUrl = (req: Request) => settings.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+
+  const ctx: RouteContext = {
+    settings,
+    db,
+    redis,
+    pipeline,
+    storage,
+    logger,
+    guards: createAuthGuards(authenticate, settings.cronSecret),
+    streams,
+    rateLimiter: new RateLimiter(redis, settings.prefix),
+    queueDepth: new QueueDepth(pipeline.queues, settings.queueDepthCacheMs),
+    mediaSigner,
+    webhookKey: deriveKey(settings.adminApiKey, 'webhooks'),
+    metrics,
+    baseUrl,
+    episodeView: (req, episode) => toEpisodeView(episode, episodeUrls(episode.id, { baseUrl: baseUrl(req), signer: mediaSigner })),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal'); // req.protocol behind a local reverse proxy
+  app.set('etag', false);
+  app.use(requestLogging(logger));
+  app.use(metrics.httpTimer);
+  app.use(helmet());
+  app.use(cors(settings.corsOrigins));
+  app.use(express.json({ limit: BODY_LIMIT }));
+
+  app.use(systemRouter(ctx));
+  app.use(usersRouter(ctx));
+  app.use(keysRouter(ctx));
+  app.use(episodesRouter(ctx));
+  app.use(jobsRouter(ctx));
+  app.use(adminRouter(ctx));
+  app.use(bullBoardRouter(ctx));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+
+  return {
+    app,
+    pipeline,
+    streams,
+    metrics,
+    async close() {
+      streams.closeAll();
+      await closePipelineContext(pipeline);
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { Prisma } from '@podfleet/db';
+import { toJobView } from '@podfleet/pipeline';
+import { assertRedisReady, QUEUE_NAMES } from '@podfleet/queue';
+import type { JobType as BullJobState } from 'bullmq';
+import { Router } from 'express';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, pageQuerySchema } from '../http/pagination';
+import { parseQuery } from '../http/validate';
+import { readCacheStats } from '../services/cache-stats';
+import type { RouteContext } from './context';
+import { jobStatusSchema } from './jobs';
+
+const searchQuerySchema = pageQuerySchema.extend({
+  userId: z.string().min(1).max(64).optional(),
+  status: jobStatusSchema.optional(),
+  q: z.string().min(1).max(200).optional(),
+});
+
+const QUEUE_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'completed', 'failed', 'paused'] as const satisfies readonly BullJobState[];
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function adminRouter(ctx: RouteContext): Router {
+  const router = Router();
+  const { db, guards } = ctx;
+
+  /**
+   * Finds jobs across users (Bull Board cannot search): by user, status, and `q` matched
+   * (ILIKE) against the job id, the user's email, the error message, the episode title and
+   * the titles of the request's sources.
+   */
+  router.get('/v1/admin/jobs', guards.admin, async (req, res) => {
+    const query = parseQuery(req, searchQuerySchema);
+    const where: Prisma.Sql[] = [];
+    if (query.userId) where.push(Prisma.sql`j.user_id = ${query.userId}`);
+    if (query.status) where.push(Prisma.sql`j.status = ${query.status}::job_status`);
+    if (query.q) {
+      const pattern = `%${escapeLike(query.q)}%`;
+      where.push(Prisma.sql`(
+        j.id ILIKE ${pattern} OR u.email ILIKE ${pattern} OR j.error_message ILIKE ${pattern}
+        OR e.title ILIKE ${pattern}
+        OR EXISTS (
+          SELECT 1 FROM jsonb_array_elements(
+            CASE WHEN jsonb_typeof(j.request->'sources') = 'array' THEN j.request->'sources' ELSE '[]'::jsonb END
+          ) AS s WHERE s->>'title' ILIKE ${pattern}))`);
+    }
+    if (query.cursor) {
+      const key = decodeCursor(query.cursor);
+      where.push(Prisma.sql`(j.created_at, j.id) < (${key.createdAt.toISOString()}::timestamptz, ${key.id})`);
+    }
+    const rows = await db.$queryRaw<Array<{ id: string; email: string }>>`
+      SELECT j.id, u.email FROM jobs j
+        JOIN users u ON u.id = j.user_id
+        LEFT JOIN episodes e ON e.id = j.episode_id
+       ${where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, ' AND ')}` : Prisma.empty}
+       ORDER BY j.created_at DESC, j.id DESC
+       LIMIT ${query.limit + 1}`;
+    const pageRows = rows.slice(0, query.limit);
+    const jobs = await db.job.findMany({ where: { id: { in: pageRows.map((r) => r.id) } } });
+    const byId = new Map(jobs.map((j) => [j.id, j]));
+    const items = pageRows.flatMap((r) => {
+      const job = byId.get(r.id);
+      return job ? [{ ...toJobView(job), userId: job.userId, userEmail: r.email }] : [];
+    });
+    const last = pageRows.length > 0 ? byId.get(pageRows[pageRows.length - 1]!.id) : undefined;
+    res.json({ items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null });
+  });
+
+  router.get('/v1/stats', guards.admin, async (req, res) => {
+    const [periods, queues, cache] = await Promise.all([
+      db.generationJobStats.findMany({ orderBy: { period: 'asc' } }),
+      queueCounts(ctx).catch((err: unknown) => {
+        req.log.warn({ err }, 'stats: queue counts unavailable');
+        return {};
+      }),
+      readCacheStats(ctx.redis, ctx.settings.prefix).catch(() => ({ hits: 0, misses: 0, hitRate: null })),
+    ]);
+    res.json({
+      periods: periods.map((p) => ({
+        period: p.period,
+        since: p.since ? p.since.toISOString() : null,
+        jobs: { total: p.total, queued: p.queued, running: p.running, completed: p.completed, failed: p.failed, cancelled: p.cancelled },
+        successRate: p.successRate,
+        costUsd: p.costUsd,
+        durationMs: { avg: p.jobAvgMs, p50: p.jobP50Ms, p95: p.jobP95Ms },
+        stages: p.stages,
+      })),
+      queues,
+      cache,
+    });
+  });
+
+  return router;
+}
+
+async function queueCounts(ctx: RouteContext): Promise<Record<string, Record<string, number>>> {
+  assertRedisReady(ctx.redis);
+  const counts = await Promise.all(QUEUE_NAMES.map((q) => ctx.pipeline.queues[q].getJobCounts(...QUEUE_STATES)));
+  return Object.fromEntries(QUEUE_NAMES.map((q, i) => [q, counts[i] ?? {}]));
+}

@@ -1,0 +1,37 @@
+import type { Episode, PrismaClient } from '@podfleet/db';
+import type { EpisodeView, PipelineContext } from '@podfleet/pipeline';
+import type { StorageDriver } from '@podfleet/providers';
+import type { Logger } from '@podfleet/queue';
+import type { UrlSigner } from '@podfleet/webhooks';
+import type { Request } from 'express';
+import type { Redis } from 'ioredis';
+import type { ApiMetrics } from '../metrics';
+import type { AuthGuards } from '../middleware/auth';
+import type { QueueDepth } from '../services/backpressure';
+import type { JobStreams } from '../services/job-streams';
+import type { RateLimiter } from '../services/rate-limit';
+import type { ApiSettings } from '../settings';
+
+/** Everything a route module may use; built once per app in app.ts. */
+export interface RouteContext {
+  settings: ApiSettings;
+  db: PrismaClient;
+  /** Producer-role connection (fails fast while Redis is down). */
+  redis: Redis;
+  pipeline: PipelineContext;
+  storage: StorageDriver;
+  logger: Logger;
+  guards: AuthGuards;
+  streams: JobStreams;
+  rateLimiter: RateLimiter;
+  queueDepth: QueueDepth;
+  /** Signs audio URLs (key derived from ADMIN_API_KEY). */
+  mediaSigner: UrlSigner;
+  /** Key user webhook secrets are derived from (deriveKey(ADMIN_API_KEY, 'webhooks')). */
+  webhookKey: Buffer;
+  metrics: ApiMetrics;
+  /** Absolute base URL for links in responses: PUBLIC_BASE_URL or the request's own origin. */
+  baseUrl(req: Request): string;
+  /** CONTRACT "Episode" with its signed audio URL. */
+  episodeView(req: Request, episode: Episode): EpisodeView;
+}

@@ -1,0 +1,211 @@
+import { pipeline as pipe } from 'node:stream/promises';
+import { type Episode, recordListen } from '@podfleet/db';
+import { episodeRequestSchema, SubmitError, submitEpisodeJob } from '@podfleet/pipeline';
+import { episodeAudioPath } from '@podfleet/webhooks';
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { afterCursor, newestFirst, page, pageQuerySchema } from '../http/pagination';
+import { HttpProblem, notFound, serviceUnavailable } from '../http/problem';
+import { parseBody, parseQuery } from '../http/validate';
+import { currentUser, ownerScope } from '../middleware/auth';
+import { idempotencyKeySchema } from '../schemas';
+import { resolveRange } from '../services/byte-range';
+import { CONTENT_TYPES, readSegments, TRANSCRIPT_FORMATS, toSrt, toText, toVtt } from '../services/transcript';
+import { checkWebhookUrl } from '../services/webhook-url';
+import type { RouteContext } from './context';
+
+/** How long a client should wait when the fleet's queue is full. */
+const QUEUE_FULL_RETRY_AFTER_SEC = 30;
+const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+/** Presigned S3 URLs handed out by the audio redirect live this long. */
+const PRESIGNED_TTL_SEC = 300;
+
+const transcriptQuerySchema = z.object({ format: z.enum(TRANSCRIPT_FORMATS).default('json') });
+
+export function episodesRouter(ctx: RouteContext): Router {
+  const router = Router();
+  const { db, guards, settings } = ctx;
+
+  const findEpisode = async (req: Request): Promise<Episode> => {
+    const episode = await db.episode.findFirst({ where: { id: String(req.params.id), ...ownerScope(req) } });
+    if (!episode) throw notFound('episode');
+    return episode;
+  };
+
+  const ticket = (req: Request, res: Response, job: { id: string; status: string }, deduplicated: boolean) => {
+    const base = ctx.baseUrl(req);
+    const pollUrl = `${base}/v1/jobs/${job.id}`;
+    if (deduplicated) res.setHeader('Idempotent-Replayed', 'true');
+    res
+      .status(202)
+      .location(pollUrl)
+      .json({ jobId: job.id, status: job.status, pollUrl, eventsUrl: `${pollUrl}/events`, deduplicated });
+  };
+
+  router.post('/v1/episodes', guards.user, async (req, res) => {
+    const user = currentUser(req);
+    const quota = await ctx.rateLimiter.hit(`episodes:${user.id}`, settings.userRequestsPerMinute);
+    res.setHeader('RateLimit-Limit', String(quota.limit));
+    res.setHeader('RateLimit-Remaining', String(Math.max(0, quota.limit - quota.count)));
+    res.setHeader('RateLimit-Reset', String(quota.resetSec));
+    if (!quota.allowed) {
+      throw new HttpProblem(429, {
+        type: 'rate-limited',
+        detail: `at most ${quota.limit} episode requests per minute; try again in ${quota.resetSec} s`,
+        headers: { 'Retry-After': String(quota.resetSec) },
+      });
+    }
+    const request = parseBody(req, episodeRequestSchema);
+    const rawKey = req.get('idempotency-key');
+    let idempotencyKey: string | undefined;
+    if (rawKey !== undefined) {
+      const parsed = idempotencyKeySchema.safeParse(rawKey);
+      if (!parsed.success) {
+        throw new HttpProblem(400, {
+          type: 'validation',
+          detail: 'the Idempotency-Key header is invalid',
+          errors: [{ path: 'Idempotency-Key', message: parsed.error.issues[0]?.message ?? 'invalid' }],
+        });
+      }
+      idempotencyKey = parsed.data;
+      // A replay answers like the first request did, even while the queue is full.
+      const first = await db.job.findUnique({ where: { userId_idempotencyKey: { userId: user.id, idempotencyKey } } });
+      if (first && Date.now() - first.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) {
+        ticket(req, res, first, true);
+        return;
+      }
+    }
+    // (issue 6: a daily/weekly request is answered from the episode cache here, before the queue.)
+    if (request.webhookUrl) await checkWebhookUrl(request.webhookUrl, settings.allowPrivateUrls);
+    const waiting = await ctx.queueDepth.waiting();
+    if (waiting >= settings.maxQueueSize) {
+      throw serviceUnavailable(
+        `the queue is full (${waiting} jobs waiting); try again later`,
+        QUEUE_FULL_RETRY_AFTER_SEC,
+        'queue-full',
+      );
+    }
+    try {
+      const { job, deduplicated } = await submitEpisodeJob(ctx.pipeline, {
+        userId: user.id,
+        request,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+      });
+      ticket(req, res, job, deduplicated);
+    } catch (err) {
+      if (err instanceof SubmitError && err.code === 'NO_SOURCES') {
+        throw new HttpProblem(422, {
+          type: 'validation',
+          detail: err.message,
+          errors: [{ path: 'sources', message: 'name sources, or save some with PATCH /v1/me' }],
+        });
+      }
+      throw err;
+    }
+  });
+
+  router.get('/v1/episodes', guards.userOrAdmin, async (req, res) => {
+    const query = parseQuery(req, pageQuerySchema);
+    const rows = await db.episode.findMany({
+      where: { ...ownerScope(req), ...afterCursor(query.cursor) },
+      orderBy: newestFirst,
+      take: query.limit + 1,
+    });
+    const { items, nextCursor } = page(rows, query.limit);
+    res.json({ items: items.map((e) => ctx.episodeView(req, e)), nextCursor });
+  });
+
+  router.get('/v1/episodes/:id', guards.userOrAdmin, async (req, res) => {
+    res.json(ctx.episodeView(req, await findEpisode(req)));
+  });
+
+  /** A valid `?exp=&sig=` stands in for the Authorization header (podcast apps send none). */
+  const audioAccess = async (req: Request, res: Response, next: () => void) => {
+    if (req.query.sig === undefined && req.query.exp === undefined) {
+      await guards.userOrAdmin(req, res, next);
+      return;
+    }
+    const verdict = ctx.mediaSigner.verify(episodeAudioPath(String(req.params.id)), req.query.exp, req.query.sig);
+    if (verdict !== 'valid') {
+      throw new HttpProblem(403, {
+        type: verdict === 'expired' ? 'signature-expired' : 'signature-invalid',
+        detail: verdict === 'expired' ? 'this audio URL has expired; fetch the episode again for a fresh one' : 'the URL signature is not valid',
+      });
+    }
+    req.principal = { kind: 'admin' }; // the signature grants this one episode's audio, nothing else
+    next();
+  };
+
+  router.get('/v1/episodes/:id/audio', audioAccess, async (req, res) => {
+    const episode = await findEpisode(req);
+    if (ctx.storage.kind === 's3') {
+      const url = ctx.storage.publicUrl(episode.audioKey) ?? (await ctx.storage.signedUrl(episode.audioKey, PRESIGNED_TTL_SEC));
+      if (!url) throw new Error('the s3 storage driver returned no URL');
+      countListen(req, episode, true);
+      res.redirect(302, url);
+      return;
+    }
+    const head = await ctx.storage.head(episode.audioKey);
+    if (!head) throw notFound('episode audio');
+    const size = head.sizeBytes;
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Content-Type', episode.mimeType);
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    if (head.checksum) res.setHeader('ETag', `"${head.checksum}"`);
+    const range = resolveRange(req.get('range'), size);
+    if (range === 'unsatisfiable') {
+      throw new HttpProblem(416, {
+        type: 'range-not-satisfiable',
+        detail: `the audio is ${size} bytes long`,
+        headers: { 'Content-Range': `bytes */${size}` },
+      });
+    }
+    if (range) {
+      res.status(206);
+      res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+      res.setHeader('Content-Length', String(range.end - range.start + 1));
+    } else {
+      res.setHeader('Content-Length', String(size));
+    }
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    countListen(req, episode, !range || (range.start === 0 && range.end >= 1023));
+    const body = range ? await ctx.storage.getRange(episode.audioKey, range) : await ctx.storage.get(episode.audioKey);
+    try {
+      await pipe(body, res);
+    } catch (err) {
+      // A player that stops reading (seek, skip) closes the connection: not an error.
+      if (!res.destroyed && !req.destroyed) throw err;
+    }
+  });
+
+  /**
+   * An audio fetch from the start counts as a listen for pre-generation targeting (players'
+   * tiny probe ranges and later seeks do not). Best effort: never fails the download.
+   */
+  const countListen = (req: Request, episode: Episode, fromStart: boolean) => {
+    if (req.method !== 'GET' || !fromStart) return;
+    recordListen(db, episode.userId, episode.id).catch((err: unknown) =>
+      req.log.warn({ err, episodeId: episode.id }, 'could not record the listen'),
+    );
+  };
+
+  router.get('/v1/episodes/:id/transcript', guards.userOrAdmin, async (req, res) => {
+    const { format } = parseQuery(req, transcriptQuerySchema);
+    const episode = await findEpisode(req);
+    const segments = readSegments(episode.transcript);
+    res.type(CONTENT_TYPES[format]);
+    if (format === 'json') res.send(JSON.stringify({ episodeId: episode.id, segments }));
+    else res.send(format === 'vtt' ? toVtt(segments) : format === 'srt' ? toSrt(segments) : toText(segments));
+  });
+
+  router.post('/v1/episodes/:id/listens', guards.user, async (req, res) => {
+    const episode = await findEpisode(req);
+    await recordListen(db, episode.userId, episode.id);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,34 @@
+import { createApiKey, revokeApiKey } from '@podfleet/db';
+import { Router } from 'express';
+import { notFound } from '../http/problem';
+import { parseBody } from '../http/validate';
+import { currentUser } from '../middleware/auth';
+import { createKeyBodySchema } from '../schemas';
+import { toApiKeyView } from '../services/views';
+import type { RouteContext } from './context';
+
+export function keysRouter({ db, guards }: RouteContext): Router {
+  const router = Router();
+
+  router.get('/v1/keys', guards.user, async (req, res) => {
+    const keys = await db.apiKey.findMany({
+      where: { userId: currentUser(req).id, revokedAt: null },
+      orderBy: { createdAt: 'desc' },
+    });
+    res.json({ items: keys.map(toApiKeyView) });
+  });
+
+  router.post('/v1/keys', guards.user, async (req, res) => {
+    const body = parseBody(req, createKeyBodySchema);
+    const { apiKey, key } = await createApiKey(db, currentUser(req).id, body.name ?? null);
+    res.status(201).json({ apiKey: key, key: toApiKeyView(apiKey) });
+  });
+
+  router.delete('/v1/keys/:id', guards.user, async (req, res) => {
+    const revoked = await revokeApiKey(db, currentUser(req).id, String(req.params.id));
+    if (!revoked) throw notFound('API key');
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import { sendProblem } from '../middleware/errors';
+import { HttpProblem } from '../http/problem';
+import { docsPage, openApiDocument } from '../openapi';
+import type { RouteContext } from './context';
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export function systemRouter(ctx: RouteContext): Router {
+  const router = Router();
+  let spec: object | undefined;
+  let docs: string | undefined;
+
+  /** Redis PING and PostgreSQL SELECT 1, each with a short timeout; 503 names what is down. */
+  router.get('/health', async (req, res) => {
+    const timeout = ctx.settings.healthTimeoutMs;
+    const check = (what: string, probe: () => Promise<unknown>) =>
+      withTimeout(probe(), timeout, what).then(
+        () => 'ok' as const,
+        (err: unknown) => {
+          req.log.warn({ err }, `health: ${what} is down`);
+          return 'down' as const;
+        },
+      );
+    const [redis, db] = await Promise.all([
+      check('redis', () => ctx.redis.ping()),
+      check('db', () => ctx.db.$queryRaw`SELECT 1`),
+    ]);
+    res.setHeader('Cache-Control', 'no-store');
+    if (redis === 'ok' && db === 'ok') {
+      res.json({ status: 'ok', redis, db });
+      return;
+    }
+    const down = [redis === 'down' ? 'redis' : null, db === 'down' ? 'db' : null].filter(Boolean).join(' and ');
+    sendProblem(
+      req,
+      res,
+      new HttpProblem(503, {
+        type: 'unhealthy',
+        detail: `${down} ${down.includes(' and ') ? 'are' : 'is'} down`,
+        headers: { 'Retry-After': '5' },
+        extra: { redis, db },
+      }),
+    );
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    const body = await ctx.metrics.registry.metrics();
+    res.setHeader('Content-Type', ctx.metrics.registry.contentType);
+    res.send(body);
+  });
+
+  router.get('/openapi.json', (req, res) => {
+    spec ??= openApiDocument(ctx.settings.publicBaseUrl ?? ctx.baseUrl(req));
+    res.json(spec);
+  });
+
+  router.get('/docs', (req, res) => {
+    docs ??= docsPage(openApiDocument(ctx.settings.publicBaseUrl ?? ctx.baseUrl(req)));
+    res.type('html').send(docs);
+  });
+
+  return router;
+}

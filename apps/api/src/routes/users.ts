@@ -1,0 +1,81 @@
+import { createApiKey, isUniqueViolation, Prisma, rotateFeedToken, type User } from '@podfleet/db';
+import { userWebhookSecret } from '@podfleet/webhooks';
+import { type Request, Router } from 'express';
+import { conflict } from '../http/problem';
+import { parseBody } from '../http/validate';
+import { currentUser } from '../middleware/auth';
+import { createUserBodySchema, updateMeBodySchema } from '../schemas';
+import { toApiKeyView, toUserView } from '../services/views';
+import { checkWebhookUrl } from '../services/webhook-url';
+import type { RouteContext } from './context';
+
+export function usersRouter(ctx: RouteContext): Router {
+  const router = Router();
+  const { db, guards } = ctx;
+
+  const me = (req: Request, user: User) => ({
+    user: toUserView(user),
+    feedUrl: `${ctx.baseUrl(req)}/v1/feeds/${user.feedToken}.xml`,
+    webhookSecret: userWebhookSecret(ctx.webhookKey, user.id),
+  });
+
+  router.post('/v1/users', guards.admin, async (req, res) => {
+    const body = parseBody(req, createUserBodySchema);
+    if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl, ctx.settings.allowPrivateUrls);
+    try {
+      const { user, apiKey, key } = await db.$transaction(async (tx) => {
+        const user = await tx.user.create({
+          data: {
+            email: body.email.toLowerCase(),
+            name: body.name ?? null,
+            ...(body.timezone ? { timezone: body.timezone } : {}),
+            ...(body.dailyEnabled === undefined ? {} : { dailyEnabled: body.dailyEnabled }),
+            ...(body.weeklyEnabled === undefined ? {} : { weeklyEnabled: body.weeklyEnabled }),
+            ...(body.sources ? { sources: body.sources as Prisma.InputJsonValue } : {}),
+            ...(body.style ? { style: body.style as Prisma.InputJsonValue } : {}),
+            webhookUrl: body.webhookUrl ?? null,
+          },
+        });
+        return { user, ...(await createApiKey(tx, user.id, 'default')) };
+      });
+      res.status(201).json({ user: toUserView(user), apiKey: key, key: toApiKeyView(apiKey) });
+    } catch (err) {
+      // The only other unique column, feed_token, is random: a violation here is the email.
+      if (isUniqueViolation(err)) {
+        throw conflict(`a user with email ${body.email.toLowerCase()} already exists`);
+      }
+      throw err;
+    }
+  });
+
+  router.get('/v1/me', guards.user, async (req, res) => {
+    res.json(me(req, currentUser(req)));
+  });
+
+  router.patch('/v1/me', guards.user, async (req, res) => {
+    const body = parseBody(req, updateMeBodySchema);
+    if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl, ctx.settings.allowPrivateUrls);
+    const user = await db.user.update({
+      where: { id: currentUser(req).id },
+      data: {
+        ...(body.name === undefined ? {} : { name: body.name }),
+        ...(body.timezone === undefined ? {} : { timezone: body.timezone }),
+        ...(body.dailyEnabled === undefined ? {} : { dailyEnabled: body.dailyEnabled }),
+        ...(body.weeklyEnabled === undefined ? {} : { weeklyEnabled: body.weeklyEnabled }),
+        ...(body.sources === undefined ? {} : { sources: body.sources as Prisma.InputJsonValue }),
+        ...(body.style === undefined ? {} : { style: body.style === null ? Prisma.DbNull : (body.style as Prisma.InputJsonValue) }),
+        ...(body.webhookUrl === undefined ? {} : { webhookUrl: body.webhookUrl }),
+      },
+    });
+    res.json(me(req, user));
+  });
+
+  /** Rotates the feed token: the old feed URL stops working at once. */
+  router.post('/v1/me/feed-token', guards.user, async (req, res) => {
+    const user = currentUser(req);
+    const feedToken = await rotateFeedToken(db, user.id);
+    res.json(me(req, { ...user, feedToken }));
+  });
+
+  return router;
+}

@@ -1,0 +1,218 @@
+// Request and response shapes of the HTTP API. Request schemas validate input; response schemas
+// document what handlers send (the views in @podfleet/pipeline and services/views.ts) and feed
+// the OpenAPI document, so the docs and the code share one definition.
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { isValidTimeZone } from '@podfleet/pipeline';
+import { sourceSpecSchema, styleSchema } from '@podfleet/providers';
+import { z } from 'zod';
+
+extendZodWithOpenApi(z);
+
+const isoDate = z.iso.datetime();
+const webhookUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const timezone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => isValidTimeZone(tz), { message: 'not an IANA time zone (e.g. Europe/Paris)' });
+
+// ---- requests ----
+
+export const createUserBodySchema = z
+  .object({
+    email: z.email().max(320),
+    name: z.string().min(1).max(200).optional(),
+    timezone: timezone.optional(),
+    dailyEnabled: z.boolean().optional(),
+    weeklyEnabled: z.boolean().optional(),
+    sources: z.array(sourceSpecSchema).max(20).optional(),
+    style: styleSchema.partial().optional(),
+    webhookUrl: webhookUrl.optional(),
+  })
+  .strict()
+  .openapi('CreateUserRequest');
+
+export const updateMeBodySchema = z
+  .object({
+    name: z.string().min(1).max(200).nullable().optional(),
+    timezone: timezone.optional(),
+    dailyEnabled: z.boolean().optional(),
+    weeklyEnabled: z.boolean().optional(),
+    sources: z.array(sourceSpecSchema).max(20).optional(),
+    style: styleSchema.partial().nullable().optional(),
+    webhookUrl: webhookUrl.nullable().optional(),
+  })
+  .strict()
+  .openapi('UpdateMeRequest');
+
+export const createKeyBodySchema = z
+  .object({ name: z.string().min(1).max(100).optional() })
+  .strict()
+  .openapi('CreateKeyRequest');
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'expected 1-255 visible ASCII characters');
+
+// ---- responses ----
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })).optional(),
+  })
+  .openapi('Problem');
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    timezone: z.string(),
+    dailyEnabled: z.boolean(),
+    weeklyEnabled: z.boolean(),
+    pregenerateTier: z.enum(['full', 'partial', 'none']),
+    sources: z.array(z.unknown()),
+    style: z.record(z.string(), z.unknown()).nullable(),
+    webhookUrl: z.string().nullable(),
+    episodesGenerated: z.number().int(),
+    listens: z.number().int(),
+    createdAt: isoDate,
+  })
+  .openapi('User');
+
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string().nullable(),
+    prefix: z.string().openapi({ description: 'First characters of the key, to tell keys apart' }),
+    createdAt: isoDate,
+    lastUsedAt: isoDate.nullable(),
+  })
+  .openapi('ApiKey');
+
+export const createdKeySchema = z
+  .object({
+    apiKey: z.string().openapi({ description: 'The key itself (pf_…). Shown once; only its hash is stored.' }),
+    key: apiKeySchema,
+  })
+  .openapi('CreatedKey');
+
+export const createdUserSchema = createdKeySchema.extend({ user: userSchema }).openapi('CreatedUser');
+
+export const meSchema = z
+  .object({
+    user: userSchema,
+    feedUrl: z.string().openapi({ description: 'Private podcast feed; rotate it with POST /v1/me/feed-token' }),
+    webhookSecret: z
+      .string()
+      .openapi({ description: 'Verifies X-Podfleet-Signature of your webhook deliveries' }),
+  })
+  .openapi('Me');
+
+export const jobSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(['daily', 'weekly', 'custom']),
+    status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
+    phase: z.enum(['scrape', 'script', 'audio', 'upload']).nullable(),
+    progress: z.number().int().min(0).max(100),
+    currentStep: z.string().nullable(),
+    attempts: z.number().int(),
+    maxAttempts: z.number().int(),
+    priority: z.enum(['high', 'normal', 'low']),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    episodeId: z.string().nullable(),
+    costUsd: z.number(),
+    wordCount: z.number().int().nullable(),
+    providers: z.object({ script: z.string().optional(), tts: z.string().optional() }),
+    pregenerated: z.boolean(),
+    createdAt: isoDate,
+    startedAt: isoDate.nullable(),
+    completedAt: isoDate.nullable(),
+  })
+  .openapi('Job');
+
+export const adminJobSchema = jobSchema.extend({ userId: z.string(), userEmail: z.string() }).openapi('AdminJob');
+
+export const ticketSchema = z
+  .object({
+    jobId: z.string(),
+    status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
+    pollUrl: z.string(),
+    eventsUrl: z.string(),
+    deduplicated: z.boolean().openapi({ description: 'An earlier job answers this request' }),
+  })
+  .openapi('JobTicket');
+
+export const episodeSchema = z
+  .object({
+    id: z.string(),
+    jobId: z.string(),
+    type: z.enum(['daily', 'weekly', 'custom']),
+    title: z.string(),
+    description: z.string(),
+    audioUrl: z.string().openapi({ description: 'Signed, expiring URL: plays without an Authorization header' }),
+    transcriptUrl: z.string(),
+    durationSec: z.number(),
+    sizeBytes: z.number().int(),
+    mimeType: z.string(),
+    chapters: z.array(z.object({ title: z.string(), startSec: z.number() })),
+    sources: z.array(z.object({ kind: z.string(), title: z.string(), url: z.string().nullable() })),
+    createdAt: isoDate,
+    expiresAt: isoDate.nullable(),
+  })
+  .openapi('Episode');
+
+export const cachedEpisodeSchema = z
+  .object({ cached: z.literal(true), source: z.literal('cache'), episode: episodeSchema })
+  .openapi('CachedEpisode');
+
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+
+export const progressEventSchema = z
+  .object({
+    jobId: z.string(),
+    status: z.enum(['queued', 'running']),
+    phase: z.enum(['scrape', 'script', 'audio', 'upload']).nullable(),
+    progress: z.number().int(),
+    currentStep: z.string().nullable(),
+  })
+  .openapi('ProgressEvent');
+
+export const transcriptSchema = z
+  .object({
+    episodeId: z.string(),
+    segments: z.array(z.object({ speaker: z.string(), text: z.string(), start: z.number(), end: z.number() })),
+  })
+  .openapi('Transcript');
+
+export const healthSchema = z
+  .object({ status: z.enum(['ok', 'degraded']), redis: z.string(), db: z.string() })
+  .openapi('Health');
+
+const stageStatsSchema = z.object({ count: z.number(), avgMs: z.number().nullable(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() });
+
+export const statsSchema = z
+  .object({
+    periods: z.array(
+      z.object({
+        period: z.string(),
+        since: isoDate.nullable(),
+        jobs: z.object({ total: z.number(), queued: z.number(), running: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() }),
+        successRate: z.number().nullable(),
+        costUsd: z.number(),
+        durationMs: z.object({ avg: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable() }),
+        stages: z.record(z.string(), stageStatsSchema),
+      }),
+    ),
+    queues: z.record(z.string(), z.record(z.string(), z.number())),
+    cache: z.object({ hits: z.number(), misses: z.number(), hitRate: z.number().nullable() }),
+  })
+  .openapi('Stats');

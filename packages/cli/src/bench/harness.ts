@@ -1,0 +1,108 @@
+// Shared by the benchmarks: an isolated database, queue prefix and storage for one run, and the
+// worker apps started as child processes exactly as `npm start` runs them.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readEnv } from '@podfleet/config';
+import { createPrismaClient, defaultMigrationsDir, ensureDatabase, migrate, type PrismaClient } from '@podfleet/db';
+import { createRedis } from '@podfleet/queue';
+import { Client } from 'pg';
+import { repoRoot } from '../environment';
+import { appSpec } from '../fleet';
+import { type AppName, Supervisor } from '../supervisor';
+
+export interface BenchEnvironment {
+  env: NodeJS.ProcessEnv;
+  db: PrismaClient;
+  storageDir: string;
+  prefix: string;
+  startApps(apps: AppName[]): Promise<Supervisor>;
+  cleanup(): Promise<void>;
+}
+
+export async function benchEnvironment(name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<BenchEnvironment> {
+  const base = readEnv();
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const url = new URL(base.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/podfleet');
+  url.pathname = `/podfleet_bench_${runId}`;
+  const databaseUrl = url.toString();
+  await ensureDatabase(databaseUrl);
+  await migrate({ connectionString: databaseUrl, migrationsDir: defaultMigrationsDir });
+  const work = mkdtempSync(join(tmpdir(), `podfleet-bench-${name}-`));
+  const storageDir = join(work, 'media');
+  const prefix = `pfbench-${runId}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...base,
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: base.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: prefix,
+    STORAGE_DRIVER: 'fs',
+    STORAGE_DIR: storageDir,
+    TTS_CACHE_DIR: join(work, 'tts-cache'),
+    LOG_LEVEL: 'warn',
+    ADMIN_API_KEY: `bench-${randomBytes(12).toString('hex')}`,
+    ...extraEnv,
+  };
+  const db = createPrismaClient(databaseUrl);
+  const supervisors: Supervisor[] = [];
+  return {
+    env,
+    db,
+    storageDir,
+    prefix,
+    async startApps(apps) {
+      const pending = new Set<string>(apps);
+      let ready: () => void = () => {};
+      const allReady = new Promise<void>((r) => {
+        ready = r;
+      });
+      const supervisor = new Supervisor(
+        apps.map((app, i) => ({ ...appSpec(app, env), name: `${app}${apps.indexOf(app) === i ? '' : `-${i}`}` })),
+        {
+          write: (line) => {
+            if (!line.includes('"level":30')) process.stderr.write(`${line}\n`);
+          },
+          onLog: (app, entry) => {
+            if (entry.msg === 'ready' && pending.delete(app) && pending.size === 0) ready();
+          },
+        },
+      );
+      supervisor.start();
+      supervisors.push(supervisor);
+      await allReady;
+      return supervisor;
+    },
+    async cleanup() {
+      await Promise.all(supervisors.map((s) => s.stop()));
+      await db.$disconnect();
+      const admin = new URL(databaseUrl);
+      admin.pathname = '/postgres';
+      const pg = new Client({ connectionString: admin.toString() });
+      await pg.connect();
+      await pg.query(`DROP DATABASE IF EXISTS "podfleet_bench_${runId}" WITH (FORCE)`);
+      await pg.end();
+      const redis = createRedis(env.REDIS_URL!, { role: 'client' });
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.unlink(...keys);
+      } while (cursor !== '0');
+      redis.disconnect();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Prints a result and writes it to bench-results/<name>.json. */
+export async function writeBenchResult(name: string, result: Record<string, unknown>): Promise<string> {
+  const dir = join(repoRoot, 'bench-results');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${name}.json`);
+  await writeFile(file, `${JSON.stringify({ benchmark: name, at: new Date().toISOString(), ...result }, null, 2)}\n`);
+  return file;
+}
