@@ -1,12 +1,17 @@
 import type { PrismaClient } from '@podfleet/db';
-import { closePipelineContext, createPipelineContext, type PipelineContext, toEpisodeView } from '@podfleet/pipeline';
+import {
+  closePipelineContext,
+  createPipelineContext,
+  type PipelineContext,
+  toEpisodeView,
+} from '@podfleet/pipeline';
 import type { StorageDriver } from '@podfleet/providers';
 import type { Logger } from '@podfleet/queue';
 import { deriveKey, episodeUrls, UrlSigner } from '@podfleet/webhooks';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
-import { createMetrics, type ApiMetrics } from './metrics';
+import { type ApiMetrics, createMetrics } from './metrics';
 import { createAuthenticator, createAuthGuards } from './middleware/auth';
 import { cors } from './middleware/cors';
 import { errorHandler, notFoundHandler } from './middleware/errors';
@@ -59,15 +64,33 @@ export function createApi(deps: ApiDependencies): ApiApp {
     logger,
     userMaxActiveJobs: settings.userMaxActiveJobs,
   });
+  // BullMQ re-emits connection errors on every queue; unheard they go to the console. One line
+  // per distinct message per 30 s is enough (the connection itself reconnects forever).
+  const lastLogged = new Map<string, number>();
+  const onQueueError = (err: Error) => {
+    const now = Date.now();
+    if (now - (lastLogged.get(err.message) ?? 0) < 30_000) return;
+    lastLogged.set(err.message, now);
+    logger.warn({ err: err.message }, 'queue connection error');
+  };
+  for (const queue of Object.values(pipeline.queues)) queue.on('error', onQueueError);
+  pipeline.flowProducer.on('error', onQueueError);
   const metrics = createMetrics({ db, queues: pipeline.queues, logger });
-  const streams = new JobStreams({ db, subscriber: deps.subscriber, prefix: settings.prefix, heartbeatMs: settings.sseHeartbeatMs, logger });
+  const streams = new JobStreams({
+    db,
+    subscriber: deps.subscriber,
+    prefix: settings.prefix,
+    heartbeatMs: settings.sseHeartbeatMs,
+    logger,
+  });
   const authenticate = createAuthenticator({
     db,
     adminApiKey: settings.adminApiKey,
     onBackgroundError: (err) => logger.warn({ err }, 'could not record API key use'),
   });
   const mediaSigner = new UrlSigner(deriveKey(settings.adminApiKey, 'media-urls'), settings.signedUrlTtlSec);
-  const baseUrl = (req: Request) => settings.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  const baseUrl = (req: Request) =>
+    settings.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
   const ctx: RouteContext = {
     settings,
@@ -84,7 +107,8 @@ export function createApi(deps: ApiDependencies): ApiApp {
     webhookKey: deriveKey(settings.adminApiKey, 'webhooks'),
     metrics,
     baseUrl,
-    episodeView: (req, episode) => toEpisodeView(episode, episodeUrls(episode.id, { baseUrl: baseUrl(req), signer: mediaSigner })),
+    episodeView: (req, episode) =>
+      toEpisodeView(episode, episodeUrls(episode.id, { baseUrl: baseUrl(req), signer: mediaSigner })),
   };
 
   const app = express();

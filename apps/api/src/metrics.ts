@@ -4,7 +4,15 @@ import type { NextFunction, Request, Response } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 const PREFIX = 'podfleet_';
-const QUEUE_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'completed', 'failed'] as const;
+const QUEUE_STATES = [
+  'waiting',
+  'prioritized',
+  'delayed',
+  'active',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 /** Database-backed values are read at most this often, however many scrapers ask. */
 const DB_SNAPSHOT_TTL_MS = 1_000;
 
@@ -79,7 +87,9 @@ export function createMetrics(deps: { db: PrismaClient; queues: QueueSet; logger
     async collect() {
       try {
         assertRedisReady(deps.queues.scrape);
-        const counts = await Promise.all(QUEUE_NAMES.map((q) => deps.queues[q].getJobCounts(...QUEUE_STATES)));
+        const counts = await Promise.all(
+          QUEUE_NAMES.map((q) => deps.queues[q].getJobCounts(...QUEUE_STATES)),
+        );
         this.reset();
         QUEUE_NAMES.forEach((queue, i) => {
           for (const state of QUEUE_STATES) this.set({ queue, state }, counts[i]?.[state] ?? 0);
@@ -99,7 +109,8 @@ export function createMetrics(deps: { db: PrismaClient; queues: QueueSet; logger
     async collect() {
       await fromDb('job counts', ({ jobsByStatus }) => {
         this.reset();
-        for (const status of ['queued', 'running', 'completed', 'failed', 'cancelled']) this.set({ status }, 0);
+        for (const status of ['queued', 'running', 'completed', 'failed', 'cancelled'])
+          this.set({ status }, 0);
         for (const row of jobsByStatus) this.set({ status: row.status }, row.count);
       });
     },

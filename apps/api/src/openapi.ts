@@ -1,4 +1,9 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type ResponseConfig,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
 import { episodeRequestSchema } from '@podfleet/pipeline';
 import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
@@ -35,6 +40,9 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
   content: { 'application/json': { schema } },
 });
 
+// clone(): a schema made before extendZodWithOpenApi ran (in @podfleet/pipeline) lacks .openapi().
+const episodeRequestDoc = episodeRequestSchema.clone().openapi('EpisodeRequest');
+
 const idParams = z.object({ id: z.string().openapi({ description: 'Resource id' }) });
 const jobStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 
@@ -58,7 +66,9 @@ function routes(): RouteConfig[] {
       adminBasic: [['adminBasic']],
       cron: [['cronSecret']],
     };
-    const security: Array<Record<string, string[]>> = schemes[auth].map(([name]) => ({ [name as string]: [] }));
+    const security: Array<Record<string, string[]>> = schemes[auth].map(([name]) => ({
+      [name as string]: [],
+    }));
     const authErrors: Record<number, ResponseConfig> = {};
     if (auth !== 'none' && auth !== 'signed') {
       authErrors[401] = problem('Missing or invalid credentials');
@@ -71,123 +81,276 @@ function routes(): RouteConfig[] {
       summary,
       security,
       ...extra,
-      responses: Object.fromEntries(Object.entries({ ...responses, ...authErrors }).map(([k, v]) => [String(k), v])),
+      responses: Object.fromEntries(
+        Object.entries({ ...responses, ...authErrors }).map(([k, v]) => [String(k), v]),
+      ),
     };
   };
-  const body = (schema: z.ZodType) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+  const body = (schema: z.ZodType) => ({
+    body: { required: true, content: { 'application/json': { schema } } },
+  });
   const invalid = problem('The body is invalid (errors[] names each field)');
 
   return [
-    r('post', '/v1/users', 'Users', 'Create a user and their first API key', 'admin', {
-      201: json('The user and their API key (shown once)', createdUserSchema),
-      409: problem('A user with this email exists'),
-      422: invalid,
-    }, { request: body(createUserBodySchema) }),
-    r('get', '/v1/me', 'Users', 'Your profile, feed URL and webhook secret', 'user', { 200: json('You', meSchema) }),
-    r('patch', '/v1/me', 'Users', 'Update saved sources, style, timezone, schedule, webhook', 'user', {
-      200: json('You, updated', meSchema),
-      422: invalid,
-    }, { request: body(updateMeBodySchema) }),
-    r('post', '/v1/me/feed-token', 'Users', 'Rotate the feed URL (the old one stops working)', 'user', { 200: json('You, with a new feed URL', meSchema) }),
-    r('get', '/v1/keys', 'Keys', 'Your active API keys', 'user', { 200: json('Keys (without secrets)', z.object({ items: z.array(apiKeySchema) })) }),
-    r('post', '/v1/keys', 'Keys', 'Create an API key', 'user', { 201: json('The key (shown once)', createdKeySchema), 422: invalid }, {
-      request: body(createKeyBodySchema),
-    }),
-    r('delete', '/v1/keys/{id}', 'Keys', 'Revoke an API key', 'user', { 204: { description: 'Revoked' }, 404: problem('No such key of yours') }, {
-      request: { params: idParams },
-    }),
-    r('post', '/v1/episodes', 'Episodes', 'Request an episode', 'user', {
-      200: json('Daily/weekly episode answered from the cache', cachedEpisodeSchema),
-      202: json('Job ticket: poll pollUrl or follow eventsUrl', ticketSchema),
-      400: problem('Malformed JSON or Idempotency-Key'),
-      413: problem('Body larger than 1 MB'),
-      422: invalid,
-      429: problem('Too many requests this minute (Retry-After)'),
-      503: problem('Queue full or Redis down (Retry-After)'),
-    }, {
-      request: {
-        ...body(episodeRequestSchema),
-        headers: z.object({
-          'Idempotency-Key': z.string().optional().openapi({ description: 'Same key within 24 h: the first answer again' }),
-        }),
+    r(
+      'post',
+      '/v1/users',
+      'Users',
+      'Create a user and their first API key',
+      'admin',
+      {
+        201: json('The user and their API key (shown once)', createdUserSchema),
+        409: problem('A user with this email exists'),
+        422: invalid,
       },
+      { request: body(createUserBodySchema) },
+    ),
+    r('get', '/v1/me', 'Users', 'Your profile, feed URL and webhook secret', 'user', {
+      200: json('You', meSchema),
     }),
-    r('get', '/v1/episodes', 'Episodes', 'Your episodes, newest first', 'userOrAdmin', {
-      200: json('A page of episodes', pageOf(episodeSchema, 'EpisodePage')),
-      400: problem('Invalid cursor or limit'),
-    }, { request: { query: pageQuerySchema } }),
-    r('get', '/v1/episodes/{id}', 'Episodes', 'One episode', 'userOrAdmin', { 200: json('The episode', episodeSchema), 404: problem('Not found or not yours') }, {
-      request: { params: idParams },
-    }),
-    r('get', '/v1/episodes/{id}/audio', 'Episodes', 'The MP3 (Range supported); with ?exp=&sig= no auth header is needed', 'userOrAdmin', {
-      200: { description: 'The whole file', content: { 'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) } } },
-      206: { description: 'Partial content (Content-Range)' },
-      302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
-      403: problem('Signature invalid or expired'),
-      404: problem('Not found or not yours'),
-      416: problem('Range not satisfiable'),
-    }, {
-      request: {
-        params: idParams,
-        query: z.object({ exp: z.string().optional(), sig: z.string().optional() }),
-        headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
+    r(
+      'patch',
+      '/v1/me',
+      'Users',
+      'Update saved sources, style, timezone, schedule, webhook',
+      'user',
+      {
+        200: json('You, updated', meSchema),
+        422: invalid,
       },
+      { request: body(updateMeBodySchema) },
+    ),
+    r('post', '/v1/me/feed-token', 'Users', 'Rotate the feed URL (the old one stops working)', 'user', {
+      200: json('You, with a new feed URL', meSchema),
     }),
-    r('get', '/v1/episodes/{id}/transcript', 'Episodes', 'Timed transcript', 'userOrAdmin', {
-      200: {
-        description: 'json: {episodeId, segments}; vtt: WebVTT; srt: SubRip; txt: one line per turn',
-        content: {
-          'application/json': { schema: transcriptSchema },
-          'text/vtt': { schema: z.string() },
-          'application/x-subrip': { schema: z.string() },
-          'text/plain': { schema: z.string() },
+    r('get', '/v1/keys', 'Keys', 'Your active API keys', 'user', {
+      200: json('Keys (without secrets)', z.object({ items: z.array(apiKeySchema) })),
+    }),
+    r(
+      'post',
+      '/v1/keys',
+      'Keys',
+      'Create an API key',
+      'user',
+      { 201: json('The key (shown once)', createdKeySchema), 422: invalid },
+      {
+        request: body(createKeyBodySchema),
+      },
+    ),
+    r(
+      'delete',
+      '/v1/keys/{id}',
+      'Keys',
+      'Revoke an API key',
+      'user',
+      { 204: { description: 'Revoked' }, 404: problem('No such key of yours') },
+      {
+        request: { params: idParams },
+      },
+    ),
+    r(
+      'post',
+      '/v1/episodes',
+      'Episodes',
+      'Request an episode',
+      'user',
+      {
+        200: json('Daily/weekly episode answered from the cache', cachedEpisodeSchema),
+        202: json('Job ticket: poll pollUrl or follow eventsUrl', ticketSchema),
+        400: problem('Malformed JSON or Idempotency-Key'),
+        413: problem('Body larger than 1 MB'),
+        422: invalid,
+        429: problem('Too many requests this minute (Retry-After)'),
+        503: problem('Queue full or Redis down (Retry-After)'),
+      },
+      {
+        request: {
+          ...body(episodeRequestDoc),
+          headers: z.object({
+            'Idempotency-Key': z
+              .string()
+              .optional()
+              .openapi({ description: 'Same key within 24 h: the first answer again' }),
+          }),
         },
       },
-      404: problem('Not found or not yours'),
-    }, { request: { params: idParams, query: z.object({ format: z.enum(['json', 'vtt', 'srt', 'txt']).default('json') }) } }),
-    r('post', '/v1/episodes/{id}/listens', 'Episodes', 'Record a listen (pre-generation targeting)', 'user', {
-      204: { description: 'Recorded' },
-      404: problem('Not found or not yours'),
-    }, { request: { params: idParams } }),
-    r('get', '/v1/jobs', 'Jobs', 'Your jobs, newest first', 'userOrAdmin', {
-      200: json('A page of jobs', pageOf(jobSchema, 'JobPage')),
-      400: problem('Invalid query'),
-    }, { request: { query: pageQuerySchema.extend({ status: jobStatus.optional() }) } }),
-    r('get', '/v1/jobs/{id}', 'Jobs', 'One job', 'userOrAdmin', { 200: json('The job', jobSchema), 404: problem('Not found or not yours') }, {
-      request: { params: idParams },
-    }),
-    r('get', '/v1/jobs/{id}/events', 'Jobs', 'Live progress (Server-Sent Events)', 'userOrAdmin', {
-      200: {
-        description:
-          '`progress` events (data: ProgressEvent), then one `completed`, `failed` or `cancelled` event (data: Job), then the stream ends. Comments every 15 s keep it alive.',
-        content: { 'text/event-stream': { schema: z.string(), itemSchema: progressEventSchema } },
+    ),
+    r(
+      'get',
+      '/v1/episodes',
+      'Episodes',
+      'Your episodes, newest first',
+      'userOrAdmin',
+      {
+        200: json('A page of episodes', pageOf(episodeSchema, 'EpisodePage')),
+        400: problem('Invalid cursor or limit'),
       },
-      204: { description: 'Reconnect after the end event (Last-Event-ID: end): nothing more to send' },
-      404: problem('Not found or not yours'),
-    }, { request: { params: idParams } }),
-    r('delete', '/v1/jobs/{id}', 'Jobs', 'Cancel a job', 'userOrAdmin', {
-      200: json('The cancelled job', jobSchema),
-      404: problem('Not found or not yours'),
-      409: problem('Already finished'),
-    }, { request: { params: idParams } }),
-    r('post', '/v1/jobs/{id}/retry', 'Jobs', 'Retry a failed or cancelled job from its first unfinished stage', 'userOrAdmin', {
-      202: json('The re-queued job', jobSchema),
-      404: problem('Not found or not yours'),
-      409: problem('Not failed or cancelled'),
-    }, { request: { params: idParams } }),
-    r('get', '/v1/admin/jobs', 'Operators', 'Search jobs across users', 'admin', {
-      200: json('A page of jobs', pageOf(adminJobSchema, 'AdminJobPage')),
-      400: problem('Invalid query'),
-    }, {
-      request: {
-        query: pageQuerySchema.extend({
-          userId: z.string().optional(),
-          status: jobStatus.optional(),
-          q: z.string().optional().openapi({ description: 'Matches job id, user email, error message, episode and source titles' }),
-        }),
+      { request: { query: pageQuerySchema } },
+    ),
+    r(
+      'get',
+      '/v1/episodes/{id}',
+      'Episodes',
+      'One episode',
+      'userOrAdmin',
+      { 200: json('The episode', episodeSchema), 404: problem('Not found or not yours') },
+      {
+        request: { params: idParams },
       },
+    ),
+    r(
+      'get',
+      '/v1/episodes/{id}/audio',
+      'Episodes',
+      'The MP3 (Range supported); with ?exp=&sig= no auth header is needed',
+      'userOrAdmin',
+      {
+        200: {
+          description: 'The whole file',
+          content: { 'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) } },
+        },
+        206: { description: 'Partial content (Content-Range)' },
+        302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
+        403: problem('Signature invalid or expired'),
+        404: problem('Not found or not yours'),
+        416: problem('Range not satisfiable'),
+      },
+      {
+        request: {
+          params: idParams,
+          query: z.object({ exp: z.string().optional(), sig: z.string().optional() }),
+          headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
+        },
+      },
+    ),
+    r(
+      'get',
+      '/v1/episodes/{id}/transcript',
+      'Episodes',
+      'Timed transcript',
+      'userOrAdmin',
+      {
+        200: {
+          description: 'json: {episodeId, segments}; vtt: WebVTT; srt: SubRip; txt: one line per turn',
+          content: {
+            'application/json': { schema: transcriptSchema },
+            'text/vtt': { schema: z.string() },
+            'application/x-subrip': { schema: z.string() },
+            'text/plain': { schema: z.string() },
+          },
+        },
+        404: problem('Not found or not yours'),
+      },
+      {
+        request: {
+          params: idParams,
+          query: z.object({ format: z.enum(['json', 'vtt', 'srt', 'txt']).default('json') }),
+        },
+      },
+    ),
+    r(
+      'post',
+      '/v1/episodes/{id}/listens',
+      'Episodes',
+      'Record a listen (pre-generation targeting)',
+      'user',
+      {
+        204: { description: 'Recorded' },
+        404: problem('Not found or not yours'),
+      },
+      { request: { params: idParams } },
+    ),
+    r(
+      'get',
+      '/v1/jobs',
+      'Jobs',
+      'Your jobs, newest first',
+      'userOrAdmin',
+      {
+        200: json('A page of jobs', pageOf(jobSchema, 'JobPage')),
+        400: problem('Invalid query'),
+      },
+      { request: { query: pageQuerySchema.extend({ status: jobStatus.optional() }) } },
+    ),
+    r(
+      'get',
+      '/v1/jobs/{id}',
+      'Jobs',
+      'One job',
+      'userOrAdmin',
+      { 200: json('The job', jobSchema), 404: problem('Not found or not yours') },
+      {
+        request: { params: idParams },
+      },
+    ),
+    r(
+      'get',
+      '/v1/jobs/{id}/events',
+      'Jobs',
+      'Live progress (Server-Sent Events)',
+      'userOrAdmin',
+      {
+        200: {
+          description:
+            '`progress` events (data: ProgressEvent), then one `completed`, `failed` or `cancelled` event (data: Job), then the stream ends. Comments every 15 s keep it alive.',
+          content: { 'text/event-stream': { schema: z.string(), itemSchema: progressEventSchema } },
+        },
+        204: { description: 'Reconnect after the end event (Last-Event-ID: end): nothing more to send' },
+        404: problem('Not found or not yours'),
+      },
+      { request: { params: idParams } },
+    ),
+    r(
+      'delete',
+      '/v1/jobs/{id}',
+      'Jobs',
+      'Cancel a job',
+      'userOrAdmin',
+      {
+        200: json('The cancelled job', jobSchema),
+        404: problem('Not found or not yours'),
+        409: problem('Already finished'),
+      },
+      { request: { params: idParams } },
+    ),
+    r(
+      'post',
+      '/v1/jobs/{id}/retry',
+      'Jobs',
+      'Retry a failed or cancelled job from its first unfinished stage',
+      'userOrAdmin',
+      {
+        202: json('The re-queued job', jobSchema),
+        404: problem('Not found or not yours'),
+        409: problem('Not failed or cancelled'),
+      },
+      { request: { params: idParams } },
+    ),
+    r(
+      'get',
+      '/v1/admin/jobs',
+      'Operators',
+      'Search jobs across users',
+      'admin',
+      {
+        200: json('A page of jobs', pageOf(adminJobSchema, 'AdminJobPage')),
+        400: problem('Invalid query'),
+      },
+      {
+        request: {
+          query: pageQuerySchema.extend({
+            userId: z.string().optional(),
+            status: jobStatus.optional(),
+            q: z.string().optional().openapi({
+              description: 'Matches job id, user email, error message, episode and source titles',
+            }),
+          }),
+        },
+      },
+    ),
+    r('get', '/v1/stats', 'Operators', 'Job statistics, queue counts, cache hit rate, cost', 'admin', {
+      200: json('Statistics', statsSchema),
     }),
-    r('get', '/v1/stats', 'Operators', 'Job statistics, queue counts, cache hit rate, cost', 'admin', { 200: json('Statistics', statsSchema) }),
     r('get', '/health', 'Operators', 'Redis and PostgreSQL reachability', 'none', {
       200: json('Both reachable', healthSchema),
       503: problem('Names what is down (redis, db)'),
@@ -196,26 +359,37 @@ function routes(): RouteConfig[] {
       200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
     }),
     r('get', '/openapi.json', 'Operators', 'This document', 'none', { 200: { description: 'OpenAPI 3.1' } }),
-    r('get', '/docs', 'Operators', 'A readable page generated from this document', 'none', { 200: { description: 'HTML' } }),
-    r('get', '/admin/queues', 'Operators', 'Bull Board over every queue', 'adminBasic', { 200: { description: 'HTML' } }),
+    r('get', '/docs', 'Operators', 'A readable page generated from this document', 'none', {
+      200: { description: 'HTML' },
+    }),
+    r('get', '/admin/queues', 'Operators', 'Bull Board over every queue', 'adminBasic', {
+      200: { description: 'HTML' },
+    }),
   ];
 }
 
 export function openApiDocument(serverUrl: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   const registry = new OpenAPIRegistry();
-  registry.register('EpisodeRequest', episodeRequestSchema);
   registry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',
     description: 'A user API key (pf_…)',
   });
-  registry.registerComponent('securitySchemes', 'adminKey', { type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY' });
+  registry.registerComponent('securitySchemes', 'adminKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'ADMIN_API_KEY',
+  });
   registry.registerComponent('securitySchemes', 'adminBasic', {
     type: 'http',
     scheme: 'basic',
     description: 'Any user name, ADMIN_API_KEY as the password',
   });
-  registry.registerComponent('securitySchemes', 'cronSecret', { type: 'http', scheme: 'bearer', description: 'CRON_SECRET' });
+  registry.registerComponent('securitySchemes', 'cronSecret', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'CRON_SECRET',
+  });
   for (const route of routes()) registry.registerPath(route);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -223,7 +397,7 @@ export function openApiDocument(serverUrl: string): ReturnType<OpenApiGeneratorV
       title: 'podfleet API',
       version: '1.0.0',
       description:
-        'Turns sources into two-host podcast episodes. Errors are application/problem+json. User keys see only their own records (another user\'s id is 404).',
+        "Turns sources into two-host podcast episodes. Errors are application/problem+json. User keys see only their own records (another user's id is 404).",
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: serverUrl }],
@@ -234,7 +408,13 @@ const escapeHtml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 type Doc = ReturnType<typeof openApiDocument>;
-type Operation = { summary?: string; tags?: string[]; security?: Array<Record<string, unknown>>; responses?: Record<string, { description?: string }>; requestBody?: unknown };
+type Operation = {
+  summary?: string;
+  tags?: string[];
+  security?: Array<Record<string, unknown>>;
+  responses?: Record<string, { description?: string }>;
+  requestBody?: unknown;
+};
 
 /** A self-contained HTML page (no scripts, no CDN) listing every operation of the document. */
 export function docsPage(doc: Doc): string {
@@ -255,7 +435,9 @@ export function docsPage(doc: Doc): string {
       sections.set(tag, [...(sections.get(tag) ?? []), html]);
     }
   }
-  const body = [...sections.entries()].map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2>${ops.join('\n')}`).join('\n');
+  const body = [...sections.entries()]
+    .map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2>${ops.join('\n')}`)
+    .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(doc.info.title)}</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 code,pre{font-family:ui-monospace,monospace}pre{background:#f5f5f5;padding:.75rem;overflow:auto;font-size:12px}

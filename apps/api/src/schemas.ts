@@ -64,7 +64,9 @@ export const problemSchema = z
     detail: z.string(),
     instance: z.string().optional(),
     requestId: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })).optional(),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
+      .optional(),
   })
   .openapi('Problem');
 
@@ -98,7 +100,9 @@ export const apiKeySchema = z
 
 export const createdKeySchema = z
   .object({
-    apiKey: z.string().openapi({ description: 'The key itself (pf_…). Shown once; only its hash is stored.' }),
+    apiKey: z
+      .string()
+      .openapi({ description: 'The key itself (pf_…). Shown once; only its hash is stored.' }),
     key: apiKeySchema,
   })
   .openapi('CreatedKey');
@@ -108,7 +112,9 @@ export const createdUserSchema = createdKeySchema.extend({ user: userSchema }).o
 export const meSchema = z
   .object({
     user: userSchema,
-    feedUrl: z.string().openapi({ description: 'Private podcast feed; rotate it with POST /v1/me/feed-token' }),
+    feedUrl: z
+      .string()
+      .openapi({ description: 'Private podcast feed; rotate it with POST /v1/me/feed-token' }),
     webhookSecret: z
       .string()
       .openapi({ description: 'Verifies X-Podfleet-Signature of your webhook deliveries' }),
@@ -138,7 +144,9 @@ export const jobSchema = z
   })
   .openapi('Job');
 
-export const adminJobSchema = jobSchema.extend({ userId: z.string(), userEmail: z.string() }).openapi('AdminJob');
+export const adminJobSchema = jobSchema
+  .extend({ userId: z.string(), userEmail: z.string() })
+  .openapi('AdminJob');
 
 export const ticketSchema = z
   .object({
@@ -157,7 +165,9 @@ export const episodeSchema = z
     type: z.enum(['daily', 'weekly', 'custom']),
     title: z.string(),
     description: z.string(),
-    audioUrl: z.string().openapi({ description: 'Signed, expiring URL: plays without an Authorization header' }),
+    audioUrl: z
+      .string()
+      .openapi({ description: 'Signed, expiring URL: plays without an Authorization header' }),
     transcriptUrl: z.string(),
     durationSec: z.number(),
     sizeBytes: z.number().int(),
@@ -189,7 +199,9 @@ export const progressEventSchema = z
 export const transcriptSchema = z
   .object({
     episodeId: z.string(),
-    segments: z.array(z.object({ speaker: z.string(), text: z.string(), start: z.number(), end: z.number() })),
+    segments: z.array(
+      z.object({ speaker: z.string(), text: z.string(), start: z.number(), end: z.number() }),
+    ),
   })
   .openapi('Transcript');
 
@@ -197,7 +209,12 @@ export const healthSchema = z
   .object({ status: z.enum(['ok', 'degraded']), redis: z.string(), db: z.string() })
   .openapi('Health');
 
-const stageStatsSchema = z.object({ count: z.number(), avgMs: z.number().nullable(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() });
+const stageStatsSchema = z.object({
+  count: z.number(),
+  avgMs: z.number().nullable(),
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+});
 
 export const statsSchema = z
   .object({
@@ -205,10 +222,21 @@ export const statsSchema = z
       z.object({
         period: z.string(),
         since: isoDate.nullable(),
-        jobs: z.object({ total: z.number(), queued: z.number(), running: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() }),
+        jobs: z.object({
+          total: z.number(),
+          queued: z.number(),
+          running: z.number(),
+          completed: z.number(),
+          failed: z.number(),
+          cancelled: z.number(),
+        }),
         successRate: z.number().nullable(),
         costUsd: z.number(),
-        durationMs: z.object({ avg: z.number().nullable(), p50: z.number().nullable(), p95: z.number().nullable() }),
+        durationMs: z.object({
+          avg: z.number().nullable(),
+          p50: z.number().nullable(),
+          p95: z.number().nullable(),
+        }),
         stages: z.record(z.string(), stageStatsSchema),
       }),
     ),

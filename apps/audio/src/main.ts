@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from '@podfleet/config';
 import { createAppDependencies, runWorkerApp } from '@podfleet/pipeline';
+import { retentionCleanup } from '@podfleet/pregeneration';
 import { audioProcessor, createTtsEngine } from './processors/audio';
 
 const config = loadConfigOrExit('audio');
@@ -11,6 +12,7 @@ void runWorkerApp({
   config,
   deps,
   processors: { audio: audioProcessor(deps.pipeline, config, engine) },
+  maintenanceHandlers: { cleanup: retentionCleanup() },
   concurrency: { audio: config.AUDIO_CONCURRENCY },
   onClose: () => engine.close(),
 });

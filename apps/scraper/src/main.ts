@@ -1,5 +1,7 @@
 import { loadConfigOrExit } from '@podfleet/config';
 import { createAppDependencies, runWorkerApp } from '@podfleet/pipeline';
+import { ensurePregenerationScheduler, retentionCleanup } from '@podfleet/pregeneration';
+import { pregenerateProcessor } from './processors/pregenerate';
 import { scrapeProcessor } from './processors/scrape';
 import { scriptProcessor } from './processors/script';
 
@@ -13,6 +15,12 @@ void runWorkerApp({
   processors: {
     scrape: scrapeProcessor(deps.pipeline, config),
     script: scriptProcessor(deps.pipeline, config),
+    pregenerate: pregenerateProcessor(deps.pipeline, config),
   },
   concurrency: { scrape: config.SCRAPE_CONCURRENCY, script: config.SCRIPT_CONCURRENCY },
+  maintenanceHandlers: { cleanup: retentionCleanup() },
+}).then(async () => {
+  // One scheduler per fleet whatever the number of replicas: its id is fixed (upsert).
+  const { localHour } = await ensurePregenerationScheduler(deps.pipeline.queues, { cron: config.PREGENERATE_CRON });
+  deps.logger.info({ cron: config.PREGENERATE_CRON, localHour }, 'pre-generation scheduler ensured');
 });

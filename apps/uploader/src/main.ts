@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from '@podfleet/config';
 import { createAppDependencies, runWorkerApp } from '@podfleet/pipeline';
+import { retentionCleanup } from '@podfleet/pregeneration';
 import { uploadProcessor } from './processors/upload';
 
 const config = loadConfigOrExit('uploader');
@@ -10,5 +11,6 @@ void runWorkerApp({
   config,
   deps,
   processors: { upload: uploadProcessor(deps.pipeline) },
+  maintenanceHandlers: { cleanup: retentionCleanup() },
   concurrency: { upload: config.UPLOAD_CONCURRENCY },
 });

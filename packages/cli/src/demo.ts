@@ -52,12 +52,18 @@ export async function runDemo({ once, adminKey, log }: DemoOptions): Promise<voi
     TTS_CACHE_DIR: resolve(repoRoot, fileEnv.TTS_CACHE_DIR ?? join('data', 'tts-cache')),
     // The demo's sample RSS feed is served by the local API, which the SSRF guard would refuse.
     ALLOW_PRIVATE_SOURCE_URLS: 'true',
-    LOG_LEVEL: fileEnv.LOG_LEVEL ?? 'warn',
+    // Apps log at info so the demo sees their "ready" lines; it shows warnings and errors only.
+    LOG_LEVEL: fileEnv.LOG_LEVEL ?? 'info',
   };
   const tracker = readyTracker(APPS);
   const supervisor = new Supervisor(
     APPS.map((app) => appSpec(app, env)),
-    { pretty: process.stderr.isTTY, onLog: tracker.onLog, write: (line) => process.stderr.write(`${line}\n`) },
+    {
+      pretty: process.stderr.isTTY,
+      onLog: tracker.onLog,
+      minLevel: fileEnv.LOG_LEVEL ? 0 : 40,
+      write: (line) => process.stderr.write(`${line}\n`),
+    },
   );
   const stopEverything = async () => {
     await supervisor.stop();

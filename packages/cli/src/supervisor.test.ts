@@ -80,3 +80,28 @@ describe('formatLogLine', () => {
     expect(line).toBe('12:30:05.007 warn  slow jobId=j1 ms=12');
   });
 });
+
+describe('Supervisor log filtering', () => {
+  it('hides JSON lines below minLevel whether pino writes numbers or labels, but still reports them', async () => {
+    const lines: string[] = [];
+    const seen: unknown[] = [];
+    const script = `
+      console.log(JSON.stringify({ level: 'info', msg: 'ready' }));
+      console.log(JSON.stringify({ level: 30, msg: 'chatty' }));
+      console.log(JSON.stringify({ level: 'warn', msg: 'careful' }));
+      console.log('plain text');`;
+    const supervisor = new Supervisor([spec('api', script)], {
+      write: (l) => lines.push(l),
+      onLog: (_app, entry) => seen.push(entry.msg),
+      minLevel: 40,
+      maxRestartsPerMinute: 0,
+    });
+    supervisor.start();
+    await supervisor.waitForExit();
+    expect(seen).toEqual(['ready', 'chatty', 'careful']);
+    expect(lines.filter((l) => !l.includes('not restarting'))).toEqual([
+      '[api] {"level":"warn","msg":"careful"}',
+      '[api] plain text',
+    ]);
+  });
+});

@@ -22,6 +22,8 @@ export interface SupervisorOptions {
   /** After SIGTERM, how long to wait before SIGKILL. */
   stopTimeoutMs?: number;
   pretty?: boolean;
+  /** Show JSON log lines only at or above this pino level (lines that are not JSON always show). */
+  minLevel?: number;
 }
 
 const COLORS = [36, 35, 33, 32, 34, 31];
@@ -33,12 +35,19 @@ const LEVELS: Record<number, string> = {
   50: 'error',
   60: 'fatal',
 };
+const LEVEL_NUMBERS = Object.fromEntries(Object.entries(LEVELS).map(([n, name]) => [name, Number(n)]));
+
+/** pino writes levels as numbers or, with a label formatter, as names. */
+function levelNumber(level: unknown): number {
+  if (typeof level === 'number') return level;
+  return typeof level === 'string' ? (LEVEL_NUMBERS[level] ?? 30) : 30;
+}
 
 /** Renders a pino JSON line for a human: time, level, message, then the other fields. */
 export function formatLogLine(entry: Record<string, unknown>): string {
   const { time, level, msg, pid: _pid, hostname: _hostname, app: _app, ...rest } = entry;
   const when = typeof time === 'number' ? new Date(time).toISOString().slice(11, 23) : '';
-  const levelName = typeof level === 'number' ? (LEVELS[level] ?? String(level)) : String(level ?? '');
+  const levelName = LEVELS[levelNumber(level)] ?? String(level);
   const fields = Object.entries(rest)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
@@ -91,6 +100,7 @@ export class Supervisor {
       createInterface({ input: stream }).on('line', (line) => {
         const entry = parseJson(line);
         if (entry) this.options.onLog?.(spec.name, entry);
+        if (entry && levelNumber(entry.level) < (this.options.minLevel ?? 0)) return;
         this.write(`${prefix} ${entry && this.options.pretty ? formatLogLine(entry) : line}`);
       });
     if (child.stdout) forward(child.stdout);

@@ -43,6 +43,11 @@ export const baseShape = {
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   ALLOW_PRIVATE_SOURCE_URLS: envBoolean.default(false),
   SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+  /** Overrides every queue's BullMQ lock duration / stalled-check interval (test fleets only). */
+  LOCK_DURATION_MS: z.coerce.number().int().positive().optional(),
+  STALLED_INTERVAL_MS: z.coerce.number().int().positive().optional(),
+  /** Period of the reconciler, the stuck-job sweeper and the scheduler watchdog. */
+  MAINTENANCE_INTERVAL_MS: positiveInt(60_000),
   EPISODE_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
   USER_STORAGE_QUOTA_BYTES: z.coerce.number().int().min(0).default(1_073_741_824),
 } as const;

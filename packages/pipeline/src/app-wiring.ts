@@ -15,6 +15,7 @@ import {
 } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
 import { closePipelineContext, createPipelineContext, type PipelineContext } from './context';
+import { type MaintenanceHandlers, workerMaintenance } from './maintenance';
 
 export function storageFromConfig(config: BaseConfig): StorageDriver {
   if (config.STORAGE_DRIVER === 'fs')
@@ -83,6 +84,8 @@ export interface WorkerAppOptions {
   concurrency?: Partial<Record<QueueName, number>>;
   /** Extra teardown (engines, schedulers) before connections close. */
   onClose?: () => Promise<void>;
+  /** Overrides of the maintenance tasks, e.g. the retention cleanup. */
+  maintenanceHandlers?: Partial<MaintenanceHandlers>;
 }
 
 /**
@@ -91,21 +94,31 @@ export interface WorkerAppOptions {
  */
 export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRuntime> {
   const { app, config, deps } = options;
+  // Every worker app also serves the `maintenance` queue (reconcile, sweep, cleanup; one run
+  // fleet-wide per tick) and re-creates its schedulers at start.
+  const maintenance = workerMaintenance(deps.pipeline, {
+    everyMs: config.MAINTENANCE_INTERVAL_MS,
+    ...(options.maintenanceHandlers ? { handlers: options.maintenanceHandlers } : {}),
+  });
   const runtime = startWorkers({
     app,
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
     logger: deps.logger,
-    processors: options.processors,
+    processors: { maintenance: maintenance.processor, ...options.processors },
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(config.LOCK_DURATION_MS ? { lockDurationMs: config.LOCK_DURATION_MS } : {}),
+    ...(config.STALLED_INTERVAL_MS ? { stalledIntervalMs: config.STALLED_INTERVAL_MS } : {}),
   });
   const close = async () => {
+    maintenance.stop();
     await runtime.close();
     await options.onClose?.();
     await deps.close();
   };
   installSignalHandlers({ close }, deps.logger);
   await runtime.ready;
+  await maintenance.start();
   return runtime;
 }

@@ -33,7 +33,35 @@ export {
   localPeriod,
   msUntilLocalMidnight,
 } from './local-date';
+export {
+  asStageFailure,
+  DbUnavailableError,
+  DEFAULT_MAINTENANCE_EVERY_MS,
+  DEFAULT_RECONCILE_GRACE_MS,
+  DEFAULT_STAGE_DEADLINES_MS,
+  ensureMaintenanceSchedulers,
+  isTransientDbError,
+  type LockedResult,
+  MAINTENANCE_SCHEDULER_IDS,
+  type MaintenanceHandlers,
+  type MaintenanceScheduleOptions,
+  type MaintenanceTask,
+  maintenanceProcessor,
+  type ReconcileOptions,
+  type ReconcileResult,
+  reconcile,
+  reconcileLockKey,
+  type SweepOptions,
+  type SweepResult,
+  sweepLockKey,
+  sweepStuckJobs,
+  type WorkerMaintenance,
+  type WorkerMaintenanceOptions,
+  withRedisLock,
+  workerMaintenance,
+} from './maintenance';
 export { type EpisodeRequest, type EpisodeRequestInput, episodeRequestSchema } from './request';
+export { copyStageArtifacts } from './reuse-artifacts';
 export {
   artifactKeyFor,
   JobCancelledError,

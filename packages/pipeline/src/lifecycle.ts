@@ -23,6 +23,7 @@ import type { PipelineContext } from './context';
 import { publishState } from './events';
 import { episodeCacheKey, localPeriod } from './local-date';
 import type { EpisodeRequest } from './request';
+import { copyStageArtifacts } from './reuse-artifacts';
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
@@ -34,6 +35,11 @@ export interface SubmitInput {
   pregenerated?: boolean;
   /** Script-only pre-generation: the flow stops after the script stage. */
   partial?: boolean;
+  /**
+   * A completed job (partial pre-generation of the same day) whose scrape/script artifacts this
+   * job takes over, so its flow runs only audio and upload (see copyStageArtifacts).
+   */
+  reuseArtifactsFrom?: string;
   now?: Date;
 }
 
@@ -79,8 +85,9 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
   if (request.type !== 'custom') {
     cacheKey = episodeCacheKey(userId, request.type, localPeriod(request.type, now, user.timezone));
     if (!request.forceRegenerate) {
+      // A partial pre-generation in flight ends without an episode: it cannot answer a request.
       const inFlight = await ctx.db.job.findFirst({
-        where: { cacheKey, status: { in: ['queued', 'running'] } },
+        where: { cacheKey, status: { in: ['queued', 'running'] }, partial: false },
         orderBy: { createdAt: 'asc' },
       });
       if (inFlight) return { job: inFlight, deduplicated: true };
@@ -116,6 +123,7 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
     }
     throw err;
   }
+  if (input.reuseArtifactsFrom) await copyStageArtifacts(ctx, input.reuseArtifactsFrom, job.id);
   const started = await startWhenUserHasRoom(ctx, job);
   return { job: started, deduplicated: false };
 }

@@ -2,6 +2,7 @@
 // events, resume from artifacts, cancellation, error classification) around the stage's work.
 import { createHash } from 'node:crypto';
 import {
+  completeJob,
   failJob,
   type Job,
   markStageCompleted,
@@ -21,6 +22,8 @@ import type { Job as BullJob } from 'bullmq';
 import type { PipelineContext } from './context';
 import { publishState } from './events';
 import { onJobEnded } from './job-end';
+import { promoteWaitingJobs } from './lifecycle';
+import { asStageFailure } from './maintenance/db-errors';
 
 /** Thrown inside a stage when the job was cancelled meanwhile: stop quietly, it is not a failure. */
 export class JobCancelledError extends Error {
@@ -91,7 +94,26 @@ async function recordedArtifactIsIntact(ctx: PipelineContext, jobId: string, sta
   return head?.checksum === row.checksum;
 }
 
+/**
+ * Runs one stage attempt. A transient database error anywhere in it (PostgreSQL restarting, a
+ * dropped connection) surfaces as a retryable DB_UNAVAILABLE, so BullMQ retries with backoff.
+ */
 export async function runStage(
+  ctx: PipelineContext,
+  stage: Stage,
+  payload: StagePayload,
+  bullJob: BullJob,
+  processor: ProcessorContext,
+  work: StageWork,
+): Promise<StageOutcome> {
+  try {
+    return await runStageOnce(ctx, stage, payload, bullJob, processor, work);
+  } catch (err) {
+    throw asStageFailure(err);
+  }
+}
+
+async function runStageOnce(
   ctx: PipelineContext,
   stage: Stage,
   payload: StagePayload,
@@ -105,6 +127,7 @@ export async function runStage(
     logger.info({ stage }, 'artifact already present; stage skipped');
     const snapshot = await updateProgress(ctx.db, jobId, { phase: stage, progress: stageProgress(stage, 1) });
     if (snapshot) await publishState(ctx, { ...(await loadJob(ctx, jobId)) });
+    await completeIfPartialEnd(ctx, stage, payload);
     return 'resumed';
   }
   const started = await markStageStarted(ctx.db, jobId, stage);
@@ -146,8 +169,10 @@ export async function runStage(
       ...(output.wordCount === undefined ? {} : { wordCount: output.wordCount }),
       ...(output.providers === undefined ? {} : { providers: output.providers }),
     });
+    await completeIfPartialEnd(ctx, stage, payload);
     return 'completed';
-  } catch (err) {
+  } catch (caught) {
+    const err = asStageFailure(caught);
     if (err instanceof JobCancelledError || (await isCancelled())) {
       logger.info({ stage }, 'job cancelled during the stage; stopped');
       return 'cancelled';
@@ -155,7 +180,11 @@ export async function runStage(
     if (processor.signal.aborted) throw err; // handed back at shutdown: not a failed attempt
     const error = toJobError(err);
     await markStageFailed(ctx.db, jobId, stage, { code: error.code, message: error.message });
-    const final = !error.retryable || bullJob.attemptsMade + 1 >= (bullJob.opts.attempts ?? 1);
+    // A database outage is never the job's verdict: past its attempts the stage fails in Redis
+    // only, and the reconciler re-enqueues the job once PostgreSQL answers again.
+    const final =
+      error.code !== 'DB_UNAVAILABLE' &&
+      (!error.retryable || bullJob.attemptsMade + 1 >= (bullJob.opts.attempts ?? 1));
     logger.warn({ stage, code: error.code, retryable: error.retryable, final, err }, 'stage failed');
     if (final) {
       const failed = await failJob(ctx.db, jobId, error.code, error.message);
@@ -166,6 +195,25 @@ export async function runStage(
     }
     throw toBullMQError(err);
   }
+}
+
+/**
+ * Partial pre-generation ends with the script: the job completes there, without an episode
+ * (episodeId null), and a later request for the day reuses its sources.json/script.json
+ * (submitEpisodeJob's `reuseArtifactsFrom`). No webhook: nothing was published.
+ */
+async function completeIfPartialEnd(
+  ctx: PipelineContext,
+  stage: Stage,
+  payload: StagePayload,
+): Promise<void> {
+  if (stage !== 'script' || !payload.partial) return;
+  const completed = await completeJob(ctx.db, payload.jobId);
+  if (!completed) return;
+  await publishState(ctx, completed, 'completed');
+  await promoteWaitingJobs(ctx, completed.userId).catch((err: unknown) =>
+    ctx.logger.error({ err, userId: completed.userId }, 'could not promote waiting jobs'),
+  );
 }
 
 async function loadJob(ctx: PipelineContext, jobId: string): Promise<Job> {

@@ -65,7 +65,8 @@ export function toJobView(job: Job): JobView {
 }
 
 export function toEpisodeView(
-  episode: Episode,
+  /** The transcript is not part of the view, so a cached episode without it will do. */
+  episode: Omit<Episode, 'transcript'>,
   urls: { audioUrl: string; transcriptUrl: string },
 ): EpisodeView {
   return {

@@ -41,6 +41,12 @@ export interface StartWorkersOptions {
    * Default 8 s, inside Docker's default 10 s stop grace period.
    */
   shutdownTimeoutMs?: number;
+  /**
+   * Lock duration and stalled-check interval for every queue, instead of the catalog's. For test
+   * fleets, so a killed worker's job is recovered in seconds rather than minutes.
+   */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
 }
 
 export interface WorkerRuntime {
@@ -233,8 +239,8 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
       prefix,
       concurrency: n,
       name: `${app}@${hostname()}:${process.pid}`,
-      lockDuration: def.lockDurationMs,
-      stalledInterval: def.stalledIntervalMs,
+      lockDuration: options.lockDurationMs ?? def.lockDurationMs,
+      stalledInterval: options.stalledIntervalMs ?? def.stalledIntervalMs,
       maxStalledCount: def.maxStalledCount,
       removeOnComplete: def.removeOnComplete,
       removeOnFail: def.removeOnFail,

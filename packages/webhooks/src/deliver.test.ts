@@ -1,5 +1,21 @@
-import { completeJob, createEpisodeOnce, createJobWithStages, createPrismaClient, failJob, type PrismaClient } from '@podfleet/db';
-import { addJob, closeQueues, createLogger, createQueues, createRedis, type QueueSet, startWorkers, type WorkerRuntime } from '@podfleet/queue';
+import {
+  completeJob,
+  createEpisodeOnce,
+  createJobWithStages,
+  createPrismaClient,
+  failJob,
+  type PrismaClient,
+} from '@podfleet/db';
+import {
+  addJob,
+  closeQueues,
+  createLogger,
+  createQueues,
+  createRedis,
+  type QueueSet,
+  startWorkers,
+  type WorkerRuntime,
+} from '@podfleet/queue';
 import { type FakeServer, startHttpServer, waitFor } from '@podfleet/test-kit';
 import type { Redis } from 'ioredis';
 import { deliverWebhook, WebhookDeliveryError } from './deliver';
@@ -48,7 +64,11 @@ describe('deliverWebhook', () => {
     const secret = userWebhookSecret(webhookKey, user.id);
     let verified = false;
     receiver = await startHttpServer((req, res) => {
-      verified = verifySignature(secret, req.body.toString('utf8'), req.headers[SIGNATURE_HEADER.toLowerCase()] as string);
+      verified = verifySignature(
+        secret,
+        req.body.toString('utf8'),
+        req.headers[SIGNATURE_HEADER.toLowerCase()] as string,
+      );
       res.writeHead(verified ? 204 : 400).end();
     });
     const signer = new UrlSigner(deriveKey('admin-key-for-webhook-tests', 'media-urls'), 3600);
@@ -60,9 +80,14 @@ describe('deliverWebhook', () => {
     expect(verified).toBe(true);
     expect(result?.statusCode).toBe(204);
     const sent = JSON.parse(receiver.requests[0]!.body.toString('utf8'));
-    expect(sent).toMatchObject({ event: 'job.completed', job: { id: job.id, status: 'completed', episodeId } });
+    expect(sent).toMatchObject({
+      event: 'job.completed',
+      job: { id: job.id, status: 'completed', episodeId },
+    });
     expect(sent.episode).toMatchObject({ id: episodeId, title: 'Hooked', durationSec: 61.5 });
-    expect(sent.episode.audioUrl).toMatch(new RegExp(`^https://pods\\.example/v1/episodes/${episodeId}/audio\\?exp=\\d+&sig=`));
+    expect(sent.episode.audioUrl).toMatch(
+      new RegExp(`^https://pods\\.example/v1/episodes/${episodeId}/audio\\?exp=\\d+&sig=`),
+    );
     expect(receiver.requests[0]!.headers['content-type']).toBe('application/json');
     expect(receiver.requests[0]!.headers['x-podfleet-event']).toBe('job.completed');
 
@@ -78,9 +103,18 @@ describe('deliverWebhook', () => {
     receiver = await startHttpServer((_req, res) => {
       res.writeHead(503, { 'retry-after': '7' }).end('busy');
     });
-    const attempt = deliverWebhook(db, { jobId: job.id, event: 'job.failed', url: receiver.url }, { webhookKey, attempt: 2, allowPrivate: true });
+    const attempt = deliverWebhook(
+      db,
+      { jobId: job.id, event: 'job.failed', url: receiver.url },
+      { webhookKey, attempt: 2, allowPrivate: true },
+    );
     await expect(attempt).rejects.toBeInstanceOf(WebhookDeliveryError);
-    await expect(attempt).rejects.toMatchObject({ retryable: true, statusCode: 503, retryAfterMs: 7000, code: 'WEBHOOK_FAILED' });
+    await expect(attempt).rejects.toMatchObject({
+      retryable: true,
+      statusCode: 503,
+      retryAfterMs: 7000,
+      code: 'WEBHOOK_FAILED',
+    });
     const sent = JSON.parse(receiver.requests[0]!.body.toString('utf8'));
     expect(sent).toMatchObject({ event: 'job.failed', job: { error: { code: 'SCRIPT_FAILED' } } });
     expect(sent).not.toHaveProperty('episode');
@@ -95,7 +129,11 @@ describe('deliverWebhook', () => {
       res.writeHead(200).end();
     });
     await expect(
-      deliverWebhook(db, { jobId: job.id, event: 'job.failed', url: receiver.url }, { webhookKey, attempt: 1 }),
+      deliverWebhook(
+        db,
+        { jobId: job.id, event: 'job.failed', url: receiver.url },
+        { webhookKey, attempt: 1 },
+      ),
     ).rejects.toMatchObject({ retryable: false, statusCode: null });
     expect(receiver.requests).toHaveLength(0);
     const [row] = await db.webhookDelivery.findMany({ where: { jobId: job.id } });
@@ -104,7 +142,11 @@ describe('deliverWebhook', () => {
 
   it('skips a job that no longer exists', async () => {
     await expect(
-      deliverWebhook(db, { jobId: 'gone', event: 'job.failed', url: 'http://127.0.0.1:9/x' }, { webhookKey, attempt: 1 }),
+      deliverWebhook(
+        db,
+        { jobId: 'gone', event: 'job.failed', url: 'http://127.0.0.1:9/x' },
+        { webhookKey, attempt: 1 },
+      ),
     ).resolves.toBeNull();
   });
 });
@@ -132,7 +174,11 @@ describe('webhooks queue', () => {
     let calls = 0;
     receiver = await startHttpServer((req, res) => {
       calls += 1;
-      const ok = verifySignature(secret, req.body.toString('utf8'), req.headers['x-podfleet-signature'] as string);
+      const ok = verifySignature(
+        secret,
+        req.body.toString('utf8'),
+        req.headers['x-podfleet-signature'] as string,
+      );
       res.writeHead(calls === 1 || !ok ? 500 : 200).end();
     });
     runtime = startWorkers({
@@ -153,7 +199,9 @@ describe('webhooks queue', () => {
       { jobId: job.id, event: 'job.completed', url: receiver.url },
       { backoff: { type: 'exponential-retry-after', delay: 50 } },
     );
-    await waitFor(async () => (await added.getState()) === 'completed', { what: 'the webhook job to complete' });
+    await waitFor(async () => (await added.getState()) === 'completed', {
+      what: 'the webhook job to complete',
+    });
     const rows = await db.webhookDelivery.findMany({ where: { jobId: job.id }, orderBy: { attempt: 'asc' } });
     expect(rows.map((r) => [r.attempt, r.statusCode])).toEqual([
       [1, 500],

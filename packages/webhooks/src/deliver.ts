@@ -74,7 +74,9 @@ export async function deliverWebhook(
   const body = JSON.stringify({
     event: payload.event,
     job: toJobView(job),
-    ...(job.episode ? { episode: toEpisodeView(job.episode, episodeUrls(job.episode.id, opts.urls ?? { baseUrl: '' })) } : {}),
+    ...(job.episode
+      ? { episode: toEpisodeView(job.episode, episodeUrls(job.episode.id, opts.urls ?? { baseUrl: '' })) }
+      : {}),
   });
   const requestBody = JSON.parse(body) as object;
   const delivery = await startDelivery(db, payload, opts.attempt, requestBody);
@@ -130,7 +132,12 @@ export async function deliverWebhook(
 }
 
 /** The attempt's row: the producer's pre-recorded one for a first try, a new one otherwise. */
-async function startDelivery(db: PrismaClient, payload: WebhookPayload, attempt: number, requestBody: object): Promise<string> {
+async function startDelivery(
+  db: PrismaClient,
+  payload: WebhookPayload,
+  attempt: number,
+  requestBody: object,
+): Promise<string> {
   if (payload.deliveryId) {
     const { count } = await db.webhookDelivery.updateMany({
       where: { id: payload.deliveryId, statusCode: null, error: null, deliveredAt: null },

@@ -9,10 +9,14 @@ export interface EpisodeUrlOptions {
 }
 
 export const episodeAudioPath = (episodeId: string) => `/v1/episodes/${encodeURIComponent(episodeId)}/audio`;
-export const episodeTranscriptPath = (episodeId: string) => `/v1/episodes/${encodeURIComponent(episodeId)}/transcript`;
+export const episodeTranscriptPath = (episodeId: string) =>
+  `/v1/episodes/${encodeURIComponent(episodeId)}/transcript`;
 
 /** The URLs an episode view carries: a signed, expiring audio URL and the (authenticated) transcript URL. */
-export function episodeUrls(episodeId: string, opts: EpisodeUrlOptions): { audioUrl: string; transcriptUrl: string } {
+export function episodeUrls(
+  episodeId: string,
+  opts: EpisodeUrlOptions,
+): { audioUrl: string; transcriptUrl: string } {
   const audio = episodeAudioPath(episodeId);
   return {
     audioUrl: `${opts.baseUrl}${opts.signer ? opts.signer.signedPath(audio, opts.nowMs) : audio}`,

@@ -2,7 +2,13 @@
 // out (per-user webhook secrets, expiring media URLs). The `webhooks` queue's processor calls
 // deliverWebhook; the API shows each user their secret and signs audio URLs with UrlSigner.
 export { type DeliverOptions, type DeliveryResult, deliverWebhook, WebhookDeliveryError } from './deliver';
-export { episodeAudioPath, type EpisodeUrlOptions, episodeTranscriptPath, episodeUrls } from './episode-urls';
+export { type EpisodeUrlOptions, episodeAudioPath, episodeTranscriptPath, episodeUrls } from './episode-urls';
 export { deriveKey, userWebhookSecret } from './keys';
-export { DEFAULT_TOLERANCE_SEC, SIGNATURE_HEADER, signPayload, type VerifyOptions, verifySignature } from './signature';
+export {
+  DEFAULT_TOLERANCE_SEC,
+  SIGNATURE_HEADER,
+  signPayload,
+  type VerifyOptions,
+  verifySignature,
+} from './signature';
 export { type SignedUrlParams, UrlSigner } from './signed-urls';

@@ -34,7 +34,9 @@ describe('webhook signatures', () => {
     expect(userWebhookSecret(key, 'u1')).toMatch(/^whsec_/);
     expect(userWebhookSecret(key, 'u1')).toBe(userWebhookSecret(key, 'u1'));
     expect(userWebhookSecret(key, 'u1')).not.toBe(userWebhookSecret(key, 'u2'));
-    expect(userWebhookSecret(deriveKey('another-admin-key-xx', 'webhooks'), 'u1')).not.toBe(userWebhookSecret(key, 'u1'));
+    expect(userWebhookSecret(deriveKey('another-admin-key-xx', 'webhooks'), 'u1')).not.toBe(
+      userWebhookSecret(key, 'u1'),
+    );
     expect(deriveKey('admin-key-0123456789', 'media-urls').equals(key)).toBe(false);
   });
 });

@@ -28,7 +28,12 @@ export interface VerifyOptions {
  * True when `header` holds a `v1` signature of `body` under `secret` and a timestamp within the
  * tolerance. Several `v1` entries are accepted (one per secret during a rotation).
  */
-export function verifySignature(secret: string, body: string, header: string | undefined, opts: VerifyOptions = {}): boolean {
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string | undefined,
+  opts: VerifyOptions = {},
+): boolean {
   if (!header) return false;
   let t: number | undefined;
   const candidates: string[] = [];

@@ -46,7 +46,10 @@ export function afterCursor(cursor: string | undefined): object {
 export const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 /** Splits the `limit + 1` rows fetched into the page and the cursor of the next one. */
-export function page<T extends CursorKey>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+export function page<T extends CursorKey>(
+  rows: T[],
+  limit: number,
+): { items: T[]; nextCursor: string | null } {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };

@@ -82,5 +82,8 @@ export const notFound = (what = 'resource'): HttpProblem =>
 
 export const conflict = (detail: string): HttpProblem => new HttpProblem(409, { type: 'conflict', detail });
 
-export const serviceUnavailable = (detail: string, retryAfterSec: number, type = 'unavailable'): HttpProblem =>
-  new HttpProblem(503, { type, detail, headers: { 'Retry-After': String(retryAfterSec) } });
+export const serviceUnavailable = (
+  detail: string,
+  retryAfterSec: number,
+  type = 'unavailable',
+): HttpProblem => new HttpProblem(503, { type, detail, headers: { 'Retry-After': String(retryAfterSec) } });

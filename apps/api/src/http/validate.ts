@@ -13,9 +13,13 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 /** A JSON body validated against `schema`; 415 when the body is not JSON, 422 when invalid. */
 export function parseBody<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
   if (req.body === undefined) {
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody) {
-      throw new HttpProblem(415, { type: 'unsupported-media-type', detail: 'send the body as application/json' });
+      throw new HttpProblem(415, {
+        type: 'unsupported-media-type',
+        detail: 'send the body as application/json',
+      });
     }
   }
   const result = schema.safeParse(req.body ?? {});

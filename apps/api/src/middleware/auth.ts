@@ -60,7 +60,10 @@ export interface AuthOptions {
 
 /** Resolves the principal of a request (cached on it); throws 401 for a key that is not valid. */
 export function createAuthenticator({ db, adminApiKey, onBackgroundError }: AuthOptions) {
-  return async function authenticate(req: Request, scheme: 'Bearer' | 'Basic' = 'Bearer'): Promise<Principal> {
+  return async function authenticate(
+    req: Request,
+    scheme: 'Bearer' | 'Basic' = 'Bearer',
+  ): Promise<Principal> {
     if (req.principal) return req.principal;
     const credentials = readCredentials(req.headers.authorization);
     let principal: Principal = { kind: 'anonymous' };
@@ -116,17 +119,22 @@ export function createAuthGuards(authenticate: Authenticator, cronSecret: string
     user: guard((p) => {
       anonymousCheck(p);
       if (p.kind !== 'user') {
-        throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs a user API key, not the admin key' });
+        throw new HttpProblem(403, {
+          type: 'forbidden',
+          detail: 'this route needs a user API key, not the admin key',
+        });
       }
     }),
     userOrAdmin: guard((p) => anonymousCheck(p)),
     admin: guard((p) => {
       anonymousCheck(p);
-      if (p.kind !== 'admin') throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs the admin key' });
+      if (p.kind !== 'admin')
+        throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs the admin key' });
     }),
     adminBasic: guard((p) => {
       anonymousCheck(p, 'Basic');
-      if (p.kind !== 'admin') throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs the admin key' });
+      if (p.kind !== 'admin')
+        throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs the admin key' });
     }, 'Basic'),
     cron: async (req, _res, next) => {
       const credentials = readCredentials(req.headers.authorization);

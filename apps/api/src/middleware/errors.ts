@@ -15,11 +15,20 @@ function* causes(err: unknown): Generator<unknown> {
 
 const REDIS_DOWN = /enableOfflineQueue|Connection is closed|Stream isn't writeable|Reached the max retries/;
 const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
-const SOCKET_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P03']);
+const SOCKET_DOWN = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  '57P01',
+  '57P03',
+]);
 
 function isRedisDown(err: unknown): boolean {
   for (const e of causes(err)) {
-    if (prop(e, 'code') === 'REDIS_UNAVAILABLE' || prop(e, 'name') === 'MaxRetriesPerRequestError') return true;
+    if (prop(e, 'code') === 'REDIS_UNAVAILABLE' || prop(e, 'name') === 'MaxRetriesPerRequestError')
+      return true;
     const message = prop(e, 'message');
     if (typeof message === 'string' && REDIS_DOWN.test(message)) return true;
   }
@@ -34,7 +43,8 @@ function isDatabaseDown(err: unknown): boolean {
     if (typeof code === 'string' && (PRISMA_UNREACHABLE.has(code) || SOCKET_DOWN.has(code))) return true;
     if (prop(prop(e, 'meta'), 'driverAdapterError') !== undefined) {
       const kind = prop(prop(prop(prop(e, 'meta'), 'driverAdapterError'), 'cause'), 'kind');
-      if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout') return true;
+      if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout')
+        return true;
     }
   }
   return false;
@@ -68,10 +78,18 @@ export function toProblem(err: unknown): HttpProblem | null {
   const parsed = bodyParserProblem(err);
   if (parsed) return parsed;
   if (isRedisDown(err)) {
-    return serviceUnavailable('Redis is unavailable; try again shortly', DEPENDENCY_RETRY_AFTER_SEC, 'redis-unavailable');
+    return serviceUnavailable(
+      'Redis is unavailable; try again shortly',
+      DEPENDENCY_RETRY_AFTER_SEC,
+      'redis-unavailable',
+    );
   }
   if (isDatabaseDown(err)) {
-    return serviceUnavailable('the database is unavailable; try again shortly', DEPENDENCY_RETRY_AFTER_SEC, 'database-unavailable');
+    return serviceUnavailable(
+      'the database is unavailable; try again shortly',
+      DEPENDENCY_RETRY_AFTER_SEC,
+      'database-unavailable',
+    );
   }
   return null;
 }
@@ -86,7 +104,11 @@ export function sendProblem(req: Request, res: Response, problem: HttpProblem): 
 
 /** Unknown routes: a 404 problem like every other error. */
 export function notFoundHandler(req: Request, res: Response): void {
-  sendProblem(req, res, new HttpProblem(404, { type: 'not-found', detail: `no route for ${req.method} ${req.path}` }));
+  sendProblem(
+    req,
+    res,
+    new HttpProblem(404, { type: 'not-found', detail: `no route for ${req.method} ${req.path}` }),
+  );
 }
 
 /** Last middleware: known errors become their problem, anything else a 500 whose details stay in the logs. */

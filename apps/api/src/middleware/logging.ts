@@ -4,7 +4,7 @@ import type { Logger } from '@podfleet/queue';
 import { pinoHttp } from 'pino-http';
 
 /** An incoming X-Request-Id is kept when it looks like an id (no spaces, quotes or control characters). */
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:@\-]{1,128}$/;
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
   const incoming = req.headers['x-request-id'];
@@ -25,12 +25,16 @@ export function requestLogging(logger: Logger) {
     logger,
     genReqId: requestIdFor,
     customAttributeKeys: { reqId: 'requestId' },
+    quietReqLogger: true, // req.log binds only requestId; the completion line adds req/res
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     autoLogging: {
-      ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') ,
+      ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
     },
     serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
+      req: (req: { id: unknown; method: string; url: string }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+      }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
@@ -38,7 +42,5 @@ export function requestLogging(logger: Logger) {
 
 /** Signed-URL signatures and feed tokens must not end up in logs. */
 export function redactUrl(url: string): string {
-  return url
-    .replace(/([?&]sig=)[^&]*/g, '$1[redacted]')
-    .replace(/(\/v1\/feeds\/)[^/?.]+/g, '$1[redacted]');
+  return url.replace(/([?&]sig=)[^&]*/g, '$1[redacted]').replace(/(\/v1\/feeds\/)[^/?.]+/g, '$1[redacted]');
 }

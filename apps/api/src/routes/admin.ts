@@ -16,7 +16,15 @@ const searchQuerySchema = pageQuerySchema.extend({
   q: z.string().min(1).max(200).optional(),
 });
 
-const QUEUE_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'waiting-children', 'completed', 'failed', 'paused'] as const satisfies readonly BullJobState[];
+const QUEUE_STATES = [
+  'waiting',
+  'prioritized',
+  'delayed',
+  'active',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const satisfies readonly BullJobState[];
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -79,7 +87,14 @@ export function adminRouter(ctx: RouteContext): Router {
       periods: periods.map((p) => ({
         period: p.period,
         since: p.since ? p.since.toISOString() : null,
-        jobs: { total: p.total, queued: p.queued, running: p.running, completed: p.completed, failed: p.failed, cancelled: p.cancelled },
+        jobs: {
+          total: p.total,
+          queued: p.queued,
+          running: p.running,
+          completed: p.completed,
+          failed: p.failed,
+          cancelled: p.cancelled,
+        },
         successRate: p.successRate,
         costUsd: p.costUsd,
         durationMs: { avg: p.jobAvgMs, p50: p.jobP50Ms, p95: p.jobP95Ms },
@@ -95,6 +110,8 @@ export function adminRouter(ctx: RouteContext): Router {
 
 async function queueCounts(ctx: RouteContext): Promise<Record<string, Record<string, number>>> {
   assertRedisReady(ctx.redis);
-  const counts = await Promise.all(QUEUE_NAMES.map((q) => ctx.pipeline.queues[q].getJobCounts(...QUEUE_STATES)));
+  const counts = await Promise.all(
+    QUEUE_NAMES.map((q) => ctx.pipeline.queues[q].getJobCounts(...QUEUE_STATES)),
+  );
   return Object.fromEntries(QUEUE_NAMES.map((q, i) => [q, counts[i] ?? {}]));
 }

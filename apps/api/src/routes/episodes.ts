@@ -10,7 +10,14 @@ import { parseBody, parseQuery } from '../http/validate';
 import { currentUser, ownerScope } from '../middleware/auth';
 import { idempotencyKeySchema } from '../schemas';
 import { resolveRange } from '../services/byte-range';
-import { CONTENT_TYPES, readSegments, TRANSCRIPT_FORMATS, toSrt, toText, toVtt } from '../services/transcript';
+import {
+  CONTENT_TYPES,
+  readSegments,
+  TRANSCRIPT_FORMATS,
+  toSrt,
+  toText,
+  toVtt,
+} from '../services/transcript';
 import { checkWebhookUrl } from '../services/webhook-url';
 import type { RouteContext } from './context';
 
@@ -32,7 +39,12 @@ export function episodesRouter(ctx: RouteContext): Router {
     return episode;
   };
 
-  const ticket = (req: Request, res: Response, job: { id: string; status: string }, deduplicated: boolean) => {
+  const ticket = (
+    req: Request,
+    res: Response,
+    job: { id: string; status: string },
+    deduplicated: boolean,
+  ) => {
     const base = ctx.baseUrl(req);
     const pollUrl = `${base}/v1/jobs/${job.id}`;
     if (deduplicated) res.setHeader('Idempotent-Replayed', 'true');
@@ -69,7 +81,9 @@ export function episodesRouter(ctx: RouteContext): Router {
       }
       idempotencyKey = parsed.data;
       // A replay answers like the first request did, even while the queue is full.
-      const first = await db.job.findUnique({ where: { userId_idempotencyKey: { userId: user.id, idempotencyKey } } });
+      const first = await db.job.findUnique({
+        where: { userId_idempotencyKey: { userId: user.id, idempotencyKey } },
+      });
       if (first && Date.now() - first.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) {
         ticket(req, res, first, true);
         return;
@@ -125,11 +139,18 @@ export function episodesRouter(ctx: RouteContext): Router {
       await guards.userOrAdmin(req, res, next);
       return;
     }
-    const verdict = ctx.mediaSigner.verify(episodeAudioPath(String(req.params.id)), req.query.exp, req.query.sig);
+    const verdict = ctx.mediaSigner.verify(
+      episodeAudioPath(String(req.params.id)),
+      req.query.exp,
+      req.query.sig,
+    );
     if (verdict !== 'valid') {
       throw new HttpProblem(403, {
         type: verdict === 'expired' ? 'signature-expired' : 'signature-invalid',
-        detail: verdict === 'expired' ? 'this audio URL has expired; fetch the episode again for a fresh one' : 'the URL signature is not valid',
+        detail:
+          verdict === 'expired'
+            ? 'this audio URL has expired; fetch the episode again for a fresh one'
+            : 'the URL signature is not valid',
       });
     }
     req.principal = { kind: 'admin' }; // the signature grants this one episode's audio, nothing else
@@ -139,7 +160,9 @@ export function episodesRouter(ctx: RouteContext): Router {
   router.get('/v1/episodes/:id/audio', audioAccess, async (req, res) => {
     const episode = await findEpisode(req);
     if (ctx.storage.kind === 's3') {
-      const url = ctx.storage.publicUrl(episode.audioKey) ?? (await ctx.storage.signedUrl(episode.audioKey, PRESIGNED_TTL_SEC));
+      const url =
+        ctx.storage.publicUrl(episode.audioKey) ??
+        (await ctx.storage.signedUrl(episode.audioKey, PRESIGNED_TTL_SEC));
       if (!url) throw new Error('the s3 storage driver returned no URL');
       countListen(req, episode, true);
       res.redirect(302, url);
@@ -172,7 +195,9 @@ export function episodesRouter(ctx: RouteContext): Router {
       return;
     }
     countListen(req, episode, !range || (range.start === 0 && range.end >= 1023));
-    const body = range ? await ctx.storage.getRange(episode.audioKey, range) : await ctx.storage.get(episode.audioKey);
+    const body = range
+      ? await ctx.storage.getRange(episode.audioKey, range)
+      : await ctx.storage.get(episode.audioKey);
     try {
       await pipe(body, res);
     } catch (err) {

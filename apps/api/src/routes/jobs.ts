@@ -55,7 +55,10 @@ export function jobsRouter(ctx: RouteContext): Router {
   router.post('/v1/jobs/:id/retry', guards.userOrAdmin, async (req, res) => {
     const job = await findJob(req);
     const retried = await retryEpisodeJob(pipeline, job.id);
-    if (!retried) throw conflict(`only failed or cancelled jobs can be retried; this one is ${await currentStatus(job.id)}`);
+    if (!retried)
+      throw conflict(
+        `only failed or cancelled jobs can be retried; this one is ${await currentStatus(job.id)}`,
+      );
     res.status(202).json(toJobView(retried));
   });
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { sendProblem } from '../middleware/errors';
 import { HttpProblem } from '../http/problem';
+import { sendProblem } from '../middleware/errors';
 import { docsPage, openApiDocument } from '../openapi';
 import type { RouteContext } from './context';
 
@@ -39,7 +39,9 @@ export function systemRouter(ctx: RouteContext): Router {
       res.json({ status: 'ok', redis, db });
       return;
     }
-    const down = [redis === 'down' ? 'redis' : null, db === 'down' ? 'db' : null].filter(Boolean).join(' and ');
+    const down = [redis === 'down' ? 'redis' : null, db === 'down' ? 'db' : null]
+      .filter(Boolean)
+      .join(' and ');
     sendProblem(
       req,
       res,

@@ -63,7 +63,9 @@ export function usersRouter(ctx: RouteContext): Router {
         ...(body.dailyEnabled === undefined ? {} : { dailyEnabled: body.dailyEnabled }),
         ...(body.weeklyEnabled === undefined ? {} : { weeklyEnabled: body.weeklyEnabled }),
         ...(body.sources === undefined ? {} : { sources: body.sources as Prisma.InputJsonValue }),
-        ...(body.style === undefined ? {} : { style: body.style === null ? Prisma.DbNull : (body.style as Prisma.InputJsonValue) }),
+        ...(body.style === undefined
+          ? {}
+          : { style: body.style === null ? Prisma.DbNull : (body.style as Prisma.InputJsonValue) }),
         ...(body.webhookUrl === undefined ? {} : { webhookUrl: body.webhookUrl }),
       },
     });

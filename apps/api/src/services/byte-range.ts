@@ -10,7 +10,10 @@ export interface ResolvedRange {
  * - `'unsatisfiable'`: 416 with `Content-Range: bytes *\/size`;
  * - otherwise the single range to send (206).
  */
-export function resolveRange(header: string | undefined, size: number): ResolvedRange | 'unsatisfiable' | null {
+export function resolveRange(
+  header: string | undefined,
+  size: number,
+): ResolvedRange | 'unsatisfiable' | null {
   if (!header) return null;
   const match = /^bytes=(.+)$/i.exec(header.trim());
   if (!match?.[1]) return null;

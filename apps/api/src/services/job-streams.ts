@@ -153,5 +153,10 @@ export class JobStreams {
 }
 
 function sameState(a: State, b: State): boolean {
-  return a.status === b.status && a.phase === b.phase && a.progress === b.progress && a.currentStep === b.currentStep;
+  return (
+    a.status === b.status &&
+    a.phase === b.phase &&
+    a.progress === b.progress &&
+    a.currentStep === b.currentStep
+  );
 }

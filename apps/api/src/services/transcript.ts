@@ -39,7 +39,10 @@ export function timestamp(seconds: number, separator: '.' | ','): string {
 
 /** Cue text may not contain a blank line (it would end the cue) nor, in VTT, "-->". */
 function cueText(text: string): string {
-  return text.replace(/\r?\n\s*\r?\n/g, '\n').replace(/-->/g, '->').trim();
+  return text
+    .replace(/\r?\n\s*\r?\n/g, '\n')
+    .replace(/-->/g, '->')
+    .trim();
 }
 
 /** WebVTT voice spans escape `&`, `<` and `>`; speaker names go inside `<v …>`. */

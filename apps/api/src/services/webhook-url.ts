@@ -5,7 +5,11 @@ import { HttpProblem } from '../http/problem';
  * The SSRF guard at the door: a webhook URL must resolve to public addresses (delivery checks
  * again, at connect time, through safeFetch). 422 naming the field otherwise.
  */
-export async function checkWebhookUrl(url: string, allowPrivate: boolean, path = 'webhookUrl'): Promise<void> {
+export async function checkWebhookUrl(
+  url: string,
+  allowPrivate: boolean,
+  path = 'webhookUrl',
+): Promise<void> {
   try {
     await assertPublicUrl(url, { allowPrivate });
   } catch (err) {

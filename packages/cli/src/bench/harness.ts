@@ -43,7 +43,7 @@ export async function benchEnvironment(name: string, extraEnv: NodeJS.ProcessEnv
     STORAGE_DRIVER: 'fs',
     STORAGE_DIR: storageDir,
     TTS_CACHE_DIR: join(work, 'tts-cache'),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info', // the ready lines are info; only warnings are shown
     ADMIN_API_KEY: `bench-${randomBytes(12).toString('hex')}`,
     ...extraEnv,
   };
@@ -63,9 +63,8 @@ export async function benchEnvironment(name: string, extraEnv: NodeJS.ProcessEnv
       const supervisor = new Supervisor(
         apps.map((app, i) => ({ ...appSpec(app, env), name: `${app}${apps.indexOf(app) === i ? '' : `-${i}`}` })),
         {
-          write: (line) => {
-            if (!line.includes('"level":30')) process.stderr.write(`${line}\n`);
-          },
+          minLevel: 40,
+          write: (line) => process.stderr.write(`${line}\n`),
           onLog: (app, entry) => {
             if (entry.msg === 'ready' && pending.delete(app) && pending.size === 0) ready();
           },

@@ -1,0 +1,86 @@
+// The API process: `main.ts` serves HTTP; `main.ts migrate` applies database migrations and exits
+// (docker compose runs it before the apps start).
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { resolve } from 'node:path';
+import { loadConfigOrExit } from '@podfleet/config';
+import { createPrismaClient, defaultMigrationsDir, ensureDatabase, migrate } from '@podfleet/db';
+import { storageFromConfig } from '@podfleet/pipeline';
+import { checkNoEviction, createLogger, createRedis } from '@podfleet/queue';
+import { createApi } from './app';
+import { settingsFromConfig } from './settings';
+
+async function runMigrations(): Promise<void> {
+  const config = loadConfigOrExit('base');
+  const logger = createLogger({ app: 'api', level: config.LOG_LEVEL });
+  const local = resolve('prisma/migrations');
+  const migrationsDir = existsSync(local) ? local : defaultMigrationsDir;
+  const { created } = await ensureDatabase(config.DATABASE_URL);
+  const { applied, alreadyApplied } = await migrate({ connectionString: config.DATABASE_URL, migrationsDir });
+  logger.info({ created, applied, alreadyApplied, migrationsDir }, 'migrations applied');
+}
+
+async function serve(): Promise<void> {
+  const config = loadConfigOrExit('api');
+  const logger = createLogger({ app: 'api', level: config.LOG_LEVEL });
+  const db = createPrismaClient(config.DATABASE_URL);
+  const redis = createRedis(config.REDIS_URL, { role: 'producer', name: 'api' });
+  const subscriber = createRedis(config.REDIS_URL, { role: 'client', name: 'api-events' });
+  for (const [name, conn] of [
+    ['producer', redis],
+    ['subscriber', subscriber],
+  ] as const) {
+    conn.on('error', (err: Error) =>
+      logger.warn({ err: err.message, connection: name }, 'Redis connection error'),
+    );
+  }
+  redis.once('ready', () => void checkNoEviction(redis, logger));
+  const storage = storageFromConfig(config);
+  const api = createApi({ settings: settingsFromConfig(config), db, redis, subscriber, storage, logger });
+
+  const server: Server = api.app.listen(config.PORT);
+  // Behind a load balancer idle keep-alive connections must outlive the balancer's (often 60 s).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.on('listening', () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    logger.info({ port, prefix: config.QUEUE_PREFIX, storage: storage.kind }, 'ready');
+  });
+  server.on('error', (err) => {
+    logger.fatal({ err }, `could not listen on port ${config.PORT}`);
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, ending event streams');
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    api.streams.closeAll(); // SSE clients reconnect (to another replica)
+    server.closeIdleConnections();
+    const timer = setTimeout(() => {
+      logger.warn('requests still running at the shutdown timeout; closing their connections');
+      server.closeAllConnections();
+    }, config.SHUTDOWN_TIMEOUT_MS);
+    timer.unref();
+    await closed;
+    clearTimeout(timer);
+    await api.close().catch((err: unknown) => logger.warn({ err }, 'closing queues failed'));
+    await Promise.allSettled([subscriber.quit(), redis.quit(), db.$disconnect(), storage.close()]);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', (s) => void shutdown(s));
+  process.on('SIGINT', (s) => void shutdown(s));
+}
+
+const command = process.argv[2];
+(command === 'migrate' ? runMigrations().then(() => process.exit(0)) : serve()).catch((err: unknown) => {
+  process.stderr.write(`api: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import { waitFor } from '@podfleet/test-kit';
+import request from 'supertest';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { secretsEqual } from './auth';
+
+let t: TestApi;
+beforeAll(async () => {
+  t = await startTestApi(testEnv(process.env, 'auth'));
+});
+afterAll(() => t.close());
+
+const basic = (user: string, password: string) => ({
+  Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});
+
+describe('authentication', () => {
+  it('401 without credentials, with WWW-Authenticate and a problem body', async () => {
+    const res = await request(t.app).get('/v1/jobs').expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="podfleet"');
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      status: 401,
+      title: 'Unauthorized',
+      type: 'urn:podfleet:problem:unauthorized',
+    });
+  });
+
+  it('401 for an unknown key, a malformed header or another scheme', async () => {
+    await request(t.app).get('/v1/jobs').set(bearer('pf_doesnotexist00000000000000000000')).expect(401);
+    await request(t.app).get('/v1/jobs').set(bearer('not-a-key')).expect(401);
+    await request(t.app).get('/v1/jobs').set({ Authorization: 'Token abc' }).expect(401);
+  });
+
+  it('the admin key works as Bearer or as the Basic password (any user name)', async () => {
+    await request(t.app).get('/v1/stats').set(bearer(ADMIN_KEY)).expect(200);
+    await request(t.app).get('/v1/stats').set(basic('anyone', ADMIN_KEY)).expect(200);
+    await request(t.app).get('/v1/stats').set(basic('admin', 'wrong-password')).expect(401);
+  });
+
+  it('admin routes answer 403 to user keys', async () => {
+    const { key } = await t.createUser();
+    const res = await request(t.app).get('/v1/stats').set(bearer(key)).expect(403);
+    expect(res.body.detail).toMatch(/admin/);
+    await request(t.app).get('/v1/admin/jobs').set(bearer(key)).expect(403);
+  });
+
+  it('records when a key was last used', async () => {
+    const { user, key } = await t.createUser();
+    await request(t.app).get('/v1/me').set(bearer(key)).expect(200);
+    const row = await t.db.apiKey.findFirstOrThrow({ where: { userId: user.id } });
+    // Written in the background, so poll until it lands.
+    await waitFor(async () => (await t.db.apiKey.findUniqueOrThrow({ where: { id: row.id } })).lastUsedAt, {
+      what: 'lastUsedAt',
+    });
+  });
+});
+
+describe('secretsEqual', () => {
+  it('compares by value, including different lengths', () => {
+    expect(secretsEqual('abc', 'abc')).toBe(true);
+    expect(secretsEqual('abc', 'abd')).toBe(false);
+    expect(secretsEqual('abc', 'abcd')).toBe(false);
+    expect(secretsEqual('', 'x')).toBe(false);
+  });
+});

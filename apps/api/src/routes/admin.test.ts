@@ -1,0 +1,135 @@
+import request from 'supertest';
+import { recordCacheLookup } from '../services/cache-stats';
+import { makeJob } from '../testing/fixtures';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+
+const env = testEnv(process.env, 'admin');
+let t: TestApi;
+beforeAll(async () => {
+  t = await startTestApi(env);
+});
+afterAll(() => t.close());
+
+const admin = bearer(ADMIN_KEY);
+const basic = (password: string) => ({
+  Authorization: `Basic ${Buffer.from(`ops:${password}`).toString('base64')}`,
+});
+
+describe('GET /v1/admin/jobs', () => {
+  it('finds jobs across users by email, id, error message and source title', async () => {
+    // The run's database is shared by every test file: search terms are unique to this test.
+    const tag = `t${Date.now().toString(36)}`;
+    const alice = await t.createUser({ email: `alice-${tag}@search.test` });
+    const bob = await t.createUser();
+    const a1 = await makeJob(t.db, alice.user.id, 'queued', {
+      type: 'custom',
+      sources: [{ kind: 'text', title: `Zebra${tag} migration 100%`, text: 'x' }],
+    });
+    const b1 = await makeJob(t.db, bob.user.id, 'failed');
+    await t.db.job.update({ where: { id: b1.id }, data: { errorMessage: `voice engine ${tag} gave up` } });
+    const b2 = await makeJob(t.db, bob.user.id, 'completed');
+
+    const search = async (query: Record<string, string>) =>
+      (await request(t.app).get('/v1/admin/jobs').query(query).set(admin).expect(200)).body.items.map(
+        (j: { id: string }) => j.id,
+      );
+
+    expect(await search({ q: `ALICE-${tag.toUpperCase()}` })).toEqual([a1.id]);
+    expect(await search({ q: b2.id.slice(-12) })).toEqual([b2.id]);
+    expect(await search({ q: `ENGINE ${tag.toUpperCase()} GAVE` })).toEqual([b1.id]);
+    expect(await search({ q: `zebra${tag}` })).toEqual([a1.id]);
+    expect(await search({ q: `${tag} migration 100%` })).toEqual([a1.id]); // % is literal, not a wildcard
+    expect(await search({ q: `${tag} migration 1_0` })).toEqual([]);
+    expect(await search({ userId: bob.user.id })).toEqual([b2.id, b1.id]);
+    expect(await search({ userId: bob.user.id, status: 'failed' })).toEqual([b1.id]);
+
+    const res = await request(t.app)
+      .get('/v1/admin/jobs')
+      .query({ userId: bob.user.id })
+      .set(admin)
+      .expect(200);
+    expect(res.body.items[0]).toMatchObject({
+      id: b2.id,
+      userId: bob.user.id,
+      userEmail: bob.user.email,
+      status: 'completed',
+    });
+  });
+
+  it('pages with a cursor', async () => {
+    const { user } = await t.createUser();
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await makeJob(t.db, user.id)).id);
+    const first = await request(t.app)
+      .get('/v1/admin/jobs')
+      .query({ userId: user.id, limit: 2 })
+      .set(admin)
+      .expect(200);
+    expect(first.body.items).toHaveLength(2);
+    const second = await request(t.app)
+      .get('/v1/admin/jobs')
+      .query({ userId: user.id, limit: 2, cursor: first.body.nextCursor })
+      .set(admin)
+      .expect(200);
+    expect([...first.body.items, ...second.body.items].map((j: { id: string }) => j.id)).toEqual(
+      ids.reverse(),
+    );
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('answers 400 to an invalid status', async () => {
+    await request(t.app).get('/v1/admin/jobs?status=nope').set(admin).expect(400);
+  });
+});
+
+describe('GET /v1/stats', () => {
+  it('reports jobs by status, success rate, stage durations, queue counts, cache hit rate and cost', async () => {
+    const { user } = await t.createUser();
+    await makeJob(t.db, user.id, 'completed');
+    await makeJob(t.db, user.id, 'failed');
+    await t.db.job.updateMany({ where: { userId: user.id }, data: { costUsd: 0.25 } });
+    await recordCacheLookup(t.redis, env.prefix, true);
+    await recordCacheLookup(t.redis, env.prefix, true);
+    await recordCacheLookup(t.redis, env.prefix, false);
+    const res = await request(t.app).get('/v1/stats').set(admin).expect(200);
+    const allTime = res.body.periods.find((p: { period: string }) => p.period === 'all_time');
+    expect(allTime.jobs.completed).toBeGreaterThanOrEqual(1);
+    expect(allTime.jobs.failed).toBeGreaterThanOrEqual(1);
+    expect(allTime.successRate).toBeGreaterThan(0);
+    expect(allTime.successRate).toBeLessThan(1);
+    expect(allTime.costUsd).toBeGreaterThanOrEqual(0.5);
+    expect(res.body.periods.map((p: { period: string }) => p.period)).toContain('last_24h');
+    expect(Object.keys(res.body.queues).sort()).toEqual([
+      'audio',
+      'maintenance',
+      'pregenerate',
+      'scrape',
+      'script',
+      'upload',
+      'webhooks',
+    ]);
+    expect(res.body.queues.scrape).toHaveProperty('waiting');
+    expect(res.body.cache).toEqual({ hits: 2, misses: 1, hitRate: 2 / 3 });
+  });
+});
+
+describe('Bull Board', () => {
+  it('asks browsers for Basic credentials (401 + WWW-Authenticate: Basic)', async () => {
+    const res = await request(t.app).get('/admin/queues').expect(401);
+    expect(res.headers['www-authenticate']).toBe('Basic realm="podfleet"');
+    await request(t.app).get('/admin/queues').set(basic('wrong-password')).expect(401);
+  });
+
+  it('serves the board and its API over every queue to the admin', async () => {
+    const page = await request(t.app).get('/admin/queues').set(basic(ADMIN_KEY)).expect(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    const api = await request(t.app).get('/admin/queues/api/queues').set(basic(ADMIN_KEY)).expect(200);
+    const names = api.body.queues.map((q: { name: string }) => q.name).sort();
+    expect(names).toEqual(['audio', 'maintenance', 'pregenerate', 'scrape', 'script', 'upload', 'webhooks']);
+  });
+
+  it('is 403 for a user key', async () => {
+    const { key } = await t.createUser();
+    await request(t.app).get('/admin/queues').set(basic(key)).expect(403);
+  });
+});

@@ -1,0 +1,250 @@
+import { Writable } from 'node:stream';
+import { createPrismaClient } from '@podfleet/db';
+import { FsStorageDriver, type HeadResult } from '@podfleet/providers';
+import { createLogger } from '@podfleet/queue';
+import { makeTempDir } from '@podfleet/test-kit';
+import request from 'supertest';
+import { createApi } from '../app';
+import { makeEpisode, makeJob } from '../testing/fixtures';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+
+const env = testEnv(process.env, 'system');
+let t: TestApi;
+beforeAll(async () => {
+  t = await startTestApi(env);
+});
+afterAll(() => t.close());
+
+const pick = ({ settings, redis, subscriber, storage }: TestApi) => ({
+  settings,
+  redis,
+  subscriber,
+  storage,
+});
+
+describe('/health', () => {
+  it('is 200 when Redis and PostgreSQL answer', async () => {
+    const res = await request(t.app).get('/health').expect(200);
+    expect(res.body).toEqual({ status: 'ok', redis: 'ok', db: 'ok' });
+  });
+
+  it('is 503 naming Redis when it is down', async () => {
+    const down = await startTestApi(testEnv(process.env, 'system-down'), { redisUrl: 'redis://127.0.0.1:1' });
+    try {
+      const res = await request(down.app).get('/health').expect(503);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.body).toMatchObject({ status: 503, redis: 'down', db: 'ok', detail: 'redis is down' });
+    } finally {
+      await down.close();
+    }
+  });
+
+  it('is 503 naming the database when it is down', async () => {
+    const url = new URL(process.env.DATABASE_URL as string);
+    url.port = '1'; // nothing listens there
+    const unreachable = createPrismaClient(url.toString());
+    const api = createApi({
+      ...pick(t),
+      db: unreachable,
+      logger: createLogger({ app: 'api-test', level: 'silent' }),
+    });
+    try {
+      const res = await request(api.app).get('/health').expect(503);
+      expect(res.body).toMatchObject({ redis: 'ok', db: 'down', detail: 'db is down' });
+    } finally {
+      await api.close();
+      await unreachable.$disconnect();
+    }
+  });
+});
+
+describe('/metrics', () => {
+  it('exposes podfleet_ metrics: HTTP latency by route pattern, queue depth, jobs, stages, cache, cost', async () => {
+    const { user, key } = await t.createUser();
+    const job = await makeJob(t.db, user.id, 'completed');
+    await t.db.jobStage.updateMany({
+      where: { jobId: job.id },
+      data: { status: 'completed', durationMs: 1500, finishedAt: new Date() },
+    });
+    await t.db.job.update({ where: { id: job.id }, data: { costUsd: 0.125 } });
+    await request(t.app).get(`/v1/jobs/${job.id}`).set(bearer(key)).expect(200);
+    await request(t.app)
+      .post('/v1/episodes')
+      .set(bearer(key))
+      .send({ type: 'custom', sources: [{ kind: 'text', title: 'T', text: 'x' }] })
+      .expect(202);
+
+    const res = await request(t.app).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const text = res.text;
+    expect(text).toMatch(
+      /podfleet_http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/v1\/jobs\/:id",status_code="200"\}/,
+    );
+    expect(text).not.toContain(job.id);
+    expect(text).toMatch(/podfleet_queue_jobs\{queue="scrape",state="prioritized"\} [1-9]/);
+    expect(text).toMatch(/podfleet_queue_jobs\{queue="webhooks",state="waiting"\} 0/);
+    expect(text).toMatch(/podfleet_jobs\{status="completed"\} [1-9]/);
+    expect(text).toMatch(/podfleet_stage_duration_seconds\{stage="scrape",quantile="0.5"\} [\d.]+/);
+    expect(text).toMatch(/podfleet_episode_cache_lookups_total\{result="hit"\} 0/);
+    expect(text).toMatch(/podfleet_cost_usd_total [\d.]+/);
+    expect(text).toContain('podfleet_process_cpu_seconds_total');
+  });
+});
+
+describe('OpenAPI and docs', () => {
+  it('/openapi.json is OpenAPI 3.1 with every route and its schemas', async () => {
+    const res = await request(t.app).get('/openapi.json').expect(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info.title).toBe('podfleet API');
+    const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(
+      [
+        'POST /v1/users',
+        'GET /v1/me',
+        'PATCH /v1/me',
+        'POST /v1/me/feed-token',
+        'GET /v1/keys',
+        'POST /v1/keys',
+        'DELETE /v1/keys/{id}',
+        'POST /v1/episodes',
+        'GET /v1/episodes',
+        'GET /v1/episodes/{id}',
+        'GET /v1/episodes/{id}/audio',
+        'GET /v1/episodes/{id}/transcript',
+        'POST /v1/episodes/{id}/listens',
+        'GET /v1/jobs',
+        'GET /v1/jobs/{id}',
+        'GET /v1/jobs/{id}/events',
+        'DELETE /v1/jobs/{id}',
+        'POST /v1/jobs/{id}/retry',
+        'GET /v1/admin/jobs',
+        'GET /v1/stats',
+        'GET /health',
+        'GET /metrics',
+        'GET /openapi.json',
+        'GET /docs',
+        'GET /admin/queues',
+      ].sort(),
+    );
+    for (const name of ['EpisodeRequest', 'Job', 'Episode', 'Problem', 'JobTicket', 'User']) {
+      expect(doc.components.schemas).toHaveProperty(name);
+    }
+    expect(doc.paths['/v1/episodes'].post.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/EpisodeRequest',
+    });
+    expect(doc.components.schemas.EpisodeRequest.properties.type.enum).toEqual(['daily', 'weekly', 'custom']);
+    expect(Object.keys(doc.paths['/v1/jobs/{id}'].delete.responses)).toEqual(
+      expect.arrayContaining(['200', '401', '404', '409']),
+    );
+  });
+
+  it('/docs is a self-contained HTML page listing the routes', async () => {
+    const res = await request(t.app).get('/docs').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.text).toContain('/v1/jobs/{id}/events');
+    expect(res.text).not.toMatch(/<script|https?:\/\/(?!pods)/);
+  });
+});
+
+describe('errors, request ids and headers', () => {
+  it('unknown routes are a 404 problem', async () => {
+    const res = await request(t.app).get('/v1/nothing-here').expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({
+      type: 'urn:podfleet:problem:not-found',
+      title: 'Not Found',
+      status: 404,
+      instance: '/v1/nothing-here',
+    });
+  });
+
+  it('keeps a sane incoming X-Request-Id, replaces an unsafe one, and logs it on every line', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const logged = await startTestApi(testEnv(process.env, 'system-logs'), { logDestination: destination });
+    try {
+      const ok = await request(logged.app).get('/v1/jobs').set('X-Request-Id', 'trace-abc.123').expect(401);
+      expect(ok.headers['x-request-id']).toBe('trace-abc.123');
+      expect(ok.body.requestId).toBe('trace-abc.123');
+      const unsafe = await request(logged.app).get('/health').set('X-Request-Id', 'bad id "<x>"');
+      expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      const requestLines = lines.filter((l) => l.req !== undefined);
+      expect(requestLines.length).toBeGreaterThan(0);
+      expect(requestLines.every((l) => typeof l.requestId === 'string')).toBe(true);
+      expect(requestLines.some((l) => l.requestId === 'trace-abc.123')).toBe(true);
+      expect(JSON.stringify(lines)).not.toContain(ADMIN_KEY);
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it('an unexpected error is a 500 problem with the request id, details only in the logs', async () => {
+    class BrokenStorage extends FsStorageDriver {
+      override async head(): Promise<HeadResult | null> {
+        throw new Error('disk on fire at /secret/path');
+      }
+    }
+    const temp = await makeTempDir();
+    const broken = await startTestApi(testEnv(process.env, 'system-500'), {
+      storage: new BrokenStorage({ dir: temp.dir }),
+    });
+    try {
+      const { user, key } = await broken.createUser();
+      const { episode } = await makeEpisode(broken.db, new FsStorageDriver({ dir: temp.dir }), user.id);
+      const res = await request(broken.app)
+        .get(`/v1/episodes/${episode.id}/audio`)
+        .set(bearer(key))
+        .expect(500);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({
+        status: 500,
+        title: 'Internal Server Error',
+        requestId: res.headers['x-request-id'],
+      });
+      expect(res.body.detail).toContain(res.headers['x-request-id']);
+      expect(JSON.stringify(res.body)).not.toContain('secret');
+    } finally {
+      await broken.close();
+      await temp.remove();
+    }
+  });
+
+  it('sends helmet security headers and no CORS headers unless configured', async () => {
+    const res = await request(t.app).get('/health').set('Origin', 'https://app.example.test').expect(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('answers CORS for the configured origins only', async () => {
+    const corsApi = await startTestApi(testEnv(process.env, 'system-cors'), {
+      settings: { corsOrigins: ['https://app.example.test'] },
+    });
+    try {
+      const preflight = await request(corsApi.app)
+        .options('/v1/episodes')
+        .set('Origin', 'https://app.example.test')
+        .set('Access-Control-Request-Method', 'POST')
+        .expect(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example.test');
+      expect(preflight.headers['access-control-allow-headers']).toContain('Idempotency-Key');
+      const other = await request(corsApi.app)
+        .get('/health')
+        .set('Origin', 'https://evil.example.test')
+        .expect(200);
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await corsApi.close();
+    }
+  });
+});

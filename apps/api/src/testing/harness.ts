@@ -1,0 +1,137 @@
+// Test support (not part of the app): the real app on the run's database and a Redis key prefix
+// of its own, with helpers to make users and keys.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createApiKey, createPrismaClient, type PrismaClient, type User } from '@podfleet/db';
+import { FsStorageDriver, type StorageDriver } from '@podfleet/providers';
+import { createLogger, createRedis } from '@podfleet/queue';
+import { makeTempDir } from '@podfleet/test-kit';
+import type { Redis } from 'ioredis';
+import type { DestinationStream } from 'pino';
+import { type ApiApp, createApi } from '../app';
+import type { ApiSettings } from '../settings';
+
+/** What the root global setup provides; test files pass `process.env` in. */
+export interface TestEnv {
+  databaseUrl: string;
+  redisUrl: string;
+  /** Unique per test file, under the run's QUEUE_PREFIX (so teardown removes its keys). */
+  prefix: string;
+}
+
+export function testEnv(env: NodeJS.ProcessEnv, label: string): TestEnv {
+  const { DATABASE_URL, REDIS_URL, QUEUE_PREFIX } = env;
+  if (!DATABASE_URL || !REDIS_URL || !QUEUE_PREFIX)
+    throw new Error('run the tests through Jest (global setup sets the env)');
+  return { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, prefix: `${QUEUE_PREFIX}-${label}` };
+}
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface TestApiOptions {
+  settings?: Partial<ApiSettings>;
+  /** Point Redis somewhere else (e.g. a closed port to simulate an outage). */
+  redisUrl?: string;
+  storage?: StorageDriver;
+  logDestination?: DestinationStream;
+}
+
+export interface TestApi {
+  api: ApiApp;
+  app: ApiApp['app'];
+  db: PrismaClient;
+  redis: Redis;
+  subscriber: Redis;
+  storage: StorageDriver;
+  settings: ApiSettings;
+  /** Creates a user with one API key. */
+  createUser(
+    data?: Partial<Pick<User, 'email' | 'timezone' | 'webhookUrl'>> & { sources?: unknown[] },
+  ): Promise<{ user: User; key: string }>;
+  /** Starts listening on 127.0.0.1 (for SSE and autocannon); returns the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+let userCounter = 0;
+
+export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): Promise<TestApi> {
+  const settings: ApiSettings = {
+    adminApiKey: ADMIN_KEY,
+    cronSecret: 'test-cron-secret-0123456789',
+    prefix: env.prefix,
+    maxQueueSize: 1000,
+    userRequestsPerMinute: 1000,
+    userMaxActiveJobs: 100,
+    signedUrlTtlSec: 3600,
+    corsOrigins: [],
+    allowPrivateUrls: true,
+    sseHeartbeatMs: 15_000,
+    queueDepthCacheMs: 0,
+    healthTimeoutMs: 1_000,
+    ...options.settings,
+  };
+  const temp = options.storage ? null : await makeTempDir('podfleet-api-test-');
+  const storage = options.storage ?? new FsStorageDriver({ dir: join(temp?.dir ?? '', 'media') });
+  const db = createPrismaClient(env.databaseUrl, { maxConnections: 5 });
+  const redisUrl = options.redisUrl ?? env.redisUrl;
+  const redis = createRedis(redisUrl, { role: 'producer', name: 'api-test' });
+  const subscriber = createRedis(redisUrl, { role: 'client', name: 'api-test-events' });
+  redis.on('error', () => {});
+  subscriber.on('error', () => {});
+  if (!options.redisUrl)
+    await Promise.all(
+      [redis, subscriber].map((c) => (c.status === 'ready' ? null : new Promise((r) => c.once('ready', r)))),
+    );
+  const logger = createLogger({
+    app: 'api-test',
+    level: options.logDestination ? 'info' : 'silent',
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const api = createApi({ settings, db, redis, subscriber, storage, logger });
+  let server: Server | undefined;
+
+  return {
+    api,
+    app: api.app,
+    db,
+    redis,
+    subscriber,
+    storage,
+    settings,
+    async createUser(data = {}) {
+      userCounter += 1;
+      const user = await db.user.create({
+        data: {
+          email: data.email ?? `user${userCounter}-${Date.now()}@example.test`,
+          ...(data.timezone ? { timezone: data.timezone } : {}),
+          ...(data.webhookUrl ? { webhookUrl: data.webhookUrl } : {}),
+          ...(data.sources ? { sources: data.sources as object[] } : {}),
+        },
+      });
+      const { key } = await createApiKey(db, user.id, 'test');
+      return { user, key };
+    },
+    async listen() {
+      server ??= await new Promise<Server>((resolve) => {
+        const s = api.app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    async close() {
+      await api.close();
+      if (server) {
+        server.closeAllConnections();
+        await new Promise((r) => server?.close(r));
+      }
+      redis.disconnect();
+      subscriber.disconnect();
+      await db.$disconnect();
+      await storage.close();
+      await temp?.remove();
+    },
+  };
+}
+
+export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });

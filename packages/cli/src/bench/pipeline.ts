@@ -1,0 +1,149 @@
+/**
+ * `pnpm bench:pipeline`: wall time per stage for a 3-minute offline episode through the fleet
+ * (scraper, audio and uploader as child processes, submit → MP3), its real-time factor, and in
+ * the same run the raw path with no fleet: the same lines synthesised + one ffmpeg encode.
+ * Prints a table and writes bench-results/pipeline.json.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ffmpegPath, loadClipsPcm, runTool, voiceScript } from '@podfleet/assembly';
+import {
+  closePipelineContext,
+  createPipelineContext,
+  episodeRequestSchema,
+  readJsonArtifact,
+  submitEpisodeJob,
+} from '@podfleet/pipeline';
+import {
+  createClipCache,
+  createEspeakEngine,
+  createStorageDriver,
+  sampleEpisodeSources,
+  scriptDocumentSchema,
+} from '@podfleet/providers';
+import { createLogger, createRedis } from '@podfleet/queue';
+import { benchEnvironment, writeBenchResult } from './harness';
+
+const { values } = parseArgs({
+  options: { minutes: { type: 'string', default: '3' }, runs: { type: 'string', default: '3' } },
+});
+const minutes = Number(values.minutes);
+const runs = Number(values.runs);
+const STAGES = ['scrape', 'script', 'audio', 'upload'] as const;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const sec = (ms: number) => Math.round(ms) / 1000;
+
+async function main() {
+  const bench = await benchEnvironment('pipeline');
+  const redis = createRedis(bench.env.REDIS_URL!, { role: 'producer' });
+  const storage = createStorageDriver({ driver: 'fs', dir: bench.storageDir });
+  const ctx = createPipelineContext({
+    db: bench.db,
+    redis,
+    prefix: bench.prefix,
+    storage,
+    logger: createLogger({ app: 'bench', level: 'warn' }),
+  });
+  const engine = createEspeakEngine();
+  const work = await mkdtemp(join(tmpdir(), 'podfleet-bench-raw-'));
+  try {
+    await bench.startApps(['scraper', 'audio', 'uploader']);
+    const user = await bench.db.user.create({ data: { email: `bench-${Date.now()}@podfleet.local` } });
+    // The bundled bill summaries (text sources: the feed needs the API, not under test here).
+    const sources = sampleEpisodeSources('http://unused.invalid').filter((s) => s.kind === 'text');
+    const submit = async (targetMinutes: number) => {
+      const request = episodeRequestSchema.parse({ type: 'custom', sources, style: { targetMinutes } });
+      const started = performance.now();
+      const { job } = await submitEpisodeJob(ctx, { userId: user.id, request });
+      for (;;) {
+        const row = await bench.db.job.findUniqueOrThrow({ where: { id: job.id } });
+        if (row.status === 'completed') return { jobId: job.id, wallMs: performance.now() - started };
+        if (row.status === 'failed') throw new Error(`bench job failed: ${row.errorCode} ${row.errorMessage}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await submit(0.5); // warm-up: worker threads compile espeak's WASM once per process
+
+    const fleetRuns: Array<{ jobId: string; wallMs: number; stageMs: Record<string, number>; episodeSec: number }> = [];
+    for (let i = 0; i < runs; i++) {
+      const { jobId, wallMs } = await submit(minutes);
+      const stages = await bench.db.jobStage.findMany({ where: { jobId } });
+      const episode = await bench.db.episode.findUniqueOrThrow({ where: { jobId } });
+      const stageMs = Object.fromEntries(STAGES.map((s) => [s, stages.find((r) => r.stage === s)?.durationMs ?? 0]));
+      fleetRuns.push({ jobId, wallMs, stageMs, episodeSec: episode.durationSec });
+    }
+
+    // Raw path: the last run's script, voiced by a fresh engine (cold cache), joined, encoded once.
+    const lastJob = fleetRuns.at(-1)!.jobId;
+    const script = scriptDocumentSchema.parse(await readJsonArtifact(ctx, `jobs/${lastJob}/script.json`));
+    await engine.synthesize({ text: 'warm up', voice: engine.voicesFor(script.hosts)[0]! });
+    const rawRuns: Array<{ synthMs: number; encodeMs: number; totalMs: number }> = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const clips = await voiceScript({
+        engine,
+        lines: script.lines,
+        hosts: script.hosts,
+        cache: createClipCache(join(work, `cache-${i}`)),
+      });
+      const t1 = performance.now();
+      const { sampleRate, clips: pcm } = await loadClipsPcm(clips.map((c) => c.file));
+      const out = join(work, `raw-${i}.mp3`);
+      await runTool(ffmpegPath(), [
+        '-v', 'error', '-f', 's16le', '-ar', String(sampleRate), '-ac', '1', '-i', 'pipe:0',
+        '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '64k', '-compression_level', '9', '-y', out,
+      ], { input: Buffer.concat(pcm) });
+      rawRuns.push({ synthMs: t1 - t0, encodeMs: performance.now() - t1, totalMs: performance.now() - t0 });
+    }
+
+    const fleetWall = median(fleetRuns.map((r) => r.wallMs));
+    const rawTotal = median(rawRuns.map((r) => r.totalMs));
+    const episodeSec = median(fleetRuns.map((r) => r.episodeSec));
+    const stagesSec = Object.fromEntries(STAGES.map((s) => [s, sec(median(fleetRuns.map((r) => r.stageMs[s]!)))]));
+    const stageSum = STAGES.reduce((sum, s) => sum + median(fleetRuns.map((r) => r.stageMs[s]!)), 0);
+    const result = {
+      machine: { cores: (await import('node:os')).availableParallelism(), espeakBackend: await engine.backend() },
+      targetMinutes: minutes,
+      runs,
+      fleet: {
+        wallSec: sec(fleetWall),
+        stagesSec,
+        queueAndBookkeepingSec: sec(fleetWall - stageSum),
+        episodeSec: Math.round(episodeSec * 10) / 10,
+        realTimeFactor: Math.round((fleetWall / 1000 / episodeSec) * 1000) / 1000,
+        speedVsRealTime: Math.round((episodeSec / (fleetWall / 1000)) * 10) / 10,
+      },
+      raw: {
+        synthSec: sec(median(rawRuns.map((r) => r.synthMs))),
+        encodeSec: sec(median(rawRuns.map((r) => r.encodeMs))),
+        totalSec: sec(rawTotal),
+      },
+      fleetOverRaw: Math.round((fleetWall / rawTotal) * 100) / 100,
+      targets: { fleetOverRaw: 1.25, fleetWallSec: 5 },
+    };
+    console.log(`\npodfleet pipeline benchmark (${minutes}-minute episode, median of ${runs})`);
+    console.log(`  fleet  submit → MP3      ${result.fleet.wallSec.toFixed(2)} s   (episode ${result.fleet.episodeSec} s, RTF ${result.fleet.realTimeFactor})`);
+    for (const s of STAGES) console.log(`         ${s.padEnd(16)} ${stagesSec[s]!.toFixed(2)} s`);
+    console.log(`         queue + bookkeeping ${result.fleet.queueAndBookkeepingSec.toFixed(2)} s`);
+    console.log(`  raw    synth + encode    ${result.raw.totalSec.toFixed(2)} s   (synth ${result.raw.synthSec} s, encode ${result.raw.encodeSec} s)`);
+    console.log(`  fleet / raw              ${result.fleetOverRaw}× (target ≤ 1.25×; fleet target ≤ 5 s)`);
+    console.log(`  written to ${await writeBenchResult('pipeline', result)}`);
+  } finally {
+    await engine.close();
+    await closePipelineContext(ctx);
+    redis.disconnect();
+    await bench.cleanup();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,140 @@
+import { cancelJob, markStageCompleted, markStageStarted } from '@podfleet/db';
+import { startWorkers, stageJobId, type WorkerRuntime } from '@podfleet/queue';
+import { submitEpisodeJob } from '../lifecycle';
+import { writeJsonArtifact } from '../stage-runner';
+import { reconcile, reconcileLockKey } from './reconciler';
+import { createTestContext, createUser, customRequest, forgetRedis, type TestContext } from './testing';
+
+describe('reconcile: PostgreSQL against Redis', () => {
+  let t: TestContext;
+  beforeEach(async () => {
+    t = await createTestContext();
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  const submit = async () => {
+    const user = await createUser(t.ctx);
+    return (await submitEpisodeJob(t.ctx, { userId: user.id, request: customRequest() })).job;
+  };
+  const stateOf = (jobId: string, run: number, stage: 'scrape' | 'script' | 'audio' | 'upload') =>
+    t.ctx.queues[stage].getJobState(stageJobId(jobId, run, stage));
+
+  it('re-enqueues a job Redis forgot, under a new run, from its first unfinished stage', async () => {
+    const job = await submit();
+    // The scrape stage finished (artifact recorded) before Redis lost everything.
+    await markStageStarted(t.ctx.db, job.id, 'scrape');
+    const artifact = await writeJsonArtifact(t.ctx, `jobs/${job.id}/sources.json`, { documents: [] });
+    await markStageCompleted(t.ctx.db, job.id, 'scrape', { artifactKey: artifact.key, checksum: artifact.checksum });
+    await forgetRedis(t.ctx);
+
+    const result = await reconcile(t.ctx, { graceMs: 0 });
+    expect(result).toMatchObject({ ran: true, reenqueued: [job.id], failed: [] });
+    const row = await t.ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect([row.run, row.status]).toEqual([2, 'running']);
+    expect(await stateOf(job.id, 2, 'scrape')).toBe('unknown');
+    expect(['waiting', 'prioritized']).toContain(await stateOf(job.id, 2, 'script'));
+    expect(await stateOf(job.id, 2, 'upload')).toBe('waiting-children');
+    const events = await t.ctx.db.jobEvent.findMany({ where: { jobId: job.id, type: 'reconciled' } });
+    expect(events.map((e) => e.data)).toEqual([{ run: 1, reason: 'lost' }]);
+
+    // The new run is alive in Redis: a second pass leaves it alone.
+    expect((await reconcile(t.ctx, { graceMs: 0 })).reenqueued).toEqual([]);
+  });
+
+  it('leaves alone jobs Redis still carries, and lost jobs updated within the grace period', async () => {
+    const alive = await submit();
+    expect((await reconcile(t.ctx, { graceMs: 0 })).reenqueued).not.toContain(alive.id);
+    await forgetRedis(t.ctx);
+    const recent = await reconcile(t.ctx, { graceMs: 60_000 });
+    expect(recent).toMatchObject({ ran: true, checked: 0, reenqueued: [] });
+    const later = await reconcile(t.ctx, { graceMs: 60_000, now: new Date(Date.now() + 61_000) });
+    expect(later.reenqueued).toEqual([alive.id]);
+  });
+
+  it('does nothing while another process holds the reconcile lock', async () => {
+    const job = await submit();
+    await forgetRedis(t.ctx);
+    await t.ctx.redis.set(reconcileLockKey(t.ctx.prefix), 'someone-else', 'PX', 10_000);
+    expect(await reconcile(t.ctx, { graceMs: 0 })).toMatchObject({ ran: false, reenqueued: [] });
+    expect(await t.ctx.redis.get(reconcileLockKey(t.ctx.prefix))).toBe('someone-else');
+    await t.ctx.redis.del(reconcileLockKey(t.ctx.prefix));
+    expect((await reconcile(t.ctx, { graceMs: 0 })).reenqueued).toEqual([job.id]);
+    expect(await t.ctx.redis.exists(reconcileLockKey(t.ctx.prefix))).toBe(0);
+  });
+
+  describe('stage jobs Redis failed while the database still says active', () => {
+    let runtime: WorkerRuntime | undefined;
+    afterEach(async () => {
+      await runtime?.close();
+      runtime = undefined;
+    });
+
+    // A scrape worker that fails without reaching the database, as one does while PostgreSQL is down.
+    const failScrapeWith = async (error: { code: string; message: string }) => {
+      runtime = startWorkers({
+        app: 'test',
+        redisUrl: process.env.REDIS_URL!,
+        prefix: t.ctx.prefix,
+        logger: t.ctx.logger,
+        processors: {
+          scrape: async () => {
+            throw Object.assign(new Error(error.message), { code: error.code, retryable: false });
+          },
+        },
+      });
+      await runtime.ready;
+    };
+
+    it('records a real failure in the database (code from BullMQ) instead of re-running it', async () => {
+      await failScrapeWith({ code: 'SOURCE_FORBIDDEN', message: 'file: URLs are not allowed' });
+      const job = await submit();
+      await waitForState(() => stateOf(job.id, 1, 'upload'), 'failed');
+      const result = await reconcile(t.ctx, { graceMs: 0 });
+      expect(result).toMatchObject({ reenqueued: [], failed: [job.id] });
+      const row = await t.ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
+      expect([row.status, row.errorCode, row.errorMessage]).toEqual([
+        'failed',
+        'SOURCE_FORBIDDEN',
+        'file: URLs are not allowed',
+      ]);
+    });
+
+    it('re-enqueues a job whose stage ran out of attempts because the database was unavailable', async () => {
+      await failScrapeWith({ code: 'DB_UNAVAILABLE', message: 'database unavailable: Connection terminated' });
+      const job = await submit();
+      await waitForState(() => stateOf(job.id, 1, 'upload'), 'failed');
+      await runtime!.close();
+      const result = await reconcile(t.ctx, { graceMs: 0 });
+      expect(result).toMatchObject({ reenqueued: [job.id], failed: [] });
+      expect(['waiting', 'prioritized']).toContain(await stateOf(job.id, 2, 'scrape'));
+      const events = await t.ctx.db.jobEvent.findMany({ where: { jobId: job.id, type: 'reconciled' } });
+      expect(events.map((e) => e.data)).toEqual([{ run: 1, reason: 'db-unavailable' }]);
+    });
+  });
+
+  it('starts waiting jobs of users whose slots are free', async () => {
+    const limited = await createTestContext({ userMaxActiveJobs: 1 });
+    try {
+      const user = await createUser(limited.ctx);
+      const first = await submitEpisodeJob(limited.ctx, { userId: user.id, request: customRequest() });
+      const second = await submitEpisodeJob(limited.ctx, { userId: user.id, request: customRequest() });
+      expect(second.job.enqueuedAt).toBeNull();
+      // The first job ended without the promotion that normally follows (its process died).
+      await cancelJob(limited.ctx.db, first.job.id);
+      const result = await reconcile(limited.ctx, { graceMs: 0 });
+      expect(result.promoted).toBe(1);
+      const row = await limited.ctx.db.job.findUniqueOrThrow({ where: { id: second.job.id } });
+      expect(row.enqueuedAt).not.toBeNull();
+      expect(row.run).toBe(1);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+async function waitForState(read: () => Promise<string>, state: string): Promise<void> {
+  const { waitFor } = await import('@podfleet/test-kit');
+  await waitFor(async () => (await read()) === state, { timeoutMs: 10_000, what: `BullMQ state ${state}` });
+}

@@ -1,0 +1,135 @@
+// When maintenance runs: BullMQ job schedulers on the `maintenance` queue (one job per tick for
+// the whole fleet, visible in Bull Board), re-created by every worker at start, plus a watchdog in
+// each worker that notices when Redis lost them (restarted empty, flushed) and recovers at once.
+import { jobOptionsFor, type MaintenancePayload, type QueueProcessor, type QueueSet } from '@podfleet/queue';
+import type { PipelineContext } from '../context';
+import { reconcile } from './reconciler';
+import { sweepStuckJobs } from './sweeper';
+
+export type MaintenanceTask = MaintenancePayload['task'];
+
+/** Fixed scheduler ids: upserting them again replaces, never duplicates. */
+export const MAINTENANCE_SCHEDULER_IDS: Readonly<Record<MaintenanceTask, string>> = {
+  reconcile: 'maintenance-reconcile',
+  sweep: 'maintenance-sweep',
+  cleanup: 'maintenance-cleanup',
+};
+
+export interface MaintenanceScheduleOptions {
+  /** Reconcile and sweep period. Default one minute. */
+  everyMs?: number;
+  /** Cron pattern (UTC) of the daily cleanup. Default 04:17. */
+  cleanupPattern?: string;
+}
+
+export const DEFAULT_MAINTENANCE_EVERY_MS = 60_000;
+
+/** Creates or updates the three maintenance schedulers. Idempotent; safe from every worker at once. */
+export async function ensureMaintenanceSchedulers(
+  queues: Pick<QueueSet, 'maintenance'>,
+  options: MaintenanceScheduleOptions = {},
+): Promise<void> {
+  const every = options.everyMs ?? DEFAULT_MAINTENANCE_EVERY_MS;
+  const opts = jobOptionsFor('maintenance');
+  const queue = queues.maintenance;
+  await queue.upsertJobScheduler(
+    MAINTENANCE_SCHEDULER_IDS.reconcile,
+    { every },
+    { name: 'reconcile', data: { task: 'reconcile' }, opts },
+  );
+  await queue.upsertJobScheduler(
+    MAINTENANCE_SCHEDULER_IDS.sweep,
+    { every },
+    { name: 'sweep', data: { task: 'sweep' }, opts },
+  );
+  await queue.upsertJobScheduler(
+    MAINTENANCE_SCHEDULER_IDS.cleanup,
+    { pattern: options.cleanupPattern ?? '17 4 * * *', tz: 'UTC' },
+    { name: 'cleanup', data: { task: 'cleanup' }, opts },
+  );
+}
+
+/** One function per maintenance task; its result is stored as the BullMQ job's return value. */
+export type MaintenanceHandlers = Record<MaintenanceTask, (ctx: PipelineContext) => Promise<unknown>>;
+
+/**
+ * The `maintenance` queue's processor. Reconcile and sweep default to reconcile() and
+ * sweepStuckJobs() with their default options; the daily cleanup (expired episodes, orphaned
+ * artifacts) belongs to retention and is passed in by whoever owns it; without one the task is
+ * a logged no-op.
+ */
+export function maintenanceProcessor(
+  ctx: PipelineContext,
+  handlers: Partial<MaintenanceHandlers> = {},
+): QueueProcessor<'maintenance'> {
+  const all: MaintenanceHandlers = {
+    reconcile: (c) => reconcile(c),
+    sweep: (c) => sweepStuckJobs(c),
+    cleanup: async (c) => {
+      c.logger.info('no cleanup handler configured; nothing to do');
+      return { skipped: true };
+    },
+    ...handlers,
+  };
+  return (payload) => all[payload.task](ctx);
+}
+
+export interface WorkerMaintenanceOptions extends MaintenanceScheduleOptions {
+  /** Overrides of the task handlers (e.g. the retention cleanup). */
+  handlers?: Partial<MaintenanceHandlers>;
+}
+
+export interface WorkerMaintenance {
+  /** Register under `maintenance` in the worker's processors. */
+  processor: QueueProcessor<'maintenance'>;
+  /** After the workers are ready: (re)creates the schedulers, reconciles once, starts the watchdog. */
+  start(): Promise<void>;
+  /** Stops the watchdog (before the workers close). */
+  stop(): void;
+}
+
+/**
+ * Maintenance as one worker process runs it. The reconciler leaves alone jobs updated within
+ * two periods (see ReconcileOptions.graceMs). The watchdog checks every period that the reconcile
+ * scheduler still exists: if not, Redis lost its data, so the schedulers are re-created and a
+ * reconcile runs at once instead of waiting for a worker restart.
+ */
+export function workerMaintenance(
+  ctx: PipelineContext,
+  options: WorkerMaintenanceOptions = {},
+): WorkerMaintenance {
+  const everyMs = options.everyMs ?? DEFAULT_MAINTENANCE_EVERY_MS;
+  const runReconcile = (c: PipelineContext) => reconcile(c, { graceMs: 2 * everyMs });
+  const handlers = { reconcile: runReconcile, ...options.handlers };
+  const schedule = { everyMs, ...(options.cleanupPattern ? { cleanupPattern: options.cleanupPattern } : {}) };
+  let timer: NodeJS.Timeout | undefined;
+
+  const recover = async (why: string) => {
+    await ensureMaintenanceSchedulers(ctx.queues, schedule);
+    const result = await handlers.reconcile(ctx);
+    ctx.logger.info({ why, result }, 'maintenance: schedulers ensured, reconciled');
+  };
+  const watch = async () => {
+    const present = await ctx.queues.maintenance.getJobScheduler(MAINTENANCE_SCHEDULER_IDS.reconcile);
+    if (!present) {
+      ctx.logger.warn('maintenance schedulers are gone (Redis restarted empty or was flushed); recovering');
+      await recover('schedulers missing');
+    }
+  };
+
+  return {
+    processor: maintenanceProcessor(ctx, handlers),
+    async start() {
+      await recover('worker start').catch((err: unknown) =>
+        ctx.logger.error({ err }, 'maintenance at start failed; the schedulers will retry'),
+      );
+      timer = setInterval(() => {
+        watch().catch((err: unknown) => ctx.logger.warn({ err }, 'maintenance watchdog check failed'));
+      }, everyMs);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}

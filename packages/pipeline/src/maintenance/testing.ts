@@ -1,0 +1,62 @@
+// Shared set-up of the maintenance tests: a pipeline context with no workers (the tests decide
+// what Redis and the database hold), on its own queue prefix.
+import { randomUUID } from 'node:crypto';
+import { createPrismaClient } from '@podfleet/db';
+import { createStorageDriver } from '@podfleet/providers';
+import { createLogger, createRedis } from '@podfleet/queue';
+import { makeTempDir } from '@podfleet/test-kit';
+import { closePipelineContext, createPipelineContext, type PipelineContext } from '../context';
+import { episodeRequestSchema } from '../request';
+
+export interface TestContext {
+  ctx: PipelineContext;
+  close(): Promise<void>;
+}
+
+export async function createTestContext(options: { userMaxActiveJobs?: number } = {}): Promise<TestContext> {
+  const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID().slice(0, 8)}`;
+  const db = createPrismaClient(process.env.DATABASE_URL!);
+  const redis = createRedis(process.env.REDIS_URL!, { role: 'producer' });
+  await redis.ping();
+  const storageDir = await makeTempDir('pf-maint-');
+  const storage = createStorageDriver({ driver: 'fs', dir: storageDir.dir });
+  const ctx = createPipelineContext({
+    db,
+    redis,
+    prefix,
+    storage,
+    logger: createLogger({ app: 'test', level: 'silent' }),
+    ...(options.userMaxActiveJobs ? { userMaxActiveJobs: options.userMaxActiveJobs } : {}),
+  });
+  return {
+    ctx,
+    async close() {
+      await closePipelineContext(ctx);
+      await storage.close();
+      redis.disconnect();
+      await db.$disconnect();
+      await storageDir.remove();
+    },
+  };
+}
+
+/** Deletes every Redis key of the context's prefix: what a flushed or restarted-empty Redis looks like. */
+export async function forgetRedis(ctx: PipelineContext): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${ctx.prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await ctx.redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+export const customRequest = () =>
+  episodeRequestSchema.parse({
+    type: 'custom',
+    sources: [{ kind: 'text', title: 'Notes', text: 'A short note about canals and locks on the Erie.' }],
+    style: { targetMinutes: 0.3 },
+  });
+
+export async function createUser(ctx: PipelineContext) {
+  return ctx.db.user.create({ data: { email: `${randomUUID()}@example.test` } });
+}

@@ -1,0 +1,67 @@
+// @podfleet/pregeneration: today's episode ready before the user asks. Targeting and batched
+// low-priority runs, the fleet's scheduler, the daily/weekly episode cache, podcast feeds,
+// retention and quota, and the numbers /v1/stats and /metrics show about them.
+export {
+  type CacheCounters,
+  type CachedAnswer,
+  type CachedEpisode,
+  type CacheSource,
+  cacheCounterKey,
+  cacheRedisKey,
+  invalidateEpisodeCache,
+  readCacheCounters,
+  readEpisodeCache,
+  warmEpisodeCache,
+  writeEpisodeCache,
+} from './cache';
+export { buildPodcastFeed, formatDuration, type PodcastFeedInput } from './feed';
+export {
+  costPerUserPerDay,
+  listPregenerationRuns,
+  recordPregenerationRun,
+  type StoredRun,
+  type TimeToFirstAudio,
+  timeToFirstAudio,
+  type UserDayCost,
+} from './metrics';
+export { isoWeekday, periodEnd } from './period';
+export {
+  type EpisodeAnswer,
+  type EpisodeRequestInput,
+  findPartialScript,
+  type PartialScript,
+  requestEpisode,
+} from './request';
+export {
+  type CleanupOptions,
+  type CleanupResult,
+  checkStorageQuota,
+  cleanupExpired,
+  type QuotaStatus,
+  retentionCleanup,
+  storageUsedByUser,
+} from './retention';
+export { type PregenerationSummary, pregeneratedInFlight, type RunOptions, runPregeneration } from './run';
+export {
+  ensurePregenerationScheduler,
+  PREGENERATION_SCHEDULER_ID,
+  type PregenerateProcessorOptions,
+  type PregenerationCron,
+  parsePregenerateCron,
+  pregenerateProcessor,
+} from './scheduler';
+export {
+  type ActivityRule,
+  cacheKeysAlreadyGenerated,
+  DEFAULT_ACTIVITY,
+  dueKinds,
+  isActive,
+  type PregenerationMode,
+  type PregenerationTarget,
+  SKIP_REASONS,
+  type SkippedUser,
+  type SkipReason,
+  selectPregenerationTargets,
+  type TargetingOptions,
+  type TargetSelection,
+} from './targeting';
