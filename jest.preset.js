@@ -16,10 +16,13 @@ module.exports = (packageDir) => ({
     ],
   },
   // ESM-only dependencies are compiled to CommonJS like our own sources.
-  transformIgnorePatterns: ['/node_modules/(?!.pnpm/)(?!(feed|espeak-ng|linkedom|htmlparser2|entities|domhandler|domutils|dom-serializer|uhyphen|html-escaper|cssom|css-select|css-what|nth-check|boolbase|domelementtype|cssomnom)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!.pnpm/)(?!(feed|espeak-ng|linkedom|htmlparser2|entities|domhandler|domutils|dom-serializer|uhyphen|html-escaper|cssom|css-select|css-what|nth-check|boolbase|domelementtype|cssomnom)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   globalSetup: path.join(__dirname, 'test/global-setup.ts'),
   globalTeardown: path.join(__dirname, 'test/global-teardown.ts'),
+  reporters: ['default', path.join(__dirname, 'test/summary-reporter.js')],
   maxWorkers: 1,
   testTimeout: 60_000,
 });

@@ -3,7 +3,8 @@
 // through npx, installs the workspace, generates the Prisma client, then hands over to the
 // TypeScript CLI (packages/cli) or to turbo.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pnpmVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
 const [command, ...args] = process.argv.slice(2);
 
-function run(cmd, cmdArgs, env = {}) {
+/** Runs a command with inherited output; returns its exit status. */
+function attempt(cmd, cmdArgs, env = {}) {
   const result = spawnSync(cmd, cmdArgs, {
     cwd: root,
     stdio: 'inherit',
@@ -21,7 +23,12 @@ function run(cmd, cmdArgs, env = {}) {
     console.error(`podfleet: could not run ${cmd}: ${result.error.message}`);
     process.exit(1);
   }
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  return result.status ?? 1;
+}
+
+function run(cmd, cmdArgs, env = {}) {
+  const status = attempt(cmd, cmdArgs, env);
+  if (status !== 0) process.exit(status);
 }
 
 // `npx -y pnpm@X` answers in ~1 s once cached; with the exact version pnpm never tries to switch.
@@ -35,11 +42,52 @@ function setup() {
 
 const cli = (cliArgs) => pnpm(['exec', 'tsx', join('packages', 'cli', 'src', 'main.ts'), ...cliArgs]);
 
+/** Adds up the per-package Jest totals and prints one closing line. */
+function summarise(dir) {
+  const totals = { passed: 0, failed: 0, pending: 0 };
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  for (const file of files) {
+    const counts = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    for (const key of Object.keys(totals)) totals[key] += counts[key];
+  }
+  console.log(`\n${files.length} test packages`);
+  console.log(
+    `tests: ${totals.passed} passed, ${totals.failed} failed${totals.pending ? `, ${totals.pending} skipped` : ''}`,
+  );
+  return totals;
+}
+
+function runTests() {
+  setup();
+  const summaryDir = mkdtempSync(join(tmpdir(), 'podfleet-test-summary-'));
+  const env = { PODFLEET_TEST_SUMMARY_DIR: summaryDir };
+  // Tests first (their output is what a failing run needs), then lint; both must pass.
+  const tests = attempt(
+    'npx',
+    [
+      '-y',
+      `pnpm@${pnpmVersion}`,
+      'exec',
+      'turbo',
+      'run',
+      'typecheck',
+      'test',
+      '--concurrency=2',
+      '--continue',
+      '--output-logs=errors-only',
+      ...args,
+    ],
+    env,
+  );
+  const lint = attempt('npx', ['-y', `pnpm@${pnpmVersion}`, 'exec', 'biome', 'ci', '--colors=off', '.']);
+  const totals = summarise(summaryDir);
+  rmSync(summaryDir, { recursive: true, force: true });
+  process.exit(tests === 0 && lint === 0 && totals.failed === 0 ? 0 : 1);
+}
+
 switch (command) {
   case 'test':
-    setup();
-    pnpm(['exec', 'biome', 'ci', '.']);
-    pnpm(['exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=2', '--output-logs=errors-only', ...args]);
+    runTests();
     break;
   case 'start':
   case 'demo':
