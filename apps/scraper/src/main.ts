@@ -21,6 +21,8 @@ void runWorkerApp({
   maintenanceHandlers: { cleanup: retentionCleanup() },
 }).then(async () => {
   // One scheduler per fleet whatever the number of replicas: its id is fixed (upsert).
-  const { localHour } = await ensurePregenerationScheduler(deps.pipeline.queues, { cron: config.PREGENERATE_CRON });
+  const { localHour } = await ensurePregenerationScheduler(deps.pipeline.queues, {
+    cron: config.PREGENERATE_CRON,
+  });
   deps.logger.info({ cron: config.PREGENERATE_CRON, localHour }, 'pre-generation scheduler ensured');
 });

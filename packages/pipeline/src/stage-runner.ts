@@ -79,7 +79,14 @@ export async function writeJsonArtifact(
   return { key, checksum };
 }
 
-export type StageWork = (scope: StageScope) => Promise<StageOutput>;
+export type StageWork = ((scope: StageScope) => Promise<StageOutput>) & {
+  /**
+   * Runs after the stage's row is recorded completed, and again when a later run finds the
+   * stage already done: it must be idempotent. The upload stage publishes the episode here, so
+   * a crash between recording the stage and completing the job is finished by the next run.
+   */
+  finalize?: (jobId: string) => Promise<void>;
+};
 
 export type StageOutcome = 'completed' | 'resumed' | 'inactive' | 'cancelled';
 
@@ -128,6 +135,7 @@ async function runStageOnce(
     const snapshot = await updateProgress(ctx.db, jobId, { phase: stage, progress: stageProgress(stage, 1) });
     if (snapshot) await publishState(ctx, { ...(await loadJob(ctx, jobId)) });
     await completeIfPartialEnd(ctx, stage, payload);
+    await work.finalize?.(jobId);
     return 'resumed';
   }
   const started = await markStageStarted(ctx.db, jobId, stage);
@@ -170,6 +178,7 @@ async function runStageOnce(
       ...(output.providers === undefined ? {} : { providers: output.providers }),
     });
     await completeIfPartialEnd(ctx, stage, payload);
+    await work.finalize?.(jobId);
     return 'completed';
   } catch (caught) {
     const err = asStageFailure(caught);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { PipelineContext } from '../context';
 import { publishState } from '../events';
 import { onJobEnded } from '../job-end';
-import { readJsonArtifact, type StageWork, writeJsonArtifact } from '../stage-runner';
+import { artifactKeyFor, readJsonArtifact, type StageWork, writeJsonArtifact } from '../stage-runner';
 
 const audioArtifactSchema = z.object({
   audioKey: z.string(),
@@ -19,22 +19,23 @@ const sourcesArtifactSchema = z.object({ documents: z.array(sourceDocumentSchema
 export type EpisodePublishedHook = (ctx: PipelineContext, episodeId: string) => Promise<void>;
 
 /**
- * Publishes the episode: checks the MP3 the audio stage stored, writes the transcript, creates
- * the Episode row once per job, completes the job and announces it.
+ * Publishes the episode. The stage itself checks the MP3 the audio stage stored and writes the
+ * transcript; once that is recorded, `finalize` creates the Episode row (once per job), completes
+ * the job and announces it. `finalize` is idempotent, and a re-run of a recorded upload stage
+ * calls it again, so a crash in between never leaves a finished job `running`.
  */
 export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublishedHook): StageWork {
-  return async (scope) => {
-    const audio = audioArtifactSchema.parse(await readJsonArtifact(ctx, scope.artifactKey('audio.json')));
-    const script = scriptDocumentSchema.parse(await readJsonArtifact(ctx, scope.artifactKey('script.json')));
-    const { documents } = sourcesArtifactSchema.parse(
-      await readJsonArtifact(ctx, scope.artifactKey('sources.json')),
-    );
+  const readAudio = async (jobId: string) =>
+    audioArtifactSchema.parse(await readJsonArtifact(ctx, artifactKeyFor(jobId, 'audio.json')));
+
+  const work: StageWork = async (scope) => {
+    const audio = await readAudio(scope.job.id);
     const audioStage = await ctx.db.jobStage.findUnique({
       where: { jobId_stage: { jobId: scope.job.id, stage: 'audio' } },
     });
     const head = await ctx.storage.head(audio.audioKey);
     if (!head || head.checksum !== audioStage?.checksum) {
-      // The audio is missing or not what the audio stage recorded: redo audio, don't publish it.
+      // The audio is missing or not what the audio stage recorded: don't publish it.
       throw Object.assign(new Error(`episode audio ${audio.audioKey} is missing or corrupt`), {
         code: 'STORAGE_FAILED',
         retryable: false,
@@ -46,31 +47,42 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
       chapters: audio.chapters,
     });
     await scope.progress(0.6, 'publishing the episode');
+    return { artifact: transcript };
+  };
+
+  work.finalize = async (jobId) => {
+    const job = await ctx.db.job.findUniqueOrThrow({ where: { id: jobId } });
+    if (job.status !== 'queued' && job.status !== 'running') return; // cancelled, or already published
+    const audio = await readAudio(jobId);
+    const script = scriptDocumentSchema.parse(
+      await readJsonArtifact(ctx, artifactKeyFor(jobId, 'script.json')),
+    );
+    const { documents } = sourcesArtifactSchema.parse(
+      await readJsonArtifact(ctx, artifactKeyFor(jobId, 'sources.json')),
+    );
     const expiresAt =
       ctx.retentionDays > 0 ? new Date(Date.now() + ctx.retentionDays * 24 * 3600 * 1000) : null;
-    const period = scope.job.cacheKey?.split(':').at(-1) ?? null;
-    const { episode } = await createEpisodeOnce(ctx.db, scope.job.id, {
-      userId: scope.job.userId,
-      type: scope.job.type,
+    const { episode } = await createEpisodeOnce(ctx.db, jobId, {
+      userId: job.userId,
+      type: job.type,
       title: script.title,
       description: script.description,
       audioKey: audio.audioKey,
-      transcriptKey: transcript.key,
+      transcriptKey: artifactKeyFor(jobId, 'transcript.json'),
       sizeBytes: audio.sizeBytes,
       durationSec: audio.durationSec,
       mimeType: 'audio/mpeg',
       chapters: audio.chapters,
       transcript: audio.segments,
       sources: documents.map((d) => ({ kind: d.kind, title: d.title, url: d.url })),
-      localDate: period,
+      localDate: job.cacheKey?.split(':').at(-1) ?? null,
       expiresAt,
     });
-    const completed = await completeJob(ctx.db, scope.job.id, { episodeId: episode.id });
-    if (completed) {
-      await publishState(ctx, completed, 'completed');
-      if (onPublished) await onPublished(ctx, episode.id);
-      await onJobEnded(ctx, completed);
-    }
-    return { artifact: transcript };
+    const completed = await completeJob(ctx.db, jobId, { episodeId: episode.id });
+    if (!completed) return;
+    if (onPublished) await onPublished(ctx, episode.id);
+    await publishState(ctx, completed, 'completed');
+    await onJobEnded(ctx, completed);
   };
+  return work;
 }
