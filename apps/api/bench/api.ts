@@ -3,11 +3,16 @@
 // request against a bare handler answering 202, and GET /v1/jobs/:id. Each server runs as its own
 // process (the API exactly as `npm start` runs it) on an isolated database and queue prefix;
 // autocannon drives them from this process. Prints the numbers and writes bench-results/api.json.
+//
+// Three loads: "saturated" (50 connections sending as fast as answers come: latency is mostly
+// queueing, ≈ 50 / throughput), "paced" (the same 50 connections at --rate requests/s in total)
+// and "1 connection" (one request at a time: the service time of one ticket).
+// Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (50).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { readEnv } from '@podfleet/config';
@@ -24,6 +29,7 @@ const argValue = (name: string, fallback: number) => {
 const DURATION_SEC = argValue('duration', 10);
 const WARMUP_SEC = argValue('warmup', 2);
 const USERS = argValue('users', 200);
+const RATE = argValue('rate', 50);
 
 const apiDir = resolve(__dirname, '..');
 function repoRoot(): string {
@@ -36,14 +42,19 @@ const root = repoRoot();
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 /** Starts a server process and resolves with its port once it logs its `ready` line. */
-function startServer(name: string, script: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+function startServer(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolveStart, reject) => {
     const child = spawn(tsx, [script], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number; level?: string | number };
-        if (entry.msg === 'ready' && typeof entry.port === 'number') resolveStart({ child, port: entry.port });
+        if (entry.msg === 'ready' && typeof entry.port === 'number')
+          resolveStart({ child, port: entry.port });
         else if (entry.level !== 'info' && entry.level !== 30) process.stderr.write(`[${name}] ${line}\n`);
       } catch {
         process.stderr.write(`[${name}] ${line}\n`);
@@ -52,6 +63,9 @@ function startServer(name: string, script: string, env: NodeJS.ProcessEnv): Prom
     child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready`)));
   });
 }
+
+const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 0.5)) * 10) / 10;
 
 interface Summary {
   requests: number;
@@ -79,13 +93,18 @@ function summarize(result: autocannon.Result): Summary {
   };
 }
 
-async function load(label: string, opts: autocannon.Options, durationSec: number): Promise<autocannon.Result> {
+async function load(
+  label: string,
+  opts: autocannon.Options,
+  durationSec: number,
+): Promise<autocannon.Result> {
   process.stderr.write(`  ${label}: ${durationSec} s at ${opts.connections} connections…\n`);
   return autocannon({ ...opts, duration: durationSec });
 }
 
 async function main(): Promise<void> {
   const base = readEnv();
+  const loadAvgBefore = loadavg().map((l) => Math.round(l * 100) / 100);
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const dbUrl = new URL(base.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/podfleet');
   const dbName = `podfleet_bench_api_${runId}`;
@@ -119,7 +138,7 @@ async function main(): Promise<void> {
     const bare = await startServer('bare', 'bench/bare-server.ts', env);
     children.push(api.child, bare.child);
     const apiUrl = `http://127.0.0.1:${api.port}`;
-    const bareUrl = `http://127.0.0.1:${bare.port}`;
+    const bareUrl = `http://127.0.0.1:${bare.port}/v1/episodes`;
 
     process.stderr.write(`creating ${USERS} users…\n`);
     const keys: string[] = [];
@@ -135,7 +154,13 @@ async function main(): Promise<void> {
 
     const body = JSON.stringify({
       type: 'custom',
-      sources: [{ kind: 'text', title: 'Bench', text: 'The committee approved the budget on Tuesday after a long debate.' }],
+      sources: [
+        {
+          kind: 'text',
+          title: 'Bench',
+          text: 'The committee approved the budget on Tuesday after a long debate.',
+        },
+      ],
     });
     let next = 0;
     // Requests rotate over the users, as a fleet of clients would (one user's submits serialise on its slot lock).
@@ -147,19 +172,49 @@ async function main(): Promise<void> {
     });
     const common = { connections: CONNECTIONS, pipelining: 1 };
 
-    await load('warm-up', { ...common, url: bareUrl, method: 'POST', headers: { 'content-type': 'application/json' }, body }, WARMUP_SEC);
-    await load('warm-up', { ...common, url: apiUrl, requests: [{ setupRequest: () => ticketRequest() }] }, WARMUP_SEC);
-
-    const bareResult = summarize(
-      await load('bare Express 202', { ...common, url: bareUrl, method: 'POST', headers: { 'content-type': 'application/json' }, body }, DURATION_SEC),
+    await load(
+      'warm-up',
+      { ...common, url: bareUrl, method: 'POST', headers: { 'content-type': 'application/json' }, body },
+      WARMUP_SEC,
     );
-    const ticketResult = summarize(
-      await load('POST /v1/episodes (ticket)', { ...common, url: apiUrl, requests: [{ setupRequest: () => ticketRequest() }] }, DURATION_SEC),
+    await load(
+      'warm-up',
+      { ...common, url: apiUrl, requests: [{ setupRequest: () => ticketRequest() }] },
+      WARMUP_SEC,
+    );
+
+    const bareOpts: autocannon.Options = {
+      ...common,
+      url: bareUrl,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    };
+    const ticketOpts: autocannon.Options = {
+      ...common,
+      url: apiUrl,
+      requests: [{ setupRequest: () => ticketRequest() }],
+    };
+    const bareResult = summarize(await load('bare Express 202, saturated', bareOpts, DURATION_SEC));
+    const ticketResult = summarize(await load('POST /v1/episodes, saturated', ticketOpts, DURATION_SEC));
+    const bareSerial = summarize(
+      await load('bare Express 202, 1 connection', { ...bareOpts, connections: 1 }, DURATION_SEC),
+    );
+    const ticketSerial = summarize(
+      await load('POST /v1/episodes, 1 connection', { ...ticketOpts, connections: 1 }, DURATION_SEC),
+    );
+    const barePaced = summarize(
+      await load(`bare Express 202, ${RATE} req/s`, { ...bareOpts, overallRate: RATE }, DURATION_SEC),
+    );
+    const ticketPaced = summarize(
+      await load(`POST /v1/episodes, ${RATE} req/s`, { ...ticketOpts, overallRate: RATE }, DURATION_SEC),
     );
 
     // GET /v1/jobs/:id over jobs of one user.
     const owner = keys[0]!;
-    const listed = (await (await fetch(`${apiUrl}/v1/jobs?limit=100`, { headers: { authorization: `Bearer ${owner}` } })).json()) as {
+    const listed = (await (
+      await fetch(`${apiUrl}/v1/jobs?limit=100`, { headers: { authorization: `Bearer ${owner}` } })
+    ).json()) as {
       items: Array<{ id: string }>;
     };
     const jobIds = listed.items.map((j) => j.id);
@@ -171,7 +226,15 @@ async function main(): Promise<void> {
         {
           ...common,
           url: apiUrl,
-          requests: [{ setupRequest: () => ({ method: 'GET', path: `/v1/jobs/${jobIds[j++ % jobIds.length]}`, headers: { authorization: `Bearer ${owner}` } }) }],
+          requests: [
+            {
+              setupRequest: () => ({
+                method: 'GET',
+                path: `/v1/jobs/${jobIds[j++ % jobIds.length]}`,
+                headers: { authorization: `Bearer ${owner}` },
+              }),
+            },
+          ],
         },
         DURATION_SEC,
       ),
@@ -180,33 +243,55 @@ async function main(): Promise<void> {
     const result = {
       benchmark: 'api',
       at: new Date().toISOString(),
-      machine: { cpus: cpus().length, node: process.version },
+      // Other work on the machine skews every number: the load average says how much there was.
+      machine: {
+        cpus: cpus().length,
+        node: process.version,
+        loadAvgBefore,
+        loadAvgAfter: loadavg().map((l) => Math.round(l * 100) / 100),
+      },
       connections: CONNECTIONS,
       durationSec: DURATION_SEC,
       users: USERS,
-      bareExpress202: bareResult,
-      postEpisodesTicket: ticketResult,
-      getJob: getResult,
+      pacedRatePerSec: RATE,
+      saturated: { bareExpress202: bareResult, postEpisodesTicket: ticketResult, getJob: getResult },
+      paced: { bareExpress202: barePaced, postEpisodesTicket: ticketPaced },
+      serial: { bareExpress202: bareSerial, postEpisodesTicket: ticketSerial },
       ratio: {
-        ticketP50OverBare: Math.round((ticketResult.p50Ms / Math.max(bareResult.p50Ms, 0.001)) * 10) / 10,
-        ticketP99OverBare: Math.round((ticketResult.p99Ms / Math.max(bareResult.p99Ms, 0.001)) * 10) / 10,
+        saturatedP50: ratio(ticketResult.p50Ms, bareResult.p50Ms),
+        saturatedP99: ratio(ticketResult.p99Ms, bareResult.p99Ms),
+        pacedP50: ratio(ticketPaced.p50Ms, barePaced.p50Ms),
+        pacedP99: ratio(ticketPaced.p99Ms, barePaced.p99Ms),
+        serialP50: ratio(ticketSerial.p50Ms, bareSerial.p50Ms),
+        serialP99: ratio(ticketSerial.p99Ms, bareSerial.p99Ms),
       },
-      target: { ticketP99Ms: 10, met: ticketResult.p99Ms <= 10 },
+      target: {
+        ticketP99Ms: 10,
+        saturatedMet: ticketResult.p99Ms <= 10,
+        pacedMet: ticketPaced.p99Ms <= 10,
+        serialMet: ticketSerial.p99Ms <= 10,
+      },
     };
     const table = [
       ['scenario', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'non-2xx', 'errors'],
       ...(
         [
-          ['bare Express 202', bareResult],
-          ['POST /v1/episodes', ticketResult],
-          ['GET /v1/jobs/:id', getResult],
+          ['bare Express 202 (saturated)', bareResult],
+          ['POST /v1/episodes (saturated)', ticketResult],
+          ['GET /v1/jobs/:id (saturated)', getResult],
+          [`bare Express 202 (${RATE} req/s)`, barePaced],
+          [`POST /v1/episodes (${RATE} req/s)`, ticketPaced],
+          ['bare Express 202 (1 connection)', bareSerial],
+          ['POST /v1/episodes (1 connection)', ticketSerial],
         ] as const
       ).map(([name, s]) => [name, s.rps, s.p50Ms, s.p90Ms, s.p99Ms, s.non2xx, s.errors].map(String)),
     ];
     const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-    for (const row of table) process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+    for (const row of table)
+      process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
     process.stdout.write(
-      `ticket p99 / bare p99 = ${result.ratio.ticketP99OverBare}x; target ticket p99 <= 10 ms: ${result.target.met ? 'met' : 'NOT met'}\n`,
+      `ticket p99 / bare p99: saturated ${result.ratio.saturatedP99}x, paced ${result.ratio.pacedP99}x, serial ${result.ratio.serialP99}x; ` +
+        `target ticket p99 <= 10 ms: saturated ${met(result.target.saturatedMet)}, paced ${met(result.target.pacedMet)}, serial ${met(result.target.serialMet)}\n`,
     );
     const outDir = join(root, 'bench-results');
     await mkdir(outDir, { recursive: true });
@@ -215,7 +300,9 @@ async function main(): Promise<void> {
     process.stdout.write(`wrote ${file}\n`);
   } finally {
     for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+    await Promise.all(
+      children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
+    );
     const admin = new URL(dbUrl.toString());
     admin.pathname = '/postgres';
     const pg = createPrismaClient(admin.toString(), { maxConnections: 1 });
@@ -234,6 +321,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench:api failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `bench:api failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -13,6 +13,8 @@ declare module 'autocannon' {
       url: string;
       connections?: number;
       pipelining?: number;
+      /** Requests per second across all connections (open loop); unset: as fast as answers come. */
+      overallRate?: number;
       duration?: number;
       method?: string;
       headers?: Record<string, string>;

@@ -5,7 +5,9 @@ import express from 'express';
 const app = express();
 app.use(express.json({ limit: '1mb' }));
 app.post('/v1/episodes', (_req, res) => {
-  res.status(202).json({ jobId: 'bare', status: 'queued', pollUrl: '/v1/jobs/bare', eventsUrl: '/v1/jobs/bare/events' });
+  res
+    .status(202)
+    .json({ jobId: 'bare', status: 'queued', pollUrl: '/v1/jobs/bare', eventsUrl: '/v1/jobs/bare/events' });
 });
 const server = app.listen(0, '127.0.0.1', () => {
   const address = server.address();

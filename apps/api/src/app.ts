@@ -86,6 +86,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   const authenticate = createAuthenticator({
     db,
     adminApiKey: settings.adminApiKey,
+    keyCacheTtlMs: settings.keyCacheTtlMs,
     onBackgroundError: (err) => logger.warn({ err }, 'could not record API key use'),
   });
   const mediaSigner = new UrlSigner(deriveKey(settings.adminApiKey, 'media-urls'), settings.signedUrlTtlSec);
@@ -100,6 +101,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
     storage,
     logger,
     guards: createAuthGuards(authenticate, settings.cronSecret),
+    authenticator: authenticate,
     streams,
     rateLimiter: new RateLimiter(redis, settings.prefix),
     queueDepth: new QueueDepth(pipeline.queues, settings.queueDepthCacheMs),

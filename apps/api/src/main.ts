@@ -4,9 +4,16 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
 import { loadConfigOrExit } from '@podfleet/config';
-import { createPrismaClient, defaultMigrationsDir, ensureDatabase, migrate } from '@podfleet/db';
+import {
+  createPrismaClient,
+  defaultMigrationsDir,
+  ensureDatabase,
+  migrate,
+  type PrismaClient,
+} from '@podfleet/db';
 import { storageFromConfig } from '@podfleet/pipeline';
-import { checkNoEviction, createLogger, createRedis } from '@podfleet/queue';
+import { checkNoEviction, createLogger, createRedis, type Logger } from '@podfleet/queue';
+import type { Redis } from 'ioredis';
 import { createApi } from './app';
 import { settingsFromConfig } from './settings';
 
@@ -18,6 +25,31 @@ async function runMigrations(): Promise<void> {
   const { created } = await ensureDatabase(config.DATABASE_URL);
   const { applied, alreadyApplied } = await migrate({ connectionString: config.DATABASE_URL, migrationsDir });
   logger.info({ created, applied, alreadyApplied, migrationsDir }, 'migrations applied');
+}
+
+/**
+ * Connects to PostgreSQL and waits briefly for Redis before listening, so the first requests
+ * (and /health) do not pay for connection set-up. A dependency still down after that is logged
+ * and the API starts anyway: /health reports it and requests that need it answer 503.
+ */
+async function warmUp(db: PrismaClient, redis: Redis, logger: Logger, timeoutMs = 5_000): Promise<void> {
+  const within = <T>(p: Promise<T>) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
+    ]);
+  const redisReady =
+    redis.status === 'ready' ? Promise.resolve() : new Promise<void>((r) => redis.once('ready', () => r()));
+  const [dbResult, redisResult] = await Promise.allSettled([
+    within(db.$queryRaw`SELECT 1`),
+    within(redisReady),
+  ]);
+  if (dbResult.status === 'rejected')
+    logger.warn({ err: String(dbResult.reason) }, 'PostgreSQL is not reachable yet; starting anyway');
+  if (redisResult.status === 'rejected')
+    logger.warn({ err: String(redisResult.reason) }, 'Redis is not reachable yet; starting anyway');
 }
 
 async function serve(): Promise<void> {
@@ -37,6 +69,7 @@ async function serve(): Promise<void> {
   redis.once('ready', () => void checkNoEviction(redis, logger));
   const storage = storageFromConfig(config);
   const api = createApi({ settings: settingsFromConfig(config), db, redis, subscriber, storage, logger });
+  await warmUp(db, redis, logger);
 
   const server: Server = api.app.listen(config.PORT);
   // Behind a load balancer idle keep-alive connections must outlive the balancer's (often 60 s).
@@ -45,7 +78,12 @@ async function serve(): Promise<void> {
   server.on('listening', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
-    logger.info({ port, prefix: config.QUEUE_PREFIX, storage: storage.kind }, 'ready');
+    // Supervisors wait for this line: it is written even when LOG_LEVEL hides info (but not when silent).
+    const announcer =
+      logger.isLevelEnabled('info') || config.LOG_LEVEL === 'silent'
+        ? logger
+        : createLogger({ app: 'api', level: 'info' });
+    announcer.info({ port, prefix: config.QUEUE_PREFIX, storage: storage.kind }, 'ready');
   });
   server.on('error', (err) => {
     logger.fatal({ err }, `could not listen on port ${config.PORT}`);

@@ -24,6 +24,8 @@ export interface ApiSettings {
   queueDepthCacheMs: number;
   /** Per-check timeout of /health. */
   healthTimeoutMs: number;
+  /** How long a valid API key lookup is reused in-process; a revocation elsewhere takes this long to apply. */
+  keyCacheTtlMs: number;
 }
 
 export function settingsFromConfig(config: ApiConfig): ApiSettings {
@@ -44,5 +46,6 @@ export function settingsFromConfig(config: ApiConfig): ApiSettings {
     sseHeartbeatMs: 15_000,
     queueDepthCacheMs: 250,
     healthTimeoutMs: 1_500,
+    keyCacheTtlMs: 10_000,
   };
 }

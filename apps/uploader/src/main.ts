@@ -2,6 +2,7 @@ import { loadConfigOrExit } from '@podfleet/config';
 import { createAppDependencies, runWorkerApp } from '@podfleet/pipeline';
 import { retentionCleanup } from '@podfleet/pregeneration';
 import { uploadProcessor } from './processors/upload';
+import { webhooksProcessor } from './processors/webhooks';
 
 const config = loadConfigOrExit('uploader');
 const deps = createAppDependencies('uploader', config);
@@ -10,7 +11,7 @@ void runWorkerApp({
   app: 'uploader',
   config,
   deps,
-  processors: { upload: uploadProcessor(deps.pipeline) },
+  processors: { upload: uploadProcessor(deps.pipeline), webhooks: webhooksProcessor(deps.db, config) },
   maintenanceHandlers: { cleanup: retentionCleanup() },
-  concurrency: { upload: config.UPLOAD_CONCURRENCY },
+  concurrency: { upload: config.UPLOAD_CONCURRENCY, webhooks: config.WEBHOOKS_CONCURRENCY },
 });

@@ -50,7 +50,7 @@ describe('parseConfig', () => {
   });
 
   it('applies cross-variable rules', () => {
-    expect(problemsOf(() => parseConfig('uploader', { STORAGE_DRIVER: 's3' })).map((p) => p.name)).toEqual([
+    expect(problemsOf(() => parseConfig('uploader', { ...validApi, STORAGE_DRIVER: 's3' })).map((p) => p.name)).toEqual([
       'S3_BUCKET',
     ]);
     expect(problemsOf(() => parseConfig('scraper', { SCRIPT_PROVIDER: 'anthropic' }))[0]).toEqual({
@@ -71,9 +71,10 @@ describe('parseConfig', () => {
   });
 
   it('checks only the names an app uses', () => {
-    // The audio worker does not need the admin key; the API does.
+    // The audio worker does not need the admin key; the API and the uploader (which signs) do.
     expect(() => parseConfig('audio', {})).not.toThrow();
     expect(() => parseConfig('api', {})).toThrow(ConfigError);
+    expect(() => parseConfig('uploader', {})).toThrow(ConfigError);
   });
 });
 

@@ -52,15 +52,23 @@ export const baseShape = {
   USER_STORAGE_QUOTA_BYTES: z.coerce.number().int().min(0).default(1_073_741_824),
 } as const;
 
+/**
+ * Secrets for what the API and the uploader both sign: signed audio URLs and webhook
+ * signatures are keyed from the admin key, so both must hold it.
+ */
+const signingShape = {
+  ADMIN_API_KEY: z.string().min(16, 'expected at least 16 characters'),
+  SIGNED_URL_TTL_SEC: positiveInt(7 * 24 * 3600),
+} as const;
+
 export const apiShape = {
   ...baseShape,
+  ...signingShape,
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  ADMIN_API_KEY: z.string().min(16, 'expected at least 16 characters'),
   CRON_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   MAX_QUEUE_SIZE: positiveInt(1000),
   USER_REQUESTS_PER_MINUTE: positiveInt(30),
   USER_MAX_ACTIVE_JOBS: positiveInt(3),
-  SIGNED_URL_TTL_SEC: positiveInt(7 * 24 * 3600),
   CORS_ORIGINS: z.string().optional(),
 } as const;
 
@@ -97,6 +105,7 @@ export const audioShape = {
 
 export const uploaderShape = {
   ...baseShape,
+  ...signingShape,
   UPLOAD_CONCURRENCY: positiveInt(4),
   WEBHOOKS_CONCURRENCY: positiveInt(8),
 } as const;

@@ -1,7 +1,9 @@
 import { waitFor } from '@podfleet/test-kit';
+import express from 'express';
 import request from 'supertest';
 import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
-import { secretsEqual } from './auth';
+import { createAuthenticator, createAuthGuards, secretsEqual } from './auth';
+import { errorHandler } from './errors';
 
 let t: TestApi;
 beforeAll(async () => {
@@ -52,6 +54,58 @@ describe('authentication', () => {
     await waitFor(async () => (await t.db.apiKey.findUniqueOrThrow({ where: { id: row.id } })).lastUsedAt, {
       what: 'lastUsedAt',
     });
+  });
+});
+
+describe('key cache', () => {
+  it('with caching off, a key revoked elsewhere (another replica) stops working at once', async () => {
+    const uncached = await startTestApi(testEnv(process.env, 'auth-nocache'), {
+      settings: { keyCacheTtlMs: 0 },
+    });
+    try {
+      const { user, key } = await uncached.createUser();
+      await request(uncached.app).get('/v1/me').set(bearer(key)).expect(200);
+      await uncached.db.apiKey.updateMany({ where: { userId: user.id }, data: { revokedAt: new Date() } });
+      await request(uncached.app).get('/v1/me').set(bearer(key)).expect(401);
+    } finally {
+      await uncached.close();
+    }
+  });
+
+  it('with caching on, a key revoked through this process stops working at once', async () => {
+    const { user, key } = await t.createUser();
+    await request(t.app).get('/v1/me').set(bearer(key)).expect(200); // now cached
+    const row = await t.db.apiKey.findFirstOrThrow({ where: { userId: user.id } });
+    await request(t.app).delete(`/v1/keys/${row.id}`).set(bearer(key)).expect(204);
+    await request(t.app).get('/v1/me').set(bearer(key)).expect(401);
+  });
+});
+
+describe('cron guard', () => {
+  // The cron routes arrive with issue 6; the guard is tested on its own here.
+  it('accepts only Bearer CRON_SECRET: 401 otherwise, the admin key included', async () => {
+    const authenticator = createAuthenticator({
+      db: t.db,
+      adminApiKey: ADMIN_KEY,
+      keyCacheTtlMs: 0,
+      onBackgroundError: () => {},
+    });
+    const app = express();
+    app.post('/cron', createAuthGuards(authenticator, 'the-cron-secret-0123456789').cron, (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.use(errorHandler);
+    await request(app).post('/cron').set(bearer('the-cron-secret-0123456789')).expect(200);
+    await request(app).post('/cron').expect(401);
+    await request(app).post('/cron').set(bearer('the-cron-secret-01234567890')).expect(401);
+    await request(app).post('/cron').set(bearer(ADMIN_KEY)).expect(401);
+    await request(app).post('/cron').set(basic('x', 'the-cron-secret-0123456789')).expect(401);
+    const open = express();
+    open.post('/cron', createAuthGuards(authenticator, undefined).cron, (_req, res) => {
+      res.json({ ok: true });
+    });
+    open.use(errorHandler);
+    await request(open).post('/cron').set(bearer('anything')).expect(401); // no CRON_SECRET configured: closed
   });
 });
 

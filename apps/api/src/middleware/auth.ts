@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { findActiveKeyByHash, hashApiKey, type PrismaClient, type User } from '@podfleet/db';
+import { findActiveKeyByHash, hashApiKey, type PrismaClient } from '@podfleet/db';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpProblem } from '../http/problem';
 
@@ -7,7 +7,7 @@ import { HttpProblem } from '../http/problem';
 export type Principal =
   | { kind: 'anonymous' }
   | { kind: 'admin' }
-  | { kind: 'user'; user: User; apiKeyId: string };
+  | { kind: 'user'; userId: string; apiKeyId: string };
 
 declare global {
   namespace Express {
@@ -51,19 +51,64 @@ const unauthorized = (detail: string, scheme: 'Bearer' | 'Basic' = 'Bearer') =>
 
 /** lastUsedAt is written at most this often per key (one write per request would be wasteful). */
 const LAST_USED_RESOLUTION_MS = 60_000;
+/** Keys kept in the lookup cache at most (oldest dropped first). */
+const KEY_CACHE_MAX = 10_000;
+
+interface CachedKey {
+  apiKeyId: string;
+  userId: string;
+  lastUsedAt: number;
+  expiresAt: number;
+}
 
 export interface AuthOptions {
   db: PrismaClient;
   adminApiKey: string;
+  /**
+   * How long a valid key's lookup is reused in this process (0: never). Revoking through this
+   * process takes effect at once; through another replica, within this time.
+   */
+  keyCacheTtlMs: number;
   onBackgroundError: (err: unknown) => void;
 }
 
+export interface Authenticator {
+  (req: Request, scheme?: 'Bearer' | 'Basic'): Promise<Principal>;
+  /** Drops a revoked key from this process's cache. */
+  forgetKey(apiKeyId: string): void;
+}
+
 /** Resolves the principal of a request (cached on it); throws 401 for a key that is not valid. */
-export function createAuthenticator({ db, adminApiKey, onBackgroundError }: AuthOptions) {
-  return async function authenticate(
-    req: Request,
-    scheme: 'Bearer' | 'Basic' = 'Bearer',
-  ): Promise<Principal> {
+export function createAuthenticator({
+  db,
+  adminApiKey,
+  keyCacheTtlMs,
+  onBackgroundError,
+}: AuthOptions): Authenticator {
+  // By hash: the plain key is not kept even in memory longer than the request.
+  const cache = new Map<string, CachedKey>();
+
+  const lookup = async (hash: string, scheme: 'Bearer' | 'Basic'): Promise<CachedKey> => {
+    const now = Date.now();
+    const cached = cache.get(hash);
+    if (cached && cached.expiresAt > now) return cached;
+    cache.delete(hash);
+    const found = await findActiveKeyByHash(db, hash);
+    if (!found) throw unauthorized('the API key is not valid or was revoked', scheme);
+    const entry: CachedKey = {
+      apiKeyId: found.apiKey.id,
+      userId: found.user.id,
+      lastUsedAt: found.apiKey.lastUsedAt?.getTime() ?? 0,
+      expiresAt: now + keyCacheTtlMs,
+    };
+    if (keyCacheTtlMs > 0) {
+      if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+      cache.set(hash, entry);
+    }
+    return entry;
+  };
+
+  const authenticate = async (req: Request, scheme: 'Bearer' | 'Basic' = 'Bearer'): Promise<Principal> => {
     if (req.principal) return req.principal;
     const credentials = readCredentials(req.headers.authorization);
     let principal: Principal = { kind: 'anonymous' };
@@ -71,13 +116,13 @@ export function createAuthenticator({ db, adminApiKey, onBackgroundError }: Auth
       if (secretsEqual(credentials.secret, adminApiKey)) {
         principal = { kind: 'admin' };
       } else if (credentials.secret.startsWith('pf_')) {
-        const found = await findActiveKeyByHash(db, hashApiKey(credentials.secret));
-        if (!found) throw unauthorized('the API key is not valid or was revoked', scheme);
-        principal = { kind: 'user', user: found.user, apiKeyId: found.apiKey.id };
-        const lastUsed = found.apiKey.lastUsedAt?.getTime() ?? 0;
-        if (Date.now() - lastUsed > LAST_USED_RESOLUTION_MS) {
+        const key = await lookup(hashApiKey(credentials.secret), scheme);
+        principal = { kind: 'user', userId: key.userId, apiKeyId: key.apiKeyId };
+        const now = Date.now();
+        if (now - key.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+          key.lastUsedAt = now;
           db.apiKey
-            .update({ where: { id: found.apiKey.id }, data: { lastUsedAt: new Date() } })
+            .update({ where: { id: key.apiKeyId }, data: { lastUsedAt: new Date(now) } })
             .catch(onBackgroundError);
         }
       } else {
@@ -87,9 +132,12 @@ export function createAuthenticator({ db, adminApiKey, onBackgroundError }: Auth
     req.principal = principal;
     return principal;
   };
+  return Object.assign(authenticate, {
+    forgetKey(apiKeyId: string) {
+      for (const [hash, entry] of cache) if (entry.apiKeyId === apiKeyId) cache.delete(hash);
+    },
+  });
 }
-
-export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 type Guard = (req: Request, res: Response, next: NextFunction) => Promise<void>;
 
@@ -146,11 +194,11 @@ export function createAuthGuards(authenticate: Authenticator, cronSecret: string
   };
 }
 
-/** The calling user; only valid behind the `user` guard. */
-export function currentUser(req: Request): User {
+/** Id of the calling user; only valid behind the `user` guard. */
+export function currentUserId(req: Request): string {
   const p = req.principal;
-  if (p?.kind !== 'user') throw new Error('currentUser() used on a route without the user guard');
-  return p.user;
+  if (p?.kind !== 'user') throw new Error('currentUserId() used on a route without the user guard');
+  return p.userId;
 }
 
 /**
@@ -159,7 +207,7 @@ export function currentUser(req: Request): User {
  */
 export function ownerScope(req: Request): { userId?: string } {
   const p = req.principal;
-  if (p?.kind === 'user') return { userId: p.user.id };
+  if (p?.kind === 'user') return { userId: p.userId };
   if (p?.kind === 'admin') return {};
   throw new Error('ownerScope() used on a route without an auth guard');
 }

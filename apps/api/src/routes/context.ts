@@ -6,7 +6,7 @@ import type { UrlSigner } from '@podfleet/webhooks';
 import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import type { ApiMetrics } from '../metrics';
-import type { AuthGuards } from '../middleware/auth';
+import type { Authenticator, AuthGuards } from '../middleware/auth';
 import type { QueueDepth } from '../services/backpressure';
 import type { JobStreams } from '../services/job-streams';
 import type { RateLimiter } from '../services/rate-limit';
@@ -22,6 +22,7 @@ export interface RouteContext {
   storage: StorageDriver;
   logger: Logger;
   guards: AuthGuards;
+  authenticator: Authenticator;
   streams: JobStreams;
   rateLimiter: RateLimiter;
   queueDepth: QueueDepth;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { afterCursor, newestFirst, page, pageQuerySchema } from '../http/pagination';
 import { HttpProblem, notFound, serviceUnavailable } from '../http/problem';
 import { parseBody, parseQuery } from '../http/validate';
-import { currentUser, ownerScope } from '../middleware/auth';
+import { currentUserId, ownerScope } from '../middleware/auth';
 import { idempotencyKeySchema } from '../schemas';
 import { resolveRange } from '../services/byte-range';
 import {
@@ -55,8 +55,8 @@ export function episodesRouter(ctx: RouteContext): Router {
   };
 
   router.post('/v1/episodes', guards.user, async (req, res) => {
-    const user = currentUser(req);
-    const quota = await ctx.rateLimiter.hit(`episodes:${user.id}`, settings.userRequestsPerMinute);
+    const userId = currentUserId(req);
+    const quota = await ctx.rateLimiter.hit(`episodes:${userId}`, settings.userRequestsPerMinute);
     res.setHeader('RateLimit-Limit', String(quota.limit));
     res.setHeader('RateLimit-Remaining', String(Math.max(0, quota.limit - quota.count)));
     res.setHeader('RateLimit-Reset', String(quota.resetSec));
@@ -82,7 +82,7 @@ export function episodesRouter(ctx: RouteContext): Router {
       idempotencyKey = parsed.data;
       // A replay answers like the first request did, even while the queue is full.
       const first = await db.job.findUnique({
-        where: { userId_idempotencyKey: { userId: user.id, idempotencyKey } },
+        where: { userId_idempotencyKey: { userId, idempotencyKey } },
       });
       if (first && Date.now() - first.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) {
         ticket(req, res, first, true);
@@ -101,7 +101,7 @@ export function episodesRouter(ctx: RouteContext): Router {
     }
     try {
       const { job, deduplicated } = await submitEpisodeJob(ctx.pipeline, {
-        userId: user.id,
+        userId,
         request,
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });

@@ -2,17 +2,17 @@ import { createApiKey, revokeApiKey } from '@podfleet/db';
 import { Router } from 'express';
 import { notFound } from '../http/problem';
 import { parseBody } from '../http/validate';
-import { currentUser } from '../middleware/auth';
+import { currentUserId } from '../middleware/auth';
 import { createKeyBodySchema } from '../schemas';
 import { toApiKeyView } from '../services/views';
 import type { RouteContext } from './context';
 
-export function keysRouter({ db, guards }: RouteContext): Router {
+export function keysRouter({ db, guards, authenticator }: RouteContext): Router {
   const router = Router();
 
   router.get('/v1/keys', guards.user, async (req, res) => {
     const keys = await db.apiKey.findMany({
-      where: { userId: currentUser(req).id, revokedAt: null },
+      where: { userId: currentUserId(req), revokedAt: null },
       orderBy: { createdAt: 'desc' },
     });
     res.json({ items: keys.map(toApiKeyView) });
@@ -20,13 +20,15 @@ export function keysRouter({ db, guards }: RouteContext): Router {
 
   router.post('/v1/keys', guards.user, async (req, res) => {
     const body = parseBody(req, createKeyBodySchema);
-    const { apiKey, key } = await createApiKey(db, currentUser(req).id, body.name ?? null);
+    const { apiKey, key } = await createApiKey(db, currentUserId(req), body.name ?? null);
     res.status(201).json({ apiKey: key, key: toApiKeyView(apiKey) });
   });
 
   router.delete('/v1/keys/:id', guards.user, async (req, res) => {
-    const revoked = await revokeApiKey(db, currentUser(req).id, String(req.params.id));
+    const id = String(req.params.id);
+    const revoked = await revokeApiKey(db, currentUserId(req), id);
     if (!revoked) throw notFound('API key');
+    authenticator.forgetKey(id);
     res.status(204).end();
   });
 

@@ -35,6 +35,10 @@ describe('/health', () => {
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(res.headers['retry-after']).toBe('5');
       expect(res.body).toMatchObject({ status: 503, redis: 'down', db: 'ok', detail: 'redis is down' });
+      // Metrics still answer (queue depths are left out while Redis is away).
+      const metrics = await request(down.app).get('/metrics').expect(200);
+      expect(metrics.text).toContain('podfleet_jobs{status="queued"}');
+      expect(metrics.text).not.toContain('podfleet_queue_jobs{');
     } finally {
       await down.close();
     }
@@ -181,6 +185,9 @@ describe('errors, request ids and headers', () => {
       expect(requestLines.length).toBeGreaterThan(0);
       expect(requestLines.every((l) => typeof l.requestId === 'string')).toBe(true);
       expect(requestLines.some((l) => l.requestId === 'trace-abc.123')).toBe(true);
+      await request(logged.app).get('/v1/episodes/x/audio?exp=1&sig=SECRETSIG').expect(403);
+      expect(JSON.stringify(lines)).toContain('sig=[redacted]');
+      expect(JSON.stringify(lines)).not.toContain('SECRETSIG');
       expect(JSON.stringify(lines)).not.toContain(ADMIN_KEY);
     } finally {
       await logged.close();

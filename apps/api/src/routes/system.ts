@@ -60,13 +60,16 @@ export function systemRouter(ctx: RouteContext): Router {
     res.send(body);
   });
 
-  router.get('/openapi.json', (req, res) => {
-    spec ??= openApiDocument(ctx.settings.publicBaseUrl ?? ctx.baseUrl(req));
+  // Without PUBLIC_BASE_URL the server URL is relative: "wherever this document was fetched from".
+  const serverUrl = ctx.settings.publicBaseUrl ?? '/';
+
+  router.get('/openapi.json', (_req, res) => {
+    spec ??= openApiDocument(serverUrl);
     res.json(spec);
   });
 
-  router.get('/docs', (req, res) => {
-    docs ??= docsPage(openApiDocument(ctx.settings.publicBaseUrl ?? ctx.baseUrl(req)));
+  router.get('/docs', (_req, res) => {
+    docs ??= docsPage(openApiDocument(serverUrl));
     res.type('html').send(docs);
   });
 

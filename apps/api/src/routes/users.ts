@@ -1,9 +1,9 @@
 import { createApiKey, isUniqueViolation, Prisma, rotateFeedToken, type User } from '@podfleet/db';
 import { userWebhookSecret } from '@podfleet/webhooks';
 import { type Request, Router } from 'express';
-import { conflict } from '../http/problem';
+import { conflict, HttpProblem } from '../http/problem';
 import { parseBody } from '../http/validate';
-import { currentUser } from '../middleware/auth';
+import { currentUserId } from '../middleware/auth';
 import { createUserBodySchema, updateMeBodySchema } from '../schemas';
 import { toApiKeyView, toUserView } from '../services/views';
 import { checkWebhookUrl } from '../services/webhook-url';
@@ -48,15 +48,23 @@ export function usersRouter(ctx: RouteContext): Router {
     }
   });
 
+  /** Read fresh: the key lookup may come from a cache, the profile must not. */
+  const loadUser = async (req: Request): Promise<User> => {
+    const user = await db.user.findUnique({ where: { id: currentUserId(req) } });
+    if (!user)
+      throw new HttpProblem(401, { type: 'unauthorized', detail: 'the user of this key no longer exists' });
+    return user;
+  };
+
   router.get('/v1/me', guards.user, async (req, res) => {
-    res.json(me(req, currentUser(req)));
+    res.json(me(req, await loadUser(req)));
   });
 
   router.patch('/v1/me', guards.user, async (req, res) => {
     const body = parseBody(req, updateMeBodySchema);
     if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl, ctx.settings.allowPrivateUrls);
     const user = await db.user.update({
-      where: { id: currentUser(req).id },
+      where: { id: currentUserId(req) },
       data: {
         ...(body.name === undefined ? {} : { name: body.name }),
         ...(body.timezone === undefined ? {} : { timezone: body.timezone }),
@@ -74,9 +82,8 @@ export function usersRouter(ctx: RouteContext): Router {
 
   /** Rotates the feed token: the old feed URL stops working at once. */
   router.post('/v1/me/feed-token', guards.user, async (req, res) => {
-    const user = currentUser(req);
-    const feedToken = await rotateFeedToken(db, user.id);
-    res.json(me(req, { ...user, feedToken }));
+    await rotateFeedToken(db, currentUserId(req));
+    res.json(me(req, await loadUser(req)));
   });
 
   return router;

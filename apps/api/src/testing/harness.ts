@@ -70,6 +70,7 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     sseHeartbeatMs: 15_000,
     queueDepthCacheMs: 0,
     healthTimeoutMs: 1_000,
+    keyCacheTtlMs: 10_000,
     ...options.settings,
   };
   const temp = options.storage ? null : await makeTempDir('podfleet-api-test-');
