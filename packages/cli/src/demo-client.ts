@@ -26,7 +26,8 @@ async function call<T>(baseUrl: string, path: string, init: RequestInit & { key:
     headers: { authorization: `Bearer ${init.key}`, 'content-type': 'application/json', ...init.headers },
   });
   const text = await response.text();
-  if (!response.ok) throw new UserFacingError(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
+  if (!response.ok)
+    throw new UserFacingError(`${init.method ?? 'GET'} ${path} answered ${response.status}: ${text}`);
   return JSON.parse(text) as T;
 }
 
@@ -40,7 +41,9 @@ export function progressRenderer(stream: NodeJS.WriteStream) {
         const filled = Math.round((state.progress / 100) * width);
         const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
         const step = (state.currentStep ?? '').slice(0, Math.max(0, (stream.columns ?? 100) - width - 22));
-        stream.write(`\r\x1b[2K${bar} ${String(state.progress).padStart(3)}% ${state.phase ?? state.status}: ${step}`);
+        stream.write(
+          `\r\x1b[2K${bar} ${String(state.progress).padStart(3)}% ${state.phase ?? state.status}: ${step}`,
+        );
       } else if (state.phase !== lastPhase) {
         stream.write(`${String(state.progress).padStart(3)}% ${state.phase ?? state.status}\n`);
       }
@@ -78,8 +81,11 @@ export async function generateSampleEpisode({
       style: { hosts: [{ name: 'Maya' }, { name: 'Theo' }], targetMinutes },
     }),
   });
-  const events = await fetch(new URL(ticket.eventsUrl, baseUrl), { headers: { authorization: `Bearer ${key}` } });
-  if (!events.ok || !events.body) throw new UserFacingError(`GET ${ticket.eventsUrl} answered ${events.status}`);
+  const events = await fetch(new URL(ticket.eventsUrl, baseUrl), {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  if (!events.ok || !events.body)
+    throw new UserFacingError(`GET ${ticket.eventsUrl} answered ${events.status}`);
   let final: JobState | undefined;
   for await (const event of readSse(events.body)) {
     const state = JSON.parse(event.data) as JobState;

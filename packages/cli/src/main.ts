@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, readEnv } from '@podfleet/config';
+import { ConfigError, parseConfig, readEnv } from '@podfleet/config';
 import { runDemo } from './demo';
 import { discoverServices, UserFacingError } from './environment';
 import { appSpec, log, migrateDatabase, superviseUntilSignal } from './fleet';
@@ -16,6 +16,8 @@ function parseApps(args: string[]): AppName[] {
 
 async function start(args: string[]): Promise<void> {
   const apps = parseApps(args);
+  // Every app's configuration, checked once here rather than by crash-looping children.
+  for (const app of apps) parseConfig(app, readEnv());
   const services = await discoverServices({ startMissing: false, log });
   await migrateDatabase(services.databaseUrl);
   const env = {

@@ -14,7 +14,11 @@ describe('readSse', () => {
   it('parses events split across chunks, skipping comments and joining multi-line data', async () => {
     const events = [];
     for await (const e of readSse(
-      streamOf([': heartbeat\n\nevent: progress\nid: 1\nda', 'ta: {"p":1}\n\n', 'event: completed\r\ndata: a\r\ndata: b\r\n\r\n']),
+      streamOf([
+        ': heartbeat\n\nevent: progress\nid: 1\nda',
+        'ta: {"p":1}\n\n',
+        'event: completed\r\ndata: a\r\ndata: b\r\n\r\n',
+      ]),
     )) {
       events.push(e);
     }

@@ -21,7 +21,11 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
       buffer = buffer.slice(newline + 1);
       if (line === '') {
         if (current.data !== undefined) {
-          yield { event: current.event ?? 'message', data: current.data, ...(current.id ? { id: current.id } : {}) };
+          yield {
+            event: current.event ?? 'message',
+            data: current.data,
+            ...(current.id ? { id: current.id } : {}),
+          };
         }
         current = {};
       } else if (!line.startsWith(':')) {

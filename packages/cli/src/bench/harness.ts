@@ -1,12 +1,18 @@
 // Shared by the benchmarks: an isolated database, queue prefix and storage for one run, and the
 // worker apps started as child processes exactly as `npm start` runs them.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEnv } from '@podfleet/config';
-import { createPrismaClient, defaultMigrationsDir, ensureDatabase, migrate, type PrismaClient } from '@podfleet/db';
+import {
+  createPrismaClient,
+  defaultMigrationsDir,
+  ensureDatabase,
+  migrate,
+  type PrismaClient,
+} from '@podfleet/db';
 import { createRedis } from '@podfleet/queue';
 import { Client } from 'pg';
 import { repoRoot } from '../environment';
@@ -22,7 +28,10 @@ export interface BenchEnvironment {
   cleanup(): Promise<void>;
 }
 
-export async function benchEnvironment(name: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<BenchEnvironment> {
+export async function benchEnvironment(
+  name: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<BenchEnvironment> {
   const base = readEnv();
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const url = new URL(base.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/podfleet');
@@ -61,7 +70,10 @@ export async function benchEnvironment(name: string, extraEnv: NodeJS.ProcessEnv
         ready = r;
       });
       const supervisor = new Supervisor(
-        apps.map((app, i) => ({ ...appSpec(app, env), name: `${app}${apps.indexOf(app) === i ? '' : `-${i}`}` })),
+        apps.map((app, i) => ({
+          ...appSpec(app, env),
+          name: `${app}${apps.indexOf(app) === i ? '' : `-${i}`}`,
+        })),
         {
           minLevel: 40,
           write: (line) => process.stderr.write(`${line}\n`),
@@ -102,6 +114,9 @@ export async function writeBenchResult(name: string, result: Record<string, unkn
   const dir = join(repoRoot, 'bench-results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
-  await writeFile(file, `${JSON.stringify({ benchmark: name, at: new Date().toISOString(), ...result }, null, 2)}\n`);
+  await writeFile(
+    file,
+    `${JSON.stringify({ benchmark: name, at: new Date().toISOString(), ...result }, null, 2)}\n`,
+  );
   return file;
 }

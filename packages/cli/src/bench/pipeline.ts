@@ -61,18 +61,26 @@ async function main() {
       for (;;) {
         const row = await bench.db.job.findUniqueOrThrow({ where: { id: job.id } });
         if (row.status === 'completed') return { jobId: job.id, wallMs: performance.now() - started };
-        if (row.status === 'failed') throw new Error(`bench job failed: ${row.errorCode} ${row.errorMessage}`);
+        if (row.status === 'failed')
+          throw new Error(`bench job failed: ${row.errorCode} ${row.errorMessage}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     };
     await submit(0.5); // warm-up: worker threads compile espeak's WASM once per process
 
-    const fleetRuns: Array<{ jobId: string; wallMs: number; stageMs: Record<string, number>; episodeSec: number }> = [];
+    const fleetRuns: Array<{
+      jobId: string;
+      wallMs: number;
+      stageMs: Record<string, number>;
+      episodeSec: number;
+    }> = [];
     for (let i = 0; i < runs; i++) {
       const { jobId, wallMs } = await submit(minutes);
       const stages = await bench.db.jobStage.findMany({ where: { jobId } });
       const episode = await bench.db.episode.findUniqueOrThrow({ where: { jobId } });
-      const stageMs = Object.fromEntries(STAGES.map((s) => [s, stages.find((r) => r.stage === s)?.durationMs ?? 0]));
+      const stageMs = Object.fromEntries(
+        STAGES.map((s) => [s, stages.find((r) => r.stage === s)?.durationMs ?? 0]),
+      );
       fleetRuns.push({ jobId, wallMs, stageMs, episodeSec: episode.durationSec });
     }
 
@@ -92,20 +100,47 @@ async function main() {
       const t1 = performance.now();
       const { sampleRate, clips: pcm } = await loadClipsPcm(clips.map((c) => c.file));
       const out = join(work, `raw-${i}.mp3`);
-      await runTool(ffmpegPath(), [
-        '-v', 'error', '-f', 's16le', '-ar', String(sampleRate), '-ac', '1', '-i', 'pipe:0',
-        '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '64k', '-compression_level', '9', '-y', out,
-      ], { input: Buffer.concat(pcm) });
+      await runTool(
+        ffmpegPath(),
+        [
+          '-v',
+          'error',
+          '-f',
+          's16le',
+          '-ar',
+          String(sampleRate),
+          '-ac',
+          '1',
+          '-i',
+          'pipe:0',
+          '-ar',
+          '44100',
+          '-c:a',
+          'libmp3lame',
+          '-b:a',
+          '64k',
+          '-compression_level',
+          '9',
+          '-y',
+          out,
+        ],
+        { input: Buffer.concat(pcm) },
+      );
       rawRuns.push({ synthMs: t1 - t0, encodeMs: performance.now() - t1, totalMs: performance.now() - t0 });
     }
 
     const fleetWall = median(fleetRuns.map((r) => r.wallMs));
     const rawTotal = median(rawRuns.map((r) => r.totalMs));
     const episodeSec = median(fleetRuns.map((r) => r.episodeSec));
-    const stagesSec = Object.fromEntries(STAGES.map((s) => [s, sec(median(fleetRuns.map((r) => r.stageMs[s]!)))]));
+    const stagesSec = Object.fromEntries(
+      STAGES.map((s) => [s, sec(median(fleetRuns.map((r) => r.stageMs[s]!)))]),
+    );
     const stageSum = STAGES.reduce((sum, s) => sum + median(fleetRuns.map((r) => r.stageMs[s]!)), 0);
     const result = {
-      machine: { cores: (await import('node:os')).availableParallelism(), espeakBackend: await engine.backend() },
+      machine: {
+        cores: (await import('node:os')).availableParallelism(),
+        espeakBackend: await engine.backend(),
+      },
       targetMinutes: minutes,
       runs,
       fleet: {
@@ -125,10 +160,14 @@ async function main() {
       targets: { fleetOverRaw: 1.25, fleetWallSec: 5 },
     };
     console.log(`\npodfleet pipeline benchmark (${minutes}-minute episode, median of ${runs})`);
-    console.log(`  fleet  submit → MP3      ${result.fleet.wallSec.toFixed(2)} s   (episode ${result.fleet.episodeSec} s, RTF ${result.fleet.realTimeFactor})`);
+    console.log(
+      `  fleet  submit → MP3      ${result.fleet.wallSec.toFixed(2)} s   (episode ${result.fleet.episodeSec} s, RTF ${result.fleet.realTimeFactor})`,
+    );
     for (const s of STAGES) console.log(`         ${s.padEnd(16)} ${stagesSec[s]!.toFixed(2)} s`);
     console.log(`         queue + bookkeeping ${result.fleet.queueAndBookkeepingSec.toFixed(2)} s`);
-    console.log(`  raw    synth + encode    ${result.raw.totalSec.toFixed(2)} s   (synth ${result.raw.synthSec} s, encode ${result.raw.encodeSec} s)`);
+    console.log(
+      `  raw    synth + encode    ${result.raw.totalSec.toFixed(2)} s   (synth ${result.raw.synthSec} s, encode ${result.raw.encodeSec} s)`,
+    );
     console.log(`  fleet / raw              ${result.fleetOverRaw}× (target ≤ 1.25×; fleet target ≤ 5 s)`);
     console.log(`  written to ${await writeBenchResult('pipeline', result)}`);
   } finally {

@@ -1,0 +1,399 @@
+/**
+ * `pnpm bench:load [--jobs 200] [--replicas 2] [--minutes 0.5]`: N short offline episodes through
+ * the API and `replicas` processes of each worker app, then, in the same run, a raw BullMQ
+ * 4-stage flow of no-op stages with as many workers, for the queue's own cost. Reports
+ * throughput, ticket latency (POST /v1/episodes), lost and duplicated jobs, and the time a job
+ * spends between stages. Prints a table and writes bench-results/load.json. Not part of CI.
+ */
+
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { sampleEpisodeSources } from '@podfleet/providers';
+import { createRedis } from '@podfleet/queue';
+import { type Job as BullJob, FlowProducer, Queue, Worker } from 'bullmq';
+import { type BenchEnvironment, benchEnvironment, writeBenchResult } from './harness';
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '200' },
+    replicas: { type: 'string', default: '2' },
+    minutes: { type: 'string', default: '0.5' },
+    'in-flight': { type: 'string', default: '16' },
+    'timeout-min': { type: 'string', default: '60' },
+    probe: { type: 'string', default: '3' },
+  },
+});
+const N = Number(values.jobs);
+const REPLICAS = Number(values.replicas);
+const MINUTES = Number(values.minutes);
+const IN_FLIGHT = Number(values['in-flight']);
+const TIMEOUT_MS = Number(values['timeout-min']) * 60_000;
+/** Jobs run one at a time before the load: the fleet's own per-job cost, with no queueing. */
+const PROBE = Number(values.probe);
+const STAGES = ['scrape', 'script', 'audio', 'upload'] as const;
+/** Jobs one user may have in the fleet at once (USER_MAX_ACTIVE_JOBS): one user per three jobs. */
+const PER_USER = 3;
+
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return Number.NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const ms = (x: number) => Math.round(x * 10) / 10;
+const summary = (xs: number[]) => ({
+  p50: ms(pct(xs, 50)),
+  p95: ms(pct(xs, 95)),
+  p99: ms(pct(xs, 99)),
+  max: ms(pct(xs, 100)),
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Runs `fn` over `items`, `limit` at a time. */
+async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+/** A bundled text sample, rewritten per job so no two jobs share a line (no TTS cache hits). */
+function sourcesFor(job: number) {
+  return sampleEpisodeSources('http://unused.invalid')
+    .filter((s) => s.kind === 'text')
+    .slice(0, 1)
+    .map((s) => ({
+      ...s,
+      title: `Bulletin ${job}: ${s.title}`,
+      text: s.text.replace(
+        /(^|[.!?]\s+)([A-Z])/g,
+        (_m, lead: string, c: string) => `${lead}In bulletin ${job}, ${c.toLowerCase()}`,
+      ),
+    }));
+}
+
+async function api(base: string, key: string, path: string, body: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (response.status >= 300)
+    throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Polls until none of `jobIds` is queued or running (or the time-out passes). */
+async function waitUntilFinished(bench: BenchEnvironment, jobIds: string[], started: number): Promise<void> {
+  let lastReport = performance.now();
+  for (;;) {
+    const open = await bench.db.job.count({
+      where: { id: { in: jobIds }, status: { in: ['queued', 'running'] } },
+    });
+    if (open === 0) return;
+    if (performance.now() - started > TIMEOUT_MS) {
+      process.stderr.write(`load: giving up with ${open} jobs unfinished after ${TIMEOUT_MS / 60_000} min\n`);
+      return;
+    }
+    if (performance.now() - lastReport > 10_000) {
+      lastReport = performance.now();
+      process.stderr.write(`load: ${jobIds.length - open}/${jobIds.length} finished\n`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Per completed job: end to end, end to end minus the stages' work, and the stage-to-stage hops. */
+async function timings(bench: BenchEnvironment, jobIds: string[]) {
+  const jobs = await bench.db.job.findMany({
+    where: { id: { in: jobIds }, status: 'completed' },
+    select: { id: true, createdAt: true, completedAt: true },
+  });
+  const stages = await bench.db.jobStage.findMany({ where: { jobId: { in: jobIds } } });
+  const e2e: number[] = [];
+  const overhead: number[] = [];
+  const hops: number[] = [];
+  const firstPickup: number[] = [];
+  for (const job of jobs) {
+    const rows = STAGES.map((s) => stages.find((r) => r.jobId === job.id && r.stage === s));
+    if (rows.some((r) => !r?.startedAt || !r.finishedAt)) continue;
+    const total = job.completedAt!.getTime() - job.createdAt.getTime();
+    const work = rows.reduce((sum, r) => sum + (r!.finishedAt!.getTime() - r!.startedAt!.getTime()), 0);
+    e2e.push(total);
+    overhead.push(total - work);
+    firstPickup.push(rows[0]!.startedAt!.getTime() - job.createdAt.getTime());
+    for (let i = 1; i < rows.length; i++)
+      hops.push(rows[i]!.startedAt!.getTime() - rows[i - 1]!.finishedAt!.getTime());
+  }
+  return {
+    endToEndMs: summary(e2e),
+    /** End to end minus the four stages' work: time queued, between stages and in bookkeeping. */
+    queueAndBookkeepingMs: summary(overhead),
+    /** One stage finished → the next one started (BullMQ hand-over, a free worker, DB writes). */
+    hopMs: summary(hops),
+    /** Submitted → the first stage started. */
+    firstPickupMs: summary(firstPickup),
+  };
+}
+
+async function runFleet(bench: BenchEnvironment, apiUrl: string) {
+  const adminKey = bench.env.ADMIN_API_KEY!;
+  const users: string[] = [];
+  for (let i = 0; i < Math.ceil(N / PER_USER) + 1; i++) {
+    const { apiKey } = await api(apiUrl, adminKey, '/v1/users', {
+      email: `load-${i}-${Date.now()}@podfleet.local`,
+    });
+    users.push(apiKey as string);
+  }
+  const submit = async (i: number, key: string) => {
+    const t0 = performance.now();
+    const ticket = await api(apiUrl, key, '/v1/episodes', {
+      type: 'custom',
+      sources: sourcesFor(i),
+      style: { targetMinutes: MINUTES },
+    });
+    return { jobId: ticket.jobId as string, ms: performance.now() - t0 };
+  };
+
+  // Probe: one job at a time through an idle fleet.
+  const probeIds: string[] = [];
+  const probeTickets: number[] = [];
+  for (let p = 0; p < PROBE; p++) {
+    const { jobId, ms: ticketMs } = await submit(N + p, users.at(-1)!);
+    probeTickets.push(ticketMs);
+    probeIds.push(jobId);
+    await waitUntilFinished(bench, [jobId], performance.now());
+  }
+  const probe = { jobs: PROBE, ticketMs: summary(probeTickets), ...(await timings(bench, probeIds)) };
+  process.stderr.write(`load: probe done (${PROBE} jobs one at a time)\n`);
+
+  // Load: N jobs submitted IN_FLIGHT at a time, then drained.
+  const tickets: number[] = [];
+  const jobIds: string[] = [];
+  const started = performance.now();
+  await pool(
+    Array.from({ length: N }, (_, i) => i),
+    IN_FLIGHT,
+    async (i) => {
+      const { jobId, ms: ticketMs } = await submit(i, users[i % (users.length - 1)]!);
+      tickets.push(ticketMs);
+      jobIds.push(jobId);
+    },
+  );
+  const submitSec = (performance.now() - started) / 1000;
+  process.stderr.write(`load: ${N} jobs submitted in ${submitSec.toFixed(1)} s\n`);
+  await waitUntilFinished(bench, jobIds, started);
+
+  const jobs = await bench.db.job.findMany({
+    where: { id: { in: jobIds } },
+    select: { id: true, status: true, errorCode: true, createdAt: true, completedAt: true },
+  });
+  const stages = await bench.db.jobStage.findMany({ where: { jobId: { in: jobIds } } });
+  const episodes = await bench.db.episode.findMany({
+    where: { jobId: { in: jobIds } },
+    select: { jobId: true, durationSec: true },
+  });
+  const uploadEvents = await bench.db.jobEvent.findMany({
+    where: { jobId: { in: jobIds }, type: 'stage_completed' },
+    select: { jobId: true, data: true },
+  });
+
+  const completed = jobs.filter((j) => j.status === 'completed');
+  const countBy = (ids: string[]) => {
+    const counts = new Map<string, number>();
+    for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return [...counts.values()];
+  };
+  const extra = (counts: number[]) => counts.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+  const uploads = uploadEvents.filter((e) => (e.data as { stage?: string }).stage === 'upload');
+  const failures: Record<string, number> = {};
+  for (const j of jobs.filter((j) => j.status !== 'completed')) {
+    const key = `${j.status}:${j.errorCode ?? '-'}`;
+    failures[key] = (failures[key] ?? 0) + 1;
+  }
+  const first = Math.min(...jobs.map((j) => j.createdAt.getTime()));
+  const last = Math.max(...completed.map((j) => j.completedAt!.getTime()));
+  const wallMin = (last - first) / 60_000;
+  const durations = episodes.map((e) => e.durationSec);
+  return {
+    probe,
+    load: {
+      jobs: N,
+      completed: completed.length,
+      /** Jobs that did not end completed (failed, or still unfinished at the time-out). */
+      lost: N - completed.length,
+      failures,
+      duplicated: {
+        episodes: extra(countBy(episodes.map((e) => e.jobId))),
+        uploadCompletions: extra(countBy(uploads.map((e) => e.jobId))),
+      },
+      stageReruns: stages.filter((r) => r.attempts > 1).length,
+      submitSec: Math.round(submitSec * 10) / 10,
+      wallMin: Math.round(wallMin * 100) / 100,
+      throughputJobsPerMin: Math.round((completed.length / wallMin) * 10) / 10,
+      episodeSec: summary(durations),
+      audioMinutesPerWallMinute: Math.round((durations.reduce((a, b) => a + b, 0) / 60 / wallMin) * 10) / 10,
+      ticketMs: summary(tickets),
+      stageWorkMs: Object.fromEntries(
+        STAGES.map((s) => [
+          s,
+          summary(stages.filter((r) => r.stage === s && r.durationMs !== null).map((r) => r.durationMs!)),
+        ]),
+      ),
+      ...(await timings(bench, jobIds)),
+    },
+  };
+}
+
+/** The same shape with no work and no bookkeeping: what BullMQ alone costs per job and per hop. */
+async function runRawBullMQ(redisUrl: string, prefix: string) {
+  const connection = createRedis(redisUrl, { role: 'worker', name: 'bench-raw' });
+  const raw = `${prefix}-raw`;
+  const queues = STAGES.map((s) => new Queue(s, { connection, prefix: raw }));
+  const workers: Worker[] = [];
+  const connections = [connection];
+  // As many workers per stage as the fleet had processes, each with the fleet's default concurrency.
+  const concurrency: Record<string, number> = { scrape: 4, script: 2, audio: 1, upload: 4 };
+  for (let r = 0; r < REPLICAS; r++) {
+    for (const s of STAGES) {
+      const conn = createRedis(redisUrl, { role: 'worker', name: `bench-raw-${s}-${r}` });
+      connections.push(conn);
+      workers.push(
+        new Worker(s, async () => 'ok', { connection: conn, prefix: raw, concurrency: concurrency[s] }),
+      );
+    }
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const flows = new FlowProducer({ connection, prefix: raw });
+  const tickets: number[] = [];
+  const roots: string[] = [];
+  const started = performance.now();
+  await pool(
+    Array.from({ length: N }, (_, i) => i),
+    IN_FLIGHT,
+    async (i) => {
+      let node: Parameters<FlowProducer['add']>[0] | undefined;
+      for (const s of STAGES) {
+        node = {
+          name: s,
+          queueName: s,
+          data: { i },
+          opts: { jobId: `r${i}.${s}`, removeOnComplete: false },
+          ...(node ? { children: [{ ...node, opts: { ...node.opts, failParentOnFailure: true } }] } : {}),
+        };
+      }
+      const t0 = performance.now();
+      await flows.add(node!);
+      tickets.push(performance.now() - t0);
+      roots.push(`r${i}.upload`);
+    },
+  );
+  const uploadQueue = queues[STAGES.length - 1]!;
+  while ((await uploadQueue.getCompletedCount()) < N) await new Promise((r) => setTimeout(r, 50));
+  const wallMs = performance.now() - started;
+
+  const byStage = await Promise.all(queues.map((q) => q.getCompleted(0, N)));
+  const find = (stage: number, i: number) =>
+    byStage[stage]!.find((j: BullJob) => j.id === `r${i}.${STAGES[stage]}`);
+  const e2e: number[] = [];
+  const hops: number[] = [];
+  for (let i = 0; i < N; i++) {
+    const chain = STAGES.map((_, s) => find(s, i));
+    if (chain.some((j) => !j?.finishedOn || !j.processedOn)) continue;
+    e2e.push(chain[3]!.finishedOn! - chain[3]!.timestamp);
+    for (let s = 1; s < chain.length; s++) hops.push(chain[s]!.processedOn! - chain[s - 1]!.finishedOn!);
+  }
+  await Promise.all(workers.map((w) => w.close()));
+  await flows.close();
+  for (const q of queues) await q.obliterate({ force: true });
+  await Promise.all(queues.map((q) => q.close()));
+  for (const c of connections) c.disconnect();
+  return {
+    flows: N,
+    wallSec: Math.round(wallMs / 100) / 10,
+    throughputFlowsPerMin: Math.round((N / (wallMs / 60_000)) * 10) / 10,
+    addMs: summary(tickets),
+    endToEndMs: summary(e2e),
+    hopMs: summary(hops),
+  };
+}
+
+async function main() {
+  const port = await freePort();
+  const bench = await benchEnvironment('load', {
+    PORT: String(port),
+    SCRIPT_PROVIDER: 'local',
+    TTS_PROVIDER: 'espeak',
+    STORAGE_DRIVER: 'fs',
+    USER_REQUESTS_PER_MINUTE: String(N + 10),
+    USER_MAX_ACTIVE_JOBS: String(PER_USER),
+    MAX_QUEUE_SIZE: String(Math.max(1000, N * 5)),
+  });
+  try {
+    const workers = ['scraper', 'audio', 'uploader'] as const;
+    const supervisors = [await bench.startApps(['api', ...workers])];
+    for (let r = 1; r < REPLICAS; r++) supervisors.push(await bench.startApps([...workers]));
+    const fleet = await runFleet(bench, `http://127.0.0.1:${port}`);
+    await Promise.all(supervisors.map((s) => s.stop()));
+    const raw = await runRawBullMQ(bench.env.REDIS_URL!, bench.prefix);
+    const result = {
+      machine: { cores: availableParallelism() },
+      setup: { jobs: N, replicasPerWorker: REPLICAS, targetMinutes: MINUTES, inFlightSubmissions: IN_FLIGHT },
+      fleet,
+      rawBullMQ: raw,
+      queueOverhead: {
+        /** Stage-to-stage hand-over: the fleet idle (probe) and loaded, vs bare BullMQ under the same load. */
+        hopP50Ms: { fleetIdle: fleet.probe.hopMs.p50, fleetLoaded: fleet.load.hopMs.p50, raw: raw.hopMs.p50 },
+        hopP99Ms: { fleetIdle: fleet.probe.hopMs.p99, fleetLoaded: fleet.load.hopMs.p99, raw: raw.hopMs.p99 },
+        /** Per job, end to end minus the stages' work, the fleet idle. */
+        perJobIdleMs: fleet.probe.queueAndBookkeepingMs.p50,
+        ticketP99Ms: { fleet: fleet.load.ticketMs.p99, rawAdd: raw.addMs.p99 },
+      },
+    };
+    const file = await writeBenchResult('load', result);
+    const { load, probe } = fleet;
+    const row = (label: string, value: unknown) =>
+      process.stdout.write(
+        `${label.padEnd(38)} ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
+      );
+    row('jobs / completed / lost', `${load.jobs} / ${load.completed} / ${load.lost}`);
+    row(
+      'duplicated (episodes, uploads)',
+      `${load.duplicated.episodes}, ${load.duplicated.uploadCompletions}`,
+    );
+    row('throughput (jobs/min)', String(load.throughputJobsPerMin));
+    row('audio minutes per wall minute', String(load.audioMinutesPerWallMinute));
+    row('episode length s', load.episodeSec);
+    row('ticket ms, POST /v1/episodes (load)', load.ticketMs);
+    row('ticket ms (idle)', probe.ticketMs);
+    row('end to end ms (load)', load.endToEndMs);
+    row('end to end ms (idle)', probe.endToEndMs);
+    row('queue + bookkeeping ms per job (idle)', probe.queueAndBookkeepingMs);
+    row('stage hop ms (idle)', probe.hopMs);
+    row('stage hop ms (load)', load.hopMs);
+    row('stage hop ms (raw BullMQ, load)', raw.hopMs);
+    row('raw BullMQ flows/min', String(raw.throughputFlowsPerMin));
+    row('raw BullMQ add ms', raw.addMs);
+    row('written', file);
+    if (load.lost > 0 || load.duplicated.episodes + load.duplicated.uploadCompletions > 0)
+      process.exitCode = 1;
+  } finally {
+    await bench.cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:load failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
