@@ -4,7 +4,9 @@ import type { Host } from '../types';
  * espeak-ng voice ids are `<voice>[+<variant>][@<pitch 0-99>]`, e.g. `en-us@35`, `en-us+f3@70`.
  * The presets differ in pitch, variant and accent so up to four hosts are told apart by ear.
  */
-export const ESPEAK_VOICE_PRESETS = ['en-us@35', 'en-us+f3@70', 'en-gb-x-rp+m3@50', 'en-gb+f4@85'] as const;
+// Alternating higher and lower voices, higher first, so the default hosts (Maya, Theo) sound as
+// their names suggest and any two hosts are easy to tell apart.
+export const ESPEAK_VOICE_PRESETS = ['en-us+f3@70', 'en-us@35', 'en-gb+f4@85', 'en-gb-x-rp+m3@50'] as const;
 
 const VOICE_ID = /^([a-z]{2,3}(?:-[a-z0-9]{1,8})*(?:\+[A-Za-z0-9_]{1,32})?)(?:@(\d{1,2}))?$/;
 
