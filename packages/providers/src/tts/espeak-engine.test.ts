@@ -66,8 +66,9 @@ describe('espeak engine (WASM in worker threads)', () => {
     }
     const pitchA = medianPitchHz(parseWav(a.audio).pcm, 22050);
     const pitchB = medianPitchHz(parseWav(b.audio).pcm, 22050);
-    expect(pitchA).toBeGreaterThan(60);
-    expect(pitchB / pitchA).toBeGreaterThan(1.6);
+    // The first host gets the higher voice; the two are far apart.
+    expect(pitchB).toBeGreaterThan(60);
+    expect(pitchA / pitchB).toBeGreaterThan(1.6);
   });
 
   it('voices a batch of lines in one call and cuts it back into one clip per line', async () => {
