@@ -12,6 +12,7 @@ import {
   type Job,
   type Prisma,
   retryJob,
+  type Stage,
 } from '@podfleet/db';
 import {
   type EpisodePriority,
@@ -84,14 +85,6 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
   let cacheKey: string | null = null;
   if (request.type !== 'custom') {
     cacheKey = episodeCacheKey(userId, request.type, localPeriod(request.type, now, user.timezone));
-    if (!request.forceRegenerate) {
-      // A partial pre-generation in flight ends without an episode: it cannot answer a request.
-      const inFlight = await ctx.db.job.findFirst({
-        where: { cacheKey, status: { in: ['queued', 'running'] }, partial: false },
-        orderBy: { createdAt: 'asc' },
-      });
-      if (inFlight) return { job: inFlight, deduplicated: true };
-    }
   }
   const sources = request.sources ?? (user.sources as Prisma.JsonArray);
   if (!Array.isArray(sources) || sources.length === 0) {
@@ -100,18 +93,34 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
   const style = { ...((user.style as Prisma.JsonObject | null) ?? {}), ...(request.style ?? {}) };
   const stored = { ...request, sources, style } as unknown as Prisma.InputJsonValue;
 
-  let job: Job;
+  // One transaction per submit, serialised per user: the in-flight check, the slot count and the
+  // insert cannot interleave with the same user's other submits.
+  let created: SubmitResult;
   try {
-    job = await createJobWithStages(ctx.db, {
-      userId,
-      type: request.type,
-      request: stored,
-      priority: input.pregenerated ? 'low' : request.priority,
-      idempotencyKey: input.idempotencyKey ?? null,
-      cacheKey,
-      pregenerated: input.pregenerated ?? false,
-      partial: input.partial ?? false,
-      webhookUrl: request.webhookUrl ?? user.webhookUrl ?? null,
+    created = await ctx.db.$transaction(async (tx) => {
+      await lockUserSlots(tx, userId);
+      if (cacheKey && !request.forceRegenerate) {
+        // A partial pre-generation in flight ends without an episode: it cannot answer a request.
+        const inFlight = await tx.job.findFirst({
+          where: { cacheKey, status: { in: ['queued', 'running'] }, partial: false },
+          orderBy: { createdAt: 'asc' },
+        });
+        if (inFlight) return { job: inFlight, deduplicated: true };
+      }
+      const hasRoom = (await countActiveJobs(tx, userId)) < ctx.userMaxActiveJobs;
+      const job = await createJobWithStages(tx, {
+        userId,
+        type: request.type,
+        request: stored,
+        priority: input.pregenerated ? 'low' : request.priority,
+        idempotencyKey: input.idempotencyKey ?? null,
+        cacheKey,
+        pregenerated: input.pregenerated ?? false,
+        partial: input.partial ?? false,
+        webhookUrl: request.webhookUrl ?? user.webhookUrl ?? null,
+        ...(hasRoom ? { enqueuedAt: new Date(), run: 1 } : {}),
+      });
+      return { job, deduplicated: false };
     });
   } catch (err) {
     // Two requests with one Idempotency-Key raced: the first one's job answers both.
@@ -123,9 +132,32 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
     }
     throw err;
   }
+  if (created.deduplicated) return created;
+  const { job } = created;
   if (input.reuseArtifactsFrom) await copyStageArtifacts(ctx, input.reuseArtifactsFrom, job.id);
-  const started = await startWhenUserHasRoom(ctx, job);
+  if (job.enqueuedAt === null) {
+    ctx.logger.info({ jobId: job.id, userId }, 'job waits for a free slot of its user');
+    return created;
+  }
+  // A new job starts at scrape unless it reuses finished stages of another job.
+  const started = await enqueueRun(ctx, job, job.run, input.reuseArtifactsFrom ? undefined : 'scrape');
   return { job: started, deduplicated: false };
+}
+
+const lockUserSlots = (tx: Prisma.TransactionClient, userId: string) =>
+  tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`podfleet:user-slots:${userId}`}))`;
+
+/** The user's jobs that hold a slot: queued or running, and in Redis. */
+async function countActiveJobs(
+  tx: Prisma.TransactionClient,
+  userId: string,
+  exceptJobId = '',
+): Promise<number> {
+  const [{ active }] = await tx.$queryRaw<[{ active: number }]>`
+    SELECT count(*)::int AS active FROM jobs
+     WHERE user_id = ${userId} AND status IN ('queued', 'running') AND enqueued_at IS NOT NULL
+       AND id <> ${exceptJobId}`;
+  return active;
 }
 
 /**
@@ -134,33 +166,31 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
  * queued with enqueued_at NULL until promoteWaitingJobs picks it.
  */
 async function startWhenUserHasRoom(ctx: PipelineContext, job: Job): Promise<Job> {
-  const run = await ctx.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`podfleet:user-slots:${job.userId}`}))`;
-    const [{ active }] = await tx.$queryRaw<[{ active: number }]>`
-      SELECT count(*)::int AS active FROM jobs
-       WHERE user_id = ${job.userId} AND status IN ('queued', 'running') AND enqueued_at IS NOT NULL
-         AND id <> ${job.id}`;
-    if (active >= ctx.userMaxActiveJobs) return null;
-    await tx.$executeRaw`UPDATE jobs SET enqueued_at = now() WHERE id = ${job.id}`;
-    return beginRun(tx, job.id);
+  const claimed = await ctx.db.$transaction(async (tx) => {
+    await lockUserSlots(tx, job.userId);
+    if ((await countActiveJobs(tx, job.userId, job.id)) >= ctx.userMaxActiveJobs) return null;
+    return tx.job.update({ where: { id: job.id }, data: { enqueuedAt: new Date(), run: { increment: 1 } } });
   });
-  if (run === null) {
+  if (claimed === null) {
     ctx.logger.info({ jobId: job.id, userId: job.userId }, 'job waits for a free slot of its user');
     return ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
   }
-  return enqueueRun(ctx, job, run);
+  return enqueueRun(ctx, claimed, claimed.run);
 }
 
-/** Adds the BullMQ flow for `run`, from the first unfinished stage. A failure fails the job (never stuck). */
-async function enqueueRun(ctx: PipelineContext, job: Job, run: number): Promise<Job> {
-  const fromStage = (await firstUnfinishedStage(ctx.db, job.id)) ?? 'upload';
+/**
+ * Adds the BullMQ flow for `run`, from `fromStage` (default: the first unfinished one). A failure
+ * fails the job (never stuck `queued` with nothing in Redis). Returns the job as it now stands.
+ */
+async function enqueueRun(ctx: PipelineContext, job: Job, run: number, fromStage?: Stage): Promise<Job> {
+  const from = fromStage ?? (await firstUnfinishedStage(ctx.db, job.id)) ?? 'upload';
   try {
     await enqueueEpisodeFlow(ctx.flowProducer, {
       jobId: job.id,
       run,
       userId: job.userId,
       priority: job.priority as EpisodePriority,
-      fromStage,
+      fromStage: from,
       ...(job.partial ? { toStage: 'script' as const } : {}),
       prefix: ctx.prefix,
     });
@@ -170,7 +200,7 @@ async function enqueueRun(ctx: PipelineContext, job: Job, run: number): Promise<
     if (failed) await publishState(ctx, failed, 'failed');
     throw err instanceof RedisUnavailableError ? err : new RedisUnavailableError(message);
   }
-  return ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
+  return { ...job, run };
 }
 
 /**
@@ -179,11 +209,8 @@ async function enqueueRun(ctx: PipelineContext, job: Job, run: number): Promise<
  */
 export async function promoteWaitingJobs(ctx: PipelineContext, userId: string): Promise<Job[]> {
   const picked = await ctx.db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`podfleet:user-slots:${userId}`}))`;
-    const [{ active }] = await tx.$queryRaw<[{ active: number }]>`
-      SELECT count(*)::int AS active FROM jobs
-       WHERE user_id = ${userId} AND status IN ('queued', 'running') AND enqueued_at IS NOT NULL`;
-    const free = ctx.userMaxActiveJobs - active;
+    await lockUserSlots(tx, userId);
+    const free = ctx.userMaxActiveJobs - (await countActiveJobs(tx, userId));
     if (free <= 0) return [];
     const waiting = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM jobs WHERE user_id = ${userId} AND status = 'queued' AND enqueued_at IS NULL

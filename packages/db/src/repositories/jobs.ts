@@ -45,6 +45,9 @@ export interface CreateJobInput {
   partial?: boolean;
   maxAttempts?: number;
   webhookUrl?: string | null;
+  /** Set (with run 1) when the job goes straight into Redis; null while it waits for a user slot. */
+  enqueuedAt?: Date | null;
+  run?: number;
 }
 
 /**
