@@ -119,3 +119,12 @@ describe('loadConfigOrExit', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('README', () => {
+  it('lists every variable in its configuration table', () => {
+    const { readFileSync } = require('node:fs') as typeof import('node:fs');
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Architecture'));
+    expect(envNames.filter((name) => !table.includes(`\`${name}\``))).toEqual([]);
+  });
+});
