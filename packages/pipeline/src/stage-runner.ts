@@ -130,6 +130,16 @@ async function runStageOnce(
 ): Promise<StageOutcome> {
   const { jobId } = payload;
   const logger = processor.logger;
+  // After a re-enqueue (Redis lost the job, a retry) an older run's stage may still be around:
+  // only the job's current run does work, so two runs never race on the same artifacts.
+  const current = await ctx.db.job.findUnique({ where: { id: jobId }, select: { run: true } });
+  if (current?.run !== payload.run) {
+    logger.info(
+      { stage, run: payload.run, currentRun: current?.run ?? null },
+      'stage of an old run; not run',
+    );
+    return 'inactive';
+  }
   if (await recordedArtifactIsIntact(ctx, jobId, stage)) {
     logger.info({ stage }, 'artifact already present; stage skipped');
     const snapshot = await updateProgress(ctx.db, jobId, { phase: stage, progress: stageProgress(stage, 1) });

@@ -1,3 +1,4 @@
+import { isTransientDbError } from '@podfleet/pipeline';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpProblem, serviceUnavailable } from '../http/problem';
 
@@ -14,16 +15,7 @@ function* causes(err: unknown): Generator<unknown> {
 }
 
 const REDIS_DOWN = /enableOfflineQueue|Connection is closed|Stream isn't writeable|Reached the max retries/;
-const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
-const SOCKET_DOWN = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  '57P01',
-  '57P03',
-]);
+const SOCKET_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 function isRedisDown(err: unknown): boolean {
   for (const e of causes(err)) {
@@ -35,17 +27,13 @@ function isRedisDown(err: unknown): boolean {
   return false;
 }
 
+/** The workers' classification (Prisma codes, adapter kinds, SQLSTATEs, pg's messages) plus bare sockets. */
 function isDatabaseDown(err: unknown): boolean {
+  if (isTransientDbError(err)) return true;
   for (const e of causes(err)) {
-    const name = prop(e, 'name');
+    if (prop(e, 'name') === 'PrismaClientInitializationError') return true;
     const code = prop(e, 'code');
-    if (name === 'PrismaClientInitializationError') return true;
-    if (typeof code === 'string' && (PRISMA_UNREACHABLE.has(code) || SOCKET_DOWN.has(code))) return true;
-    if (prop(prop(e, 'meta'), 'driverAdapterError') !== undefined) {
-      const kind = prop(prop(prop(prop(e, 'meta'), 'driverAdapterError'), 'cause'), 'kind');
-      if (kind === 'DatabaseNotReachable' || kind === 'ConnectionClosed' || kind === 'SocketTimeout')
-        return true;
-    }
+    if (typeof code === 'string' && SOCKET_DOWN.has(code)) return true;
   }
   return false;
 }

@@ -47,9 +47,9 @@ describe('isTransientDbError, on errors real Prisma and PostgreSQL produce', () 
 
   it('recognises node-postgres’ uncoded "Connection terminated unexpectedly" (a cut socket)', () => {
     expect(isTransientDbError(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isTransientDbError(new Error('wrapped', { cause: new Error('Connection terminated unexpectedly') }))).toBe(
-      true,
-    );
+    expect(
+      isTransientDbError(new Error('wrapped', { cause: new Error('Connection terminated unexpectedly') })),
+    ).toBe(true);
   });
 
   it('does not treat query errors, constraint violations or provider outages as database outages', async () => {
@@ -59,10 +59,12 @@ describe('isTransientDbError, on errors real Prisma and PostgreSQL produce', () 
     const unique = await errorOf(() => db.user.create({ data: { email } }));
     expect(isTransientDbError(syntax)).toBe(false);
     expect(isTransientDbError(unique)).toBe(false);
-    expect(isTransientDbError(new ProviderError('TTS_FAILED', 'ElevenLabs unreachable: ECONNREFUSED', true))).toBe(
-      false,
-    );
-    expect(isTransientDbError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(false);
+    expect(
+      isTransientDbError(new ProviderError('TTS_FAILED', 'ElevenLabs unreachable: ECONNREFUSED', true)),
+    ).toBe(false);
+    expect(
+      isTransientDbError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    ).toBe(false);
   });
 });
 

@@ -1,14 +1,22 @@
 import { cancelJob, markStageCompleted, markStageStarted } from '@podfleet/db';
-import { startWorkers, stageJobId, type WorkerRuntime } from '@podfleet/queue';
+import { stageJobId, startWorkers, type WorkerRuntime } from '@podfleet/queue';
 import { submitEpisodeJob } from '../lifecycle';
 import { writeJsonArtifact } from '../stage-runner';
 import { reconcile, reconcileLockKey } from './reconciler';
-import { createTestContext, createUser, customRequest, forgetRedis, type TestContext } from './testing';
+import {
+  createTestContext,
+  createUser,
+  customRequest,
+  forgetRedis,
+  settleOtherJobs,
+  type TestContext,
+} from './testing';
 
 describe('reconcile: PostgreSQL against Redis', () => {
   let t: TestContext;
   beforeEach(async () => {
     t = await createTestContext();
+    await settleOtherJobs(t);
   });
   afterEach(async () => {
     await t.close();
@@ -26,7 +34,10 @@ describe('reconcile: PostgreSQL against Redis', () => {
     // The scrape stage finished (artifact recorded) before Redis lost everything.
     await markStageStarted(t.ctx.db, job.id, 'scrape');
     const artifact = await writeJsonArtifact(t.ctx, `jobs/${job.id}/sources.json`, { documents: [] });
-    await markStageCompleted(t.ctx.db, job.id, 'scrape', { artifactKey: artifact.key, checksum: artifact.checksum });
+    await markStageCompleted(t.ctx.db, job.id, 'scrape', {
+      artifactKey: artifact.key,
+      checksum: artifact.checksum,
+    });
     await forgetRedis(t.ctx);
 
     const result = await reconcile(t.ctx, { graceMs: 0 });
@@ -43,6 +54,24 @@ describe('reconcile: PostgreSQL against Redis', () => {
     expect((await reconcile(t.ctx, { graceMs: 0 })).reenqueued).toEqual([]);
   });
 
+  it('re-runs only upload for a job whose every stage is recorded but which was never published', async () => {
+    const job = await submit();
+    for (const stage of ['scrape', 'script', 'audio', 'upload'] as const) {
+      await markStageStarted(t.ctx.db, job.id, stage);
+      const artifact = await writeJsonArtifact(t.ctx, `jobs/${job.id}/${stage}.json`, { stage });
+      await markStageCompleted(t.ctx.db, job.id, stage, {
+        artifactKey: artifact.key,
+        checksum: artifact.checksum,
+      });
+    }
+    await forgetRedis(t.ctx);
+    expect((await reconcile(t.ctx, { graceMs: 0 })).reenqueued).toEqual([job.id]);
+    expect(await stateOf(job.id, 2, 'audio')).toBe('unknown');
+    expect(['waiting', 'prioritized']).toContain(await stateOf(job.id, 2, 'upload'));
+    const events = await t.ctx.db.jobEvent.findMany({ where: { jobId: job.id, type: 'reconciled' } });
+    expect(events.map((e) => e.data)).toEqual([{ run: 1, reason: 'unpublished' }]);
+  });
+
   it('leaves alone jobs Redis still carries, and lost jobs updated within the grace period', async () => {
     const alive = await submit();
     expect((await reconcile(t.ctx, { graceMs: 0 })).reenqueued).not.toContain(alive.id);
@@ -51,6 +80,14 @@ describe('reconcile: PostgreSQL against Redis', () => {
     expect(recent).toMatchObject({ ran: true, checked: 0, reenqueued: [] });
     const later = await reconcile(t.ctx, { graceMs: 60_000, now: new Date(Date.now() + 61_000) });
     expect(later.reenqueued).toEqual([alive.id]);
+  });
+
+  it('examines every candidate, however many, in bounded batches', async () => {
+    const jobs = await Promise.all(Array.from({ length: 5 }, () => submit()));
+    await forgetRedis(t.ctx);
+    const result = await reconcile(t.ctx, { graceMs: 0, batchSize: 2 });
+    expect(result.checked).toBe(5);
+    expect([...result.reenqueued].sort()).toEqual(jobs.map((j) => j.id).sort());
   });
 
   it('does nothing while another process holds the reconcile lock', async () => {
@@ -82,6 +119,11 @@ describe('reconcile: PostgreSQL against Redis', () => {
           scrape: async () => {
             throw Object.assign(new Error(error.message), { code: error.code, retryable: false });
           },
+          // BullMQ fails a parent when a worker of its queue picks it up (deferred failure): the
+          // processors themselves never run.
+          script: async () => {},
+          audio: async () => {},
+          upload: async () => {},
         },
       });
       await runtime.ready;
@@ -102,7 +144,10 @@ describe('reconcile: PostgreSQL against Redis', () => {
     });
 
     it('re-enqueues a job whose stage ran out of attempts because the database was unavailable', async () => {
-      await failScrapeWith({ code: 'DB_UNAVAILABLE', message: 'database unavailable: Connection terminated' });
+      await failScrapeWith({
+        code: 'DB_UNAVAILABLE',
+        message: 'database unavailable: Connection terminated',
+      });
       const job = await submit();
       await waitForState(() => stateOf(job.id, 1, 'upload'), 'failed');
       await runtime!.close();

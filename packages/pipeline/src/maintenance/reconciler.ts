@@ -2,7 +2,7 @@
 // flushed, a crash between the database commit and the flow reaching Redis, a stage that failed
 // while the database was down), the job would sit `queued`/`running` forever. The reconciler
 // compares the two and puts such jobs back on the queue from their first unfinished stage.
-import { appendEvent, failJob, firstUnfinishedStage, STAGES, type Stage } from '@podfleet/db';
+import { appendEvent, failJob, firstUnfinishedStage, STAGES } from '@podfleet/db';
 import { parseFailedReason, stageJobId } from '@podfleet/queue';
 import type { PipelineContext } from '../context';
 import { publishState } from '../events';
@@ -18,8 +18,8 @@ export interface ReconcileOptions {
    * the stage job. Default 2 minutes (workers pass twice their maintenance interval).
    */
   graceMs?: number;
-  /** Jobs examined per run, least recently updated first. */
-  limit?: number;
+  /** Jobs read from the database at a time; every candidate is examined on each run. */
+  batchSize?: number;
   /** How long a crashed reconciler blocks the next one. */
   lockTtlMs?: number;
 }
@@ -47,7 +47,7 @@ const STALLED_TOO_OFTEN = /stalled more than allowable limit/;
 
 type Verdict =
   | { kind: 'alive' }
-  | { kind: 'reenqueue'; reason: 'lost' | 'incomplete' | 'db-unavailable' }
+  | { kind: 'reenqueue'; reason: 'lost' | 'incomplete' | 'unpublished' | 'db-unavailable' }
   | { kind: 'fail'; code: string; message: string }
   | { kind: 'nothing-to-run' };
 
@@ -57,7 +57,8 @@ export const reconcileLockKey = (prefix: string) => `${prefix}:locks:maintenance
  * What Redis knows about run `run` of a job, against what the database says:
  * - any stage job still pending or active: alive (a dead worker's job is the stalled checker's);
  * - none of the stage jobs exists, or only completed ones: lost, re-enqueue from the first
- *   unfinished stage (completed stages are skipped by their recorded artifacts);
+ *   unfinished stage (completed stages are skipped by their recorded artifacts; with all of them
+ *   recorded, from upload, whose resume publishes the episode);
  * - a stage failed for good: if for DB_UNAVAILABLE, the job is not at fault, re-enqueue; else the
  *   failure never reached the database (it was down, or the worker died right after), so record
  *   it there.
@@ -85,8 +86,13 @@ async function judge(ctx: PipelineContext, jobId: string, run: number, partial: 
   }
 
   const from = await firstUnfinishedStage(ctx.db, jobId);
-  const last: Stage = partial ? 'script' : 'upload';
-  if (from === null || STAGES.indexOf(from) > STAGES.indexOf(last)) return { kind: 'nothing-to-run' };
+  // Every stage recorded but the job still active: the process died between recording upload and
+  // publishing. A run from `upload` resumes it, and the upload stage's finalize step publishes.
+  if (from === null && !partial) return { kind: 'reenqueue', reason: 'unpublished' };
+  // A partial (script-only) job past its script has nothing a flow could run.
+  if (from === null || STAGES.indexOf(from) > STAGES.indexOf(partial ? 'script' : 'upload')) {
+    return { kind: 'nothing-to-run' };
+  }
   return { kind: 'reenqueue', reason: states.every((s) => s === 'unknown') ? 'lost' : 'incomplete' };
 }
 
@@ -105,54 +111,38 @@ export async function reconcile(
     ctx.redis,
     reconcileLockKey(ctx.prefix),
     options.lockTtlMs ?? 5 * 60_000,
-    () => reconcileNow(ctx, new Date(now.getTime() - graceMs), options.limit ?? 500),
+    () => reconcileNow(ctx, new Date(now.getTime() - graceMs), options.batchSize ?? 200),
   );
   if (!outcome.acquired) return { ran: false, checked: 0, reenqueued: [], failed: [], promoted: 0 };
   return outcome.value;
 }
 
+type Candidate = { id: string; run: number; partial: boolean };
+
 async function reconcileNow(
   ctx: PipelineContext,
   updatedBefore: Date,
-  limit: number,
+  batchSize: number,
 ): Promise<ReconcileResult> {
   const result: ReconcileResult = { ran: true, checked: 0, reenqueued: [], failed: [], promoted: 0 };
-  const candidates = await ctx.db.job.findMany({
-    where: {
-      status: { in: ['queued', 'running'] },
-      enqueuedAt: { not: null },
-      run: { gt: 0 },
-      updatedAt: { lt: updatedBefore },
-    },
-    orderBy: { updatedAt: 'asc' },
-    take: limit,
-    select: { id: true, run: true, partial: true },
-  });
-  for (const job of candidates) {
-    result.checked++;
-    const verdict = await judge(ctx, job.id, job.run, job.partial);
-    const log = ctx.logger.child({ jobId: job.id, run: job.run });
-    if (verdict.kind === 'reenqueue') {
-      await appendEvent(ctx.db, job.id, 'reconciled', { run: job.run, reason: verdict.reason });
-      const started = await reenqueueEpisodeJob(ctx, job.id).catch((err: unknown) => {
-        log.error({ err }, 'could not re-enqueue a job Redis lost');
-        return null;
-      });
-      if (started) {
-        log.warn({ reason: verdict.reason, newRun: started.run }, 'job unknown to Redis: re-enqueued');
-        result.reenqueued.push(job.id);
-      }
-    } else if (verdict.kind === 'fail') {
-      const failed = await failJob(ctx.db, job.id, verdict.code, verdict.message);
-      if (failed) {
-        log.warn({ code: verdict.code }, 'job failed in Redis but not in the database: recorded');
-        await publishState(ctx, failed, 'failed');
-        await onJobEnded(ctx, failed);
-        result.failed.push(job.id);
-      }
-    } else if (verdict.kind === 'nothing-to-run') {
-      log.warn('job is active but every stage of its flow is done; left for an operator');
-    }
+  // Keyset pagination by id: a backlog of any size is examined in full, in bounded batches.
+  for (let after = ''; ; ) {
+    const batch: Candidate[] = await ctx.db.job.findMany({
+      where: {
+        id: { gt: after },
+        status: { in: ['queued', 'running'] },
+        enqueuedAt: { not: null },
+        run: { gt: 0 },
+        updatedAt: { lt: updatedBefore },
+      },
+      orderBy: { id: 'asc' },
+      take: batchSize,
+      select: { id: true, run: true, partial: true },
+    });
+    for (const job of batch) await reconcileJob(ctx, job, result);
+    const last = batch.at(-1);
+    if (!last || batch.length < batchSize) break;
+    after = last.id;
   }
   const waitingUsers = await ctx.db.job.findMany({
     where: { status: 'queued', enqueuedAt: null },
@@ -174,4 +164,31 @@ async function reconcileNow(
     );
   }
   return result;
+}
+
+async function reconcileJob(ctx: PipelineContext, job: Candidate, result: ReconcileResult): Promise<void> {
+  result.checked++;
+  const verdict = await judge(ctx, job.id, job.run, job.partial);
+  const log = ctx.logger.child({ jobId: job.id, run: job.run });
+  if (verdict.kind === 'reenqueue') {
+    await appendEvent(ctx.db, job.id, 'reconciled', { run: job.run, reason: verdict.reason });
+    const started = await reenqueueEpisodeJob(ctx, job.id).catch((err: unknown) => {
+      log.error({ err }, 'could not re-enqueue a job Redis lost');
+      return null;
+    });
+    if (started) {
+      log.warn({ reason: verdict.reason, newRun: started.run }, 'job unknown to Redis: re-enqueued');
+      result.reenqueued.push(job.id);
+    }
+  } else if (verdict.kind === 'fail') {
+    const failed = await failJob(ctx.db, job.id, verdict.code, verdict.message);
+    if (failed) {
+      log.warn({ code: verdict.code }, 'job failed in Redis but not in the database: recorded');
+      await publishState(ctx, failed, 'failed');
+      await onJobEnded(ctx, failed);
+      result.failed.push(job.id);
+    }
+  } else if (verdict.kind === 'nothing-to-run') {
+    log.warn('partial job is active but its script is done; left for an operator');
+  }
 }

@@ -17,7 +17,8 @@ export async function createTestContext(options: { userMaxActiveJobs?: number } 
   const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID().slice(0, 8)}`;
   const db = createPrismaClient(process.env.DATABASE_URL!);
   const redis = createRedis(process.env.REDIS_URL!, { role: 'producer' });
-  await redis.ping();
+  // Producer connections refuse commands until connected (no offline queue).
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
   const storageDir = await makeTempDir('pf-maint-');
   const storage = createStorageDriver({ driver: 'fs', dir: storageDir.dir });
   const ctx = createPipelineContext({
@@ -25,7 +26,7 @@ export async function createTestContext(options: { userMaxActiveJobs?: number } 
     redis,
     prefix,
     storage,
-    logger: createLogger({ app: 'test', level: 'silent' }),
+    logger: createLogger({ app: 'test', level: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent' }),
     ...(options.userMaxActiveJobs ? { userMaxActiveJobs: options.userMaxActiveJobs } : {}),
   });
   return {
@@ -54,9 +55,21 @@ export const customRequest = () =>
   episodeRequestSchema.parse({
     type: 'custom',
     sources: [{ kind: 'text', title: 'Notes', text: 'A short note about canals and locks on the Erie.' }],
-    style: { targetMinutes: 0.3 },
+    style: { targetMinutes: 0.5 },
   });
 
 export async function createUser(ctx: PipelineContext) {
   return ctx.db.user.create({ data: { email: `${randomUUID()}@example.test` } });
+}
+
+/**
+ * The reconciler and the sweeper look at every job in the database, and a Jest run shares one
+ * database between test files (run one at a time): jobs other tests left active are settled
+ * first, so each test sees only its own.
+ */
+export async function settleOtherJobs({ ctx }: TestContext): Promise<void> {
+  await ctx.db.job.updateMany({
+    where: { status: { in: ['queued', 'running'] } },
+    data: { status: 'cancelled', completedAt: new Date() },
+  });
 }

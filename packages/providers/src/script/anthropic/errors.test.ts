@@ -1,14 +1,15 @@
-import { retryAfterMs } from './errors';
+import { ProviderError } from '../../types';
+import { toProviderError } from './errors';
 
-describe('retryAfterMs', () => {
-  it('reads retry-after-ms, retry-after seconds and HTTP dates', () => {
-    expect(retryAfterMs(new Headers({ 'retry-after-ms': '1500.2' }))).toBe(1501);
-    expect(retryAfterMs(new Headers({ 'retry-after': '30' }))).toBe(30_000);
-    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
-    const fromDate = retryAfterMs(new Headers({ 'retry-after': inTenSeconds }));
-    expect(fromDate).toBeGreaterThan(8_000);
-    expect(fromDate).toBeLessThanOrEqual(10_000);
-    expect(retryAfterMs(new Headers())).toBeUndefined();
-    expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }))).toBeUndefined();
+describe('toProviderError', () => {
+  it('retries a response body cut off mid-way, but not an unknown failure', () => {
+    const truncated = toProviderError(new SyntaxError('Unexpected end of JSON input'));
+    expect(truncated).toBeInstanceOf(ProviderError);
+    expect(truncated).toMatchObject({ code: 'SCRIPT_FAILED', retryable: true });
+    expect(toProviderError(new TypeError('terminated'))).toMatchObject({ retryable: true });
+    expect(toProviderError(new Error('unsupported content block'))).toMatchObject({
+      code: 'SCRIPT_FAILED',
+      retryable: false,
+    });
   });
 });

@@ -40,7 +40,12 @@ export function toProviderError(err: unknown): ProviderError | unknown {
     );
   }
   if (!(err instanceof APIError) || err.status === undefined) {
-    return new ProviderError('SCRIPT_FAILED', `anthropic: ${String(err)}`, false, undefined, { cause: err });
+    // A body cut off mid-way (invalid JSON, a reset while reading) is the network's fault: retry.
+    const truncated =
+      err instanceof SyntaxError || /terminated|ECONNRESET|socket hang up|premature close/i.test(String(err));
+    return new ProviderError('SCRIPT_FAILED', `anthropic: ${String(err)}`, truncated, undefined, {
+      cause: err,
+    });
   }
   const status = err.status;
   const detail = `anthropic: ${status} ${err.type ?? 'error'}${err.apiMessage ? `: ${err.apiMessage}` : ''}`;

@@ -1,0 +1,115 @@
+import { startWorkers, type WorkerRuntime } from '@podfleet/queue';
+import { waitFor } from '@podfleet/test-kit';
+import type { PipelineContext } from '../context';
+import { submitEpisodeJob } from '../lifecycle';
+import {
+  ensureMaintenanceSchedulers,
+  MAINTENANCE_SCHEDULER_IDS,
+  type MaintenanceTask,
+  maintenanceProcessor,
+  workerMaintenance,
+} from './schedule';
+import {
+  createTestContext,
+  createUser,
+  customRequest,
+  forgetRedis,
+  settleOtherJobs,
+  type TestContext,
+} from './testing';
+
+describe('maintenance scheduling', () => {
+  let t: TestContext;
+  let runtime: WorkerRuntime | undefined;
+  beforeEach(async () => {
+    t = await createTestContext();
+    await settleOtherJobs(t);
+  });
+  afterEach(async () => {
+    await runtime?.close();
+    runtime = undefined;
+    await t.close();
+  });
+
+  it('creates the three schedulers under fixed ids, and upserting again does not duplicate them', async () => {
+    await ensureMaintenanceSchedulers(t.ctx.queues, { everyMs: 30_000 });
+    await ensureMaintenanceSchedulers(t.ctx.queues, { everyMs: 30_000 });
+    const schedulers = await t.ctx.queues.maintenance.getJobSchedulers();
+    expect(schedulers.map((s) => s.key).sort()).toEqual(Object.values(MAINTENANCE_SCHEDULER_IDS).sort());
+    const byId = Object.fromEntries(schedulers.map((s) => [s.key, s]));
+    expect(byId[MAINTENANCE_SCHEDULER_IDS.reconcile]).toMatchObject({ every: 30_000 });
+    expect(byId[MAINTENANCE_SCHEDULER_IDS.sweep]).toMatchObject({ every: 30_000 });
+    expect(byId[MAINTENANCE_SCHEDULER_IDS.cleanup]).toMatchObject({ pattern: '17 4 * * *', tz: 'UTC' });
+    expect(byId[MAINTENANCE_SCHEDULER_IDS.reconcile]?.template?.data).toEqual({ task: 'reconcile' });
+  });
+
+  it('routes each scheduled task to its handler on a real maintenance worker', async () => {
+    const ran: MaintenanceTask[] = [];
+    const handler = (task: MaintenanceTask) => async (_: PipelineContext) => {
+      ran.push(task);
+      return { task };
+    };
+    runtime = startWorkers({
+      app: 'test',
+      redisUrl: process.env.REDIS_URL!,
+      prefix: t.ctx.prefix,
+      logger: t.ctx.logger,
+      processors: {
+        maintenance: maintenanceProcessor(t.ctx, {
+          reconcile: handler('reconcile'),
+          sweep: handler('sweep'),
+          cleanup: handler('cleanup'),
+        }),
+      },
+    });
+    await runtime.ready;
+    // `every` schedulers produce their first job at once.
+    await ensureMaintenanceSchedulers(t.ctx.queues, { everyMs: 60_000 });
+    await waitFor(() => ran.includes('reconcile') && ran.includes('sweep'), { what: 'both periodic tasks' });
+    const done = await t.ctx.queues.maintenance.getCompleted();
+    expect(done.map((j) => j.returnvalue).sort((a, b) => a.task.localeCompare(b.task))).toEqual([
+      { task: 'reconcile' },
+      { task: 'sweep' },
+    ]);
+  });
+
+  it('in a worker: reconciles at start, and recovers at once when Redis loses its schedulers', async () => {
+    const user = await createUser(t.ctx);
+    const { job } = await submitEpisodeJob(t.ctx, { userId: user.id, request: customRequest() });
+    const maintenance = workerMaintenance(t.ctx, { everyMs: 100 });
+    runtime = startWorkers({
+      app: 'test',
+      redisUrl: process.env.REDIS_URL!,
+      prefix: t.ctx.prefix,
+      logger: t.ctx.logger,
+      processors: { maintenance: maintenance.processor },
+    });
+    try {
+      await runtime.ready;
+      await maintenance.start();
+      expect(
+        await t.ctx.queues.maintenance.getJobScheduler(MAINTENANCE_SCHEDULER_IDS.reconcile),
+      ).toBeDefined();
+
+      await forgetRedis(t.ctx);
+      // The watchdog re-creates the schedulers at its next tick; the job is re-enqueued by that
+      // recovery or, if it changed less than two periods ago, by the next scheduled reconcile.
+      const reenqueued = await waitFor(
+        async () => {
+          const row = await t.ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
+          return row.run === 2 ? row : undefined;
+        },
+        { what: 'the lost job to be re-enqueued by the watchdog' },
+      );
+      expect(reenqueued.status).toBe('queued');
+      expect(
+        await t.ctx.queues.maintenance.getJobScheduler(MAINTENANCE_SCHEDULER_IDS.reconcile),
+      ).toBeDefined();
+      expect(['waiting', 'prioritized']).toContain(
+        await t.ctx.queues.scrape.getJobState(`${job.id}.2.scrape`),
+      );
+    } finally {
+      maintenance.stop();
+    }
+  });
+});
