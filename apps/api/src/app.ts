@@ -14,14 +14,17 @@ import type { Redis } from 'ioredis';
 import { type ApiMetrics, createMetrics } from './metrics';
 import { createAuthenticator, createAuthGuards } from './middleware/auth';
 import { cors } from './middleware/cors';
-import { errorHandler, notFoundHandler } from './middleware/errors';
+import { errorHandler, notFoundHandler, rejectUnreadablePaths } from './middleware/errors';
 import { requestLogging } from './middleware/logging';
 import { adminRouter } from './routes/admin';
 import { bullBoardRouter } from './routes/bull-board';
 import type { RouteContext } from './routes/context';
+import { cronRouter } from './routes/cron';
 import { episodesRouter } from './routes/episodes';
+import { feedsRouter } from './routes/feeds';
 import { jobsRouter } from './routes/jobs';
 import { keysRouter } from './routes/keys';
+import { samplesRouter } from './routes/samples';
 import { systemRouter } from './routes/system';
 import { usersRouter } from './routes/users';
 import { QueueDepth } from './services/backpressure';
@@ -39,6 +42,11 @@ export interface ApiDependencies {
   subscriber: Redis;
   storage: StorageDriver;
   logger: Logger;
+  /**
+   * The clock of cache periods, pre-generation runs, feed expiry and stats windows (default: real
+   * time). Tests pin it; signed URLs, rate limits and idempotency windows always use real time.
+   */
+  clock?: () => Date;
 }
 
 export interface ApiApp {
@@ -75,7 +83,15 @@ export function createApi(deps: ApiDependencies): ApiApp {
   };
   for (const queue of Object.values(pipeline.queues)) queue.on('error', onQueueError);
   pipeline.flowProducer.on('error', onQueueError);
-  const metrics = createMetrics({ db, queues: pipeline.queues, logger });
+  const clock = deps.clock ?? (() => new Date());
+  const metrics = createMetrics({
+    db,
+    redis,
+    prefix: settings.prefix,
+    queues: pipeline.queues,
+    logger,
+    clock,
+  });
   const streams = new JobStreams({
     db,
     subscriber: deps.subscriber,
@@ -108,6 +124,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
     mediaSigner,
     webhookKey: deriveKey(settings.adminApiKey, 'webhooks'),
     metrics,
+    clock,
     baseUrl,
     episodeView: (req, episode) =>
       toEpisodeView(episode, episodeUrls(episode.id, { baseUrl: baseUrl(req), signer: mediaSigner })),
@@ -122,6 +139,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.use(helmet());
   app.use(cors(settings.corsOrigins));
   app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(rejectUnreadablePaths);
 
   app.use(systemRouter(ctx));
   app.use(usersRouter(ctx));
@@ -129,6 +147,9 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.use(episodesRouter(ctx));
   app.use(jobsRouter(ctx));
   app.use(adminRouter(ctx));
+  app.use(cronRouter(ctx));
+  app.use(feedsRouter(ctx));
+  app.use(samplesRouter());
   app.use(bullBoardRouter(ctx));
 
   app.use(notFoundHandler);

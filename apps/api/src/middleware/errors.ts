@@ -99,6 +99,22 @@ export function notFoundHandler(req: Request, res: Response): void {
   );
 }
 
+/**
+ * A path with a NUL or an escape that is not UTF-8 cannot name any resource; answering 404 here
+ * keeps such bytes away from handlers and from PostgreSQL (which refuses them in text).
+ */
+export function rejectUnreadablePaths(req: Request, res: Response, next: NextFunction): void {
+  let readable: boolean;
+  try {
+    readable = !decodeURIComponent(req.path).includes('\u0000');
+  } catch {
+    readable = false;
+  }
+  if (readable) next();
+  else
+    sendProblem(req, res, new HttpProblem(404, { type: 'not-found', detail: 'no resource has this path' }));
+}
+
 /** Last middleware: known errors become their problem, anything else a 500 whose details stay in the logs. */
 export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) {
