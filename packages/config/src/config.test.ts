@@ -50,9 +50,9 @@ describe('parseConfig', () => {
   });
 
   it('applies cross-variable rules', () => {
-    expect(problemsOf(() => parseConfig('uploader', { ...validApi, STORAGE_DRIVER: 's3' })).map((p) => p.name)).toEqual([
-      'S3_BUCKET',
-    ]);
+    expect(
+      problemsOf(() => parseConfig('uploader', { ...validApi, STORAGE_DRIVER: 's3' })).map((p) => p.name),
+    ).toEqual(['S3_BUCKET']);
     expect(problemsOf(() => parseConfig('scraper', { SCRIPT_PROVIDER: 'anthropic' }))[0]).toEqual({
       name: 'ANTHROPIC_API_KEY',
       message: 'required when SCRIPT_PROVIDER=anthropic',
