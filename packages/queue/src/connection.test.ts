@@ -7,6 +7,7 @@ import {
   closeQueues,
   createQueues,
   createRedis,
+  deleteKeysWithPrefix,
   RedisUnavailableError,
 } from './connection';
 
@@ -116,6 +117,23 @@ describe('checkNoEviction', () => {
     } finally {
       limited.disconnect();
       await admin.call('ACL', 'DELUSER', user);
+    }
+  });
+});
+
+describe('deleteKeysWithPrefix', () => {
+  it('deletes exactly the keys under the prefix and refuses an empty prefix', async () => {
+    const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { role: 'client' });
+    const prefix = `${process.env.QUEUE_PREFIX ?? 'pftest'}-del-${Date.now()}`;
+    try {
+      await Promise.all(Array.from({ length: 1500 }, (_, i) => redis.set(`${prefix}:k${i}`, '1')));
+      await redis.set(`${prefix}x-neighbour`, 'kept');
+      expect(await deleteKeysWithPrefix(redis, `${prefix}:`)).toBe(1500);
+      expect(await redis.get(`${prefix}x-neighbour`)).toBe('kept');
+      await expect(deleteKeysWithPrefix(redis, '')).rejects.toThrow(/empty/);
+    } finally {
+      await redis.del(`${prefix}x-neighbour`);
+      redis.disconnect();
     }
   });
 });

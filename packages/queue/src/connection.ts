@@ -117,3 +117,16 @@ export async function addJob<Q extends QueueName>(
   const target = queues[queue] as unknown as Queue<unknown, unknown, string>;
   return (await target.add(queue, data, opts)) as Job<PayloadOf<Q>>;
 }
+
+/** Deletes every key starting with `prefix` (SCAN + UNLINK, never KEYS): a test run's or a bench's keys. */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<number> {
+  if (prefix.length === 0) throw new Error('refusing to delete every key: the prefix is empty');
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}

@@ -6,6 +6,7 @@ export {
   createFlowProducer,
   createQueues,
   createRedis,
+  deleteKeysWithPrefix,
   type QueueSet,
   queueOptions,
   type RedisRole,

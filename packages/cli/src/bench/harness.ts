@@ -13,7 +13,7 @@ import {
   migrate,
   type PrismaClient,
 } from '@podfleet/db';
-import { createRedis } from '@podfleet/queue';
+import { createRedis, deleteKeysWithPrefix } from '@podfleet/queue';
 import { Client } from 'pg';
 import { repoRoot } from '../environment';
 import { appSpec } from '../fleet';
@@ -97,12 +97,7 @@ export async function benchEnvironment(
       await pg.query(`DROP DATABASE IF EXISTS "podfleet_bench_${runId}" WITH (FORCE)`);
       await pg.end();
       const redis = createRedis(env.REDIS_URL!, { role: 'client' });
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.unlink(...keys);
-      } while (cursor !== '0');
+      await deleteKeysWithPrefix(redis, prefix);
       redis.disconnect();
       await rm(work, { recursive: true, force: true });
     },

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createPrismaClient } from '@podfleet/db';
 import { createStorageDriver } from '@podfleet/providers';
-import { createLogger, createRedis } from '@podfleet/queue';
+import { createLogger, createRedis, deleteKeysWithPrefix } from '@podfleet/queue';
 import { makeTempDir } from '@podfleet/test-kit';
 import { closePipelineContext, createPipelineContext, type PipelineContext } from '../context';
 import { episodeRequestSchema } from '../request';
@@ -43,12 +43,7 @@ export async function createTestContext(options: { userMaxActiveJobs?: number } 
 
 /** Deletes every Redis key of the context's prefix: what a flushed or restarted-empty Redis looks like. */
 export async function forgetRedis(ctx: PipelineContext): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await ctx.redis.scan(cursor, 'MATCH', `${ctx.prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await ctx.redis.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix(ctx.redis, `${ctx.prefix}:`);
 }
 
 export const customRequest = () =>

@@ -1,0 +1,310 @@
+// What the API benchmarks share: a scratch database and queue prefix, the API (as `npm start`
+// runs it) and a bare Express baseline as processes of their own, autocannon runs and their
+// summaries, a printed table and a JSON file under bench-results/.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Agent, request as httpRequest } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readEnv } from '@podfleet/config';
+import { createPrismaClient, defaultMigrationsDir, ensureDatabase, migrate } from '@podfleet/db';
+import { createRedis, deleteKeysWithPrefix } from '@podfleet/queue';
+import autocannon from 'autocannon';
+
+export const CONNECTIONS = 50;
+
+const args = process.argv.slice(2);
+export const argValue = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+};
+
+export const apiDir = resolve(__dirname, '..');
+function repoRoot(): string {
+  for (let dir = apiDir; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
+  }
+  throw new Error('workspace root not found');
+}
+export const root = repoRoot();
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+
+/** Starts a server process and resolves with its port once it logs its `ready` line. */
+export function startServer(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((resolveStart, reject) => {
+    const child = spawn(tsx, [script], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { msg?: string; port?: number; level?: string | number };
+        if (entry.msg === 'ready' && typeof entry.port === 'number')
+          resolveStart({ child, port: entry.port });
+        else if (entry.level !== 'info' && entry.level !== 30) process.stderr.write(`[${name}] ${line}\n`);
+      } catch {
+        process.stderr.write(`[${name}] ${line}\n`);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} before it was ready`)));
+  });
+}
+
+export const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+export const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 0.5)) * 10) / 10;
+
+export interface Summary {
+  requests: number;
+  rps: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  avgMs: number;
+  maxMs: number;
+  non2xx: number;
+  errors: number;
+}
+
+export function summarize(result: autocannon.Result): Summary {
+  return {
+    requests: result.requests.total,
+    rps: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p90Ms: result.latency.p90,
+    p99Ms: result.latency.p99,
+    avgMs: Math.round(result.latency.average * 100) / 100,
+    maxMs: result.latency.max,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+export async function load(
+  label: string,
+  opts: autocannon.Options,
+  durationSec: number,
+): Promise<autocannon.Result> {
+  process.stderr.write(`  ${label}: ${durationSec} s at ${opts.connections} connections…\n`);
+  return autocannon({ ...opts, duration: durationSec });
+}
+
+export interface PacedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const ms2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Open-loop load: requests start at evenly spaced instants (`rate` per second) over a pool of
+ * `connections` keep-alive sockets, and each latency runs from the instant the request was due,
+ * so a server (or a generator) falling behind shows up in full. autocannon's `overallRate` sends
+ * each connection's quota back to back at the start of every second (bursts of `connections`
+ * requests) and then pads its histogram for coordinated omission, which measures the bursts.
+ */
+export async function pacedLoad(
+  label: string,
+  baseUrl: string,
+  next: () => PacedRequest,
+  { rate, connections, durationSec }: { rate: number; connections: number; durationSec: number },
+): Promise<Summary> {
+  process.stderr.write(`  ${label}: ${durationSec} s at ${rate} req/s over ${connections} connections…\n`);
+  const url = new URL(baseUrl);
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const send = (req: PacedRequest, due: number) =>
+    new Promise<void>((done) => {
+      const call = httpRequest(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          method: req.method,
+          path: req.path,
+          headers: req.body ? { ...req.headers, 'content-length': Buffer.byteLength(req.body) } : req.headers,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300)
+              latencies.push(performance.now() - due);
+            else non2xx += 1;
+            done();
+          });
+        },
+      );
+      call.on('error', () => {
+        errors += 1;
+        done();
+      });
+      call.end(req.body);
+    });
+  const started = performance.now();
+  const total = Math.round(rate * durationSec);
+  const inFlight: Array<Promise<void>> = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait >= 1) await sleep(wait);
+    inFlight.push(send(next(), due));
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  const elapsedSec = (performance.now() - started) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  return {
+    requests: total,
+    rps: Math.round(total / elapsedSec),
+    p50Ms: ms2(percentile(sorted, 50)),
+    p90Ms: ms2(percentile(sorted, 90)),
+    p99Ms: ms2(percentile(sorted, 99)),
+    avgMs: ms2(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
+    maxMs: ms2(sorted[sorted.length - 1] ?? 0),
+    non2xx,
+    errors,
+  };
+}
+
+export interface BenchEnv {
+  /** Environment of the API process (and the bare baseline). */
+  env: NodeJS.ProcessEnv;
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  adminKey: string;
+  /** Scratch directory (the API's fs storage is `${work}/media`). */
+  work: string;
+}
+
+/**
+ * Runs `body` against a scratch database (migrated) and queue prefix with the API and the bare
+ * baseline started; removes the processes, the database, the Redis keys and the files after.
+ */
+export async function withBenchFleet(
+  name: string,
+  body: (fleet: BenchEnv & { apiUrl: string; bareUrl: string }) => Promise<void>,
+): Promise<void> {
+  const base = readEnv();
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const dbUrl = new URL(base.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/podfleet');
+  const dbName = `podfleet_bench_${name}_${runId}`;
+  dbUrl.pathname = `/${dbName}`;
+  const redisUrl = base.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `pfbench-${name}-${runId}`;
+  const work = await mkdtemp(join(tmpdir(), `podfleet-bench-${name}-`));
+  const adminKey = `bench-${randomBytes(16).toString('hex')}`;
+  const children: ChildProcess[] = [];
+
+  await ensureDatabase(dbUrl.toString());
+  await migrate({ connectionString: dbUrl.toString(), migrationsDir: defaultMigrationsDir });
+  try {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: '0',
+      DATABASE_URL: dbUrl.toString(),
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      ADMIN_API_KEY: adminKey,
+      STORAGE_DRIVER: 'fs',
+      STORAGE_DIR: join(work, 'media'),
+      LOG_LEVEL: 'warn',
+      // Measure the request path itself, not the limits that would refuse it.
+      MAX_QUEUE_SIZE: '100000000',
+      USER_REQUESTS_PER_MINUTE: '100000000',
+      USER_MAX_ACTIVE_JOBS: '100000',
+    };
+    const api = await startServer('api', 'src/main.ts', env);
+    const bare = await startServer('bare', 'bench/bare-server.ts', env);
+    children.push(api.child, bare.child);
+    await body({
+      env,
+      databaseUrl: dbUrl.toString(),
+      redisUrl,
+      prefix,
+      adminKey,
+      work,
+      apiUrl: `http://127.0.0.1:${api.port}`,
+      bareUrl: `http://127.0.0.1:${bare.port}/v1/episodes`,
+    });
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(
+      children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
+    );
+    const admin = new URL(dbUrl.toString());
+    admin.pathname = '/postgres';
+    const pg = createPrismaClient(admin.toString(), { maxConnections: 1 });
+    await pg.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await pg.$disconnect();
+    const redis = createRedis(redisUrl, { role: 'client' });
+    await deleteKeysWithPrefix(redis, prefix);
+    redis.disconnect();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Creates users through the API (as an operator would); returns their keys and ids. */
+export async function createUsers(
+  apiUrl: string,
+  adminKey: string,
+  count: number,
+  profile: Record<string, unknown> = {},
+): Promise<Array<{ key: string; userId: string }>> {
+  const users: Array<{ key: string; userId: string }> = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${apiUrl}/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `bench${i}@example.test`, ...profile }),
+    });
+    if (res.status !== 201) throw new Error(`creating a user answered ${res.status}: ${await res.text()}`);
+    const created = (await res.json()) as { apiKey: string; user: { id: string } };
+    users.push({ key: created.apiKey, userId: created.user.id });
+  }
+  return users;
+}
+
+/** Other work on a shared machine shows up in every number: the load average says how much there was. */
+export function machine(loadAvgBefore: number[]) {
+  return {
+    cpus: cpus().length,
+    node: process.version,
+    loadAvgBefore,
+    loadAvgAfter: loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+export const loadAverage = () => loadavg().map((l) => Math.round(l * 100) / 100);
+
+/** Prints rows of [scenario, Summary] as an aligned table. */
+export function printTable(rows: ReadonlyArray<readonly [string, Summary]>): void {
+  const table = [
+    ['scenario', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'non-2xx', 'errors'],
+    ...rows.map(([name, s]) => [name, s.rps, s.p50Ms, s.p90Ms, s.p99Ms, s.non2xx, s.errors].map(String)),
+  ];
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  for (const row of table)
+    process.stdout.write(`${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+}
+
+/** Writes bench-results/<name>.json and says where. */
+export async function writeResult(name: string, result: unknown): Promise<void> {
+  const outDir = join(root, 'bench-results');
+  await mkdir(outDir, { recursive: true });
+  const file = join(outDir, `${name}.json`);
+  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`wrote ${file}\n`);
+}
