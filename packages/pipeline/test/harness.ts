@@ -1,34 +1,16 @@
 // An in-process fleet for pipeline tests: the real stage processors on real Redis, PostgreSQL
 // and fs storage; only third-party APIs are local fakes.
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { createPrismaClient, type Job, type PrismaClient } from '@podfleet/db';
-import {
-  createClipCache,
-  createEspeakEngine,
-  createScriptWriter,
-  createStorageDriver,
-  type TtsEngine,
-} from '@podfleet/providers';
-import { createLogger, createRedis, startWorkers, type WorkerRuntime } from '@podfleet/queue';
-import { makeTempDir, waitFor } from '@podfleet/test-kit';
-import type { Redis } from 'ioredis';
-import {
-  audioStage,
-  closePipelineContext,
-  createPipelineContext,
-  type PipelineContext,
-  runStage,
-  type ScrapeOptions,
-  scrapeStage,
-  scriptStage,
-  uploadStage,
-} from '../src';
+import type { Job, PrismaClient } from '@podfleet/db';
+import type { TtsEngine } from '@podfleet/providers';
+import type { WorkerRuntime } from '@podfleet/queue';
+import { waitFor } from '@podfleet/test-kit';
+import type { PipelineContext, ScrapeOptions } from '../src';
+import { createTestContext, startStageWorkers } from '../src/testing';
 
 export interface Fleet {
   ctx: PipelineContext;
   db: PrismaClient;
-  redis: Redis;
   runtime: WorkerRuntime;
   storageDir: string;
   engine: TtsEngine;
@@ -36,71 +18,24 @@ export interface Fleet {
 }
 
 export async function startFleet(
-  options: {
-    prefix?: string;
-    scrape?: Partial<ScrapeOptions>;
-    engine?: TtsEngine;
-    userMaxActiveJobs?: number;
-  } = {},
+  options: { scrape?: Partial<ScrapeOptions>; engine?: TtsEngine; userMaxActiveJobs?: number } = {},
 ): Promise<Fleet> {
-  const prefix = options.prefix ?? `${process.env.QUEUE_PREFIX}-${randomUUID().slice(0, 8)}`;
-  const logger = createLogger({ app: 'test', level: 'silent' });
-  const db = createPrismaClient(process.env.DATABASE_URL!);
-  const redis = createRedis(process.env.REDIS_URL!, { role: 'producer' });
-  const storageTmp = await makeTempDir('pf-storage-');
-  const cacheTmp = await makeTempDir('pf-clips-');
-  const storage = createStorageDriver({ driver: 'fs', dir: storageTmp.dir });
-  const ctx = createPipelineContext({
-    db,
-    redis,
-    prefix,
-    storage,
-    logger,
-    ...(options.userMaxActiveJobs ? { userMaxActiveJobs: options.userMaxActiveJobs } : {}),
+  const context = await createTestContext(
+    options.userMaxActiveJobs ? { userMaxActiveJobs: options.userMaxActiveJobs } : {},
+  );
+  const workers = await startStageWorkers(context.ctx, {
+    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.scrape ? { scrape: options.scrape } : {}),
   });
-  const engine = options.engine ?? createEspeakEngine({ backend: 'wasm' });
-  const scrape = scrapeStage(ctx, {
-    fetch: { allowPrivate: true },
-    congress: { baseUrl: 'http://127.0.0.1:9/v3' },
-    ...options.scrape,
-  });
-  const script = scriptStage(ctx, createScriptWriter({ provider: 'local' }));
-  const audio = audioStage(ctx, {
-    engine,
-    cache: createClipCache(resolve(cacheTmp.dir)),
-    concurrency: 2,
-    usdPer1000Characters: 0,
-  });
-  const upload = uploadStage(ctx);
-  const runtime = startWorkers({
-    app: 'test',
-    redisUrl: process.env.REDIS_URL!,
-    prefix,
-    logger,
-    processors: {
-      scrape: (p, j, c) => runStage(ctx, 'scrape', p, j, c, scrape),
-      script: (p, j, c) => runStage(ctx, 'script', p, j, c, script),
-      audio: (p, j, c) => runStage(ctx, 'audio', p, j, c, audio),
-      upload: (p, j, c) => runStage(ctx, 'upload', p, j, c, upload),
-    },
-    shutdownTimeoutMs: 5000,
-  });
-  await runtime.ready;
   return {
-    ctx,
-    db,
-    redis,
-    runtime,
-    storageDir: storageTmp.dir,
-    engine,
+    ctx: context.ctx,
+    db: context.db,
+    runtime: workers.runtime,
+    storageDir: context.storageDir,
+    engine: workers.engine,
     async close() {
-      await runtime.close();
-      await closePipelineContext(ctx);
-      if (!options.engine) await engine.close();
-      redis.disconnect();
-      await db.$disconnect();
-      await storageTmp.remove();
-      await cacheTmp.remove();
+      await workers.close();
+      await context.close();
     },
   };
 }

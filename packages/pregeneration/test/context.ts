@@ -1,100 +1,22 @@
-// Test wiring: a pipeline context on the run's real PostgreSQL and Redis (own key prefix) with
-// fs storage in a temporary directory, and optionally the real stage workers in-process (as in
-// packages/pipeline/test/harness.ts), publishing through the episode-cache hook.
+// Test wiring: the pipeline's test context and in-process stage workers (publishing through the
+// episode-cache hook), plus users, jobs and episodes made directly in the database.
 import { randomUUID } from 'node:crypto';
 import {
   createEpisodeOnce,
   createJobWithStages,
-  createPrismaClient,
   type Prisma,
   type PrismaClient,
   type User,
 } from '@podfleet/db';
-import {
-  audioStage,
-  closePipelineContext,
-  createPipelineContext,
-  type PipelineContext,
-  runStage,
-  scrapeStage,
-  scriptStage,
-  uploadStage,
-} from '@podfleet/pipeline';
-import {
-  createClipCache,
-  createEspeakEngine,
-  createScriptWriter,
-  createStorageDriver,
-} from '@podfleet/providers';
-import { createLogger, createRedis, startWorkers, type WorkerRuntime } from '@podfleet/queue';
-import { makeTempDir } from '@podfleet/test-kit';
+import type { PipelineContext } from '@podfleet/pipeline';
+import { startStageWorkers as startWorkersWith } from '@podfleet/pipeline/testing';
 import { warmEpisodeCache } from '../src/cache';
 
-export interface TestContext {
-  ctx: PipelineContext;
-  db: PrismaClient;
-  close(): Promise<void>;
-}
-
-export async function createTestContext(): Promise<TestContext> {
-  const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID().slice(0, 8)}`;
-  const db = createPrismaClient(process.env.DATABASE_URL!);
-  const redis = createRedis(process.env.REDIS_URL!, { role: 'producer' });
-  await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', resolve)));
-  const storageTmp = await makeTempDir('pf-pregen-storage-');
-  const storage = createStorageDriver({ driver: 'fs', dir: storageTmp.dir });
-  const logger = createLogger({ app: 'test', level: 'silent' });
-  const ctx = createPipelineContext({ db, redis, prefix, storage, logger });
-  return {
-    ctx,
-    db,
-    async close() {
-      await closePipelineContext(ctx);
-      await storage.close();
-      redis.disconnect();
-      await db.$disconnect();
-      await storageTmp.remove();
-    },
-  };
-}
+export { createTestContext, type TestContext } from '@podfleet/pipeline/testing';
 
 /** The four stage workers in this process, uploading through `warmEpisodeCache`. */
 export async function startStageWorkers(ctx: PipelineContext): Promise<{ close(): Promise<void> }> {
-  const clipsTmp = await makeTempDir('pf-pregen-clips-');
-  const engine = createEspeakEngine({ backend: 'wasm' });
-  const scrape = scrapeStage(ctx, {
-    fetch: { allowPrivate: true },
-    congress: { baseUrl: 'http://127.0.0.1:9/v3' },
-  });
-  const script = scriptStage(ctx, createScriptWriter({ provider: 'local' }));
-  const audio = audioStage(ctx, {
-    engine,
-    cache: createClipCache(clipsTmp.dir),
-    concurrency: 2,
-    usdPer1000Characters: 0,
-  });
-  const upload = uploadStage(ctx, warmEpisodeCache);
-  const runtime: WorkerRuntime = startWorkers({
-    app: 'test',
-    redisUrl: process.env.REDIS_URL!,
-    prefix: ctx.prefix,
-    logger: ctx.logger,
-    processors: {
-      scrape: (p, j, c) => runStage(ctx, 'scrape', p, j, c, scrape),
-      script: (p, j, c) => runStage(ctx, 'script', p, j, c, script),
-      audio: (p, j, c) => runStage(ctx, 'audio', p, j, c, audio),
-      upload: (p, j, c) => runStage(ctx, 'upload', p, j, c, upload),
-    },
-    shutdownTimeoutMs: 5000,
-  });
-  await runtime.ready;
-  return {
-    async close() {
-      await runtime.close();
-      await engine.close();
-      await clipsTmp.remove();
-    },
-  };
+  return startWorkersWith(ctx, { onPublished: warmEpisodeCache });
 }
 
 export const shortStyle = { hosts: [{ name: 'Maya' }, { name: 'Theo' }], targetMinutes: 0.5 };
