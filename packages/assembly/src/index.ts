@@ -6,8 +6,9 @@ export {
   type TranscriptSegment,
 } from './assemble';
 export { type Loudness, measureLoudness, parseEbur128Summary } from './loudness';
+export { type ClipsPcm, loadClipsPcm } from './pcm';
 export { type AudioProbe, probeAudio, probeDurationSec } from './probe';
-export { ffmpegPath } from './tools';
+export { ffmpegPath, runTool } from './tools';
 export {
   type VoicedClip,
   type VoiceProgress,
@@ -15,5 +16,3 @@ export {
   VoicingCancelledError,
   voiceScript,
 } from './voice-script';
-export { type ClipsPcm, loadClipsPcm } from './pcm';
-export { runTool } from './tools';

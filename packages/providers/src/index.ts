@@ -1,6 +1,4 @@
-export * from './types';
-export * from './tts';
-export * from './sources';
+export { type SafeFetchOptions, type SafeFetchResponse, safeFetch, trustedFetch } from './net/safe-fetch';
 export {
   type AddressClass,
   assertPublicUrl,
@@ -9,6 +7,8 @@ export {
   type HostResolver,
   type ResolvedAddress,
 } from './net/ssrf';
-export { type SafeFetchOptions, type SafeFetchResponse, safeFetch, trustedFetch } from './net/safe-fetch';
 export * from './script';
+export * from './sources';
 export * from './storage';
+export * from './tts';
+export * from './types';

@@ -4,7 +4,11 @@ import { z } from 'zod';
 
 // z.union, not z.discriminatedUnion: zod 4 refuses the nested congress union as a discriminated option.
 export const sourceSpecSchema = z.union([
-  z.object({ kind: z.literal('text'), title: z.string().min(1).max(500), text: z.string().min(1).max(200_000) }),
+  z.object({
+    kind: z.literal('text'),
+    title: z.string().min(1).max(500),
+    text: z.string().min(1).max(200_000),
+  }),
   z.object({ kind: z.literal('url'), url: z.string().url().max(2048) }),
   z.object({
     kind: z.literal('rss'),
@@ -41,7 +45,11 @@ export const hostSchema = z.object({
 export type Host = z.infer<typeof hostSchema>;
 
 export const styleSchema = z.object({
-  hosts: z.array(hostSchema).min(1).max(4).default([{ name: 'Maya' }, { name: 'Theo' }]),
+  hosts: z
+    .array(hostSchema)
+    .min(1)
+    .max(4)
+    .default([{ name: 'Maya' }, { name: 'Theo' }]),
   targetMinutes: z.number().min(0.5).max(60).default(3),
   tone: z.string().min(1).max(200).default('conversational'),
   language: z.string().min(2).max(10).default('en'),
@@ -64,7 +72,13 @@ export const scriptDocumentSchema = z.object({
   lines: z.array(scriptLineSchema).min(1),
   wordCount: z.number().int().min(0),
   usage: z
-    .object({ provider: z.string(), model: z.string().nullable(), inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() })
+    .object({
+      provider: z.string(),
+      model: z.string().nullable(),
+      inputTokens: z.number(),
+      outputTokens: z.number(),
+      costUsd: z.number(),
+    })
     .nullable(),
 });
 export type ScriptDocument = z.infer<typeof scriptDocumentSchema>;

@@ -1,3 +1,3 @@
-export { startHttpServer, type FakeServer, type RecordedRequest } from './http-server';
-export { waitFor } from './wait-for';
+export { type FakeServer, type RecordedRequest, startHttpServer } from './http-server';
 export { makeTempDir } from './temp-dir';
+export { waitFor } from './wait-for';
