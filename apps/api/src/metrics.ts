@@ -1,7 +1,15 @@
 import type { PrismaClient } from '@podfleet/db';
+import { SKIP_REASONS } from '@podfleet/pregeneration';
 import { assertRedisReady, type Logger, QUEUE_NAMES, type QueueSet } from '@podfleet/queue';
 import type { NextFunction, Request, Response } from 'express';
+import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  type CacheAndRuns,
+  type CostAndLatency,
+  readCacheAndRuns,
+  readCostAndLatency,
+} from './services/pregeneration-figures';
 
 const PREFIX = 'podfleet_';
 const QUEUE_STATES = [
@@ -13,21 +21,46 @@ const QUEUE_STATES = [
   'completed',
   'failed',
 ] as const;
-/** Database-backed values are read at most this often, however many scrapers ask. */
-const DB_SNAPSHOT_TTL_MS = 1_000;
+/** Database- and Redis-backed values are read at most this often, however many scrapers ask. */
+const SNAPSHOT_TTL_MS = 1_000;
+const RUN_OUTCOMES = ['successful', 'failed', 'skipped', 'deferred'] as const;
 
-interface DbSnapshot {
+interface DbSnapshot extends CostAndLatency {
   jobsByStatus: Array<{ status: string; count: number }>;
   costUsd: number;
   stages: Record<string, { count?: number; p50Ms?: number | null; p95Ms?: number | null }>;
+}
+
+/** One reading of `read` serves every caller for `ttlMs`; a failed reading is not kept. */
+function snapshot<T>(read: () => Promise<T>, ttlMs: number): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    if (last && Date.now() - last.at < ttlMs) return last.value;
+    const value = read();
+    const entry = { at: Date.now(), value };
+    last = entry;
+    value.catch(() => {
+      if (last === entry) last = null;
+    });
+    return value;
+  };
 }
 
 export interface ApiMetrics {
   registry: Registry;
   /** Express middleware timing every request by route pattern (not raw URL: ids would explode cardinality). */
   httpTimer: (req: Request, res: Response, next: NextFunction) => void;
-  /** Episode-cache lookups in this process (issue 6's cache path increments it). */
-  cacheLookups: Counter<'result'>;
+}
+
+export interface MetricsDependencies {
+  db: PrismaClient;
+  /** Producer connection: cache counters and pre-generation runs (fleet-wide, under `prefix`). */
+  redis: Redis;
+  prefix: string;
+  queues: QueueSet;
+  logger: Logger;
+  /** Now, for the cost and time-to-first-audio windows. */
+  clock: () => Date;
 }
 
 /**
@@ -35,9 +68,10 @@ export interface ApiMetrics {
  * (queue depth, job outcomes, stage durations, cost) is read at scrape time from Redis and
  * PostgreSQL, which every worker already writes, so workers need no metrics endpoint and any
  * API replica reports the same fleet-wide numbers. Stage durations come from job_stages as
- * p50/p95 over the last 24 h (generation_job_stats), exposed as gauges by quantile.
+ * p50/p95 over the last 24 h (generation_job_stats), exposed as gauges by quantile. Episode-cache
+ * counters and pre-generation runs come from Redis, where every replica and worker adds to them.
  */
-export function createMetrics(deps: { db: PrismaClient; queues: QueueSet; logger: Logger }): ApiMetrics {
+export function createMetrics(deps: MetricsDependencies): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: PREFIX });
 
@@ -49,33 +83,41 @@ export function createMetrics(deps: { db: PrismaClient; queues: QueueSet; logger
     registers: [registry],
   });
 
-  let snapshot: { at: number; value: Promise<DbSnapshot> } | null = null;
-  const readDb = (): Promise<DbSnapshot> => {
-    if (snapshot && Date.now() - snapshot.at < DB_SNAPSHOT_TTL_MS) return snapshot.value;
-    const value = (async () => {
-      const [jobsByStatus, cost, stats] = await Promise.all([
-        deps.db.$queryRaw<Array<{ status: string; count: number }>>`
-          SELECT status::text AS status, count(*)::int AS count FROM jobs GROUP BY status`,
-        deps.db.$queryRaw<Array<{ total: number | null }>>`SELECT sum(cost_usd)::float8 AS total FROM jobs`,
-        deps.db.generationJobStats.findUnique({ where: { period: 'last_24h' } }),
-      ]);
-      return {
-        jobsByStatus,
-        costUsd: cost[0]?.total ?? 0,
-        stages: (stats?.stages ?? {}) as DbSnapshot['stages'],
-      };
-    })();
-    snapshot = { at: Date.now(), value };
-    value.catch(() => {
-      if (snapshot?.value === value) snapshot = null;
-    });
-    return value;
-  };
+  const readDb = snapshot(async (): Promise<DbSnapshot> => {
+    const [jobsByStatus, cost, stats, costAndLatency] = await Promise.all([
+      deps.db.$queryRaw<Array<{ status: string; count: number }>>`
+        SELECT status::text AS status, count(*)::int AS count FROM jobs GROUP BY status`,
+      deps.db.$queryRaw<Array<{ total: number | null }>>`SELECT sum(cost_usd)::float8 AS total FROM jobs`,
+      deps.db.generationJobStats.findUnique({ where: { period: 'last_24h' } }),
+      readCostAndLatency(deps.db, deps.clock()),
+    ]);
+    return {
+      jobsByStatus,
+      costUsd: cost[0]?.total ?? 0,
+      stages: (stats?.stages ?? {}) as DbSnapshot['stages'],
+      ...costAndLatency,
+    };
+  }, SNAPSHOT_TTL_MS);
   const fromDb = async (what: string, apply: (s: DbSnapshot) => void) => {
     try {
       apply(await readDb());
     } catch (err) {
       deps.logger.warn({ err }, `metrics: could not read ${what} from the database`);
+    }
+  };
+  const readRedis = snapshot(() => {
+    assertRedisReady(deps.redis); // ioredis would queue the commands until Redis is back
+    return readCacheAndRuns(deps.redis, deps.prefix);
+  }, SNAPSHOT_TTL_MS);
+  /** Redis-backed metrics: on failure the metric is emptied (no stale values while Redis is away). */
+  const fromRedis = async (metric: { reset(): void }, what: string, apply: (s: CacheAndRuns) => void) => {
+    try {
+      const value = await readRedis();
+      metric.reset();
+      apply(value);
+    } catch (err) {
+      metric.reset();
+      deps.logger.warn({ err }, `metrics: could not read ${what} from Redis`);
     }
   };
 
@@ -157,14 +199,111 @@ export function createMetrics(deps: { db: PrismaClient; queues: QueueSet; logger
     },
   });
 
-  const cacheLookups = new Counter({
-    name: `${PREFIX}episode_cache_lookups_total`,
-    help: 'Daily/weekly episode cache lookups by result (hit, miss) in this process',
-    labelNames: ['result'] as const,
+  new Counter({
+    name: `${PREFIX}cache_hits_total`,
+    help: 'Daily/weekly requests answered by the episode cache, fleet-wide: from Redis, or from the database after the key was gone',
+    labelNames: ['source'] as const,
     registers: [registry],
+    async collect() {
+      await fromRedis(this, 'cache counters', ({ cache }) => {
+        this.inc({ source: 'redis' }, cache.hits);
+        this.inc({ source: 'database' }, cache.fallbacks);
+      });
+    },
   });
-  cacheLookups.inc({ result: 'hit' }, 0);
-  cacheLookups.inc({ result: 'miss' }, 0);
+
+  new Counter({
+    name: `${PREFIX}cache_misses_total`,
+    help: 'Daily/weekly requests the episode cache could not answer (a job was made or joined), fleet-wide',
+    registers: [registry],
+    async collect() {
+      await fromRedis(this, 'cache counters', ({ cache }) => this.inc(cache.misses));
+    },
+  });
+
+  new Gauge({
+    name: `${PREFIX}cache_hit_ratio`,
+    help: 'Episode-cache hits (Redis or database) over all lookups since the counters began',
+    registers: [registry],
+    async collect() {
+      await fromRedis(this, 'cache counters', ({ cache }) => {
+        if (cache.hitRate !== null) this.set(cache.hitRate);
+      });
+    },
+  });
+
+  new Gauge({
+    name: `${PREFIX}pregeneration_jobs`,
+    help: 'Decisions of the last pre-generation run by outcome (successful = enqueued)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    async collect() {
+      await fromRedis(this, 'pre-generation runs', ({ pregeneration: { lastRun } }) => {
+        if (lastRun) for (const outcome of RUN_OUTCOMES) this.set({ outcome }, lastRun[outcome]);
+      });
+    },
+  });
+
+  new Gauge({
+    name: `${PREFIX}pregeneration_skipped_users`,
+    help: 'Users the last pre-generation run skipped, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    async collect() {
+      await fromRedis(this, 'pre-generation runs', ({ pregeneration: { lastRun } }) => {
+        if (lastRun)
+          for (const reason of SKIP_REASONS) this.set({ reason }, lastRun.skippedByReason[reason] ?? 0);
+      });
+    },
+  });
+
+  new Gauge({
+    name: `${PREFIX}pregeneration_last_run_timestamp_seconds`,
+    help: 'When the last pre-generation run happened (its `now`), as a Unix time',
+    registers: [registry],
+    async collect() {
+      await fromRedis(this, 'pre-generation runs', ({ pregeneration: { lastRun } }) => {
+        if (lastRun) this.set(Date.parse(lastRun.at) / 1000);
+      });
+    },
+  });
+
+  new Gauge({
+    name: `${PREFIX}time_to_first_audio_seconds`,
+    help: 'From an on-demand job being created to its MP3 existing, over audio finished in the last 24 h, by quantile (0.5, 0.95)',
+    labelNames: ['quantile'] as const,
+    registers: [registry],
+    async collect() {
+      await fromDb('time to first audio', ({ timeToFirstAudio: t }) => {
+        this.reset();
+        if (t.p50Ms !== null) this.set({ quantile: '0.5' }, t.p50Ms / 1000);
+        if (t.p95Ms !== null) this.set({ quantile: '0.95' }, t.p95Ms / 1000);
+      });
+    },
+  });
+
+  new Gauge({
+    name: `${PREFIX}time_to_first_audio_jobs_24h`,
+    help: 'On-demand jobs whose audio finished in the last 24 h (the sample behind the quantiles)',
+    registers: [registry],
+    async collect() {
+      await fromDb('time to first audio', ({ timeToFirstAudio: t }) => this.set(t.count));
+    },
+  });
+
+  new Gauge({
+    name: `${PREFIX}cost_per_user_day_usd`,
+    help: 'Estimated provider cost of one user on one UTC day over the last 7 days: mean and max',
+    labelNames: ['stat'] as const,
+    registers: [registry],
+    async collect() {
+      await fromDb('cost per user per day', ({ costPerUserPerDay: c }) => {
+        this.reset();
+        if (c.avgUsd !== null) this.set({ stat: 'avg' }, c.avgUsd);
+        if (c.maxUsd !== null) this.set({ stat: 'max' }, c.maxUsd);
+      });
+    },
+  });
 
   const httpTimer = (req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
@@ -176,5 +315,5 @@ export function createMetrics(deps: { db: PrismaClient; queues: QueueSet; logger
     next();
   };
 
-  return { registry, httpTimer, cacheLookups };
+  return { registry, httpTimer };
 }

@@ -20,6 +20,7 @@ import {
   jobSchema,
   meSchema,
   pageOf,
+  pregenerationRunSchema,
   problemSchema,
   progressEventSchema,
   statsSchema,
@@ -28,7 +29,6 @@ import {
   updateMeBodySchema,
 } from './schemas';
 
-// (issue 6 adds /v1/feeds/{token}.xml and /v1/cron/pregenerate here with their routes.)
 type Auth = 'user' | 'userOrAdmin' | 'admin' | 'adminBasic' | 'cron' | 'none' | 'signed';
 
 const problem = (description: string): ResponseConfig => ({
@@ -44,6 +44,15 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
 const episodeRequestDoc = episodeRequestSchema.clone().openapi('EpisodeRequest');
 
 const idParams = z.object({ id: z.string().openapi({ description: 'Resource id' }) });
+const cacheHeader = {
+  description:
+    'Daily/weekly only. hit: from Redis; fallback: from the database (the key was gone, now re-warmed); miss: a job was made or joined; bypass: forceRegenerate',
+  schema: { type: 'string' as const, enum: ['hit', 'fallback', 'miss', 'bypass'] },
+};
+const rss = (description: string): ResponseConfig => ({
+  description,
+  content: { 'application/rss+xml': { schema: z.string() } },
+});
 const jobStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 
 /** Every documented route, in the order the docs page lists them. */
@@ -155,9 +164,24 @@ function routes(): RouteConfig[] {
       'Request an episode',
       'user',
       {
-        200: json('Daily/weekly episode answered from the cache', cachedEpisodeSchema),
-        202: json('Job ticket: poll pollUrl or follow eventsUrl', ticketSchema),
+        200: {
+          ...json(
+            "Daily/weekly: today's (this ISO week's) episode, from the cache; no job is made",
+            cachedEpisodeSchema,
+          ),
+          headers: { 'X-Podfleet-Cache': cacheHeader },
+        },
+        202: {
+          ...json(
+            'Job ticket: poll pollUrl or follow eventsUrl. deduplicated: an in-flight job of the same day (or the same Idempotency-Key) answers',
+            ticketSchema,
+          ),
+          headers: { 'X-Podfleet-Cache': cacheHeader },
+        },
         400: problem('Malformed JSON or Idempotency-Key'),
+        409: problem(
+          'Storage quota exceeded (type urn:podfleet:problem:quota-exceeded; usedBytes and quotaBytes members)',
+        ),
         413: problem('Body larger than 1 MB'),
         422: invalid,
         429: problem('Too many requests this minute (Retry-After)'),
@@ -348,9 +372,49 @@ function routes(): RouteConfig[] {
         },
       },
     ),
-    r('get', '/v1/stats', 'Operators', 'Job statistics, queue counts, cache hit rate, cost', 'admin', {
-      200: json('Statistics', statsSchema),
-    }),
+    r(
+      'get',
+      '/v1/stats',
+      'Operators',
+      'Job statistics, queue counts, cache hit rate, pre-generation runs, cost per user per day, time to first audio',
+      'admin',
+      { 200: json('Statistics', statsSchema) },
+    ),
+    r(
+      'get',
+      '/v1/feeds/{token}.xml',
+      'Feeds',
+      'Your private podcast feed (RSS 2.0 + iTunes); the token is in GET /v1/me feedUrl',
+      'none',
+      {
+        200: rss(
+          'One item per unexpired episode, newest first; enclosure URLs are signed (play without headers)',
+        ),
+        404: problem('Unknown or rotated token'),
+      },
+      { request: { params: z.object({ token: z.string().openapi({ description: 'Feed token' }) }) } },
+    ),
+    r(
+      'post',
+      '/v1/cron/pregenerate',
+      'Operators',
+      "Pre-generate every due user's daily/weekly episode now (for an external scheduler)",
+      'cron',
+      {
+        200: json('What the run decided for each user', pregenerationRunSchema),
+        404: problem('CRON_SECRET is not set: the endpoint is off'),
+      },
+    ),
+    r(
+      'get',
+      '/samples/feed.xml',
+      'Operators',
+      "The bundled sample RSS feed (the demo episode's rss source)",
+      'none',
+      {
+        200: rss('The sample feed'),
+      },
+    ),
     r('get', '/health', 'Operators', 'Redis and PostgreSQL reachability', 'none', {
       200: json('Both reachable', healthSchema),
       503: problem('Names what is down (redis, db)'),

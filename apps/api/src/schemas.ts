@@ -216,6 +216,37 @@ const stageStatsSchema = z.object({
   p95Ms: z.number().nullable(),
 });
 
+export const pregenerationRunSchema = z
+  .object({
+    mode: z.enum(['scheduled', 'all']).openapi({ description: '`all`: every due user (cron endpoint)' }),
+    at: isoDate.openapi({ description: 'The clock of the run' }),
+    total: z.number().int().openapi({ description: 'successful + failed + skipped + deferred' }),
+    successful: z.number().int().openapi({ description: 'Jobs enqueued (low priority)' }),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+    deferred: z.number().int().openapi({
+      description: 'Targets handed to a background job: the fleet already had a batch in flight',
+    }),
+    skippedByReason: z.record(z.string(), z.number().int()).openapi({
+      description: 'disabled, not-local-hour, no-sources, inactive, over-quota, already-generated',
+    }),
+    errors: z.array(z.object({ userId: z.string(), kind: z.enum(['daily', 'weekly']), message: z.string() })),
+    durationMs: z.number(),
+  })
+  .openapi('PregenerationRun');
+
+const storedRunSchema = pregenerationRunSchema
+  .extend({ errorCount: z.number().int().openapi({ description: 'errors[] keeps the first 5' }) })
+  .openapi('StoredPregenerationRun');
+
+const runOutcomes = {
+  total: z.number().int(),
+  successful: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  deferred: z.number().int(),
+};
+
 export const statsSchema = z
   .object({
     periods: z.array(
@@ -241,6 +272,52 @@ export const statsSchema = z
       }),
     ),
     queues: z.record(z.string(), z.record(z.string(), z.number())),
-    cache: z.object({ hits: z.number(), misses: z.number(), hitRate: z.number().nullable() }),
+    cache: z
+      .object({
+        hits: z.number().int().openapi({ description: 'Answered from Redis' }),
+        fallbacks: z
+          .number()
+          .int()
+          .openapi({ description: 'Answered from the database after the key was gone (key re-warmed)' }),
+        misses: z.number().int(),
+        hitRate: z.number().nullable().openapi({ description: '(hits + fallbacks) / lookups' }),
+      })
+      .openapi({ description: 'Daily/weekly episode cache, fleet-wide' }),
+    pregeneration: z.object({
+      lastRun: storedRunSchema.nullable(),
+      recent: z
+        .object({ runs: z.number().int(), ...runOutcomes })
+        .openapi({ description: 'The last runs (up to 10) added up' }),
+      runs: z.array(storedRunSchema).openapi({ description: 'Newest first' }),
+    }),
+    costPerUserPerDay: z
+      .object({
+        since: isoDate,
+        userDays: z.number().int(),
+        avgUsd: z.number().nullable(),
+        maxUsd: z.number().nullable(),
+        days: z.array(
+          z.object({
+            day: z.string(),
+            users: z.number().int(),
+            jobs: z.number().int(),
+            costUsd: z.number(),
+            avgUsdPerUser: z.number(),
+          }),
+        ),
+      })
+      .openapi({ description: 'Estimated provider cost of one user on one UTC day, over the last 7 days' }),
+    timeToFirstAudio: z
+      .object({
+        since: isoDate,
+        count: z.number().int(),
+        p50Ms: z.number().nullable(),
+        p95Ms: z.number().nullable(),
+        avgMs: z.number().nullable(),
+      })
+      .openapi({
+        description:
+          'From job creation to its MP3 existing, on-demand jobs whose audio finished in the last 24 h',
+      }),
   })
   .openapi('Stats');

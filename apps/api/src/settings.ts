@@ -3,7 +3,7 @@ import type { ApiConfig } from '@podfleet/config';
 /** What the HTTP layer needs to know, as plain values (tests build it directly). */
 export interface ApiSettings {
   adminApiKey: string;
-  /** Bearer secret of the cron endpoints; those routes answer 401 to everyone when unset. */
+  /** Bearer secret of the cron endpoints; unset, those routes are off (404 to everyone). */
   cronSecret?: string;
   /** BullMQ and Redis key prefix (QUEUE_PREFIX). */
   prefix: string;
@@ -13,6 +13,8 @@ export interface ApiSettings {
   maxQueueSize: number;
   userRequestsPerMinute: number;
   userMaxActiveJobs: number;
+  /** Default per-user storage quota (User.storageQuotaBytes overrides; 0: unlimited), checked before generating. */
+  userStorageQuotaBytes: number;
   signedUrlTtlSec: number;
   /** Allowed CORS origins (`*` for any); empty: no CORS headers at all. */
   corsOrigins: string[];
@@ -37,6 +39,7 @@ export function settingsFromConfig(config: ApiConfig): ApiSettings {
     maxQueueSize: config.MAX_QUEUE_SIZE,
     userRequestsPerMinute: config.USER_REQUESTS_PER_MINUTE,
     userMaxActiveJobs: config.USER_MAX_ACTIVE_JOBS,
+    userStorageQuotaBytes: config.USER_STORAGE_QUOTA_BYTES,
     signedUrlTtlSec: config.SIGNED_URL_TTL_SEC,
     corsOrigins: (config.CORS_ORIGINS ?? '')
       .split(',')

@@ -72,6 +72,44 @@ describe('key cache', () => {
     }
   });
 
+  it('requests arriving while a key is being looked up share that one lookup', async () => {
+    const { key } = await t.createUser();
+    let lookups = 0;
+    // The real client, with its api_keys lookups counted.
+    const apiKeys = new Proxy(t.db.apiKey, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (prop !== 'findFirst' || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          lookups += 1;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const db = new Proxy(t.db, {
+      get: (target, prop, receiver) => (prop === 'apiKey' ? apiKeys : Reflect.get(target, prop, receiver)),
+    });
+    const authenticator = createAuthenticator({
+      db,
+      adminApiKey: ADMIN_KEY,
+      keyCacheTtlMs: 10_000,
+      onBackgroundError: () => {},
+    });
+    const app = express();
+    app.get('/who', createAuthGuards(authenticator, undefined).user, (req, res) => {
+      res.json(req.principal);
+    });
+    app.use(errorHandler);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => request(app).get('/who').set(bearer(key))),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    expect(answers[0]?.body).toMatchObject({ kind: 'user', timezone: 'UTC' });
+    expect(lookups).toBe(1);
+    await request(app).get('/who').set(bearer(key)).expect(200);
+    expect(lookups).toBe(1); // cached
+  });
+
   it('with caching on, a key revoked through this process stops working at once', async () => {
     const { user, key } = await t.createUser();
     await request(t.app).get('/v1/me').set(bearer(key)).expect(200); // now cached
@@ -82,8 +120,7 @@ describe('key cache', () => {
 });
 
 describe('cron guard', () => {
-  // The cron routes arrive with issue 6; the guard is tested on its own here.
-  it('accepts only Bearer CRON_SECRET: 401 otherwise, the admin key included', async () => {
+  it('accepts only Bearer CRON_SECRET: 401 otherwise, the admin key included; 404 when unset', async () => {
     const authenticator = createAuthenticator({
       db: t.db,
       adminApiKey: ADMIN_KEY,
@@ -105,7 +142,10 @@ describe('cron guard', () => {
       res.json({ ok: true });
     });
     open.use(errorHandler);
-    await request(open).post('/cron').set(bearer('anything')).expect(401); // no CRON_SECRET configured: closed
+    // No CRON_SECRET configured: the route is off for everyone.
+    const off = await request(open).post('/cron').set(bearer('anything')).expect(404);
+    expect(off.body.detail).toMatch(/CRON_SECRET is not set/);
+    await request(open).post('/cron').expect(404);
   });
 });
 

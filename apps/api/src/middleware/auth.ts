@@ -7,7 +7,16 @@ import { HttpProblem } from '../http/problem';
 export type Principal =
   | { kind: 'anonymous' }
   | { kind: 'admin' }
-  | { kind: 'user'; userId: string; apiKeyId: string };
+  | {
+      kind: 'user';
+      userId: string;
+      apiKeyId: string;
+      /**
+       * The user's timezone as of the key lookup, which may be cached (keyCacheTtlMs): enough to
+       * find today's cached episode without a database read. Routes that change data read the user.
+       */
+      timezone: string;
+    };
 
 declare global {
   namespace Express {
@@ -57,6 +66,7 @@ const KEY_CACHE_MAX = 10_000;
 interface CachedKey {
   apiKeyId: string;
   userId: string;
+  timezone: string;
   lastUsedAt: number;
   expiresAt: number;
 }
@@ -76,6 +86,8 @@ export interface Authenticator {
   (req: Request, scheme?: 'Bearer' | 'Basic'): Promise<Principal>;
   /** Drops a revoked key from this process's cache. */
   forgetKey(apiKeyId: string): void;
+  /** Drops every cached key of a user whose profile (timezone) changed, so the next lookup reads it. */
+  forgetUser(userId: string): void;
 }
 
 /** Resolves the principal of a request (cached on it); throws 401 for a key that is not valid. */
@@ -87,24 +99,43 @@ export function createAuthenticator({
 }: AuthOptions): Authenticator {
   // By hash: the plain key is not kept even in memory longer than the request.
   const cache = new Map<string, CachedKey>();
+  /** Lookups under way, shared by the requests that arrive meanwhile: one query per key. */
+  const pending = new Map<string, Promise<CachedKey | null>>();
+  /** Bumped by forgetKey/forgetUser: a lookup that began before must not cache what it read. */
+  let generation = 0;
 
-  const lookup = async (hash: string, scheme: 'Bearer' | 'Basic'): Promise<CachedKey> => {
-    const now = Date.now();
-    const cached = cache.get(hash);
-    if (cached && cached.expiresAt > now) return cached;
-    cache.delete(hash);
+  const fetchKey = async (hash: string): Promise<CachedKey | null> => {
+    const startedIn = generation;
     const found = await findActiveKeyByHash(db, hash);
-    if (!found) throw unauthorized('the API key is not valid or was revoked', scheme);
+    if (!found) return null;
     const entry: CachedKey = {
       apiKeyId: found.apiKey.id,
       userId: found.user.id,
+      timezone: found.user.timezone,
       lastUsedAt: found.apiKey.lastUsedAt?.getTime() ?? 0,
-      expiresAt: now + keyCacheTtlMs,
+      // Spread over the last quarter of the TTL: keys first seen together (a deploy, a burst of
+      // clients) would otherwise all be looked up again in the same instant, a CPU spike that
+      // every request in flight waits behind.
+      expiresAt: Date.now() + keyCacheTtlMs * (0.75 + Math.random() / 4),
     };
-    if (keyCacheTtlMs > 0) {
+    if (keyCacheTtlMs > 0 && generation === startedIn) {
       if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value as string);
       cache.set(hash, entry);
     }
+    return entry;
+  };
+
+  const lookup = async (hash: string, scheme: 'Bearer' | 'Basic'): Promise<CachedKey> => {
+    const cached = cache.get(hash);
+    if (cached && cached.expiresAt > Date.now()) return cached;
+    cache.delete(hash);
+    let inFlight = pending.get(hash);
+    if (!inFlight) {
+      inFlight = fetchKey(hash).finally(() => pending.delete(hash));
+      pending.set(hash, inFlight);
+    }
+    const entry = await inFlight;
+    if (!entry) throw unauthorized('the API key is not valid or was revoked', scheme);
     return entry;
   };
 
@@ -117,7 +148,7 @@ export function createAuthenticator({
         principal = { kind: 'admin' };
       } else if (credentials.secret.startsWith('pf_')) {
         const key = await lookup(hashApiKey(credentials.secret), scheme);
-        principal = { kind: 'user', userId: key.userId, apiKeyId: key.apiKeyId };
+        principal = { kind: 'user', userId: key.userId, apiKeyId: key.apiKeyId, timezone: key.timezone };
         const now = Date.now();
         if (now - key.lastUsedAt > LAST_USED_RESOLUTION_MS) {
           key.lastUsedAt = now;
@@ -134,7 +165,12 @@ export function createAuthenticator({
   };
   return Object.assign(authenticate, {
     forgetKey(apiKeyId: string) {
+      generation += 1;
       for (const [hash, entry] of cache) if (entry.apiKeyId === apiKeyId) cache.delete(hash);
+    },
+    forgetUser(userId: string) {
+      generation += 1;
+      for (const [hash, entry] of cache) if (entry.userId === userId) cache.delete(hash);
     },
   });
 }
@@ -149,7 +185,7 @@ export interface AuthGuards {
   admin: RequestHandler;
   /** Admin via HTTP Basic, for browsers (Bull Board): 401 carries `WWW-Authenticate: Basic`. */
   adminBasic: RequestHandler;
-  /** `Authorization: Bearer CRON_SECRET` only. */
+  /** `Authorization: Bearer CRON_SECRET` only (constant-time); 404 when CRON_SECRET is unset. */
   cron: RequestHandler;
 }
 
@@ -185,8 +221,15 @@ export function createAuthGuards(authenticate: Authenticator, cronSecret: string
         throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs the admin key' });
     }, 'Basic'),
     cron: async (req, _res, next) => {
+      // Unconfigured, the cron routes do not exist (404), so nobody mistakes them for a wrong secret.
+      if (!cronSecret) {
+        throw new HttpProblem(404, {
+          type: 'not-found',
+          detail: 'the cron endpoints are off: CRON_SECRET is not set',
+        });
+      }
       const credentials = readCredentials(req.headers.authorization);
-      if (!cronSecret || credentials?.scheme !== 'bearer' || !secretsEqual(credentials.secret, cronSecret)) {
+      if (credentials?.scheme !== 'bearer' || !secretsEqual(credentials.secret, cronSecret)) {
         throw unauthorized('send CRON_SECRET as Authorization: Bearer <secret>');
       }
       next();
@@ -194,11 +237,16 @@ export function createAuthGuards(authenticate: Authenticator, cronSecret: string
   };
 }
 
+/** The calling user's principal; only valid behind the `user` guard. */
+export function currentUser(req: Request): Extract<Principal, { kind: 'user' }> {
+  const p = req.principal;
+  if (p?.kind !== 'user') throw new Error('currentUser() used on a route without the user guard');
+  return p;
+}
+
 /** Id of the calling user; only valid behind the `user` guard. */
 export function currentUserId(req: Request): string {
-  const p = req.principal;
-  if (p?.kind !== 'user') throw new Error('currentUserId() used on a route without the user guard');
-  return p.userId;
+  return currentUser(req).userId;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id, Last-Event-ID, Range';
 const EXPOSED_HEADERS =
-  'Retry-After, X-Request-Id, Location, Idempotent-Replayed, Content-Range, Accept-Ranges';
+  'Retry-After, X-Request-Id, Location, Idempotent-Replayed, X-Podfleet-Cache, Content-Range, Accept-Ranges';
 
 /** CORS for the listed origins only (`*` allows any); with no origins configured, no CORS headers at all. */
 export function cors(origins: readonly string[]): RequestHandler {

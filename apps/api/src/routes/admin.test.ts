@@ -1,5 +1,5 @@
+import { cacheCounterKey } from '@podfleet/pregeneration';
 import request from 'supertest';
-import { recordCacheLookup } from '../services/cache-stats';
 import { makeJob } from '../testing/fixtures';
 import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
 
@@ -88,9 +88,10 @@ describe('GET /v1/stats', () => {
     await makeJob(t.db, user.id, 'completed');
     await makeJob(t.db, user.id, 'failed');
     await t.db.job.updateMany({ where: { userId: user.id }, data: { costUsd: 0.25 } });
-    await recordCacheLookup(t.redis, env.prefix, true);
-    await recordCacheLookup(t.redis, env.prefix, true);
-    await recordCacheLookup(t.redis, env.prefix, false);
+    // The counters the cache lookups of every replica add to (POST /v1/episodes tests drive them for real).
+    await t.redis.incrby(cacheCounterKey(env.prefix, 'hit'), 2);
+    await t.redis.incr(cacheCounterKey(env.prefix, 'fallback'));
+    await t.redis.incr(cacheCounterKey(env.prefix, 'miss'));
     const res = await request(t.app).get('/v1/stats').set(admin).expect(200);
     const allTime = res.body.periods.find((p: { period: string }) => p.period === 'all_time');
     expect(allTime.jobs.completed).toBeGreaterThanOrEqual(1);
@@ -109,7 +110,10 @@ describe('GET /v1/stats', () => {
       'webhooks',
     ]);
     expect(res.body.queues.scrape).toHaveProperty('waiting');
-    expect(res.body.cache).toEqual({ hits: 2, misses: 1, hitRate: 2 / 3 });
+    expect(res.body.cache).toEqual({ hits: 2, fallbacks: 1, misses: 1, hitRate: 3 / 4 });
+    expect(res.body.pregeneration).toMatchObject({ lastRun: null, runs: [] });
+    expect(res.body.costPerUserPerDay.avgUsd).toBeGreaterThan(0);
+    expect(res.body.timeToFirstAudio).toHaveProperty('p95Ms');
   });
 });
 

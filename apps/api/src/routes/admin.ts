@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, pageQuerySchema } from '../http/pagination';
 import { parseQuery } from '../http/validate';
-import { readCacheStats } from '../services/cache-stats';
+import { type CacheAndRuns, readCacheAndRuns, readCostAndLatency } from '../services/pregeneration-figures';
 import type { RouteContext } from './context';
 import { jobStatusSchema } from './jobs';
 
@@ -75,13 +75,17 @@ export function adminRouter(ctx: RouteContext): Router {
   });
 
   router.get('/v1/stats', guards.admin, async (req, res) => {
-    const [periods, queues, cache] = await Promise.all([
+    const [periods, queues, redisFigures, costAndLatency] = await Promise.all([
       db.generationJobStats.findMany({ orderBy: { period: 'asc' } }),
       queueCounts(ctx).catch((err: unknown) => {
         req.log.warn({ err }, 'stats: queue counts unavailable');
         return {};
       }),
-      readCacheStats(ctx.redis, ctx.settings.prefix).catch(() => ({ hits: 0, misses: 0, hitRate: null })),
+      readRedisFigures(ctx).catch((err: unknown): CacheAndRuns => {
+        req.log.warn({ err }, 'stats: cache counters and pre-generation runs unavailable');
+        return NO_REDIS_FIGURES;
+      }),
+      readCostAndLatency(db, ctx.clock()),
     ]);
     res.json({
       periods: periods.map((p) => ({
@@ -101,11 +105,28 @@ export function adminRouter(ctx: RouteContext): Router {
         stages: p.stages,
       })),
       queues,
-      cache,
+      cache: redisFigures.cache,
+      pregeneration: redisFigures.pregeneration,
+      ...costAndLatency,
     });
   });
 
   return router;
+}
+
+/** While Redis is down: empty figures rather than no stats at all. */
+const NO_REDIS_FIGURES: CacheAndRuns = {
+  cache: { hits: 0, fallbacks: 0, misses: 0, hitRate: null },
+  pregeneration: {
+    lastRun: null,
+    recent: { runs: 0, total: 0, successful: 0, failed: 0, skipped: 0, deferred: 0 },
+    runs: [],
+  },
+};
+
+async function readRedisFigures(ctx: RouteContext): Promise<CacheAndRuns> {
+  assertRedisReady(ctx.redis); // fail now rather than queue the reads until Redis is back
+  return readCacheAndRuns(ctx.redis, ctx.settings.prefix);
 }
 
 async function queueCounts(ctx: RouteContext): Promise<Record<string, Record<string, number>>> {

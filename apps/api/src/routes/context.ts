@@ -31,8 +31,10 @@ export interface RouteContext {
   /** Key user webhook secrets are derived from (deriveKey(ADMIN_API_KEY, 'webhooks')). */
   webhookKey: Buffer;
   metrics: ApiMetrics;
+  /** Now, for cache periods, pre-generation, feed expiry and stats windows (pinned in tests). */
+  clock(): Date;
   /** Absolute base URL for links in responses: PUBLIC_BASE_URL or the request's own origin. */
   baseUrl(req: Request): string;
-  /** CONTRACT "Episode" with its signed audio URL. */
-  episodeView(req: Request, episode: Episode): EpisodeView;
+  /** CONTRACT "Episode" with its signed audio URL (the transcript is not part of it). */
+  episodeView(req: Request, episode: Omit<Episode, 'transcript'>): EpisodeView;
 }

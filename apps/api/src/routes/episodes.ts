@@ -1,13 +1,20 @@
 import { pipeline as pipe } from 'node:stream/promises';
 import { type Episode, recordListen } from '@podfleet/db';
-import { episodeRequestSchema, SubmitError, submitEpisodeJob } from '@podfleet/pipeline';
+import { episodeRequestSchema, SubmitError } from '@podfleet/pipeline';
+import {
+  type CachedAnswer,
+  cacheCounterKey,
+  checkStorageQuota,
+  readEpisodeCache,
+  requestEpisode,
+} from '@podfleet/pregeneration';
 import { episodeAudioPath } from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { afterCursor, newestFirst, page, pageQuerySchema } from '../http/pagination';
 import { HttpProblem, notFound, serviceUnavailable } from '../http/problem';
 import { parseBody, parseQuery } from '../http/validate';
-import { currentUserId, ownerScope } from '../middleware/auth';
+import { currentUser, ownerScope } from '../middleware/auth';
 import { idempotencyKeySchema } from '../schemas';
 import { resolveRange } from '../services/byte-range';
 import {
@@ -26,6 +33,8 @@ const QUEUE_FULL_RETRY_AFTER_SEC = 30;
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 /** Presigned S3 URLs handed out by the audio redirect live this long. */
 const PRESIGNED_TTL_SEC = 300;
+/** Daily/weekly answers say how the cache answered: hit (Redis), fallback (database), miss, bypass (forceRegenerate). */
+export const CACHE_HEADER = 'X-Podfleet-Cache';
 
 const transcriptQuerySchema = z.object({ format: z.enum(TRANSCRIPT_FORMATS).default('json') });
 
@@ -44,18 +53,50 @@ export function episodesRouter(ctx: RouteContext): Router {
     res: Response,
     job: { id: string; status: string },
     deduplicated: boolean,
+    replayed: boolean,
   ) => {
     const base = ctx.baseUrl(req);
     const pollUrl = `${base}/v1/jobs/${job.id}`;
-    if (deduplicated) res.setHeader('Idempotent-Replayed', 'true');
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     res
       .status(202)
       .location(pollUrl)
       .json({ jobId: job.id, status: job.status, pollUrl, eventsUrl: `${pollUrl}/events`, deduplicated });
   };
 
+  /** CONTRACT: a cached episode is 200 `{cached, source: "cache", episode}`; the header tells Redis from the database. */
+  const cachedAnswer = (req: Request, res: Response, answer: CachedAnswer) => {
+    res.setHeader(CACHE_HEADER, answer.source === 'cache' ? 'hit' : 'fallback');
+    res.json({ cached: true, source: 'cache', episode: ctx.episodeView(req, answer.episode) });
+  };
+
+  /** What requestEpisode needs of the user, read fresh: saved sources and style, the current timezone. */
+  const loadRequester = async (userId: string) => {
+    const user = await db.user.findUnique({
+      where: { id: userId },
+      select: { id: true, timezone: true, sources: true, style: true },
+    });
+    if (!user)
+      throw new HttpProblem(401, { type: 'unauthorized', detail: 'the user of this key no longer exists' });
+    return user;
+  };
+
+  /** Generating needs room in the user's storage quota: 409 naming both figures otherwise. */
+  const checkQuota = async (userId: string) => {
+    const quota = await checkStorageQuota(db, userId, settings.userStorageQuotaBytes);
+    if (!quota.exceeded) return;
+    throw new HttpProblem(409, {
+      type: 'quota-exceeded',
+      detail:
+        `your episodes use ${quota.usedBytes} bytes of your ${quota.quotaBytes}-byte storage quota; ` +
+        'new episodes can be made once older ones expire',
+      extra: { usedBytes: quota.usedBytes, quotaBytes: quota.quotaBytes },
+    });
+  };
+
   router.post('/v1/episodes', guards.user, async (req, res) => {
-    const userId = currentUserId(req);
+    const principal = currentUser(req);
+    const userId = principal.userId;
     const quota = await ctx.rateLimiter.hit(`episodes:${userId}`, settings.userRequestsPerMinute);
     res.setHeader('RateLimit-Limit', String(quota.limit));
     res.setHeader('RateLimit-Remaining', String(Math.max(0, quota.limit - quota.count)));
@@ -85,11 +126,28 @@ export function episodesRouter(ctx: RouteContext): Router {
         where: { userId_idempotencyKey: { userId, idempotencyKey } },
       });
       if (first && Date.now() - first.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) {
-        ticket(req, res, first, true);
+        ticket(req, res, first, true, true);
         return;
       }
     }
-    // (issue 6: a daily/weekly request is answered from the episode cache here, before the queue.)
+
+    // Today's (this week's) episode comes from the cache before any gate: a hit is one Redis
+    // call (the timezone comes with the key lookup, cached in-process), costs no quota check,
+    // passes a full queue and never touches BullMQ. Only a miss goes on to generate.
+    const now = ctx.clock();
+    const cacheable = request.type !== 'custom' && !request.forceRegenerate;
+    if (request.type !== 'custom') {
+      const requester = { id: userId, timezone: principal.timezone };
+      const hit = cacheable ? await readEpisodeCache(ctx.pipeline, requester, request.type, now) : null;
+      if (hit) {
+        cachedAnswer(req, res, hit);
+        return;
+      }
+      res.setHeader(CACHE_HEADER, cacheable ? 'miss' : 'bypass');
+    }
+
+    const user = await loadRequester(userId);
+    await checkQuota(userId);
     if (request.webhookUrl) await checkWebhookUrl(request.webhookUrl, settings.allowPrivateUrls);
     const waiting = await ctx.queueDepth.waiting();
     if (waiting >= settings.maxQueueSize) {
@@ -99,13 +157,29 @@ export function episodesRouter(ctx: RouteContext): Router {
         'queue-full',
       );
     }
+    // requestEpisode looks in the cache again (an episode may have been published meanwhile) and
+    // counts what it finds, so the miss counted above is taken back: one request, one lookup counted.
+    if (cacheable) await ctx.redis.decr(cacheCounterKey(settings.prefix, 'miss'));
     try {
-      const { job, deduplicated } = await submitEpisodeJob(ctx.pipeline, {
-        userId,
+      const answer = await requestEpisode(ctx.pipeline, {
+        user,
         request,
+        now,
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      ticket(req, res, job, deduplicated);
+      if (answer.cached) {
+        cachedAnswer(req, res, answer);
+        return;
+      }
+      if (answer.reusedFrom) {
+        req.log.info(
+          { jobId: answer.job.id, reusedFrom: answer.reusedFrom },
+          'reusing the pre-generated script',
+        );
+      }
+      const replayed =
+        answer.deduplicated && !!idempotencyKey && answer.job.idempotencyKey === idempotencyKey;
+      ticket(req, res, answer.job, answer.deduplicated, replayed);
     } catch (err) {
       if (err instanceof SubmitError && err.code === 'NO_SOURCES') {
         throw new HttpProblem(422, {

@@ -90,7 +90,8 @@ describe('/metrics', () => {
     expect(text).toMatch(/podfleet_queue_jobs\{queue="webhooks",state="waiting"\} 0/);
     expect(text).toMatch(/podfleet_jobs\{status="completed"\} [1-9]/);
     expect(text).toMatch(/podfleet_stage_duration_seconds\{stage="scrape",quantile="0.5"\} [\d.]+/);
-    expect(text).toMatch(/podfleet_episode_cache_lookups_total\{result="hit"\} 0/);
+    expect(text).toMatch(/podfleet_cache_hits_total\{source="redis"\} 0/);
+    expect(text).toMatch(/podfleet_cache_misses_total 0/);
     expect(text).toMatch(/podfleet_cost_usd_total [\d.]+/);
     expect(text).toContain('podfleet_process_cpu_seconds_total');
   });
@@ -127,6 +128,9 @@ describe('OpenAPI and docs', () => {
         'POST /v1/jobs/{id}/retry',
         'GET /v1/admin/jobs',
         'GET /v1/stats',
+        'GET /v1/feeds/{token}.xml',
+        'POST /v1/cron/pregenerate',
+        'GET /samples/feed.xml',
         'GET /health',
         'GET /metrics',
         'GET /openapi.json',
@@ -134,7 +138,17 @@ describe('OpenAPI and docs', () => {
         'GET /admin/queues',
       ].sort(),
     );
-    for (const name of ['EpisodeRequest', 'Job', 'Episode', 'Problem', 'JobTicket', 'User']) {
+    for (const name of [
+      'EpisodeRequest',
+      'Job',
+      'Episode',
+      'CachedEpisode',
+      'Problem',
+      'JobTicket',
+      'User',
+      'PregenerationRun',
+      'Stats',
+    ]) {
       expect(doc.components.schemas).toHaveProperty(name);
     }
     expect(doc.paths['/v1/episodes'].post.requestBody.content['application/json'].schema).toEqual({
@@ -144,12 +158,32 @@ describe('OpenAPI and docs', () => {
     expect(Object.keys(doc.paths['/v1/jobs/{id}'].delete.responses)).toEqual(
       expect.arrayContaining(['200', '401', '404', '409']),
     );
+    const submit = doc.paths['/v1/episodes'].post.responses;
+    expect(submit['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CachedEpisode',
+    });
+    expect(submit['200'].headers['X-Podfleet-Cache'].schema.enum).toEqual([
+      'hit',
+      'fallback',
+      'miss',
+      'bypass',
+    ]);
+    expect(submit['409'].description).toMatch(/quota/);
+    expect(doc.paths['/v1/cron/pregenerate'].post.security).toEqual([{ cronSecret: [] }]);
+    expect(Object.keys(doc.paths['/v1/feeds/{token}.xml'].get.responses['200'].content)).toEqual([
+      'application/rss+xml',
+    ]);
+    expect(Object.keys(doc.components.schemas.Stats.properties)).toEqual(
+      expect.arrayContaining(['cache', 'pregeneration', 'costPerUserPerDay', 'timeToFirstAudio']),
+    );
   });
 
   it('/docs is a self-contained HTML page listing the routes', async () => {
     const res = await request(t.app).get('/docs').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text).toContain('/v1/jobs/{id}/events');
+    expect(res.text).toContain('/v1/feeds/{token}.xml');
+    expect(res.text).toContain('/v1/cron/pregenerate');
     expect(res.text).not.toMatch(/<script|https?:\/\/(?!pods)/);
   });
 });

@@ -77,6 +77,8 @@ export function usersRouter(ctx: RouteContext): Router {
         ...(body.webhookUrl === undefined ? {} : { webhookUrl: body.webhookUrl }),
       },
     });
+    // The key cache holds the timezone (it decides which day's cached episode answers).
+    if (body.timezone !== undefined) ctx.authenticator.forgetUser(user.id);
     res.json(me(req, user));
   });
 

@@ -8,6 +8,7 @@ import {
   type Job,
   type PrismaClient,
 } from '@podfleet/db';
+import { episodeCacheKey } from '@podfleet/pipeline';
 import type { StorageDriver } from '@podfleet/providers';
 
 export async function makeJob(
@@ -39,24 +40,38 @@ export const SEGMENTS = [
   { speaker: 'Maya', text: 'Thanks for listening.', start: 3725.5, end: 3727.004 },
 ];
 
+export interface EpisodeOptions {
+  /** The "MP3" bytes (tests check ranges against them). */
+  audio?: Buffer;
+  /** `daily`/`weekly` episodes carry their period, as the upload stage writes them. */
+  type?: 'daily' | 'weekly' | 'custom';
+  localDate?: string | null;
+  expiresAt?: Date | null;
+  title?: string;
+}
+
 /** A completed job with an episode whose "MP3" is `audio` (bytes the tests can check ranges against). */
 export async function makeEpisode(
   db: PrismaClient,
   storage: StorageDriver,
   userId: string,
-  audio: Buffer = Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256)),
+  options: EpisodeOptions = {},
 ): Promise<{ job: Job; episode: Episode; audio: Buffer }> {
+  const audio = options.audio ?? Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256));
+  const type = options.type ?? 'custom';
   const job = await createJobWithStages(db, {
     userId,
-    type: 'custom',
-    request: { type: 'custom', sources: [{ kind: 'text', title: 'Budget', text: 'x' }] },
+    type,
+    request: { type, sources: [{ kind: 'text', title: 'Budget', text: 'x' }] },
+    cacheKey:
+      type !== 'custom' && options.localDate ? episodeCacheKey(userId, type, options.localDate) : null,
   });
   const audioKey = `jobs/${job.id}/episode.mp3`;
   await storage.put(audioKey, audio, { contentType: 'audio/mpeg' });
   const { episode } = await createEpisodeOnce(db, job.id, {
     userId,
-    type: 'custom',
-    title: 'Budget day',
+    type,
+    title: options.title ?? 'Budget day',
     description: 'What the budget means',
     audioKey,
     sizeBytes: audio.length,
@@ -64,6 +79,8 @@ export async function makeEpisode(
     chapters: [{ title: 'Intro', startSec: 0 }],
     transcript: SEGMENTS,
     sources: [{ kind: 'text', title: 'Budget', url: null }],
+    localDate: options.localDate ?? null,
+    expiresAt: options.expiresAt ?? null,
   });
   const completed = (await completeJob(db, job.id, { episodeId: episode.id })) as Job;
   return { job: completed, episode, audio };

@@ -3,7 +3,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createApiKey, createPrismaClient, type PrismaClient, type User } from '@podfleet/db';
+import {
+  createApiKey,
+  createPrismaClient,
+  defaultMigrationsDir,
+  ensureDatabase,
+  migrate,
+  type PrismaClient,
+  type User,
+} from '@podfleet/db';
 import { FsStorageDriver, type StorageDriver } from '@podfleet/providers';
 import { createLogger, createRedis } from '@podfleet/queue';
 import { makeTempDir } from '@podfleet/test-kit';
@@ -35,6 +43,8 @@ export interface TestApiOptions {
   redisUrl?: string;
   storage?: StorageDriver;
   logDestination?: DestinationStream;
+  /** Pins the app's clock (cache periods, pre-generation, feed expiry, stats windows). */
+  clock?: () => Date;
 }
 
 export interface TestApi {
@@ -64,6 +74,7 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     maxQueueSize: 1000,
     userRequestsPerMinute: 1000,
     userMaxActiveJobs: 100,
+    userStorageQuotaBytes: 1024 ** 3,
     signedUrlTtlSec: 3600,
     corsOrigins: [],
     allowPrivateUrls: true,
@@ -90,7 +101,15 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     level: options.logDestination ? 'info' : 'silent',
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const api = createApi({ settings, db, redis, subscriber, storage, logger });
+  const api = createApi({
+    settings,
+    db,
+    redis,
+    subscriber,
+    storage,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   let server: Server | undefined;
 
   return {
@@ -136,3 +155,31 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
 }
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+/**
+ * A migrated database of its own beside the run's, for tests whose figures cover every row
+ * (pre-generation runs target all users; stats add up all jobs). `drop()` removes it.
+ */
+export async function createScratchDatabase(
+  env: TestEnv,
+  label: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const url = new URL(env.databaseUrl);
+  const name = `${decodeURIComponent(url.pathname.slice(1))}_${label}`.slice(0, 63);
+  url.pathname = `/${name}`;
+  await ensureDatabase(url.toString());
+  await migrate({ connectionString: url.toString(), migrationsDir: defaultMigrationsDir });
+  return {
+    url: url.toString(),
+    async drop() {
+      const admin = new URL(env.databaseUrl);
+      admin.pathname = '/postgres';
+      const pg = createPrismaClient(admin.toString(), { maxConnections: 1 });
+      try {
+        await pg.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await pg.$disconnect();
+      }
+    },
+  };
+}

@@ -1,0 +1,254 @@
+// pnpm bench:cache — a daily-episode cache hit on loopback, beside the bare Express baseline in
+// the same run: POST /v1/episodes {type: "daily"} answered from Redis (200 with the episode and its
+// signed audio URL, no job, no queue), against a bare handler answering 202. The API runs as its
+// own process exactly as `npm start` runs it, on a scratch database and queue prefix; every user's
+// episode of today is written first (job + episode rows, then the cache key, as the uploader does).
+// Prints the numbers and writes bench-results/cache.json.
+//
+// Three loads: "saturated" (autocannon, 50 connections as fast as answers come: latency ≈ 50 /
+// throughput, mostly queueing behind the CPU), "paced" (open loop: --rate req/s evenly spaced over
+// 50 keep-alive connections, latency from when each request was due; see pacedLoad) and
+// "1 connection" (autocannon, one request at a time: the service time of one hit).
+// Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (500).
+import { join } from 'node:path';
+import {
+  completeJob,
+  createEpisodeOnce,
+  createJobWithStages,
+  createPrismaClient,
+  type PrismaClient,
+} from '@podfleet/db';
+import {
+  closePipelineContext,
+  createPipelineContext,
+  episodeCacheKey,
+  localPeriod,
+  type PipelineContext,
+} from '@podfleet/pipeline';
+import { readCacheCounters, writeEpisodeCache } from '@podfleet/pregeneration';
+import { FsStorageDriver } from '@podfleet/providers';
+import { createLogger, createRedis } from '@podfleet/queue';
+import type autocannon from 'autocannon';
+import {
+  argValue,
+  CONNECTIONS,
+  createUsers,
+  load,
+  loadAverage,
+  machine,
+  met,
+  type PacedRequest,
+  pacedLoad,
+  printTable,
+  ratio,
+  summarize,
+  withBenchFleet,
+  writeResult,
+} from './harness';
+
+const DURATION_SEC = argValue('duration', 10);
+const WARMUP_SEC = argValue('warmup', 2);
+const USERS = argValue('users', 200);
+const RATE = argValue('rate', 500);
+const TARGET_P99_MS = 5;
+/** Users live in several zones: "today" and the cache key differ per user, as in a real fleet. */
+const ZONES = ['UTC', 'Europe/Paris', 'Asia/Tokyo', 'America/New_York'];
+const SOURCES = [{ kind: 'text', title: 'Bench', text: 'The committee approved the budget on Tuesday.' }];
+
+/** Today's daily episode of `userId`, written as the upload stage writes it, then its cache key. */
+async function warmDailyEpisode(ctx: PipelineContext, userId: string, timeZone: string, now: Date) {
+  const localDate = localPeriod('daily', now, timeZone);
+  const job = await createJobWithStages(ctx.db, {
+    userId,
+    type: 'daily',
+    request: { type: 'daily', sources: SOURCES },
+    cacheKey: episodeCacheKey(userId, 'daily', localDate),
+  });
+  const audioKey = `jobs/${job.id}/episode.mp3`;
+  const audio = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(64_000, 0x55)]);
+  await ctx.storage.put(audioKey, audio, { contentType: 'audio/mpeg' });
+  const { episode } = await createEpisodeOnce(ctx.db, job.id, {
+    userId,
+    type: 'daily',
+    title: `Your daily briefing, ${localDate}`,
+    description: 'Two hosts talk through your saved sources.',
+    audioKey,
+    sizeBytes: audio.length,
+    durationSec: 182.4,
+    chapters: [{ title: 'Budget', startSec: 0 }],
+    transcript: [],
+    sources: [{ kind: 'text', title: 'Bench', url: null }],
+    localDate,
+  });
+  await completeJob(ctx.db, job.id, { episodeId: episode.id });
+  if (!(await writeEpisodeCache(ctx, episode, now))) throw new Error(`could not cache ${episode.id}`);
+}
+
+type BenchUser = { key: string; userId: string };
+
+/** The six loads, bare baseline and cache hit side by side. */
+async function measure(apiUrl: string, bareUrl: string, users: BenchUser[]) {
+  const body = JSON.stringify({ type: 'daily' });
+  let next = 0;
+  // Requests rotate over the users, as a fleet of podcast apps would.
+  const hitRequest = (): PacedRequest => ({
+    method: 'POST',
+    path: '/v1/episodes',
+    headers: {
+      authorization: `Bearer ${users[next++ % users.length]!.key}`,
+      'content-type': 'application/json',
+    },
+    body,
+  });
+  const bareRequest = (): PacedRequest => ({
+    method: 'POST',
+    path: new URL(bareUrl).pathname,
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  const common = { connections: CONNECTIONS, pipelining: 1 };
+  const bareOpts: autocannon.Options = {
+    ...common,
+    url: bareUrl,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  };
+  const hitOpts: autocannon.Options = { ...common, url: apiUrl, requests: [{ setupRequest: hitRequest }] };
+  const paced = { rate: RATE, connections: CONNECTIONS, durationSec: DURATION_SEC };
+
+  await load('warm-up', bareOpts, WARMUP_SEC);
+  await load('warm-up', hitOpts, WARMUP_SEC);
+  return {
+    saturated: {
+      bareExpress202: summarize(await load('bare Express 202, saturated', bareOpts, DURATION_SEC)),
+      cacheHit: summarize(await load('daily cache hit, saturated', hitOpts, DURATION_SEC)),
+    },
+    paced: {
+      bareExpress202: await pacedLoad(`bare Express 202, ${RATE} req/s`, bareUrl, bareRequest, paced),
+      cacheHit: await pacedLoad(`daily cache hit, ${RATE} req/s`, apiUrl, hitRequest, paced),
+    },
+    serial: {
+      bareExpress202: summarize(
+        await load('bare Express 202, 1 connection', { ...bareOpts, connections: 1 }, DURATION_SEC),
+      ),
+      cacheHit: summarize(
+        await load('daily cache hit, 1 connection', { ...hitOpts, connections: 1 }, DURATION_SEC),
+      ),
+    },
+  };
+}
+
+/** Every user's episode of today in place, and one request each answered by a Redis hit. */
+async function warmCache(ctx: PipelineContext, apiUrl: string, users: BenchUser[]): Promise<void> {
+  const now = new Date();
+  for (const [i, user] of users.entries()) {
+    const timezone = ZONES[i % ZONES.length]!;
+    await ctx.db.user.update({ where: { id: user.userId }, data: { timezone } });
+    await warmDailyEpisode(ctx, user.userId, timezone, now);
+  }
+  for (const user of users) {
+    const res = await fetch(`${apiUrl}/v1/episodes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'daily' }),
+    });
+    const cache = res.headers.get('x-podfleet-cache');
+    if (res.status !== 200 || cache !== 'hit') {
+      throw new Error(`expected a cache hit, got ${res.status} (${cache}): ${await res.text()}`);
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const loadAvgBefore = loadAverage();
+  await withBenchFleet(
+    'cache',
+    async ({ apiUrl, bareUrl, adminKey, databaseUrl, redisUrl, prefix, work }) => {
+      process.stderr.write(`creating ${USERS} users and today's episode of each…\n`);
+      const users = await createUsers(apiUrl, adminKey, USERS, { sources: SOURCES });
+      const db: PrismaClient = createPrismaClient(databaseUrl, { maxConnections: 4 });
+      const redis = createRedis(redisUrl, { role: 'producer', name: 'bench-cache' });
+      const ctx = createPipelineContext({
+        db,
+        redis,
+        prefix,
+        storage: new FsStorageDriver({ dir: join(work, 'media') }),
+        logger: createLogger({ app: 'bench-cache', level: 'silent' }),
+      });
+      try {
+        await warmCache(ctx, apiUrl, users);
+        const jobsBefore = await db.job.count();
+        const countersBefore = await readCacheCounters(redis, prefix);
+        const { saturated, paced, serial } = await measure(apiUrl, bareUrl, users);
+
+        // Every request was a hit: no job was made, and the fleet-wide counters say so.
+        const jobsMade = (await db.job.count()) - jobsBefore;
+        const countersAfter = await readCacheCounters(redis, prefix);
+        const lookups = {
+          hits: countersAfter.hits - countersBefore.hits,
+          fallbacks: countersAfter.fallbacks - countersBefore.fallbacks,
+          misses: countersAfter.misses - countersBefore.misses,
+        };
+        if (jobsMade !== 0 || lookups.fallbacks !== 0 || lookups.misses !== 0) {
+          throw new Error(`not every request was a cache hit: ${jobsMade} jobs, ${JSON.stringify(lookups)}`);
+        }
+
+        const result = {
+          benchmark: 'cache',
+          at: new Date().toISOString(),
+          machine: machine(loadAvgBefore),
+          request: 'POST /v1/episodes {"type":"daily"} answered from the episode cache (200)',
+          connections: CONNECTIONS,
+          durationSec: DURATION_SEC,
+          users: USERS,
+          pacedRatePerSec: RATE,
+          saturated,
+          paced,
+          serial,
+          ratio: {
+            saturatedP50: ratio(saturated.cacheHit.p50Ms, saturated.bareExpress202.p50Ms),
+            saturatedP99: ratio(saturated.cacheHit.p99Ms, saturated.bareExpress202.p99Ms),
+            pacedP50: ratio(paced.cacheHit.p50Ms, paced.bareExpress202.p50Ms),
+            pacedP99: ratio(paced.cacheHit.p99Ms, paced.bareExpress202.p99Ms),
+            serialP50: ratio(serial.cacheHit.p50Ms, serial.bareExpress202.p50Ms),
+            serialP99: ratio(serial.cacheHit.p99Ms, serial.bareExpress202.p99Ms),
+          },
+          check: { jobsMade, cacheLookups: lookups },
+          target: {
+            cacheHitP99Ms: TARGET_P99_MS,
+            saturatedMet: saturated.cacheHit.p99Ms <= TARGET_P99_MS,
+            pacedMet: paced.cacheHit.p99Ms <= TARGET_P99_MS,
+            serialMet: serial.cacheHit.p99Ms <= TARGET_P99_MS,
+          },
+        };
+        printTable([
+          ['bare Express 202 (saturated)', saturated.bareExpress202],
+          ['daily cache hit (saturated)', saturated.cacheHit],
+          [`bare Express 202 (${RATE} req/s)`, paced.bareExpress202],
+          [`daily cache hit (${RATE} req/s)`, paced.cacheHit],
+          ['bare Express 202 (1 connection)', serial.bareExpress202],
+          ['daily cache hit (1 connection)', serial.cacheHit],
+        ]);
+        process.stdout.write(
+          `cache-hit p99 / bare p99: saturated ${result.ratio.saturatedP99}x, paced ${result.ratio.pacedP99}x, serial ${result.ratio.serialP99}x; ` +
+            `target cache-hit p99 <= ${TARGET_P99_MS} ms: saturated ${met(result.target.saturatedMet)}, ` +
+            `paced ${met(result.target.pacedMet)}, serial ${met(result.target.serialMet)}\n` +
+            `${lookups.hits} requests, all Redis hits; ${jobsMade} jobs made\n`,
+        );
+        await writeResult('cache', result);
+      } finally {
+        await closePipelineContext(ctx);
+        redis.disconnect();
+        await db.$disconnect();
+      }
+    },
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `bench:cache failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,307 @@
+// The fault-injection suite: the real worker apps as processes on real Redis and PostgreSQL,
+// killed, stopped, flushed and starved of their providers and database. Every scenario ends with
+// each of its jobs completed, exactly one Episode per job, and nothing left behind in Redis.
+import { stageJobId } from '@podfleet/queue';
+import { waitFor } from '@podfleet/test-kit';
+import { exactlyOnce } from './checks';
+import { newTag } from './faults';
+import {
+  callApi,
+  createApiUser,
+  eventsOf,
+  retryThroughApi,
+  type Suite,
+  settledOutcome,
+  stageRow,
+  startSuite,
+  submitTagged,
+  waitForJob,
+  within,
+} from './harness';
+
+let suite: Suite;
+const allJobs: string[] = [];
+
+beforeAll(async () => {
+  suite = await startSuite();
+}, 120_000);
+
+afterAll(async () => {
+  await suite?.close();
+}, 60_000);
+
+beforeEach(async () => {
+  await suite.fleet.ensureRunning();
+});
+
+async function expectExactlyOnce(jobIds: string[]): Promise<void> {
+  for (const jobId of jobIds) expect(await settledOutcome(suite, jobId)).toEqual(exactlyOnce(jobId));
+}
+
+describe('crash recovery (SIGKILL)', () => {
+  it('a job whose audio worker is killed mid-stage is finished by a new audio worker', async () => {
+    const tag = newTag();
+    const hold = suite.tts.faults.hold(tag);
+    const job = await submitTagged(suite, tag);
+    allJobs.push(job.id);
+    await within(hold.engaged, 30_000, 'the audio stage to call the TTS API', suite);
+
+    const exit = await suite.fleet.stop('audio', 'SIGKILL');
+    expect(exit.signal).toBe('SIGKILL');
+    hold.release();
+    await suite.fleet.start('audio');
+
+    const done = await waitForJob(suite, job.id, ['completed', 'failed']);
+    expect([done.status, done.errorCode]).toEqual(['completed', null]);
+    await expectExactlyOnce([job.id]);
+    // Recovered by BullMQ's stalled check on the same run, not re-enqueued.
+    expect(done.run).toBe(1);
+    const audio = await suite.ctx.queues.audio.getJob(stageJobId(job.id, 1, 'audio'));
+    expect(audio?.attemptsStarted).toBe(2);
+    expect((await stageRow(suite, job.id, 'audio')).attempts).toBe(2);
+    expect((await stageRow(suite, job.id, 'script')).attempts).toBe(1);
+  });
+
+  it('a job whose scraper is killed during the script stage is finished by a new scraper', async () => {
+    const tag = newTag();
+    const hold = suite.llm.faults.hold(tag);
+    const job = await submitTagged(suite, tag);
+    allJobs.push(job.id);
+    await within(hold.engaged, 30_000, 'the script stage to call the LLM', suite);
+
+    expect((await suite.fleet.stop('scraper', 'SIGKILL')).signal).toBe('SIGKILL');
+    hold.release();
+    await suite.fleet.start('scraper');
+
+    const done = await waitForJob(suite, job.id, ['completed', 'failed']);
+    expect([done.status, done.errorCode, done.run]).toEqual(['completed', null, 1]);
+    await expectExactlyOnce([job.id]);
+    expect((await stageRow(suite, job.id, 'script')).attempts).toBe(2);
+    expect((await stageRow(suite, job.id, 'scrape')).attempts).toBe(1);
+    expect(suite.llm.okCount(tag)).toBe(1); // the killed attempt never got an answer
+  });
+});
+
+describe('Redis loss (FLUSHDB)', () => {
+  it('re-enqueues jobs in every stage from their first unfinished stage, and they complete once', async () => {
+    const user = await createApiUser(suite);
+    const tags = { scrape: newTag(), script: newTag(), audio: newTag(), waiting: newTag() };
+    const holds = [
+      suite.site.faults.hold(tags.scrape),
+      suite.llm.faults.hold(tags.script),
+      suite.tts.faults.hold(tags.audio),
+    ];
+    // One user, three slots: the fourth job waits in PostgreSQL for a slot.
+    const inScrape = await submitTagged(suite, tags.scrape, { user, source: 'url' });
+    const inScript = await submitTagged(suite, tags.script, { user });
+    const inAudio = await submitTagged(suite, tags.audio, { user });
+    const waiting = await submitTagged(suite, tags.waiting, { user });
+    const jobs = [inScrape, inScript, inAudio, waiting].map((j) => j.id);
+    allJobs.push(...jobs);
+    expect(waiting.enqueuedAt).toBeNull();
+    await within(Promise.all(holds.map((h) => h.engaged)), 30_000, 'jobs in scrape, script and audio', suite);
+
+    expect(await suite.redis.dbsize()).toBeGreaterThan(0);
+    await suite.redis.flushdb();
+    for (const hold of holds) hold.release();
+
+    for (const jobId of jobs) {
+      const done = await waitForJob(suite, jobId, ['completed', 'failed'], 90_000);
+      expect([jobId, done.status, done.errorCode]).toEqual([jobId, 'completed', null]);
+    }
+    await expectExactlyOnce(jobs);
+    for (const job of [inScrape, inScript, inAudio]) {
+      const row = await suite.db.job.findUniqueOrThrow({ where: { id: job.id } });
+      expect(row.run).toBeGreaterThanOrEqual(2);
+      expect((await eventsOf(suite, job.id, 'reconciled')).length).toBeGreaterThanOrEqual(1);
+    }
+    // Stages finished before the flush were resumed from their artifacts, not redone.
+    expect((await stageRow(suite, inAudio.id, 'scrape')).attempts).toBe(1);
+    expect((await stageRow(suite, inAudio.id, 'script')).attempts).toBe(1);
+    expect((await stageRow(suite, inScript.id, 'scrape')).attempts).toBe(1);
+    // The maintenance schedulers came back without a worker restart.
+    expect(await suite.ctx.queues.maintenance.getJobScheduler('maintenance-reconcile')).toBeDefined();
+  });
+});
+
+describe('provider failures', () => {
+  it('retries through LLM 429s and dropped connections and TTS 500/429/503/resets; unusable answers fail with a clear code', async () => {
+    const flaky = newTag();
+    suite.llm.faults.plan(flaky, [{ status: 429, retryAfterSec: 1 }, { reset: 500 }]);
+    suite.tts.faults.plan(flaky, [
+      { status: 500 },
+      { status: 429, retryAfterSec: 1 },
+      { reset: 1_000 },
+      { status: 503 },
+    ]);
+    // The writer repairs one invalid answer within the attempt; a second one is SCRIPT_INVALID.
+    const repaired = newTag();
+    suite.llm.faults.plan(repaired, [{ invalidJson: true }]);
+    const broken = newTag();
+    suite.llm.faults.plan(broken, [{ invalidJson: true }, { invalidJson: true }]);
+    // A 200 whose body is cut off: retried, or failed with a code saying so; never stuck.
+    const cut = newTag();
+    suite.llm.faults.plan(cut, [{ truncated: true }]);
+    const [recovers, repairs, fails, truncated] = await Promise.all(
+      [flaky, repaired, broken, cut].map((tag) => submitTagged(suite, tag)),
+    );
+    const jobs = [recovers, repairs, fails, truncated].map((j) => j!.id);
+    allJobs.push(...jobs);
+
+    const failed = await waitForJob(suite, fails!.id, ['completed', 'failed']);
+    expect([failed.status, failed.errorCode]).toEqual(['failed', 'SCRIPT_INVALID']);
+    expect((await stageRow(suite, fails!.id, 'script')).attempts).toBe(1); // not retryable: not retried
+    expect(suite.llm.faults.served.get(broken)).toHaveLength(2);
+    const afterFailure = await settledOutcome(suite, fails!.id);
+    expect([afterFailure.episodes, afterFailure.pendingInRedis]).toEqual([0, []]);
+    expect(await retryThroughApi(suite, fails!.id)).toBe('queued');
+
+    expect((await waitForJob(suite, repairs!.id, ['completed', 'failed'])).status).toBe('completed');
+    expect((await stageRow(suite, repairs!.id, 'script')).attempts).toBe(1);
+
+    const cutEnd = await waitForJob(suite, truncated!.id, ['completed', 'failed']);
+    if (cutEnd.status === 'failed') {
+      expect(cutEnd.errorCode).toBe('SCRIPT_FAILED');
+      expect((await settledOutcome(suite, truncated!.id)).pendingInRedis).toEqual([]);
+      expect(await retryThroughApi(suite, truncated!.id)).toBe('queued');
+    }
+
+    const done = await waitForJob(suite, recovers!.id, ['completed', 'failed'], 90_000);
+    expect([done.status, done.errorCode]).toEqual(['completed', null]);
+    expect(suite.llm.faults.served.get(flaky)).toHaveLength(2);
+    expect(suite.tts.faults.served.get(flaky)).toHaveLength(4);
+    const scriptFailures = (await eventsOf(suite, recovers!.id, 'stage_failed')).filter(
+      (e) => (e.data as { stage: string }).stage === 'script',
+    );
+    expect(scriptFailures.map((e) => (e.data as { code: string }).code)).toEqual([
+      'RATE_LIMITED',
+      'SCRIPT_FAILED',
+    ]);
+    expect((await stageRow(suite, recovers!.id, 'script')).attempts).toBe(3);
+
+    for (const jobId of jobs) await waitForJob(suite, jobId, ['completed'], 60_000);
+    await expectExactlyOnce(jobs);
+  });
+});
+
+describe('graceful shutdown (SIGTERM)', () => {
+  it('hands running stages back without counting an attempt; restarted workers finish them', async () => {
+    const inScript = newTag();
+    const inAudio = newTag();
+    const holds = [suite.llm.faults.hold(inScript), suite.tts.faults.hold(inAudio)];
+    const a = await submitTagged(suite, inScript);
+    const b = await submitTagged(suite, inAudio);
+    allJobs.push(a.id, b.id);
+    await within(Promise.all(holds.map((h) => h.engaged)), 30_000, 'jobs in script and audio', suite);
+
+    const exits = await Promise.all(
+      (['scraper', 'audio', 'uploader'] as const).map((app) => suite.fleet.stop(app, 'SIGTERM')),
+    );
+    expect(exits.map((e) => e.code)).toEqual([0, 0, 0]);
+    // Back in the queue at once (not left to the stalled check), not failed.
+    expect(['waiting', 'prioritized']).toContain(
+      await suite.ctx.queues.script.getJobState(stageJobId(a.id, 1, 'script')),
+    );
+    expect(['waiting', 'prioritized']).toContain(
+      await suite.ctx.queues.audio.getJobState(stageJobId(b.id, 1, 'audio')),
+    );
+    for (const hold of holds) hold.release();
+    await suite.fleet.startAll();
+
+    for (const job of [a, b]) {
+      const done = await waitForJob(suite, job.id, ['completed', 'failed']);
+      expect([done.status, done.run]).toEqual(['completed', 1]);
+      expect(await eventsOf(suite, job.id, 'stage_failed')).toEqual([]);
+    }
+    await expectExactlyOnce([a.id, b.id]);
+    for (const [job, queue] of [
+      [a, 'script'],
+      [b, 'audio'],
+    ] as const) {
+      const bull = await suite.ctx.queues[queue].getJob(stageJobId(job.id, 1, queue));
+      // Started twice, one finished attempt: the hand-back did not count.
+      expect([bull?.attemptsStarted, bull?.attemptsMade]).toEqual([2, 1]);
+    }
+  });
+});
+
+describe('database blips', () => {
+  it('a stage whose database writes fail while PostgreSQL is unreachable is retried, not dropped', async () => {
+    const tag = newTag();
+    const hold = suite.tts.faults.hold(tag);
+    const job = await submitTagged(suite, tag);
+    allJobs.push(job.id);
+    await within(hold.engaged, 30_000, 'the audio stage to call the TTS API', suite);
+
+    suite.pg.cut();
+    hold.release();
+    const audio = stageJobId(job.id, 1, 'audio');
+    try {
+      // The stage's next progress write fails: BullMQ schedules a retry (DB_UNAVAILABLE, retryable).
+      await waitFor(async () => (await suite.ctx.queues.audio.getJobState(audio)) === 'delayed', {
+        timeoutMs: 30_000,
+        what: 'the audio stage to be scheduled for a retry',
+      });
+    } finally {
+      suite.pg.restore();
+    }
+    const bull = await suite.ctx.queues.audio.getJob(audio);
+    expect(bull?.stacktrace?.join('\n')).toContain('[DB_UNAVAILABLE]');
+
+    const done = await waitForJob(suite, job.id, ['completed', 'failed'], 90_000);
+    expect([done.status, done.errorCode]).toEqual(['completed', null]);
+    await expectExactlyOnce([job.id]);
+  });
+});
+
+describe('database blips, seen by a client', () => {
+  it('the API answers 503 problem+json at once while PostgreSQL is unreachable, and recovers', async () => {
+    const user = await createApiUser(suite);
+    const job = await submitTagged(suite, newTag(), { user });
+    allJobs.push(job.id);
+    // The API holds pooled connections when the database goes away (as it would in service).
+    expect((await callApi(suite, 'GET', `/v1/jobs/${job.id}`, { key: user.apiKey })).status).toBe(200);
+    suite.pg.cut();
+    try {
+      const started = Date.now();
+      const health = await callApi(suite, 'GET', '/health');
+      expect([health.status, health.contentType, health.body.db]).toEqual([
+        503,
+        expect.stringContaining('application/problem+json'),
+        'down',
+      ]);
+      // Several requests: the first ones meet pooled connections that were just cut, later ones
+      // fail to connect; each must be a 503 a client can retry, not a 500.
+      const polls = [];
+      for (let i = 0; i < 5; i++)
+        polls.push(await callApi(suite, 'GET', `/v1/jobs/${job.id}`, { key: user.apiKey }));
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(polls.map((p) => [p.status, p.contentType])).toEqual(
+        polls.map(() => [503, expect.stringContaining('application/problem+json')]),
+      );
+    } finally {
+      suite.pg.restore();
+    }
+    expect((await callApi(suite, 'GET', `/v1/jobs/${job.id}`, { key: user.apiKey })).status).toBe(200);
+    await waitForJob(suite, job.id, ['completed']);
+    await expectExactlyOnce([job.id]);
+  });
+});
+
+describe('after every scenario', () => {
+  it('leaves no job of the suite queued or running', async () => {
+    expect(allJobs.length).toBeGreaterThanOrEqual(14);
+    const stillActive = () =>
+      suite.db.job.findMany({
+        where: { id: { in: allJobs }, status: { in: ['queued', 'running'] } },
+        select: { id: true, status: true, phase: true },
+      });
+    // Jobs of a scenario that failed an assertion early are given the time to finish too.
+    await waitFor(async () => (await stillActive()).length === 0, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'every job of the suite to finish',
+    }).catch(() => undefined);
+    expect(await stillActive()).toEqual([]);
+  });
+});

@@ -1,0 +1,273 @@
+// Everything the scenarios share: fake third parties, a TCP relay in front of PostgreSQL, a
+// dedicated Redis logical database (FLUSHDB is one of the faults), the API and the worker apps as
+// processes (jobs are submitted through the API), and a pipeline context in the test process to
+// inspect PostgreSQL and Redis.
+import { randomBytes } from 'node:crypto';
+
+import { createPrismaClient, type Job, type PrismaClient } from '@podfleet/db';
+import { closePipelineContext, createPipelineContext, type PipelineContext } from '@podfleet/pipeline';
+import { createStorageDriver } from '@podfleet/providers';
+import { createLogger, createRedis } from '@podfleet/queue';
+import { makeTempDir, waitFor } from '@podfleet/test-kit';
+import type { Redis } from 'ioredis';
+import { type JobOutcome, outcomeOf } from './checks';
+import { type FaultyServer, startFaultyAnthropic, startFaultyElevenLabs, startFaultySite } from './fakes';
+import { Fleet } from './fleet';
+import { makeToneMp3 } from './mp3';
+import { type PgProxy, startPgProxy } from './pg-proxy';
+
+/** Redis logical database of this suite: no other test uses it, so flushing it hurts no one. */
+export const SUITE_REDIS_DB = 13;
+
+/** Short locks and stall checks so a killed worker's stage is recovered in seconds. */
+export const LOCK_DURATION_MS = 8_000;
+export const STALLED_INTERVAL_MS = 3_000;
+/** Reconcile/sweep period (the reconciler's grace is twice this). */
+export const MAINTENANCE_INTERVAL_MS = 2_000;
+
+export interface Suite {
+  /** The API process: base URL and the admin key. */
+  api: { url: string; adminKey: string };
+  ctx: PipelineContext;
+  db: PrismaClient;
+  /** A plain client on the suite's Redis database, for FLUSHDB. */
+  redis: Redis;
+  fleet: Fleet;
+  llm: FaultyServer & { apiKey: string };
+  tts: FaultyServer;
+  site: FaultyServer;
+  pg: PgProxy;
+  close(): Promise<void>;
+}
+
+export function suiteRedisUrl(base: string): string {
+  const url = new URL(base);
+  url.pathname = `/${SUITE_REDIS_DB}`;
+  return url.toString();
+}
+
+export async function startSuite(): Promise<Suite> {
+  const databaseUrl = process.env.DATABASE_URL!;
+  const redisUrl = suiteRedisUrl(process.env.REDIS_URL!);
+  const prefix = `${process.env.QUEUE_PREFIX}-faults`;
+  const redis = createRedis(redisUrl, { role: 'client', name: 'fault-suite' });
+  await redis.flushdb(); // leftovers of an aborted earlier run
+  const storageDir = await makeTempDir('pf-faults-media-');
+  const cacheDir = await makeTempDir('pf-faults-tts-');
+  const ttsKey = `xi-${randomBytes(8).toString('hex')}`;
+  const adminKey = `admin-${randomBytes(12).toString('hex')}`;
+  const [mp3, llm, site, pg] = await Promise.all([
+    makeToneMp3(),
+    startFaultyAnthropic(),
+    startFaultySite(),
+    startPgProxy(databaseUrl),
+  ]);
+  const tts = await startFaultyElevenLabs({ apiKey: ttsKey, mp3, latencyMs: 20 });
+
+  const db = createPrismaClient(databaseUrl);
+  const producer = createRedis(redisUrl, { role: 'producer', name: 'fault-suite' });
+  if (producer.status !== 'ready') await new Promise((resolve) => producer.once('ready', resolve));
+  const storage = createStorageDriver({ driver: 'fs', dir: storageDir.dir });
+  const ctx = createPipelineContext({
+    db,
+    redis: producer,
+    prefix,
+    storage,
+    logger: createLogger({ app: 'fault-suite', level: 'silent' }),
+  });
+
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    TMPDIR: process.env.TMPDIR,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: pg.url,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    STORAGE_DRIVER: 'fs',
+    STORAGE_DIR: storageDir.dir,
+    TTS_CACHE_DIR: cacheDir.dir,
+    ALLOW_PRIVATE_SOURCE_URLS: 'true',
+    ADMIN_API_KEY: adminKey,
+    SHUTDOWN_TIMEOUT_MS: '1500',
+    LOCK_DURATION_MS: String(LOCK_DURATION_MS),
+    STALLED_INTERVAL_MS: String(STALLED_INTERVAL_MS),
+    MAINTENANCE_INTERVAL_MS: String(MAINTENANCE_INTERVAL_MS),
+    SCRIPT_PROVIDER: 'anthropic',
+    ANTHROPIC_API_KEY: llm.apiKey,
+    ANTHROPIC_BASE_URL: llm.url,
+    TTS_PROVIDER: 'elevenlabs',
+    ELEVENLABS_API_KEY: ttsKey,
+    ELEVENLABS_BASE_URL: tts.url,
+    // A SIGKILLed worker's fleet-wide TTS leases stay taken until they expire (30 s): leave room.
+    ELEVENLABS_CONCURRENCY: '8',
+  };
+  const fleet = new Fleet(env, ctx.queues);
+  let apiUrl: string;
+  try {
+    [apiUrl] = await Promise.all([fleet.startApi(), fleet.startAll()]);
+  } catch (err) {
+    await fleet.stopAll(2_000);
+    throw err;
+  }
+
+  return {
+    api: { url: apiUrl, adminKey },
+    ctx,
+    db,
+    redis,
+    fleet,
+    llm,
+    tts,
+    site,
+    pg,
+    async close() {
+      await fleet.stopAll();
+      await closePipelineContext(ctx);
+      await Promise.all([llm.close(), tts.close(), site.close(), pg.close()]);
+      await redis.flushdb();
+      redis.disconnect();
+      producer.disconnect();
+      await storage.close();
+      await db.$disconnect();
+      await storageDir.remove();
+      await cacheDir.remove();
+    },
+  };
+}
+
+export interface ApiUser {
+  id: string;
+  apiKey: string;
+}
+
+/** Calls the API; returns status, headers and the parsed JSON body. */
+export async function callApi(
+  suite: Suite,
+  method: string,
+  path: string,
+  options: { key?: string; body?: unknown; timeoutMs?: number } = {},
+): Promise<{ status: number; contentType: string; body: Record<string, unknown> }> {
+  const response = await fetch(`${suite.api.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${options.key ?? suite.api.adminKey}`,
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+/** A user and their API key, made by the admin through the API. */
+export async function createApiUser(suite: Suite): Promise<ApiUser> {
+  const email = `faults-${randomBytes(6).toString('hex')}@example.test`;
+  const res = await callApi(suite, 'POST', '/v1/users', { body: { email } });
+  if (res.status !== 201)
+    throw new Error(`POST /v1/users answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return { id: (res.body.user as { id: string }).id, apiKey: res.body.apiKey as string };
+}
+
+/**
+ * Submits a short episode through the API (`POST /v1/episodes`), its sources carrying `tag` (a text
+ * source, or an article on the fake site); returns the Job row the ticket names.
+ */
+export async function submitTagged(
+  suite: Suite,
+  tag: string,
+  options: { user?: ApiUser; source?: 'text' | 'url' } = {},
+): Promise<Job> {
+  const user = options.user ?? (await createApiUser(suite));
+  const source =
+    options.source === 'url'
+      ? { kind: 'url', url: `${suite.site.url}/articles/${tag}` }
+      : {
+          kind: 'text',
+          title: `Canal notes ${tag}`,
+          text:
+            `The Erie Canal (${tag}) opened in 1825 and joined the Hudson River to Lake Erie. ` +
+            `It cut the cost of moving goods (${tag}) from the Great Lakes to New York City by ninety percent. ` +
+            `Towns such as Buffalo and Rochester (${tag}) grew quickly along its route.`,
+        };
+  const res = await callApi(suite, 'POST', '/v1/episodes', {
+    key: user.apiKey,
+    body: {
+      type: 'custom',
+      sources: [source],
+      style: { hosts: [{ name: 'Maya' }, { name: 'Theo' }], targetMinutes: 0.5 },
+    },
+  });
+  if (res.status !== 202)
+    throw new Error(`POST /v1/episodes answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return suite.db.job.findUniqueOrThrow({ where: { id: res.body.jobId as string } });
+}
+
+/** Re-queues a failed job through the API (`POST /v1/jobs/:id/retry`); returns the job's new status. */
+export async function retryThroughApi(suite: Suite, jobId: string): Promise<unknown> {
+  const res = await callApi(suite, 'POST', `/v1/jobs/${jobId}/retry`);
+  if (res.status !== 202) throw new Error(`retry answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.status;
+}
+
+/** Waits for the job to reach one of `statuses`; on time-out, says where it was and shows the fleet's logs. */
+export async function waitForJob(suite: Suite, jobId: string, statuses: Job['status'][], timeoutMs = 60_000) {
+  try {
+    return await waitFor(
+      async () => {
+        const job = await suite.db.job.findUniqueOrThrow({ where: { id: jobId } });
+        return statuses.includes(job.status) ? job : undefined;
+      },
+      { timeoutMs, intervalMs: 100, what: `job ${jobId} to be ${statuses.join('/')}` },
+    );
+  } catch (err) {
+    const job = await suite.db.job.findUnique({ where: { id: jobId } });
+    throw new Error(
+      `${(err as Error).message}; it is ${job?.status} in ${job?.phase} (run ${job?.run}, ${job?.errorCode ?? 'no error'})\n${suite.fleet.describe()}`,
+    );
+  }
+}
+
+/** The job's outcome once Redis has caught up with the database (the last stage job finishing). */
+export async function settledOutcome(suite: Suite, jobId: string): Promise<JobOutcome> {
+  let last: JobOutcome | undefined;
+  try {
+    return await waitFor(
+      async () => {
+        last = await outcomeOf(suite.ctx, jobId);
+        return last.pendingInRedis.length === 0 ? last : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 100, what: `job ${jobId} to leave Redis` },
+    );
+  } catch {
+    return last ?? outcomeOf(suite.ctx, jobId);
+  }
+}
+
+export const stageRow = (suite: Suite, jobId: string, stage: 'scrape' | 'script' | 'audio' | 'upload') =>
+  suite.db.jobStage.findUniqueOrThrow({ where: { jobId_stage: { jobId, stage } } });
+
+export const eventsOf = (suite: Suite, jobId: string, type: string) =>
+  suite.db.jobEvent.findMany({ where: { jobId, type }, orderBy: { id: 'asc' } });
+
+/** Resolves `promise`, or fails naming `what` after `ms` (held requests that never arrive). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string, suite: Suite): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${ms} ms waiting for ${what}\n${suite.fleet.describe()}`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

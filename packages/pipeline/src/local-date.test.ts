@@ -1,0 +1,36 @@
+import {
+  episodeCacheKey,
+  isoWeek,
+  isValidTimeZone,
+  localDate,
+  localPeriod,
+  msUntilLocalMidnight,
+} from './local-date';
+
+describe('local calendar helpers', () => {
+  const at = new Date('2026-11-26T23:30:00Z');
+
+  it('gives the local date in each zone', () => {
+    expect(localDate(at, 'UTC')).toBe('2026-11-26');
+    expect(localDate(at, 'Asia/Tokyo')).toBe('2026-11-27');
+    expect(localDate(at, 'America/Los_Angeles')).toBe('2026-11-26');
+    expect(localDate(at, 'Pacific/Kiritimati')).toBe('2026-11-27');
+  });
+
+  it('numbers ISO weeks across year boundaries', () => {
+    expect(isoWeek('2026-01-01')).toBe('2026-W01');
+    expect(isoWeek('2027-01-01')).toBe('2026-W53');
+    expect(isoWeek('2024-12-30')).toBe('2025-W01');
+    expect(localPeriod('weekly', at, 'UTC')).toBe('2026-W48');
+    expect(episodeCacheKey('u1', 'daily', localPeriod('daily', at, 'Asia/Tokyo'))).toBe(
+      'podcast:u1:daily:2026-11-27',
+    );
+  });
+
+  it('tells valid zones from invalid ones, and counts down to local midnight', () => {
+    expect(isValidTimeZone('Europe/Paris')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus_Mons')).toBe(false);
+    expect(msUntilLocalMidnight(at, 'UTC')).toBe(30 * 60 * 1000);
+    expect(msUntilLocalMidnight(at, 'Asia/Tokyo')).toBe((24 - 8.5) * 3600 * 1000);
+  });
+});
