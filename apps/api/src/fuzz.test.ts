@@ -45,6 +45,7 @@ const NASTY_STRINGS = [
   '💥'.repeat(50),
   'a'.repeat(5000),
   '\ud800',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal log4shell probe string, on purpose
   '${jndi:ldap://x}',
   '__proto__',
   'constructor',
@@ -66,7 +67,7 @@ const URLS = [
   'ftp://example.com/',
   'javascript:alert(1)',
   'http://',
-  'https://example.com/' + 'x'.repeat(3000),
+  `https://example.com/${'x'.repeat(3000)}`,
   'not a url',
 ];
 
