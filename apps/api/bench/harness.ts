@@ -10,7 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readEnv } from '@podfleet/config';
+import { childEnv, readEnv } from '@podfleet/config';
 import { createPrismaClient, defaultMigrationsDir, ensureDatabase, migrate } from '@podfleet/db';
 import { createRedis, deleteKeysWithPrefix } from '@podfleet/queue';
 import autocannon from 'autocannon';
@@ -211,7 +211,7 @@ export async function withBenchFleet(
   await migrate({ connectionString: dbUrl.toString(), migrationsDir: defaultMigrationsDir });
   try {
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...childEnv(),
       NODE_ENV: 'production',
       PORT: '0',
       DATABASE_URL: dbUrl.toString(),

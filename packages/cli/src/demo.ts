@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { readEnv } from '@podfleet/config';
+import { childEnv, readEnv } from '@podfleet/config';
 import { createPrismaClient } from '@podfleet/db';
 import { generateSampleEpisode, progressRenderer } from './demo-client';
 import { discoverServices, repoRoot, UserFacingError } from './environment';
@@ -40,7 +40,7 @@ export async function runDemo({ once, adminKey, log }: DemoOptions): Promise<voi
   const baseUrl = fileEnv.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
   const storageDir = resolve(repoRoot, fileEnv.STORAGE_DIR ?? join('data', 'media'));
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...childEnv(),
     ...fileEnv,
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, parseConfig, readEnv } from '@podfleet/config';
+import { ConfigError, childEnv, parseConfig, readEnv } from '@podfleet/config';
 import { runDemo } from './demo';
 import { discoverServices, UserFacingError } from './environment';
 import { appSpec, log, migrateDatabase, superviseUntilSignal } from './fleet';
@@ -21,7 +21,7 @@ async function start(args: string[]): Promise<void> {
   const services = await discoverServices({ startMissing: false, log });
   await migrateDatabase(services.databaseUrl);
   const env = {
-    ...process.env,
+    ...childEnv(),
     ...readEnv(),
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
+import { childEnv } from '@podfleet/config';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 
@@ -90,7 +91,7 @@ export function missingServiceMessage(service: 'redis' | 'postgres', url: string
 }
 
 export function findExecutable(name: string, extraDirs: string[] = []): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), ...extraDirs];
+  const dirs = [...(childEnv().PATH ?? '').split(delimiter), ...extraDirs];
   return dirs.map((dir) => join(dir, name)).find((file) => existsSync(file));
 }
 

@@ -2,7 +2,9 @@
 // dedicated Redis logical database (FLUSHDB is one of the faults), the API and the worker apps as
 // processes (jobs are submitted through the API), and a pipeline context in the test process to
 // inspect PostgreSQL and Redis.
+
 import { randomBytes } from 'node:crypto';
+import { childEnv } from '@podfleet/config';
 
 import { createPrismaClient, type Job, type PrismaClient } from '@podfleet/db';
 import { closePipelineContext, createPipelineContext, type PipelineContext } from '@podfleet/pipeline';
@@ -47,9 +49,10 @@ export function suiteRedisUrl(base: string): string {
 }
 
 export async function startSuite(): Promise<Suite> {
-  const databaseUrl = process.env.DATABASE_URL!;
-  const redisUrl = suiteRedisUrl(process.env.REDIS_URL!);
-  const prefix = `${process.env.QUEUE_PREFIX}-faults`;
+  const outer = childEnv();
+  const databaseUrl = outer.DATABASE_URL!;
+  const redisUrl = suiteRedisUrl(outer.REDIS_URL!);
+  const prefix = `${outer.QUEUE_PREFIX}-faults`;
   const redis = createRedis(redisUrl, { role: 'client', name: 'fault-suite' });
   await redis.flushdb(); // leftovers of an aborted earlier run
   const storageDir = await makeTempDir('pf-faults-media-');
@@ -77,9 +80,9 @@ export async function startSuite(): Promise<Suite> {
   });
 
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    TMPDIR: process.env.TMPDIR,
+    PATH: outer.PATH,
+    HOME: outer.HOME,
+    TMPDIR: outer.TMPDIR,
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
     DATABASE_URL: pg.url,

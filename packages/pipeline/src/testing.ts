@@ -1,7 +1,9 @@
 // Test wiring shared by the pipeline's own tests and its dependants' (`@podfleet/pipeline/testing`):
 // a pipeline context on the run's real PostgreSQL and Redis (own key prefix) with fs storage in a
 // temporary directory, and the four real stage workers in-process. Never used by production code.
+
 import { randomUUID } from 'node:crypto';
+import { childEnv } from '@podfleet/config';
 import { createPrismaClient, type PrismaClient } from '@podfleet/db';
 import {
   createClipCache,
@@ -28,9 +30,10 @@ export interface TestContext {
 
 /** A pipeline context with no workers, on its own queue prefix under the run's QUEUE_PREFIX. */
 export async function createTestContext(options: { userMaxActiveJobs?: number } = {}): Promise<TestContext> {
-  const prefix = `${process.env.QUEUE_PREFIX}-${randomUUID().slice(0, 8)}`;
-  const db = createPrismaClient(process.env.DATABASE_URL!);
-  const redis = createRedis(process.env.REDIS_URL!, { role: 'producer' });
+  const env = childEnv();
+  const prefix = `${env.QUEUE_PREFIX}-${randomUUID().slice(0, 8)}`;
+  const db = createPrismaClient(env.DATABASE_URL!);
+  const redis = createRedis(env.REDIS_URL!, { role: 'producer' });
   // Producer connections refuse commands until connected (no offline queue).
   if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
   const storageTmp = await makeTempDir('pf-storage-');
@@ -40,7 +43,7 @@ export async function createTestContext(options: { userMaxActiveJobs?: number } 
     redis,
     prefix,
     storage,
-    logger: createLogger({ app: 'test', level: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent' }),
+    logger: createLogger({ app: 'test', level: (env.TEST_LOG_LEVEL as 'silent') ?? 'silent' }),
     ...(options.userMaxActiveJobs ? { userMaxActiveJobs: options.userMaxActiveJobs } : {}),
   });
   return {
@@ -88,7 +91,7 @@ export async function startStageWorkers(
   const upload = uploadStage(ctx, options.onPublished);
   const runtime = startWorkers({
     app: 'test',
-    redisUrl: process.env.REDIS_URL!,
+    redisUrl: childEnv().REDIS_URL!,
     prefix: ctx.prefix,
     logger: ctx.logger,
     processors: {

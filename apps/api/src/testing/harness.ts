@@ -20,7 +20,7 @@ import type { DestinationStream } from 'pino';
 import { type ApiApp, createApi } from '../app';
 import type { ApiSettings } from '../settings';
 
-/** What the root global setup provides; test files pass `process.env` in. */
+/** What the root global setup provides; test files pass their environment in. */
 export interface TestEnv {
   databaseUrl: string;
   redisUrl: string;

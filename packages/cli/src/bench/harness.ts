@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readEnv } from '@podfleet/config';
+import { childEnv, readEnv } from '@podfleet/config';
 import {
   createPrismaClient,
   defaultMigrationsDir,
@@ -43,7 +43,7 @@ export async function benchEnvironment(
   const storageDir = join(work, 'media');
   const prefix = `pfbench-${runId}`;
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...childEnv(),
     ...base,
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
