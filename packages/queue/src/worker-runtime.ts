@@ -277,6 +277,13 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
   // Callers that never await ready must not see an unhandled rejection; awaiting it still throws.
   ready.catch(() => {});
 
+  /** Resolves once no processor of this runtime is running (polled: only used while closing). */
+  const drained = () =>
+    new Promise<void>((resolve) => {
+      const check = () => (active.size === 0 ? resolve() : setTimeout(check, 10).unref());
+      check();
+    });
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -295,6 +302,8 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
         done = await settlesWithin(closed, CLOSE_GRACE_MS);
       }
       if (done) {
+        // BullMQ may settle close() before a handed-back processor has finished its bookkeeping.
+        await settlesWithin(drained(), CLOSE_GRACE_MS);
         await connection.quit().catch(() => connection.disconnect());
         logger.info('stopped');
       } else {
