@@ -12,7 +12,8 @@ import {
 } from './services/pregeneration-figures';
 
 const PREFIX = 'podfleet_';
-const QUEUE_STATES = [
+/** The BullMQ job states counted per queue (in /metrics and /v1/stats). */
+export const QUEUE_STATES = [
   'waiting',
   'prioritized',
   'delayed',

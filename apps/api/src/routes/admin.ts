@@ -1,11 +1,11 @@
 import { Prisma } from '@podfleet/db';
 import { toJobView } from '@podfleet/pipeline';
 import { assertRedisReady, QUEUE_NAMES } from '@podfleet/queue';
-import type { JobType as BullJobState } from 'bullmq';
 import { Router } from 'express';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, pageQuerySchema } from '../http/pagination';
 import { parseQuery } from '../http/validate';
+import { QUEUE_STATES } from '../metrics';
 import { type CacheAndRuns, readCacheAndRuns, readCostAndLatency } from '../services/pregeneration-figures';
 import type { RouteContext } from './context';
 import { jobStatusSchema } from './jobs';
@@ -15,16 +15,6 @@ const searchQuerySchema = pageQuerySchema.extend({
   status: jobStatusSchema.optional(),
   q: z.string().min(1).max(200).optional(),
 });
-
-const QUEUE_STATES = [
-  'waiting',
-  'prioritized',
-  'delayed',
-  'active',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const satisfies readonly BullJobState[];
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 

@@ -4,6 +4,7 @@ import { parseRetryAfter } from '../net/retry-after';
 import { type Host, ProviderError } from '../types';
 import type { FleetLimiter } from './fleet-limiter';
 import { mp3DurationSec } from './mp3-duration';
+import { sleep } from './sleep';
 import type { SynthesisRequest, SynthesisResult, TtsEngine } from './types';
 
 /** Premade voices (Rachel, Adam, Bella, Antoni): two clearly different hosts, then two more. */
@@ -81,20 +82,6 @@ function httpError(status: number, headers: Record<string, string | string[] | u
   if (status >= 500 || status === 408) return new ProviderError('TTS_FAILED', text, true, retryAfterMs);
   // 400 voice_not_found / text too long, 401 invalid_api_key / quota_exceeded, 422 validation.
   return new ProviderError('TTS_FAILED', text, false);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** ElevenLabs text-to-speech over HTTP, one request per line, MP3 out. */

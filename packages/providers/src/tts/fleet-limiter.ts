@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { sleep } from './sleep';
 
 /**
  * A distributed semaphore in Redis capping concurrent requests to a paid API across every audio
@@ -78,20 +79,6 @@ export interface FleetLimiter {
   pausedForMs(): Promise<number>;
   /** Leases currently held across the fleet. */
   inFlight(): Promise<number>;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export function createFleetLimiter(options: FleetLimiterOptions): FleetLimiter {
