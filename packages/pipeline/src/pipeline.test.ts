@@ -4,7 +4,13 @@ import { startFakeCongress } from '@podfleet/providers/testing';
 import { createRedis, type JobEvent, parseFailedReason, subscribeJobEvents } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
 import { createUser, type Fleet, shortStyle, startFleet, textSources, waitForStatus } from '../test/harness';
-import { cancelEpisodeJob, episodeRequestSchema, retryEpisodeJob, submitEpisodeJob } from './index';
+import {
+  cancelEpisodeJob,
+  episodeRequestSchema,
+  reenqueueEpisodeJob,
+  retryEpisodeJob,
+  submitEpisodeJob,
+} from './index';
 
 const request = (overrides: Record<string, unknown> = {}) =>
   episodeRequestSchema.parse({ type: 'custom', sources: textSources, style: shortStyle, ...overrides });
@@ -74,6 +80,28 @@ describe('episode pipeline, end to end on real Redis and PostgreSQL', () => {
       await unsubscribe();
       subscriber.disconnect();
     }
+  });
+
+  it('finishes publishing on a re-run when a worker died after recording the upload stage', async () => {
+    const user = await createUser(fleet.db);
+    const { job } = await submitEpisodeJob(fleet.ctx, { userId: user.id, request: request() });
+    await waitForStatus(fleet.db, job.id, ['completed']);
+    // The state a crash between "upload stage recorded" and "job completed" leaves behind.
+    await fleet.db.job.update({
+      where: { id: job.id },
+      data: { status: 'running', episodeId: null, completedAt: null, progress: 90 },
+    });
+    await fleet.db.episode.delete({ where: { jobId: job.id } });
+    const requeued = await reenqueueEpisodeJob(fleet.ctx, job.id);
+    expect(requeued?.run).toBe(2);
+    const done = await waitForStatus(fleet.db, job.id, ['completed', 'failed']);
+    expect(done.status).toBe('completed');
+    expect(await fleet.db.episode.count({ where: { jobId: job.id } })).toBe(1);
+    const episode = await fleet.db.episode.findUniqueOrThrow({ where: { jobId: job.id } });
+    expect(done.episodeId).toBe(episode.id);
+    // Nothing was redone: every stage still has its single attempt.
+    const stages = await fleet.db.jobStage.findMany({ where: { jobId: job.id } });
+    expect(stages.map((st) => st.attempts)).toEqual([1, 1, 1, 1]);
   });
 
   it('fails a job with a clear error code when every source is empty, without retrying', async () => {
