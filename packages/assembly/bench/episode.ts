@@ -9,9 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClipCache, createEspeakEngine } from '@podfleet/providers';
-import { assembleEpisode, voiceScript } from '../src';
-import { loadClipsPcm } from '../src/pcm';
-import { ffmpegPath, runTool } from '../src/tools';
+import { assembleEpisode, encodeRawPath, voiceScript } from '../src';
 import { sampleScript } from './sample-script';
 
 const { values } = parseArgs({
@@ -60,34 +58,10 @@ async function main() {
       const t3 = performance.now();
 
       // Raw path: the same clips joined back to back and encoded once.
-      const { sampleRate, clips: pcm } = await loadClipsPcm(clips.map((c) => c.file));
       const r0 = performance.now();
-      await runTool(
-        ffmpegPath(),
-        [
-          '-v',
-          'error',
-          '-f',
-          's16le',
-          '-ar',
-          String(sampleRate),
-          '-ac',
-          '1',
-          '-i',
-          'pipe:0',
-          '-c:a',
-          'libmp3lame',
-        ].concat([
-          '-b:a',
-          '64k',
-          '-compression_level',
-          '9',
-          '-ar',
-          '44100',
-          '-y',
-          join(dir, `raw-${run}.mp3`),
-        ]),
-        { input: Buffer.concat(pcm) },
+      await encodeRawPath(
+        clips.map((c) => c.file),
+        join(dir, `raw-${run}.mp3`),
       );
       const rawEncode = performance.now() - r0;
 

@@ -8,6 +8,7 @@ export {
 export { type Loudness, measureLoudness, parseEbur128Summary } from './loudness';
 export { type ClipsPcm, loadClipsPcm } from './pcm';
 export { type AudioProbe, probeAudio, probeDurationSec } from './probe';
+export { encodeRawPath } from './raw-path';
 export { ffmpegPath, runTool } from './tools';
 export {
   type VoicedClip,

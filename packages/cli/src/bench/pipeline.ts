@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ffmpegPath, loadClipsPcm, runTool, voiceScript } from '@podfleet/assembly';
+import { encodeRawPath, voiceScript } from '@podfleet/assembly';
 import {
   closePipelineContext,
   createPipelineContext,
@@ -98,33 +98,9 @@ async function main() {
         cache: createClipCache(join(work, `cache-${i}`)),
       });
       const t1 = performance.now();
-      const { sampleRate, clips: pcm } = await loadClipsPcm(clips.map((c) => c.file));
-      const out = join(work, `raw-${i}.mp3`);
-      await runTool(
-        ffmpegPath(),
-        [
-          '-v',
-          'error',
-          '-f',
-          's16le',
-          '-ar',
-          String(sampleRate),
-          '-ac',
-          '1',
-          '-i',
-          'pipe:0',
-          '-ar',
-          '44100',
-          '-c:a',
-          'libmp3lame',
-          '-b:a',
-          '64k',
-          '-compression_level',
-          '9',
-          '-y',
-          out,
-        ],
-        { input: Buffer.concat(pcm) },
+      await encodeRawPath(
+        clips.map((c) => c.file),
+        join(work, `raw-${i}.mp3`),
       );
       rawRuns.push({ synthMs: t1 - t0, encodeMs: performance.now() - t1, totalMs: performance.now() - t0 });
     }
