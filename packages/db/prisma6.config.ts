@@ -2,11 +2,12 @@
 // its schema engine runs as wasm, offline, through a driver adapter (see /work/shared/PRISMA.md).
 // Run it through scripts/prisma6.mjs, which derives the schema this file points at.
 import { randomUUID } from 'node:crypto';
+import { readEnv } from '@podfleet/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { defineConfig } from 'prisma6/config';
 
-// Tooling, not product code: the CLI runs outside packages/config, so it reads the variable itself.
-const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/podfleet';
+// The same environment (and .env) the apps read.
+const databaseUrl = readEnv().DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/podfleet';
 
 /** The same server, another database (the maintenance db `postgres` by default). */
 function urlForDatabase(url: string, database: string): string {
