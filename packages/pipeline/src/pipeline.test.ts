@@ -174,7 +174,12 @@ describe('retry resumes from the first unfinished stage', () => {
       const failed = await waitForStatus(fleet.db, job.id, ['failed', 'completed']);
       expect([failed.status, failed.errorCode]).toEqual(['failed', 'TTS_FAILED']);
       const before = await fleet.db.jobStage.findMany({ where: { jobId: job.id } });
-      const bull = await fleet.ctx.queues.audio.getJob(`${job.id}.1.audio`);
+      // The Job row is marked failed before BullMQ moves its job to failed: wait for that move.
+      const audioJobId = `${job.id}.1.audio`;
+      await waitFor(async () => (await fleet.ctx.queues.audio.getJobState(audioJobId)) === 'failed', {
+        what: 'the audio job to be failed in BullMQ',
+      });
+      const bull = await fleet.ctx.queues.audio.getJob(audioJobId);
       expect(parseFailedReason(bull?.failedReason).code).toBe('TTS_FAILED');
 
       failing = false;
