@@ -5,9 +5,11 @@
 // autocannon drives them from this process. Prints the numbers and writes bench-results/api.json.
 //
 // Three loads: "saturated" (50 connections sending as fast as answers come: latency is mostly
-// queueing, ≈ 50 / throughput), "paced" (the same 50 connections at --rate requests/s in total)
-// and "1 connection" (one request at a time: the service time of one ticket).
-// Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (50).
+// queueing, ≈ 50 / throughput), "paced" (open loop: --rate requests/s evenly spaced over 50
+// keep-alive connections, latency from when each request was due; see pacedLoad) and
+// "1 connection" (one request at a time: the service time of one ticket).
+// Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (100)
+// --cpu-prof (the API writes a CPU profile to bench-results/profiles/).
 import type autocannon from 'autocannon';
 import {
   argValue,
@@ -17,6 +19,8 @@ import {
   loadAverage,
   machine,
   met,
+  type PacedRequest,
+  pacedLoad,
   printTable,
   ratio,
   summarize,
@@ -27,7 +31,7 @@ import {
 const DURATION_SEC = argValue('duration', 10);
 const WARMUP_SEC = argValue('warmup', 2);
 const USERS = argValue('users', 200);
-const RATE = argValue('rate', 50);
+const RATE = argValue('rate', 100);
 
 async function main(): Promise<void> {
   const loadAvgBefore = loadAverage();
@@ -47,13 +51,19 @@ async function main(): Promise<void> {
     });
     let next = 0;
     // Requests rotate over the users, as a fleet of clients would (one user's submits serialise on its slot lock).
-    const ticketRequest = (): autocannon.Request => ({
+    const ticketRequest = (): PacedRequest => ({
       method: 'POST',
       path: '/v1/episodes',
       headers: { authorization: `Bearer ${keys[next++ % keys.length]}`, 'content-type': 'application/json' },
       body,
     });
     const common = { connections: CONNECTIONS, pipelining: 1 };
+    const bareRequest: PacedRequest = {
+      method: 'POST',
+      path: new URL(bareUrl).pathname,
+      headers: { 'content-type': 'application/json' },
+      body,
+    };
 
     await load(
       'warm-up',
@@ -86,12 +96,14 @@ async function main(): Promise<void> {
     const ticketSerial = summarize(
       await load('POST /v1/episodes, 1 connection', { ...ticketOpts, connections: 1 }, DURATION_SEC),
     );
-    const barePaced = summarize(
-      await load(`bare Express 202, ${RATE} req/s`, { ...bareOpts, overallRate: RATE }, DURATION_SEC),
+    const paced = { rate: RATE, connections: CONNECTIONS, durationSec: DURATION_SEC };
+    const barePaced = await pacedLoad(
+      `bare Express 202, ${RATE} req/s`,
+      bareUrl,
+      () => ({ ...bareRequest }),
+      paced,
     );
-    const ticketPaced = summarize(
-      await load(`POST /v1/episodes, ${RATE} req/s`, { ...ticketOpts, overallRate: RATE }, DURATION_SEC),
-    );
+    const ticketPaced = await pacedLoad(`POST /v1/episodes, ${RATE} req/s`, apiUrl, ticketRequest, paced);
 
     // GET /v1/jobs/:id over jobs of one user.
     const owner = keys[0]!;

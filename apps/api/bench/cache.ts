@@ -9,7 +9,8 @@
 // throughput, mostly queueing behind the CPU), "paced" (open loop: --rate req/s evenly spaced over
 // 50 keep-alive connections, latency from when each request was due; see pacedLoad) and
 // "1 connection" (autocannon, one request at a time: the service time of one hit).
-// Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (500).
+// Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (500)
+// --cpu-prof (the API writes a CPU profile to bench-results/profiles/).
 import { join } from 'node:path';
 import {
   completeJob,

@@ -32,6 +32,7 @@ function repoRoot(): string {
 }
 export const root = repoRoot();
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const profileDir = join(root, 'bench-results', 'profiles');
 
 /** Starts a server process and resolves with its port once it logs its `ready` line. */
 export function startServer(
@@ -40,7 +41,14 @@ export function startServer(
   env: NodeJS.ProcessEnv,
 ): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolveStart, reject) => {
-    const child = spawn(tsx, [script], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    // --cpu-prof: the API writes a V8 CPU profile (open it in Chrome DevTools) when it exits.
+    const profile =
+      name === 'api' && args.includes('--cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const child = spawn(tsx, [...profile, script], {
+      cwd: apiDir,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {
@@ -126,6 +134,8 @@ export async function pacedLoad(
   let errors = 0;
   const send = (req: PacedRequest, due: number) =>
     new Promise<void>((done) => {
+      // Timed from when it was due (a late send counts its wait), or from when it left if early.
+      const from = Math.min(due, performance.now());
       const call = httpRequest(
         {
           agent,
@@ -139,7 +149,7 @@ export async function pacedLoad(
           res.resume();
           res.on('end', () => {
             if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300)
-              latencies.push(performance.now() - due);
+              latencies.push(performance.now() - from);
             else non2xx += 1;
             done();
           });

@@ -10,19 +10,26 @@ export const UNIQUE_CONSTRAINTS = {
 } as const;
 
 /**
- * True for a unique-constraint violation (Prisma P2002), e.g. a second job with the same
- * idempotency key; with `constraint`, only when that constraint (see UNIQUE_CONSTRAINTS) was hit.
+ * True for a unique-constraint violation, e.g. a second job with the same idempotency key; with
+ * `constraint`, only when that constraint (see UNIQUE_CONSTRAINTS) was hit. Model queries report
+ * it as P2002, raw queries (submitJob) as P2010 with the driver's kind.
  */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  if (!(err instanceof Prisma.PrismaClientKnownRequestError) || err.code !== 'P2002') return false;
-  return constraint === undefined || violatedConstraint(err) === constraint;
+  if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  const cause = driverErrorCause(err);
+  const unique =
+    err.code === 'P2002' || (err.code === 'P2010' && cause?.kind === 'UniqueConstraintViolation');
+  if (!unique) return false;
+  const index = cause?.constraint?.index;
+  return constraint === undefined || (typeof index === 'string' && index === constraint);
 }
 
-// With the pg driver adapter the constraint name arrives under meta.driverAdapterError.
-function violatedConstraint(err: Prisma.PrismaClientKnownRequestError): string | undefined {
+// With the pg driver adapter the details (kind, constraint name) arrive under meta.driverAdapterError.
+function driverErrorCause(
+  err: Prisma.PrismaClientKnownRequestError,
+): { kind?: unknown; constraint?: { index?: unknown } } | undefined {
   const meta = err.meta as
-    | { driverAdapterError?: { cause?: { constraint?: { index?: unknown } } } }
+    | { driverAdapterError?: { cause?: { kind?: unknown; constraint?: { index?: unknown } } } }
     | undefined;
-  const index = meta?.driverAdapterError?.cause?.constraint?.index;
-  return typeof index === 'string' ? index : undefined;
+  return meta?.driverAdapterError?.cause;
 }

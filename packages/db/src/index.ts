@@ -44,6 +44,8 @@ export {
   STAGE_PROGRESS,
   STAGES,
   type StageResult,
+  type SubmitJobInput,
+  submitJob,
   updateProgress,
 } from './repositories/jobs';
 export { newFeedToken, rotateFeedToken } from './repositories/users';

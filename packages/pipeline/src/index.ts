@@ -21,6 +21,7 @@ export {
   SubmitError,
   type SubmitInput,
   type SubmitResult,
+  type SubmitUser,
   submitEpisodeJob,
 } from './lifecycle';
 export {

@@ -5,7 +5,6 @@
 import {
   beginRun,
   cancelJob,
-  createJobWithStages,
   failJob,
   firstUnfinishedStage,
   isUniqueViolation,
@@ -13,6 +12,8 @@ import {
   type Prisma,
   retryJob,
   type Stage,
+  submitJob,
+  type User,
 } from '@podfleet/db';
 import {
   type EpisodePriority,
@@ -41,8 +42,13 @@ export interface SubmitInput {
    * job takes over, so its flow runs only audio and upload (see copyStageArtifacts).
    */
   reuseArtifactsFrom?: string;
+  /** The user as the caller already read it (saves a read); read by id otherwise. */
+  user?: SubmitUser;
   now?: Date;
 }
+
+/** What a submit needs of its user: timezone (cache period), saved sources and style, default webhook. */
+export type SubmitUser = Pick<User, 'id' | 'timezone' | 'sources' | 'style' | 'webhookUrl'>;
 
 export interface SubmitResult {
   job: Job;
@@ -79,7 +85,7 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
     const existing = await findByIdempotencyKey(ctx, userId, input.idempotencyKey, now);
     if (existing) return { job: existing, deduplicated: true };
   }
-  const user = await ctx.db.user.findUnique({ where: { id: userId } });
+  const user = input.user ?? (await ctx.db.user.findUnique({ where: { id: userId } }));
   if (!user) throw new SubmitError('USER_NOT_FOUND', `user ${userId} not found`);
 
   let cacheKey: string | null = null;
@@ -93,34 +99,23 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
   const style = { ...((user.style as Prisma.JsonObject | null) ?? {}), ...(request.style ?? {}) };
   const stored = { ...request, sources, style } as unknown as Prisma.InputJsonValue;
 
-  // One transaction per submit, serialised per user: the in-flight check, the slot count and the
-  // insert cannot interleave with the same user's other submits.
+  // One statement per submit, serialised per user (lockUserSlots' lock): the in-flight check,
+  // the slot count and the insert cannot interleave with the same user's other submits.
   let created: SubmitResult;
   try {
-    created = await ctx.db.$transaction(async (tx) => {
-      await lockUserSlots(tx, userId);
-      if (cacheKey && !request.forceRegenerate) {
-        // A partial pre-generation in flight ends without an episode: it cannot answer a request.
-        const inFlight = await tx.job.findFirst({
-          where: { cacheKey, status: { in: ['queued', 'running'] }, partial: false },
-          orderBy: { createdAt: 'asc' },
-        });
-        if (inFlight) return { job: inFlight, deduplicated: true };
-      }
-      const hasRoom = (await countActiveJobs(tx, userId)) < ctx.userMaxActiveJobs;
-      const job = await createJobWithStages(tx, {
-        userId,
-        type: request.type,
-        request: stored,
-        priority: input.pregenerated ? 'low' : request.priority,
-        idempotencyKey: input.idempotencyKey ?? null,
-        cacheKey,
-        pregenerated: input.pregenerated ?? false,
-        partial: input.partial ?? false,
-        webhookUrl: request.webhookUrl ?? user.webhookUrl ?? null,
-        ...(hasRoom ? { enqueuedAt: new Date(), run: 1 } : {}),
-      });
-      return { job, deduplicated: false };
+    created = await submitJob(ctx.db, {
+      userId,
+      type: request.type,
+      request: stored,
+      priority: input.pregenerated ? 'low' : request.priority,
+      idempotencyKey: input.idempotencyKey ?? null,
+      cacheKey,
+      pregenerated: input.pregenerated ?? false,
+      partial: input.partial ?? false,
+      webhookUrl: request.webhookUrl ?? user.webhookUrl ?? null,
+      // A partial pre-generation in flight ends without an episode: it cannot answer a request.
+      dedupeInFlight: cacheKey !== null && !request.forceRegenerate,
+      maxActiveJobs: ctx.userMaxActiveJobs,
     });
   } catch (err) {
     // Two requests with one Idempotency-Key raced: the first one's job answers both.
@@ -144,6 +139,7 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
   return { job: started, deduplicated: false };
 }
 
+/** The per-user slot lock; the submit_job SQL function takes the same one. */
 const lockUserSlots = (tx: Prisma.TransactionClient, userId: string) =>
   tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`podfleet:user-slots:${userId}`}))`;
 

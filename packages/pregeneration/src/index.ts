@@ -35,9 +35,9 @@ export {
 export {
   type CleanupOptions,
   type CleanupResult,
-  checkStorageQuota,
   cleanupExpired,
   type QuotaStatus,
+  quotaStatus,
   retentionCleanup,
   storageUsedByUser,
 } from './retention';

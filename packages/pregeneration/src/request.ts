@@ -9,6 +9,7 @@ import {
   isValidTimeZone,
   localPeriod,
   type PipelineContext,
+  type SubmitUser,
   submitEpisodeJob,
 } from '@podfleet/pipeline';
 import { type CachedEpisode, type CacheSource, readEpisodeCache } from './cache';
@@ -49,7 +50,7 @@ export type EpisodeAnswer =
     };
 
 export interface EpisodeRequestInput {
-  user: Pick<User, 'id' | 'timezone' | 'sources' | 'style'>;
+  user: SubmitUser;
   request: EpisodeRequest;
   idempotencyKey?: string;
   now?: Date;
@@ -77,6 +78,7 @@ export async function requestEpisode(
   }
   const { job, deduplicated } = await submitEpisodeJob(ctx, {
     userId: user.id,
+    user,
     request,
     now,
     ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),

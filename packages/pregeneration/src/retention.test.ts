@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createJobWithStages } from '@podfleet/db';
 import { createEpisode, createTestContext, createUser, type TestContext } from '../test/context';
 import { cacheRedisKey, writeEpisodeCache } from './cache';
-import { checkStorageQuota, cleanupExpired, retentionCleanup } from './retention';
+import { cleanupExpired, quotaStatus, retentionCleanup, storageUsedByUser } from './retention';
 import { selectPregenerationTargets } from './targeting';
 
 const DAY = 86_400_000;
@@ -121,8 +121,14 @@ describe('cleanupExpired', () => {
   });
 });
 
-describe('checkStorageQuota', () => {
+describe('storage quota', () => {
   let t: TestContext;
+  /** As the API checks it: the user's episodes summed, against their own limit or the default. */
+  const checkStorageQuota = async (userId: string, defaultQuota: number) => {
+    const user = await t.db.user.findUniqueOrThrow({ where: { id: userId } });
+    const used = (await storageUsedByUser(t.db, [userId])).get(userId) ?? 0;
+    return quotaStatus(used, user.storageQuotaBytes, defaultQuota);
+  };
   beforeAll(async () => {
     t = await createTestContext();
   });
@@ -136,22 +142,22 @@ describe('checkStorageQuota', () => {
     await createEpisode(t.db, { userId: user.id, sizeBytes: 200, localDate: '2026-11-25' });
     await createEpisode(t.db, { userId: (await createUser(t.db)).id, sizeBytes: 5_000 });
 
-    expect(await checkStorageQuota(t.db, user.id, 250)).toEqual({
+    expect(await checkStorageQuota(user.id, 250)).toEqual({
       usedBytes: 300,
       quotaBytes: 250,
       exceeded: true,
     });
-    expect(await checkStorageQuota(t.db, user.id, 300)).toMatchObject({ exceeded: true });
-    expect(await checkStorageQuota(t.db, user.id, 301)).toMatchObject({ exceeded: false });
-    expect(await checkStorageQuota(t.db, user.id, 0)).toMatchObject({ quotaBytes: 0, exceeded: false }); // unlimited
+    expect(await checkStorageQuota(user.id, 300)).toMatchObject({ exceeded: true });
+    expect(await checkStorageQuota(user.id, 301)).toMatchObject({ exceeded: false });
+    expect(await checkStorageQuota(user.id, 0)).toMatchObject({ quotaBytes: 0, exceeded: false }); // unlimited
     await t.db.user.update({ where: { id: user.id }, data: { storageQuotaBytes: 1_000n } });
-    expect(await checkStorageQuota(t.db, user.id, 250)).toEqual({
+    expect(await checkStorageQuota(user.id, 250)).toEqual({
       usedBytes: 300,
       quotaBytes: 1_000,
       exceeded: false,
     });
     const fresh = await createUser(t.db);
-    expect(await checkStorageQuota(t.db, fresh.id, 250)).toEqual({
+    expect(await checkStorageQuota(fresh.id, 250)).toEqual({
       usedBytes: 0,
       quotaBytes: 250,
       exceeded: false,

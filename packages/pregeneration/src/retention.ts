@@ -142,17 +142,12 @@ export interface QuotaStatus {
   exceeded: boolean;
 }
 
-/** The user's storage use against their quota; throws when the user does not exist. */
-export async function checkStorageQuota(
-  db: PrismaClient,
-  userId: string,
-  quotaBytes: number,
-): Promise<QuotaStatus> {
-  const user = await db.user.findUniqueOrThrow({
-    where: { id: userId },
-    select: { storageQuotaBytes: true },
-  });
-  const quota = user.storageQuotaBytes === null ? quotaBytes : Number(user.storageQuotaBytes);
-  const usedBytes = (await storageUsedByUser(db, [userId])).get(userId) ?? 0;
+/** `usedBytes` against the user's own limit (null: `defaultQuotaBytes`; 0: unlimited). */
+export function quotaStatus(
+  usedBytes: number,
+  userQuotaBytes: bigint | number | null,
+  defaultQuotaBytes: number,
+): QuotaStatus {
+  const quota = userQuotaBytes === null ? defaultQuotaBytes : Number(userQuotaBytes);
   return { usedBytes, quotaBytes: quota, exceeded: quota > 0 && usedBytes >= quota };
 }

@@ -4,9 +4,10 @@ import { episodeRequestSchema, SubmitError } from '@podfleet/pipeline';
 import {
   type CachedAnswer,
   cacheCounterKey,
-  checkStorageQuota,
+  quotaStatus,
   readEpisodeCache,
   requestEpisode,
+  storageUsedByUser,
 } from '@podfleet/pregeneration';
 import { episodeAudioPath } from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
@@ -70,28 +71,38 @@ export function episodesRouter(ctx: RouteContext): Router {
     res.json({ cached: true, source: 'cache', episode: ctx.episodeView(req, answer.episode) });
   };
 
-  /** What requestEpisode needs of the user, read fresh: saved sources and style, the current timezone. */
+  /**
+   * What requestEpisode needs of the user, read fresh (saved sources and style, the current
+   * timezone), once its storage quota is known to have room: 409 naming both figures otherwise.
+   */
   const loadRequester = async (userId: string) => {
-    const user = await db.user.findUnique({
-      where: { id: userId },
-      select: { id: true, timezone: true, sources: true, style: true },
-    });
+    const [user, used] = await Promise.all([
+      db.user.findUnique({
+        where: { id: userId },
+        select: {
+          id: true,
+          timezone: true,
+          sources: true,
+          style: true,
+          webhookUrl: true,
+          storageQuotaBytes: true,
+        },
+      }),
+      storageUsedByUser(db, [userId]),
+    ]);
     if (!user)
       throw new HttpProblem(401, { type: 'unauthorized', detail: 'the user of this key no longer exists' });
+    const quota = quotaStatus(used.get(userId) ?? 0, user.storageQuotaBytes, settings.userStorageQuotaBytes);
+    if (quota.exceeded) {
+      throw new HttpProblem(409, {
+        type: 'quota-exceeded',
+        detail:
+          `your episodes use ${quota.usedBytes} bytes of your ${quota.quotaBytes}-byte storage quota; ` +
+          'new episodes can be made once older ones expire',
+        extra: { usedBytes: quota.usedBytes, quotaBytes: quota.quotaBytes },
+      });
+    }
     return user;
-  };
-
-  /** Generating needs room in the user's storage quota: 409 naming both figures otherwise. */
-  const checkQuota = async (userId: string) => {
-    const quota = await checkStorageQuota(db, userId, settings.userStorageQuotaBytes);
-    if (!quota.exceeded) return;
-    throw new HttpProblem(409, {
-      type: 'quota-exceeded',
-      detail:
-        `your episodes use ${quota.usedBytes} bytes of your ${quota.quotaBytes}-byte storage quota; ` +
-        'new episodes can be made once older ones expire',
-      extra: { usedBytes: quota.usedBytes, quotaBytes: quota.quotaBytes },
-    });
   };
 
   router.post('/v1/episodes', guards.user, async (req, res) => {
@@ -147,7 +158,6 @@ export function episodesRouter(ctx: RouteContext): Router {
     }
 
     const user = await loadRequester(userId);
-    await checkQuota(userId);
     if (request.webhookUrl) await checkWebhookUrl(request.webhookUrl, settings.allowPrivateUrls);
     const waiting = await ctx.queueDepth.waiting();
     if (waiting >= settings.maxQueueSize) {

@@ -1,6 +1,8 @@
 // Job state transitions. Each is one statement or one transaction, uses the database clock for
 // every timestamp (stage durations and stats never mix worker clocks), and refuses to touch a job
 // that is no longer active, so a cancelled job stays cancelled whatever a late worker reports.
+
+import { v7 as uuidv7 } from 'uuid';
 import {
   type Job,
   type JobEvent,
@@ -72,6 +74,57 @@ export function createJobWithStages(db: DbClient, input: CreateJobInput): Promis
       },
     },
   });
+}
+
+export interface SubmitJobInput {
+  userId: string;
+  type: JobType;
+  /** The validated request, as it will be stored. */
+  request: Prisma.InputJsonValue;
+  priority: JobPriority;
+  idempotencyKey: string | null;
+  cacheKey: string | null;
+  pregenerated: boolean;
+  partial: boolean;
+  webhookUrl: string | null;
+  /** Answer with a job already making the same `cacheKey` episode instead of adding one. */
+  dedupeInFlight: boolean;
+  /** The user's enqueued jobs at most: at the limit the new job waits (`enqueuedAt` null, run 0). */
+  maxActiveJobs: number;
+}
+
+/** `created_at` → `createdAt`: a `jobs` row as Prisma's Job (column types are already mapped). */
+function jobFromRow(row: Record<string, unknown>): Job {
+  return Object.fromEntries(
+    Object.entries(row).map(([column, value]) => [
+      column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
+      value,
+    ]),
+  ) as unknown as Job;
+}
+
+/**
+ * The submit of a new job in one round trip (the `submit_job` SQL function): under the user's
+ * slot lock, a job in flight for the same cached episode answers (when `dedupeInFlight`),
+ * otherwise the job, its four stages and its `created` event are inserted, enqueued (run 1) if
+ * the user has a free slot. A repeated (userId, idempotencyKey) fails with P2002-like unique
+ * violation (see isUniqueViolation) and leaves nothing behind.
+ */
+export async function submitJob(
+  db: PrismaClient,
+  input: SubmitJobInput,
+): Promise<{ job: Job; deduplicated: boolean }> {
+  const id = uuidv7();
+  const stageIds = STAGES.map(() => uuidv7());
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT * FROM submit_job(
+      ${id}, ${stageIds}::text[], ${input.userId}, ${input.type}::"job_type", ${JSON.stringify(input.request)}::jsonb,
+      ${input.priority}::"job_priority", ${input.idempotencyKey}, ${input.cacheKey}, ${input.pregenerated},
+      ${input.partial}, ${input.webhookUrl}, ${input.dedupeInFlight}, ${input.maxActiveJobs}::int)`;
+  const row = rows[0];
+  if (!row) throw new Error('submit_job returned no row');
+  const job = jobFromRow(row);
+  return { job, deduplicated: job.id !== id };
 }
 
 /** Starts the next enqueue of a job: increments and returns `run` (BullMQ ids `${id}.${run}.${stage}`). */
