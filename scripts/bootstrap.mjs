@@ -92,10 +92,11 @@ switch (command) {
   case 'start':
   case 'demo':
   case 'db:migrate':
+  case 'audit':
     setup();
     cli([command, ...args]);
     break;
   default:
-    console.error('usage: node scripts/bootstrap.mjs test|start|demo|db:migrate [args]');
+    console.error('usage: node scripts/bootstrap.mjs test|start|demo|db:migrate|audit [args]');
     process.exit(2);
 }

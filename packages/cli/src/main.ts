@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, childEnv, parseConfig, readEnv } from '@podfleet/config';
+import { describeAudit, runAudit } from './audit';
 import { runDemo } from './demo';
-import { discoverServices, UserFacingError } from './environment';
+import { discoverServices, repoRoot, UserFacingError } from './environment';
 import { appSpec, log, migrateDatabase, superviseUntilSignal } from './fleet';
 import { APPS, type AppName, Supervisor } from './supervisor';
 
@@ -52,8 +53,17 @@ async function main(): Promise<void> {
         log,
         adminKey: readEnv().ADMIN_API_KEY ?? `demo-${randomBytes(16).toString('hex')}`,
       });
+    case 'audit': {
+      const { lines, status } = describeAudit(await runAudit({ root: repoRoot }));
+      for (const line of lines) process.stdout.write(`${line}\n`);
+      // CI passes --allow-unreachable: a registry without the advisory endpoint is reported, not fatal.
+      process.exitCode = status === 3 && args.includes('--allow-unreachable') ? 0 : status;
+      return;
+    }
     default:
-      throw new UserFacingError('usage: podfleet db:migrate | start [app...] | demo [--once]');
+      throw new UserFacingError(
+        'usage: podfleet db:migrate | start [app...] | demo [--once] | audit [--allow-unreachable]',
+      );
   }
 }
 

@@ -24,7 +24,11 @@ export interface BenchEnvironment {
   db: PrismaClient;
   storageDir: string;
   prefix: string;
-  startApps(apps: AppName[]): Promise<Supervisor>;
+  /** Starts the apps and resolves once all are ready; `onLog` sees every log entry they write. */
+  startApps(
+    apps: AppName[],
+    onLog?: (app: string, entry: Record<string, unknown>) => void,
+  ): Promise<Supervisor>;
   cleanup(): Promise<void>;
 }
 
@@ -63,7 +67,7 @@ export async function benchEnvironment(
     db,
     storageDir,
     prefix,
-    async startApps(apps) {
+    async startApps(apps, onLog) {
       const pending = new Set<string>(apps);
       let ready: () => void = () => {};
       const allReady = new Promise<void>((r) => {
@@ -78,6 +82,7 @@ export async function benchEnvironment(
           minLevel: 40,
           write: (line) => process.stderr.write(`${line}\n`),
           onLog: (app, entry) => {
+            onLog?.(app, entry);
             if (entry.msg === 'ready' && pending.delete(app) && pending.size === 0) ready();
           },
         },

@@ -1,7 +1,8 @@
 /**
  * `pnpm bench:pipeline`: wall time per stage for a 3-minute offline episode through the fleet
  * (scraper, audio and uploader as child processes, submit → MP3), its real-time factor, and in
- * the same run the raw path with no fleet: the same lines synthesised + one ffmpeg encode.
+ * the same run the raw path with no fleet: the same lines synthesised + one ffmpeg encode (each
+ * fleet run followed by a raw run of its script).
  * Prints a table and writes bench-results/pipeline.json.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -50,7 +51,15 @@ async function main() {
   const engine = createEspeakEngine();
   const work = await mkdtemp(join(tmpdir(), 'podfleet-bench-raw-'));
   try {
-    await bench.startApps(['scraper', 'audio', 'uploader']);
+    // The audio stage logs where its time went (voicing, assembly steps, storing), per job.
+    const audioTimings = new Map<string, Record<string, number>>();
+    await bench.startApps(['scraper', 'audio', 'uploader'], (_app, entry) => {
+      if (entry.msg !== 'episode audio assembled' || typeof entry.jobId !== 'string') return;
+      audioTimings.set(entry.jobId.split('.')[0]!, {
+        ...(entry.timingsMs as Record<string, number>),
+        cachedLines: Number(entry.cachedLines),
+      });
+    });
     const user = await bench.db.user.create({ data: { email: `bench-${Date.now()}@podfleet.local` } });
     // The bundled bill summaries (text sources: the feed needs the API, not under test here).
     const sources = sampleEpisodeSources('http://unused.invalid').filter((s) => s.kind === 'text');
@@ -67,6 +76,7 @@ async function main() {
       }
     };
     await submit(0.5); // warm-up: worker threads compile espeak's WASM once per process
+    await engine.synthesize({ text: 'warm up', voice: engine.voicesFor([{ name: 'A' }])[0]! });
 
     const fleetRuns: Array<{
       jobId: string;
@@ -74,7 +84,12 @@ async function main() {
       stageMs: Record<string, number>;
       episodeSec: number;
     }> = [];
+    const rawRuns: Array<{ synthMs: number; encodeMs: number; totalMs: number }> = [];
+    // Fleet and raw runs alternate, so that a change in the machine's load weighs on both alike.
     for (let i = 0; i < runs; i++) {
+      // Every run voices its lines, as the raw path does: the same script would otherwise come
+      // straight from the audio worker's clip cache from the second run on.
+      await rm(bench.env.TTS_CACHE_DIR!, { recursive: true, force: true });
       const { jobId, wallMs } = await submit(minutes);
       const stages = await bench.db.jobStage.findMany({ where: { jobId } });
       const episode = await bench.db.episode.findUniqueOrThrow({ where: { jobId } });
@@ -82,14 +97,9 @@ async function main() {
         STAGES.map((s) => [s, stages.find((r) => r.stage === s)?.durationMs ?? 0]),
       );
       fleetRuns.push({ jobId, wallMs, stageMs, episodeSec: episode.durationSec });
-    }
 
-    // Raw path: the last run's script, voiced by a fresh engine (cold cache), joined, encoded once.
-    const lastJob = fleetRuns.at(-1)!.jobId;
-    const script = scriptDocumentSchema.parse(await readJsonArtifact(ctx, `jobs/${lastJob}/script.json`));
-    await engine.synthesize({ text: 'warm up', voice: engine.voicesFor(script.hosts)[0]! });
-    const rawRuns: Array<{ synthMs: number; encodeMs: number; totalMs: number }> = [];
-    for (let i = 0; i < runs; i++) {
+      // Raw path: this run's script, voiced by the same engine with a cold cache, joined, encoded once.
+      const script = scriptDocumentSchema.parse(await readJsonArtifact(ctx, `jobs/${jobId}/script.json`));
       const t0 = performance.now();
       const clips = await voiceScript({
         engine,
@@ -112,6 +122,12 @@ async function main() {
       STAGES.map((s) => [s, sec(median(fleetRuns.map((r) => r.stageMs[s]!)))]),
     );
     const stageSum = STAGES.reduce((sum, s) => sum + median(fleetRuns.map((r) => r.stageMs[s]!)), 0);
+    const timings = fleetRuns
+      .map((r) => audioTimings.get(r.jobId))
+      .filter((t): t is Record<string, number> => t !== undefined);
+    const audioStageSec = Object.fromEntries(
+      Object.keys(timings[0] ?? {}).map((k) => [k, sec(median(timings.map((t) => t[k] ?? 0)))]),
+    );
     const result = {
       machine: {
         cores: (await import('node:os')).availableParallelism(),
@@ -122,6 +138,8 @@ async function main() {
       fleet: {
         wallSec: sec(fleetWall),
         stagesSec,
+        /** Inside the audio stage: voicing, assembly's steps (load, normalize, encode, verify), storing. */
+        audioStageSec,
         queueAndBookkeepingSec: sec(fleetWall - stageSum),
         episodeSec: Math.round(episodeSec * 10) / 10,
         realTimeFactor: Math.round((fleetWall / 1000 / episodeSec) * 1000) / 1000,
@@ -140,6 +158,11 @@ async function main() {
       `  fleet  submit → MP3      ${result.fleet.wallSec.toFixed(2)} s   (episode ${result.fleet.episodeSec} s, RTF ${result.fleet.realTimeFactor})`,
     );
     for (const s of STAGES) console.log(`         ${s.padEnd(16)} ${stagesSec[s]!.toFixed(2)} s`);
+    console.log(
+      `           ${Object.entries(audioStageSec)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ')}`,
+    );
     console.log(`         queue + bookkeeping ${result.fleet.queueAndBookkeepingSec.toFixed(2)} s`);
     console.log(
       `  raw    synth + encode    ${result.raw.totalSec.toFixed(2)} s   (synth ${result.raw.synthSec} s, encode ${result.raw.encodeSec} s)`,
