@@ -54,6 +54,11 @@ export interface EpisodeRequestInput {
   request: EpisodeRequest;
   idempotencyKey?: string;
   now?: Date;
+  /**
+   * The caller has just looked in the cache (readEpisodeCache) and found nothing: do not look
+   * (and count) again. A job already making the episode still answers (submit's in-flight check).
+   */
+  cacheMissed?: boolean;
 }
 
 /**
@@ -69,7 +74,7 @@ export async function requestEpisode(
   const now = input.now ?? new Date();
   let reusedFrom: string | null = null;
   if (request.type !== 'custom' && !request.forceRegenerate) {
-    const hit = await readEpisodeCache(ctx, user, request.type, now);
+    const hit = input.cacheMissed ? null : await readEpisodeCache(ctx, user, request.type, now);
     if (hit) return { cached: true, ...hit };
     const zone = isValidTimeZone(user.timezone) ? user.timezone : 'UTC';
     const cacheKey = episodeCacheKey(user.id, request.type, localPeriod(request.type, now, zone));

@@ -126,7 +126,7 @@ describe('POST /v1/episodes answered from the episode cache', () => {
     expect(second.body).toMatchObject({ jobId: first.body.jobId, deduplicated: true });
     expect(second.headers['idempotent-replayed']).toBeUndefined();
     expect(await t.db.job.count({ where: { userId: user.id } })).toBe(1);
-    // One lookup counted per request, though a miss looks twice (before and after the gates).
+    // One lookup, counted once, per request.
     expect(await counters()).toMatchObject({ misses: before.misses + 2, hits: before.hits });
   });
 

@@ -3,7 +3,6 @@ import { type Episode, recordListen } from '@podfleet/db';
 import { episodeRequestSchema, SubmitError } from '@podfleet/pipeline';
 import {
   type CachedAnswer,
-  cacheCounterKey,
   quotaStatus,
   readEpisodeCache,
   requestEpisode,
@@ -167,14 +166,12 @@ export function episodesRouter(ctx: RouteContext): Router {
         'queue-full',
       );
     }
-    // requestEpisode looks in the cache again (an episode may have been published meanwhile) and
-    // counts what it finds, so the miss counted above is taken back: one request, one lookup counted.
-    if (cacheable) await ctx.redis.decr(cacheCounterKey(settings.prefix, 'miss'));
     try {
       const answer = await requestEpisode(ctx.pipeline, {
         user,
         request,
         now,
+        cacheMissed: cacheable,
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
       if (answer.cached) {
