@@ -30,6 +30,8 @@ describe('docker/compose.yaml', () => {
       expect(service.deploy?.replicas).toBeGreaterThanOrEqual(1);
       expect(dockerfile).toMatch(new RegExp(`^FROM \\S+ AS ${app}$`, 'm'));
     }
+    // The bundled API resolves the demo's sample feed at dist/../samples.
+    expect(dockerfile).toContain('cp -r packages/providers/samples /out/api/samples');
   });
 
   it('configures Redis so BullMQ never loses jobs', () => {

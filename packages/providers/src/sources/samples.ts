@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SourceSpec } from '../types';
 
 /**
- * Bundled public-domain sample documents for the offline demo: packages/providers/samples.
- * Resolved from this file, so a bundled app must ship that directory alongside (or serve it).
+ * Bundled public-domain sample documents for the offline demo: packages/providers/samples, next
+ * to this file's package in the source tree; in a bundled app (dist/main.js) the image ships
+ * them beside dist/ (docker/Dockerfile copies them to the API's folder).
  */
-export const sampleSourcesDir = resolve(__dirname, '..', '..', 'samples');
+export const sampleSourcesDir =
+  [resolve(__dirname, '..', '..', 'samples'), resolve(__dirname, '..', 'samples')].find((dir) =>
+    existsSync(join(dir, 'feed.xml')),
+  ) ?? resolve(__dirname, '..', '..', 'samples');
 
 const SAMPLE_TEXTS = [
   'postal-service-reform-act.txt',
