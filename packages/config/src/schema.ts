@@ -77,6 +77,7 @@ const scriptProviderShape = {
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').optional(),
   ANTHROPIC_MODEL: z.string().min(1).default('claude-haiku-4-5-20251001'),
+  ANTHROPIC_TIMEOUT_MS: positiveInt(300_000),
 } as const;
 
 export const scraperShape = {
@@ -99,6 +100,7 @@ export const audioShape = {
   ELEVENLABS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').default('https://api.elevenlabs.io'),
   ELEVENLABS_MODEL: z.string().min(1).default('eleven_multilingual_v2'),
   ELEVENLABS_CONCURRENCY: positiveInt(3),
+  ELEVENLABS_TIMEOUT_MS: positiveInt(60_000),
   AUDIO_CONCURRENCY: positiveInt(1),
   TTS_CACHE_DIR: z.string().min(1).default('./data/tts-cache'),
 } as const;

@@ -24,6 +24,18 @@ async function applyTransportFault(res: ServerResponse, fault: Fault): Promise<b
     dropConnection(res);
     return true;
   }
+  if ('silentMs' in fault) {
+    // Ends early once the client gives up (closes the connection), so no timer outlives the suite.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, fault.silentMs);
+      res.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    dropConnection(res);
+    return true;
+  }
   if ('truncated' in fault) {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096' });
     res.write('{"id":"msg_truncated","type":"message","content":[{"type":"text","text":"{\\"title');

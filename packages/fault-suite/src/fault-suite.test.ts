@@ -9,6 +9,7 @@ import {
   callApi,
   createApiUser,
   eventsOf,
+  PROVIDER_TIMEOUT_MS,
   retryThroughApi,
   type Suite,
   settledOutcome,
@@ -181,6 +182,30 @@ describe('provider failures', () => {
 
     for (const jobId of jobs) await waitForJob(suite, jobId, ['completed'], 60_000);
     await expectExactlyOnce(jobs);
+  });
+});
+
+describe('providers that never answer', () => {
+  it('gives up on a silent LLM and a silent TTS call at the client timeout, retries, and completes once', async () => {
+    const silent = newTag();
+    // Silent for far longer than the client waits (PROVIDER_TIMEOUT_MS): only the client's own
+    // timeout can end these calls.
+    suite.llm.faults.plan(silent, [{ silentMs: 20 * PROVIDER_TIMEOUT_MS }]);
+    suite.tts.faults.plan(silent, [{ silentMs: 20 * PROVIDER_TIMEOUT_MS }]);
+    const job = await submitTagged(suite, silent);
+    allJobs.push(job!.id);
+
+    const done = await waitForJob(suite, job!.id, ['completed', 'failed'], 90_000);
+    expect([done.status, done.errorCode]).toEqual(['completed', null]);
+    expect(suite.llm.faults.served.get(silent)).toEqual([{ silentMs: 20 * PROVIDER_TIMEOUT_MS }]);
+    expect(suite.tts.faults.served.get(silent)).toEqual([{ silentMs: 20 * PROVIDER_TIMEOUT_MS }]);
+    // The LLM timeout failed the script attempt (retryable TIMEOUT); BullMQ ran it again.
+    const scriptFailures = (await eventsOf(suite, job!.id, 'stage_failed')).filter(
+      (e) => (e.data as { stage: string }).stage === 'script',
+    );
+    expect(scriptFailures.map((e) => (e.data as { code: string }).code)).toEqual(['TIMEOUT']);
+    expect((await stageRow(suite, job!.id, 'script')).attempts).toBe(2);
+    await expectExactlyOnce([job!.id]);
   });
 });
 

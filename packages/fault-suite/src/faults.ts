@@ -9,6 +9,8 @@ export type Fault =
   | { status: number; retryAfterSec?: number }
   /** No answer for `afterMs`, then the connection is dropped (a proxy or gateway timing out). */
   | { reset: number }
+  /** No answer at all for `silentMs` (past the client's timeout, which must end the call itself). */
+  | { silentMs: number }
   /** Headers and half a body, then the connection is dropped. */
   | { truncated: true }
   /** A well-formed 200 whose payload the client cannot use (LLM prose instead of the JSON asked for). */

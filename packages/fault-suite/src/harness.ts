@@ -26,6 +26,8 @@ export const LOCK_DURATION_MS = 8_000;
 export const STALLED_INTERVAL_MS = 3_000;
 /** Reconcile/sweep period (the reconciler's grace is twice this). */
 export const MAINTENANCE_INTERVAL_MS = 2_000;
+/** Client timeout of the LLM and TTS calls: the fakes answer in milliseconds unless told not to. */
+export const PROVIDER_TIMEOUT_MS = 3_000;
 
 export interface Suite {
   /** The API process: base URL and the admin key. */
@@ -105,6 +107,9 @@ export async function startSuite(): Promise<Suite> {
     ELEVENLABS_BASE_URL: tts.url,
     // A SIGKILLed worker's fleet-wide TTS leases stay taken until they expire (30 s): leave room.
     ELEVENLABS_CONCURRENCY: '8',
+    // Short client timeouts, so a provider that never answers is given up on within the suite.
+    ANTHROPIC_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
+    ELEVENLABS_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
   };
   const fleet = new Fleet(env, ctx.queues);
   let apiUrl: string;

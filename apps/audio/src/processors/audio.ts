@@ -19,6 +19,7 @@ export function createTtsEngine(ctx: PipelineContext, config: AudioConfig): TtsE
     apiKey: config.ELEVENLABS_API_KEY!,
     baseUrl: config.ELEVENLABS_BASE_URL,
     modelId: config.ELEVENLABS_MODEL,
+    timeoutMs: config.ELEVENLABS_TIMEOUT_MS,
     limiter: createFleetLimiter({
       redis: ctx.redis,
       keyPrefix: `${ctx.prefix}:tts:elevenlabs`,

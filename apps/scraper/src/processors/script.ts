@@ -10,6 +10,7 @@ export function scriptProcessor(ctx: PipelineContext, config: ScraperConfig): Qu
           provider: 'anthropic',
           apiKey: config.ANTHROPIC_API_KEY!,
           model: config.ANTHROPIC_MODEL,
+          timeoutMs: config.ANTHROPIC_TIMEOUT_MS,
           ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}),
         })
       : createScriptWriter({ provider: 'local' });
