@@ -48,4 +48,4 @@ export {
   submitJob,
   updateProgress,
 } from './repositories/jobs';
-export { newFeedToken, rotateFeedToken } from './repositories/users';
+export { findRequester, newFeedToken, type Requester, rotateFeedToken } from './repositories/users';

@@ -1,13 +1,7 @@
 import { pipeline as pipe } from 'node:stream/promises';
-import { type Episode, recordListen } from '@podfleet/db';
+import { type Episode, findRequester, recordListen } from '@podfleet/db';
 import { episodeRequestSchema, SubmitError } from '@podfleet/pipeline';
-import {
-  type CachedAnswer,
-  quotaStatus,
-  readEpisodeCache,
-  requestEpisode,
-  storageUsedByUser,
-} from '@podfleet/pregeneration';
+import { type CachedAnswer, quotaStatus, readEpisodeCache, requestEpisode } from '@podfleet/pregeneration';
 import { episodeAudioPath } from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
@@ -75,23 +69,10 @@ export function episodesRouter(ctx: RouteContext): Router {
    * timezone), once its storage quota is known to have room: 409 naming both figures otherwise.
    */
   const loadRequester = async (userId: string) => {
-    const [user, used] = await Promise.all([
-      db.user.findUnique({
-        where: { id: userId },
-        select: {
-          id: true,
-          timezone: true,
-          sources: true,
-          style: true,
-          webhookUrl: true,
-          storageQuotaBytes: true,
-        },
-      }),
-      storageUsedByUser(db, [userId]),
-    ]);
+    const user = await findRequester(db, userId);
     if (!user)
       throw new HttpProblem(401, { type: 'unauthorized', detail: 'the user of this key no longer exists' });
-    const quota = quotaStatus(used.get(userId) ?? 0, user.storageQuotaBytes, settings.userStorageQuotaBytes);
+    const quota = quotaStatus(user.usedBytes, user.storageQuotaBytes, settings.userStorageQuotaBytes);
     if (quota.exceeded) {
       throw new HttpProblem(409, {
         type: 'quota-exceeded',

@@ -1,6 +1,7 @@
 import { createPrismaClient, type PrismaClient, type User } from '../index';
 import { createEpisodeOnce, type EpisodeInput, recordListen } from './episodes';
 import { createJobWithStages } from './jobs';
+import { findRequester } from './users';
 
 let db: PrismaClient;
 let user: User;
@@ -56,4 +57,36 @@ test('recordListen stores the listen and bumps the counter', async () => {
   const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   expect(after.listens).toBe(2);
   expect(after.lastSeenAt).not.toBeNull();
+});
+
+test('findRequester: the user as Prisma reads it, with their episodes’ bytes summed', async () => {
+  const owner = await db.user.update({
+    where: { id: user.id },
+    data: {
+      timezone: 'Europe/Paris',
+      sources: [{ kind: 'rss', url: 'https://example.com/feed.xml' }],
+      style: { hosts: 2, tone: 'casual' },
+      webhookUrl: 'https://hooks.example.com/pf',
+      storageQuotaBytes: 5_000_000_000n,
+    },
+  });
+  for (const size of [1000, 2500]) {
+    const job = await createJobWithStages(db, { userId: user.id, type: 'custom', request: {} });
+    await createEpisodeOnce(db, job.id, { ...episodeData(`e${size}`), sizeBytes: size });
+  }
+  const other = await db.user.create({ data: { email: `other-${Date.now()}-${Math.random()}@example.com` } });
+  const otherJob = await createJobWithStages(db, { userId: other.id, type: 'custom', request: {} });
+  await createEpisodeOnce(db, otherJob.id, { ...episodeData('theirs'), userId: other.id, sizeBytes: 99 });
+
+  expect(await findRequester(db, user.id)).toEqual({
+    id: owner.id,
+    timezone: owner.timezone,
+    sources: owner.sources,
+    style: owner.style,
+    webhookUrl: owner.webhookUrl,
+    storageQuotaBytes: owner.storageQuotaBytes,
+    usedBytes: 3500,
+  });
+  expect(await findRequester(db, other.id)).toMatchObject({ usedBytes: 99, storageQuotaBytes: null });
+  expect(await findRequester(db, 'no-such-user')).toBeNull();
 });
