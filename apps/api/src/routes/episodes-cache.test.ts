@@ -29,6 +29,32 @@ async function bullJobs(api: TestApi = t): Promise<number> {
 const counters = (api: TestApi = t) => readCacheCounters(api.redis, api.settings.prefix);
 
 describe('POST /v1/episodes answered from the episode cache', () => {
+  it('counts no cache answer for a request refused by the rate limit (the lookup runs alongside it)', async () => {
+    const limited = await startTestApi(testEnv(process.env, 'cache-rate'), {
+      clock: () => NOW,
+      settings: { userRequestsPerMinute: 2 },
+    });
+    try {
+      const { user, key } = await limited.createUser({ timezone: 'Asia/Tokyo', sources });
+      const { episode } = await makeEpisode(limited.db, limited.storage, user.id, {
+        type: 'daily',
+        localDate: TODAY,
+      });
+      expect(await writeEpisodeCache(limited.api.pipeline, episode, NOW)).toBe(true);
+      const before = await counters(limited);
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        statuses.push(
+          (await request(limited.app).post('/v1/episodes').set(bearer(key)).send(daily())).status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(await counters(limited)).toMatchObject({ hits: before.hits + 2, misses: before.misses });
+    } finally {
+      await limited.close();
+    }
+  });
+
   it("answers today's daily episode with 200, its signed audio URL and no job or BullMQ job", async () => {
     const { user, key } = await tokyoUser();
     const { episode, audio } = await makeEpisode(t.db, t.storage, user.id, {

@@ -1,7 +1,13 @@
 import { pipeline as pipe } from 'node:stream/promises';
 import { type Episode, findRequester, recordListen } from '@podfleet/db';
-import { episodeRequestSchema, SubmitError } from '@podfleet/pipeline';
-import { type CachedAnswer, quotaStatus, readEpisodeCache, requestEpisode } from '@podfleet/pregeneration';
+import { type EpisodeKind, episodeRequestSchema, SubmitError } from '@podfleet/pipeline';
+import {
+  type CachedAnswer,
+  cacheCounterKey,
+  quotaStatus,
+  readEpisodeCache,
+  requestEpisode,
+} from '@podfleet/pregeneration';
 import { episodeAudioPath } from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
@@ -11,6 +17,7 @@ import { parseBody, parseQuery } from '../http/validate';
 import { currentUser, ownerScope } from '../middleware/auth';
 import { idempotencyKeySchema } from '../schemas';
 import { resolveRange } from '../services/byte-range';
+import type { RateLimitResult } from '../services/rate-limit';
 import {
   CONTENT_TYPES,
   readSegments,
@@ -29,6 +36,12 @@ const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const PRESIGNED_TTL_SEC = 300;
 /** Daily/weekly answers say how the cache answered: hit (Redis), fallback (database), miss, bypass (forceRegenerate). */
 export const CACHE_HEADER = 'X-Podfleet-Cache';
+
+/** The value of a settled promise, or its error thrown. */
+function valueOf<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
 
 const transcriptQuerySchema = z.object({ format: z.enum(TRANSCRIPT_FORMATS).default('json') });
 
@@ -85,33 +98,62 @@ export function episodesRouter(ctx: RouteContext): Router {
     return user;
   };
 
-  router.post('/v1/episodes', guards.user, async (req, res) => {
-    const principal = currentUser(req);
-    const userId = principal.userId;
-    const quota = await ctx.rateLimiter.hit(`episodes:${userId}`, settings.userRequestsPerMinute);
+  /** The Idempotency-Key header, validated (400 when malformed). */
+  const idempotencyKeyOf = (req: Request): string | undefined => {
+    const rawKey = req.get('idempotency-key');
+    if (rawKey === undefined) return undefined;
+    const parsed = idempotencyKeySchema.safeParse(rawKey);
+    if (parsed.success) return parsed.data;
+    throw new HttpProblem(400, {
+      type: 'validation',
+      detail: 'the Idempotency-Key header is invalid',
+      errors: [{ path: 'Idempotency-Key', message: parsed.error.issues[0]?.message ?? 'invalid' }],
+    });
+  };
+
+  /** RateLimit headers on every answer; 429 + Retry-After past the limit. */
+  const enforceRateLimit = (res: Response, quota: RateLimitResult) => {
     res.setHeader('RateLimit-Limit', String(quota.limit));
     res.setHeader('RateLimit-Remaining', String(Math.max(0, quota.limit - quota.count)));
     res.setHeader('RateLimit-Reset', String(quota.resetSec));
-    if (!quota.allowed) {
-      throw new HttpProblem(429, {
-        type: 'rate-limited',
-        detail: `at most ${quota.limit} episode requests per minute; try again in ${quota.resetSec} s`,
-        headers: { 'Retry-After': String(quota.resetSec) },
-      });
-    }
+    if (quota.allowed) return;
+    throw new HttpProblem(429, {
+      type: 'rate-limited',
+      detail: `at most ${quota.limit} episode requests per minute; try again in ${quota.resetSec} s`,
+      headers: { 'Retry-After': String(quota.resetSec) },
+    });
+  };
+
+  router.post('/v1/episodes', guards.user, async (req, res) => {
+    const principal = currentUser(req);
+    const userId = principal.userId;
     const request = parseBody(req, episodeRequestSchema);
-    const rawKey = req.get('idempotency-key');
-    let idempotencyKey: string | undefined;
-    if (rawKey !== undefined) {
-      const parsed = idempotencyKeySchema.safeParse(rawKey);
-      if (!parsed.success) {
-        throw new HttpProblem(400, {
-          type: 'validation',
-          detail: 'the Idempotency-Key header is invalid',
-          errors: [{ path: 'Idempotency-Key', message: parsed.error.issues[0]?.message ?? 'invalid' }],
-        });
-      }
-      idempotencyKey = parsed.data;
+    const idempotencyKey = idempotencyKeyOf(req);
+    const now = ctx.clock();
+    const kind: EpisodeKind | null = request.type === 'custom' ? null : request.type;
+    const cacheable = kind !== null && !request.forceRegenerate;
+    const lookUp = (k: EpisodeKind) =>
+      readEpisodeCache(ctx.pipeline, { id: userId, timezone: principal.timezone }, k, now);
+
+    // The rate limit leaves together with the first read the request needs (one round trip, not
+    // two): today's episode from the cache, or the requester when a job is to be made. A request
+    // with an Idempotency-Key first looks for its earlier job, after the limit.
+    const cacheRead = kind && cacheable && !idempotencyKey ? lookUp(kind) : null;
+    const requesterRead = !idempotencyKey && !cacheable ? loadRequester(userId) : null;
+    const [limit, cached, requester] = await Promise.allSettled([
+      ctx.rateLimiter.hit(`episodes:${userId}`, settings.userRequestsPerMinute),
+      cacheRead,
+      requesterRead,
+    ]);
+    const quota = valueOf(limit);
+    if (!quota.allowed && cacheRead && cached.status === 'fulfilled') {
+      // The lookup counted an answer that this refused request does not get.
+      const counter = cached.value === null ? 'miss' : cached.value.source === 'cache' ? 'hit' : 'fallback';
+      ctx.redis.decr(cacheCounterKey(settings.prefix, counter)).catch(() => undefined);
+    }
+    enforceRateLimit(res, quota);
+
+    if (idempotencyKey) {
       // A replay answers like the first request did, even while the queue is full.
       const first = await db.job.findUnique({
         where: { userId_idempotencyKey: { userId, idempotencyKey } },
@@ -122,14 +164,11 @@ export function episodesRouter(ctx: RouteContext): Router {
       }
     }
 
-    // Today's (this week's) episode comes from the cache before any gate: a hit is one Redis
-    // call (the timezone comes with the key lookup, cached in-process), costs no quota check,
-    // passes a full queue and never touches BullMQ. Only a miss goes on to generate.
-    const now = ctx.clock();
-    const cacheable = request.type !== 'custom' && !request.forceRegenerate;
-    if (request.type !== 'custom') {
-      const requester = { id: userId, timezone: principal.timezone };
-      const hit = cacheable ? await readEpisodeCache(ctx.pipeline, requester, request.type, now) : null;
+    // Today's (this week's) episode comes from the cache before any gate: a hit costs no quota
+    // check, passes a full queue and never touches the database or BullMQ (the timezone comes
+    // with the key lookup, cached in-process). Only a miss goes on to generate.
+    if (kind) {
+      const hit = !cacheable ? null : cacheRead ? valueOf(cached) : await lookUp(kind);
       if (hit) {
         cachedAnswer(req, res, hit);
         return;
@@ -137,7 +176,7 @@ export function episodesRouter(ctx: RouteContext): Router {
       res.setHeader(CACHE_HEADER, cacheable ? 'miss' : 'bypass');
     }
 
-    const user = await loadRequester(userId);
+    const user = valueOf(requester) ?? (await loadRequester(userId));
     if (request.webhookUrl) await checkWebhookUrl(request.webhookUrl, settings.allowPrivateUrls);
     const waiting = await ctx.queueDepth.waiting();
     if (waiting >= settings.maxQueueSize) {
