@@ -2,14 +2,15 @@
  * Times the offline audio path for the reference 3-minute episode (40 lines, ~450 words):
  *   tsx packages/audio/bench/episode.ts [--backend wasm|native|auto] [--runs 3] [--threads 2]
  * Prints synthesis, assembly (with its steps), total, a cached re-run, and the raw path
- * (the same clips joined and encoded once, no loudness work, no tags) for comparison.
+ * (the same clips joined and encoded once, no loudness work, no tags) for comparison, and the
+ * finished MP3's loudness as ffmpeg measures it (outside the timings).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClipCache, createEspeakEngine } from '@podfleet/providers';
-import { assembleEpisode, encodeRawPath, voiceScript } from '../src';
+import { assembleEpisode, encodeRawPath, measureLoudness, voiceScript } from '../src';
 import { sampleScript } from './sample-script';
 
 const { values } = parseArgs({
@@ -47,13 +48,14 @@ async function main() {
         title: 'Bench episode',
       });
       const t2 = performance.now();
+      const mp3 = await measureLoudness(episode.outFile);
+      const t2b = performance.now();
       const cachedClips = await voiceScript({ engine, lines, hosts, cache });
       const cachedEpisode = await assembleEpisode({
         clips: cachedClips,
         chapters: chapterStarts,
         outFile: join(dir, `episode-${run}-cached.mp3`),
         title: 'Bench episode',
-        measureOutput: false,
       });
       const t3 = performance.now();
 
@@ -69,11 +71,12 @@ async function main() {
       console.log(
         [
           `run ${run}: audio ${episode.durationSec.toFixed(1)} s, ${(episode.sizeBytes / 1e6).toFixed(2)} MB,`,
-          `${episode.loudness?.integratedLufs} LUFS, ${episode.loudness?.truePeakDb} dBTP`,
+          `PCM ${episode.loudness.integratedLufs.toFixed(2)} LUFS, ${episode.loudness.truePeakDb.toFixed(2)} dBTP;`,
+          `MP3 (ffmpeg) ${mp3.integratedLufs} LUFS, ${mp3.truePeakDb} dBTP`,
           `  synthesis        ${seconds(t1 - t0)}`,
-          `  assembly         ${seconds(t2 - t1)}  (load ${t.load} ms, measure ${t.measure} ms, encode+tag ${t.encode} ms, verify ${t.verify} ms)`,
+          `  assembly         ${seconds(t2 - t1)}  (load ${t.load} ms, gain + limiter ${t.normalize} ms, encode+tag ${t.encode} ms, verify ${t.verify} ms)`,
           `  total            ${seconds(t2 - t0)}`,
-          `  cached re-run    ${seconds(t3 - t2)}  (no synthesis, no output check; ${cachedEpisode.timingsMs.encode} ms encode)`,
+          `  cached re-run    ${seconds(t3 - t2b)}  (no synthesis; ${cachedEpisode.timingsMs.encode} ms encode)`,
           `  raw path         ${seconds(t1 - t0 + rawEncode)}  (synthesis + one encode of ${seconds(rawEncode)})`,
         ].join('\n'),
       );

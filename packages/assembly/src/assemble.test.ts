@@ -83,13 +83,27 @@ describe('assembleEpisode', () => {
   });
 
   it('is normalised to -16 LUFS with true peaks at or below -1 dBTP', async () => {
+    // Measured independently of assembly's own (in-process) meter: ffmpeg ebur128 on the MP3.
     const measured = await measureLoudness(episode.outFile);
     expect(Math.abs(measured.integratedLufs - -16)).toBeLessThanOrEqual(1);
     expect(measured.truePeakDb).toBeLessThanOrEqual(-1);
-    expect(episode.loudness).toEqual({
+    // What assembly reports is the encoder's input: the MP3 lands within a few tenths of it.
+    expect(episode.loudness.measuredOn).toBe('pcm');
+    expect(Math.abs(episode.loudness.integratedLufs - 0.5 - measured.integratedLufs)).toBeLessThan(0.4);
+    expect(Math.abs(episode.loudness.truePeakDb - measured.truePeakDb)).toBeLessThan(0.5);
+  });
+
+  it('with measureOutput, reports the MP3 as ffmpeg measures it', async () => {
+    const outFile = join(tmp.dir, 'checked.mp3');
+    const checked = await assembleEpisode({ clips, outFile, title: 'Checked', measureOutput: true });
+    const measured = await measureLoudness(outFile);
+    expect(checked.loudness).toEqual({
       integratedLufs: measured.integratedLufs,
       truePeakDb: measured.truePeakDb,
+      measuredOn: 'mp3',
     });
+    expect(Math.abs(measured.integratedLufs - -16)).toBeLessThanOrEqual(1);
+    expect(measured.truePeakDb).toBeLessThanOrEqual(-1);
   });
 
   it('is a 44.1 kHz mono MP3', async () => {
@@ -163,9 +177,8 @@ describe('assembleEpisode', () => {
       chapters: [{ title: 'Only', firstLineIndex: 0 }],
       outFile: join(tmp.dir, 'from-mp3.mp3'),
       title: 'From MP3 clips',
-      measureOutput: false,
     });
-    expect(result.loudness).toBeNull();
+    expect(result.loudness.measuredOn).toBe('pcm');
     expect(result.durationSec).toBeCloseTo(decodedSec.reduce((a, b) => a + b, 0) + 0.35 * 2, 3);
     expect(result.segments[1]!.start).toBeCloseTo(decodedSec[0]! + 0.35, 3);
   });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { dspThreads } from './dsp-thread';
 import { createEpisodeTag } from './id3';
-import { type Loudness, measureLoudness, runEbur128 } from './loudness';
+import { measureLoudness } from './loudness';
+import type { NormalizeOptions } from './loudness-dsp';
 import { loadClipsPcm } from './pcm';
 import { ffmpegPath, runTool } from './tools';
 
@@ -21,8 +23,12 @@ export const assembleOptionsSchema = z.object({
   targetLufs: z.number().min(-40).max(-5).default(-16),
   truePeakDb: z.number().min(-10).max(0).default(-1),
   bitrateKbps: z.number().int().min(32).max(320).default(64),
-  /** Measure the finished MP3 (≈0.4 s per 3 minutes) and re-encode once if it missed the targets. */
-  measureOutput: z.boolean().default(true),
+  /**
+   * Also measure the finished MP3 with ffmpeg (≈0.5 s per 3 minutes) and re-encode once if it
+   * missed the targets. Off by default: the PCM given to the encoder is measured exactly, and the
+   * MP3 lands within a few tenths of it (see MP3_LOUDNESS_LOSS_LU, LIMITER_HEADROOM_DB).
+   */
+  measureOutput: z.boolean().default(false),
 });
 export type AssembleOptions = z.input<typeof assembleOptionsSchema> & { signal?: AbortSignal };
 
@@ -40,33 +46,29 @@ export interface AssembledEpisode {
   sizeBytes: number;
   segments: TranscriptSegment[];
   chapters: Array<{ title: string; startSec: number }>;
-  /** Measured on the finished MP3 (ffmpeg ebur128, true peak); null when `measureOutput` is false. */
-  loudness: { integratedLufs: number; truePeakDb: number } | null;
-  /** Where the time went (ms): clip loading/decoding, loudness passes, MP3 encode + tags, output check. */
-  timingsMs: { load: number; measure: number; encode: number; verify: number };
+  /**
+   * Integrated loudness (LUFS) and true peak (dBTP): of the finished MP3 (ffmpeg ebur128) with
+   * `measureOutput`, else of the PCM the encoder was given (BS.1770-4 in process; the MP3 measures
+   * about MP3_LOUDNESS_LOSS_LU quieter below 320 kbps).
+   */
+  loudness: { integratedLufs: number; truePeakDb: number; measuredOn: 'mp3' | 'pcm' };
+  /**
+   * Where the time went (ms): clip loading/decoding, choosing the gain, rendering + MP3 encode +
+   * tags (overlapped), the optional output check.
+   */
+  timingsMs: { load: number; normalize: number; encode: number; verify: number };
 }
 
 const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
-// The limiter works on samples: this much below the true-peak ceiling keeps inter-sample peaks and
-// the MP3 encoder's ripple under it (measured on espeak speech: the MP3's true peak lands within
-// 0.3 dB of the limit, either side).
+// The limiter holds the PCM's true peak (4× oversampled) this far under the ceiling: the MP3
+// encoder's ripple moves peaks by up to ~0.3 dB either way (measured on espeak speech).
 const LIMITER_HEADROOM_DB = 0.5;
-// Limiting peaky speech lowers its loudness, and raising the gain raises it by less than the gain
-// (about 0.75 LU per dB on espeak speech): corrections are scaled up by this much.
-const LIMITER_COMPENSATION = 1.3;
-// The gain is corrected once when the processed loudness is further than this from the target.
-const LOUDNESS_TOLERANCE_LU = 0.3;
-// MP3 at 64–128 kbps measures this much quieter than the PCM fed to it (measured on espeak speech:
-// 0.4–0.5 LU; none at 320 kbps): the PCM is aimed that much higher.
-const MP3_LOUDNESS_LOSS_LU = 0.4;
-// Past these on the finished file, it is re-encoded once with corrected settings.
+// MP3 at 64–128 kbps, as ffmpeg measures it, reads this much quieter than our meter reads the PCM
+// fed to the encoder (espeak speech: 0.45–0.55 LU; none at 320 kbps): the PCM is aimed that much higher.
+const MP3_LOUDNESS_LOSS_LU = 0.5;
+// With `measureOutput`, past these on the finished file it is re-encoded once with corrected settings.
 const OUTPUT_LOUDNESS_TOLERANCE_LU = 0.75;
-
-function processingFilter(gainDb: number, ceilingDb: number): string {
-  const limit = 10 ** (ceilingDb / 20);
-  return `aresample=${OUTPUT_SAMPLE_RATE},volume=${gainDb.toFixed(2)}dB,alimiter=limit=${limit.toFixed(4)}:level=false`;
-}
 
 /** Concatenates clips with pauses in memory; segment times come from sample counts. */
 function concatenate(clips: Buffer[], sampleRate: number, pauseSec: number, lines: AssembleOptions['clips']) {
@@ -93,10 +95,9 @@ function concatenate(clips: Buffer[], sampleRate: number, pauseSec: number, line
 }
 
 /**
- * Joins voiced lines into one MP3: PCM concatenation with pauses (in memory, exact timings), two
- * short ebur128 passes to choose the gain, one encode with gain + true-peak limiter, an ID3 tag
- * with chapters, then a measurement of the finished file. Every CPU-heavy step runs in an ffmpeg
- * child process.
+ * Joins voiced lines into one MP3: PCM concatenation with pauses (in memory, exact timings), gain
+ * and a true-peak limiter chosen by BS.1770-4 measurement in a worker thread, one ffmpeg encode
+ * (a child process) fed as the output is rendered, an ID3 tag with chapters.
  */
 export async function assembleEpisode(options: AssembleOptions): Promise<AssembledEpisode> {
   try {
@@ -135,54 +136,64 @@ async function assemble(options: AssembleOptions): Promise<AssembledEpisode> {
     opts.pauseSec,
     opts.clips,
   );
-  const pcmInput = ['-f', 's16le', '-ar', String(loaded.sampleRate), '-ac', '1', '-i', 'pipe:0'];
   const load = lap();
 
-  // Gain from the joined PCM's loudness, then one correction measured through the real chain.
-  let ceilingDb = opts.truePeakDb - LIMITER_HEADROOM_DB;
-  const pcmTarget = opts.targetLufs + (opts.bitrateKbps < 320 ? MP3_LOUDNESS_LOSS_LU : 0);
-  const raw = await runEbur128(pcmInput, { input: pcm, truePeak: false, signal });
-  let gainDb = Number.isFinite(raw.integratedLufs) ? pcmTarget - raw.integratedLufs : 0;
-  if (Number.isFinite(raw.integratedLufs)) {
-    const filter = processingFilter(gainDb, ceilingDb);
-    const processed = await runEbur128(pcmInput, { input: pcm, filter, truePeak: false, signal });
-    const error = pcmTarget - processed.integratedLufs;
-    if (Math.abs(error) > LOUDNESS_TOLERANCE_LU) gainDb += error * LIMITER_COMPENSATION;
-  }
-  const measure = lap();
-
+  const target: NormalizeOptions = {
+    targetLufs: opts.targetLufs + (opts.bitrateKbps < 320 ? MP3_LOUDNESS_LOSS_LU : 0),
+    ceilingDb: opts.truePeakDb - LIMITER_HEADROOM_DB,
+  };
   const chapters = opts.chapters.map((c) => ({
     title: c.title,
     startSec: segments[c.firstLineIndex]!.start,
   }));
   const tag = createEpisodeTag({ title: opts.title, artist: opts.artist, durationSec, chapters });
-  const encodeMp3 = () =>
-    encodeTagged({
-      pcm,
-      pcmInput,
+  /**
+   * Gain + limiter in a worker thread, streamed into ffmpeg: the encoder starts while the gain is
+   * being chosen and encodes the output as it is rendered; the output is measured meanwhile.
+   */
+  const normalizeAndEncode = async () => {
+    const normalizing = dspThreads.normalize(pcm, loaded.sampleRate, target, signal);
+    const started = performance.now();
+    let chosenMs = 0;
+    normalizing.chosen.then(
+      () => {
+        chosenMs = performance.now() - started;
+      },
+      () => {}, // reported by `result`
+    );
+    const encoding = encodeTagged({
+      pcm: normalizing.output,
+      sampleRate: loaded.sampleRate,
       tag,
       outFile: opts.outFile,
-      filter: processingFilter(gainDb, ceilingDb),
       opts,
       signal,
     });
-  await encodeMp3();
-  let encode = lap();
+    const [result] = await Promise.all([normalizing.result, encoding]);
+    return { result, chosenMs: Math.round(chosenMs) };
+  };
+  let { result, chosenMs: normalize } = await normalizeAndEncode();
+  let encode = lap() - normalize;
 
-  let loudness: Loudness | undefined;
+  let loudness: AssembledEpisode['loudness'] = {
+    integratedLufs: result.integratedLufs,
+    truePeakDb: result.truePeakDb,
+    measuredOn: 'pcm',
+  };
   if (opts.measureOutput) {
-    loudness = await measureLoudness(opts.outFile, { signal });
-    const loudnessError = opts.targetLufs - loudness.integratedLufs;
-    const peakExcess = loudness.truePeakDb - opts.truePeakDb;
+    let mp3 = await measureLoudness(opts.outFile, { signal });
+    const loudnessError = opts.targetLufs - mp3.integratedLufs;
+    const peakExcess = mp3.truePeakDb - opts.truePeakDb;
     // Safety net for unusual material: one re-encode with the measured errors corrected.
     if (Math.abs(loudnessError) > OUTPUT_LOUDNESS_TOLERANCE_LU || peakExcess > 0) {
-      gainDb += loudnessError;
-      if (peakExcess > 0) ceilingDb -= peakExcess + 0.2;
+      target.targetLufs += loudnessError;
+      if (peakExcess > 0) target.ceilingDb -= peakExcess + 0.2;
       lap();
-      await encodeMp3();
+      ({ result } = await normalizeAndEncode());
       encode += lap();
-      loudness = await measureLoudness(opts.outFile, { signal });
+      mp3 = await measureLoudness(opts.outFile, { signal });
     }
+    loudness = { integratedLufs: mp3.integratedLufs, truePeakDb: mp3.truePeakDb, measuredOn: 'mp3' };
   }
   const verify = lap();
   return {
@@ -191,17 +202,16 @@ async function assemble(options: AssembleOptions): Promise<AssembledEpisode> {
     sizeBytes: (await stat(opts.outFile)).size,
     segments,
     chapters,
-    loudness: loudness ? { integratedLufs: loudness.integratedLufs, truePeakDb: loudness.truePeakDb } : null,
-    timingsMs: { load, measure, encode, verify },
+    loudness,
+    timingsMs: { load, normalize, encode, verify },
   };
 }
 
 async function encodeTagged(job: {
-  pcm: Buffer;
-  pcmInput: string[];
+  pcm: AsyncIterable<Buffer>;
+  sampleRate: number;
   tag: Buffer;
   outFile: string;
-  filter: string;
   opts: z.output<typeof assembleOptionsSchema>;
   signal: AbortSignal | undefined;
 }): Promise<void> {
@@ -210,7 +220,8 @@ async function encodeTagged(job: {
     await runTool(
       ffmpegPath(),
       [
-        ...['-hide_banner', '-v', 'error', '-nostdin', ...job.pcmInput, '-af', job.filter],
+        ...['-hide_banner', '-v', 'error', '-nostdin'],
+        ...['-f', 's16le', '-ar', String(job.sampleRate), '-ac', '1', '-i', 'pipe:0'],
         ...['-c:a', 'libmp3lame', '-b:a', `${job.opts.bitrateKbps}k`, '-compression_level', '9'],
         ...['-ar', String(OUTPUT_SAMPLE_RATE), '-ac', '1'],
         // No ID3 from ffmpeg (ours is prepended); the Xing/LAME frame lets decoders drop encoder delay.

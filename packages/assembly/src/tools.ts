@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 
 /** The static ffmpeg build from npm (a GPL program, run only as a child process). */
@@ -10,13 +12,14 @@ export interface ToolResult {
 }
 
 /**
- * Runs a program to completion off the event loop: `input` is piped to stdin, stdout is
- * collected (audio decodes are a few MB), an abort kills the child and rejects with the reason.
+ * Runs a program to completion off the event loop: `input` is piped to stdin (a buffer, or chunks
+ * as they come: the program starts before the first), stdout is collected (audio decodes are a few
+ * MB), an abort kills the child and rejects with the reason, and so does a failing `input`.
  */
 export function runTool(
   bin: string,
   args: string[],
-  { input, signal }: { input?: Buffer; signal?: AbortSignal } = {},
+  { input, signal }: { input?: Buffer | AsyncIterable<Buffer>; signal?: AbortSignal } = {},
 ): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -27,6 +30,8 @@ export function runTool(
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const onAbort = () => child.kill('SIGKILL');
+    // A program that sees its input end early would finish a truncated file with exit code 0.
+    let inputFailure: { error: unknown } | undefined;
     signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
@@ -39,6 +44,7 @@ export function runTool(
       signal?.removeEventListener('abort', onAbort);
       const stderr = Buffer.concat(err).toString('utf8');
       if (signal?.aborted) reject(signal.reason);
+      else if (inputFailure) reject(inputFailure.error);
       else if (code === 0) resolve({ stdout: Buffer.concat(out), stderr });
       else
         reject(
@@ -47,6 +53,18 @@ export function runTool(
           ),
         );
     });
-    child.stdin.end(input);
+    if (input === undefined || Buffer.isBuffer(input)) child.stdin.end(input);
+    else {
+      const source = async function* () {
+        try {
+          yield* input;
+        } catch (error) {
+          inputFailure = { error };
+          child.kill('SIGKILL');
+          throw error;
+        }
+      };
+      pipeline(Readable.from(source()), child.stdin).catch(() => {}); // failures are reported on 'close'
+    }
   });
 }

@@ -149,7 +149,9 @@ export function episodesRouter(ctx: RouteContext): Router {
     if (!quota.allowed && cacheRead && cached.status === 'fulfilled') {
       // The lookup counted an answer that this refused request does not get.
       const counter = cached.value === null ? 'miss' : cached.value.source === 'cache' ? 'hit' : 'fallback';
-      ctx.redis.decr(cacheCounterKey(settings.prefix, counter)).catch(() => undefined);
+      ctx.redis
+        .decr(cacheCounterKey(settings.prefix, counter))
+        .catch((err: unknown) => req.log.warn({ err }, 'could not take back a cache count'));
     }
     enforceRateLimit(res, quota);
 

@@ -24,7 +24,7 @@ import {
   sampleEpisodeSources,
   scriptDocumentSchema,
 } from '@podfleet/providers';
-import { createLogger, createRedis } from '@podfleet/queue';
+import { createLogger, createRedis, subscribeJobEvents } from '@podfleet/queue';
 import { benchEnvironment, writeBenchResult } from './harness';
 
 const { values } = parseArgs({
@@ -40,6 +40,7 @@ const sec = (ms: number) => Math.round(ms) / 1000;
 async function main() {
   const bench = await benchEnvironment('pipeline');
   const redis = createRedis(bench.env.REDIS_URL!, { role: 'producer' });
+  const subscriber = createRedis(bench.env.REDIS_URL!, { role: 'client' });
   const storage = createStorageDriver({ driver: 'fs', dir: bench.storageDir });
   const ctx = createPipelineContext({
     db: bench.db,
@@ -63,16 +64,36 @@ async function main() {
     const user = await bench.db.user.create({ data: { email: `bench-${Date.now()}@podfleet.local` } });
     // The bundled bill summaries (text sources: the feed needs the API, not under test here).
     const sources = sampleEpisodeSources('http://unused.invalid').filter((s) => s.kind === 'text');
+    // Completion is heard on the job's event channel (what the API's SSE stream relays), not by
+    // polling the database: a query every few ms would take CPU from the fleet it measures.
     const submit = async (targetMinutes: number) => {
       const request = episodeRequestSchema.parse({ type: 'custom', sources, style: { targetMinutes } });
       const started = performance.now();
       const { job } = await submitEpisodeJob(ctx, { userId: user.id, request });
-      for (;;) {
-        const row = await bench.db.job.findUniqueOrThrow({ where: { id: job.id } });
-        if (row.status === 'completed') return { jobId: job.id, wallMs: performance.now() - started };
-        if (row.status === 'failed')
-          throw new Error(`bench job failed: ${row.errorCode} ${row.errorMessage}`);
-        await new Promise((r) => setTimeout(r, 10));
+      let ended: () => void = () => {};
+      let endedAt: number | undefined;
+      const unsubscribe = await subscribeJobEvents(subscriber, bench.prefix, job.id, (event) => {
+        if (event.type === 'progress') return;
+        endedAt = performance.now();
+        ended();
+      });
+      try {
+        for (;;) {
+          // Read after subscribing: an event published before the subscription is not missed.
+          const row = await bench.db.job.findUniqueOrThrow({ where: { id: job.id } });
+          if (row.status === 'completed')
+            return { jobId: job.id, wallMs: (endedAt ?? performance.now()) - started };
+          if (row.status === 'failed' || row.status === 'cancelled')
+            throw new Error(`bench job ${row.status}: ${row.errorCode} ${row.errorMessage}`);
+          if (endedAt === undefined) {
+            await new Promise<void>((resolve) => {
+              ended = resolve;
+              setTimeout(resolve, 500);
+            });
+          }
+        }
+      } finally {
+        await unsubscribe();
       }
     };
     await submit(0.5); // warm-up: worker threads compile espeak's WASM once per process
@@ -173,6 +194,7 @@ async function main() {
     await engine.close();
     await closePipelineContext(ctx);
     redis.disconnect();
+    subscriber.disconnect();
     await bench.cleanup();
     await rm(work, { recursive: true, force: true });
   }
