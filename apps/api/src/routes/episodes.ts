@@ -38,7 +38,7 @@ const PRESIGNED_TTL_SEC = 300;
 export const CACHE_HEADER = 'X-Podfleet-Cache';
 
 /** The value of a settled promise, or its error thrown. */
-function valueOf<T>(result: PromiseSettledResult<T>): T {
+function settledValue<T>(result: PromiseSettledResult<T>): T {
   if (result.status === 'rejected') throw result.reason;
   return result.value;
 }
@@ -145,7 +145,7 @@ export function episodesRouter(ctx: RouteContext): Router {
       cacheRead,
       requesterRead,
     ]);
-    const quota = valueOf(limit);
+    const quota = settledValue(limit);
     if (!quota.allowed && cacheRead && cached.status === 'fulfilled') {
       // The lookup counted an answer that this refused request does not get.
       const counter = cached.value === null ? 'miss' : cached.value.source === 'cache' ? 'hit' : 'fallback';
@@ -170,7 +170,7 @@ export function episodesRouter(ctx: RouteContext): Router {
     // check, passes a full queue and never touches the database or BullMQ (the timezone comes
     // with the key lookup, cached in-process). Only a miss goes on to generate.
     if (kind) {
-      const hit = !cacheable ? null : cacheRead ? valueOf(cached) : await lookUp(kind);
+      const hit = !cacheable ? null : cacheRead ? settledValue(cached) : await lookUp(kind);
       if (hit) {
         cachedAnswer(req, res, hit);
         return;
@@ -178,7 +178,7 @@ export function episodesRouter(ctx: RouteContext): Router {
       res.setHeader(CACHE_HEADER, cacheable ? 'miss' : 'bypass');
     }
 
-    const user = valueOf(requester) ?? (await loadRequester(userId));
+    const user = settledValue(requester) ?? (await loadRequester(userId));
     if (request.webhookUrl) await checkWebhookUrl(request.webhookUrl, settings.allowPrivateUrls);
     const waiting = await ctx.queueDepth.waiting();
     if (waiting >= settings.maxQueueSize) {
