@@ -49,10 +49,25 @@ export function localParts(at: Date, timeZone: string) {
   };
 }
 
+// Every request for today's episode needs the user's local date; formatToParts is the slow part.
+// Offsets since 1972 are whole minutes, so a date changes only on a minute boundary: dates are
+// remembered per zone for the current minute.
+const datesThisMinute = { minute: Number.NaN, byZone: new Map<string, string>() };
+
 /** `yyyy-mm-dd` of `at` in `timeZone`. */
 export function localDate(at: Date, timeZone: string): string {
-  const { year, month, day } = localParts(at, timeZone);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (minute !== datesThisMinute.minute) {
+    datesThisMinute.minute = minute;
+    datesThisMinute.byZone.clear();
+  }
+  let date = datesThisMinute.byZone.get(timeZone);
+  if (date === undefined) {
+    const { year, month, day } = localParts(at, timeZone);
+    date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+    datesThisMinute.byZone.set(timeZone, date);
+  }
+  return date;
 }
 
 /** ISO 8601 week (`yyyy-Www`) of the local date. */
