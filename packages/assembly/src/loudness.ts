@@ -27,19 +27,12 @@ export function parseEbur128Summary(stderr: string): Loudness {
 }
 
 /**
- * ebur128 over ffmpeg's input (`-f s16le …` for raw PCM on stdin, or `-i file`), optionally after
- * a `filter` chain (to measure what an encode with that chain would produce).
+ * ebur128 with true peak over ffmpeg's input: `-f s16le …` for raw PCM on stdin, or `-i file`.
  */
 export async function runEbur128(
   inputArgs: string[],
-  {
-    input,
-    filter,
-    truePeak = true,
-    signal,
-  }: { input?: Buffer; filter?: string; truePeak?: boolean; signal?: AbortSignal },
+  { input, signal }: { input?: Buffer; signal?: AbortSignal } = {},
 ): Promise<Loudness> {
-  const meter = `ebur128=framelog=verbose${truePeak ? ':peak=true' : ''}`;
   const { stderr } = await runTool(
     ffmpegPath(),
     [
@@ -48,7 +41,7 @@ export async function runEbur128(
       '-nostdin',
       ...inputArgs,
       '-af',
-      filter ? `${filter},${meter}` : meter,
+      'ebur128=framelog=verbose:peak=true',
       '-f',
       'null',
       '-',
@@ -60,5 +53,5 @@ export async function runEbur128(
 
 /** Integrated loudness and true peak of an audio file, as a podcast platform would measure them. */
 export function measureLoudness(file: string, options: { signal?: AbortSignal } = {}): Promise<Loudness> {
-  return runEbur128(['-i', file], { truePeak: true, signal: options.signal });
+  return runEbur128(['-i', file], options);
 }

@@ -18,7 +18,21 @@ describe('runTool', () => {
   });
 
   it('feeds chunks as they come, and rejects (not a truncated success) when they fail', async () => {
-    const args = ['-v', 'error', '-f', 's16le', '-ar', '8000', '-ac', '1', '-i', 'pipe:0', '-f', 's16le', '-'];
+    const args = [
+      '-v',
+      'error',
+      '-f',
+      's16le',
+      '-ar',
+      '8000',
+      '-ac',
+      '1',
+      '-i',
+      'pipe:0',
+      '-f',
+      's16le',
+      '-',
+    ];
     const chunks = async function* (fail: boolean) {
       yield Buffer.alloc(800);
       await new Promise((r) => setTimeout(r, 20));

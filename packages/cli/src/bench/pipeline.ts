@@ -53,11 +53,11 @@ async function main() {
   const work = await mkdtemp(join(tmpdir(), 'podfleet-bench-raw-'));
   try {
     // The audio stage logs where its time went (voicing, assembly steps, storing), per job.
-    const audioTimings = new Map<string, Record<string, number>>();
+    const audioLogs = new Map<string, { timingsMs: Record<string, number>; cachedLines: number }>();
     await bench.startApps(['scraper', 'audio', 'uploader'], (_app, entry) => {
       if (entry.msg !== 'episode audio assembled' || typeof entry.jobId !== 'string') return;
-      audioTimings.set(entry.jobId.split('.')[0]!, {
-        ...(entry.timingsMs as Record<string, number>),
+      audioLogs.set(entry.jobId.split('.')[0]!, {
+        timingsMs: entry.timingsMs as Record<string, number>,
         cachedLines: Number(entry.cachedLines),
       });
     });
@@ -143,11 +143,12 @@ async function main() {
       STAGES.map((s) => [s, sec(median(fleetRuns.map((r) => r.stageMs[s]!)))]),
     );
     const stageSum = STAGES.reduce((sum, s) => sum + median(fleetRuns.map((r) => r.stageMs[s]!)), 0);
-    const timings = fleetRuns
-      .map((r) => audioTimings.get(r.jobId))
-      .filter((t): t is Record<string, number> => t !== undefined);
+    const logs = fleetRuns.flatMap((r) => audioLogs.get(r.jobId) ?? []);
     const audioStageSec = Object.fromEntries(
-      Object.keys(timings[0] ?? {}).map((k) => [k, sec(median(timings.map((t) => t[k] ?? 0)))]),
+      Object.keys(logs[0]?.timingsMs ?? {}).map((k) => [
+        k,
+        sec(median(logs.map((l) => l.timingsMs[k] ?? 0))),
+      ]),
     );
     const result = {
       machine: {
@@ -161,6 +162,8 @@ async function main() {
         stagesSec,
         /** Inside the audio stage: voicing, assembly's steps (load, normalize, encode, verify), storing. */
         audioStageSec,
+        /** Lines the audio worker took from its clip cache (0: every run voiced every line). */
+        cachedLines: Math.max(0, ...logs.map((l) => l.cachedLines)),
         queueAndBookkeepingSec: sec(fleetWall - stageSum),
         episodeSec: Math.round(episodeSec * 10) / 10,
         realTimeFactor: Math.round((fleetWall / 1000 / episodeSec) * 1000) / 1000,
