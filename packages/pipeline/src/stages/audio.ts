@@ -63,6 +63,9 @@ export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWo
         chapters,
         outFile,
         title: script.title,
+        // The MP3's loudness relative to its PCM was measured on espeak speech: other engines'
+        // audio is also measured on the finished file (and re-encoded once if it missed).
+        measureOutput: options.engine.name !== 'espeak',
         signal: scope.signal,
       });
       const storeStarted = performance.now();
