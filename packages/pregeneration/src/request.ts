@@ -2,7 +2,7 @@
 // else a job, which takes over the script of the night's partial pre-generation when that
 // script was written from exactly the sources and style this job would use.
 import { isDeepStrictEqual } from 'node:util';
-import type { Job, PrismaClient, User } from '@podfleet/db';
+import type { Job, PrismaClient } from '@podfleet/db';
 import {
   type EpisodeRequest,
   episodeCacheKey,
