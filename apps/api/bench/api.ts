@@ -8,7 +8,7 @@
 // queueing, ≈ 50 / throughput), "paced" (open loop: --rate requests/s evenly spaced over 50
 // keep-alive connections, latency from when each request was due; see pacedLoad) and
 // "1 connection" (one request at a time: the service time of one ticket).
-// Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (100)
+// Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (100) --rounds <n> (3)
 // --cpu-prof (the API writes a CPU profile to bench-results/profiles/).
 import type autocannon from 'autocannon';
 import {
@@ -20,7 +20,7 @@ import {
   machine,
   met,
   type PacedRequest,
-  pacedLoad,
+  pacedRounds,
   printTable,
   ratio,
   summarize,
@@ -32,6 +32,7 @@ const DURATION_SEC = argValue('duration', 10);
 const WARMUP_SEC = argValue('warmup', 2);
 const USERS = argValue('users', 200);
 const RATE = argValue('rate', 100);
+const ROUNDS = argValue('rounds', 3);
 
 async function main(): Promise<void> {
   const loadAvgBefore = loadAverage();
@@ -97,13 +98,15 @@ async function main(): Promise<void> {
       await load('POST /v1/episodes, 1 connection', { ...ticketOpts, connections: 1 }, DURATION_SEC),
     );
     const paced = { rate: RATE, connections: CONNECTIONS, durationSec: DURATION_SEC };
-    const barePaced = await pacedLoad(
-      `bare Express 202, ${RATE} req/s`,
-      bareUrl,
-      () => ({ ...bareRequest }),
+    const [barePaced, ticketPaced] = await pacedRounds(
+      ROUNDS,
+      [
+        { label: `bare Express 202, ${RATE} req/s`, baseUrl: bareUrl, next: () => ({ ...bareRequest }) },
+        { label: `POST /v1/episodes, ${RATE} req/s`, baseUrl: apiUrl, next: ticketRequest },
+      ],
       paced,
     );
-    const ticketPaced = await pacedLoad(`POST /v1/episodes, ${RATE} req/s`, apiUrl, ticketRequest, paced);
+    if (!barePaced || !ticketPaced) throw new Error('paced rounds missing');
 
     // GET /v1/jobs/:id over jobs of one user.
     const owner = keys[0]!;
@@ -172,7 +175,8 @@ async function main(): Promise<void> {
     ]);
     process.stdout.write(
       `ticket p99 / bare p99: saturated ${result.ratio.saturatedP99}x, paced ${result.ratio.pacedP99}x, serial ${result.ratio.serialP99}x; ` +
-        `target ticket p99 <= 10 ms: saturated ${met(result.target.saturatedMet)}, paced ${met(result.target.pacedMet)}, serial ${met(result.target.serialMet)}\n`,
+        `target ticket p99 <= 10 ms: saturated ${met(result.target.saturatedMet)}, paced ${met(result.target.pacedMet)}, serial ${met(result.target.serialMet)}\n` +
+        `paced p99 by round: bare ${barePaced.p99ByRound.join(' / ')} ms, ticket ${ticketPaced.p99ByRound.join(' / ')} ms (median round shown)\n`,
     );
     await writeResult('api', result);
   });

@@ -9,7 +9,7 @@
 // throughput, mostly queueing behind the CPU), "paced" (open loop: --rate req/s evenly spaced over
 // 50 keep-alive connections, latency from when each request was due; see pacedLoad) and
 // "1 connection" (autocannon, one request at a time: the service time of one hit).
-// Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (500)
+// Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (500) --rounds <n> (3)
 // --cpu-prof (the API writes a CPU profile to bench-results/profiles/).
 import { join } from 'node:path';
 import {
@@ -39,7 +39,7 @@ import {
   machine,
   met,
   type PacedRequest,
-  pacedLoad,
+  pacedRounds,
   printTable,
   ratio,
   summarize,
@@ -51,6 +51,7 @@ const DURATION_SEC = argValue('duration', 10);
 const WARMUP_SEC = argValue('warmup', 2);
 const USERS = argValue('users', 200);
 const RATE = argValue('rate', 500);
+const ROUNDS = argValue('rounds', 3);
 const TARGET_P99_MS = 5;
 /** Users live in several zones: "today" and the cache key differ per user, as in a real fleet. */
 const ZONES = ['UTC', 'Europe/Paris', 'Asia/Tokyo', 'America/New_York'];
@@ -125,10 +126,14 @@ async function measure(apiUrl: string, bareUrl: string, users: BenchUser[]) {
       bareExpress202: summarize(await load('bare Express 202, saturated', bareOpts, DURATION_SEC)),
       cacheHit: summarize(await load('daily cache hit, saturated', hitOpts, DURATION_SEC)),
     },
-    paced: {
-      bareExpress202: await pacedLoad(`bare Express 202, ${RATE} req/s`, bareUrl, bareRequest, paced),
-      cacheHit: await pacedLoad(`daily cache hit, ${RATE} req/s`, apiUrl, hitRequest, paced),
-    },
+    paced: await pacedRounds(
+      ROUNDS,
+      [
+        { label: `bare Express 202, ${RATE} req/s`, baseUrl: bareUrl, next: bareRequest },
+        { label: `daily cache hit, ${RATE} req/s`, baseUrl: apiUrl, next: hitRequest },
+      ],
+      paced,
+    ).then(([bareExpress202, cacheHit]) => ({ bareExpress202: bareExpress202!, cacheHit: cacheHit! })),
     serial: {
       bareExpress202: summarize(
         await load('bare Express 202, 1 connection', { ...bareOpts, connections: 1 }, DURATION_SEC),
@@ -235,6 +240,7 @@ async function main(): Promise<void> {
           `cache-hit p99 / bare p99: saturated ${result.ratio.saturatedP99}x, paced ${result.ratio.pacedP99}x, serial ${result.ratio.serialP99}x; ` +
             `target cache-hit p99 <= ${TARGET_P99_MS} ms: saturated ${met(result.target.saturatedMet)}, ` +
             `paced ${met(result.target.pacedMet)}, serial ${met(result.target.serialMet)}\n` +
+            `paced p99 by round: bare ${result.paced.bareExpress202.p99ByRound.join(' / ')} ms, cache hit ${result.paced.cacheHit.p99ByRound.join(' / ')} ms (median round shown)\n` +
             `${lookups.hits} requests, all Redis hits; ${jobsMade} jobs made\n`,
         );
         await writeResult('cache', result);

@@ -119,20 +119,30 @@ const ms2 = (n: number) => Math.round(n * 100) / 100;
  * so a server (or a generator) falling behind shows up in full. autocannon's `overallRate` sends
  * each connection's quota back to back at the start of every second (bursts of `connections`
  * requests) and then pads its histogram for coordinated omission, which measures the bursts.
+ * The first `warmupSec` run at the same rate unrecorded: caches (API keys, connection pools) and
+ * the JIT start each load as warm as the previous load left its own server.
  */
 export async function pacedLoad(
   label: string,
   baseUrl: string,
   next: () => PacedRequest,
-  { rate, connections, durationSec }: { rate: number; connections: number; durationSec: number },
+  {
+    rate,
+    connections,
+    durationSec,
+    warmupSec = 1,
+  }: { rate: number; connections: number; durationSec: number; warmupSec?: number },
 ): Promise<Summary> {
-  process.stderr.write(`  ${label}: ${durationSec} s at ${rate} req/s over ${connections} connections…\n`);
+  process.stderr.write(
+    `  ${label}: ${durationSec} s at ${rate} req/s over ${connections} connections (after ${warmupSec} s unrecorded)…\n`,
+  );
+  const unrecorded = Math.round(rate * warmupSec);
   const url = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
-  const send = (req: PacedRequest, due: number) =>
+  const send = (req: PacedRequest, due: number, recorded: boolean) =>
     new Promise<void>((done) => {
       // Timed from when it was due (a late send counts its wait), or from when it left if early.
       const from = Math.min(due, performance.now());
@@ -148,6 +158,7 @@ export async function pacedLoad(
         (res) => {
           res.resume();
           res.on('end', () => {
+            if (!recorded) return done();
             if ((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300)
               latencies.push(performance.now() - from);
             else non2xx += 1;
@@ -156,19 +167,20 @@ export async function pacedLoad(
         },
       );
       call.on('error', () => {
-        errors += 1;
+        if (recorded) errors += 1;
         done();
       });
       call.end(req.body);
     });
-  const started = performance.now();
   const total = Math.round(rate * durationSec);
   const inFlight: Array<Promise<void>> = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + (i * 1000) / rate;
+  let started = performance.now();
+  for (let i = 0; i < unrecorded + total; i++) {
+    if (i === unrecorded) started = performance.now();
+    const due = started + ((i < unrecorded ? i : i - unrecorded) * 1000) / rate;
     const wait = due - performance.now();
     if (wait >= 1) await sleep(wait);
-    inFlight.push(send(next(), due));
+    inFlight.push(send(next(), due, i >= unrecorded));
   }
   await Promise.all(inFlight);
   agent.destroy();
@@ -185,6 +197,32 @@ export async function pacedLoad(
     non2xx,
     errors,
   };
+}
+
+/** A paced load run in rounds: the round of median p99 stands for it; every round's p99 is kept. */
+export type PacedSummary = Summary & { p99ByRound: number[] };
+
+/**
+ * `rounds` paced runs of each target, alternating (a, b, a, b, …), so that a noisy moment of a
+ * shared machine spoils one round of one target rather than a target's whole figure.
+ */
+export async function pacedRounds(
+  rounds: number,
+  targets: ReadonlyArray<{ label: string; baseUrl: string; next: () => PacedRequest }>,
+  options: { rate: number; connections: number; durationSec: number },
+): Promise<PacedSummary[]> {
+  const results = targets.map(() => [] as Summary[]);
+  for (let round = 1; round <= rounds; round++) {
+    for (const [i, target] of targets.entries()) {
+      results[i]!.push(
+        await pacedLoad(`${target.label} (round ${round}/${rounds})`, target.baseUrl, target.next, options),
+      );
+    }
+  }
+  return results.map((runs) => {
+    const byP99 = [...runs].sort((a, b) => a.p99Ms - b.p99Ms);
+    return { ...byP99[Math.floor((byP99.length - 1) / 2)]!, p99ByRound: runs.map((r) => r.p99Ms) };
+  });
 }
 
 export interface BenchEnv {

@@ -57,6 +57,25 @@ describe('authentication', () => {
   });
 });
 
+/** The real client, with its api_keys lookups counted. */
+function countingKeyLookups() {
+  let count = 0;
+  const apiKeys = new Proxy(t.db.apiKey, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop !== 'findFirst' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        count += 1;
+        return value.apply(target, args);
+      };
+    },
+  });
+  const db = new Proxy(t.db, {
+    get: (target, prop, receiver) => (prop === 'apiKey' ? apiKeys : Reflect.get(target, prop, receiver)),
+  });
+  return { db, lookups: () => count };
+}
+
 describe('key cache', () => {
   it('with caching off, a key revoked elsewhere (another replica) stops working at once', async () => {
     const uncached = await startTestApi(testEnv(process.env, 'auth-nocache'), {
@@ -74,21 +93,7 @@ describe('key cache', () => {
 
   it('requests arriving while a key is being looked up share that one lookup', async () => {
     const { key } = await t.createUser();
-    let lookups = 0;
-    // The real client, with its api_keys lookups counted.
-    const apiKeys = new Proxy(t.db.apiKey, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (prop !== 'findFirst' || typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          lookups += 1;
-          return value.apply(target, args);
-        };
-      },
-    });
-    const db = new Proxy(t.db, {
-      get: (target, prop, receiver) => (prop === 'apiKey' ? apiKeys : Reflect.get(target, prop, receiver)),
-    });
+    const { db, lookups } = countingKeyLookups();
     const authenticator = createAuthenticator({
       db,
       adminApiKey: ADMIN_KEY,
@@ -105,9 +110,44 @@ describe('key cache', () => {
     );
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
     expect(answers[0]?.body).toMatchObject({ kind: 'user', timezone: 'UTC' });
-    expect(lookups).toBe(1);
+    expect(lookups()).toBe(1);
     await request(app).get('/who').set(bearer(key)).expect(200);
-    expect(lookups).toBe(1); // cached
+    expect(lookups()).toBe(1); // cached
+  });
+
+  it('refreshes a key in use in the background; one revoked elsewhere stops within the TTL', async () => {
+    const { user, key } = await t.createUser();
+    let clock = 1_000_000;
+    const { db, lookups } = countingKeyLookups();
+    const authenticator = createAuthenticator({
+      db,
+      adminApiKey: ADMIN_KEY,
+      keyCacheTtlMs: 10_000,
+      onBackgroundError: () => {},
+      now: () => clock,
+    });
+    const app = express();
+    app.get('/who', createAuthGuards(authenticator, undefined).user, (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.use(errorHandler);
+    const who = () => request(app).get('/who').set(bearer(key));
+
+    await who().expect(200);
+    expect(lookups()).toBe(1);
+    clock += 4_000; // before half the TTL: served from the cache alone
+    await who().expect(200);
+    expect(lookups()).toBe(1);
+    clock += 3_600; // past the refresh point (at most 3/4 of the TTL): answered at once, looked up behind
+    await who().expect(200);
+    await waitFor(() => lookups() === 2, { what: 'the background refresh' });
+
+    // Revoked by another replica: this one keeps the key at most one TTL after its last lookup.
+    await t.db.apiKey.updateMany({ where: { userId: user.id }, data: { revokedAt: new Date() } });
+    clock += 7_600; // past the next refresh point, before the entry's end: still answered, refreshed behind
+    await who().expect(200);
+    await waitFor(() => lookups() === 3, { what: 'the refresh that finds the key revoked' });
+    await who().expect(401);
   });
 
   it('with caching on, a key revoked through this process stops working at once', async () => {

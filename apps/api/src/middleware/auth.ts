@@ -68,6 +68,9 @@ interface CachedKey {
   userId: string;
   timezone: string;
   lastUsedAt: number;
+  /** From then on, a use also looks the key up again in the background. */
+  refreshAt: number;
+  /** Not used past this: a key revoked elsewhere stops working by then at the latest. */
   expiresAt: number;
 }
 
@@ -80,6 +83,8 @@ export interface AuthOptions {
    */
   keyCacheTtlMs: number;
   onBackgroundError: (err: unknown) => void;
+  /** Milliseconds since the epoch (tests move it). */
+  now?: () => number;
 }
 
 export interface Authenticator {
@@ -96,6 +101,7 @@ export function createAuthenticator({
   adminApiKey,
   keyCacheTtlMs,
   onBackgroundError,
+  now = Date.now,
 }: AuthOptions): Authenticator {
   // By hash: the plain key is not kept even in memory longer than the request.
   const cache = new Map<string, CachedKey>();
@@ -108,15 +114,17 @@ export function createAuthenticator({
     const startedIn = generation;
     const found = await findActiveKeyByHash(db, hash);
     if (!found) return null;
+    const at = now();
     const entry: CachedKey = {
       apiKeyId: found.apiKey.id,
       userId: found.user.id,
       timezone: found.user.timezone,
-      lastUsedAt: found.apiKey.lastUsedAt?.getTime() ?? 0,
-      // Spread over the last quarter of the TTL: keys first seen together (a deploy, a burst of
-      // clients) would otherwise all be looked up again in the same instant, a CPU spike that
-      // every request in flight waits behind.
-      expiresAt: Date.now() + keyCacheTtlMs * (0.75 + Math.random() / 4),
+      lastUsedAt: Math.max(found.apiKey.lastUsedAt?.getTime() ?? 0, cache.get(hash)?.lastUsedAt ?? 0),
+      // Refreshed in the background from half its life on, so a key in steady use is never
+      // waited for; spread over a quarter of the TTL, so keys first seen together (a deploy, a
+      // burst of clients) are not all looked up again in the same instant.
+      refreshAt: at + keyCacheTtlMs * (0.5 + Math.random() / 4),
+      expiresAt: at + keyCacheTtlMs,
     };
     if (keyCacheTtlMs > 0 && generation === startedIn) {
       if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value as string);
@@ -125,16 +133,28 @@ export function createAuthenticator({
     return entry;
   };
 
-  const lookup = async (hash: string, scheme: 'Bearer' | 'Basic'): Promise<CachedKey> => {
-    const cached = cache.get(hash);
-    if (cached && cached.expiresAt > Date.now()) return cached;
-    cache.delete(hash);
+  const fetchOnce = (hash: string): Promise<CachedKey | null> => {
     let inFlight = pending.get(hash);
     if (!inFlight) {
       inFlight = fetchKey(hash).finally(() => pending.delete(hash));
       pending.set(hash, inFlight);
     }
-    const entry = await inFlight;
+    return inFlight;
+  };
+
+  const lookup = async (hash: string, scheme: 'Bearer' | 'Basic'): Promise<CachedKey> => {
+    const cached = cache.get(hash);
+    const at = now();
+    if (cached && cached.expiresAt > at) {
+      if (at >= cached.refreshAt && !pending.has(hash)) {
+        fetchOnce(hash).then((entry) => {
+          if (!entry) cache.delete(hash); // revoked or deleted meanwhile
+        }, onBackgroundError);
+      }
+      return cached;
+    }
+    cache.delete(hash);
+    const entry = await fetchOnce(hash);
     if (!entry) throw unauthorized('the API key is not valid or was revoked', scheme);
     return entry;
   };
@@ -149,11 +169,11 @@ export function createAuthenticator({
       } else if (credentials.secret.startsWith('pf_')) {
         const key = await lookup(hashApiKey(credentials.secret), scheme);
         principal = { kind: 'user', userId: key.userId, apiKeyId: key.apiKeyId, timezone: key.timezone };
-        const now = Date.now();
-        if (now - key.lastUsedAt > LAST_USED_RESOLUTION_MS) {
-          key.lastUsedAt = now;
+        const at = now();
+        if (at - key.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+          key.lastUsedAt = at;
           db.apiKey
-            .update({ where: { id: key.apiKeyId }, data: { lastUsedAt: new Date(now) } })
+            .update({ where: { id: key.apiKeyId }, data: { lastUsedAt: new Date(at) } })
             .catch(onBackgroundError);
         }
       } else {
