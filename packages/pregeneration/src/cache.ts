@@ -10,6 +10,7 @@ import {
   localPeriod,
   type PipelineContext,
 } from '@podfleet/pipeline';
+import { RedisScript } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { periodEnd } from './period';
@@ -97,10 +98,10 @@ export const warmEpisodeCache: EpisodePublishedHook = async (ctx, episodeId) => 
 };
 
 // GET and count a hit in one round trip.
-const GET_AND_COUNT_HIT = `
+const GET_AND_COUNT_HIT = new RedisScript(`
 local value = redis.call('GET', KEYS[1])
 if value then redis.call('INCR', KEYS[2]) end
-return value`;
+return value`);
 
 /**
  * Today's (this ISO week's) episode of `kind` for the user: from Redis, else the newest
@@ -115,7 +116,7 @@ export async function readEpisodeCache(
 ): Promise<CachedAnswer | null> {
   const period = localPeriod(kind, now, zoneOf(user.timezone));
   const key = cacheRedisKey(ctx.prefix, user.id, kind, period);
-  const raw = (await ctx.redis.eval(GET_AND_COUNT_HIT, 2, key, cacheCounterKey(ctx.prefix, 'hit'))) as
+  const raw = (await GET_AND_COUNT_HIT.run(ctx.redis, [key, cacheCounterKey(ctx.prefix, 'hit')])) as
     | string
     | null;
   if (raw !== null) {

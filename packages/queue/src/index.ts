@@ -66,6 +66,7 @@ export {
   type WebhookPayload,
   webhookPayloadSchema,
 } from './queues';
+export { RedisScript } from './scripts';
 export {
   installSignalHandlers,
   isFinalFailure,

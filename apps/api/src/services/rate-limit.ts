@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { RedisScript } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
 
 export interface RateLimitResult {
@@ -11,14 +11,13 @@ export interface RateLimitResult {
 }
 
 // INCR and set the window's expiry in one round trip; atomic, so concurrent replicas share one count.
-const FIXED_WINDOW = `
+const FIXED_WINDOW = new RedisScript(`
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}
-`;
-const FIXED_WINDOW_SHA = createHash('sha1').update(FIXED_WINDOW).digest('hex');
+`);
 
 /**
  * A fixed-window counter per subject in Redis, shared by every API replica. Fixed windows allow
@@ -35,16 +34,7 @@ export class RateLimiter {
   async hit(subject: string, limit: number, now = Date.now()): Promise<RateLimitResult> {
     const window = Math.floor(now / this.windowMs);
     const key = `${this.prefix}:ratelimit:${subject}:${window}`;
-    const [count, ttlMs] = await this.run(key);
+    const [count, ttlMs] = (await FIXED_WINDOW.run(this.redis, [key], [this.windowMs])) as [number, number];
     return { allowed: count <= limit, count, limit, resetSec: Math.max(1, Math.ceil(ttlMs / 1000)) };
-  }
-
-  private async run(key: string): Promise<[number, number]> {
-    try {
-      return (await this.redis.evalsha(FIXED_WINDOW_SHA, 1, key, String(this.windowMs))) as [number, number];
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return (await this.redis.eval(FIXED_WINDOW, 1, key, String(this.windowMs))) as [number, number];
-    }
   }
 }

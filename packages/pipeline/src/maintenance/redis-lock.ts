@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { RedisScript } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
 
 // Deletes the key only while it still holds our token: a run that outlived its TTL must not
 // release the lock a newer holder took meanwhile.
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+const RELEASE = new RedisScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
+);
 
 export type LockedResult<T> = { acquired: true; value: T } | { acquired: false };
 
@@ -24,7 +27,7 @@ export async function withRedisLock<T>(
   try {
     return { acquired: true, value: await fn() };
   } finally {
-    await redis.eval(RELEASE, 1, key, token).catch(() => {
+    await RELEASE.run(redis, [key], [token]).catch(() => {
       // Redis went away: the TTL frees the lock.
     });
   }
