@@ -57,23 +57,43 @@ describe('authentication', () => {
   });
 });
 
-/** The real client, with its api_keys lookups counted. */
+/** The real client, with its api_keys lookups counted: started, and answered. */
 function countingKeyLookups() {
   let count = 0;
+  let answered = 0;
   const apiKeys = new Proxy(t.db.apiKey, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (prop !== 'findFirst' || typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         count += 1;
-        return value.apply(target, args);
+        return Promise.resolve(value.apply(target, args)).finally(() => {
+          answered += 1;
+        });
       };
     },
   });
   const db = new Proxy(t.db, {
     get: (target, prop, receiver) => (prop === 'apiKey' ? apiKeys : Reflect.get(target, prop, receiver)),
   });
-  return { db, lookups: () => count };
+  return { db, lookups: () => count, answered: () => answered };
+}
+
+/** GET /who behind the user guard, with a 10 s key cache over `db`, answering the principal. */
+function whoAmIApp(db: ReturnType<typeof countingKeyLookups>['db'], now?: () => number) {
+  const authenticator = createAuthenticator({
+    db,
+    adminApiKey: ADMIN_KEY,
+    keyCacheTtlMs: 10_000,
+    onBackgroundError: () => {},
+    ...(now ? { now } : {}),
+  });
+  const app = express();
+  app.get('/who', createAuthGuards(authenticator, undefined).user, (req, res) => {
+    res.json(req.principal);
+  });
+  app.use(errorHandler);
+  return app;
 }
 
 describe('key cache', () => {
@@ -94,17 +114,7 @@ describe('key cache', () => {
   it('requests arriving while a key is being looked up share that one lookup', async () => {
     const { key } = await t.createUser();
     const { db, lookups } = countingKeyLookups();
-    const authenticator = createAuthenticator({
-      db,
-      adminApiKey: ADMIN_KEY,
-      keyCacheTtlMs: 10_000,
-      onBackgroundError: () => {},
-    });
-    const app = express();
-    app.get('/who', createAuthGuards(authenticator, undefined).user, (req, res) => {
-      res.json(req.principal);
-    });
-    app.use(errorHandler);
+    const app = whoAmIApp(db);
     const answers = await Promise.all(
       Array.from({ length: 8 }, () => request(app).get('/who').set(bearer(key))),
     );
@@ -118,19 +128,8 @@ describe('key cache', () => {
   it('refreshes a key in use in the background; one revoked elsewhere stops within the TTL', async () => {
     const { user, key } = await t.createUser();
     let clock = 1_000_000;
-    const { db, lookups } = countingKeyLookups();
-    const authenticator = createAuthenticator({
-      db,
-      adminApiKey: ADMIN_KEY,
-      keyCacheTtlMs: 10_000,
-      onBackgroundError: () => {},
-      now: () => clock,
-    });
-    const app = express();
-    app.get('/who', createAuthGuards(authenticator, undefined).user, (_req, res) => {
-      res.json({ ok: true });
-    });
-    app.use(errorHandler);
+    const { db, lookups, answered } = countingKeyLookups();
+    const app = whoAmIApp(db, () => clock);
     const who = () => request(app).get('/who').set(bearer(key));
 
     await who().expect(200);
@@ -140,14 +139,15 @@ describe('key cache', () => {
     expect(lookups()).toBe(1);
     clock += 3_600; // past the refresh point (at most 3/4 of the TTL): answered at once, looked up behind
     await who().expect(200);
-    await waitFor(() => lookups() === 2, { what: 'the background refresh' });
+    await waitFor(() => answered() === 2, { what: 'the background refresh' });
 
     // Revoked by another replica: this one keeps the key at most one TTL after its last lookup.
     await t.db.apiKey.updateMany({ where: { userId: user.id }, data: { revokedAt: new Date() } });
     clock += 7_600; // past the next refresh point, before the entry's end: still answered, refreshed behind
     await who().expect(200);
-    await waitFor(() => lookups() === 3, { what: 'the refresh that finds the key revoked' });
+    await waitFor(() => answered() === 3, { what: 'the refresh that finds the key revoked' });
     await who().expect(401);
+    expect(lookups()).toBe(4); // the refused request looked the key up again, and found it revoked
   });
 
   it('with caching on, a key revoked through this process stops working at once', async () => {
