@@ -1,5 +1,5 @@
 import { cancelJob, markStageCompleted, markStageStarted } from '@podfleet/db';
-import { stageJobId, startWorkers, type WorkerRuntime } from '@podfleet/queue';
+import { stageJobId, type WorkerRuntime } from '@podfleet/queue';
 import { submitEpisodeJob } from '../lifecycle';
 import { writeJsonArtifact } from '../stage-runner';
 import { reconcile, reconcileLockKey } from './reconciler';
@@ -9,6 +9,7 @@ import {
   customRequest,
   forgetRedis,
   settleOtherJobs,
+  startTestWorkers,
   type TestContext,
 } from './testing';
 
@@ -110,21 +111,15 @@ describe('reconcile: PostgreSQL against Redis', () => {
 
     // A scrape worker that fails without reaching the database, as one does while PostgreSQL is down.
     const failScrapeWith = async (error: { code: string; message: string }) => {
-      runtime = startWorkers({
-        app: 'test',
-        redisUrl: process.env.REDIS_URL!,
-        prefix: t.ctx.prefix,
-        logger: t.ctx.logger,
-        processors: {
-          scrape: async () => {
-            throw Object.assign(new Error(error.message), { code: error.code, retryable: false });
-          },
-          // BullMQ fails a parent when a worker of its queue picks it up (deferred failure): the
-          // processors themselves never run.
-          script: async () => {},
-          audio: async () => {},
-          upload: async () => {},
+      runtime = startTestWorkers(t.ctx, {
+        scrape: async () => {
+          throw Object.assign(new Error(error.message), { code: error.code, retryable: false });
         },
+        // BullMQ fails a parent when a worker of its queue picks it up (deferred failure): the
+        // processors themselves never run.
+        script: async () => {},
+        audio: async () => {},
+        upload: async () => {},
       });
       await runtime.ready;
     };

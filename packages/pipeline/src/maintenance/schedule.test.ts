@@ -1,4 +1,4 @@
-import { startWorkers, type WorkerRuntime } from '@podfleet/queue';
+import type { WorkerRuntime } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
 import type { PipelineContext } from '../context';
 import { submitEpisodeJob } from '../lifecycle';
@@ -15,6 +15,7 @@ import {
   customRequest,
   forgetRedis,
   settleOtherJobs,
+  startTestWorkers,
   type TestContext,
 } from './testing';
 
@@ -49,18 +50,12 @@ describe('maintenance scheduling', () => {
       ran.push(task);
       return { task };
     };
-    runtime = startWorkers({
-      app: 'test',
-      redisUrl: process.env.REDIS_URL!,
-      prefix: t.ctx.prefix,
-      logger: t.ctx.logger,
-      processors: {
-        maintenance: maintenanceProcessor(t.ctx, {
-          reconcile: handler('reconcile'),
-          sweep: handler('sweep'),
-          cleanup: handler('cleanup'),
-        }),
-      },
+    runtime = startTestWorkers(t.ctx, {
+      maintenance: maintenanceProcessor(t.ctx, {
+        reconcile: handler('reconcile'),
+        sweep: handler('sweep'),
+        cleanup: handler('cleanup'),
+      }),
     });
     await runtime.ready;
     // `every` schedulers produce their first job at once.
@@ -77,13 +72,7 @@ describe('maintenance scheduling', () => {
     const user = await createUser(t.ctx);
     const { job } = await submitEpisodeJob(t.ctx, { userId: user.id, request: customRequest() });
     const maintenance = workerMaintenance(t.ctx, { everyMs: 100 });
-    runtime = startWorkers({
-      app: 'test',
-      redisUrl: process.env.REDIS_URL!,
-      prefix: t.ctx.prefix,
-      logger: t.ctx.logger,
-      processors: { maintenance: maintenance.processor },
-    });
+    runtime = startTestWorkers(t.ctx, { maintenance: maintenance.processor });
     try {
       await runtime.ready;
       await maintenance.start();

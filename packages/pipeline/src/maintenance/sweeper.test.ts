@@ -1,9 +1,16 @@
 import { markStageStarted } from '@podfleet/db';
-import { STAGES, stageJobId, startWorkers, type WorkerRuntime } from '@podfleet/queue';
+import { STAGES, stageJobId, type WorkerRuntime } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
 import { retryEpisodeJob, submitEpisodeJob } from '../lifecycle';
 import { DEFAULT_STAGE_DEADLINES_MS, sweepStuckJobs } from './sweeper';
-import { createTestContext, createUser, customRequest, settleOtherJobs, type TestContext } from './testing';
+import {
+  createTestContext,
+  createUser,
+  customRequest,
+  settleOtherJobs,
+  startTestWorkers,
+  type TestContext,
+} from './testing';
 
 const MINUTE = 60_000;
 
@@ -82,20 +89,14 @@ describe('sweepStuckJobs', () => {
     const hung = new Promise<void>((resolve) => {
       release = resolve;
     });
-    runtime = startWorkers({
-      app: 'test',
-      redisUrl: process.env.REDIS_URL!,
-      prefix: t.ctx.prefix,
-      logger: t.ctx.logger,
-      processors: {
-        scrape: async ({ jobId }) => {
-          await markStageStarted(t.ctx.db, jobId, 'scrape');
-          await hung;
-        },
-        script: async () => {},
-        audio: async () => {},
-        upload: async () => {},
+    runtime = startTestWorkers(t.ctx, {
+      scrape: async ({ jobId }) => {
+        await markStageStarted(t.ctx.db, jobId, 'scrape');
+        await hung;
       },
+      script: async () => {},
+      audio: async () => {},
+      upload: async () => {},
     });
     await runtime.ready;
     const job = await submit();

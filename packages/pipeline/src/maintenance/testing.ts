@@ -1,7 +1,7 @@
 // Shared set-up of the maintenance tests: a pipeline context with no workers (the tests decide
 // what Redis and the database hold), on its own queue prefix.
 import { randomUUID } from 'node:crypto';
-import { deleteKeysWithPrefix } from '@podfleet/queue';
+import { deleteKeysWithPrefix, type ProcessorMap, startWorkers, type WorkerRuntime } from '@podfleet/queue';
 import type { PipelineContext } from '../context';
 import { episodeRequestSchema } from '../request';
 import type { TestContext } from '../testing';
@@ -33,5 +33,16 @@ export async function settleOtherJobs({ ctx }: TestContext): Promise<void> {
   await ctx.db.job.updateMany({
     where: { status: { in: ['queued', 'running'] } },
     data: { status: 'cancelled', completedAt: new Date() },
+  });
+}
+
+/** In-process workers with the given processors on the context's queues (the test closes them). */
+export function startTestWorkers(ctx: PipelineContext, processors: ProcessorMap): WorkerRuntime {
+  return startWorkers({
+    app: 'test',
+    redisUrl: process.env.REDIS_URL!,
+    prefix: ctx.prefix,
+    logger: ctx.logger,
+    processors,
   });
 }
