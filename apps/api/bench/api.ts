@@ -10,20 +10,21 @@
 // "1 connection" (one request at a time: the service time of one ticket).
 // Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (100) --rounds <n> (3)
 // --cpu-prof (the API writes a CPU profile to bench-results/profiles/).
-import type autocannon from 'autocannon';
 import {
   argValue,
   CONNECTIONS,
+  compareWithBare,
+  comparisonRatios,
+  comparisonRows,
+  comparisonVerdict,
   createUsers,
   load,
   loadAverage,
   machine,
-  met,
   type PacedRequest,
-  pacedRounds,
   printTable,
-  ratio,
   summarize,
+  targetMet,
   withBenchFleet,
   writeResult,
 } from './harness';
@@ -33,6 +34,7 @@ const WARMUP_SEC = argValue('warmup', 2);
 const USERS = argValue('users', 200);
 const RATE = argValue('rate', 100);
 const ROUNDS = argValue('rounds', 3);
+const TARGET_P99_MS = 10;
 
 async function main(): Promise<void> {
   const loadAvgBefore = loadAverage();
@@ -58,55 +60,18 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${keys[next++ % keys.length]}`, 'content-type': 'application/json' },
       body,
     });
-    const common = { connections: CONNECTIONS, pipelining: 1 };
-    const bareRequest: PacedRequest = {
-      method: 'POST',
-      path: new URL(bareUrl).pathname,
-      headers: { 'content-type': 'application/json' },
+    const comparison = await compareWithBare({
+      apiUrl,
+      bareUrl,
       body,
-    };
-
-    await load(
-      'warm-up',
-      { ...common, url: bareUrl, method: 'POST', headers: { 'content-type': 'application/json' }, body },
-      WARMUP_SEC,
-    );
-    await load(
-      'warm-up',
-      { ...common, url: apiUrl, requests: [{ setupRequest: () => ticketRequest() }] },
-      WARMUP_SEC,
-    );
-
-    const bareOpts: autocannon.Options = {
-      ...common,
-      url: bareUrl,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body,
-    };
-    const ticketOpts: autocannon.Options = {
-      ...common,
-      url: apiUrl,
-      requests: [{ setupRequest: () => ticketRequest() }],
-    };
-    const bareResult = summarize(await load('bare Express 202, saturated', bareOpts, DURATION_SEC));
-    const ticketResult = summarize(await load('POST /v1/episodes, saturated', ticketOpts, DURATION_SEC));
-    const bareSerial = summarize(
-      await load('bare Express 202, 1 connection', { ...bareOpts, connections: 1 }, DURATION_SEC),
-    );
-    const ticketSerial = summarize(
-      await load('POST /v1/episodes, 1 connection', { ...ticketOpts, connections: 1 }, DURATION_SEC),
-    );
-    const paced = { rate: RATE, connections: CONNECTIONS, durationSec: DURATION_SEC };
-    const [barePaced, ticketPaced] = await pacedRounds(
-      ROUNDS,
-      [
-        { label: `bare Express 202, ${RATE} req/s`, baseUrl: bareUrl, next: () => ({ ...bareRequest }) },
-        { label: `POST /v1/episodes, ${RATE} req/s`, baseUrl: apiUrl, next: ticketRequest },
-      ],
-      paced,
-    );
-    if (!barePaced || !ticketPaced) throw new Error('paced rounds missing');
+      label: 'POST /v1/episodes',
+      next: ticketRequest,
+      durationSec: DURATION_SEC,
+      warmupSec: WARMUP_SEC,
+      rate: RATE,
+      rounds: ROUNDS,
+    });
+    const { saturated, paced, serial } = comparison;
 
     // GET /v1/jobs/:id over jobs of one user.
     const owner = keys[0]!;
@@ -122,7 +87,8 @@ async function main(): Promise<void> {
       await load(
         'GET /v1/jobs/:id',
         {
-          ...common,
+          connections: CONNECTIONS,
+          pipelining: 1,
           url: apiUrl,
           requests: [
             {
@@ -146,38 +112,21 @@ async function main(): Promise<void> {
       durationSec: DURATION_SEC,
       users: USERS,
       pacedRatePerSec: RATE,
-      saturated: { bareExpress202: bareResult, postEpisodesTicket: ticketResult, getJob: getResult },
-      paced: { bareExpress202: barePaced, postEpisodesTicket: ticketPaced },
-      serial: { bareExpress202: bareSerial, postEpisodesTicket: ticketSerial },
-      ratio: {
-        saturatedP50: ratio(ticketResult.p50Ms, bareResult.p50Ms),
-        saturatedP99: ratio(ticketResult.p99Ms, bareResult.p99Ms),
-        pacedP50: ratio(ticketPaced.p50Ms, barePaced.p50Ms),
-        pacedP99: ratio(ticketPaced.p99Ms, barePaced.p99Ms),
-        serialP50: ratio(ticketSerial.p50Ms, bareSerial.p50Ms),
-        serialP99: ratio(ticketSerial.p99Ms, bareSerial.p99Ms),
+      saturated: {
+        bareExpress202: saturated.bare,
+        postEpisodesTicket: saturated.target,
+        getJob: getResult,
       },
-      target: {
-        ticketP99Ms: 10,
-        saturatedMet: ticketResult.p99Ms <= 10,
-        pacedMet: ticketPaced.p99Ms <= 10,
-        serialMet: ticketSerial.p99Ms <= 10,
-      },
+      paced: { bareExpress202: paced.bare, postEpisodesTicket: paced.target },
+      serial: { bareExpress202: serial.bare, postEpisodesTicket: serial.target },
+      ratio: comparisonRatios(comparison),
+      target: { ticketP99Ms: TARGET_P99_MS, ...targetMet(comparison, TARGET_P99_MS) },
     };
     printTable([
-      ['bare Express 202 (saturated)', bareResult],
-      ['POST /v1/episodes (saturated)', ticketResult],
+      ...comparisonRows('POST /v1/episodes', comparison, RATE),
       ['GET /v1/jobs/:id (saturated)', getResult],
-      [`bare Express 202 (${RATE} req/s)`, barePaced],
-      [`POST /v1/episodes (${RATE} req/s)`, ticketPaced],
-      ['bare Express 202 (1 connection)', bareSerial],
-      ['POST /v1/episodes (1 connection)', ticketSerial],
     ]);
-    process.stdout.write(
-      `ticket p99 / bare p99: saturated ${result.ratio.saturatedP99}x, paced ${result.ratio.pacedP99}x, serial ${result.ratio.serialP99}x; ` +
-        `target ticket p99 <= 10 ms: saturated ${met(result.target.saturatedMet)}, paced ${met(result.target.pacedMet)}, serial ${met(result.target.serialMet)}\n` +
-        `paced p99 by round: bare ${barePaced.p99ByRound.join(' / ')} ms, ticket ${ticketPaced.p99ByRound.join(' / ')} ms (median round shown)\n`,
-    );
+    process.stdout.write(comparisonVerdict('ticket', comparison, TARGET_P99_MS));
     await writeResult('api', result);
   });
 }

@@ -29,20 +29,19 @@ import {
 import { readCacheCounters, writeEpisodeCache } from '@podfleet/pregeneration';
 import { FsStorageDriver } from '@podfleet/providers';
 import { createLogger, createRedis } from '@podfleet/queue';
-import type autocannon from 'autocannon';
 import {
   argValue,
   CONNECTIONS,
+  compareWithBare,
+  comparisonRatios,
+  comparisonRows,
+  comparisonVerdict,
   createUsers,
-  load,
   loadAverage,
   machine,
-  met,
   type PacedRequest,
-  pacedRounds,
   printTable,
-  ratio,
-  summarize,
+  targetMet,
   withBenchFleet,
   writeResult,
 } from './harness';
@@ -88,8 +87,8 @@ async function warmDailyEpisode(ctx: PipelineContext, userId: string, timeZone: 
 
 type BenchUser = { key: string; userId: string };
 
-/** The six loads, bare baseline and cache hit side by side. */
-async function measure(apiUrl: string, bareUrl: string, users: BenchUser[]) {
+/** The loads of compareWithBare, the target a daily cache hit of a user in turn. */
+function measure(apiUrl: string, bareUrl: string, users: BenchUser[]) {
   const body = JSON.stringify({ type: 'daily' });
   let next = 0;
   // Requests rotate over the users, as a fleet of podcast apps would.
@@ -102,47 +101,17 @@ async function measure(apiUrl: string, bareUrl: string, users: BenchUser[]) {
     },
     body,
   });
-  const bareRequest = (): PacedRequest => ({
-    method: 'POST',
-    path: new URL(bareUrl).pathname,
-    headers: { 'content-type': 'application/json' },
+  return compareWithBare({
+    apiUrl,
+    bareUrl,
     body,
+    label: 'daily cache hit',
+    next: hitRequest,
+    durationSec: DURATION_SEC,
+    warmupSec: WARMUP_SEC,
+    rate: RATE,
+    rounds: ROUNDS,
   });
-  const common = { connections: CONNECTIONS, pipelining: 1 };
-  const bareOpts: autocannon.Options = {
-    ...common,
-    url: bareUrl,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  };
-  const hitOpts: autocannon.Options = { ...common, url: apiUrl, requests: [{ setupRequest: hitRequest }] };
-  const paced = { rate: RATE, connections: CONNECTIONS, durationSec: DURATION_SEC };
-
-  await load('warm-up', bareOpts, WARMUP_SEC);
-  await load('warm-up', hitOpts, WARMUP_SEC);
-  return {
-    saturated: {
-      bareExpress202: summarize(await load('bare Express 202, saturated', bareOpts, DURATION_SEC)),
-      cacheHit: summarize(await load('daily cache hit, saturated', hitOpts, DURATION_SEC)),
-    },
-    paced: await pacedRounds(
-      ROUNDS,
-      [
-        { label: `bare Express 202, ${RATE} req/s`, baseUrl: bareUrl, next: bareRequest },
-        { label: `daily cache hit, ${RATE} req/s`, baseUrl: apiUrl, next: hitRequest },
-      ],
-      paced,
-    ).then(([bareExpress202, cacheHit]) => ({ bareExpress202: bareExpress202!, cacheHit: cacheHit! })),
-    serial: {
-      bareExpress202: summarize(
-        await load('bare Express 202, 1 connection', { ...bareOpts, connections: 1 }, DURATION_SEC),
-      ),
-      cacheHit: summarize(
-        await load('daily cache hit, 1 connection', { ...hitOpts, connections: 1 }, DURATION_SEC),
-      ),
-    },
-  };
 }
 
 /** Every user's episode of today in place, and one request each answered by a Redis hit. */
@@ -186,7 +155,8 @@ async function main(): Promise<void> {
         await warmCache(ctx, apiUrl, users);
         const jobsBefore = await db.job.count();
         const countersBefore = await readCacheCounters(redis, prefix);
-        const { saturated, paced, serial } = await measure(apiUrl, bareUrl, users);
+        const comparison = await measure(apiUrl, bareUrl, users);
+        const { saturated, paced, serial } = comparison;
 
         // Every request was a hit: no job was made, and the fleet-wide counters say so.
         const jobsMade = (await db.job.count()) - jobsBefore;
@@ -209,38 +179,16 @@ async function main(): Promise<void> {
           durationSec: DURATION_SEC,
           users: USERS,
           pacedRatePerSec: RATE,
-          saturated,
-          paced,
-          serial,
-          ratio: {
-            saturatedP50: ratio(saturated.cacheHit.p50Ms, saturated.bareExpress202.p50Ms),
-            saturatedP99: ratio(saturated.cacheHit.p99Ms, saturated.bareExpress202.p99Ms),
-            pacedP50: ratio(paced.cacheHit.p50Ms, paced.bareExpress202.p50Ms),
-            pacedP99: ratio(paced.cacheHit.p99Ms, paced.bareExpress202.p99Ms),
-            serialP50: ratio(serial.cacheHit.p50Ms, serial.bareExpress202.p50Ms),
-            serialP99: ratio(serial.cacheHit.p99Ms, serial.bareExpress202.p99Ms),
-          },
+          saturated: { bareExpress202: saturated.bare, cacheHit: saturated.target },
+          paced: { bareExpress202: paced.bare, cacheHit: paced.target },
+          serial: { bareExpress202: serial.bare, cacheHit: serial.target },
+          ratio: comparisonRatios(comparison),
           check: { jobsMade, cacheLookups: lookups },
-          target: {
-            cacheHitP99Ms: TARGET_P99_MS,
-            saturatedMet: saturated.cacheHit.p99Ms <= TARGET_P99_MS,
-            pacedMet: paced.cacheHit.p99Ms <= TARGET_P99_MS,
-            serialMet: serial.cacheHit.p99Ms <= TARGET_P99_MS,
-          },
+          target: { cacheHitP99Ms: TARGET_P99_MS, ...targetMet(comparison, TARGET_P99_MS) },
         };
-        printTable([
-          ['bare Express 202 (saturated)', saturated.bareExpress202],
-          ['daily cache hit (saturated)', saturated.cacheHit],
-          [`bare Express 202 (${RATE} req/s)`, paced.bareExpress202],
-          [`daily cache hit (${RATE} req/s)`, paced.cacheHit],
-          ['bare Express 202 (1 connection)', serial.bareExpress202],
-          ['daily cache hit (1 connection)', serial.cacheHit],
-        ]);
+        printTable(comparisonRows('daily cache hit', comparison, RATE));
         process.stdout.write(
-          `cache-hit p99 / bare p99: saturated ${result.ratio.saturatedP99}x, paced ${result.ratio.pacedP99}x, serial ${result.ratio.serialP99}x; ` +
-            `target cache-hit p99 <= ${TARGET_P99_MS} ms: saturated ${met(result.target.saturatedMet)}, ` +
-            `paced ${met(result.target.pacedMet)}, serial ${met(result.target.serialMet)}\n` +
-            `paced p99 by round: bare ${result.paced.bareExpress202.p99ByRound.join(' / ')} ms, cache hit ${result.paced.cacheHit.p99ByRound.join(' / ')} ms (median round shown)\n` +
+          comparisonVerdict('cache-hit', comparison, TARGET_P99_MS) +
             `${lookups.hits} requests, all Redis hits; ${jobsMade} jobs made\n`,
         );
         await writeResult('cache', result);

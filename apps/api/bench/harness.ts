@@ -225,6 +225,113 @@ export async function pacedRounds(
   });
 }
 
+export interface Pair<S extends Summary = Summary> {
+  bare: S;
+  target: S;
+}
+
+/** The three loads, each on the bare 202 handler and on the target, in the same run. */
+export interface BareComparison {
+  saturated: Pair;
+  paced: Pair<PacedSummary>;
+  serial: Pair;
+}
+
+/**
+ * Warms both servers, then runs the three loads on the bare handler (which gets `body` as is) and
+ * on the target (`next` makes each request): saturated (autocannon, 50 connections), paced (in
+ * alternating rounds) and one connection at a time.
+ */
+export async function compareWithBare(options: {
+  apiUrl: string;
+  bareUrl: string;
+  body: string;
+  label: string;
+  next: () => PacedRequest;
+  durationSec: number;
+  warmupSec: number;
+  rate: number;
+  rounds: number;
+}): Promise<BareComparison> {
+  const { apiUrl, bareUrl, body, label, next, durationSec, rate } = options;
+  const common = { connections: CONNECTIONS, pipelining: 1 };
+  const headers = { 'content-type': 'application/json' };
+  const bareOpts: autocannon.Options = { ...common, url: bareUrl, method: 'POST', headers, body };
+  const targetOpts: autocannon.Options = { ...common, url: apiUrl, requests: [{ setupRequest: next }] };
+  const bareRequest = (): PacedRequest => ({
+    method: 'POST',
+    path: new URL(bareUrl).pathname,
+    headers,
+    body,
+  });
+
+  await load('warm-up', bareOpts, options.warmupSec);
+  await load('warm-up', targetOpts, options.warmupSec);
+  const saturated = {
+    bare: summarize(await load('bare Express 202, saturated', bareOpts, durationSec)),
+    target: summarize(await load(`${label}, saturated`, targetOpts, durationSec)),
+  };
+  const [barePaced, targetPaced] = await pacedRounds(
+    options.rounds,
+    [
+      { label: `bare Express 202, ${rate} req/s`, baseUrl: bareUrl, next: bareRequest },
+      { label: `${label}, ${rate} req/s`, baseUrl: apiUrl, next },
+    ],
+    { rate, connections: CONNECTIONS, durationSec },
+  );
+  const serial = {
+    bare: summarize(
+      await load('bare Express 202, 1 connection', { ...bareOpts, connections: 1 }, durationSec),
+    ),
+    target: summarize(await load(`${label}, 1 connection`, { ...targetOpts, connections: 1 }, durationSec)),
+  };
+  return { saturated, paced: { bare: barePaced!, target: targetPaced! }, serial };
+}
+
+/** Target over bare, p50 and p99, under each load. */
+export function comparisonRatios({ saturated, paced, serial }: BareComparison) {
+  return {
+    saturatedP50: ratio(saturated.target.p50Ms, saturated.bare.p50Ms),
+    saturatedP99: ratio(saturated.target.p99Ms, saturated.bare.p99Ms),
+    pacedP50: ratio(paced.target.p50Ms, paced.bare.p50Ms),
+    pacedP99: ratio(paced.target.p99Ms, paced.bare.p99Ms),
+    serialP50: ratio(serial.target.p50Ms, serial.bare.p50Ms),
+    serialP99: ratio(serial.target.p99Ms, serial.bare.p99Ms),
+  };
+}
+
+/** Whether the target's p99 is within `ms` under each load. */
+export function targetMet({ saturated, paced, serial }: BareComparison, ms: number) {
+  return {
+    saturatedMet: saturated.target.p99Ms <= ms,
+    pacedMet: paced.target.p99Ms <= ms,
+    serialMet: serial.target.p99Ms <= ms,
+  };
+}
+
+/** Table rows, bare beside target, for each load. */
+export function comparisonRows(label: string, c: BareComparison, rate: number): Array<[string, Summary]> {
+  return [
+    ['bare Express 202 (saturated)', c.saturated.bare],
+    [`${label} (saturated)`, c.saturated.target],
+    [`bare Express 202 (${rate} req/s)`, c.paced.bare],
+    [`${label} (${rate} req/s)`, c.paced.target],
+    ['bare Express 202 (1 connection)', c.serial.bare],
+    [`${label} (1 connection)`, c.serial.target],
+  ];
+}
+
+/** The closing lines: the p99 ratios, the target met or not under each load, every paced round. */
+export function comparisonVerdict(what: string, c: BareComparison, targetP99Ms: number): string {
+  const r = comparisonRatios(c);
+  const m = targetMet(c, targetP99Ms);
+  return (
+    `${what} p99 / bare p99: saturated ${r.saturatedP99}x, paced ${r.pacedP99}x, serial ${r.serialP99}x; ` +
+    `target ${what} p99 <= ${targetP99Ms} ms: saturated ${met(m.saturatedMet)}, paced ${met(m.pacedMet)}, serial ${met(m.serialMet)}\n` +
+    `paced p99 by round: bare ${c.paced.bare.p99ByRound.join(' / ')} ms, ${what} ${c.paced.target.p99ByRound.join(' / ')} ms (median round shown)\n`
+  );
+}
+
 export interface BenchEnv {
   /** Environment of the API process (and the bare baseline). */
   env: NodeJS.ProcessEnv;
