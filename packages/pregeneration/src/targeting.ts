@@ -20,7 +20,7 @@ import {
   localPeriod,
 } from '@podfleet/pipeline';
 import { isoWeekday } from './period';
-import { storageUsedByUser } from './retention';
+import { quotaStatus, storageUsedByUser } from './retention';
 
 export interface ActivityRule {
   /** Active when an episode was generated within this many days… */
@@ -215,8 +215,7 @@ async function usersOverQuota(
   );
   const over = new Set<string>();
   for (const user of users) {
-    const quota = user.storageQuotaBytes === null ? quotaBytes : Number(user.storageQuotaBytes);
-    if (quota > 0 && (used.get(user.id) ?? 0) >= quota) over.add(user.id);
+    if (quotaStatus(used.get(user.id) ?? 0, user.storageQuotaBytes, quotaBytes).exceeded) over.add(user.id);
   }
   return over;
 }
