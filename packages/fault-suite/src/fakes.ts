@@ -55,6 +55,19 @@ function tracker() {
   };
 }
 
+/** A fake server with its fault book and answered-request counts; closing releases held requests. */
+function faultyServer(server: FakeServer, faults: FaultBook, ok: ReturnType<typeof tracker>): FaultyServer {
+  return {
+    url: server.url,
+    faults,
+    okCount: ok.okCount,
+    async close() {
+      faults.releaseAll();
+      await server.close();
+    },
+  };
+}
+
 const ANTHROPIC_ERRORS: Record<number, string> = {
   429: 'rate_limit_error',
   500: 'api_error',
@@ -101,14 +114,12 @@ export async function startFaultyAnthropic(): Promise<FaultyServer & { apiKey: s
     res.writeHead(answer.status, { ...answer.headers, 'content-length': String(body.length) });
     res.end(body);
   });
+  const faulty = faultyServer(server, faults, ok);
   return {
-    url: server.url,
+    ...faulty,
     apiKey: upstream.apiKey,
-    faults,
-    okCount: ok.okCount,
     async close() {
-      faults.releaseAll();
-      await server.close();
+      await faulty.close();
       await upstream.close();
     },
   };
@@ -169,15 +180,7 @@ export async function startFaultyElevenLabs(options: {
     res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': String(options.mp3.length) });
     res.end(options.mp3);
   });
-  return {
-    url: server.url,
-    faults,
-    okCount: ok.okCount,
-    async close() {
-      faults.releaseAll();
-      await server.close();
-    },
-  };
+  return faultyServer(server, faults, ok);
 }
 
 /** A news site: `/articles/<tag>` is an article page about the tag's topic. */
@@ -200,15 +203,7 @@ export async function startFaultySite(): Promise<FaultyServer> {
     ok.count(tag);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(articlePage(tag));
   });
-  return {
-    url: server.url,
-    faults,
-    okCount: ok.okCount,
-    async close() {
-      faults.releaseAll();
-      await server.close();
-    },
-  };
+  return faultyServer(server, faults, ok);
 }
 
 function articlePage(tag: string): string {
