@@ -7,7 +7,7 @@ import {
   readEpisodeCache,
   writeEpisodeCache,
 } from './cache';
-import { requestEpisode } from './request';
+import { generateEpisode } from './request';
 import { runPregeneration } from './run';
 
 const HOUR = 3_600_000;
@@ -122,7 +122,7 @@ describe('the episode cache', () => {
   });
 });
 
-describe('requestEpisode (no workers)', () => {
+describe('cache, then generateEpisode, as POST /v1/episodes does (no workers)', () => {
   let t: TestContext;
   beforeEach(async () => {
     t = await createTestContext();
@@ -139,12 +139,15 @@ describe('requestEpisode (no workers)', () => {
     await writeEpisodeCache(t.ctx, episode, NOW);
     const jobsBefore = await t.db.job.count();
 
-    const cached = await requestEpisode(t.ctx, { user, request: daily(), now: NOW });
-    expect(cached).toMatchObject({ cached: true, source: 'cache', episode: { id: episode.id } });
+    const cached = await readEpisodeCache(t.ctx, user, 'daily', NOW);
+    expect(cached).toMatchObject({ source: 'cache', episode: { id: episode.id } });
     expect(await t.db.job.count()).toBe(jobsBefore);
 
-    const forced = await requestEpisode(t.ctx, { user, request: daily({ forceRegenerate: true }), now: NOW });
-    if (forced.cached) throw new Error('forceRegenerate answered from the cache');
+    const forced = await generateEpisode(t.ctx, {
+      user,
+      request: daily({ forceRegenerate: true }),
+      now: NOW,
+    });
     expect(forced).toMatchObject({ deduplicated: false, reusedFrom: null });
     expect(forced.job).toMatchObject({ status: 'queued', cacheKey: `podcast:${user.id}:daily:2026-11-27` });
     expect(await t.db.job.count()).toBe(jobsBefore + 1);
@@ -154,23 +157,24 @@ describe('requestEpisode (no workers)', () => {
 
   it('returns the in-flight job for a second request of the same day; forceRegenerate makes another', async () => {
     const user = await createUser(t.db, { timezone: 'America/New_York' });
-    const first = await requestEpisode(t.ctx, { user, request: daily(), now: NOW });
-    const second = await requestEpisode(t.ctx, {
+    const first = await generateEpisode(t.ctx, { user, request: daily(), now: NOW });
+    const second = await generateEpisode(t.ctx, {
       user,
       request: daily(),
       now: new Date(NOW.getTime() + 60_000),
     });
-    if (first.cached || second.cached) throw new Error('nothing was cached');
     expect(second.deduplicated).toBe(true);
     expect(second.job.id).toBe(first.job.id);
 
-    const forced = await requestEpisode(t.ctx, { user, request: daily({ forceRegenerate: true }), now: NOW });
-    if (forced.cached) throw new Error('forceRegenerate answered from the cache');
+    const forced = await generateEpisode(t.ctx, {
+      user,
+      request: daily({ forceRegenerate: true }),
+      now: NOW,
+    });
     expect(forced.deduplicated).toBe(false);
     expect(forced.job.id).not.toBe(first.job.id);
     // Weekly is its own period.
-    const weekly = await requestEpisode(t.ctx, { user, request: daily({ type: 'weekly' }), now: NOW });
-    if (weekly.cached) throw new Error('nothing was cached');
+    const weekly = await generateEpisode(t.ctx, { user, request: daily({ type: 'weekly' }), now: NOW });
     expect(weekly.job.cacheKey).toBe(`podcast:${user.id}:weekly:2026-W48`);
   });
 
@@ -178,8 +182,7 @@ describe('requestEpisode (no workers)', () => {
     const user = await createUser(t.db, { pregenerateTier: 'partial' }, NOW);
     await runPregeneration(t.ctx, { now: NOW, mode: 'all' });
     const partial = await t.db.job.findFirstOrThrow({ where: { userId: user.id, partial: true } });
-    const answer = await requestEpisode(t.ctx, { user, request: daily(), now: NOW });
-    if (answer.cached) throw new Error('nothing was cached');
+    const answer = await generateEpisode(t.ctx, { user, request: daily(), now: NOW });
     expect(answer.deduplicated).toBe(false);
     expect(answer.job.id).not.toBe(partial.id);
     expect(answer.job.partial).toBe(false);

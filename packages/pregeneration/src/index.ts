@@ -26,11 +26,11 @@ export {
 } from './metrics';
 export { isoWeekday, periodEnd } from './period';
 export {
-  type EpisodeAnswer,
   type EpisodeRequestInput,
   findPartialScript,
+  type GeneratedEpisode,
+  generateEpisode,
   type PartialScript,
-  requestEpisode,
 } from './request';
 export {
   type CleanupOptions,

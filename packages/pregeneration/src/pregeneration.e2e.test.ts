@@ -6,7 +6,7 @@ import { stageJobId } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
 import { createTestContext, createUser, startStageWorkers, type TestContext } from '../test/context';
 import { readEpisodeCache } from './cache';
-import { requestEpisode } from './request';
+import { generateEpisode } from './request';
 import { runPregeneration } from './run';
 
 describe('pre-generation with the real stages', () => {
@@ -68,8 +68,7 @@ describe('pre-generation with the real stages', () => {
     expect(await t.db.episode.count({ where: { userId: user.id } })).toBe(0);
 
     // The user asks for today's episode: a new job that takes over the script.
-    const answer = await requestEpisode(t.ctx, { user, request: daily() });
-    if (answer.cached) throw new Error('expected a job');
+    const answer = await generateEpisode(t.ctx, { user, request: daily() });
     expect(answer.reusedFrom).toBe(partialId);
     const done = await finished(answer.job.id);
     expect({ status: done.status, error: done.errorMessage }).toEqual({ status: 'completed', error: null });
@@ -96,9 +95,8 @@ describe('pre-generation with the real stages', () => {
     // Published through the cache hook: the next request is a hit, without a job.
     const episode = await t.db.episode.findUniqueOrThrow({ where: { jobId: done.id } });
     const jobs = await t.db.job.count();
-    const hit = await requestEpisode(t.ctx, { user, request: daily() });
+    const hit = await readEpisodeCache(t.ctx, user, 'daily');
     expect(hit).toMatchObject({
-      cached: true,
       source: 'cache',
       episode: { id: episode.id, audioKey: episode.audioKey },
     });
@@ -107,13 +105,11 @@ describe('pre-generation with the real stages', () => {
 
   it('forceRegenerate makes a full new episode that replaces the cached one', async () => {
     const user = await createUser(t.db);
-    const first = await requestEpisode(t.ctx, { user, request: daily() });
-    if (first.cached) throw new Error('expected a job');
+    const first = await generateEpisode(t.ctx, { user, request: daily() });
     const firstDone = await finished(first.job.id);
     expect((await readEpisodeCache(t.ctx, user, 'daily'))?.episode.id).toBe(firstDone.episodeId);
 
-    const forced = await requestEpisode(t.ctx, { user, request: daily({ forceRegenerate: true }) });
-    if (forced.cached) throw new Error('forceRegenerate answered from the cache');
+    const forced = await generateEpisode(t.ctx, { user, request: daily({ forceRegenerate: true }) });
     const forcedDone = await finished(forced.job.id);
     expect(forcedDone.status).toBe('completed');
     expect(forcedDone.episodeId).not.toBe(firstDone.episodeId);

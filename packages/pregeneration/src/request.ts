@@ -12,7 +12,6 @@ import {
   type SubmitUser,
   submitEpisodeJob,
 } from '@podfleet/pipeline';
-import { type CachedEpisode, type CacheSource, readEpisodeCache } from './cache';
 
 export interface PartialScript {
   jobId: string;
@@ -38,44 +37,35 @@ export async function findPartialScript(db: PrismaClient, cacheKey: string): Pro
   return job ? { jobId: job.id, request: job.request } : null;
 }
 
-export type EpisodeAnswer =
-  | { cached: true; source: CacheSource; episode: CachedEpisode }
-  | {
-      cached: false;
-      job: Job;
-      /** An in-flight job of the same period (or the same Idempotency-Key) answers this request. */
-      deduplicated: boolean;
-      /** The partial job whose script this job reuses (it runs audio and upload only). */
-      reusedFrom: string | null;
-    };
+/** A job made (or joined) for a request. */
+export interface GeneratedEpisode {
+  job: Job;
+  /** An in-flight job of the same period (or the same Idempotency-Key) answers this request. */
+  deduplicated: boolean;
+  /** The partial job whose script this job reuses (it runs audio and upload only). */
+  reusedFrom: string | null;
+}
 
 export interface EpisodeRequestInput {
   user: SubmitUser;
   request: EpisodeRequest;
   idempotencyKey?: string;
   now?: Date;
-  /**
-   * The caller has just looked in the cache (readEpisodeCache) and found nothing: do not look
-   * (and count) again. A job already making the episode still answers (submit's in-flight check).
-   */
-  cacheMissed?: boolean;
 }
 
 /**
- * POST /v1/episodes for any type: daily/weekly first look in the cache (unless
- * forceRegenerate, which always makes a new job and, once it is published, replaces the
- * cached one); custom requests and misses go to submitEpisodeJob.
+ * Makes the job for a request the cache did not answer (or must not: custom, forceRegenerate):
+ * a daily/weekly job reuses the script of the period's partial pre-generation when it fits; a
+ * job already making the episode answers instead (submit's in-flight check).
  */
-export async function requestEpisode(
+export async function generateEpisode(
   ctx: PipelineContext,
   input: EpisodeRequestInput,
-): Promise<EpisodeAnswer> {
+): Promise<GeneratedEpisode> {
   const { user, request } = input;
   const now = input.now ?? new Date();
   let reusedFrom: string | null = null;
   if (request.type !== 'custom' && !request.forceRegenerate) {
-    const hit = input.cacheMissed ? null : await readEpisodeCache(ctx, user, request.type, now);
-    if (hit) return { cached: true, ...hit };
     const zone = isValidTimeZone(user.timezone) ? user.timezone : 'UTC';
     const cacheKey = episodeCacheKey(user.id, request.type, localPeriod(request.type, now, zone));
     const partial = await findPartialScript(ctx.db, cacheKey);
@@ -89,7 +79,7 @@ export async function requestEpisode(
     ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
     ...(reusedFrom ? { reuseArtifactsFrom: reusedFrom } : {}),
   });
-  return { cached: false, job, deduplicated, reusedFrom: deduplicated ? null : reusedFrom };
+  return { job, deduplicated, reusedFrom: deduplicated ? null : reusedFrom };
 }
 
 /** The partial job's script fits when it used the sources and style this request resolves to. */

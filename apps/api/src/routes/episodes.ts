@@ -4,9 +4,9 @@ import { type EpisodeKind, episodeRequestSchema, SubmitError } from '@podfleet/p
 import {
   type CachedAnswer,
   cacheCounterKey,
+  generateEpisode,
   quotaStatus,
   readEpisodeCache,
-  requestEpisode,
 } from '@podfleet/pregeneration';
 import { episodeAudioPath } from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
@@ -78,7 +78,7 @@ export function episodesRouter(ctx: RouteContext): Router {
   };
 
   /**
-   * What requestEpisode needs of the user, read fresh (saved sources and style, the current
+   * What generateEpisode needs of the user, read fresh (saved sources and style, the current
    * timezone), once its storage quota is known to have room: 409 naming both figures otherwise.
    */
   const loadRequester = async (userId: string) => {
@@ -189,17 +189,13 @@ export function episodesRouter(ctx: RouteContext): Router {
       );
     }
     try {
-      const answer = await requestEpisode(ctx.pipeline, {
+      // The cache was looked in above: a miss (or a bypass) goes straight to making the job.
+      const answer = await generateEpisode(ctx.pipeline, {
         user,
         request,
         now,
-        cacheMissed: cacheable,
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
-      if (answer.cached) {
-        cachedAnswer(req, res, answer);
-        return;
-      }
       if (answer.reusedFrom) {
         req.log.info(
           { jobId: answer.job.id, reusedFrom: answer.reusedFrom },
