@@ -11,7 +11,6 @@
 // Options: --duration <s> (10) --warmup <s> (2) --users <n> (200) --rate <req/s> (100) --rounds <n> (3)
 // --cpu-prof (the API writes a CPU profile to bench-results/profiles/).
 import {
-  argValue,
   CONNECTIONS,
   compareWithBare,
   comparisonRatios,
@@ -20,6 +19,7 @@ import {
   createUsers,
   load,
   loadAverage,
+  loadOptions,
   machine,
   type PacedRequest,
   printTable,
@@ -29,11 +29,8 @@ import {
   writeResult,
 } from './harness';
 
-const DURATION_SEC = argValue('duration', 10);
-const WARMUP_SEC = argValue('warmup', 2);
-const USERS = argValue('users', 200);
-const RATE = argValue('rate', 100);
-const ROUNDS = argValue('rounds', 3);
+const OPTIONS = loadOptions(100);
+const { durationSec: DURATION_SEC, users: USERS, rate: RATE } = OPTIONS;
 const TARGET_P99_MS = 10;
 
 async function main(): Promise<void> {
@@ -66,10 +63,7 @@ async function main(): Promise<void> {
       body,
       label: 'POST /v1/episodes',
       next: ticketRequest,
-      durationSec: DURATION_SEC,
-      warmupSec: WARMUP_SEC,
-      rate: RATE,
-      rounds: ROUNDS,
+      ...OPTIONS,
     });
     const { saturated, paced, serial } = comparison;
 

@@ -30,7 +30,6 @@ import { readCacheCounters, writeEpisodeCache } from '@podfleet/pregeneration';
 import { FsStorageDriver } from '@podfleet/providers';
 import { createLogger, createRedis } from '@podfleet/queue';
 import {
-  argValue,
   CONNECTIONS,
   compareWithBare,
   comparisonRatios,
@@ -38,6 +37,7 @@ import {
   comparisonVerdict,
   createUsers,
   loadAverage,
+  loadOptions,
   machine,
   type PacedRequest,
   printTable,
@@ -46,11 +46,8 @@ import {
   writeResult,
 } from './harness';
 
-const DURATION_SEC = argValue('duration', 10);
-const WARMUP_SEC = argValue('warmup', 2);
-const USERS = argValue('users', 200);
-const RATE = argValue('rate', 500);
-const ROUNDS = argValue('rounds', 3);
+const OPTIONS = loadOptions(500);
+const { durationSec: DURATION_SEC, users: USERS, rate: RATE } = OPTIONS;
 const TARGET_P99_MS = 5;
 /** Users live in several zones: "today" and the cache key differ per user, as in a real fleet. */
 const ZONES = ['UTC', 'Europe/Paris', 'Asia/Tokyo', 'America/New_York'];
@@ -107,10 +104,7 @@ function measure(apiUrl: string, bareUrl: string, users: BenchUser[]) {
     body,
     label: 'daily cache hit',
     next: hitRequest,
-    durationSec: DURATION_SEC,
-    warmupSec: WARMUP_SEC,
-    rate: RATE,
-    rounds: ROUNDS,
+    ...OPTIONS,
   });
 }
 

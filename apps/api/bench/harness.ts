@@ -23,6 +23,18 @@ export const argValue = (name: string, fallback: number): number => {
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
 };
 
+/** The options both API benches take (see their headers), with their defaults. */
+export function loadOptions(defaultRate: number) {
+  return {
+    durationSec: argValue('duration', 10),
+    warmupSec: argValue('warmup', 2),
+    users: argValue('users', 200),
+    rate: argValue('rate', defaultRate),
+    rounds: argValue('rounds', 3),
+  };
+}
+export type LoadOptions = ReturnType<typeof loadOptions>;
+
 export const apiDir = resolve(__dirname, '..');
 function repoRoot(): string {
   for (let dir = apiDir; dirname(dir) !== dir; dir = dirname(dir)) {
@@ -242,17 +254,15 @@ export interface BareComparison {
  * on the target (`next` makes each request): saturated (autocannon, 50 connections), paced (in
  * alternating rounds) and one connection at a time.
  */
-export async function compareWithBare(options: {
-  apiUrl: string;
-  bareUrl: string;
-  body: string;
-  label: string;
-  next: () => PacedRequest;
-  durationSec: number;
-  warmupSec: number;
-  rate: number;
-  rounds: number;
-}): Promise<BareComparison> {
+export async function compareWithBare(
+  options: LoadOptions & {
+    apiUrl: string;
+    bareUrl: string;
+    body: string;
+    label: string;
+    next: () => PacedRequest;
+  },
+): Promise<BareComparison> {
   const { apiUrl, bareUrl, body, label, next, durationSec, rate } = options;
   const common = { connections: CONNECTIONS, pipelining: 1 };
   const headers = { 'content-type': 'application/json' };
