@@ -134,18 +134,20 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal'); // req.protocol behind a local reverse proxy
   app.set('etag', false);
-  app.use(requestLogging(logger));
+  app.use(requestLogging(app, logger));
   app.use(metrics.httpTimer);
   app.use(helmet());
   app.use(cors(settings.corsOrigins));
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(rejectUnreadablePaths);
 
+  // Express walks routers in order until one answers: the hot paths (submit, cache hit, polling)
+  // come first. No two routers share a path, so the order changes nothing else.
+  app.use(episodesRouter(ctx));
+  app.use(jobsRouter(ctx));
   app.use(systemRouter(ctx));
   app.use(usersRouter(ctx));
   app.use(keysRouter(ctx));
-  app.use(episodesRouter(ctx));
-  app.use(jobsRouter(ctx));
   app.use(adminRouter(ctx));
   app.use(cronRouter(ctx));
   app.use(feedsRouter(ctx));

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@podfleet/queue';
-import { pinoHttp } from 'pino-http';
+import type { Express, RequestHandler } from 'express';
+
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** The request id (X-Request-Id), set by the request-logging middleware. */
+    id: string;
+    /** A logger that puts `requestId` on every line; made on first use. */
+    log: Logger;
+  }
+}
 
 /** An incoming X-Request-Id is kept when it looks like an id (no spaces, quotes or control characters). */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -16,28 +25,45 @@ export function requestIdFor(req: IncomingMessage, res: ServerResponse): string 
 /** Paths probed constantly by infrastructure: logged only when they fail. */
 const QUIET_PATHS = new Set(['/health', '/metrics']);
 
+const startedAt = Symbol('startedAt');
+const childLogger = Symbol('childLogger');
+type LoggedRequest = IncomingMessage & { [startedAt]?: number; [childLogger]?: Logger };
+
 /**
- * pino-http: gives each request an id (X-Request-Id, echoed back) and a child logger `req.log`
- * that puts `requestId` on every line, and logs one line per finished request.
+ * Gives each request an id (X-Request-Id, echoed back) and `req.log`, and logs one line per
+ * finished request (`request completed`, at error for 5xx) or per request the client left before
+ * its answer ended (`request aborted`: an SSE client going away, a download stopped). The child logger is made only when something logs through it: a request
+ * that logs nothing allocates no logger, which keeps busy keep-alive connections cheap to hold.
  */
-export function requestLogging(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: requestIdFor,
-    customAttributeKeys: { reqId: 'requestId' },
-    quietReqLogger: true, // req.log binds only requestId; the completion line adds req/res
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    autoLogging: {
-      ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
-    },
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string }) => ({
-        method: req.method,
-        url: redactUrl(req.url),
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+export function requestLogging(app: Express, logger: Logger): RequestHandler {
+  Object.defineProperty(app.request, 'log', {
+    configurable: true,
+    get(this: LoggedRequest): Logger {
+      this[childLogger] ??= logger.child({ requestId: this.id });
+      return this[childLogger];
     },
   });
+
+  function onClose(this: ServerResponse) {
+    const req = this.req as LoggedRequest;
+    const finished = this.writableFinished;
+    const level = this.statusCode >= 500 ? 'error' : 'info';
+    if (!logger.isLevelEnabled(level)) return;
+    const url = req.url ?? '';
+    if (level === 'info' && finished && QUIET_PATHS.has(url.split('?')[0] ?? '')) return;
+    const responseTime = Math.round(performance.now() - (req[startedAt] ?? performance.now()));
+    req.log[level](
+      { req: { method: req.method, url: redactUrl(url) }, res: { statusCode: this.statusCode }, responseTime },
+      finished ? 'request completed' : 'request aborted',
+    );
+  }
+
+  return (req, res, next) => {
+    (req as LoggedRequest)[startedAt] = performance.now();
+    req.id = requestIdFor(req, res);
+    res.once('close', onClose);
+    next();
+  };
 }
 
 /** Signed-URL signatures and feed tokens must not end up in logs. */

@@ -2,11 +2,12 @@ import { Writable } from 'node:stream';
 import { createPrismaClient } from '@podfleet/db';
 import { FsStorageDriver, type HeadResult } from '@podfleet/providers';
 import { createLogger } from '@podfleet/queue';
-import { makeTempDir } from '@podfleet/test-kit';
+import { makeTempDir, waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
 import { createApi } from '../app';
 import { makeEpisode, makeJob } from '../testing/fixtures';
 import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { openSse } from '../testing/sse-client';
 
 const env = testEnv(process.env, 'system');
 let t: TestApi;
@@ -218,7 +219,28 @@ describe('errors, request ids and headers', () => {
       const requestLines = lines.filter((l) => l.req !== undefined);
       expect(requestLines.length).toBeGreaterThan(0);
       expect(requestLines.every((l) => typeof l.requestId === 'string')).toBe(true);
-      expect(requestLines.some((l) => l.requestId === 'trace-abc.123')).toBe(true);
+      expect(requestLines.find((l) => l.requestId === 'trace-abc.123')).toMatchObject({
+        level: 'info',
+        msg: 'request completed',
+        req: { method: 'GET', url: '/v1/jobs' },
+        res: { statusCode: 401 },
+        responseTime: expect.any(Number),
+      });
+      // A healthy probe is not logged; the unsafe id was replaced before anything was logged.
+      expect(requestLines.some((l) => (l.req as { url: string }).url === '/health')).toBe(false);
+      expect(JSON.stringify(lines)).not.toContain('<x>');
+      // A client that leaves a stream before it ends is logged as an aborted request.
+      const { user, key } = await logged.createUser();
+      const job = await makeJob(logged.db, user.id, 'running');
+      const stream = await openSse(`${await logged.listen()}/v1/jobs/${job.id}/events`, bearer(key));
+      expect(stream.status).toBe(200);
+      stream.close();
+      await waitFor(() => lines.some((l) => l.msg === 'request aborted'));
+      expect(lines.find((l) => l.msg === 'request aborted')).toMatchObject({
+        level: 'info',
+        req: { method: 'GET', url: `/v1/jobs/${job.id}/events` },
+        res: { statusCode: 200 },
+      });
       await request(logged.app).get('/v1/episodes/x/audio?exp=1&sig=SECRETSIG').expect(403);
       expect(JSON.stringify(lines)).toContain('sig=[redacted]');
       expect(JSON.stringify(lines)).not.toContain('SECRETSIG');
@@ -235,8 +257,16 @@ describe('errors, request ids and headers', () => {
       }
     }
     const temp = await makeTempDir();
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
     const broken = await startTestApi(testEnv(process.env, 'system-500'), {
       storage: new BrokenStorage({ dir: temp.dir }),
+      logDestination: destination,
     });
     try {
       const { user, key } = await broken.createUser();
@@ -253,6 +283,14 @@ describe('errors, request ids and headers', () => {
       });
       expect(res.body.detail).toContain(res.headers['x-request-id']);
       expect(JSON.stringify(res.body)).not.toContain('secret');
+      const ofRequest = lines.filter((l) => l.requestId === res.headers['x-request-id']);
+      expect(ofRequest).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ level: 'error', msg: 'unhandled error' }),
+          expect.objectContaining({ level: 'error', msg: 'request completed', res: { statusCode: 500 } }),
+        ]),
+      );
+      expect(JSON.stringify(ofRequest)).toContain('disk on fire at /secret/path');
     } finally {
       await broken.close();
       await temp.remove();
