@@ -53,7 +53,11 @@ export function requestLogging(app: Express, logger: Logger): RequestHandler {
     if (level === 'info' && finished && QUIET_PATHS.has(url.split('?')[0] ?? '')) return;
     const responseTime = Math.round(performance.now() - (req[startedAt] ?? performance.now()));
     req.log[level](
-      { req: { method: req.method, url: redactUrl(url) }, res: { statusCode: this.statusCode }, responseTime },
+      {
+        req: { method: req.method, url: redactUrl(url) },
+        res: { statusCode: this.statusCode },
+        responseTime,
+      },
       finished ? 'request completed' : 'request aborted',
     );
   }
