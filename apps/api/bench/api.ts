@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       body,
       label: 'POST /v1/episodes',
       next: ticketRequest,
+      route: { method: 'POST', pattern: '/v1/episodes' },
       ...OPTIONS,
     });
     const { saturated, paced, serial } = comparison;

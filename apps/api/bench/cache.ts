@@ -104,6 +104,7 @@ function measure(apiUrl: string, bareUrl: string, users: BenchUser[]) {
     body,
     label: 'daily cache hit',
     next: hitRequest,
+    route: { method: 'POST', pattern: '/v1/episodes' },
     ...OPTIONS,
   });
 }

@@ -13,7 +13,7 @@ import { childEnv, readEnv } from '@podfleet/config';
 import { createPrismaClient, defaultMigrationsDir, ensureDatabase, migrate } from '@podfleet/db';
 import { createRedis, deleteKeysWithPrefix } from '@podfleet/queue';
 import autocannon from 'autocannon';
-import { type Dispatcher, Pool } from 'undici';
+import { RawHttpPool, type RawRequest } from './raw-http';
 
 export const CONNECTIONS = 50;
 
@@ -114,12 +114,8 @@ export async function load(
   return autocannon({ ...opts, duration: durationSec });
 }
 
-export interface PacedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body?: string;
-}
+/** One request of a paced load. */
+export type PacedRequest = RawRequest;
 
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -127,9 +123,8 @@ const ms2 = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * Open-loop load: requests start at evenly spaced instants (`rate` per second) over a pool of
- * `connections` keep-alive sockets (an undici Pool: it allocates a fraction of what node:http's
- * client does, so the generator's own pauses weigh less in every figure), and each latency runs
- * from the instant the request was due,
+ * `connections` keep-alive sockets (RawHttpPool: the generator's own pauses stay out of the
+ * figures), and each latency runs from the instant the request was due,
  * so a server (or a generator) falling behind shows up in full. autocannon's `overallRate` sends
  * each connection's quota back to back at the start of every second (bursts of `connections`
  * requests) and then pads its histogram for coordinated omission, which measures the bursts.
@@ -145,13 +140,22 @@ export async function pacedLoad(
     connections,
     durationSec,
     warmupSec = 1,
-  }: { rate: number; connections: number; durationSec: number; warmupSec?: number },
+    onRecordingStart,
+  }: {
+    rate: number;
+    connections: number;
+    durationSec: number;
+    warmupSec?: number;
+    /** Called (not awaited) when the warm-up ends and recording begins. */
+    onRecordingStart?: () => void;
+  },
 ): Promise<Summary> {
   process.stderr.write(
     `  ${label}: ${durationSec} s at ${rate} req/s over ${connections} connections (after ${warmupSec} s unrecorded)…\n`,
   );
   const unrecorded = Math.round(rate * warmupSec);
-  const pool = new Pool(new URL(baseUrl).origin, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const url = new URL(baseUrl);
+  const pool = new RawHttpPool(url.hostname, Number(url.port), connections);
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
@@ -159,15 +163,9 @@ export async function pacedLoad(
     // Timed from when it was due (a late send counts its wait), or from when it left if early.
     const from = Math.min(due, performance.now());
     try {
-      const res = await pool.request({
-        method: req.method as Dispatcher.HttpMethod,
-        path: req.path,
-        headers: req.headers,
-        body: req.body ?? null,
-      });
-      await res.body.dump();
+      const status = await pool.request(req);
       if (!recorded) return;
-      if (res.statusCode >= 200 && res.statusCode < 300) latencies.push(performance.now() - from);
+      if (status >= 200 && status < 300) latencies.push(performance.now() - from);
       else non2xx += 1;
     } catch {
       if (recorded) errors += 1;
@@ -177,14 +175,17 @@ export async function pacedLoad(
   const inFlight: Array<Promise<void>> = [];
   let started = performance.now();
   for (let i = 0; i < unrecorded + total; i++) {
-    if (i === unrecorded) started = performance.now();
+    if (i === unrecorded) {
+      started = performance.now();
+      onRecordingStart?.();
+    }
     const due = started + ((i < unrecorded ? i : i - unrecorded) * 1000) / rate;
     const wait = due - performance.now();
     if (wait >= 1) await sleep(wait);
     inFlight.push(send(next(), due, i >= unrecorded));
   }
   await Promise.all(inFlight);
-  await pool.close();
+  pool.close();
   const elapsedSec = (performance.now() - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
   return {
@@ -200,8 +201,48 @@ export async function pacedLoad(
   };
 }
 
-/** A paced load run in rounds: the round of median p99 stands for it; every round's p99 is kept. */
-export type PacedSummary = Summary & { p99ByRound: number[] };
+/**
+ * The API's own latency histogram (`podfleet_http_request_duration_seconds` on /metrics) for one
+ * route's 2xx answers: cumulative counts by bucket bound in ms.
+ */
+async function serverHistogram(apiUrl: string, method: string, route: string): Promise<Map<number, number>> {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('podfleet_http_request_duration_seconds_bucket{')) continue;
+    const labels = Object.fromEntries(
+      [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]] as [string, string]),
+    );
+    if (labels.method !== method || labels.route !== route || !labels.status_code?.startsWith('2')) continue;
+    const bound = labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(labels.le) * 1000;
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return buckets;
+}
+
+/** The smallest bucket bound holding 99 % of the answers counted between two readings. */
+function p99Bound(before: Map<number, number>, after: Map<number, number>): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const count = (bound: number) => (after.get(bound) ?? 0) - (before.get(bound) ?? 0);
+  const total = count(Number.POSITIVE_INFINITY);
+  return bounds.find((bound) => count(bound) >= 0.99 * total) ?? Number.POSITIVE_INFINITY;
+}
+
+/**
+ * A paced load run in rounds: the round of median p99 stands for it; every round's p99 is kept.
+ * For the API, `serverP99AtMostMs` is what the API itself measured for the same requests (request
+ * in to response out, from its /metrics histogram, so a bucket bound): the part of the tail that is
+ * the API's; the rest is the loopback, the load generator and the other processes on the cores.
+ */
+export type PacedSummary = Summary & { p99ByRound: number[]; serverP99AtMostMs?: number[] };
+
+export interface PacedTarget {
+  label: string;
+  baseUrl: string;
+  next: () => PacedRequest;
+  /** The API's route pattern of these requests, to read its own histogram around each round. */
+  route?: { method: string; pattern: string };
+}
 
 /**
  * `rounds` paced runs of each target, alternating (a, b, a, b, …), so that a noisy moment of a
@@ -209,20 +250,36 @@ export type PacedSummary = Summary & { p99ByRound: number[] };
  */
 export async function pacedRounds(
   rounds: number,
-  targets: ReadonlyArray<{ label: string; baseUrl: string; next: () => PacedRequest }>,
+  targets: ReadonlyArray<PacedTarget>,
   options: { rate: number; connections: number; durationSec: number },
 ): Promise<PacedSummary[]> {
   const results = targets.map(() => [] as Summary[]);
+  const serverP99 = targets.map(() => [] as number[]);
   for (let round = 1; round <= rounds; round++) {
     for (const [i, target] of targets.entries()) {
-      results[i]!.push(
-        await pacedLoad(`${target.label} (round ${round}/${rounds})`, target.baseUrl, target.next, options),
-      );
+      const { route } = target;
+      // Read when recording starts: the warm-up's requests are not the round's.
+      let before: Promise<Map<number, number>> | undefined;
+      const onRecordingStart = route
+        ? () => {
+            before = serverHistogram(target.baseUrl, route.method, route.pattern);
+          }
+        : undefined;
+      const label = `${target.label} (round ${round}/${rounds})`;
+      results[i]!.push(await pacedLoad(label, target.baseUrl, target.next, { ...options, onRecordingStart }));
+      if (route && before) {
+        const after = await serverHistogram(target.baseUrl, route.method, route.pattern);
+        serverP99[i]!.push(p99Bound(await before, after));
+      }
     }
   }
-  return results.map((runs) => {
+  return results.map((runs, i) => {
     const byP99 = [...runs].sort((a, b) => a.p99Ms - b.p99Ms);
-    return { ...byP99[Math.floor((byP99.length - 1) / 2)]!, p99ByRound: runs.map((r) => r.p99Ms) };
+    return {
+      ...byP99[Math.floor((byP99.length - 1) / 2)]!,
+      p99ByRound: runs.map((r) => r.p99Ms),
+      ...(targets[i]!.route ? { serverP99AtMostMs: serverP99[i]! } : {}),
+    };
   });
 }
 
@@ -250,9 +307,11 @@ export async function compareWithBare(
     body: string;
     label: string;
     next: () => PacedRequest;
+    /** The route pattern `next`'s requests match in the API (its /metrics label). */
+    route: PacedTarget['route'];
   },
 ): Promise<BareComparison> {
-  const { apiUrl, bareUrl, body, label, next, durationSec, rate } = options;
+  const { apiUrl, bareUrl, body, label, next, route, durationSec, rate } = options;
   const common = { connections: CONNECTIONS, pipelining: 1 };
   const headers = { 'content-type': 'application/json' };
   const bareOpts: autocannon.Options = { ...common, url: bareUrl, method: 'POST', headers, body };
@@ -274,7 +333,7 @@ export async function compareWithBare(
     options.rounds,
     [
       { label: `bare Express 202, ${rate} req/s`, baseUrl: bareUrl, next: bareRequest },
-      { label: `${label}, ${rate} req/s`, baseUrl: apiUrl, next },
+      { label: `${label}, ${rate} req/s`, baseUrl: apiUrl, next, route },
     ],
     { rate, connections: CONNECTIONS, durationSec },
   );
@@ -327,7 +386,8 @@ export function comparisonVerdict(what: string, c: BareComparison, targetP99Ms: 
   return (
     `${what} p99 / bare p99: saturated ${r.saturatedP99}x, paced ${r.pacedP99}x, serial ${r.serialP99}x; ` +
     `target ${what} p99 <= ${targetP99Ms} ms: saturated ${met(m.saturatedMet)}, paced ${met(m.pacedMet)}, serial ${met(m.serialMet)}\n` +
-    `paced p99 by round: bare ${c.paced.bare.p99ByRound.join(' / ')} ms, ${what} ${c.paced.target.p99ByRound.join(' / ')} ms (median round shown)\n`
+    `paced p99 by round: bare ${c.paced.bare.p99ByRound.join(' / ')} ms, ${what} ${c.paced.target.p99ByRound.join(' / ')} ms (median round shown)\n` +
+    `inside the API, paced p99 by round: <= ${(c.paced.target.serverP99AtMostMs ?? []).join(' / <= ')} ms (its own histogram; the rest of the tail is outside the API process)\n`
   );
 }
 
