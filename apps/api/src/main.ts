@@ -15,6 +15,7 @@ import { storageFromConfig } from '@podfleet/pipeline';
 import { checkNoEviction, createLogger, createRedis, type Logger } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
 import { createApi } from './app';
+import { createHttpServer } from './http/server';
 import { settingsFromConfig } from './settings';
 
 async function runMigrations(): Promise<void> {
@@ -71,7 +72,7 @@ async function serve(): Promise<void> {
   const api = createApi({ settings: settingsFromConfig(config), db, redis, subscriber, storage, logger });
   await warmUp(db, redis, logger);
 
-  const server: Server = api.app.listen(config.PORT);
+  const server: Server = createHttpServer(api.app).listen(config.PORT);
   // Behind a load balancer idle keep-alive connections must outlive the balancer's (often 60 s).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -18,6 +18,7 @@ import { makeTempDir } from '@podfleet/test-kit';
 import type { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import { type ApiApp, createApi } from '../app';
+import { createHttpServer } from '../http/server';
 import type { ApiSettings } from '../settings';
 
 /** What the root global setup provides; test files pass their environment in. */
@@ -135,7 +136,7 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     },
     async listen() {
       server ??= await new Promise<Server>((resolve) => {
-        const s = api.app.listen(0, '127.0.0.1', () => resolve(s));
+        const s = createHttpServer(api.app).listen(0, '127.0.0.1', () => resolve(s));
       });
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
