@@ -32,8 +32,9 @@ type LoggedRequest = IncomingMessage & { [startedAt]?: number; [childLogger]?: L
 /**
  * Gives each request an id (X-Request-Id, echoed back) and `req.log`, and logs one line per
  * finished request (`request completed`, at error for 5xx) or per request the client left before
- * its answer ended (`request aborted`: an SSE client going away, a download stopped). The child logger is made only when something logs through it: a request
- * that logs nothing allocates no logger, which keeps busy keep-alive connections cheap to hold.
+ * its answer ended (`request aborted`: an SSE client going away, a download stopped). The child
+ * logger is made only when something logs through it: a request that logs nothing allocates no
+ * logger, which keeps busy keep-alive connections cheap to hold.
  */
 export function requestLogging(app: Express, logger: Logger): RequestHandler {
   Object.defineProperty(app.request, 'log', {
@@ -51,7 +52,8 @@ export function requestLogging(app: Express, logger: Logger): RequestHandler {
     if (!logger.isLevelEnabled(level)) return;
     const url = req.url ?? '';
     if (level === 'info' && finished && QUIET_PATHS.has(url.split('?')[0] ?? '')) return;
-    const responseTime = Math.round(performance.now() - (req[startedAt] ?? performance.now()));
+    // The middleware stamps the start before it adds this listener.
+    const responseTime = Math.round(performance.now() - req[startedAt]!);
     req.log[level](
       {
         req: { method: req.method, url: redactUrl(url) },
