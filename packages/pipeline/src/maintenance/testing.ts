@@ -1,6 +1,7 @@
 // Shared set-up of the maintenance tests: a pipeline context with no workers (the tests decide
 // what Redis and the database hold), on its own queue prefix.
 import { randomUUID } from 'node:crypto';
+import { childEnv } from '@podfleet/config';
 import { deleteKeysWithPrefix, type ProcessorMap, startWorkers, type WorkerRuntime } from '@podfleet/queue';
 import type { PipelineContext } from '../context';
 import { episodeRequestSchema } from '../request';
@@ -40,7 +41,7 @@ export async function settleOtherJobs({ ctx }: TestContext): Promise<void> {
 export function startTestWorkers(ctx: PipelineContext, processors: ProcessorMap): WorkerRuntime {
   return startWorkers({
     app: 'test',
-    redisUrl: process.env.REDIS_URL!,
+    redisUrl: childEnv().REDIS_URL!,
     prefix: ctx.prefix,
     logger: ctx.logger,
     processors,
