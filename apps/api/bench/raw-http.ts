@@ -87,16 +87,19 @@ export class RawHttpPool {
     socket.setNoDelay(true);
     const connection: Connection = { socket, open: true, received: null, settle: null };
     this.all.add(connection);
+    /** Settles the request in flight, if any; says whether there was one. */
+    const settle = (result: number | Error): boolean => {
+      const pending = connection.settle;
+      connection.settle = null;
+      pending?.(result);
+      return pending !== null;
+    };
     // A connection that breaks fails its request; a fresh one takes its place in the pool.
     const fail = (err: Error) => {
       if (!connection.open) return;
       connection.open = false;
       this.all.delete(connection);
-      const settle = connection.settle;
-      connection.settle = null;
-      if (!settle) return;
-      settle(err);
-      this.release(this.open());
+      if (settle(err)) this.release(this.open());
     };
     socket.on('data', (chunk: Buffer) => {
       connection.received = connection.received ? Buffer.concat([connection.received, chunk]) : chunk;
@@ -110,9 +113,7 @@ export class RawHttpPool {
       }
       if (!answer) return;
       connection.received = null;
-      const settle = connection.settle;
-      connection.settle = null;
-      settle?.(answer.status);
+      settle(answer.status);
       this.release(connection.open ? connection : this.open());
     });
     socket.on('error', fail);
