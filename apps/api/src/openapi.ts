@@ -19,6 +19,7 @@ import {
   healthSchema,
   jobSchema,
   meSchema,
+  metricsQuerySchema,
   pageOf,
   pregenerationRunSchema,
   problemSchema,
@@ -419,9 +420,18 @@ function routes(): RouteConfig[] {
       200: json('Both reachable', healthSchema),
       503: problem('Names what is down (redis, db)'),
     }),
-    r('get', '/metrics', 'Operators', 'Prometheus metrics (podfleet_*)', 'none', {
-      200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
-    }),
+    r(
+      'get',
+      '/metrics',
+      'Operators',
+      'Prometheus metrics (podfleet_*)',
+      'none',
+      {
+        200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+        400: problem('A name that is no metric of this registry'),
+      },
+      { request: { query: metricsQuerySchema } },
+    ),
     r('get', '/openapi.json', 'Operators', 'This document', 'none', { 200: { description: 'OpenAPI 3.1' } }),
     r('get', '/docs', 'Operators', 'A readable page generated from this document', 'none', {
       200: { description: 'HTML' },

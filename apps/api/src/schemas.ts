@@ -56,6 +56,18 @@ export const idempotencyKeySchema = z
 
 // ---- responses ----
 
+/** `GET /metrics?name=…`: only the named metrics (repeat `name` for several). */
+export const metricsQuerySchema = z.object({
+  name: z
+    .union([z.string().min(1), z.array(z.string().min(1)).max(50)])
+    .optional()
+    .transform((name) => (name === undefined ? [] : [name].flat()))
+    .openapi({
+      description:
+        'Only these metrics (repeatable), e.g. podfleet_http_request_duration_seconds: a read that skips the collectors that query PostgreSQL and Redis',
+    }),
+});
+
 export const problemSchema = z
   .object({
     type: z.string(),

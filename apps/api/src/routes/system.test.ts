@@ -96,6 +96,33 @@ describe('/metrics', () => {
     expect(text).toMatch(/podfleet_cost_usd_total [\d.]+/);
     expect(text).toContain('podfleet_process_cpu_seconds_total');
   });
+
+  it('?name= answers only the named metrics, and 400 for a name that is no metric', async () => {
+    await request(t.app).get('/health').expect(200);
+    const one = await request(t.app).get('/metrics?name=podfleet_http_request_duration_seconds').expect(200);
+    expect(one.headers['content-type']).toMatch(/^text\/plain/);
+    expect(one.text).toMatch(
+      /podfleet_http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/health",status_code="200"\}/,
+    );
+    const names = new Set(
+      one.text
+        .split('\n')
+        .filter((line) => line.startsWith('# TYPE '))
+        .map((line) => line.split(' ')[2]),
+    );
+    expect([...names]).toEqual(['podfleet_http_request_duration_seconds']);
+
+    const two = await request(t.app)
+      .get('/metrics?name=podfleet_http_request_duration_seconds&name=podfleet_cache_misses_total')
+      .expect(200);
+    expect(two.text).toContain('# TYPE podfleet_http_request_duration_seconds histogram');
+    expect(two.text).toMatch(/^podfleet_cache_misses_total \d+$/m);
+    expect(two.text).not.toContain('podfleet_jobs{');
+
+    const wrong = await request(t.app).get('/metrics?name=podfleet_nope').expect(400);
+    expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(wrong.body.detail).toBe('no such metric: podfleet_nope');
+  });
 });
 
 describe('OpenAPI and docs', () => {

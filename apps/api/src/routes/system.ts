@@ -1,7 +1,9 @@
 import { Router } from 'express';
 import { HttpProblem } from '../http/problem';
+import { parseQuery } from '../http/validate';
 import { sendProblem } from '../middleware/errors';
 import { docsPage, openApiDocument } from '../openapi';
+import { metricsQuerySchema } from '../schemas';
 import type { RouteContext } from './context';
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -54,9 +56,24 @@ export function systemRouter(ctx: RouteContext): Router {
     );
   });
 
-  router.get('/metrics', async (_req, res) => {
-    const body = await ctx.metrics.registry.metrics();
-    res.setHeader('Content-Type', ctx.metrics.registry.contentType);
+  // `?name=` reads only those metrics: the latency histogram can be read often (a benchmark
+  // round, a fast scrape) without the collectors that query PostgreSQL and Redis.
+  router.get('/metrics', async (req, res) => {
+    const { name: names } = parseQuery(req, metricsQuerySchema);
+    const { registry } = ctx.metrics;
+    const unknown = names.filter((name) => registry.getSingleMetric(name) === undefined);
+    if (unknown.length > 0) {
+      throw new HttpProblem(400, {
+        type: 'validation',
+        detail: `no such metric: ${unknown.join(', ')}`,
+        errors: unknown.map((name) => ({ path: 'name', message: `no metric is named ${name}` })),
+      });
+    }
+    const body =
+      names.length === 0
+        ? await registry.metrics()
+        : `${(await Promise.all(names.map((name) => registry.getSingleMetricAsString(name)))).join('\n')}\n`;
+    res.setHeader('Content-Type', registry.contentType);
     res.send(body);
   });
 
