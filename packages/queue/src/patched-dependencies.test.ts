@@ -14,6 +14,11 @@ describe('patched dependencies', () => {
     const before = pipeline.length;
     pipeline.ping().echo('patched');
     expect(pipeline.length).toBe(before + 2);
+    // MULTI's exec wrappers are shared functions, not closures made per pipeline.
+    const other = redis.multi();
+    expect(other.exec).toBe(pipeline.exec);
+    const execBuffer = (p: object) => (p as { execBuffer?: unknown }).execBuffer;
+    expect(execBuffer(other)).toBe(execBuffer(pipeline));
     expect(await pipeline.exec()).toEqual([
       [null, 'PONG'],
       [null, 'patched'],
@@ -24,13 +29,19 @@ describe('patched dependencies', () => {
     const prefix = testPrefix('patched');
     const queue = new Queue('patched', { connection: redis, prefix });
     try {
-      const view = (
-        queue as unknown as { backend: { queue: { client: Promise<{ ping(): Promise<string> }> } } }
-      ).backend.queue;
+      type Transaction = Record<'runCommand' | 'hset' | 'hscan' | 'sscan', unknown>;
+      type Client = { ping(): Promise<string>; multi(): Transaction };
+      const view = (queue as unknown as { backend: { queue: { client: Promise<Client> } } }).backend.queue;
       for (const getter of ['client', 'closing', 'blockingClient', 'redisVersion', 'databaseType']) {
         expect(Object.getOwnPropertyDescriptor(view, getter)).toBeUndefined();
       }
-      expect(await (await view.client).ping()).toBe('PONG');
+      const client = await view.client;
+      expect(await client.ping()).toBe('PONG');
+      // BullMQ's transaction adapters are shared functions, not closures made per MULTI.
+      const [first, second] = [client.multi(), client.multi()];
+      for (const method of ['runCommand', 'hset', 'hscan', 'sscan'] as const) {
+        expect(first[method]).toBe(second[method]);
+      }
       const job = await queue.add('check', { n: 1 });
       expect(await redis.exists(`${prefix}:patched:${job.id}`)).toBe(1);
     } finally {
