@@ -54,8 +54,6 @@ export const idempotencyKeySchema = z
   .string()
   .regex(/^[\x21-\x7e]{1,255}$/, 'expected 1-255 visible ASCII characters');
 
-// ---- responses ----
-
 /** `GET /metrics?name=…`: only the named metrics (repeat `name` for several). */
 export const metricsQuerySchema = z.object({
   name: z
@@ -67,6 +65,8 @@ export const metricsQuerySchema = z.object({
         'Only these metrics (repeatable), e.g. podfleet_http_request_duration_seconds: a read that skips the collectors that query PostgreSQL and Redis',
     }),
 });
+
+// ---- responses ----
 
 export const problemSchema = z
   .object({
