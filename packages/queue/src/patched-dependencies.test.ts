@@ -1,6 +1,7 @@
-// The fixes in patches/ (pnpm-workspace.yaml `patchedDependencies`): ioredis and BullMQ defined
-// getters per instance, which kept every pipeline and flow node alive through young-generation
-// GCs. These tests fail if a patch stops being applied (e.g. after a version bump).
+// The fixes in patches/ (pnpm-workspace.yaml `patchedDependencies`): ioredis and BullMQ gave
+// each pipeline, MULTI and flow node getters or closures of its own, which kept them alive
+// through young-generation GCs. These tests fail if a patch stops being applied (e.g. after a
+// version bump), and run the rewritten code.
 import { Queue } from 'bullmq';
 import { deleteKeys, plainRedis, testPrefix } from '../test/support';
 
@@ -29,7 +30,9 @@ describe('patched dependencies', () => {
     const prefix = testPrefix('patched');
     const queue = new Queue('patched', { connection: redis, prefix });
     try {
-      type Transaction = Record<'runCommand' | 'hset' | 'hscan' | 'sscan', unknown>;
+      type Transaction = Record<'runCommand' | 'hset' | 'hscan' | 'sscan', unknown> & {
+        exec(): Promise<Array<[Error | null, unknown]>>;
+      };
       type Client = { ping(): Promise<string>; multi(): Transaction };
       const view = (queue as unknown as { backend: { queue: { client: Promise<Client> } } }).backend.queue;
       for (const getter of ['client', 'closing', 'blockingClient', 'redisVersion', 'databaseType']) {
@@ -42,6 +45,20 @@ describe('patched dependencies', () => {
       for (const method of ['runCommand', 'hset', 'hscan', 'sscan'] as const) {
         expect(first[method]).toBe(second[method]);
       }
+      // …and they still queue what the originals queued, on the transaction they are called on.
+      type Call = (...args: unknown[]) => unknown;
+      const hashKey = `${prefix}:hash`;
+      const setKey = `${prefix}:set`;
+      (first.hset as Call)(hashKey, { field: 'value' });
+      (first.runCommand as Call)('sadd', [setKey, 'member']);
+      (first.hscan as Call)(hashKey, '0', { COUNT: 10 });
+      (first.sscan as Call)(setKey, '0');
+      expect(await first.exec()).toEqual([
+        [null, 1],
+        [null, 1],
+        [null, ['0', ['field', 'value']]],
+        [null, ['0', ['member']]],
+      ]);
       const job = await queue.add('check', { n: 1 });
       expect(await redis.exists(`${prefix}:patched:${job.id}`)).toBe(1);
     } finally {
