@@ -1,5 +1,6 @@
 import { baseConfig } from '@podfleet/config';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client';
 
 export interface PrismaClientOptions {
@@ -7,13 +8,34 @@ export interface PrismaClientOptions {
   maxConnections?: number;
 }
 
+/** The node-postgres pool under each client createPrismaClient made (see poolOf). */
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
 /** A Prisma client over node-postgres (Prisma 7 driver adapter); the caller disconnects it. */
 export function createPrismaClient(url: string, options: PrismaClientOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: url,
     ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
   });
-  return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  // Prisma ends the pool only if it ever connected; hot statements may have used it alone.
+  const disconnect = client.$disconnect.bind(client);
+  client.$disconnect = async () => {
+    await disconnect();
+    if (!pool.ended) await pool.end();
+  };
+  pools.set(client, pool);
+  return client;
+}
+
+/**
+ * The client's own node-postgres pool, for the few hot statements that skip Prisma's query layer
+ * (see repositories/hot-sql.ts); it closes with the client and cannot be used after.
+ */
+export function poolOf(db: PrismaClient): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('this Prisma client was not made by createPrismaClient');
+  return pool;
 }
 
 let shared: PrismaClient | undefined;

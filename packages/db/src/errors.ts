@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { Prisma } from './generated/prisma/client';
 
 /** Names of the unique constraints callers react to (Prisma's naming: table_columns_key). */
@@ -12,9 +13,13 @@ export const UNIQUE_CONSTRAINTS = {
 /**
  * True for a unique-constraint violation, e.g. a second job with the same idempotency key; with
  * `constraint`, only when that constraint (see UNIQUE_CONSTRAINTS) was hit. Model queries report
- * it as P2002, raw queries (submitJob) as P2010 with the driver's kind.
+ * it as P2002, raw queries as P2010 with the driver's kind, hot statements (submitJob) as
+ * node-postgres' DatabaseError with SQLSTATE 23505.
  */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  if (err instanceof pg.DatabaseError) {
+    return err.code === '23505' && (constraint === undefined || err.constraint === constraint);
+  }
   if (!(err instanceof Prisma.PrismaClientKnownRequestError)) return false;
   const cause = driverErrorCause(err);
   const unique =

@@ -14,6 +14,7 @@ import {
   type PrismaClient,
   type Stage,
 } from '../generated/prisma/client';
+import { type HotStatement, JOB_COLUMNS, runHot } from './hot-sql';
 
 /** A client or an interactive-transaction client: for functions that are a single statement. */
 export type DbClient = PrismaClient | Prisma.TransactionClient;
@@ -93,22 +94,18 @@ export interface SubmitJobInput {
   maxActiveJobs: number;
 }
 
-/** `created_at` → `createdAt`: a `jobs` row as Prisma's Job (column types are already mapped). */
-function jobFromRow(row: Record<string, unknown>): Job {
-  return Object.fromEntries(
-    Object.entries(row).map(([column, value]) => [
-      column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
-      value,
-    ]),
-  ) as unknown as Job;
-}
+const SUBMIT_JOB: HotStatement = {
+  name: 'podfleet_submit_job',
+  text: `SELECT ${JOB_COLUMNS} FROM submit_job($1, $2::text[], $3, $4::"job_type", $5::jsonb,
+           $6::"job_priority", $7, $8, $9, $10, $11, $12, $13::int)`,
+};
 
 /**
- * The submit of a new job in one round trip (the `submit_job` SQL function): under the user's
- * slot lock, a job in flight for the same cached episode answers (when `dedupeInFlight`),
- * otherwise the job, its four stages and its `created` event are inserted, enqueued (run 1) if
- * the user has a free slot. A repeated (userId, idempotencyKey) fails with P2002-like unique
- * violation (see isUniqueViolation) and leaves nothing behind.
+ * The submit of a new job in one round trip (the `submit_job` SQL function, a hot statement):
+ * under the user's slot lock, a job in flight for the same cached episode answers (when
+ * `dedupeInFlight`), otherwise the job, its four stages and its `created` event are inserted,
+ * enqueued (run 1) if the user has a free slot. A repeated (userId, idempotencyKey) fails with a
+ * unique violation (see isUniqueViolation) and leaves nothing behind.
  */
 export async function submitJob(
   db: PrismaClient,
@@ -116,14 +113,22 @@ export async function submitJob(
 ): Promise<{ job: Job; deduplicated: boolean }> {
   const id = uuidv7();
   const stageIds = STAGES.map(() => uuidv7());
-  const rows = await db.$queryRaw<Record<string, unknown>[]>`
-    SELECT * FROM submit_job(
-      ${id}, ${stageIds}::text[], ${input.userId}, ${input.type}::"job_type", ${JSON.stringify(input.request)}::jsonb,
-      ${input.priority}::"job_priority", ${input.idempotencyKey}, ${input.cacheKey}, ${input.pregenerated},
-      ${input.partial}, ${input.webhookUrl}, ${input.dedupeInFlight}, ${input.maxActiveJobs}::int)`;
-  const row = rows[0];
-  if (!row) throw new Error('submit_job returned no row');
-  const job = jobFromRow(row);
+  const [job] = await runHot<Job>(db, SUBMIT_JOB, [
+    id,
+    stageIds,
+    input.userId,
+    input.type,
+    JSON.stringify(input.request),
+    input.priority,
+    input.idempotencyKey,
+    input.cacheKey,
+    input.pregenerated,
+    input.partial,
+    input.webhookUrl,
+    input.dedupeInFlight,
+    input.maxActiveJobs,
+  ]);
+  if (!job) throw new Error('submit_job returned no row');
   return { job, deduplicated: job.id !== id };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { User } from '../generated/prisma/client';
+import type { PrismaClient, User } from '../generated/prisma/client';
+import { type HotStatement, runHot } from './hot-sql';
 import type { DbClient } from './jobs';
 
 /** What a submit needs of its user, and the bytes their episodes take against their quota. */
@@ -10,30 +11,31 @@ export type Requester = Pick<
   usedBytes: number;
 };
 
+const FIND_REQUESTER: HotStatement = {
+  name: 'podfleet_find_requester',
+  text: `SELECT u.id, u.timezone, u.sources, u.style, u.webhook_url, u.storage_quota_bytes,
+                (SELECT COALESCE(SUM(e.size_bytes), 0)::bigint FROM episodes e WHERE e.user_id = u.id) AS used_bytes
+           FROM users u WHERE u.id = $1`,
+};
+
 /**
  * The user behind a submit and their storage use, in one query (a submit's first database
- * round trip); null when the user does not exist.
+ * round trip, a hot statement); null when the user does not exist.
  */
-export async function findRequester(db: DbClient, userId: string): Promise<Requester | null> {
-  const rows = await db.$queryRaw<
-    Array<
-      Omit<Requester, 'webhookUrl' | 'storageQuotaBytes' | 'usedBytes'> & {
-        webhook_url: string | null;
-        storage_quota_bytes: bigint | null;
-        used_bytes: bigint;
-      }
-    >
-  >`
-    SELECT u.id, u.timezone, u.sources, u.style, u.webhook_url, u.storage_quota_bytes,
-           (SELECT COALESCE(SUM(e.size_bytes), 0)::bigint FROM episodes e WHERE e.user_id = u.id) AS used_bytes
-      FROM users u WHERE u.id = ${userId}`;
-  const row = rows[0];
+export async function findRequester(db: PrismaClient, userId: string): Promise<Requester | null> {
+  const [row] = await runHot<
+    Omit<Requester, 'webhookUrl' | 'storageQuotaBytes' | 'usedBytes'> & {
+      webhook_url: string | null;
+      storage_quota_bytes: string | null;
+      used_bytes: string;
+    }
+  >(db, FIND_REQUESTER, [userId]);
   if (!row) return null;
   const { webhook_url, storage_quota_bytes, used_bytes, ...rest } = row;
   return {
     ...rest,
     webhookUrl: webhook_url,
-    storageQuotaBytes: storage_quota_bytes,
+    storageQuotaBytes: storage_quota_bytes === null ? null : BigInt(storage_quota_bytes),
     usedBytes: Number(used_bytes),
   };
 }
