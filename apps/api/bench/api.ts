@@ -1,6 +1,8 @@
 // pnpm bench:api — the API's ticket latency on loopback, beside a bare Express baseline in the
 // same run: POST /v1/episodes (job row + BullMQ flow per request) at 50 connections, the same
-// request against a bare handler answering 202, and GET /v1/jobs/:id. Each server runs as its own
+// request against a bare handler answering 202, the ticket's PostgreSQL and Redis round trips alone
+// (bench/deps-server.ts: paced and serially, the floor under the API's own code), and GET
+// /v1/jobs/:id. Each server runs as its own
 // process (the API exactly as `npm start` runs it) on an isolated database and queue prefix;
 // autocannon drives them from this process. Prints the numbers and writes bench-results/api.json.
 //
@@ -17,6 +19,7 @@ import {
   comparisonRows,
   comparisonVerdict,
   createUsers,
+  floorLabel,
   load,
   loadAverage,
   loadOptions,
@@ -26,6 +29,7 @@ import {
   summarize,
   targetMet,
   withBenchFleet,
+  withServer,
   writeResult,
 } from './harness';
 
@@ -35,9 +39,10 @@ const TARGET_P99_MS = 10;
 
 async function main(): Promise<void> {
   const loadAvgBefore = loadAverage();
-  await withBenchFleet('api', async ({ apiUrl, bareUrl, adminKey }) => {
+  await withBenchFleet('api', async ({ apiUrl, bareUrl, adminKey, env }) => {
     process.stderr.write(`creating ${USERS} users…\n`);
-    const keys = (await createUsers(apiUrl, adminKey, USERS)).map((u) => u.key);
+    const users = await createUsers(apiUrl, adminKey, USERS);
+    const keys = users.map((u) => u.key);
 
     const body = JSON.stringify({
       type: 'custom',
@@ -57,15 +62,28 @@ async function main(): Promise<void> {
       headers: { authorization: `Bearer ${keys[next++ % keys.length]}`, 'content-type': 'application/json' },
       body,
     });
-    const comparison = await compareWithBare({
-      apiUrl,
-      bareUrl,
+    let nextFloor = 0;
+    const floorRequest = (): PacedRequest => ({
+      method: 'POST',
+      path: '/v1/episodes',
+      headers: {
+        'x-bench-user': users[nextFloor++ % users.length]!.userId,
+        'content-type': 'application/json',
+      },
       body,
-      label: 'POST /v1/episodes',
-      next: ticketRequest,
-      route: { method: 'POST', pattern: '/v1/episodes' },
-      ...OPTIONS,
     });
+    const comparison = await withServer('deps', 'bench/deps-server.ts', env, (floorUrl) =>
+      compareWithBare({
+        apiUrl,
+        bareUrl,
+        body,
+        label: 'POST /v1/episodes',
+        next: ticketRequest,
+        route: { method: 'POST', pattern: '/v1/episodes' },
+        floor: { label: floorLabel, url: floorUrl, next: floorRequest },
+        ...OPTIONS,
+      }),
+    );
     const { saturated, paced, serial } = comparison;
 
     // GET /v1/jobs/:id over jobs of one user.
@@ -112,8 +130,16 @@ async function main(): Promise<void> {
         postEpisodesTicket: saturated.target,
         getJob: getResult,
       },
-      paced: { bareExpress202: paced.bare, postEpisodesTicket: paced.target },
-      serial: { bareExpress202: serial.bare, postEpisodesTicket: serial.target },
+      paced: {
+        bareExpress202: paced.bare,
+        roundTripsAlone: comparison.floor?.paced,
+        postEpisodesTicket: paced.target,
+      },
+      serial: {
+        bareExpress202: serial.bare,
+        roundTripsAlone: comparison.floor?.serial,
+        postEpisodesTicket: serial.target,
+      },
       ratio: comparisonRatios(comparison),
       target: { ticketP99Ms: TARGET_P99_MS, ...targetMet(comparison, TARGET_P99_MS) },
     };

@@ -76,6 +76,23 @@ export function startServer(
   });
 }
 
+/** Runs `body` with one more server process (as startServer starts it), stopped after. */
+export async function withServer<T>(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  body: (url: string) => Promise<T>,
+): Promise<T> {
+  const { child, port } = await startServer(name, script, env);
+  try {
+    return await body(`http://127.0.0.1:${port}/v1/episodes`);
+  } finally {
+    const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
 export const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
 export const ratio = (a: number, b: number) => Math.round((a / Math.max(b, 0.5)) * 10) / 10;
 
@@ -295,6 +312,19 @@ export interface BareComparison {
   saturated: Pair;
   paced: Pair<PacedSummary>;
   serial: Pair;
+  /** The floor server (see Floor) under the paced and the serial load. */
+  floor?: { paced: PacedSummary; serial: Summary };
+}
+
+/**
+ * A second baseline: a server that makes only the target's database and Redis round trips
+ * (bench/deps-server.ts). The target minus the floor is what the API's own code costs; the floor
+ * minus the bare handler is what PostgreSQL and Redis cost on this machine at that moment.
+ */
+export interface Floor {
+  label: string;
+  url: string;
+  next: () => PacedRequest;
 }
 
 /**
@@ -311,9 +341,11 @@ export async function compareWithBare(
     next: () => PacedRequest;
     /** The route pattern `next`'s requests match in the API (its /metrics label). */
     route: PacedTarget['route'];
+    /** A server doing only the target's database and Redis round trips, run paced and serially too. */
+    floor?: Floor;
   },
 ): Promise<BareComparison> {
-  const { apiUrl, bareUrl, body, label, next, route, durationSec, rate } = options;
+  const { apiUrl, bareUrl, body, label, next, route, durationSec, rate, floor } = options;
   const common = { connections: CONNECTIONS, pipelining: 1 };
   const headers = { 'content-type': 'application/json' };
   const bareOpts: autocannon.Options = { ...common, url: bareUrl, method: 'POST', headers, body };
@@ -331,21 +363,38 @@ export async function compareWithBare(
     bare: summarize(await load('bare Express 202, saturated', bareOpts, durationSec)),
     target: summarize(await load(`${label}, saturated`, targetOpts, durationSec)),
   };
-  const [barePaced, targetPaced] = await pacedRounds(
+  const floorTarget = floor && {
+    label: `${floor.label}, ${rate} req/s`,
+    baseUrl: floor.url,
+    next: floor.next,
+  };
+  const paced = await pacedRounds(
     options.rounds,
     [
       { label: `bare Express 202, ${rate} req/s`, baseUrl: bareUrl, next: bareRequest },
+      ...(floorTarget ? [floorTarget] : []),
       { label: `${label}, ${rate} req/s`, baseUrl: apiUrl, next, route },
     ],
     { rate, connections: CONNECTIONS, durationSec },
   );
+  const serialOf = (what: string, opts: autocannon.Options) =>
+    load(`${what}, 1 connection`, { ...opts, connections: 1 }, durationSec).then(summarize);
   const serial = {
-    bare: summarize(
-      await load('bare Express 202, 1 connection', { ...bareOpts, connections: 1 }, durationSec),
-    ),
-    target: summarize(await load(`${label}, 1 connection`, { ...targetOpts, connections: 1 }, durationSec)),
+    bare: await serialOf('bare Express 202', bareOpts),
+    target: await serialOf(label, targetOpts),
   };
-  return { saturated, paced: { bare: barePaced!, target: targetPaced! }, serial };
+  const comparison: BareComparison = {
+    saturated,
+    paced: { bare: paced[0]!, target: paced.at(-1)! },
+    serial,
+  };
+  if (!floor) return comparison;
+  const floorOpts: autocannon.Options = {
+    ...common,
+    url: floor.url,
+    requests: [{ setupRequest: floor.next }],
+  };
+  return { ...comparison, floor: { paced: paced[1]!, serial: await serialOf(floor.label, floorOpts) } };
 }
 
 /** Target over bare, p50 and p99, under each load. */
@@ -375,11 +424,16 @@ export function comparisonRows(label: string, c: BareComparison, rate: number): 
     ['bare Express 202 (saturated)', c.saturated.bare],
     [`${label} (saturated)`, c.saturated.target],
     [`bare Express 202 (${rate} req/s)`, c.paced.bare],
+    ...(c.floor ? [[`${floorLabel} (${rate} req/s)`, c.floor.paced] as [string, Summary]] : []),
     [`${label} (${rate} req/s)`, c.paced.target],
     ['bare Express 202 (1 connection)', c.serial.bare],
+    ...(c.floor ? [[`${floorLabel} (1 connection)`, c.floor.serial] as [string, Summary]] : []),
     [`${label} (1 connection)`, c.serial.target],
   ];
 }
+
+/** How tables and verdicts name the floor server. */
+export const floorLabel = 'its round trips alone';
 
 /** The closing lines: the p99 ratios, the target met or not under each load, every paced round. */
 export function comparisonVerdict(what: string, c: BareComparison, targetP99Ms: number): string {
@@ -389,7 +443,11 @@ export function comparisonVerdict(what: string, c: BareComparison, targetP99Ms: 
     `${what} p99 / bare p99: saturated ${r.saturatedP99}x, paced ${r.pacedP99}x, serial ${r.serialP99}x; ` +
     `target ${what} p99 <= ${targetP99Ms} ms: saturated ${met(m.saturatedMet)}, paced ${met(m.pacedMet)}, serial ${met(m.serialMet)}\n` +
     `paced p99 by round: bare ${c.paced.bare.p99ByRound.join(' / ')} ms, ${what} ${c.paced.target.p99ByRound.join(' / ')} ms (median round shown)\n` +
-    `inside the API, paced p99 by round: <= ${(c.paced.target.serverP99AtMostMs ?? []).join(' / <= ')} ms (its own histogram; the rest of the tail is outside the API process)\n`
+    `inside the API, paced p99 by round: <= ${(c.paced.target.serverP99AtMostMs ?? []).join(' / <= ')} ms (its own histogram; the rest of the tail is outside the API process)\n` +
+    (c.floor
+      ? `${floorLabel} (PostgreSQL and Redis, no API code), paced p99 by round: ${c.floor.paced.p99ByRound.join(' / ')} ms; ` +
+        `the API's own code adds p50 ${ms2(c.paced.target.p50Ms - c.floor.paced.p50Ms)} ms paced, ${ms2(c.serial.target.p50Ms - c.floor.serial.p50Ms)} ms serially\n`
+      : '')
   );
 }
 
