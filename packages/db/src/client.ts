@@ -8,8 +8,17 @@ export interface PrismaClientOptions {
   maxConnections?: number;
 }
 
-/** The node-postgres pool under each client createPrismaClient made (see poolOf). */
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+/** What hot statements run on: the client's node-postgres pool, and whether to prepare them. */
+export interface HotDriver {
+  pool: pg.Pool;
+  /**
+   * False when DATABASE_URL carries `pgbouncer=true` (Prisma's convention): PgBouncer in
+   * transaction mode, before 1.21, cannot keep a prepared statement for its client.
+   */
+  prepare: boolean;
+}
+
+const drivers = new WeakMap<PrismaClient, HotDriver>();
 
 /** A Prisma client over node-postgres (Prisma 7 driver adapter); the caller disconnects it. */
 export function createPrismaClient(url: string, options: PrismaClientOptions = {}): PrismaClient {
@@ -17,6 +26,10 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
     connectionString: url,
     ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
   });
+  // An idle connection that drops (a server restart) leaves the pool and the next query opens a
+  // new one; without a listener its error would be thrown from the pool and end the process.
+  // (Prisma adds its own only once it has connected; hot statements may use the pool before.)
+  pool.on('error', () => {});
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   // Prisma ends the pool only if it ever connected; hot statements may have used it alone.
   const disconnect = client.$disconnect.bind(client);
@@ -24,7 +37,7 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
     await disconnect();
     if (!pool.ended) await pool.end();
   };
-  pools.set(client, pool);
+  drivers.set(client, { pool, prepare: new URL(url).searchParams.get('pgbouncer') !== 'true' });
   return client;
 }
 
@@ -32,10 +45,10 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
  * The client's own node-postgres pool, for the few hot statements that skip Prisma's query layer
  * (see repositories/hot-sql.ts); it closes with the client and cannot be used after.
  */
-export function poolOf(db: PrismaClient): pg.Pool {
-  const pool = pools.get(db);
-  if (!pool) throw new Error('this Prisma client was not made by createPrismaClient');
-  return pool;
+export function hotDriverOf(db: PrismaClient): HotDriver {
+  const driver = drivers.get(db);
+  if (!driver) throw new Error('this Prisma client was not made by createPrismaClient');
+  return driver;
 }
 
 let shared: PrismaClient | undefined;

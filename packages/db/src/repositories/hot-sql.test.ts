@@ -1,4 +1,5 @@
-import { createPrismaClient, poolOf } from '../client';
+import { waitFor } from '@podfleet/test-kit';
+import { createPrismaClient, hotDriverOf } from '../client';
 import type { PrismaClient } from '../index';
 import { dropDatabase, migratedScratchDatabase, query } from '../testing/databases';
 import { submitJob } from './jobs';
@@ -16,8 +17,13 @@ afterAll(async () => {
   await dropDatabase(url);
 });
 
-const submit = (userId: string) =>
-  submitJob(db, {
+const preparedStatements = async (client: PrismaClient) =>
+  (
+    await hotDriverOf(client).pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements')
+  ).rows.map((s) => s.name);
+
+const submit = (userId: string, client = db) =>
+  submitJob(client, {
     userId,
     type: 'custom',
     request: { sources: [] },
@@ -38,8 +44,7 @@ test('hot statements keep working, with Prisma’s Job shape, after the jobs tab
   const { job } = await submit(user.id);
   expect(job).toEqual(await db.job.findUniqueOrThrow({ where: { id: job.id } }));
   expect(job).not.toHaveProperty('later_added');
-  const statements = await poolOf(db).query<{ name: string }>('SELECT name FROM pg_prepared_statements');
-  expect(statements.rows.map((s) => s.name)).toContain('podfleet_submit_job');
+  expect(await preparedStatements(db)).toContain('podfleet_submit_job');
 });
 
 test('findRequester reads a quota beyond 2^53 bytes exactly (int8 as bigint)', async () => {
@@ -54,8 +59,37 @@ test('findRequester reads a quota beyond 2^53 bytes exactly (int8 as bigint)', a
 
 test('disconnecting the client closes its pool, also when only hot statements used it', async () => {
   const other = createPrismaClient(url);
-  const pool = poolOf(other);
+  const { pool } = hotDriverOf(other);
   await findRequester(other, 'nobody');
   await other.$disconnect();
   expect(pool.ended).toBe(true);
+});
+
+test('with pgbouncer=true in the URL, hot statements are not prepared (PgBouncer transaction mode)', async () => {
+  const bouncer = createPrismaClient(`${url}?pgbouncer=true`, { maxConnections: 1 });
+  try {
+    const user = await bouncer.user.create({ data: { email: 'bouncer@example.com' } });
+    await submit(user.id, bouncer);
+    expect(await findRequester(bouncer, user.id)).toMatchObject({ id: user.id });
+    expect(await preparedStatements(bouncer)).toEqual([]);
+  } finally {
+    await bouncer.$disconnect();
+  }
+});
+
+test('an idle connection that the server drops is replaced, not thrown from the pool', async () => {
+  const fresh = createPrismaClient(url, { maxConnections: 1 });
+  try {
+    const { pool } = hotDriverOf(fresh);
+    await findRequester(fresh, 'nobody'); // only hot statements: Prisma itself never connected
+    const [{ pid }] = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [
+      { pid: number },
+    ];
+    await query(url, 'SELECT pg_terminate_backend($1)', [pid]);
+    // No 'error' listener here: one would hide the crash this test is about.
+    await waitFor(() => pool.totalCount === 0, { what: 'the pool to drop the dead connection' });
+    expect(await findRequester(fresh, 'nobody')).toBeNull();
+  } finally {
+    await fresh.$disconnect();
+  }
 });
