@@ -42,8 +42,8 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
 }
 
 /**
- * The client's own node-postgres pool, for the few hot statements that skip Prisma's query layer
- * (see repositories/hot-sql.ts); it closes with the client and cannot be used after.
+ * The client's own node-postgres pool and how to use it, for the few hot statements that skip
+ * Prisma's query layer (see repositories/hot-sql.ts); the pool closes with the client.
  */
 export function hotDriverOf(db: PrismaClient): HotDriver {
   const driver = drivers.get(db);

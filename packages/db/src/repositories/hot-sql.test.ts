@@ -2,6 +2,7 @@ import { waitFor } from '@podfleet/test-kit';
 import { createPrismaClient, hotDriverOf } from '../client';
 import type { PrismaClient } from '../index';
 import { dropDatabase, migratedScratchDatabase, query } from '../testing/databases';
+import { DatabaseUnreachableError } from './hot-sql';
 import { submitJob } from './jobs';
 import { findRequester } from './users';
 
@@ -91,5 +92,18 @@ test('an idle connection that the server drops is replaced, not thrown from the 
     expect(await findRequester(fresh, 'nobody')).toBeNull();
   } finally {
     await fresh.$disconnect();
+  }
+});
+
+test('a server that cannot be reached is reported as Prisma reports it (P1001), not as a bare socket error', async () => {
+  const unreachable = new URL(url);
+  unreachable.port = '1'; // nothing listens there
+  const down = createPrismaClient(unreachable.toString());
+  try {
+    const err = await findRequester(down, 'anyone').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatabaseUnreachableError);
+    expect(err).toMatchObject({ code: 'P1001', cause: { code: 'ECONNREFUSED' } });
+  } finally {
+    await down.$disconnect();
   }
 });

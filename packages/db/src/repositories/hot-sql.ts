@@ -24,8 +24,37 @@ export async function runHot<Row extends pg.QueryResultRow>(
 ): Promise<Row[]> {
   const { pool, prepare } = hotDriverOf(db);
   const query = { text: statement.text, values: [...values] };
-  const result = await pool.query<Row>(prepare ? { ...query, name: statement.name } : query);
-  return result.rows;
+  try {
+    const result = await pool.query<Row>(prepare ? { ...query, name: statement.name } : query);
+    return result.rows;
+  } catch (err) {
+    throw SOCKET_FAILURES.has((err as { code?: unknown }).code as string)
+      ? new DatabaseUnreachableError(err as Error)
+      : err;
+  }
+}
+
+/** Socket failures node-postgres passes on as they are: the server could not be reached. */
+const SOCKET_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * PostgreSQL could not be reached by a hot statement. It carries Prisma's code for the same
+ * failure (P1001), so the API (503) and the workers (retry) treat both alike, while a bare
+ * ECONNREFUSED from elsewhere (a provider) never reads as a database outage.
+ */
+export class DatabaseUnreachableError extends Error {
+  readonly code = 'P1001';
+  constructor(cause: Error) {
+    super(`Can't reach database server: ${cause.message}`, { cause });
+    this.name = 'DatabaseUnreachableError';
+  }
 }
 
 /** `userId` -> `user_id`: the schema maps every field to its snake_case column. */
