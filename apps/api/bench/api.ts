@@ -39,7 +39,7 @@ const TARGET_P99_MS = 10;
 
 async function main(): Promise<void> {
   const loadAvgBefore = loadAverage();
-  await withBenchFleet('api', async ({ apiUrl, bareUrl, adminKey, env }) => {
+  await withBenchFleet('api', async ({ apiUrl, bareUrl, pids, adminKey, env }) => {
     process.stderr.write(`creating ${USERS} users…\n`);
     const users = await createUsers(apiUrl, adminKey, USERS);
     const keys = users.map((u) => u.key);
@@ -72,15 +72,16 @@ async function main(): Promise<void> {
       },
       body,
     });
-    const comparison = await withServer('deps', 'bench/deps-server.ts', env, (floorUrl) =>
+    const comparison = await withServer('deps', 'bench/deps-server.ts', env, (floorUrl, floorPid) =>
       compareWithBare({
         apiUrl,
         bareUrl,
+        pids,
         body,
         label: 'POST /v1/episodes',
         next: ticketRequest,
         route: { method: 'POST', pattern: '/v1/episodes' },
-        floor: { label: floorLabel, url: floorUrl, next: floorRequest },
+        floor: { label: floorLabel, url: floorUrl, next: floorRequest, pid: floorPid },
         ...OPTIONS,
       }),
     );

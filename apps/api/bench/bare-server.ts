@@ -12,6 +12,6 @@ app.post('/v1/episodes', (_req, res) => {
 const server = app.listen(0, '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  process.stdout.write(`${JSON.stringify({ msg: 'ready', port })}\n`);
+  process.stdout.write(`${JSON.stringify({ msg: 'ready', port, pid: process.pid })}\n`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

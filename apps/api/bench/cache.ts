@@ -85,7 +85,7 @@ async function warmDailyEpisode(ctx: PipelineContext, userId: string, timeZone: 
 type BenchUser = { key: string; userId: string };
 
 /** The loads of compareWithBare, the target a daily cache hit of a user in turn. */
-function measure(apiUrl: string, bareUrl: string, users: BenchUser[]) {
+function measure(apiUrl: string, bareUrl: string, pids: { api: number; bare: number }, users: BenchUser[]) {
   const body = JSON.stringify({ type: 'daily' });
   let next = 0;
   // Requests rotate over the users, as a fleet of podcast apps would.
@@ -101,6 +101,7 @@ function measure(apiUrl: string, bareUrl: string, users: BenchUser[]) {
   return compareWithBare({
     apiUrl,
     bareUrl,
+    pids,
     body,
     label: 'daily cache hit',
     next: hitRequest,
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
   const loadAvgBefore = loadAverage();
   await withBenchFleet(
     'cache',
-    async ({ apiUrl, bareUrl, adminKey, databaseUrl, redisUrl, prefix, work }) => {
+    async ({ apiUrl, bareUrl, pids, adminKey, databaseUrl, redisUrl, prefix, work }) => {
       process.stderr.write(`creating ${USERS} users and today's episode of each…\n`);
       const users = await createUsers(apiUrl, adminKey, USERS, { sources: SOURCES });
       const db: PrismaClient = createPrismaClient(databaseUrl, { maxConnections: 4 });
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
         await warmCache(ctx, apiUrl, users);
         const jobsBefore = await db.job.count();
         const countersBefore = await readCacheCounters(redis, prefix);
-        const comparison = await measure(apiUrl, bareUrl, users);
+        const comparison = await measure(apiUrl, bareUrl, pids, users);
         const { saturated, paced, serial } = comparison;
 
         // Every request was a hit: no job was made, and the fleet-wide counters say so.

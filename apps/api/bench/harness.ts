@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -46,12 +46,15 @@ export const root = repoRoot();
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const profileDir = join(root, 'bench-results', 'profiles');
 
+/** A started server: its process (tsx's), its port, and the pid of the node process serving. */
+export interface StartedServer {
+  child: ChildProcess;
+  port: number;
+  pid: number;
+}
+
 /** Starts a server process and resolves with its port once it logs its `ready` line. */
-export function startServer(
-  name: string,
-  script: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; port: number }> {
+export function startServer(name: string, script: string, env: NodeJS.ProcessEnv): Promise<StartedServer> {
   return new Promise((resolveStart, reject) => {
     // --cpu-prof: the API writes a V8 CPU profile (open it in Chrome DevTools) when it exits.
     const profile =
@@ -64,9 +67,15 @@ export function startServer(
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       try {
-        const entry = JSON.parse(line) as { msg?: string; port?: number; level?: string | number };
-        if (entry.msg === 'ready' && typeof entry.port === 'number')
-          resolveStart({ child, port: entry.port });
+        const entry = JSON.parse(line) as {
+          msg?: string;
+          port?: number;
+          pid?: number;
+          level?: string | number;
+        };
+        // tsx runs the script in a child process of its own: the ready line names the serving one.
+        if (entry.msg === 'ready' && typeof entry.port === 'number' && typeof entry.pid === 'number')
+          resolveStart({ child, port: entry.port, pid: entry.pid });
         else if (entry.level !== 'info' && entry.level !== 30) process.stderr.write(`[${name}] ${line}\n`);
       } catch {
         process.stderr.write(`[${name}] ${line}\n`);
@@ -81,11 +90,11 @@ export async function withServer<T>(
   name: string,
   script: string,
   env: NodeJS.ProcessEnv,
-  body: (url: string) => Promise<T>,
+  body: (url: string, pid: number) => Promise<T>,
 ): Promise<T> {
-  const { child, port } = await startServer(name, script, env);
+  const { child, port, pid } = await startServer(name, script, env);
   try {
-    return await body(`http://127.0.0.1:${port}/v1/episodes`);
+    return await body(`http://127.0.0.1:${port}/v1/episodes`, pid);
   } finally {
     const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
     child.kill('SIGTERM');
@@ -106,6 +115,19 @@ export interface Summary {
   maxMs: number;
   non2xx: number;
   errors: number;
+  /** CPU time of the serving process per recorded request (paced loads of a server with a pid). */
+  cpuMsPerRequest?: number;
+}
+
+/** Linux's clock tick (USER_HZ), the unit of /proc/<pid>/stat times: 100 on every common build. */
+const CLOCK_TICKS_PER_SEC = 100;
+
+/** User + system CPU time a process has used so far, in ms (Linux /proc). */
+async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SEC;
 }
 
 export function summarize(result: autocannon.Result): Summary {
@@ -158,6 +180,7 @@ export async function pacedLoad(
     durationSec,
     warmupSec = 1,
     onRecordingStart,
+    pid,
   }: {
     rate: number;
     connections: number;
@@ -165,6 +188,8 @@ export async function pacedLoad(
     warmupSec?: number;
     /** Called (not awaited) when the warm-up ends and recording begins. */
     onRecordingStart?: () => void;
+    /** The serving process, whose CPU time per recorded request is measured. */
+    pid?: number;
   },
 ): Promise<Summary> {
   process.stderr.write(
@@ -191,9 +216,11 @@ export async function pacedLoad(
   const total = Math.round(rate * durationSec);
   const inFlight: Array<Promise<void>> = [];
   let started = performance.now();
+  let cpuBefore: Promise<number> | undefined;
   for (let i = 0; i < unrecorded + total; i++) {
     if (i === unrecorded) {
       started = performance.now();
+      if (pid !== undefined) cpuBefore = processCpuMs(pid);
       onRecordingStart?.();
     }
     const due = started + ((i < unrecorded ? i : i - unrecorded) * 1000) / rate;
@@ -202,6 +229,7 @@ export async function pacedLoad(
     inFlight.push(send(next(), due, i >= unrecorded));
   }
   await Promise.all(inFlight);
+  const cpuMs = cpuBefore && pid !== undefined ? (await processCpuMs(pid)) - (await cpuBefore) : undefined;
   pool.close();
   const elapsedSec = (performance.now() - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
@@ -215,6 +243,7 @@ export async function pacedLoad(
     maxMs: ms2(sorted[sorted.length - 1] ?? 0),
     non2xx,
     errors,
+    ...(cpuMs === undefined ? {} : { cpuMsPerRequest: ms2(cpuMs / total) }),
   };
 }
 
@@ -261,6 +290,8 @@ export interface PacedTarget {
   next: () => PacedRequest;
   /** The API's route pattern of these requests, to read its own histogram around each round. */
   route?: { method: string; pattern: string };
+  /** The serving process (see StartedServer), for its CPU time per request. */
+  pid?: number;
 }
 
 /**
@@ -285,7 +316,13 @@ export async function pacedRounds(
           }
         : undefined;
       const label = `${target.label} (round ${round}/${rounds})`;
-      results[i]!.push(await pacedLoad(label, target.baseUrl, target.next, { ...options, onRecordingStart }));
+      results[i]!.push(
+        await pacedLoad(label, target.baseUrl, target.next, {
+          ...options,
+          onRecordingStart,
+          pid: target.pid,
+        }),
+      );
       if (route && before) {
         const after = await serverHistogram(target.baseUrl, route.method, route.pattern);
         serverP99[i]!.push(p99Bound(await before, after));
@@ -294,8 +331,11 @@ export async function pacedRounds(
   }
   return results.map((runs, i) => {
     const byP99 = [...runs].sort((a, b) => a.p99Ms - b.p99Ms);
+    const cpu = runs.map((r) => r.cpuMsPerRequest).filter((c) => c !== undefined);
     return {
       ...byP99[Math.floor((byP99.length - 1) / 2)]!,
+      // CPU per request varies far less than latency: every round counts (their mean).
+      ...(cpu.length ? { cpuMsPerRequest: ms2(cpu.reduce((a, b) => a + b, 0) / cpu.length) } : {}),
       p99ByRound: runs.map((r) => r.p99Ms),
       ...(targets[i]!.route ? { serverP99AtMostMs: serverP99[i]! } : {}),
     };
@@ -325,6 +365,7 @@ export interface Floor {
   label: string;
   url: string;
   next: () => PacedRequest;
+  pid: number;
 }
 
 /**
@@ -336,6 +377,8 @@ export async function compareWithBare(
   options: LoadOptions & {
     apiUrl: string;
     bareUrl: string;
+    /** The API's and the bare handler's serving processes, for CPU per request. */
+    pids: { api: number; bare: number };
     body: string;
     label: string;
     next: () => PacedRequest;
@@ -345,7 +388,7 @@ export async function compareWithBare(
     floor?: Floor;
   },
 ): Promise<BareComparison> {
-  const { apiUrl, bareUrl, body, label, next, route, durationSec, rate, floor } = options;
+  const { apiUrl, bareUrl, pids, body, label, next, route, durationSec, rate, floor } = options;
   const common = { connections: CONNECTIONS, pipelining: 1 };
   const headers = { 'content-type': 'application/json' };
   const bareOpts: autocannon.Options = { ...common, url: bareUrl, method: 'POST', headers, body };
@@ -367,13 +410,14 @@ export async function compareWithBare(
     label: `${floor.label}, ${rate} req/s`,
     baseUrl: floor.url,
     next: floor.next,
+    pid: floor.pid,
   };
   const paced = await pacedRounds(
     options.rounds,
     [
-      { label: `bare Express 202, ${rate} req/s`, baseUrl: bareUrl, next: bareRequest },
+      { label: `bare Express 202, ${rate} req/s`, baseUrl: bareUrl, next: bareRequest, pid: pids.bare },
       ...(floorTarget ? [floorTarget] : []),
-      { label: `${label}, ${rate} req/s`, baseUrl: apiUrl, next, route },
+      { label: `${label}, ${rate} req/s`, baseUrl: apiUrl, next, route, pid: pids.api },
     ],
     { rate, connections: CONNECTIONS, durationSec },
   );
@@ -447,7 +491,10 @@ export function comparisonVerdict(what: string, c: BareComparison, targetP99Ms: 
     (c.floor
       ? `${floorLabel} (PostgreSQL and Redis, no API code), paced p99 by round: ${c.floor.paced.p99ByRound.join(' / ')} ms; ` +
         `the API's own code adds p50 ${ms2(c.paced.target.p50Ms - c.floor.paced.p50Ms)} ms paced, ${ms2(c.serial.target.p50Ms - c.floor.serial.p50Ms)} ms serially\n`
-      : '')
+      : '') +
+    `CPU of the serving process per request, paced: bare ${c.paced.bare.cpuMsPerRequest} ms, ` +
+    (c.floor ? `${floorLabel} ${c.floor.paced.cpuMsPerRequest} ms, ` : '') +
+    `${what} ${c.paced.target.cpuMsPerRequest} ms\n`
   );
 }
 
@@ -468,7 +515,9 @@ export interface BenchEnv {
  */
 export async function withBenchFleet(
   name: string,
-  body: (fleet: BenchEnv & { apiUrl: string; bareUrl: string }) => Promise<void>,
+  body: (
+    fleet: BenchEnv & { apiUrl: string; bareUrl: string; pids: { api: number; bare: number } },
+  ) => Promise<void>,
 ): Promise<void> {
   const base = readEnv();
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -512,6 +561,7 @@ export async function withBenchFleet(
       work,
       apiUrl: `http://127.0.0.1:${api.port}`,
       bareUrl: `http://127.0.0.1:${bare.port}/v1/episodes`,
+      pids: { api: api.pid, bare: bare.pid },
     });
   } finally {
     for (const child of children) child.kill('SIGTERM');
@@ -566,8 +616,10 @@ export const loadAverage = () => loadavg().map((l) => Math.round(l * 100) / 100)
 /** Prints rows of [scenario, Summary] as an aligned table. */
 export function printTable(rows: ReadonlyArray<readonly [string, Summary]>): void {
   const table = [
-    ['scenario', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'non-2xx', 'errors'],
-    ...rows.map(([name, s]) => [name, s.rps, s.p50Ms, s.p90Ms, s.p99Ms, s.non2xx, s.errors].map(String)),
+    ['scenario', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'non-2xx', 'errors', 'cpu ms/req'],
+    ...rows.map(([name, s]) =>
+      [name, s.rps, s.p50Ms, s.p90Ms, s.p99Ms, s.non2xx, s.errors, s.cpuMsPerRequest ?? ''].map(String),
+    ),
   ];
   const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
   for (const row of table)

@@ -84,7 +84,7 @@ async function serve(): Promise<void> {
       logger.isLevelEnabled('info') || config.LOG_LEVEL === 'silent'
         ? logger
         : createLogger({ app: 'api', level: 'info' });
-    announcer.info({ port, prefix: config.QUEUE_PREFIX, storage: storage.kind }, 'ready');
+    announcer.info({ port, pid: process.pid, prefix: config.QUEUE_PREFIX, storage: storage.kind }, 'ready');
   });
   server.on('error', (err) => {
     logger.fatal({ err }, `could not listen on port ${config.PORT}`);
