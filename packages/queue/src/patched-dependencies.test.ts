@@ -1,6 +1,6 @@
 // The fixes in patches/ (pnpm-workspace.yaml `patchedDependencies`): ioredis and BullMQ gave
 // each pipeline, MULTI and flow node getters or closures of its own, which kept them alive
-// through young-generation GCs. These tests fail if a patch stops being applied (e.g. after a
+// through young-generation GCs, and ioredis copied every script of the client onto each pipeline. These tests fail if a patch stops being applied (e.g. after a
 // version bump), and run the rewritten code.
 import { Queue } from 'bullmq';
 import { deleteKeys, plainRedis, testPrefix } from '../test/support';
@@ -24,6 +24,34 @@ describe('patched dependencies', () => {
       [null, 'PONG'],
       [null, 'patched'],
     ]);
+  });
+
+  it("ioredis: pipelines find the client's scripts on a shared prototype, redefined ones included", async () => {
+    type Scripted = { scriptEcho(arg: string): Promise<unknown> };
+    type ScriptedPipeline = {
+      scriptEcho(arg: string): unknown;
+      exec(): Promise<Array<[Error | null, unknown]>>;
+    };
+    const client = plainRedis();
+    try {
+      client.defineCommand('scriptEcho', { numberOfKeys: 0, lua: "return 'one:' .. ARGV[1]" });
+      const [first, second] = [client.multi(), client.pipeline()] as unknown as ScriptedPipeline[];
+      // Not copied onto each pipeline (that made every MULTI a dictionary of 120+ functions).
+      expect(Object.getOwnPropertyDescriptor(first, 'scriptEcho')).toBeUndefined();
+      expect(first!.scriptEcho).toBe(second!.scriptEcho);
+      first!.scriptEcho('a');
+      second!.scriptEcho('b');
+      expect(await first!.exec()).toEqual([[null, 'one:a']]);
+      expect(await second!.exec()).toEqual([[null, 'one:b']]);
+      // A script defined again after pipelines were made: new pipelines run the new one.
+      client.defineCommand('scriptEcho', { numberOfKeys: 0, lua: "return 'two:' .. ARGV[1]" });
+      const third = client.multi() as unknown as ScriptedPipeline;
+      third.scriptEcho('c');
+      expect(await third.exec()).toEqual([[null, 'two:c']]);
+      expect(await (client as unknown as Scripted).scriptEcho('d')).toBe('two:d');
+    } finally {
+      await client.quit();
+    }
   });
 
   it("BullMQ: a queue's backend view keeps its getters on a prototype and still reaches Redis", async () => {
