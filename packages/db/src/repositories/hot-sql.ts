@@ -62,9 +62,9 @@ const columnOf = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLower
 
 /**
  * Every Job field as `column AS "field"`: a select list that yields Prisma's Job shape (the column
- * types match what Prisma returns) and stays
- * the same when the table gains a column (a prepared `SELECT *` would then
- * fail with "cached plan must not change result type" until the connection is replaced).
+ * types match what Prisma returns) and stays the same when the table gains a column (a prepared
+ * `SELECT *` would then fail with "cached plan must not change result type" until the connection
+ * is replaced).
  */
 export const JOB_COLUMNS = Object.values(Prisma.JobScalarFieldEnum)
   .map((field) => `"${columnOf(field)}" AS "${field}"`)
