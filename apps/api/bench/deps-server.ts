@@ -1,20 +1,35 @@
 // The floor of bench/api.ts: a bare Express app that makes, per request, the database and Redis
-// round trips of a ticket and nothing else (the rate-limit script beside the requester read, the
-// submit_job statement, the BullMQ flow add), through the same packages and connections as the
-// API, then answers 202. The ticket minus this is what the API's own code costs; this minus the
+// round trips of a ticket and nothing else (the rate-limit script beside the requester read, then
+// the job lifecycle's submit_job statement and BullMQ flow add), through the same packages and
+// connections as the API, then answers 202. The ticket minus this is what the API's own code costs; this minus the
 // bare handler is what PostgreSQL and Redis cost at that moment on this machine.
 // The bench names the user in `x-bench-user` (no API key lookup: that is the API's own code).
 import { loadConfigOrExit } from '@podfleet/config';
-import { createPrismaClient, findRequester, submitJob } from '@podfleet/db';
-import { createFlowProducer, createRedis, enqueueEpisodeFlow } from '@podfleet/queue';
+import { createPrismaClient, findRequester } from '@podfleet/db';
+import {
+  closePipelineContext,
+  createPipelineContext,
+  episodeRequestSchema,
+  storageFromConfig,
+  submitEpisodeJob,
+} from '@podfleet/pipeline';
+import { createLogger, createRedis } from '@podfleet/queue';
 import express from 'express';
 import { RateLimiter } from '../src/services/rate-limit';
 
 const config = loadConfigOrExit('api');
 const db = createPrismaClient(config.DATABASE_URL);
 const redis = createRedis(config.REDIS_URL, { role: 'producer', name: 'bench-deps' });
-const flowProducer = createFlowProducer(redis, config.QUEUE_PREFIX);
 const rateLimiter = new RateLimiter(redis, config.QUEUE_PREFIX);
+// The same job lifecycle the API drives: submit_job, then the flow's MULTI.
+const pipeline = createPipelineContext({
+  db,
+  redis,
+  prefix: config.QUEUE_PREFIX,
+  storage: storageFromConfig(config),
+  logger: createLogger({ app: 'bench-deps', level: config.LOG_LEVEL }),
+  userMaxActiveJobs: config.USER_MAX_ACTIVE_JOBS,
+});
 
 const app = express();
 app.use(express.json({ limit: '1mb' }));
@@ -25,27 +40,8 @@ app.post('/v1/episodes', async (req, res) => {
     findRequester(db, userId),
   ]);
   if (!user) throw new Error(`no user ${userId}`);
-  const { job } = await submitJob(db, {
-    userId,
-    type: 'custom',
-    request: req.body,
-    priority: 'normal',
-    idempotencyKey: null,
-    cacheKey: null,
-    pregenerated: false,
-    partial: false,
-    webhookUrl: null,
-    dedupeInFlight: false,
-    maxActiveJobs: config.USER_MAX_ACTIVE_JOBS,
-  });
-  await enqueueEpisodeFlow(flowProducer, {
-    jobId: job.id,
-    run: job.run,
-    userId,
-    priority: 'normal',
-    fromStage: 'scrape',
-    prefix: config.QUEUE_PREFIX,
-  });
+  const request = episodeRequestSchema.parse(req.body);
+  const { job } = await submitEpisodeJob(pipeline, { userId, user, request });
   res.status(202).json({ jobId: job.id, status: job.status });
 });
 const server = app.listen(0, '127.0.0.1', () => {
@@ -55,7 +51,7 @@ const server = app.listen(0, '127.0.0.1', () => {
 });
 process.on('SIGTERM', () =>
   server.close(async () => {
-    await flowProducer.close();
+    await closePipelineContext(pipeline);
     redis.disconnect();
     await db.$disconnect();
     process.exit(0);
