@@ -2,6 +2,7 @@ import { waitFor } from '@podfleet/test-kit';
 import { createPrismaClient, hotDriverOf } from '../client';
 import type { PrismaClient } from '../index';
 import { dropDatabase, migratedScratchDatabase, query } from '../testing/databases';
+import { customJobInput } from '../testing/jobs';
 import { DatabaseUnreachableError } from './hot-sql';
 import { submitJob } from './jobs';
 import { findRequester } from './users';
@@ -23,20 +24,7 @@ const preparedStatements = async (client: PrismaClient) =>
     await hotDriverOf(client).pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements')
   ).rows.map((s) => s.name);
 
-const submit = (userId: string, client = db) =>
-  submitJob(client, {
-    userId,
-    type: 'custom',
-    request: { sources: [] },
-    priority: 'normal',
-    idempotencyKey: null,
-    cacheKey: null,
-    pregenerated: false,
-    partial: false,
-    webhookUrl: null,
-    dedupeInFlight: false,
-    maxActiveJobs: 3,
-  });
+const submit = (userId: string, client = db) => submitJob(client, customJobInput(userId));
 
 test('hot statements keep working, with Prisma’s Job shape, after the jobs table gains a column', async () => {
   const user = await db.user.create({ data: { email: 'hot@example.com' } });

@@ -6,6 +6,7 @@ import {
   UNIQUE_CONSTRAINTS,
   type User,
 } from '../index';
+import { customJobInput } from '../testing/jobs';
 import {
   appendEvent,
   beginRun,
@@ -262,20 +263,7 @@ test('appendEvent ids order events', async () => {
   expect(b.data).toEqual({ progress: 20 });
 });
 
-const input = (extra: Partial<SubmitJobInput> = {}): SubmitJobInput => ({
-  userId: user.id,
-  type: 'custom',
-  request: { type: 'custom', sources: [{ kind: 'text', text: 'Hello.' }], style: { hosts: 2 } },
-  priority: 'normal',
-  idempotencyKey: null,
-  cacheKey: null,
-  pregenerated: false,
-  partial: false,
-  webhookUrl: null,
-  dedupeInFlight: false,
-  maxActiveJobs: 3,
-  ...extra,
-});
+const input = (extra: Partial<SubmitJobInput> = {}) => customJobInput(user.id, extra);
 
 describe('submitJob', () => {
   it('inserts the job, its four pending stages and its created event, enqueued as run 1', async () => {
