@@ -96,10 +96,15 @@ export async function withServer<T>(
   try {
     return await body(`http://127.0.0.1:${port}/v1/episodes`, pid);
   } finally {
-    const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
-    child.kill('SIGTERM');
-    await exited;
+    await stopServers([child]);
   }
+}
+
+/** SIGTERM to each server process; resolves once every one has exited. */
+async function stopServers(children: ChildProcess[]): Promise<void> {
+  const exited = children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))));
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(exited);
 }
 
 export const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
@@ -564,10 +569,7 @@ export async function withBenchFleet(
       pids: { api: api.pid, bare: bare.pid },
     });
   } finally {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(
-      children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
-    );
+    await stopServers(children);
     const admin = new URL(dbUrl.toString());
     admin.pathname = '/postgres';
     const pg = createPrismaClient(admin.toString(), { maxConnections: 1 });
