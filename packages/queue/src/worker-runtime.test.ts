@@ -311,7 +311,8 @@ describe('startWorkers', () => {
             lines.push({ msg: line });
           }
         });
-        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        // 'close', not 'exit': 'exit' can come before the last lines of stdout have been read.
+        const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
         const logged = (msg: string) =>
           waitFor(() => lines.some((l) => String(l.msg).startsWith(msg)), {
             what: `"${msg}" logged`,
