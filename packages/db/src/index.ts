@@ -23,6 +23,7 @@ export {
   revokeApiKey,
 } from './repositories/apiKeys';
 export { createEpisodeOnce, type EpisodeInput, recordListen } from './repositories/episodes';
+export { DATABASE_SOCKET_FAILURES } from './repositories/hot-sql';
 export {
   ACTIVE_JOB_STATUSES,
   appendEvent,

@@ -1,3 +1,4 @@
+import { DATABASE_SOCKET_FAILURES } from '@podfleet/db';
 import { isTransientDbError } from '@podfleet/pipeline';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpProblem, serviceUnavailable } from '../http/problem';
@@ -15,7 +16,6 @@ function* causes(err: unknown): Generator<unknown> {
 }
 
 const REDIS_DOWN = /enableOfflineQueue|Connection is closed|Stream isn't writeable|Reached the max retries/;
-const SOCKET_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
 
 function isRedisDown(err: unknown): boolean {
   for (const e of causes(err)) {
@@ -33,7 +33,7 @@ function isDatabaseDown(err: unknown): boolean {
   for (const e of causes(err)) {
     if (prop(e, 'name') === 'PrismaClientInitializationError') return true;
     const code = prop(e, 'code');
-    if (typeof code === 'string' && SOCKET_DOWN.has(code)) return true;
+    if (typeof code === 'string' && DATABASE_SOCKET_FAILURES.has(code)) return true;
   }
   return false;
 }

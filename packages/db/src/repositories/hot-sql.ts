@@ -28,14 +28,17 @@ export async function runHot<Row extends pg.QueryResultRow>(
     const result = await pool.query<Row>(prepare ? { ...query, name: statement.name } : query);
     return result.rows;
   } catch (err) {
-    throw SOCKET_FAILURES.has((err as { code?: unknown }).code as string)
+    throw DATABASE_SOCKET_FAILURES.has((err as { code?: unknown }).code as string)
       ? new DatabaseUnreachableError(err as Error)
       : err;
   }
 }
 
-/** Socket failures node-postgres passes on as they are: the server could not be reached. */
-const SOCKET_FAILURES = new Set([
+/**
+ * Socket error codes that mean the database server could not be reached (node-postgres passes
+ * them on as they are; Prisma's adapter maps only some of them). The API reads them the same way.
+ */
+export const DATABASE_SOCKET_FAILURES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
