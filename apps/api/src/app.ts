@@ -97,13 +97,11 @@ export function createApi(deps: ApiDependencies): ApiApp {
     subscriber: deps.subscriber,
     prefix: settings.prefix,
     heartbeatMs: settings.sseHeartbeatMs,
-    logger,
   });
   const authenticate = createAuthenticator({
     db,
     adminApiKey: settings.adminApiKey,
     keyCacheTtlMs: settings.keyCacheTtlMs,
-    onBackgroundError: (err) => logger.warn({ err }, 'could not record API key use'),
   });
   const mediaSigner = new UrlSigner(deriveKey(settings.adminApiKey, 'media-urls'), settings.signedUrlTtlSec);
   const baseUrl = (req: Request) =>
@@ -114,8 +112,14 @@ export function createApi(deps: ApiDependencies): ApiApp {
     db,
     redis,
     pipeline,
+    // The lifecycle's lines then carry the request id (req.log is made only if something logs).
+    pipelineFor: (req) => ({
+      ...pipeline,
+      get logger() {
+        return req.log;
+      },
+    }),
     storage,
-    logger,
     guards: createAuthGuards(authenticate, settings.cronSecret),
     authenticator: authenticate,
     streams,

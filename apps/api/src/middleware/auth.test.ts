@@ -85,7 +85,6 @@ function whoAmIApp(db: ReturnType<typeof countingKeyLookups>['db'], now?: () => 
     db,
     adminApiKey: ADMIN_KEY,
     keyCacheTtlMs: 10_000,
-    onBackgroundError: () => {},
     ...(now ? { now } : {}),
   });
   const app = express();
@@ -165,7 +164,6 @@ describe('cron guard', () => {
       db: t.db,
       adminApiKey: ADMIN_KEY,
       keyCacheTtlMs: 0,
-      onBackgroundError: () => {},
     });
     const app = express();
     app.post('/cron', createAuthGuards(authenticator, 'the-cron-secret-0123456789').cron, (_req, res) => {

@@ -82,7 +82,6 @@ export interface AuthOptions {
    * process takes effect at once; through another replica, within this time.
    */
   keyCacheTtlMs: number;
-  onBackgroundError: (err: unknown) => void;
   /** Milliseconds since the epoch (tests move it). */
   now?: () => number;
 }
@@ -100,7 +99,6 @@ export function createAuthenticator({
   db,
   adminApiKey,
   keyCacheTtlMs,
-  onBackgroundError,
   now = Date.now,
 }: AuthOptions): Authenticator {
   // By hash: the plain key is not kept even in memory longer than the request.
@@ -142,14 +140,17 @@ export function createAuthenticator({
     return inFlight;
   };
 
-  const lookup = async (hash: string, scheme: 'Bearer' | 'Basic'): Promise<CachedKey> => {
+  const lookup = async (req: Request, hash: string, scheme: 'Bearer' | 'Basic'): Promise<CachedKey> => {
     const cached = cache.get(hash);
     const at = now();
     if (cached && cached.expiresAt > at) {
       if (at >= cached.refreshAt && !pending.has(hash)) {
-        fetchOnce(hash).then((entry) => {
-          if (!entry) cache.delete(hash); // revoked or deleted meanwhile
-        }, onBackgroundError);
+        fetchOnce(hash).then(
+          (entry) => {
+            if (!entry) cache.delete(hash); // revoked or deleted meanwhile
+          },
+          (err: unknown) => req.log.warn({ err }, 'could not refresh a cached API key'),
+        );
       }
       return cached;
     }
@@ -167,14 +168,14 @@ export function createAuthenticator({
       if (secretsEqual(credentials.secret, adminApiKey)) {
         principal = { kind: 'admin' };
       } else if (credentials.secret.startsWith('pf_')) {
-        const key = await lookup(hashApiKey(credentials.secret), scheme);
+        const key = await lookup(req, hashApiKey(credentials.secret), scheme);
         principal = { kind: 'user', userId: key.userId, apiKeyId: key.apiKeyId, timezone: key.timezone };
         const at = now();
         if (at - key.lastUsedAt > LAST_USED_RESOLUTION_MS) {
           key.lastUsedAt = at;
           db.apiKey
             .update({ where: { id: key.apiKeyId }, data: { lastUsedAt: new Date(at) } })
-            .catch(onBackgroundError);
+            .catch((err: unknown) => req.log.warn({ err }, 'could not record API key use'));
         }
       } else {
         throw unauthorized('the API key is not valid', scheme);

@@ -1,7 +1,6 @@
 import type { Episode, PrismaClient } from '@podfleet/db';
 import type { EpisodeView, PipelineContext } from '@podfleet/pipeline';
 import type { StorageDriver } from '@podfleet/providers';
-import type { Logger } from '@podfleet/queue';
 import type { UrlSigner } from '@podfleet/webhooks';
 import type { Request } from 'express';
 import type { Redis } from 'ioredis';
@@ -18,9 +17,11 @@ export interface RouteContext {
   db: PrismaClient;
   /** Producer-role connection (fails fast while Redis is down). */
   redis: Redis;
+  /** The shared pipeline context, for what logs nothing of a request (queues, Bull Board). */
   pipeline: PipelineContext;
+  /** The pipeline context whose logger is `req.log`: what a request sets off logs its request id. */
+  pipelineFor(req: Request): PipelineContext;
   storage: StorageDriver;
-  logger: Logger;
   guards: AuthGuards;
   authenticator: Authenticator;
   streams: JobStreams;

@@ -14,8 +14,8 @@ export function cronRouter(ctx: RouteContext): Router {
    * schedule. Jobs go in at low priority; when the fleet already holds a batch of pre-generated
    * jobs, the rest is handed to a background `pregenerate` job (`deferred`) instead of waiting here.
    */
-  router.post('/v1/cron/pregenerate', ctx.guards.cron, async (_req, res) => {
-    const summary = await runPregeneration(ctx.pipeline, {
+  router.post('/v1/cron/pregenerate', ctx.guards.cron, async (req, res) => {
+    const summary = await runPregeneration(ctx.pipelineFor(req), {
       now: ctx.clock(),
       mode: 'all',
       deferWhenFull: true,

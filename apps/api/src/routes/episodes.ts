@@ -132,8 +132,9 @@ export function episodesRouter(ctx: RouteContext): Router {
     const now = ctx.clock();
     const kind: EpisodeKind | null = request.type === 'custom' ? null : request.type;
     const cacheable = kind !== null && !request.forceRegenerate;
+    const pipeline = ctx.pipelineFor(req);
     const lookUp = (k: EpisodeKind) =>
-      readEpisodeCache(ctx.pipeline, { id: userId, timezone: principal.timezone }, k, now);
+      readEpisodeCache(pipeline, { id: userId, timezone: principal.timezone }, k, now);
 
     // The rate limit leaves together with the first read the request needs (one round trip, not
     // two): today's episode from the cache, or the requester when a job is to be made. A request
@@ -190,7 +191,7 @@ export function episodesRouter(ctx: RouteContext): Router {
     }
     try {
       // The cache was looked in above: a miss (or a bypass) goes straight to making the job.
-      const answer = await generateEpisode(ctx.pipeline, {
+      const answer = await generateEpisode(pipeline, {
         user,
         request,
         now,

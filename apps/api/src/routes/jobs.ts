@@ -13,7 +13,7 @@ const listQuerySchema = pageQuerySchema.extend({ status: jobStatusSchema.optiona
 
 export function jobsRouter(ctx: RouteContext): Router {
   const router = Router();
-  const { db, guards, pipeline } = ctx;
+  const { db, guards } = ctx;
 
   /** The job if the caller may see it (a user: their own; the admin: any); 404 otherwise. */
   const findJob = async (req: Request): Promise<Job> => {
@@ -47,14 +47,14 @@ export function jobsRouter(ctx: RouteContext): Router {
 
   router.delete('/v1/jobs/:id', guards.userOrAdmin, async (req, res) => {
     const job = await findJob(req);
-    const cancelled = await cancelEpisodeJob(pipeline, job.id);
+    const cancelled = await cancelEpisodeJob(ctx.pipelineFor(req), job.id);
     if (!cancelled) throw conflict(`the job is already ${await currentStatus(job.id)}`);
     res.json(toJobView(cancelled));
   });
 
   router.post('/v1/jobs/:id/retry', guards.userOrAdmin, async (req, res) => {
     const job = await findJob(req);
-    const retried = await retryEpisodeJob(pipeline, job.id);
+    const retried = await retryEpisodeJob(ctx.pipelineFor(req), job.id);
     if (!retried)
       throw conflict(
         `only failed or cancelled jobs can be retried; this one is ${await currentStatus(job.id)}`,

@@ -16,6 +16,18 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** A log destination that keeps every line, parsed. */
+function captureLogLines() {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
 const pick = ({ settings, redis, subscriber, storage }: TestApi) => ({
   settings,
   redis,
@@ -229,13 +241,7 @@ describe('errors, request ids and headers', () => {
   });
 
   it('keeps a sane incoming X-Request-Id, replaces an unsafe one, and logs it on every line', async () => {
-    const lines: Array<Record<string, unknown>> = [];
-    const destination = new Writable({
-      write(chunk, _enc, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    });
+    const { lines, destination } = captureLogLines();
     const logged = await startTestApi(testEnv(process.env, 'system-logs'), { logDestination: destination });
     try {
       const ok = await request(logged.app).get('/v1/jobs').set('X-Request-Id', 'trace-abc.123').expect(401);
@@ -277,6 +283,29 @@ describe('errors, request ids and headers', () => {
     }
   });
 
+  it('puts the request id on the lines the job lifecycle logs for a request', async () => {
+    const { lines, destination } = captureLogLines();
+    const limited = await startTestApi(testEnv(process.env, 'system-lifecycle-logs'), {
+      logDestination: destination,
+      settings: { userMaxActiveJobs: 1 },
+    });
+    try {
+      const { key } = await limited.createUser();
+      const submit = () =>
+        request(limited.app)
+          .post('/v1/episodes')
+          .set(bearer(key))
+          .send({ type: 'custom', sources: [{ kind: 'text', title: 'T', text: 'Some text to talk about.' }] })
+          .expect(202);
+      await submit();
+      const second = await submit(); // over the user's one slot: waits, and the lifecycle says so
+      const waiting = lines.find((l) => l.msg === 'job waits for a free slot of its user');
+      expect(waiting).toMatchObject({ jobId: second.body.jobId, requestId: second.headers['x-request-id'] });
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('an unexpected error is a 500 problem with the request id, details only in the logs', async () => {
     class BrokenStorage extends FsStorageDriver {
       override async head(): Promise<HeadResult | null> {
@@ -284,13 +313,7 @@ describe('errors, request ids and headers', () => {
       }
     }
     const temp = await makeTempDir();
-    const lines: Array<Record<string, unknown>> = [];
-    const destination = new Writable({
-      write(chunk, _enc, done) {
-        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-        done();
-      },
-    });
+    const { lines, destination } = captureLogLines();
     const broken = await startTestApi(testEnv(process.env, 'system-500'), {
       storage: new BrokenStorage({ dir: temp.dir }),
       logDestination: destination,

@@ -1,6 +1,6 @@
 import type { Job, PrismaClient } from '@podfleet/db';
 import { toJobView } from '@podfleet/pipeline';
-import { type JobEvent, type Logger, RedisUnavailableError, subscribeJobEvents } from '@podfleet/queue';
+import { type JobEvent, RedisUnavailableError, subscribeJobEvents } from '@podfleet/queue';
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { notFound } from '../http/problem';
@@ -17,7 +17,6 @@ export interface JobStreamsOptions {
   subscriber: Redis;
   prefix: string;
   heartbeatMs: number;
-  logger: Logger;
 }
 
 /**
@@ -92,7 +91,7 @@ export class JobStreams {
       ended = true;
       clearInterval(heartbeat);
       this.open.delete(end);
-      unsubscribe().catch((err: unknown) => this.opts.logger.warn({ err, jobId }, 'SSE unsubscribe failed'));
+      unsubscribe().catch((err: unknown) => req.log.warn({ err, jobId }, 'SSE unsubscribe failed'));
       if (!res.writableEnded) res.end();
     };
 
@@ -141,7 +140,7 @@ export class JobStreams {
           if (TERMINAL.has(current.status)) void finish(current);
           else sendProgress(current);
         })
-        .catch((err: unknown) => this.opts.logger.warn({ err, jobId }, 'SSE state check failed'));
+        .catch((err: unknown) => req.log.warn({ err, jobId }, 'SSE state check failed'));
     }, heartbeatMs);
     heartbeat.unref();
   }
