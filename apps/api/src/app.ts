@@ -14,7 +14,12 @@ import type { Redis } from 'ioredis';
 import { type ApiMetrics, createMetrics } from './metrics';
 import { createAuthenticator, createAuthGuards } from './middleware/auth';
 import { cors } from './middleware/cors';
-import { errorHandler, notFoundHandler, rejectUnreadablePaths } from './middleware/errors';
+import {
+  errorHandler,
+  notFoundHandler,
+  refuseOversizedBodies,
+  rejectUnreadablePaths,
+} from './middleware/errors';
 import { requestLogging } from './middleware/logging';
 import { adminRouter } from './routes/admin';
 import { bullBoardRouter } from './routes/bull-board';
@@ -58,8 +63,8 @@ export interface ApiApp {
   close(): Promise<void>;
 }
 
-/** Request bodies above this are refused with 413 before any parsing. */
-export const BODY_LIMIT = '1mb';
+/** Request bodies above this (1 MB) are refused with 413 before any parsing. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the Express app from injected dependencies (tests build it against their own database and prefix). */
 export function createApi(deps: ApiDependencies): ApiApp {
@@ -142,7 +147,8 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.use(metrics.httpTimer);
   app.use(helmet());
   app.use(cors(settings.corsOrigins));
-  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(refuseOversizedBodies(BODY_LIMIT_BYTES));
+  app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(rejectUnreadablePaths);
 
   // Express walks routers in order until one answers: the hot paths (submit, cache hit, polling)

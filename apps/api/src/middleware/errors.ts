@@ -115,6 +115,25 @@ export function rejectUnreadablePaths(req: Request, res: Response, next: NextFun
     sendProblem(req, res, new HttpProblem(404, { type: 'not-found', detail: 'no resource has this path' }));
 }
 
+/** 413 for a body whose Content-Length is over `limitBytes`, whatever its type (express.json only sees JSON). */
+export function refuseOversizedBodies(limitBytes: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (!(length > limitBytes)) {
+      next();
+      return;
+    }
+    sendProblem(
+      req,
+      res,
+      new HttpProblem(413, {
+        type: 'body-too-large',
+        detail: `the request body is larger than ${limitBytes} bytes`,
+      }),
+    );
+  };
+}
+
 /** Last middleware: known errors become their problem, anything else a 500 whose details stay in the logs. */
 export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) {

@@ -102,6 +102,21 @@ describe('POST /v1/episodes', () => {
     const big = custom({ sources: [{ kind: 'text', title: 'Big', text: 'x'.repeat(1024 * 1024) }] });
     const tooLarge = await request(t.app).post('/v1/episodes').set(bearer(key)).send(big).expect(413);
     expect(tooLarge.body).toMatchObject({ status: 413, type: 'urn:podfleet:problem:body-too-large' });
+    // Whatever its type: a large non-JSON body is refused by its size, not only by its type.
+    const bigText = await request(t.app)
+      .post('/v1/episodes')
+      .set(bearer(key))
+      .set('Content-Type', 'text/plain')
+      .send('x'.repeat(1024 * 1024 + 1))
+      .expect(413);
+    expect(bigText.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // Where no route reads a body at all, too.
+    await request(t.app)
+      .post('/v1/jobs/any/retry')
+      .set(bearer(key))
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.alloc(1024 * 1024 + 1))
+      .expect(413);
   });
 
   it('refuses a webhook URL that resolves to a private address (SSRF guard)', async () => {
