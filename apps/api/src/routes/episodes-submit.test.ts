@@ -170,6 +170,15 @@ describe('Idempotency-Key', () => {
     expect(again.body.jobId).toBe(first.body.jobId);
     expect(again.body.deduplicated).toBe(true);
     expect(again.headers['idempotent-replayed']).toBe('true');
+    // Still the first answer once the job has moved on (its state now is at pollUrl).
+    await t.db.job.update({ where: { id: first.body.jobId }, data: { status: 'completed' } });
+    const later = await request(t.app)
+      .post('/v1/episodes')
+      .set(bearer(key))
+      .set('Idempotency-Key', 'order-42')
+      .send(custom())
+      .expect(202);
+    expect(later.body).toMatchObject({ jobId: first.body.jobId, status: 'queued' });
     const other = await request(t.app)
       .post('/v1/episodes')
       .set(bearer(key))

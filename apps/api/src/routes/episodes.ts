@@ -65,10 +65,12 @@ export function episodesRouter(ctx: RouteContext): Router {
     const base = ctx.baseUrl(req);
     const pollUrl = `${base}/v1/jobs/${job.id}`;
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    // A replay repeats the first answer, which made the job: `queued` (where it is now, pollUrl says).
+    const status = replayed ? 'queued' : job.status;
     res
       .status(202)
       .location(pollUrl)
-      .json({ jobId: job.id, status: job.status, pollUrl, eventsUrl: `${pollUrl}/events`, deduplicated });
+      .json({ jobId: job.id, status, pollUrl, eventsUrl: `${pollUrl}/events`, deduplicated });
   };
 
   /** CONTRACT: a cached episode is 200 `{cached, source: "cache", episode}`; the header tells Redis from the database. */
