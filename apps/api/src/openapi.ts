@@ -30,7 +30,8 @@ import {
   updateMeBodySchema,
 } from './schemas';
 
-type Auth = 'user' | 'userOrAdmin' | 'admin' | 'adminBasic' | 'cron' | 'none' | 'signed';
+/** `userOrSigned`: a key, or none at all with a valid `?exp=&sig=` (signed audio URLs). */
+type Auth = 'user' | 'userOrAdmin' | 'userOrSigned' | 'admin' | 'adminBasic' | 'cron' | 'none';
 
 const problem = (description: string): ResponseConfig => ({
   description,
@@ -67,22 +68,32 @@ function routes(): RouteConfig[] {
     responses: Record<number, ResponseConfig>,
     extra: Partial<RouteConfig> = {},
   ): RouteConfig => {
+    // An empty requirement ({}) makes the others optional (OpenAPI: no credentials at all).
     const schemes: Record<Auth, string[][]> = {
       none: [],
-      signed: [],
       user: [['apiKey']],
       userOrAdmin: [['apiKey'], ['adminKey']],
+      userOrSigned: [['apiKey'], ['adminKey'], []],
       admin: [['adminKey'], ['adminBasic']],
       adminBasic: [['adminBasic']],
       cron: [['cronSecret']],
     };
-    const security: Array<Record<string, string[]>> = schemes[auth].map(([name]) => ({
-      [name as string]: [],
-    }));
-    const authErrors: Record<number, ResponseConfig> = {};
-    if (auth !== 'none' && auth !== 'signed') {
-      authErrors[401] = problem('Missing or invalid credentials');
-      if (auth !== 'cron') authErrors[403] = problem('Wrong kind of key');
+    const security: Array<Record<string, string[]>> = schemes[auth].map(([name]) =>
+      name ? { [name]: [] } : {},
+    );
+    // Every route may answer these (middleware before the routes, and the error handler).
+    const common: Record<number, ResponseConfig> = {
+      500: problem('Unexpected error: the detail names the request id (X-Request-Id), the logs the rest'),
+    };
+    if (extra.request?.body) {
+      common[400] = problem('Malformed JSON');
+      common[413] = problem('Body larger than 1 MB');
+      common[415] = problem('The body is not application/json');
+    }
+    if (auth !== 'none') {
+      common[401] = problem('Missing or invalid credentials');
+      if (auth !== 'cron') common[403] = problem('Wrong kind of key');
+      common[503] = problem('Redis or PostgreSQL is unavailable (Retry-After)');
     }
     return {
       method,
@@ -92,7 +103,7 @@ function routes(): RouteConfig[] {
       security,
       ...extra,
       responses: Object.fromEntries(
-        Object.entries({ ...responses, ...authErrors }).map(([k, v]) => [String(k), v]),
+        Object.entries({ ...common, ...responses }).map(([k, v]) => [String(k), v]),
       ),
     };
   };
@@ -183,7 +194,6 @@ function routes(): RouteConfig[] {
         409: problem(
           'Storage quota exceeded (type urn:podfleet:problem:quota-exceeded; usedBytes and quotaBytes members)',
         ),
-        413: problem('Body larger than 1 MB'),
         422: invalid,
         429: problem('Too many requests this minute (Retry-After)'),
         503: problem('Queue full or Redis down (Retry-After)'),
@@ -223,30 +233,36 @@ function routes(): RouteConfig[] {
         request: { params: idParams },
       },
     ),
-    r(
-      'get',
-      '/v1/episodes/{id}/audio',
-      'Episodes',
-      'The MP3 (Range supported); with ?exp=&sig= no auth header is needed',
-      'userOrAdmin',
-      {
-        200: {
-          description: 'The whole file',
-          content: { 'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) } },
+    ...(['get', 'head'] as const).map((method) =>
+      r(
+        method,
+        '/v1/episodes/{id}/audio',
+        'Episodes',
+        method === 'get'
+          ? 'The MP3 (Range supported); with ?exp=&sig= no auth header is needed'
+          : "The MP3's headers (size, type, ETag) without the body",
+        'userOrSigned',
+        {
+          200: {
+            description: method === 'get' ? 'The whole file' : 'Content-Length is the whole size',
+            ...(method === 'get'
+              ? { content: { 'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) } } }
+              : {}),
+          },
+          206: { description: 'Partial content (Content-Range)' },
+          302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
+          403: problem('Signature invalid or expired'),
+          404: problem('Not found or not yours'),
+          416: problem('Range not satisfiable'),
         },
-        206: { description: 'Partial content (Content-Range)' },
-        302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
-        403: problem('Signature invalid or expired'),
-        404: problem('Not found or not yours'),
-        416: problem('Range not satisfiable'),
-      },
-      {
-        request: {
-          params: idParams,
-          query: z.object({ exp: z.string().optional(), sig: z.string().optional() }),
-          headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
+        {
+          request: {
+            params: idParams,
+            query: z.object({ exp: z.string().optional(), sig: z.string().optional() }),
+            headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
+          },
         },
-      },
+      ),
     ),
     r(
       'get',
@@ -264,6 +280,7 @@ function routes(): RouteConfig[] {
             'text/plain': { schema: z.string() },
           },
         },
+        400: problem('format is not json, vtt, srt or txt'),
         404: problem('Not found or not yours'),
       },
       {
@@ -322,6 +339,7 @@ function routes(): RouteConfig[] {
         },
         204: { description: 'Reconnect after the end event (Last-Event-ID: end): nothing more to send' },
         404: problem('Not found or not yours'),
+        503: problem("Redis is unavailable: this replica cannot hear the job's events (Retry-After)"),
       },
       { request: { params: idParams } },
     ),

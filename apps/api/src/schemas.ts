@@ -218,7 +218,7 @@ export const transcriptSchema = z
   .openapi('Transcript');
 
 export const healthSchema = z
-  .object({ status: z.enum(['ok', 'degraded']), redis: z.string(), db: z.string() })
+  .object({ status: z.literal('ok'), redis: z.literal('ok'), db: z.literal('ok') })
   .openapi('Health');
 
 const stageStatsSchema = z.object({

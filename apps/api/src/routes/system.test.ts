@@ -159,6 +159,7 @@ describe('OpenAPI and docs', () => {
         'GET /v1/episodes',
         'GET /v1/episodes/{id}',
         'GET /v1/episodes/{id}/audio',
+        'HEAD /v1/episodes/{id}/audio',
         'GET /v1/episodes/{id}/transcript',
         'POST /v1/episodes/{id}/listens',
         'GET /v1/jobs',
@@ -210,6 +211,14 @@ describe('OpenAPI and docs', () => {
     ]);
     expect(submit['409'].description).toMatch(/quota/);
     expect(doc.paths['/v1/cron/pregenerate'].post.security).toEqual([{ cronSecret: [] }]);
+    // Signed audio URLs need no credentials: an empty requirement beside the keys.
+    expect(doc.paths['/v1/episodes/{id}/audio'].get.security).toEqual([{ apiKey: [] }, { adminKey: [] }, {}]);
+    // Routes with a body answer what the body middleware answers; every route may answer 500.
+    for (const op of [doc.paths['/v1/users'].post, doc.paths['/v1/me'].patch, doc.paths['/v1/keys'].post]) {
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '413', '415', '422', '500']));
+    }
+    expect(Object.keys(doc.paths['/v1/jobs/{id}/events'].get.responses)).toContain('503');
+    expect(doc.components.schemas.Health.properties.status.enum).toEqual(['ok']);
     expect(Object.keys(doc.paths['/v1/feeds/{token}.xml'].get.responses['200'].content)).toEqual([
       'application/rss+xml',
     ]);
