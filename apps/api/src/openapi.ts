@@ -515,7 +515,8 @@ export function docsPage(doc: Doc): string {
     for (const [method, raw] of Object.entries(item as Record<string, Operation>)) {
       const op = raw as Operation;
       const tag = op.tags?.[0] ?? 'Other';
-      const auth = (op.security ?? []).flatMap((s) => Object.keys(s)).join(' or ') || 'none';
+      const auth =
+        (op.security ?? []).map((s) => Object.keys(s)[0] ?? 'no credentials').join(' or ') || 'none';
       const responses = Object.entries(op.responses ?? {})
         .map(([code, res]) => `<li><code>${code}</code> ${escapeHtml(res.description ?? '')}</li>`)
         .join('');

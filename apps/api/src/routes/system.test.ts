@@ -233,6 +233,7 @@ describe('OpenAPI and docs', () => {
     expect(res.text).toContain('/v1/jobs/{id}/events');
     expect(res.text).toContain('/v1/feeds/{token}.xml');
     expect(res.text).toContain('/v1/cron/pregenerate');
+    expect(res.text).toContain('auth: apiKey or adminKey or no credentials'); // signed audio URLs
     expect(res.text).not.toMatch(/<script|https?:\/\/(?!pods)/);
   });
 });
