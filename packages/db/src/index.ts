@@ -16,8 +16,10 @@ export {
 } from './migrations/runner';
 export {
   API_KEY_PREFIX_LENGTH,
+  type ApiKeyLookup,
+  apiKeyLookup,
   createApiKey,
-  findActiveKeyByHash,
+  findActiveKey,
   generateApiKey,
   hashApiKey,
   revokeApiKey,

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { findActiveKeyByHash, hashApiKey, type PrismaClient } from '@podfleet/db';
+import { type ApiKeyLookup, apiKeyLookup, findActiveKey, type PrismaClient } from '@podfleet/db';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpProblem } from '../http/problem';
 
@@ -108,9 +108,10 @@ export function createAuthenticator({
   /** Bumped by forgetKey/forgetUser: a lookup that began before must not cache what it read. */
   let generation = 0;
 
-  const fetchKey = async (hash: string): Promise<CachedKey | null> => {
+  const fetchKey = async (key: ApiKeyLookup): Promise<CachedKey | null> => {
+    const { hash } = key;
     const startedIn = generation;
-    const found = await findActiveKeyByHash(db, hash);
+    const found = await findActiveKey(db, key);
     if (!found) return null;
     const at = now();
     const entry: CachedKey = {
@@ -131,21 +132,23 @@ export function createAuthenticator({
     return entry;
   };
 
-  const fetchOnce = (hash: string): Promise<CachedKey | null> => {
+  const fetchOnce = (key: ApiKeyLookup): Promise<CachedKey | null> => {
+    const { hash } = key;
     let inFlight = pending.get(hash);
     if (!inFlight) {
-      inFlight = fetchKey(hash).finally(() => pending.delete(hash));
+      inFlight = fetchKey(key).finally(() => pending.delete(hash));
       pending.set(hash, inFlight);
     }
     return inFlight;
   };
 
-  const lookup = async (req: Request, hash: string, scheme: 'Bearer' | 'Basic'): Promise<CachedKey> => {
+  const lookup = async (req: Request, key: ApiKeyLookup, scheme: 'Bearer' | 'Basic'): Promise<CachedKey> => {
+    const { hash } = key;
     const cached = cache.get(hash);
     const at = now();
     if (cached && cached.expiresAt > at) {
       if (at >= cached.refreshAt && !pending.has(hash)) {
-        fetchOnce(hash).then(
+        fetchOnce(key).then(
           (entry) => {
             if (!entry) cache.delete(hash); // revoked or deleted meanwhile
           },
@@ -155,7 +158,7 @@ export function createAuthenticator({
       return cached;
     }
     cache.delete(hash);
-    const entry = await fetchOnce(hash);
+    const entry = await fetchOnce(key);
     if (!entry) throw unauthorized('the API key is not valid or was revoked', scheme);
     return entry;
   };
@@ -168,7 +171,7 @@ export function createAuthenticator({
       if (secretsEqual(credentials.secret, adminApiKey)) {
         principal = { kind: 'admin' };
       } else if (credentials.secret.startsWith('pf_')) {
-        const key = await lookup(req, hashApiKey(credentials.secret), scheme);
+        const key = await lookup(req, apiKeyLookup(credentials.secret), scheme);
         principal = { kind: 'user', userId: key.userId, apiKeyId: key.apiKeyId, timezone: key.timezone };
         const at = now();
         if (at - key.lastUsedAt > LAST_USED_RESOLUTION_MS) {

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createPrismaClient, type PrismaClient, type User } from '../index';
-import { createApiKey, findActiveKeyByHash, generateApiKey, hashApiKey, revokeApiKey } from './apiKeys';
+import {
+  apiKeyLookup,
+  createApiKey,
+  findActiveKey,
+  generateApiKey,
+  hashApiKey,
+  revokeApiKey,
+} from './apiKeys';
 import { rotateFeedToken } from './users';
 
 let db: PrismaClient;
@@ -24,21 +31,26 @@ test('generated keys: pf_ prefix, 12-character display prefix, SHA-256 hash, nev
   expect(b.key).not.toBe(a.key);
 });
 
-test('findActiveKeyByHash finds the key and its user, until revoked; the key itself is not stored', async () => {
+test('findActiveKey finds the key by prefix and hash, with its user, until revoked; the key itself is not stored', async () => {
   const { apiKey, key } = await createApiKey(db, user.id, 'laptop');
   const stored = await db.apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
   expect(JSON.stringify(stored)).not.toContain(key);
 
-  const found = await findActiveKeyByHash(db, hashApiKey(key));
+  const found = await findActiveKey(db, apiKeyLookup(key));
   expect(found?.user.id).toBe(user.id);
   expect(found?.apiKey).toMatchObject({ id: apiKey.id, name: 'laptop', revokedAt: null });
-  expect(await findActiveKeyByHash(db, hashApiKey(`${key}x`))).toBeNull();
+  // The right prefix with another secret after it: found by prefix, refused by the hash.
+  const forged = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
+  expect(apiKeyLookup(forged).prefix).toBe(apiKey.prefix);
+  expect(await findActiveKey(db, apiKeyLookup(forged))).toBeNull();
+  expect(await findActiveKey(db, { prefix: apiKey.prefix, hash: 'abc' })).toBeNull(); // malformed hash
+  expect(await findActiveKey(db, apiKeyLookup(generateApiKey().key))).toBeNull();
 
   const other = await db.user.create({ data: { email: `keys-other-${Date.now()}@example.com` } });
   expect(await revokeApiKey(db, other.id, apiKey.id)).toBe(false); // not theirs
   expect(await revokeApiKey(db, user.id, apiKey.id)).toBe(true);
   expect(await revokeApiKey(db, user.id, apiKey.id)).toBe(false); // already revoked
-  expect(await findActiveKeyByHash(db, hashApiKey(key))).toBeNull();
+  expect(await findActiveKey(db, apiKeyLookup(key))).toBeNull();
 });
 
 test('rotateFeedToken replaces the feed token', async () => {
