@@ -92,7 +92,9 @@ function routes(): RouteConfig[] {
     }
     if (auth !== 'none') {
       common[401] = problem('Missing or invalid credentials');
-      if (auth !== 'cron') common[403] = problem('Wrong kind of key');
+      if (auth === 'user') common[403] = problem('The admin key: this route needs a user key');
+      if (auth === 'admin' || auth === 'adminBasic')
+        common[403] = problem('A user key: this route needs the admin key');
       common[503] = problem('Redis or PostgreSQL is unavailable (Retry-After)');
     }
     return {

@@ -132,12 +132,23 @@ describe('GET /v1/episodes/:id/audio', () => {
       .expect(416);
   });
 
-  it('HEAD gives the headers without the body', async () => {
+  it('HEAD gives the headers without the body, with the same answers as GET', async () => {
     const { user, key } = await t.createUser();
     const { episode } = await makeEpisode(t.db, t.storage, user.id);
-    const res = await request(t.app).head(`/v1/episodes/${episode.id}/audio`).set(bearer(key)).expect(200);
+    const path = `/v1/episodes/${episode.id}/audio`;
+    const res = await request(t.app).head(path).set(bearer(key)).expect(200);
     expect(res.headers['content-length']).toBe('4096');
     expect(res.headers['accept-ranges']).toBe('bytes');
+    const part = await request(t.app).head(path).set(bearer(key)).set('Range', 'bytes=0-99').expect(206);
+    expect(part.headers['content-range']).toBe('bytes 0-99/4096');
+    expect(part.headers['content-length']).toBe('100');
+    await request(t.app).head(path).set(bearer(key)).set('Range', 'bytes=5000-').expect(416);
+    await request(t.app).head(path).expect(401);
+    await request(t.app)
+      .head(`${path}?exp=${Math.floor(Date.now() / 1000) + 60}&sig=forged`)
+      .expect(403);
+    const other = await t.createUser();
+    await request(t.app).head(path).set(bearer(other.key)).expect(404);
   });
 
   it('plays from the signed URL without an Authorization header, refusing forged or expired ones', async () => {
@@ -268,6 +279,7 @@ describe('audio on the s3 driver', () => {
       const view = await request(s3.app).get(`/v1/episodes/${episode.id}`).set(bearer(key)).expect(200);
       const signed = new URL(view.body.audioUrl);
       await request(s3.app).get(`${signed.pathname}${signed.search}`).expect(302);
+      await request(s3.app).head(`/v1/episodes/${episode.id}/audio`).set(bearer(key)).expect(302);
     } finally {
       await s3.close();
     }
