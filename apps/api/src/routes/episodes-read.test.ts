@@ -63,6 +63,13 @@ describe('episodes', () => {
     expect(second.body.nextCursor).toBeNull();
   });
 
+  it('answers 400 to a bad limit or cursor', async () => {
+    const { key } = await t.createUser();
+    await request(t.app).get('/v1/episodes?limit=0').set(bearer(key)).expect(400);
+    const res = await request(t.app).get('/v1/episodes?cursor=garbage').set(bearer(key)).expect(400);
+    expect(res.body.type).toBe('urn:podfleet:problem:validation');
+  });
+
   it("is 404 for another user's episode, its audio, transcript and listens", async () => {
     const a = await t.createUser();
     const b = await t.createUser();

@@ -165,3 +165,19 @@ describe('POST /v1/jobs/:id/retry', () => {
     await request(t.app).post(`/v1/jobs/${failed.id}/retry`).set(bearer(other.key)).expect(404);
   });
 });
+
+describe('with Redis down', () => {
+  it('still answers the job from the database, and 503 to its event stream (no events can be heard)', async () => {
+    const down = await startTestApi(testEnv(process.env, 'jobs-down'), { redisUrl: 'redis://127.0.0.1:1' });
+    try {
+      const { user, key } = await down.createUser();
+      const job = await makeJob(down.db, user.id, 'running');
+      await request(down.app).get(`/v1/jobs/${job.id}`).set(bearer(key)).expect(200);
+      const stream = await request(down.app).get(`/v1/jobs/${job.id}/events`).set(bearer(key)).expect(503);
+      expect(stream.headers['retry-after']).toBe('5');
+      expect(stream.body).toMatchObject({ status: 503, type: 'urn:podfleet:problem:redis-unavailable' });
+    } finally {
+      await down.close();
+    }
+  });
+});
