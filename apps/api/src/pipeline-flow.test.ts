@@ -110,6 +110,59 @@ describe('with real stages (espeak + ffmpeg audio)', () => {
       episode: { id: final.episodeId },
     });
   });
+
+  it('retries the webhook after the receiver answers 500, the receiver verifying each signature', async () => {
+    const { key } = await t.createUser();
+    const me = await request(t.app).get('/v1/me').set(bearer(key)).expect(200);
+    const verified: boolean[] = [];
+    const flaky = await startHttpServer((req, res) => {
+      verified.push(
+        verifySignature(
+          me.body.webhookSecret,
+          req.body.toString('utf8'),
+          req.headers['x-podfleet-signature'] as string,
+        ),
+      );
+      res.writeHead(verified.length === 1 ? 500 : 204).end();
+    });
+    try {
+      const ticket = await request(t.app)
+        .post('/v1/episodes')
+        .set(bearer(key))
+        .send(body({ webhookUrl: `${flaky.url}/hook` }))
+        .expect(202);
+      const jobId = ticket.body.jobId as string;
+      await waitFor(() => flaky.requests.length === 1, { timeoutMs: 60_000, what: 'the first delivery' });
+      // The retry waits out the catalog's backoff (10 s) as a delayed BullMQ job; promote it, as
+      // an operator can in Bull Board, rather than wait.
+      const webhooks = t.api.pipeline.queues.webhooks;
+      const retry = await waitFor(
+        async () => (await webhooks.getDelayed()).find((j) => j.data.jobId === jobId),
+        { what: 'the delivery to wait for its retry' },
+      );
+      expect(retry.attemptsMade).toBe(1);
+      await retry.promote();
+      await waitFor(() => flaky.requests.length === 2, { what: 'the second delivery' });
+      expect(verified).toEqual([true, true]);
+      const attempts = await waitFor(
+        async () => {
+          const rows = await t.db.webhookDelivery.findMany({ where: { jobId }, orderBy: { attempt: 'asc' } });
+          return rows.length === 2 ? rows : undefined;
+        },
+        { what: 'both attempts recorded' },
+      );
+      expect(attempts.map((r) => [r.attempt, r.statusCode, r.deliveredAt !== null])).toEqual([
+        [1, 500, false],
+        [2, 204, true],
+      ]);
+      // Both attempts carry the same event.
+      const [first, second] = flaky.requests.map((r) => JSON.parse(r.body.toString('utf8')));
+      expect(second).toEqual(first);
+      expect(first).toMatchObject({ event: 'job.completed', job: { id: jobId } });
+    } finally {
+      await flaky.close();
+    }
+  });
 });
 
 describe('with a controllable audio stage', () => {
