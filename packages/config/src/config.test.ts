@@ -66,6 +66,28 @@ describe('parseConfig', () => {
     ).toBe('ALLOW_PRIVATE_SOURCE_URLS');
   });
 
+  it('refuses a PREGENERATE_CRON whose hour field is not one hour (the scheduler targets that local hour)', () => {
+    expect(parseConfig('scraper', { PREGENERATE_CRON: ' 15 22 * * 1-5 ' }).PREGENERATE_CRON).toBe(
+      ' 15 22 * * 1-5 ',
+    );
+    for (const cron of ['0 */2 * * *', '0 24 * * *', '0 1-3 * * *']) {
+      expect(problemsOf(() => parseConfig('scraper', { PREGENERATE_CRON: cron }))[0]).toMatchObject({
+        name: 'PREGENERATE_CRON',
+        message: expect.stringMatching(/hour field/),
+      });
+    }
+    expect(problemsOf(() => parseConfig('scraper', { PREGENERATE_CRON: '0 3 * *' }))[0]?.message).toMatch(
+      /five-field/,
+    );
+  });
+
+  it('gives every worker the per-user active-job limit the API admits by', () => {
+    for (const app of ['scraper', 'audio', 'uploader', 'api'] as const) {
+      const env = app === 'api' || app === 'uploader' ? { ...validApi } : {};
+      expect(parseConfig(app, { ...env, USER_MAX_ACTIVE_JOBS: '7' }).USER_MAX_ACTIVE_JOBS).toBe(7);
+    }
+  });
+
   it('rejects a queue prefix that would break Redis key layout', () => {
     expect(problemsOf(() => parseConfig('base', { QUEUE_PREFIX: 'a:b' }))[0]?.name).toBe('QUEUE_PREFIX');
   });

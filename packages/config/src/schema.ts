@@ -50,6 +50,8 @@ export const baseShape = {
   MAINTENANCE_INTERVAL_MS: positiveInt(60_000),
   EPISODE_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
   USER_STORAGE_QUOTA_BYTES: z.coerce.number().int().min(0).default(1_073_741_824),
+  /** Jobs one user may have in the fleet: the API admits by it, workers start waiting jobs by it. */
+  USER_MAX_ACTIVE_JOBS: positiveInt(3),
 } as const;
 
 /**
@@ -68,7 +70,6 @@ export const apiShape = {
   CRON_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   MAX_QUEUE_SIZE: positiveInt(1000),
   USER_REQUESTS_PER_MINUTE: positiveInt(30),
-  USER_MAX_ACTIVE_JOBS: positiveInt(3),
   CORS_ORIGINS: z.string().optional(),
 } as const;
 
@@ -80,14 +81,25 @@ const scriptProviderShape = {
   ANTHROPIC_TIMEOUT_MS: positiveInt(300_000),
 } as const;
 
+/** The hour field of a five-field cron is one hour, 0-23. */
+const hasSingleHour = (cron: string) => {
+  const hour = cron.trim().split(/\s+/)[1] ?? '';
+  return /^\d{1,2}$/.test(hour) && Number(hour) <= 23;
+};
+
 export const scraperShape = {
   ...baseShape,
   ...scriptProviderShape,
   CONGRESS_API_KEY: z.string().min(1).optional(),
   CONGRESS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').default('https://api.congress.gov/v3'),
+  // The scheduler (@podfleet/pregeneration) reads the hour field as the users' local hour to
+  // target; checked here too, so a bad value stops the start with every other config error.
   PREGENERATE_CRON: z
     .string()
-    .regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron expression such as "0 3 * * *"')
+    .regex(/^\s*(\S+\s+){4}\S+\s*$/, 'expected a five-field cron expression such as "0 3 * * *"')
+    .refine(hasSingleHour, {
+      message: 'the hour field must be one hour 0-23 (the users\' local hour to target), e.g. "0 3 * * *"',
+    })
     .default('0 3 * * *'),
   SCRAPE_CONCURRENCY: positiveInt(4),
   SCRIPT_CONCURRENCY: positiveInt(2),

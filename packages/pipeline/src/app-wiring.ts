@@ -44,11 +44,7 @@ export interface AppDependencies {
 }
 
 /** Logger, database, Redis (producer role), storage and the pipeline context of one process. */
-export function createAppDependencies(
-  app: string,
-  config: BaseConfig,
-  extra: { userMaxActiveJobs?: number } = {},
-): AppDependencies {
+export function createAppDependencies(app: string, config: BaseConfig): AppDependencies {
   const logger = createLogger({ app, level: config.LOG_LEVEL });
   const db = createPrismaClient(config.DATABASE_URL);
   const redis = createRedis(config.REDIS_URL, { role: 'producer', name: `${app}-producer` });
@@ -60,7 +56,7 @@ export function createAppDependencies(
     storage,
     logger,
     retentionDays: config.EPISODE_RETENTION_DAYS,
-    ...(extra.userMaxActiveJobs === undefined ? {} : { userMaxActiveJobs: extra.userMaxActiveJobs }),
+    userMaxActiveJobs: config.USER_MAX_ACTIVE_JOBS,
   });
   return {
     logger,
