@@ -38,6 +38,9 @@ function isDatabaseDown(err: unknown): boolean {
   return false;
 }
 
+const bodyTooLarge = (limit: string) =>
+  new HttpProblem(413, { type: 'body-too-large', detail: `the request body is larger than ${limit}` });
+
 /** Errors of express.json (body-parser) carry `type` and `status`. */
 function bodyParserProblem(err: unknown): HttpProblem | null {
   const type = prop(err, 'type');
@@ -46,10 +49,7 @@ function bodyParserProblem(err: unknown): HttpProblem | null {
   }
   if (type === 'entity.too.large') {
     const limit = prop(err, 'limit');
-    return new HttpProblem(413, {
-      type: 'body-too-large',
-      detail: `the request body is larger than ${typeof limit === 'number' ? `${limit} bytes` : 'allowed'}`,
-    });
+    return bodyTooLarge(typeof limit === 'number' ? `${limit} bytes` : 'allowed');
   }
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new HttpProblem(415, { type: 'unsupported-media-type', detail: String(prop(err, 'message')) });
@@ -123,14 +123,7 @@ export function refuseOversizedBodies(limitBytes: number) {
       next();
       return;
     }
-    sendProblem(
-      req,
-      res,
-      new HttpProblem(413, {
-        type: 'body-too-large',
-        detail: `the request body is larger than ${limitBytes} bytes`,
-      }),
-    );
+    sendProblem(req, res, bodyTooLarge(`${limitBytes} bytes`));
   };
 }
 
