@@ -88,6 +88,18 @@ describe('parseConfig', () => {
     }
   });
 
+  it('wants PUBLIC_BASE_URL for the uploader in production (webhook bodies carry links), not for the API', () => {
+    const production = { ...validApi, NODE_ENV: 'production' };
+    expect(problemsOf(() => parseConfig('uploader', production))).toEqual([
+      { name: 'PUBLIC_BASE_URL', message: expect.stringMatching(/^required when NODE_ENV=production/) },
+    ]);
+    expect(() =>
+      parseConfig('uploader', { ...production, PUBLIC_BASE_URL: 'https://pods.example.com' }),
+    ).not.toThrow();
+    expect(() => parseConfig('api', production)).not.toThrow(); // it answers with each request's origin
+    expect(() => parseConfig('uploader', validApi)).not.toThrow(); // development: localhost is right
+  });
+
   it('rejects a queue prefix that would break Redis key layout', () => {
     expect(problemsOf(() => parseConfig('base', { QUEUE_PREFIX: 'a:b' }))[0]?.name).toBe('QUEUE_PREFIX');
   });

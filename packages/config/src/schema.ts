@@ -127,7 +127,7 @@ export const uploaderShape = {
 type Shape = Record<string, z.ZodType>;
 
 /** Checks that only make sense across several variables. */
-function withRules<S extends Shape>(shape: S) {
+function withRules<S extends Shape>(shape: S, { linksWithoutRequest = false } = {}) {
   return z.object(shape).superRefine((raw, ctx) => {
     const env = raw as Record<string, unknown>;
     const need = (name: string, when: string) => {
@@ -138,6 +138,13 @@ function withRules<S extends Shape>(shape: S) {
     if (env.STORAGE_DRIVER === 's3') need('S3_BUCKET', 'STORAGE_DRIVER=s3');
     if (env.SCRIPT_PROVIDER === 'anthropic') need('ANTHROPIC_API_KEY', 'SCRIPT_PROVIDER=anthropic');
     if (env.TTS_PROVIDER === 'elevenlabs') need('ELEVENLABS_API_KEY', 'TTS_PROVIDER=elevenlabs');
+    // The uploader writes links into webhook bodies with no request to take an origin from.
+    if (linksWithoutRequest && env.NODE_ENV === 'production') {
+      need(
+        'PUBLIC_BASE_URL',
+        'NODE_ENV=production (links in webhook bodies would point at http://localhost:3000)',
+      );
+    }
     if (env.NODE_ENV === 'production' && env.ALLOW_PRIVATE_SOURCE_URLS === true) {
       ctx.addIssue({
         code: 'custom',
@@ -153,9 +160,12 @@ export const schemas = {
   api: withRules(apiShape),
   scraper: withRules(scraperShape),
   audio: withRules(audioShape),
-  uploader: withRules(uploaderShape),
+  uploader: withRules(uploaderShape, { linksWithoutRequest: true }),
   /** Everything: used by the CLI, which supervises every app, and by tests. */
-  all: withRules({ ...apiShape, ...scraperShape, ...audioShape, ...uploaderShape }),
+  all: withRules(
+    { ...apiShape, ...scraperShape, ...audioShape, ...uploaderShape },
+    { linksWithoutRequest: true },
+  ),
 };
 
 export type ConfigName = keyof typeof schemas;
