@@ -43,6 +43,7 @@ export {
   markStageStarted,
   type ProgressSnapshot,
   type ProgressUpdate,
+  publishEpisode,
   retryJob,
   STAGE_PROGRESS,
   STAGES,

@@ -1,6 +1,6 @@
 import { createPrismaClient, type PrismaClient, type User } from '../index';
 import { createEpisodeOnce, type EpisodeInput, recordListen } from './episodes';
-import { createJobWithStages } from './jobs';
+import { cancelJob, createJobWithStages, publishEpisode } from './jobs';
 import { findRequester } from './users';
 
 let db: PrismaClient;
@@ -89,4 +89,48 @@ test('findRequester: the user as Prisma reads it, with their episodes’ bytes s
   });
   expect(await findRequester(db, other.id)).toMatchObject({ usedBytes: 99, storageQuotaBytes: null });
   expect(await findRequester(db, 'no-such-user')).toBeNull();
+});
+
+describe('publishEpisode', () => {
+  const newJob = () => createJobWithStages(db, { userId: user.id, type: 'custom', request: {} });
+  const generated = async () =>
+    (await db.user.findUniqueOrThrow({ where: { id: user.id } })).episodesGenerated;
+
+  test('creates the episode and completes the job together; a re-run publishes nothing more', async () => {
+    const job = await newJob();
+    const published = await publishEpisode(db, job.id, episodeData('first'));
+    expect(published?.job).toMatchObject({
+      status: 'completed',
+      progress: 100,
+      episodeId: published?.episode.id,
+    });
+    expect(published?.episode).toMatchObject({ jobId: job.id, title: 'first' });
+    expect(await publishEpisode(db, job.id, episodeData('again'))).toBeNull();
+    expect(await db.episode.count({ where: { jobId: job.id } })).toBe(1);
+    expect(await generated()).toBe(1);
+    const events = await db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: 'asc' } });
+    expect(events.map((e) => e.type)).toEqual(['created', 'completed']);
+  });
+
+  test('a cancelled job publishes nothing', async () => {
+    const job = await newJob();
+    await cancelJob(db, job.id);
+    expect(await publishEpisode(db, job.id, episodeData('late'))).toBeNull();
+    expect(await db.episode.count({ where: { jobId: job.id } })).toBe(0);
+    expect(await generated()).toBe(0);
+  });
+
+  test('racing a cancel: either cancelled with no episode, or completed with its episode', async () => {
+    for (let i = 0; i < 12; i++) {
+      const job = await newJob();
+      const [published, cancelled] = await Promise.all([
+        publishEpisode(db, job.id, episodeData(`race ${i}`)),
+        cancelJob(db, job.id),
+      ]);
+      expect((published === null) !== (cancelled === null)).toBe(true); // exactly one of them won
+      const final = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+      const episodes = await db.episode.count({ where: { jobId: job.id } });
+      expect([final.status, episodes]).toEqual(published ? ['completed', 1] : ['cancelled', 0]);
+    }
+  });
 });

@@ -4,6 +4,7 @@
 
 import { v7 as uuidv7 } from 'uuid';
 import {
+  type Episode,
   type Job,
   type JobEvent,
   type JobPriority,
@@ -14,6 +15,7 @@ import {
   type PrismaClient,
   type Stage,
 } from '../generated/prisma/client';
+import { type EpisodeInput, insertEpisodeOnce } from './episodes';
 import { type HotStatement, JOB_COLUMNS, runHot } from './hot-sql';
 
 /** A client or an interactive-transaction client: for functions that are a single statement. */
@@ -313,20 +315,37 @@ export function completeJob(
   jobId: string,
   details: CompletionDetails = {},
 ): Promise<Job | null> {
-  return finish(
-    db,
-    jobId,
-    ACTIVE_JOB_STATUSES,
-    'completed',
-    { episodeId: details.episodeId ?? null },
-    (tx) =>
-      tx.$executeRaw`
-      UPDATE jobs
-         SET status = 'completed', progress = 100, current_step = NULL, completed_at = now(),
-             episode_id = COALESCE(${details.episodeId ?? null}::text, episode_id),
-             error_code = NULL, error_message = NULL, updated_at = now()
-       WHERE id = ${jobId}`,
+  const episodeId = details.episodeId ?? null;
+  return finish(db, jobId, ACTIVE_JOB_STATUSES, 'completed', { episodeId }, (tx) =>
+    markCompleted(tx, jobId, episodeId),
   );
+}
+
+const markCompleted = (tx: Prisma.TransactionClient, jobId: string, episodeId: string | null) =>
+  tx.$executeRaw`
+    UPDATE jobs
+       SET status = 'completed', progress = 100, current_step = NULL, completed_at = now(),
+           episode_id = COALESCE(${episodeId}::text, episode_id),
+           error_code = NULL, error_message = NULL, updated_at = now()
+     WHERE id = ${jobId}`;
+
+/**
+ * Creates an active job's episode (once) and completes the job, in one transaction under the
+ * job's row lock: a job cancelled (or failed) meanwhile publishes nothing and gets null, and a
+ * re-run after completion gets null too. The episode's creation bumps the user's counters.
+ */
+export function publishEpisode(
+  db: PrismaClient,
+  jobId: string,
+  data: EpisodeInput,
+): Promise<{ job: Job; episode: Episode } | null> {
+  return db.$transaction(async (tx) => {
+    if (!(await lockActiveJob(tx, jobId))) return null;
+    const { episode } = await insertEpisodeOnce(tx, jobId, data);
+    await markCompleted(tx, jobId, episode.id);
+    await tx.jobEvent.create({ data: { jobId, type: 'completed', data: { episodeId: episode.id } } });
+    return { job: await tx.job.findUniqueOrThrow({ where: { id: jobId } }), episode };
+  });
 }
 
 /** Marks an active job failed with an error code and message. Returns null when it was not active. */

@@ -1,4 +1,4 @@
-import { completeJob, createEpisodeOnce } from '@podfleet/db';
+import { publishEpisode } from '@podfleet/db';
 import { scriptDocumentSchema, sourceDocumentSchema } from '@podfleet/providers';
 import { z } from 'zod';
 import type { PipelineContext } from '../context';
@@ -20,8 +20,8 @@ export type EpisodePublishedHook = (ctx: PipelineContext, episodeId: string) => 
 
 /**
  * Publishes the episode. The stage itself checks the MP3 the audio stage stored and writes the
- * transcript; once that is recorded, `finalize` creates the Episode row (once per job), completes
- * the job and announces it. `finalize` is idempotent, and a re-run of a recorded upload stage
+ * transcript; once that is recorded, `finalize` creates the Episode row (once per job) and
+ * completes the job in one transaction, then announces it. `finalize` is idempotent, and a re-run of a recorded upload stage
  * calls it again, so a crash in between never leaves a finished job `running`.
  */
 export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublishedHook): StageWork {
@@ -52,7 +52,8 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
 
   work.finalize = async (jobId) => {
     const job = await ctx.db.job.findUniqueOrThrow({ where: { id: jobId } });
-    if (job.status !== 'queued' && job.status !== 'running') return; // cancelled, or already published
+    // Cancelled, or already published: skip the artifact reads (publishEpisode checks again, locked).
+    if (job.status !== 'queued' && job.status !== 'running') return;
     const audio = await readAudio(jobId);
     const script = scriptDocumentSchema.parse(
       await readJsonArtifact(ctx, artifactKeyFor(jobId, 'script.json')),
@@ -62,7 +63,9 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
     );
     const expiresAt =
       ctx.retentionDays > 0 ? new Date(Date.now() + ctx.retentionDays * 24 * 3600 * 1000) : null;
-    const { episode } = await createEpisodeOnce(ctx.db, jobId, {
+    // The episode and the job's completion are one transaction under the job's row lock: a cancel
+    // from any API replica either comes first (nothing is published) or finds the job completed.
+    const published = await publishEpisode(ctx.db, jobId, {
       userId: job.userId,
       type: job.type,
       title: script.title,
@@ -78,11 +81,10 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
       localDate: job.cacheKey?.split(':').at(-1) ?? null,
       expiresAt,
     });
-    const completed = await completeJob(ctx.db, jobId, { episodeId: episode.id });
-    if (!completed) return;
-    if (onPublished) await onPublished(ctx, episode.id);
-    await publishState(ctx, completed, 'completed');
-    await onJobEnded(ctx, completed);
+    if (!published) return;
+    if (onPublished) await onPublished(ctx, published.episode.id);
+    await publishState(ctx, published.job, 'completed');
+    await onJobEnded(ctx, published.job);
   };
   return work;
 }
