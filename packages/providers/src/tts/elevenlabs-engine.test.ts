@@ -127,4 +127,23 @@ describe('ElevenLabs engine (local fake API)', () => {
       await redis.quit();
     }
   });
+
+  it('a 429 without Retry-After pauses the whole fleet too, for rateLimitPauseMs', async () => {
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const keyPrefix = `${process.env.QUEUE_PREFIX ?? 'pftest'}:elevenlabs-no-header`;
+      const limiter = createFleetLimiter({ redis, keyPrefix, limit: 2 });
+      replies.push({ status: 429, body: '{"detail":{"status":"too_many_concurrent_requests"}}' });
+      await expect(
+        engine({ limiter, maxAttempts: 1, rateLimitPauseMs: 20_000 }).synthesize({
+          text: 'Hi.',
+          voice: 'v1',
+        }),
+      ).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+      const otherWorker = createFleetLimiter({ redis, keyPrefix, limit: 2 });
+      expect(await otherWorker.pausedForMs()).toBeGreaterThan(15_000);
+    } finally {
+      await redis.quit();
+    }
+  });
 });

@@ -41,11 +41,13 @@ export const elevenLabsEngineOptionsSchema = z.object({
   timeoutMs: z.number().int().positive().default(60_000),
   /** Attempts per line for retryable failures (429, 5xx, network); later failures go to the queue's retries. */
   maxAttempts: z.number().int().min(1).max(10).default(3),
+  /** How long a 429 without Retry-After pauses the fleet (one with it pauses as long as it says). */
+  rateLimitPauseMs: z.number().int().min(0).default(2_000),
   /** Longest Retry-After waited in place; a longer one is thrown at once so the job backs off instead. */
   maxInlineWaitMs: z.number().int().min(0).default(10_000),
 });
 export type ElevenLabsEngineOptions = z.input<typeof elevenLabsEngineOptionsSchema> & {
-  /** Caps concurrent requests across the fleet; 429 Retry-After pauses every worker through it. */
+  /** Caps concurrent requests across the fleet; a 429 pauses every worker through it. */
   limiter?: FleetLimiter;
 };
 
@@ -105,8 +107,8 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
       const body = Buffer.from(await res.body.arrayBuffer());
       if (res.statusCode >= 200 && res.statusCode < 300) return body;
       const error = httpError(res.statusCode, res.headers, body);
-      if (error.code === 'RATE_LIMITED' && error.retryAfterMs !== undefined)
-        await limiter?.pauseFor(error.retryAfterMs);
+      // Every worker shares the key's limit: one worker's 429 slows the whole fleet down.
+      if (error.code === 'RATE_LIMITED') await limiter?.pauseFor(error.retryAfterMs ?? opts.rateLimitPauseMs);
       throw error;
     } catch (err) {
       if (err instanceof ProviderError) throw err;
