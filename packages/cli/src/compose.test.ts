@@ -9,6 +9,7 @@ interface ComposeService {
   command?: string[];
   deploy?: { replicas?: number };
   environment?: Record<string, string>;
+  volumes?: string[];
 }
 
 describe('docker/compose.yaml', () => {
@@ -49,5 +50,20 @@ describe('docker/compose.yaml', () => {
         driver: 's3',
       });
     }
+    // The API admits by it and the workers start waiting jobs by it: one value for all.
+    const limits = ['api', 'scraper', 'audio', 'uploader'].map(
+      (app) => compose.services[app]!.environment!.USER_MAX_ACTIVE_JOBS,
+    );
+    expect(new Set(limits).size).toBe(1);
+    expect(limits[0]).toMatch(/USER_MAX_ACTIVE_JOBS/);
+    // Production: the uploader writes links into webhook bodies with no request to take them from.
+    expect(compose.services.uploader!.environment!.PUBLIC_BASE_URL).toBeTruthy();
+  });
+
+  it('gives every audio replica one shared clip cache', () => {
+    const audio = compose.services.audio!;
+    const dir = audio.environment!.TTS_CACHE_DIR!;
+    expect(audio.volumes).toContain(`tts-cache:${dir}`);
+    expect(readFileSync(join(dockerDir, 'Dockerfile'), 'utf8')).toContain(`mkdir -p ${dir}`);
   });
 });
