@@ -19,10 +19,12 @@ void runWorkerApp({
   },
   concurrency: { scrape: config.SCRAPE_CONCURRENCY, script: config.SCRIPT_CONCURRENCY },
   maintenanceHandlers: { cleanup: retentionCleanup() },
-}).then(async () => {
-  // One scheduler per fleet whatever the number of replicas: its id is fixed (upsert).
-  const { localHour } = await ensurePregenerationScheduler(deps.pipeline.queues, {
-    cron: config.PREGENERATE_CRON,
-  });
-  deps.logger.info({ cron: config.PREGENERATE_CRON, localHour }, 'pre-generation scheduler ensured');
+  // One scheduler per fleet whatever the number of replicas: its id is fixed (upsert). Ensured at
+  // start and again by the maintenance watchdog when Redis lost it (restarted empty, flushed).
+  ensureSchedulers: async () => {
+    const { localHour } = await ensurePregenerationScheduler(deps.pipeline.queues, {
+      cron: config.PREGENERATE_CRON,
+    });
+    deps.logger.info({ cron: config.PREGENERATE_CRON, localHour }, 'pre-generation scheduler ensured');
+  },
 });

@@ -82,6 +82,8 @@ export interface WorkerAppOptions {
   onClose?: () => Promise<void>;
   /** Overrides of the maintenance tasks, e.g. the retention cleanup. */
   maintenanceHandlers?: Partial<MaintenanceHandlers>;
+  /** The app's own schedulers, ensured at start and again after Redis lost its data. */
+  ensureSchedulers?: () => Promise<void>;
 }
 
 /**
@@ -95,6 +97,7 @@ export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRun
   const maintenance = workerMaintenance(deps.pipeline, {
     everyMs: config.MAINTENANCE_INTERVAL_MS,
     ...(options.maintenanceHandlers ? { handlers: options.maintenanceHandlers } : {}),
+    ...(options.ensureSchedulers ? { ensureSchedulers: options.ensureSchedulers } : {}),
   });
   const runtime = startWorkers({
     app,

@@ -7,6 +7,7 @@ import {
   MAINTENANCE_SCHEDULER_IDS,
   type MaintenanceTask,
   maintenanceProcessor,
+  schedulerWillFire,
   workerMaintenance,
 } from './schedule';
 import {
@@ -14,6 +15,7 @@ import {
   createUser,
   customRequest,
   forgetRedis,
+  loseNextScheduledJob,
   settleOtherJobs,
   startTestWorkers,
   type TestContext,
@@ -94,9 +96,75 @@ describe('maintenance scheduling', () => {
       expect(
         await t.ctx.queues.maintenance.getJobScheduler(MAINTENANCE_SCHEDULER_IDS.reconcile),
       ).toBeDefined();
-      expect(['waiting', 'prioritized']).toContain(
-        await t.ctx.queues.scrape.getJobState(`${job.id}.2.scrape`),
+      // The new run is recorded before its flow is added: wait for the flow, not only the row.
+      await waitFor(
+        async () =>
+          ['waiting', 'prioritized'].includes(await t.ctx.queues.scrape.getJobState(`${job.id}.2.scrape`)),
+        { what: 'the new run in Redis' },
       );
+    } finally {
+      maintenance.stop();
+    }
+  });
+
+  it('recovers a scheduler that Redis kept without its next job (it would never fire again)', async () => {
+    const ran: string[] = [];
+    const maintenance = workerMaintenance(t.ctx, {
+      everyMs: 200,
+      handlers: {
+        reconcile: async () => {
+          ran.push('reconcile');
+          return {};
+        },
+      },
+    });
+    runtime = startTestWorkers(t.ctx, { maintenance: maintenance.processor });
+    const { maintenance: queue } = t.ctx.queues;
+    try {
+      await runtime.ready;
+      await maintenance.start();
+      await waitFor(() => schedulerWillFire(queue, MAINTENANCE_SCHEDULER_IDS.reconcile), {
+        what: 'the reconcile scheduler',
+      });
+      await loseNextScheduledJob(t.ctx, 'maintenance', MAINTENANCE_SCHEDULER_IDS.reconcile);
+      expect(await queue.getJobScheduler(MAINTENANCE_SCHEDULER_IDS.reconcile)).toBeDefined();
+      expect(await schedulerWillFire(queue, MAINTENANCE_SCHEDULER_IDS.reconcile)).toBe(false);
+      const runsAtLoss = ran.length;
+      // The watchdog sees it stalled and re-creates it: reconciles run again.
+      await waitFor(() => ran.length >= runsAtLoss + 3, { what: 'reconciles after the recovery' });
+      expect(await schedulerWillFire(queue, MAINTENANCE_SCHEDULER_IDS.reconcile)).toBe(true);
+    } finally {
+      maintenance.stop();
+    }
+  });
+
+  it("ensures the app's own schedulers with its own, again after Redis lost them, retrying a failed start", async () => {
+    const APP_SCHEDULER = 'test-app-scheduler';
+    let calls = 0;
+    const ensureSchedulers = async () => {
+      calls += 1;
+      if (calls === 1) throw new Error('Redis hiccup');
+      await t.ctx.queues.pregenerate.upsertJobScheduler(
+        APP_SCHEDULER,
+        { pattern: '0 3 * * *', tz: 'UTC' },
+        { name: 'test', data: { trigger: 'schedule' } as never },
+      );
+    };
+    const maintenance = workerMaintenance(t.ctx, { everyMs: 100, ensureSchedulers });
+    runtime = startTestWorkers(t.ctx, { maintenance: maintenance.processor });
+    const present = async () =>
+      (await t.ctx.queues.pregenerate.getJobScheduler(APP_SCHEDULER)) !== undefined &&
+      (await t.ctx.queues.maintenance.getJobScheduler(MAINTENANCE_SCHEDULER_IDS.reconcile)) !== undefined;
+    try {
+      await runtime.ready;
+      await maintenance.start(); // the app's schedulers fail: nothing is half made, the watchdog retries
+      await waitFor(present, { what: 'the schedulers after the failed start' });
+      expect(calls).toBe(2);
+
+      await forgetRedis(t.ctx);
+      await waitFor(async () => calls === 3 && (await present()), {
+        what: "the app's scheduler re-created after Redis forgot it",
+      });
     } finally {
       maintenance.stop();
     }

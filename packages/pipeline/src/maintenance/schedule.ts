@@ -49,6 +49,20 @@ export async function ensureMaintenanceSchedulers(
   );
 }
 
+/**
+ * Whether scheduler `id` will fire again: it exists and so does its next job. A Redis that lost
+ * some writes (a failover from a lagging replica) can keep the one without the other, and such a
+ * scheduler never fires again. Read twice: its next job may have just run, moving `next` on.
+ */
+export async function schedulerWillFire(queue: QueueSet['maintenance'], id: string): Promise<boolean> {
+  for (let read = 0; read < 2; read++) {
+    const scheduler = await queue.getJobScheduler(id);
+    if (!scheduler?.next) return false;
+    if (await queue.getJob(`repeat:${id}:${scheduler.next}`)) return true;
+  }
+  return false;
+}
+
 /** One function per maintenance task; its result is stored as the BullMQ job's return value. */
 export type MaintenanceHandlers = Record<MaintenanceTask, (ctx: PipelineContext) => Promise<unknown>>;
 
@@ -77,6 +91,11 @@ export function maintenanceProcessor(
 export interface WorkerMaintenanceOptions extends MaintenanceScheduleOptions {
   /** Overrides of the task handlers (e.g. the retention cleanup). */
   handlers?: Partial<MaintenanceHandlers>;
+  /**
+   * The app's own schedulers (e.g. nightly pre-generation): created with the maintenance ones at
+   * start and again whenever Redis turns out to have lost them.
+   */
+  ensureSchedulers?: () => Promise<void>;
 }
 
 export interface WorkerMaintenance {
@@ -91,8 +110,8 @@ export interface WorkerMaintenance {
 /**
  * Maintenance as one worker process runs it. The reconciler leaves alone jobs updated within
  * two periods (see ReconcileOptions.graceMs). The watchdog checks every period that the reconcile
- * scheduler still exists: if not, Redis lost its data, so the schedulers are re-created and a
- * reconcile runs at once instead of waiting for a worker restart.
+ * scheduler will still fire (it and its next job exist): if not, Redis lost data, so the
+ * schedulers are re-created and a reconcile runs at once instead of waiting for a worker restart.
  */
 export function workerMaintenance(
   ctx: PipelineContext,
@@ -105,14 +124,16 @@ export function workerMaintenance(
   let timer: NodeJS.Timeout | undefined;
 
   const recover = async (why: string) => {
+    // The app's schedulers first: the watchdog looks for the reconcile scheduler, so a recovery
+    // that failed halfway is retried at its next tick.
+    await options.ensureSchedulers?.();
     await ensureMaintenanceSchedulers(ctx.queues, schedule);
     const result = await handlers.reconcile(ctx);
     ctx.logger.info({ why, result }, 'maintenance: schedulers ensured, reconciled');
   };
   const watch = async () => {
-    const present = await ctx.queues.maintenance.getJobScheduler(MAINTENANCE_SCHEDULER_IDS.reconcile);
-    if (!present) {
-      ctx.logger.warn('maintenance schedulers are gone (Redis restarted empty or was flushed); recovering');
+    if (!(await schedulerWillFire(ctx.queues.maintenance, MAINTENANCE_SCHEDULER_IDS.reconcile))) {
+      ctx.logger.warn('maintenance schedulers are gone or stalled (Redis lost data); recovering');
       await recover('schedulers missing');
     }
   };

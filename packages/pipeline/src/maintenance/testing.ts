@@ -2,17 +2,47 @@
 // what Redis and the database hold), on its own queue prefix.
 import { randomUUID } from 'node:crypto';
 import { childEnv } from '@podfleet/config';
-import { deleteKeysWithPrefix, type ProcessorMap, startWorkers, type WorkerRuntime } from '@podfleet/queue';
+import { type ProcessorMap, startWorkers, type WorkerRuntime } from '@podfleet/queue';
 import type { PipelineContext } from '../context';
 import { episodeRequestSchema } from '../request';
 import type { TestContext } from '../testing';
 
 export { createTestContext, type TestContext } from '../testing';
 
-/** Deletes every Redis key of the context's prefix: what a flushed or restarted-empty Redis looks like. */
+/**
+ * Deletes every Redis key of the context's prefix at once (one script: nothing runs in between),
+ * as a flushed or restarted-empty Redis loses them. A batched delete would let a running worker
+ * re-add a scheduler's metadata between batches, a half-lost state no real flush produces.
+ */
 export async function forgetRedis(ctx: PipelineContext): Promise<void> {
-  await deleteKeysWithPrefix(ctx.redis, `${ctx.prefix}:`);
+  await ctx.redis.eval(FORGET_KEYS, 0, `${ctx.prefix}:*`);
 }
+
+/**
+ * Loses only the next job of a scheduler, keeping the scheduler itself: what a Redis failover
+ * from a replica that missed the last writes can leave behind.
+ */
+export async function loseNextScheduledJob(ctx: PipelineContext, queue: 'maintenance', schedulerId: string) {
+  const scheduler = await ctx.queues[queue].getJobScheduler(schedulerId);
+  const jobId = `repeat:${schedulerId}:${scheduler?.next}`;
+  const base = `${ctx.prefix}:${queue}`;
+  await ctx.redis
+    .multi()
+    .del(`${base}:${jobId}`)
+    .zrem(`${base}:delayed`, jobId)
+    .lrem(`${base}:wait`, 0, jobId)
+    .zrem(`${base}:prioritized`, jobId)
+    .exec();
+  return jobId;
+}
+
+const FORGET_KEYS = `
+local cursor = '0'
+repeat
+  local page = redis.call('SCAN', cursor, 'MATCH', ARGV[1], 'COUNT', 1000)
+  cursor = page[1]
+  for _, key in ipairs(page[2]) do redis.call('DEL', key) end
+until cursor == '0'`;
 
 export const customRequest = () =>
   episodeRequestSchema.parse({
