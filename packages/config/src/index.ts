@@ -18,6 +18,7 @@ export {
   type ConfigOf,
   envNames,
   type FullConfig,
+  pregenerationLocalHour,
   type ScraperConfig,
   schemas,
   type UploaderConfig,

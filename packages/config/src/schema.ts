@@ -81,11 +81,13 @@ const scriptProviderShape = {
   ANTHROPIC_TIMEOUT_MS: positiveInt(300_000),
 } as const;
 
-/** The hour field of a five-field cron is one hour, 0-23. */
-const hasSingleHour = (cron: string) => {
-  const hour = cron.trim().split(/\s+/)[1] ?? '';
-  return /^\d{1,2}$/.test(hour) && Number(hour) <= 23;
-};
+/**
+ * PREGENERATE_CRON's hour field as the one local hour (0-23) pre-generation targets; null for
+ * anything else (a range, a step, `*`). The scheduler (@podfleet/pregeneration) reads it the same way.
+ */
+export function pregenerationLocalHour(hourField: string): number | null {
+  return /^\d{1,2}$/.test(hourField) && Number(hourField) <= 23 ? Number(hourField) : null;
+}
 
 export const scraperShape = {
   ...baseShape,
@@ -97,7 +99,7 @@ export const scraperShape = {
   PREGENERATE_CRON: z
     .string()
     .regex(/^\s*(\S+\s+){4}\S+\s*$/, 'expected a five-field cron expression such as "0 3 * * *"')
-    .refine(hasSingleHour, {
+    .refine((cron) => pregenerationLocalHour(cron.trim().split(/\s+/)[1] ?? '') !== null, {
       message: 'the hour field must be one hour 0-23 (the users\' local hour to target), e.g. "0 3 * * *"',
     })
     .default('0 3 * * *'),

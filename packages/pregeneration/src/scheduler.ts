@@ -6,6 +6,7 @@
 // roughly H o'clock local time. H must be a single hour (0–23). The scheduler id is fixed, so
 // however many replicas call ensurePregenerationScheduler there is one schedule per fleet, and
 // BullMQ gives each tick one job id, so one replica runs it.
+import { pregenerationLocalHour } from '@podfleet/config';
 import type { PipelineContext } from '@podfleet/pipeline';
 import type { QueueProcessor, QueueSet } from '@podfleet/queue';
 import { type RunOptions, runPregeneration } from './run';
@@ -24,12 +25,13 @@ export function parsePregenerateCron(cron: string): PregenerationCron {
   if (fields.length !== 5)
     throw new Error(`PREGENERATE_CRON "${cron}": expected five fields (M H dom mon dow)`);
   const [minute, hour, ...days] = fields as [string, string, string, string, string];
-  if (!/^\d{1,2}$/.test(hour) || Number(hour) > 23) {
+  const localHour = pregenerationLocalHour(hour);
+  if (localHour === null) {
     throw new Error(
       `PREGENERATE_CRON "${cron}": the hour field must be one hour 0-23 (the users' local hour to target), got "${hour}"`,
     );
   }
-  return { localHour: Number(hour), tickPattern: [minute, '*', ...days].join(' ') };
+  return { localHour, tickPattern: [minute, '*', ...days].join(' ') };
 }
 
 /** Creates or updates the one pre-generation job scheduler of the fleet. */
