@@ -153,49 +153,33 @@ describe('POST /v1/episodes', () => {
 });
 
 describe('Idempotency-Key', () => {
+  /** A custom-episode request of the user with API key `apiKey`, under Idempotency-Key `idempotencyKey`. */
+  const withKey = (apiKey: string, idempotencyKey: string) =>
+    request(t.app)
+      .post('/v1/episodes')
+      .set(bearer(apiKey))
+      .set('Idempotency-Key', idempotencyKey)
+      .send(custom());
+
   it('returns the first answer for the same key and creates one job', async () => {
     const { user, key } = await t.createUser();
-    const first = await request(t.app)
-      .post('/v1/episodes')
-      .set(bearer(key))
-      .set('Idempotency-Key', 'order-42')
-      .send(custom())
-      .expect(202);
-    const again = await request(t.app)
-      .post('/v1/episodes')
-      .set(bearer(key))
-      .set('Idempotency-Key', 'order-42')
-      .send(custom())
-      .expect(202);
+    const first = await withKey(key, 'order-42').expect(202);
+    const again = await withKey(key, 'order-42').expect(202);
     expect(again.body.jobId).toBe(first.body.jobId);
     expect(again.body.deduplicated).toBe(true);
     expect(again.headers['idempotent-replayed']).toBe('true');
     // Still the first answer once the job has moved on (its state now is at pollUrl).
     await t.db.job.update({ where: { id: first.body.jobId }, data: { status: 'completed' } });
-    const later = await request(t.app)
-      .post('/v1/episodes')
-      .set(bearer(key))
-      .set('Idempotency-Key', 'order-42')
-      .send(custom())
-      .expect(202);
+    const later = await withKey(key, 'order-42').expect(202);
     expect(later.body).toMatchObject({ jobId: first.body.jobId, status: 'queued' });
-    const other = await request(t.app)
-      .post('/v1/episodes')
-      .set(bearer(key))
-      .set('Idempotency-Key', 'order-43')
-      .send(custom())
-      .expect(202);
+    const other = await withKey(key, 'order-43').expect(202);
     expect(other.body.jobId).not.toBe(first.body.jobId);
     expect(await t.db.job.count({ where: { userId: user.id } })).toBe(2);
   });
 
   it('creates one job when requests with one key race', async () => {
     const { user, key } = await t.createUser();
-    const answers = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        request(t.app).post('/v1/episodes').set(bearer(key)).set('Idempotency-Key', 'race').send(custom()),
-      ),
-    );
+    const answers = await Promise.all(Array.from({ length: 5 }, () => withKey(key, 'race')));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(answers.map((a) => a.body.jobId)).size).toBe(1);
     expect(await t.db.job.count({ where: { userId: user.id } })).toBe(1);
@@ -204,42 +188,22 @@ describe('Idempotency-Key', () => {
   it('keys are per user, and expire after 24 h', async () => {
     const a = await t.createUser();
     const b = await t.createUser();
-    const ra = await request(t.app)
-      .post('/v1/episodes')
-      .set(bearer(a.key))
-      .set('Idempotency-Key', 'shared')
-      .send(custom())
-      .expect(202);
-    const rb = await request(t.app)
-      .post('/v1/episodes')
-      .set(bearer(b.key))
-      .set('Idempotency-Key', 'shared')
-      .send(custom())
-      .expect(202);
+    const ra = await withKey(a.key, 'shared').expect(202);
+    const rb = await withKey(b.key, 'shared').expect(202);
     expect(rb.body.jobId).not.toBe(ra.body.jobId);
 
     await t.db.job.update({
       where: { id: ra.body.jobId },
       data: { createdAt: new Date(Date.now() - 25 * 3600 * 1000) },
     });
-    const later = await request(t.app)
-      .post('/v1/episodes')
-      .set(bearer(a.key))
-      .set('Idempotency-Key', 'shared')
-      .send(custom())
-      .expect(202);
+    const later = await withKey(a.key, 'shared').expect(202);
     expect(later.body.jobId).not.toBe(ra.body.jobId);
     expect(later.body.deduplicated).toBe(false);
   });
 
   it('answers 400 to an invalid key', async () => {
     const { key } = await t.createUser();
-    const res = await request(t.app)
-      .post('/v1/episodes')
-      .set(bearer(key))
-      .set('Idempotency-Key', 'has space')
-      .send(custom())
-      .expect(400);
+    const res = await withKey(key, 'has space').expect(400);
     expect(res.body.errors[0].path).toBe('Idempotency-Key');
   });
 });
