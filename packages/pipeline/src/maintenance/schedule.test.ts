@@ -126,7 +126,7 @@ describe('maintenance scheduling', () => {
       await waitFor(() => schedulerWillFire(queue, MAINTENANCE_SCHEDULER_IDS.reconcile), {
         what: 'the reconcile scheduler',
       });
-      await loseNextScheduledJob(t.ctx, 'maintenance', MAINTENANCE_SCHEDULER_IDS.reconcile);
+      await loseNextScheduledJob(t.ctx, MAINTENANCE_SCHEDULER_IDS.reconcile);
       expect(await queue.getJobScheduler(MAINTENANCE_SCHEDULER_IDS.reconcile)).toBeDefined();
       expect(await schedulerWillFire(queue, MAINTENANCE_SCHEDULER_IDS.reconcile)).toBe(false);
       const runsAtLoss = ran.length;

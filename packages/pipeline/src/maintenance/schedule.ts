@@ -49,6 +49,9 @@ export async function ensureMaintenanceSchedulers(
   );
 }
 
+/** BullMQ's id of the job scheduler `id` runs at `next` (JobScheduler.getSchedulerNextJobId). */
+export const scheduledJobId = (id: string, next: number) => `repeat:${id}:${next}`;
+
 /**
  * Whether scheduler `id` will fire again: it exists and so does its next job. A Redis that lost
  * some writes (a failover from a lagging replica) can keep the one without the other, and such a
@@ -58,7 +61,7 @@ export async function schedulerWillFire(queue: QueueSet['maintenance'], id: stri
   for (let read = 0; read < 2; read++) {
     const scheduler = await queue.getJobScheduler(id);
     if (!scheduler?.next) return false;
-    if (await queue.getJob(`repeat:${id}:${scheduler.next}`)) return true;
+    if (await queue.getJob(scheduledJobId(id, scheduler.next))) return true;
   }
   return false;
 }

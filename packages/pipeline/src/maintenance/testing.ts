@@ -6,6 +6,7 @@ import { type ProcessorMap, startWorkers, type WorkerRuntime } from '@podfleet/q
 import type { PipelineContext } from '../context';
 import { episodeRequestSchema } from '../request';
 import type { TestContext } from '../testing';
+import { scheduledJobId } from './schedule';
 
 export { createTestContext, type TestContext } from '../testing';
 
@@ -19,13 +20,14 @@ export async function forgetRedis(ctx: PipelineContext): Promise<void> {
 }
 
 /**
- * Loses only the next job of a scheduler, keeping the scheduler itself: what a Redis failover
- * from a replica that missed the last writes can leave behind.
+ * Loses only the next job of a maintenance scheduler, keeping the scheduler itself: what a Redis
+ * failover from a replica that missed the last writes can leave behind.
  */
-export async function loseNextScheduledJob(ctx: PipelineContext, queue: 'maintenance', schedulerId: string) {
-  const scheduler = await ctx.queues[queue].getJobScheduler(schedulerId);
-  const jobId = `repeat:${schedulerId}:${scheduler?.next}`;
-  const base = `${ctx.prefix}:${queue}`;
+export async function loseNextScheduledJob(ctx: PipelineContext, schedulerId: string) {
+  const next = (await ctx.queues.maintenance.getJobScheduler(schedulerId))?.next;
+  if (!next) throw new Error(`scheduler ${schedulerId} has no next job to lose`);
+  const jobId = scheduledJobId(schedulerId, next);
+  const base = `${ctx.prefix}:maintenance`;
   await ctx.redis
     .multi()
     .del(`${base}:${jobId}`)
@@ -33,7 +35,6 @@ export async function loseNextScheduledJob(ctx: PipelineContext, queue: 'mainten
     .lrem(`${base}:wait`, 0, jobId)
     .zrem(`${base}:prioritized`, jobId)
     .exec();
-  return jobId;
 }
 
 const FORGET_KEYS = `
