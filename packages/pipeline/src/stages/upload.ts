@@ -21,8 +21,9 @@ export type EpisodePublishedHook = (ctx: PipelineContext, episodeId: string) => 
 /**
  * Publishes the episode. The stage itself checks the MP3 the audio stage stored and writes the
  * transcript; once that is recorded, `finalize` creates the Episode row (once per job) and
- * completes the job in one transaction, then announces it. `finalize` is idempotent, and a re-run of a recorded upload stage
- * calls it again, so a crash in between never leaves a finished job `running`.
+ * completes the job in one transaction, then announces it. `finalize` is idempotent, and a re-run
+ * of a recorded upload stage calls it again, so a crash in between never leaves a finished job
+ * `running`.
  */
 export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublishedHook): StageWork {
   const readAudio = async (jobId: string) =>
