@@ -58,6 +58,8 @@ interface Running {
   spec: AppSpec;
   child: ChildProcess;
   restarts: number[];
+  /** Settles once the app exited and its output ended (its last lines are written). */
+  closed: Promise<void>;
 }
 
 /**
@@ -94,7 +96,10 @@ export class Supervisor {
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.running.set(spec.name, { spec, child, restarts });
+    // 'close', not 'exit': it comes after the app's stdout and stderr ended, so its last lines
+    // (the shutdown ones) are written before stop() resolves and the CLI exits.
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    this.running.set(spec.name, { spec, child, restarts, closed });
     const prefix = this.prefix(spec, index);
     const forward = (stream: NodeJS.ReadableStream) =>
       createInterface({ input: stream }).on('line', (line) => {
@@ -105,7 +110,7 @@ export class Supervisor {
       });
     if (child.stdout) forward(child.stdout);
     if (child.stderr) forward(child.stderr);
-    child.on('exit', (code, signal) => {
+    child.on('close', (code, signal) => {
       this.running.delete(spec.name);
       if (this.stopping) {
         if (this.running.size === 0) for (const resolve of this.exitResolvers.splice(0)) resolve();
@@ -140,18 +145,13 @@ export class Supervisor {
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     this.stopping = true;
     const timeout = this.options.stopTimeoutMs ?? 35_000;
-    const exits = [...this.running.values()].map(
-      ({ child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-          child.once('exit', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          child.kill(signal);
-        }),
-    );
+    const exits = [...this.running.values()].map(async ({ child, closed }) => {
+      const alive = child.exitCode === null && child.signalCode === null;
+      const timer = alive ? setTimeout(() => child.kill('SIGKILL'), timeout) : undefined;
+      if (alive) child.kill(signal);
+      await closed; // an app that already exited may still be flushing its output
+      clearTimeout(timer);
+    });
     await Promise.all(exits);
   }
 }
