@@ -546,6 +546,8 @@ export async function withBenchFleet(
       REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
       ADMIN_API_KEY: adminKey,
+      MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
+      WEBHOOK_SECRET: randomBytes(32).toString('hex'),
       STORAGE_DRIVER: 'fs',
       STORAGE_DIR: join(work, 'media'),
       LOG_LEVEL: 'warn',

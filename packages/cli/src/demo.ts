@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { childEnv, readEnv } from '@podfleet/config';
 import { createPrismaClient } from '@podfleet/db';
 import { generateSampleEpisode, progressRenderer } from './demo-client';
+import { demoSigningSecrets } from './demo-secrets';
 import { discoverServices, repoRoot, UserFacingError } from './environment';
 import { appSpec, migrateDatabase, superviseUntilSignal } from './fleet';
 import { freePort, isPortFree } from './services';
@@ -45,6 +46,8 @@ export async function runDemo({ once, adminKey, log }: DemoOptions): Promise<voi
     DATABASE_URL: services.databaseUrl,
     REDIS_URL: services.redisUrl,
     ADMIN_API_KEY: adminKey,
+    // What the API and the uploader sign with, kept across demo runs with the data they sign for.
+    ...demoSigningSecrets(fileEnv, join(repoRoot, 'data', 'demo-secrets.env')),
     PORT: String(port),
     PUBLIC_BASE_URL: baseUrl,
     STORAGE_DRIVER: 'fs',

@@ -95,6 +95,8 @@ export async function startSuite(): Promise<Suite> {
     TTS_CACHE_DIR: cacheDir.dir,
     ALLOW_PRIVATE_SOURCE_URLS: 'true',
     ADMIN_API_KEY: adminKey,
+    MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
+    WEBHOOK_SECRET: randomBytes(32).toString('hex'),
     SHUTDOWN_TIMEOUT_MS: '1500',
     LOCK_DURATION_MS: String(LOCK_DURATION_MS),
     STALLED_INTERVAL_MS: String(STALLED_INTERVAL_MS),

@@ -58,6 +58,8 @@ export async function benchEnvironment(
     TTS_CACHE_DIR: join(work, 'tts-cache'),
     LOG_LEVEL: 'info', // the ready lines are info; only warnings are shown
     ADMIN_API_KEY: `bench-${randomBytes(12).toString('hex')}`,
+    MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
+    WEBHOOK_SECRET: randomBytes(32).toString('hex'),
     // Production wants it for the uploader's webhook links; the benches send no webhooks.
     PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
     ...extraEnv,
