@@ -7,7 +7,7 @@ import {
 } from '@podfleet/pipeline';
 import type { StorageDriver } from '@podfleet/providers';
 import type { Logger } from '@podfleet/queue';
-import { deriveKey, episodeUrls, UrlSigner } from '@podfleet/webhooks';
+import { episodeUrls, mediaUrlSigningKey, UrlSigner, webhookSigningKey } from '@podfleet/webhooks';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -108,7 +108,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
     adminApiKey: settings.adminApiKey,
     keyCacheTtlMs: settings.keyCacheTtlMs,
   });
-  const mediaSigner = new UrlSigner(deriveKey(settings.adminApiKey, 'media-urls'), settings.signedUrlTtlSec);
+  const mediaSigner = new UrlSigner(mediaUrlSigningKey(settings.mediaUrlSecret), settings.signedUrlTtlSec);
   const baseUrl = (req: Request) =>
     settings.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
@@ -131,7 +131,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
     rateLimiter: new RateLimiter(redis, settings.prefix),
     queueDepth: new QueueDepth(pipeline.queues, settings.queueDepthCacheMs),
     mediaSigner,
-    webhookKey: deriveKey(settings.adminApiKey, 'webhooks'),
+    webhookKey: webhookSigningKey(settings.webhookSecret),
     metrics,
     clock,
     baseUrl,

@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { makeTempDir, waitFor } from '@podfleet/test-kit';
 import { makeJob } from './testing/fixtures';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from './testing/harness';
+import {
+  ADMIN_KEY,
+  bearer,
+  MEDIA_URL_SECRET,
+  startTestApi,
+  type TestApi,
+  testEnv,
+  WEBHOOK_SECRET,
+} from './testing/harness';
 import { openSse } from './testing/sse-client';
 
 const tsx = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
@@ -50,6 +58,8 @@ describe('main.ts', () => {
       PORT: '0',
       QUEUE_PREFIX: env.prefix,
       ADMIN_API_KEY: ADMIN_KEY,
+      MEDIA_URL_SECRET,
+      WEBHOOK_SECRET,
       STORAGE_DIR: media.dir,
       LOG_LEVEL: 'warn', // the ready line is written anyway
       NODE_ENV: 'production',
@@ -86,10 +96,12 @@ describe('main.ts', () => {
     expect(proc.lines.find((l) => l.msg === 'migrations applied')).toMatchObject({ applied: [] });
   });
 
-  it('exits 1 listing every configuration problem', async () => {
+  it('exits 1 listing every configuration problem, each missing secret by name', async () => {
     const proc = run([], { ADMIN_API_KEY: 'short', PORT: 'x' });
     expect(await proc.exited).toBe(1);
     expect(proc.stderr()).toMatch(/ADMIN_API_KEY/);
+    expect(proc.stderr()).toContain('MEDIA_URL_SECRET: is required but not set');
+    expect(proc.stderr()).toContain('WEBHOOK_SECRET: is required but not set');
     expect(proc.stderr()).toMatch(/PORT/);
   });
 });

@@ -2,7 +2,12 @@ import type { ApiConfig } from '@podfleet/config';
 
 /** What the HTTP layer needs to know, as plain values (tests build it directly). */
 export interface ApiSettings {
+  /** Admin Bearer token and Bull Board password; signs nothing. */
   adminApiKey: string;
+  /** MEDIA_URL_SECRET: signs and verifies audio URLs (the uploader signs with it too). */
+  mediaUrlSecret: string;
+  /** WEBHOOK_SECRET: root of each user's webhook secret shown by GET /v1/me (the uploader signs with it). */
+  webhookSecret: string;
   /** Bearer secret of the cron endpoints; unset, those routes are off (404 to everyone). */
   cronSecret?: string;
   /** BullMQ and Redis key prefix (QUEUE_PREFIX). */
@@ -33,6 +38,8 @@ export interface ApiSettings {
 export function settingsFromConfig(config: ApiConfig): ApiSettings {
   return {
     adminApiKey: config.ADMIN_API_KEY,
+    mediaUrlSecret: config.MEDIA_URL_SECRET,
+    webhookSecret: config.WEBHOOK_SECRET,
     ...(config.CRON_SECRET ? { cronSecret: config.CRON_SECRET } : {}),
     prefix: config.QUEUE_PREFIX,
     ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, '') } : {}),

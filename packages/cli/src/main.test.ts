@@ -20,8 +20,9 @@ describe('podfleet CLI', () => {
   it('refuses to start apps with invalid configuration, listing every problem once', () => {
     const result = cli(['start', 'api'], { PORT: 'x' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('Invalid configuration for api (2 problems)');
-    expect(result.stderr).toContain('ADMIN_API_KEY: is required but not set');
+    expect(result.stderr).toContain('Invalid configuration for api (4 problems)');
+    for (const secret of ['ADMIN_API_KEY', 'MEDIA_URL_SECRET', 'WEBHOOK_SECRET'])
+      expect(result.stderr).toContain(`${secret}: is required but not set`);
     expect(result.stdout).not.toContain('starting');
   });
 

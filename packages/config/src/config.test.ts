@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, envNames, parseConfig, readEnv } from './index';
 
-const validApi = { ADMIN_API_KEY: 'a'.repeat(24) };
+const signingSecrets = { MEDIA_URL_SECRET: 'm'.repeat(32), WEBHOOK_SECRET: 'w'.repeat(32) };
+const validApi = { ADMIN_API_KEY: 'a'.repeat(24), ...signingSecrets };
 
 function problemsOf(fn: () => unknown): ConfigError['problems'] {
   try {
@@ -38,20 +39,39 @@ describe('parseConfig', () => {
       parseConfig('api', { PORT: 'eighty', REDIS_URL: 'http://nope', ALLOW_PRIVATE_SOURCE_URLS: 'maybe' }),
     );
     const names = problems.map((p) => p.name).sort();
-    expect(names).toEqual(['ADMIN_API_KEY', 'ALLOW_PRIVATE_SOURCE_URLS', 'PORT', 'REDIS_URL']);
+    expect(names).toEqual([
+      'ADMIN_API_KEY',
+      'ALLOW_PRIVATE_SOURCE_URLS',
+      'MEDIA_URL_SECRET',
+      'PORT',
+      'REDIS_URL',
+      'WEBHOOK_SECRET',
+    ]);
     expect(problems.find((p) => p.name === 'ADMIN_API_KEY')?.message).toBe('is required but not set');
     expect(problems.find((p) => p.name === 'REDIS_URL')?.message).toMatch(/redis:\/\//);
     expect(problems.find((p) => p.name === 'PORT')?.received).toBe('eighty');
   });
 
   it('never echoes secret values', () => {
-    const problems = problemsOf(() => parseConfig('api', { ADMIN_API_KEY: 'short-secret' }));
-    expect(problems).toEqual([{ name: 'ADMIN_API_KEY', message: 'expected at least 16 characters' }]);
+    const problems = problemsOf(() =>
+      parseConfig('api', {
+        ADMIN_API_KEY: 'short-secret',
+        MEDIA_URL_SECRET: 'm'.repeat(31),
+        WEBHOOK_SECRET: 'w',
+      }),
+    );
+    expect(problems).toEqual([
+      { name: 'MEDIA_URL_SECRET', message: expect.stringMatching(/^expected at least 32 characters/) },
+      { name: 'WEBHOOK_SECRET', message: expect.stringMatching(/^expected at least 32 characters/) },
+      { name: 'ADMIN_API_KEY', message: 'expected at least 16 characters' },
+    ]);
   });
 
   it('applies cross-variable rules', () => {
     expect(
-      problemsOf(() => parseConfig('uploader', { ...validApi, STORAGE_DRIVER: 's3' })).map((p) => p.name),
+      problemsOf(() => parseConfig('uploader', { ...signingSecrets, STORAGE_DRIVER: 's3' })).map(
+        (p) => p.name,
+      ),
     ).toEqual(['S3_BUCKET']);
     expect(problemsOf(() => parseConfig('scraper', { SCRIPT_PROVIDER: 'anthropic' }))[0]).toEqual({
       name: 'ANTHROPIC_API_KEY',
@@ -83,32 +103,74 @@ describe('parseConfig', () => {
 
   it('gives every worker the per-user active-job limit the API admits by', () => {
     for (const app of ['scraper', 'audio', 'uploader', 'api'] as const) {
-      const env = app === 'api' || app === 'uploader' ? { ...validApi } : {};
+      const env = app === 'api' ? validApi : app === 'uploader' ? signingSecrets : {};
       expect(parseConfig(app, { ...env, USER_MAX_ACTIVE_JOBS: '7' }).USER_MAX_ACTIVE_JOBS).toBe(7);
     }
   });
 
   it('wants PUBLIC_BASE_URL for the uploader in production (webhook bodies carry links), not for the API', () => {
     const production = { ...validApi, NODE_ENV: 'production' };
-    expect(problemsOf(() => parseConfig('uploader', production))).toEqual([
+    const uploaderProduction = { ...signingSecrets, NODE_ENV: 'production' };
+    expect(problemsOf(() => parseConfig('uploader', uploaderProduction))).toEqual([
       { name: 'PUBLIC_BASE_URL', message: expect.stringMatching(/^required when NODE_ENV=production/) },
     ]);
     expect(() =>
-      parseConfig('uploader', { ...production, PUBLIC_BASE_URL: 'https://pods.example.com' }),
+      parseConfig('uploader', { ...uploaderProduction, PUBLIC_BASE_URL: 'https://pods.example.com' }),
     ).not.toThrow();
     expect(() => parseConfig('api', production)).not.toThrow(); // it answers with each request's origin
-    expect(() => parseConfig('uploader', validApi)).not.toThrow(); // development: localhost is right
+    expect(() => parseConfig('uploader', signingSecrets)).not.toThrow(); // development: localhost is right
   });
 
   it('rejects a queue prefix that would break Redis key layout', () => {
     expect(problemsOf(() => parseConfig('base', { QUEUE_PREFIX: 'a:b' }))[0]?.name).toBe('QUEUE_PREFIX');
   });
+});
 
-  it('checks only the names an app uses', () => {
-    // The audio worker does not need the admin key; the API and the uploader (which signs) do.
-    expect(() => parseConfig('audio', {})).not.toThrow();
-    expect(() => parseConfig('api', {})).toThrow(ConfigError);
-    expect(() => parseConfig('uploader', {})).toThrow(ConfigError);
+describe('secrets per app', () => {
+  const names = (config: object) => Object.keys(config).filter((n) => /ADMIN|SECRET/.test(n));
+
+  it('the API needs the admin key and both signing secrets, and names each one missing', () => {
+    expect(problemsOf(() => parseConfig('api', {}))).toEqual([
+      { name: 'MEDIA_URL_SECRET', message: 'is required but not set' },
+      { name: 'WEBHOOK_SECRET', message: 'is required but not set' },
+      { name: 'ADMIN_API_KEY', message: 'is required but not set' },
+    ]);
+    expect(names(parseConfig('api', validApi)).sort()).toEqual([
+      'ADMIN_API_KEY',
+      'MEDIA_URL_SECRET',
+      'WEBHOOK_SECRET',
+    ]);
+  });
+
+  it('the uploader needs both signing secrets, names each one missing, and never reads the admin key', () => {
+    expect(problemsOf(() => parseConfig('uploader', {}))).toEqual([
+      { name: 'MEDIA_URL_SECRET', message: 'is required but not set' },
+      { name: 'WEBHOOK_SECRET', message: 'is required but not set' },
+    ]);
+    const config = parseConfig('uploader', { ...signingSecrets, ADMIN_API_KEY: 'a'.repeat(24) });
+    expect(names(config).sort()).toEqual(['MEDIA_URL_SECRET', 'WEBHOOK_SECRET']);
+  });
+
+  it('the scraper (untrusted HTML) and the audio worker hold no admin or signing secret', () => {
+    for (const app of ['scraper', 'audio'] as const) {
+      expect({ app, secrets: names(parseConfig(app, {})) }).toEqual({ app, secrets: [] });
+      // Given them anyway (a shared environment), they are left out of the config.
+      expect({ app, secrets: names(parseConfig(app, validApi)) }).toEqual({ app, secrets: [] });
+    }
+  });
+
+  it('refuses a signing secret equal to the admin key (it would hand the uploader the admin key)', () => {
+    const adminKey = 'a'.repeat(40); // long enough to be a signing secret too
+    const problems = problemsOf(() =>
+      parseConfig('api', { ...validApi, ADMIN_API_KEY: adminKey, WEBHOOK_SECRET: adminKey }),
+    );
+    expect(problems).toEqual([
+      { name: 'WEBHOOK_SECRET', message: expect.stringMatching(/^must differ from ADMIN_API_KEY/) },
+    ]);
+    // The two signing secrets may be equal: each purpose derives its own key from it.
+    expect(() =>
+      parseConfig('api', { ...validApi, WEBHOOK_SECRET: validApi.MEDIA_URL_SECRET }),
+    ).not.toThrow();
   });
 });
 
@@ -137,20 +199,32 @@ describe('.env.example', () => {
 });
 
 describe('loadConfigOrExit', () => {
-  it('prints every problem without a stack trace and exits 1', () => {
-    const tsx = join(__dirname, '../../../node_modules/.bin/tsx');
-    const script = "require('./src/index').loadConfigOrExit('api')";
-    const result = spawnSync(tsx, ['-e', script], {
+  const tsx = join(__dirname, '../../../node_modules/.bin/tsx');
+  const start = (app: string, env: Record<string, string>) =>
+    spawnSync(tsx, ['-e', `require('./src/index').loadConfigOrExit('${app}')`], {
       cwd: join(__dirname, '..'),
-      env: { PATH: process.env.PATH, PORT: '-1', REDIS_URL: 'nope' },
+      env: { PATH: process.env.PATH, ...env },
       encoding: 'utf8',
     });
+
+  it('prints every problem without a stack trace and exits 1', () => {
+    const result = start('api', { PORT: '-1', REDIS_URL: 'nope' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('Invalid configuration for api (3 problems)');
-    expect(result.stderr).toContain('ADMIN_API_KEY: is required but not set');
+    expect(result.stderr).toContain('Invalid configuration for api (5 problems)');
+    for (const secret of ['ADMIN_API_KEY', 'MEDIA_URL_SECRET', 'WEBHOOK_SECRET'])
+      expect(result.stderr).toContain(`${secret}: is required but not set`);
     expect(result.stderr).toContain('PORT');
     expect(result.stderr).toContain('REDIS_URL');
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('stops the uploader without its signing secrets, naming them and not the admin key', () => {
+    const result = start('uploader', {});
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid configuration for uploader (2 problems)');
+    expect(result.stderr).toContain('MEDIA_URL_SECRET: is required but not set');
+    expect(result.stderr).toContain('WEBHOOK_SECRET: is required but not set');
+    expect(result.stderr).not.toContain('ADMIN_API_KEY');
   });
 });
 

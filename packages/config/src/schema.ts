@@ -55,17 +55,29 @@ export const baseShape = {
 } as const;
 
 /**
- * Secrets for what the API and the uploader both sign: signed audio URLs and webhook
- * signatures are keyed from the admin key, so both must hold it.
+ * An HMAC signing secret. 32+ characters where the admin key needs 16: the server alone checks
+ * the admin key, but anyone holding a signed URL or their own webhook secret holds an HMAC of a
+ * known message and can test guesses at the secret offline, as fast as they like.
  */
-const signingShape = {
-  ADMIN_API_KEY: z.string().min(16, 'expected at least 16 characters'),
+const signingSecret = z.string().min(32, 'expected at least 32 characters (e.g. openssl rand -hex 32)');
+
+/** Signed audio URLs: the API signs and verifies them, the uploader signs those in webhook bodies. */
+const mediaUrlShape = {
+  MEDIA_URL_SECRET: signingSecret,
   SIGNED_URL_TTL_SEC: positiveInt(7 * 24 * 3600),
+} as const;
+
+/** Root of every user's webhook secret: the API shows it (GET /v1/me), the uploader signs with it. */
+const webhookShape = {
+  WEBHOOK_SECRET: signingSecret,
 } as const;
 
 export const apiShape = {
   ...baseShape,
-  ...signingShape,
+  ...mediaUrlShape,
+  ...webhookShape,
+  /** Admin Bearer token and Bull Board password; it signs nothing, so only the API holds it. */
+  ADMIN_API_KEY: z.string().min(16, 'expected at least 16 characters'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   CRON_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   MAX_QUEUE_SIZE: positiveInt(1000),
@@ -121,7 +133,8 @@ export const audioShape = {
 
 export const uploaderShape = {
   ...baseShape,
-  ...signingShape,
+  ...mediaUrlShape,
+  ...webhookShape,
   UPLOAD_CONCURRENCY: positiveInt(4),
   WEBHOOKS_CONCURRENCY: positiveInt(8),
 } as const;
@@ -146,6 +159,16 @@ function withRules<S extends Shape>(shape: S, { linksWithoutRequest = false } = 
         'PUBLIC_BASE_URL',
         'NODE_ENV=production (links in webhook bodies would point at http://localhost:3000)',
       );
+    }
+    // The uploader holds the signing secrets: one equal to the admin key would hand it the admin key.
+    for (const name of ['MEDIA_URL_SECRET', 'WEBHOOK_SECRET']) {
+      if (env.ADMIN_API_KEY !== undefined && env[name] === env.ADMIN_API_KEY) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'must differ from ADMIN_API_KEY (the uploader holds it and must not hold the admin key)',
+        });
+      }
     }
     if (env.NODE_ENV === 'production' && env.ALLOW_PRIVATE_SOURCE_URLS === true) {
       ctx.addIssue({

@@ -19,14 +19,14 @@ import {
 import { type FakeServer, startHttpServer, waitFor } from '@podfleet/test-kit';
 import type { Redis } from 'ioredis';
 import { deliverWebhook, WebhookDeliveryError } from './deliver';
-import { deriveKey, userWebhookSecret } from './keys';
+import { mediaUrlSigningKey, userWebhookSecret, webhookSigningKey } from './keys';
 import { SIGNATURE_HEADER, verifySignature } from './signature';
 import { UrlSigner } from './signed-urls';
 
 const DATABASE_URL = process.env.DATABASE_URL as string;
 const REDIS_URL = process.env.REDIS_URL as string;
 const PREFIX = `${process.env.QUEUE_PREFIX as string}-webhooks`;
-const webhookKey = deriveKey('admin-key-for-webhook-tests', 'webhooks');
+const webhookKey = webhookSigningKey('webhook-secret-for-webhook-tests-0123');
 
 let db: PrismaClient;
 
@@ -71,7 +71,7 @@ describe('deliverWebhook', () => {
       );
       res.writeHead(verified ? 204 : 400).end();
     });
-    const signer = new UrlSigner(deriveKey('admin-key-for-webhook-tests', 'media-urls'), 3600);
+    const signer = new UrlSigner(mediaUrlSigningKey('media-url-secret-for-webhook-tests-0'), 3600);
     const result = await deliverWebhook(
       db,
       { jobId: job.id, event: 'job.completed', url: `${receiver.url}/hooks` },

@@ -7,7 +7,7 @@ import { userWebhookSecret } from './keys';
 import { SIGNATURE_HEADER, signPayload } from './signature';
 
 export interface DeliverOptions {
-  /** `deriveKey(ADMIN_API_KEY, 'webhooks')`: each user's signing secret is derived from it. */
+  /** `webhookSigningKey(WEBHOOK_SECRET)`: each user's signing secret is derived from it. */
   webhookKey: Buffer;
   /** 1 for the first try (BullMQ: `job.attemptsMade + 1`). */
   attempt: number;

@@ -3,7 +3,7 @@
 // deliverWebhook; the API shows each user their secret and signs audio URLs with UrlSigner.
 export { type DeliverOptions, type DeliveryResult, deliverWebhook, WebhookDeliveryError } from './deliver';
 export { type EpisodeUrlOptions, episodeAudioPath, episodeTranscriptPath, episodeUrls } from './episode-urls';
-export { deriveKey, userWebhookSecret } from './keys';
+export { mediaUrlSigningKey, userWebhookSecret, webhookSigningKey } from './keys';
 export {
   DEFAULT_TOLERANCE_SEC,
   SIGNATURE_HEADER,

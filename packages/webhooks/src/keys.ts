@@ -1,12 +1,22 @@
 import { createHmac } from 'node:crypto';
 
 /**
- * Sub-keys derived from one operator secret (ADMIN_API_KEY), one per purpose, so no extra
- * secret has to be configured and a leaked sub-key reveals neither the master nor its siblings.
- * Rotating the master rotates them all.
+ * A signing secret is never used as a key itself: each purpose derives its own key with its
+ * label, so a secret mistakenly set as both MEDIA_URL_SECRET and WEBHOOK_SECRET still gives two
+ * unrelated keys (a signed URL says nothing about webhook secrets, and the other way round).
  */
-export function deriveKey(master: string, purpose: 'webhooks' | 'media-urls'): Buffer {
-  return createHmac('sha256', master).update(`podfleet:${purpose}:v1`).digest();
+function purposeKey(secret: string, purpose: 'media-urls' | 'webhooks'): Buffer {
+  return createHmac('sha256', secret).update(`podfleet:${purpose}:v1`).digest();
+}
+
+/** The key signed audio URLs are made and checked with (UrlSigner), from MEDIA_URL_SECRET. */
+export function mediaUrlSigningKey(mediaUrlSecret: string): Buffer {
+  return purposeKey(mediaUrlSecret, 'media-urls');
+}
+
+/** The key every user's webhook secret is derived from (userWebhookSecret), from WEBHOOK_SECRET. */
+export function webhookSigningKey(webhookSecret: string): Buffer {
+  return purposeKey(webhookSecret, 'webhooks');
 }
 
 /**

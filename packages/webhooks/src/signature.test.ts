@@ -1,4 +1,4 @@
-import { deriveKey, userWebhookSecret } from './keys';
+import { mediaUrlSigningKey, userWebhookSecret, webhookSigningKey } from './keys';
 import { signPayload, verifySignature } from './signature';
 import { UrlSigner } from './signed-urls';
 
@@ -29,20 +29,24 @@ describe('webhook signatures', () => {
     expect(verifySignature(secret, body, header, { now })).toBe(true);
   });
 
-  it('derives a different webhook secret per user and per master key', () => {
-    const key = deriveKey('admin-key-0123456789', 'webhooks');
+  it('derives a different webhook secret per user and per WEBHOOK_SECRET', () => {
+    const key = webhookSigningKey('webhook-secret-0123456789abcdefghijkl');
     expect(userWebhookSecret(key, 'u1')).toMatch(/^whsec_/);
     expect(userWebhookSecret(key, 'u1')).toBe(userWebhookSecret(key, 'u1'));
     expect(userWebhookSecret(key, 'u1')).not.toBe(userWebhookSecret(key, 'u2'));
-    expect(userWebhookSecret(deriveKey('another-admin-key-xx', 'webhooks'), 'u1')).not.toBe(
+    expect(userWebhookSecret(webhookSigningKey('another-webhook-secret-0123456789ab'), 'u1')).not.toBe(
       userWebhookSecret(key, 'u1'),
     );
-    expect(deriveKey('admin-key-0123456789', 'media-urls').equals(key)).toBe(false);
+  });
+
+  it('derives unrelated keys from one secret mistakenly used for both purposes', () => {
+    const reused = 'one-secret-for-both-0123456789abcdef';
+    expect(mediaUrlSigningKey(reused).equals(webhookSigningKey(reused))).toBe(false);
   });
 });
 
 describe('UrlSigner', () => {
-  const signer = new UrlSigner(deriveKey('admin-key-0123456789', 'media-urls'), 3600, 60);
+  const signer = new UrlSigner(mediaUrlSigningKey('media-url-secret-0123456789abcdefgh'), 3600, 60);
   const now = 1_760_000_000_000;
 
   it('verifies its own URLs until they expire', () => {

@@ -27,9 +27,9 @@ export interface RouteContext {
   streams: JobStreams;
   rateLimiter: RateLimiter;
   queueDepth: QueueDepth;
-  /** Signs audio URLs (key derived from ADMIN_API_KEY). */
+  /** Signs audio URLs (key derived from MEDIA_URL_SECRET). */
   mediaSigner: UrlSigner;
-  /** Key user webhook secrets are derived from (deriveKey(ADMIN_API_KEY, 'webhooks')). */
+  /** Key user webhook secrets are derived from (webhookSigningKey(WEBHOOK_SECRET)). */
   webhookKey: Buffer;
   metrics: ApiMetrics;
   /** Now, for cache periods, pre-generation, feed expiry and stats windows (pinned in tests). */

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import { S3StorageDriver } from '@podfleet/providers';
 import { waitFor } from '@podfleet/test-kit';
-import { deriveKey, UrlSigner } from '@podfleet/webhooks';
+import { mediaUrlSigningKey, UrlSigner } from '@podfleet/webhooks';
 import request from 'supertest';
 import { makeEpisode, SEGMENTS } from '../testing/fixtures';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { ADMIN_KEY, bearer, MEDIA_URL_SECRET, startTestApi, type TestApi, testEnv } from '../testing/harness';
 import { parseSrt, parseVtt } from '../testing/subtitles';
 
 let t: TestApi;
@@ -183,8 +183,8 @@ describe('GET /v1/episodes/:id/audio', () => {
       .expect(403);
     expect(forged.body.type).toBe('urn:podfleet:problem:signature-invalid');
 
-    // Signed correctly (same derived key), but an hour ago with a one-minute lifetime.
-    const past = new UrlSigner(deriveKey(ADMIN_KEY, 'media-urls'), 60, 60).sign(
+    // Signed correctly (same MEDIA_URL_SECRET), but an hour ago with a one-minute lifetime.
+    const past = new UrlSigner(mediaUrlSigningKey(MEDIA_URL_SECRET), 60, 60).sign(
       url.pathname,
       Date.now() - 3600_000,
     );

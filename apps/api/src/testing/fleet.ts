@@ -20,8 +20,8 @@ import {
   scriptDocumentSchema,
 } from '@podfleet/providers';
 import { createLogger, startWorkers, type WorkerRuntime } from '@podfleet/queue';
-import { deliverWebhook, deriveKey } from '@podfleet/webhooks';
-import { ADMIN_KEY, type TestEnv } from './harness';
+import { deliverWebhook, webhookSigningKey } from '@podfleet/webhooks';
+import { type TestEnv, WEBHOOK_SECRET } from './harness';
 
 export interface AudioControl {
   /** Called before each line is "voiced"; may wait or throw. */
@@ -84,7 +84,7 @@ export async function startTestFleet(
     audio: audioWork,
     upload: uploadStage(ctx),
   };
-  const webhookKey = deriveKey(ADMIN_KEY, 'webhooks');
+  const webhookKey = webhookSigningKey(WEBHOOK_SECRET);
   const runtime = startWorkers({
     app: 'api-test-fleet',
     redisUrl: env.redisUrl,

@@ -37,6 +37,8 @@ export function testEnv(env: NodeJS.ProcessEnv, label: string): TestEnv {
 }
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const MEDIA_URL_SECRET = 'test-media-url-secret-0123456789abcdef';
+export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789abcdefgh';
 
 export interface TestApiOptions {
   settings?: Partial<ApiSettings>;
@@ -70,6 +72,8 @@ let userCounter = 0;
 export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): Promise<TestApi> {
   const settings: ApiSettings = {
     adminApiKey: ADMIN_KEY,
+    mediaUrlSecret: MEDIA_URL_SECRET,
+    webhookSecret: WEBHOOK_SECRET,
     cronSecret: 'test-cron-secret-0123456789',
     prefix: env.prefix,
     maxQueueSize: 1000,

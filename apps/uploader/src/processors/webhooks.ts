@@ -1,12 +1,12 @@
 import type { UploaderConfig } from '@podfleet/config';
 import type { PrismaClient } from '@podfleet/db';
 import type { QueueProcessor } from '@podfleet/queue';
-import { deliverWebhook, deriveKey, UrlSigner } from '@podfleet/webhooks';
+import { deliverWebhook, mediaUrlSigningKey, UrlSigner, webhookSigningKey } from '@podfleet/webhooks';
 
 /** Delivers one webhook attempt (signed, SSRF-guarded, recorded); BullMQ retries non-2xx answers. */
 export function webhooksProcessor(db: PrismaClient, config: UploaderConfig): QueueProcessor<'webhooks'> {
-  const webhookKey = deriveKey(config.ADMIN_API_KEY, 'webhooks');
-  const signer = new UrlSigner(deriveKey(config.ADMIN_API_KEY, 'media-urls'), config.SIGNED_URL_TTL_SEC);
+  const webhookKey = webhookSigningKey(config.WEBHOOK_SECRET);
+  const signer = new UrlSigner(mediaUrlSigningKey(config.MEDIA_URL_SECRET), config.SIGNED_URL_TTL_SEC);
   return (payload, job) =>
     deliverWebhook(db, payload, {
       webhookKey,
