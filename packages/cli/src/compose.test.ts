@@ -60,6 +60,24 @@ describe('docker/compose.yaml', () => {
     expect(compose.services.uploader!.environment!.PUBLIC_BASE_URL).toBeTruthy();
   });
 
+  it('gives the admin key to the API alone, the signing secrets to the API and the uploader alone', () => {
+    const secrets = ['ADMIN_API_KEY', 'MEDIA_URL_SECRET', 'WEBHOOK_SECRET'];
+    const held = Object.fromEntries(
+      Object.entries(compose.services).map(([name, service]) => [
+        name,
+        secrets.filter((secret) => service.environment?.[secret] !== undefined),
+      ]),
+    );
+    const none = Object.fromEntries(Object.keys(compose.services).map((name) => [name, []]));
+    expect(held).toEqual({ ...none, api: secrets, uploader: ['MEDIA_URL_SECRET', 'WEBHOOK_SECRET'] });
+    // Required, and the same variables for both: compose stops naming the one that is unset.
+    const { api, uploader } = compose.services;
+    for (const secret of ['MEDIA_URL_SECRET', 'WEBHOOK_SECRET']) {
+      expect(uploader!.environment![secret]).toBe(api!.environment![secret]);
+      expect(api!.environment![secret]).toMatch(new RegExp(`^\\$\\{${secret}:\\?set ${secret} `));
+    }
+  });
+
   it('gives every audio replica one shared clip cache', () => {
     const audio = compose.services.audio!;
     const dir = audio.environment!.TTS_CACHE_DIR!;
