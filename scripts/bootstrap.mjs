@@ -80,14 +80,52 @@ function runTests() {
     env,
   );
   const lint = attempt('npx', ['-y', `pnpm@${pnpmVersion}`, 'exec', 'biome', 'ci', '--colors=off', '.']);
+  console.log(`\n${containersNotice()}`);
   const totals = summarise(summaryDir);
   rmSync(summaryDir, { recursive: true, force: true });
   process.exit(tests === 0 && lint === 0 && totals.failed === 0 ? 0 : 1);
 }
 
+/** Why a Docker engine cannot be used here, or null when `docker info` answers. */
+function dockerUnavailable() {
+  const info = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  if (info.error) return `docker: ${info.error.message}`;
+  if (info.status !== 0 || !info.stdout.trim())
+    return (info.stderr || 'docker info failed').trim().split('\n')[0];
+  return null;
+}
+
+// npm test runs processes only; the container suite builds images and a compose fleet (minutes),
+// so it is its own command, which CI (.ci/run) runs after this one.
+function containersNotice() {
+  const unavailable = dockerUnavailable();
+  return unavailable
+    ? `containers: NOT RUN, no Docker engine answers here (${unavailable}); \`npm run test:containers\` needs one (.ci/run starts it)`
+    : 'containers: not part of npm test; `npm run test:containers` runs them (a Docker engine answers here)';
+}
+
+function runContainerSuite() {
+  const unavailable = dockerUnavailable();
+  if (unavailable) {
+    console.error(`containers: NOT RUN, no Docker engine answers here (${unavailable})`);
+    console.error(
+      'Install and start one (README, Docker): the suite builds images and runs the compose fleet.',
+    );
+    process.exit(1);
+  }
+  setup();
+  pnpm(['--filter', '@podfleet/container-suite', 'run', 'test:containers', ...args]);
+}
+
 switch (command) {
   case 'test':
     runTests();
+    break;
+  case 'test:containers':
+    runContainerSuite();
     break;
   case 'start':
   case 'demo':
@@ -97,6 +135,8 @@ switch (command) {
     cli([command, ...args]);
     break;
   default:
-    console.error('usage: node scripts/bootstrap.mjs test|start|demo|db:migrate|audit [args]');
+    console.error(
+      'usage: node scripts/bootstrap.mjs test|test:containers|start|demo|db:migrate|audit [args]',
+    );
     process.exit(2);
 }

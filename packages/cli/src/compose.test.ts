@@ -1,3 +1,4 @@
+// The compose files' shape, read statically (the container suite runs them on a Docker engine).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -5,34 +6,57 @@ import { parse } from 'yaml';
 const dockerDir = join(__dirname, '..', '..', '..', 'docker');
 
 interface ComposeService {
-  build?: { target?: string };
+  image?: string;
+  build?: { target?: string; args?: Record<string, string> };
   command?: string[];
   deploy?: { replicas?: number };
   environment?: Record<string, string>;
   volumes?: string[];
+  read_only?: boolean;
+  ports?: string[];
 }
 
-describe('docker/compose.yaml', () => {
-  const compose = parse(readFileSync(join(dockerDir, 'compose.yaml'), 'utf8'), { merge: true }) as {
+const readCompose = (file: string) =>
+  parse(readFileSync(join(dockerDir, file), 'utf8'), { merge: true }) as {
     services: Record<string, ComposeService>;
   };
 
-  it('runs postgres, redis, minio, the api and every worker', () => {
-    expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgres', 'redis', 'minio', 'api', 'scraper', 'audio', 'uploader']),
+const APPS = ['api', 'scraper', 'script', 'audio', 'uploader'];
+
+describe('docker/compose.yaml', () => {
+  const compose = readCompose('compose.yaml');
+  const dockerfile = readFileSync(join(dockerDir, 'Dockerfile'), 'utf8');
+
+  it('runs postgres, redis, the migration step, the api behind a proxy and every worker role', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['audio', 'api', 'migrate', 'postgres', 'proxy', 'redis', 'script', 'scraper', 'uploader'].sort(),
     );
+    expect(compose.services.api!.deploy?.replicas).toBe(2);
+    // Only the proxy is published; it spreads requests over the API replicas.
+    expect(compose.services.api!.ports).toBeUndefined();
+    expect(compose.services.proxy!.ports).toEqual(['${PODFLEET_PORT:-3000}:80']);
   });
 
-  it('builds each app from its own Dockerfile target, with replicas', () => {
-    const dockerfile = readFileSync(join(dockerDir, 'Dockerfile'), 'utf8');
-    for (const app of ['api', 'scraper', 'audio', 'uploader']) {
-      const service = compose.services[app]!;
-      expect({ app, target: service.build?.target }).toEqual({ app, target: app });
-      expect(service.deploy?.replicas).toBeGreaterThanOrEqual(1);
-      expect(dockerfile).toMatch(new RegExp(`^FROM \\S+ AS ${app}$`, 'm'));
+  it('takes every third-party image from a variable, the official image by default', () => {
+    expect(compose.services.postgres!.image).toBe('${POSTGRES_IMAGE:-postgres:15}');
+    expect(compose.services.redis!.image).toBe('${REDIS_IMAGE:-redis:7}');
+    expect(compose.services.proxy!.image).toBe('${PROXY_IMAGE:-nginx:1}');
+    expect(compose.services.api!.build?.args?.BASE_IMAGE).toBe('${BASE_IMAGE:-node:24-bookworm-slim}');
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=node:24-bookworm-slim$/m);
+  });
+
+  it('builds each app from its own Dockerfile target', () => {
+    for (const target of ['api', 'migrate', 'scraper', 'audio', 'uploader']) {
+      expect({ target, built: compose.services[target]!.build?.target }).toEqual({ target, built: target });
+      expect(dockerfile).toMatch(new RegExp(`^FROM \\S+ AS ${target}$`, 'm'));
     }
-    // The bundled API resolves the demo's sample feed at dist/../samples.
-    expect(dockerfile).toContain('cp -r packages/providers/samples /out/api/samples');
+    // The script role is the scraper image with another queue subset.
+    expect(compose.services.script!.image).toBe(compose.services.scraper!.image);
+  });
+
+  it('splits the scraper into roles by WORKER_QUEUES', () => {
+    expect(compose.services.scraper!.environment!.WORKER_QUEUES).toBe('scrape,pregenerate');
+    expect(compose.services.script!.environment!.WORKER_QUEUES).toBe('script');
   });
 
   it('configures Redis so BullMQ never loses jobs', () => {
@@ -41,40 +65,33 @@ describe('docker/compose.yaml', () => {
     expect(command).toContain('--appendonly yes');
   });
 
-  it('gives every app the same queue prefix and storage', () => {
-    for (const app of ['api', 'scraper', 'audio', 'uploader']) {
-      const env = compose.services[app]!.environment!;
-      expect({ app, prefix: env.QUEUE_PREFIX, driver: env.STORAGE_DRIVER }).toEqual({
+  it('gives every app the same queue prefix, storage and slot limit, on a read-only root', () => {
+    for (const app of APPS) {
+      const service = compose.services[app]!;
+      const env = service.environment!;
+      expect({ app, prefix: env.QUEUE_PREFIX, dir: env.STORAGE_DIR, readOnly: service.read_only }).toEqual({
         app,
         prefix: 'podfleet',
-        driver: 's3',
+        dir: '/data/media',
+        readOnly: true,
       });
+      expect(service.volumes).toContain('media:/data/media');
     }
     // The API admits by it and the workers start waiting jobs by it: one value for all.
-    const limits = ['api', 'scraper', 'audio', 'uploader'].map(
-      (app) => compose.services[app]!.environment!.USER_MAX_ACTIVE_JOBS,
-    );
+    const limits = APPS.map((app) => compose.services[app]!.environment!.USER_MAX_ACTIVE_JOBS);
     expect(new Set(limits).size).toBe(1);
-    expect(limits[0]).toMatch(/USER_MAX_ACTIVE_JOBS/);
     // Production: the uploader writes links into webhook bodies with no request to take them from.
     expect(compose.services.uploader!.environment!.PUBLIC_BASE_URL).toBeTruthy();
   });
 
-  it('gives the admin key to the API alone, the signing secrets to the API and the uploader alone', () => {
+  it('gives secrets only to the services that sign or verify', () => {
     const secrets = ['ADMIN_API_KEY', 'MEDIA_URL_SECRET', 'WEBHOOK_SECRET'];
-    const held = Object.fromEntries(
-      Object.entries(compose.services).map(([name, service]) => [
-        name,
-        secrets.filter((secret) => service.environment?.[secret] !== undefined),
-      ]),
-    );
-    const none = Object.fromEntries(Object.keys(compose.services).map((name) => [name, []]));
-    expect(held).toEqual({ ...none, api: secrets, uploader: ['MEDIA_URL_SECRET', 'WEBHOOK_SECRET'] });
-    // Required, and the same variables for both: compose stops naming the one that is unset.
-    const { api, uploader } = compose.services;
-    for (const secret of ['MEDIA_URL_SECRET', 'WEBHOOK_SECRET']) {
-      expect(uploader!.environment![secret]).toBe(api!.environment![secret]);
-      expect(api!.environment![secret]).toMatch(new RegExp(`^\\$\\{${secret}:\\?set ${secret} `));
+    const held = (service: string) =>
+      secrets.filter((name) => compose.services[service]!.environment?.[name] !== undefined);
+    expect(held('api')).toEqual(secrets);
+    expect(held('uploader')).toEqual(['MEDIA_URL_SECRET', 'WEBHOOK_SECRET']);
+    for (const service of ['scraper', 'script', 'audio', 'migrate']) {
+      expect({ service, held: held(service) }).toEqual({ service, held: [] });
     }
   });
 
@@ -82,6 +99,17 @@ describe('docker/compose.yaml', () => {
     const audio = compose.services.audio!;
     const dir = audio.environment!.TTS_CACHE_DIR!;
     expect(audio.volumes).toContain(`tts-cache:${dir}`);
-    expect(readFileSync(join(dockerDir, 'Dockerfile'), 'utf8')).toContain(`mkdir -p ${dir}`);
+    expect(dockerfile).toContain(`mkdir -p /data/media ${dir}`);
+  });
+});
+
+describe('docker/compose.s3.yaml', () => {
+  it('switches every app to S3 and waits for the bucket', () => {
+    const overlay = readCompose('compose.s3.yaml');
+    for (const app of APPS) {
+      const service = overlay.services[app]!;
+      expect({ app, driver: service.environment!.STORAGE_DRIVER }).toEqual({ app, driver: 's3' });
+    }
+    expect(overlay.services.minio!.image).toBe('${MINIO_IMAGE:-minio/minio:latest}');
   });
 });
