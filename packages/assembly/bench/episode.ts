@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createClipCache, createEspeakEngine } from '@podfleet/providers';
+import { createClipCache, createEspeakEngine } from '@podfleet/tts';
 import { assembleEpisode, encodeRawPath, measureLoudness, voiceScript } from '../src';
 import { sampleScript } from './sample-script';
 

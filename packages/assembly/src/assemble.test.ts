@@ -1,7 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createClipCache, createEspeakEngine, mp3DurationSec, type ScriptLine } from '@podfleet/providers';
+import type { ScriptLine } from '@podfleet/providers';
 import { makeTempDir } from '@podfleet/test-kit';
+import { createClipCache, createEspeakEngine, mp3DurationSec } from '@podfleet/tts';
 import NodeID3 from 'node-id3';
 import { type AssembledEpisode, assembleEpisode } from './assemble';
 import { measureLoudness } from './loudness';

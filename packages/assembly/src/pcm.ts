@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseWav } from '@podfleet/providers';
+import { parseWav } from '@podfleet/tts';
 import { mapLimit } from './map-limit';
 import { ffmpegPath, runTool } from './tools';
 

@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
+import { ProviderError, type ScriptLine } from '@podfleet/providers';
+import { makeTempDir } from '@podfleet/test-kit';
 import {
   type ClipCache,
   createClipCache,
   createEspeakEngine,
   type EspeakEngine,
-  ProviderError,
   parseWav,
-  type ScriptLine,
   type TtsEngine,
-} from '@podfleet/providers';
-import { makeTempDir } from '@podfleet/test-kit';
+} from '@podfleet/tts';
 import { type VoiceProgress, VoicingCancelledError, voiceScript } from './voice-script';
 
 const hosts = [{ name: 'Maya' }, { name: 'Theo' }];

@@ -1,11 +1,5 @@
-import {
-  type CachedClip,
-  type ClipCache,
-  type Host,
-  ProviderError,
-  type ScriptLine,
-  type TtsEngine,
-} from '@podfleet/providers';
+import { type Host, ProviderError, type ScriptLine } from '@podfleet/providers';
+import type { CachedClip, ClipCache, TtsEngine } from '@podfleet/tts';
 import { mapLimit } from './map-limit';
 
 export interface VoicedClip {

@@ -1,8 +1,8 @@
 import { types } from 'node:util';
-import type { TtsEngine } from '@podfleet/providers';
 import { startFakeCongress } from '@podfleet/providers/testing';
 import { createRedis, type JobEvent, parseFailedReason, subscribeJobEvents } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
+import type { TtsEngine } from '@podfleet/tts';
 import { createUser, type Fleet, shortStyle, startFleet, textSources, waitForStatus } from '../test/harness';
 import {
   cancelEpisodeJob,
@@ -153,7 +153,7 @@ describe('episode pipeline, end to end on real Redis and PostgreSQL', () => {
 describe('retry resumes from the first unfinished stage', () => {
   it('re-runs only audio and upload after an audio failure', async () => {
     let failing = true;
-    const { createEspeakEngine } = await import('@podfleet/providers');
+    const { createEspeakEngine } = await import('@podfleet/tts');
     const espeak = createEspeakEngine({ backend: 'wasm' });
     // A TTS provider that refuses while `failing` (like a revoked API key): a permanent error.
     const flaky: TtsEngine = {

@@ -5,15 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { childEnv } from '@podfleet/config';
 import { createPrismaClient, type PrismaClient } from '@podfleet/db';
-import {
-  createClipCache,
-  createEspeakEngine,
-  createScriptWriter,
-  createStorageDriver,
-  type TtsEngine,
-} from '@podfleet/providers';
+import { createScriptWriter, createStorageDriver } from '@podfleet/providers';
 import { createLogger, createRedis, startWorkers, type WorkerRuntime } from '@podfleet/queue';
 import { makeTempDir } from '@podfleet/test-kit';
+import { createClipCache, createEspeakEngine, type TtsEngine } from '@podfleet/tts';
 import { closePipelineContext, createPipelineContext, type PipelineContext } from './context';
 import { runStage } from './stage-runner';
 import { audioStage } from './stages/audio';

@@ -2,9 +2,9 @@
 // and fs storage; only third-party APIs are local fakes.
 import { randomUUID } from 'node:crypto';
 import type { Job, PrismaClient } from '@podfleet/db';
-import type { TtsEngine } from '@podfleet/providers';
 import type { WorkerRuntime } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
+import type { TtsEngine } from '@podfleet/tts';
 import type { PipelineContext, ScrapeOptions } from '../src';
 import { createTestContext, startStageWorkers } from '../src/testing';
 

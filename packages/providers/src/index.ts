@@ -1,3 +1,4 @@
+export { parseRetryAfter } from './net/retry-after';
 export { type SafeFetchOptions, type SafeFetchResponse, safeFetch, trustedFetch } from './net/safe-fetch';
 export {
   type AddressClass,
@@ -10,5 +11,4 @@ export {
 export * from './script';
 export * from './sources';
 export * from './storage';
-export * from './tts';
 export * from './types';

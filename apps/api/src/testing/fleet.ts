@@ -13,13 +13,9 @@ import {
   uploadStage,
   writeJsonArtifact,
 } from '@podfleet/pipeline';
-import {
-  createClipCache,
-  createEspeakEngine,
-  createScriptWriter,
-  scriptDocumentSchema,
-} from '@podfleet/providers';
+import { createScriptWriter, scriptDocumentSchema } from '@podfleet/providers';
 import { createLogger, startWorkers, type WorkerRuntime } from '@podfleet/queue';
+import { createClipCache, createEspeakEngine } from '@podfleet/tts';
 import { deliverWebhook, webhookSigningKey } from '@podfleet/webhooks';
 import { type TestEnv, WEBHOOK_SECRET } from './harness';
 

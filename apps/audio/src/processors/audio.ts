@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import type { AudioConfig } from '@podfleet/config';
 import { audioStage, type PipelineContext, runStage } from '@podfleet/pipeline';
+import type { QueueProcessor } from '@podfleet/queue';
 import {
   createClipCache,
   createElevenLabsEngine,
   createEspeakEngine,
   createFleetLimiter,
   type TtsEngine,
-} from '@podfleet/providers';
-import type { QueueProcessor } from '@podfleet/queue';
+} from '@podfleet/tts';
 
 /** Rough list price per 1 000 characters; the job's costUsd is an estimate, not a bill. */
 const ELEVENLABS_USD_PER_1000_CHARACTERS = 0.18;

@@ -17,14 +17,9 @@ import {
   readJsonArtifact,
   submitEpisodeJob,
 } from '@podfleet/pipeline';
-import {
-  createClipCache,
-  createEspeakEngine,
-  createStorageDriver,
-  sampleEpisodeSources,
-  scriptDocumentSchema,
-} from '@podfleet/providers';
+import { createStorageDriver, sampleEpisodeSources, scriptDocumentSchema } from '@podfleet/providers';
 import { createLogger, createRedis, subscribeJobEvents } from '@podfleet/queue';
+import { createClipCache, createEspeakEngine } from '@podfleet/tts';
 import { benchEnvironment, writeBenchResult } from './harness';
 
 const { values } = parseArgs({

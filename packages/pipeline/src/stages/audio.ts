@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AssembledEpisode, assembleEpisode, voiceScript } from '@podfleet/assembly';
-import { type ClipCache, scriptDocumentSchema, type TtsEngine } from '@podfleet/providers';
+import { scriptDocumentSchema } from '@podfleet/providers';
+import type { ClipCache, TtsEngine } from '@podfleet/tts';
 import type { PipelineContext } from '../context';
 import { readJsonArtifact, type StageWork, writeJsonArtifact } from '../stage-runner';
 

@@ -1,4 +1,4 @@
-import { ProviderError } from '../types';
+import { ProviderError } from '@podfleet/providers';
 import { createEspeakEngine, type EspeakEngine } from './espeak-engine';
 import { parseWav } from './wav';
 

@@ -1,7 +1,6 @@
+import { type Host, ProviderError, parseRetryAfter } from '@podfleet/providers';
 import { request } from 'undici';
 import { z } from 'zod';
-import { parseRetryAfter } from '../net/retry-after';
-import { type Host, ProviderError } from '../types';
 import type { FleetLimiter } from './fleet-limiter';
 import { mp3DurationSec } from './mp3-duration';
 import { sleep } from './sleep';

@@ -1,6 +1,6 @@
+import { ProviderError } from '@podfleet/providers';
 import { type FakeServer, startHttpServer } from '@podfleet/test-kit';
 import { Redis } from 'ioredis';
-import { ProviderError } from '../types';
 import { createElevenLabsEngine } from './elevenlabs-engine';
 import { createFleetLimiter } from './fleet-limiter';
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ProviderError } from '../types';
+import { ProviderError } from '@podfleet/providers';
 import { nativeEspeakAvailable, runNativeEspeak } from './espeak-native';
 import { espeakVoicesFor, parseEspeakVoice } from './espeak-voices';
 import { EspeakWasmPool } from './espeak-wasm-pool';

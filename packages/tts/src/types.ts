@@ -1,4 +1,4 @@
-import type { Host } from '../types';
+import type { Host } from '@podfleet/providers';
 
 export type TtsEngineName = 'espeak' | 'elevenlabs';
 export type AudioFormat = 'wav' | 'mp3';

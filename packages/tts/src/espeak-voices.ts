@@ -1,4 +1,4 @@
-import type { Host } from '../types';
+import type { Host } from '@podfleet/providers';
 
 /**
  * espeak-ng voice ids are `<voice>[+<variant>][@<pitch 0-99>]`, e.g. `en-us@35`, `en-us+f3@70`.
