@@ -76,7 +76,6 @@ export {
   sha256,
   writeJsonArtifact,
 } from './stage-runner';
-export { type AudioArtifact, type AudioOptions, audioStage } from './stages/audio';
 export { type ScrapeOptions, type SourcesArtifact, scrapeStage } from './stages/scrape';
 export { scriptStage } from './stages/script';
 export { type EpisodePublishedHook, uploadStage } from './stages/upload';

@@ -1,6 +1,6 @@
 // Test wiring shared by the pipeline's own tests and its dependants' (`@podfleet/pipeline/testing`):
 // a pipeline context on the run's real PostgreSQL and Redis (own key prefix) with fs storage in a
-// temporary directory, and the four real stage workers in-process. Never used by production code.
+// temporary directory, and the stage workers in-process. Never used by production code.
 
 import { randomUUID } from 'node:crypto';
 import { childEnv } from '@podfleet/config';
@@ -8,10 +8,8 @@ import { createPrismaClient, type PrismaClient } from '@podfleet/db';
 import { createScriptWriter, createStorageDriver } from '@podfleet/providers';
 import { createLogger, createRedis, startWorkers, type WorkerRuntime } from '@podfleet/queue';
 import { makeTempDir } from '@podfleet/test-kit';
-import { createClipCache, createEspeakEngine, type TtsEngine } from '@podfleet/tts';
 import { closePipelineContext, createPipelineContext, type PipelineContext } from './context';
-import { runStage } from './stage-runner';
-import { audioStage } from './stages/audio';
+import { runStage, type StageWork } from './stage-runner';
 import { type ScrapeOptions, scrapeStage } from './stages/scrape';
 import { scriptStage } from './stages/script';
 import { type EpisodePublishedHook, uploadStage } from './stages/upload';
@@ -57,32 +55,25 @@ export async function createTestContext(options: { userMaxActiveJobs?: number } 
 
 export interface StageWorkers {
   runtime: WorkerRuntime;
-  engine: TtsEngine;
   close(): Promise<void>;
 }
 
 /**
- * The four real stages as in-process workers: offline providers (local writer, WASM espeak unless
- * an engine is given), sources allowed on loopback so local fakes work.
+ * The four stages as in-process workers: the real scrape, script and upload stages with offline
+ * providers (local writer, sources allowed on loopback so local fakes work), and the given audio
+ * stage. The real one lives in @podfleet/assembly, which depends on this package: its
+ * `startEpisodeWorkers` (`@podfleet/assembly/testing`) passes it in.
  */
 export async function startStageWorkers(
   ctx: PipelineContext,
-  options: { engine?: TtsEngine; scrape?: Partial<ScrapeOptions>; onPublished?: EpisodePublishedHook } = {},
+  options: { audio: StageWork; scrape?: Partial<ScrapeOptions>; onPublished?: EpisodePublishedHook },
 ): Promise<StageWorkers> {
-  const clipsTmp = await makeTempDir('pf-clips-');
-  const engine = options.engine ?? createEspeakEngine({ backend: 'wasm' });
   const scrape = scrapeStage(ctx, {
     fetch: { allowPrivate: true },
     congress: { baseUrl: 'http://127.0.0.1:9/v3' },
     ...options.scrape,
   });
   const script = scriptStage(ctx, createScriptWriter({ provider: 'local' }));
-  const audio = audioStage(ctx, {
-    engine,
-    cache: createClipCache(clipsTmp.dir),
-    concurrency: 2,
-    usdPer1000Characters: 0,
-  });
   const upload = uploadStage(ctx, options.onPublished);
   const runtime = startWorkers({
     app: 'test',
@@ -92,19 +83,11 @@ export async function startStageWorkers(
     processors: {
       scrape: (p, j, c) => runStage(ctx, 'scrape', p, j, c, scrape),
       script: (p, j, c) => runStage(ctx, 'script', p, j, c, script),
-      audio: (p, j, c) => runStage(ctx, 'audio', p, j, c, audio),
+      audio: (p, j, c) => runStage(ctx, 'audio', p, j, c, options.audio),
       upload: (p, j, c) => runStage(ctx, 'upload', p, j, c, upload),
     },
     shutdownTimeoutMs: 5000,
   });
   await runtime.ready;
-  return {
-    runtime,
-    engine,
-    async close() {
-      await runtime.close();
-      if (!options.engine) await engine.close();
-      await clipsTmp.remove();
-    },
-  };
+  return { runtime, close: () => runtime.close() };
 }

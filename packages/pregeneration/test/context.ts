@@ -1,6 +1,7 @@
 // Test wiring: the pipeline's test context and in-process stage workers (publishing through the
 // episode-cache hook), plus users, jobs and episodes made directly in the database.
 import { randomUUID } from 'node:crypto';
+import { startEpisodeWorkers } from '@podfleet/assembly/testing';
 import {
   createEpisodeOnce,
   createJobWithStages,
@@ -9,14 +10,13 @@ import {
   type User,
 } from '@podfleet/db';
 import type { PipelineContext } from '@podfleet/pipeline';
-import { startStageWorkers as startWorkersWith } from '@podfleet/pipeline/testing';
 import { warmEpisodeCache } from '../src/cache';
 
 export { createTestContext, type TestContext } from '@podfleet/pipeline/testing';
 
 /** The four stage workers in this process, uploading through `warmEpisodeCache`. */
 export async function startStageWorkers(ctx: PipelineContext): Promise<{ close(): Promise<void> }> {
-  return startWorkersWith(ctx, { onPublished: warmEpisodeCache });
+  return startEpisodeWorkers(ctx, { onPublished: warmEpisodeCache });
 }
 
 export const shortStyle = { hosts: [{ name: 'Maya' }, { name: 'Theo' }], targetMinutes: 0.5 };

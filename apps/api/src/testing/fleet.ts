@@ -3,8 +3,8 @@
 // stage or a controllable stand-in that voices nothing but reports per-line progress, can wait
 // at a line (cancel during audio) and can fail (retry after a failure).
 import { resolve } from 'node:path';
+import { audioStage } from '@podfleet/assembly';
 import {
-  audioStage,
   type PipelineContext,
   runStage,
   type StageWork,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
+import { audioStage } from '@podfleet/assembly';
 import type { AudioConfig } from '@podfleet/config';
-import { audioStage, type PipelineContext, runStage } from '@podfleet/pipeline';
+import { type PipelineContext, runStage } from '@podfleet/pipeline';
 import type { QueueProcessor } from '@podfleet/queue';
 import {
   createClipCache,

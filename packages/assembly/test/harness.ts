@@ -2,18 +2,18 @@
 // and fs storage; only third-party APIs are local fakes.
 import { randomUUID } from 'node:crypto';
 import type { Job, PrismaClient } from '@podfleet/db';
+import type { PipelineContext, ScrapeOptions } from '@podfleet/pipeline';
+import { createTestContext } from '@podfleet/pipeline/testing';
 import type { WorkerRuntime } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
 import type { TtsEngine } from '@podfleet/tts';
-import type { PipelineContext, ScrapeOptions } from '../src';
-import { createTestContext, startStageWorkers } from '../src/testing';
+import { startEpisodeWorkers } from '../src/testing';
 
 export interface Fleet {
   ctx: PipelineContext;
   db: PrismaClient;
   runtime: WorkerRuntime;
   storageDir: string;
-  engine: TtsEngine;
   close(): Promise<void>;
 }
 
@@ -23,7 +23,7 @@ export async function startFleet(
   const context = await createTestContext(
     options.userMaxActiveJobs ? { userMaxActiveJobs: options.userMaxActiveJobs } : {},
   );
-  const workers = await startStageWorkers(context.ctx, {
+  const workers = await startEpisodeWorkers(context.ctx, {
     ...(options.engine ? { engine: options.engine } : {}),
     ...(options.scrape ? { scrape: options.scrape } : {}),
   });
@@ -32,7 +32,6 @@ export async function startFleet(
     db: context.db,
     runtime: workers.runtime,
     storageDir: context.storageDir,
-    engine: workers.engine,
     async close() {
       await workers.close();
       await context.close();

@@ -1,11 +1,16 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AssembledEpisode, assembleEpisode, voiceScript } from '@podfleet/assembly';
+import {
+  type PipelineContext,
+  readJsonArtifact,
+  type StageWork,
+  writeJsonArtifact,
+} from '@podfleet/pipeline';
 import { scriptDocumentSchema } from '@podfleet/providers';
 import type { ClipCache, TtsEngine } from '@podfleet/tts';
-import type { PipelineContext } from '../context';
-import { readJsonArtifact, type StageWork, writeJsonArtifact } from '../stage-runner';
+import { type AssembledEpisode, assembleEpisode } from './assemble';
+import { voiceScript } from './voice-script';
 
 export interface AudioOptions {
   engine: TtsEngine;

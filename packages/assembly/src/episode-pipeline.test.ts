@@ -1,16 +1,19 @@
+// The episode pipeline end to end, all four real stages in-process. It lives here because the
+// audio stage does: @podfleet/pipeline (submit, cancel, retry, the other stages) cannot depend on
+// this package, which depends on it.
 import { types } from 'node:util';
-import { startFakeCongress } from '@podfleet/providers/testing';
-import { createRedis, type JobEvent, parseFailedReason, subscribeJobEvents } from '@podfleet/queue';
-import { waitFor } from '@podfleet/test-kit';
-import type { TtsEngine } from '@podfleet/tts';
-import { createUser, type Fleet, shortStyle, startFleet, textSources, waitForStatus } from '../test/harness';
 import {
   cancelEpisodeJob,
   episodeRequestSchema,
   reenqueueEpisodeJob,
   retryEpisodeJob,
   submitEpisodeJob,
-} from './index';
+} from '@podfleet/pipeline';
+import { startFakeCongress } from '@podfleet/providers/testing';
+import { createRedis, type JobEvent, parseFailedReason, subscribeJobEvents } from '@podfleet/queue';
+import { waitFor } from '@podfleet/test-kit';
+import type { TtsEngine } from '@podfleet/tts';
+import { createUser, type Fleet, shortStyle, startFleet, textSources, waitForStatus } from '../test/harness';
 
 const request = (overrides: Record<string, unknown> = {}) =>
   episodeRequestSchema.parse({ type: 'custom', sources: textSources, style: shortStyle, ...overrides });
