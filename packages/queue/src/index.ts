@@ -67,6 +67,16 @@ export {
   webhookPayloadSchema,
 } from './queues';
 export { RedisScript } from './scripts';
+export type {
+  EventLoopCheck,
+  HealthStatus,
+  LivenessReport,
+  ReadinessReport,
+  RedisCheck,
+  ShutdownCheck,
+  WorkerState,
+  WorkersCheck,
+} from './worker-health';
 export {
   installSignalHandlers,
   isFinalFailure,

@@ -8,6 +8,7 @@ import { captureLogger, deferred, deleteKeys, REDIS_URL, testPrefix } from '../t
 import { createRedis } from './connection';
 import { parseFailedReason, RetryableJobError } from './errors';
 import { RETRY_AFTER_BACKOFF } from './queues';
+import type { ReadinessReport } from './worker-health';
 import {
   installSignalHandlers,
   type ProcessorMap,
@@ -299,10 +300,9 @@ describe('startWorkers', () => {
       const fixture = join(__dirname, '..', 'test', 'fixtures', 'worker-process.ts');
 
       /** Runs the fixture worker under tsx; collects its JSON log lines. */
-      function spawnWorker(redisUrl: string) {
-        const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fixture, redisUrl, prefix], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
+      function spawnWorker(redisUrl: string, ...healthPort: [number?]) {
+        const args = ['--import', 'tsx', fixture, redisUrl, prefix, ...healthPort.map(String)];
+        const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
         const lines: Array<Record<string, unknown>> = [];
         createInterface({ input: child.stdout! }).on('line', (line) => {
           try {
@@ -346,6 +346,34 @@ describe('startWorkers', () => {
           worker.child.kill('SIGTERM');
           expect(await worker.exited).toBe(0);
           expect(Date.now() - started).toBeLessThan(5_000);
+        } finally {
+          worker.child.kill('SIGKILL');
+        }
+      });
+
+      it('answers readiness 503 naming Redis while Redis is unreachable, liveness 200', async () => {
+        const worker = spawnWorker('redis://127.0.0.1:1', 0);
+        try {
+          await worker.logged('health server listening');
+          const port = worker.lines.find((l) => l.msg === 'health server listening')?.port;
+          const probe = async (path: string) => {
+            const res = await fetch(`http://127.0.0.1:${port}${path}`);
+            return { status: res.status, body: (await res.json()) as ReadinessReport };
+          };
+          const ready = await probe('/readyz');
+          expect(ready.status).toBe(503);
+          expect(ready.body.checks.redis).toEqual({
+            status: 'unavailable',
+            error: expect.stringMatching(/^connection /),
+          });
+          expect(ready.body.checks.workers).toEqual({
+            status: 'unavailable',
+            queues: { scrape: 'starting' },
+          });
+          expect(ready.body.checks.shutdown.status).toBe('ok');
+          expect((await probe('/livez')).status).toBe(200);
+          worker.child.kill('SIGTERM');
+          expect(await worker.exited).toBe(0);
         } finally {
           worker.child.kill('SIGKILL');
         }

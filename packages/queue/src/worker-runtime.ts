@@ -4,7 +4,11 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { checkNoEviction, createRedis } from './connection';
 import { formatFailedReason, parseFailedReason, retryAfterBackoff, toBullMQError } from './errors';
+import { monitorEventLoopLag } from './event-loop-lag';
+import { type HealthServer, startHealthServer } from './health-server';
 import { InvalidPayloadError, type PayloadOf, parsePayload, QUEUES, type QueueName } from './queues';
+import { settlesWithin } from './settles-within';
+import { type WorkerHealthSource, workerHealth } from './worker-health';
 
 export interface ProcessorContext {
   /** Child logger bound to queue, jobId and attempt. */
@@ -47,14 +51,24 @@ export interface StartWorkersOptions {
    */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /**
+   * Serve GET /livez and /readyz (see worker-health) on this port, 0 for a free one. Without it
+   * no server: several worker processes may share one host (development, tests).
+   */
+  health?: { port: number; maxEventLoopLagMs: number };
 }
 
 export interface WorkerRuntime {
   workers: { [Q in QueueName]?: Worker<PayloadOf<Q>> };
   /** The shared non-blocking connection (each worker also opens its own blocking one). */
   connection: Redis;
-  /** Resolves once every worker is connected and the eviction policy was checked. */
+  /**
+   * Resolves once every worker is connected and the eviction policy was checked; rejects when the
+   * health server cannot listen.
+   */
   ready: Promise<void>;
+  /** The health server's port once it listens (only with the `health` option). */
+  healthPort?: Promise<number>;
   /** Graceful stop: see startWorkers. Idempotent. */
   close(): Promise<void>;
 }
@@ -77,19 +91,6 @@ const HANDED_BACK = Symbol('handed back');
 
 /** After handing jobs back, how long close() still waits for BullMQ before giving up. */
 const CLOSE_GRACE_MS = 2_000;
-
-/** True if `promise` settles within `ms` (rejections propagate), false otherwise. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true as const), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 // BullMQ control-flow errors: the job was moved (wait, delayed, waiting-children) by the processor.
 const CONTROL_FLOW_ERRORS = new Set([
@@ -202,6 +203,22 @@ export function isFinalFailure(job: Pick<Job, 'attemptsMade' | 'opts'> | undefin
   return !job || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
 }
 
+/** A runtime's health server and the event-loop lag monitor it reads. */
+function serveHealth(
+  source: WorkerHealthSource,
+  { port, maxEventLoopLagMs }: NonNullable<StartWorkersOptions['health']>,
+): { server: Promise<HealthServer>; close(): Promise<void> } {
+  const lag = monitorEventLoopLag();
+  const server = startHealthServer(workerHealth(source, lag, { maxEventLoopLagMs }), { port });
+  return {
+    server,
+    async close() {
+      lag.stop();
+      await server.then((s) => s.close()).catch(() => {});
+    },
+  };
+}
+
 /**
  * Starts one BullMQ worker per queue in `processors`, sharing a `worker`-role connection.
  *
@@ -269,10 +286,38 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
   }
   const all = Object.values(workers) as Worker[];
 
+  let started = false;
+  let shuttingDown = false;
+  // Listens at once, not after Redis: liveness must answer (and readiness say why not) while
+  // Redis is still unreachable.
+  const health = options.health
+    ? serveHealth(
+        { connection, workers, started: () => started, shuttingDown: () => shuttingDown },
+        options.health,
+      )
+    : undefined;
+  health?.server.then(
+    (server) => logger.info({ port: server.port }, 'health server listening'),
+    () => {},
+  );
+
   const ready = (async () => {
-    await Promise.all(all.map((w) => w.waitUntilReady()));
+    const workersReady = Promise.all(all.map((w) => w.waitUntilReady())).then(() => {
+      started = true;
+    });
+    const [, server] = await Promise.all([workersReady, health?.server]);
     const maxmemoryPolicy = await checkNoEviction(connection, logger);
-    logger.info({ app, prefix, queues: Object.keys(workers), concurrency, maxmemoryPolicy }, 'ready');
+    logger.info(
+      {
+        app,
+        prefix,
+        queues: Object.keys(workers),
+        concurrency,
+        maxmemoryPolicy,
+        ...(server ? { healthPort: server.port } : {}),
+      },
+      'ready',
+    );
   })();
   // Callers that never await ready must not see an unhandled rejection; awaiting it still throws.
   ready.catch(() => {});
@@ -287,6 +332,7 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      shuttingDown = true; // readiness answers 503 from here on
       logger.info({ activeJobs: active.size, shutdownTimeoutMs }, 'shutting down: taking no new jobs');
       const closed = Promise.all(all.map((w) => w.close()));
       let done = await settlesWithin(closed, shutdownTimeoutMs);
@@ -312,11 +358,14 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
         connection.disconnect();
         logger.error('workers did not close (Redis unreachable?); stopping anyway');
       }
+      await health?.close();
     })();
     return closing;
   };
 
-  return { workers, connection, ready, close };
+  const healthPort = health?.server.then((server) => server.port);
+  healthPort?.catch(() => {}); // as with ready: a failed listen rejects ready, awaited by the caller
+  return { workers, connection, ready, close, ...(healthPort ? { healthPort } : {}) };
 }
 
 export interface SignalHandlerOptions {

@@ -1,0 +1,161 @@
+import { waitFor } from '@podfleet/test-kit';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { blockEventLoop, captureLogger, deferred, deleteKeys, REDIS_URL, testPrefix } from '../test/support';
+import { createRedis } from './connection';
+import type { LivenessReport, ReadinessReport } from './worker-health';
+import {
+  type ProcessorMap,
+  type StartWorkersOptions,
+  startWorkers,
+  type WorkerRuntime,
+} from './worker-runtime';
+
+const payload = (jobId: string) => ({ jobId, run: 1, userId: 'u1' });
+
+// Readiness while Redis is unreachable is tested on a real process (worker-runtime.test.ts): a
+// runtime that never reached Redis keeps its workers' connections retrying after close().
+describe('worker health server', () => {
+  let redis: Redis;
+  let prefix: string;
+  let scrape: Queue;
+  const runtimes: WorkerRuntime[] = [];
+
+  beforeEach(async () => {
+    prefix = testPrefix('health');
+    redis = createRedis(REDIS_URL, { role: 'producer', name: 'test' });
+    scrape = new Queue('scrape', { connection: redis, prefix });
+    await scrape.waitUntilReady();
+  });
+
+  afterEach(async () => {
+    await Promise.all(runtimes.splice(0).map((r) => r.close()));
+    await deleteKeys(redis, prefix);
+    await scrape.close();
+    await redis.quit();
+  });
+
+  const start = (processors: ProcessorMap, extra: Partial<StartWorkersOptions> = {}) => {
+    const captured = captureLogger();
+    const runtime = startWorkers({
+      app: 'health-test',
+      redisUrl: REDIS_URL,
+      prefix,
+      logger: captured.logger,
+      processors,
+      shutdownTimeoutMs: 5_000,
+      health: { port: 0, maxEventLoopLagMs: 2_000 },
+      ...extra,
+    });
+    runtimes.push(runtime);
+    return { runtime, lines: captured.lines };
+  };
+
+  const get = async <T = ReadinessReport>(runtime: WorkerRuntime, path: string, method = 'GET') => {
+    const res = await fetch(`http://127.0.0.1:${await runtime.healthPort}${path}`, { method });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+  };
+
+  it('answers /readyz 200 with every check once all workers run, and logs its port in the ready line', async () => {
+    const { runtime, lines } = start({ scrape: async () => 1, upload: async () => 2 });
+    await runtime.ready;
+    const ready = await get(runtime, '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(ready.body).toEqual({
+      status: 'ok',
+      checks: {
+        redis: { status: 'ok', latencyMs: expect.any(Number) },
+        workers: { status: 'ok', queues: { scrape: 'running', upload: 'running' } },
+        eventLoop: { status: 'ok', lagMs: expect.any(Number), maxLagMs: 2_000 },
+        shutdown: { status: 'ok', shuttingDown: false },
+      },
+    });
+    const port = await runtime.healthPort;
+    expect(port).toBeGreaterThan(0);
+    expect(lines.find((l) => l.msg === 'ready')).toMatchObject({
+      healthPort: port,
+      queues: ['scrape', 'upload'],
+    });
+    expect(lines.find((l) => l.msg === 'health server listening')).toMatchObject({ port });
+  });
+
+  it('answers /readyz 503 from the moment close() begins while a job still runs; /livez stays 200', async () => {
+    const started = deferred();
+    const release = deferred();
+    const { runtime } = start({
+      scrape: async () => {
+        started.resolve();
+        await release.promise;
+      },
+    });
+    await runtime.ready;
+    await scrape.add('scrape', payload('held'), { jobId: 'held' });
+    await started.promise;
+    expect((await get(runtime, '/readyz')).status).toBe(200);
+
+    const closed = runtime.close();
+    const ready = await get(runtime, '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.shutdown).toEqual({ status: 'unavailable', shuttingDown: true });
+    expect(ready.body.checks.workers).toEqual({ status: 'unavailable', queues: { scrape: 'closing' } });
+    expect(ready.body.checks.redis.status).toBe('ok');
+    expect((await get(runtime, '/livez')).status).toBe(200);
+    expect(await scrape.getJobState('held')).toBe('active');
+
+    release.resolve();
+    await closed;
+    // Closed with the runtime: nothing answers any more.
+    await expect(get(runtime, '/livez')).rejects.toThrow();
+  });
+
+  it('turns /livez and /readyz 503 after the event loop stalled past the bound, 200 again once it turns', async () => {
+    const { runtime } = start({ scrape: async () => 1 }, { health: { port: 0, maxEventLoopLagMs: 150 } });
+    await runtime.ready;
+    blockEventLoop(500);
+    const live = await get<LivenessReport>(runtime, '/livez');
+    expect(live.status).toBe(503);
+    expect(live.body.checks.eventLoop).toEqual({
+      status: 'unavailable',
+      lagMs: expect.any(Number),
+      maxLagMs: 150,
+    });
+    expect(live.body.checks.eventLoop.lagMs).toBeGreaterThan(150);
+    const ready = await get(runtime, '/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks.eventLoop.status).toBe('unavailable');
+    expect(ready.body.checks.redis.status).toBe('ok');
+    await waitFor(async () => (await get(runtime, '/livez')).status === 200, {
+      what: 'liveness back once the stall left the window',
+    });
+  });
+
+  it('answers 404 elsewhere, 405 to other methods, and HEAD with the status alone', async () => {
+    const { runtime } = start({ scrape: async () => 1 });
+    await runtime.ready;
+    const missing = await get<{ endpoints: string[] }>(runtime, '/health');
+    expect(missing.status).toBe(404);
+    expect(missing.body.endpoints).toEqual(['/livez', '/readyz']);
+    const post = await get(runtime, '/readyz', 'POST');
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    const head = await get(runtime, '/readyz?verbose=1', 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBeUndefined();
+  });
+
+  it('starts no server without the health option', async () => {
+    const { runtime, lines } = start({ scrape: async () => 1 }, { health: undefined });
+    await runtime.ready;
+    expect(runtime.healthPort).toBeUndefined();
+    expect(lines.find((l) => l.msg === 'ready')).not.toHaveProperty('healthPort');
+  });
+
+  it('rejects ready, naming the port, when the health port is taken', async () => {
+    const first = start({ scrape: async () => 1 });
+    const port = await first.runtime.healthPort;
+    const second = start({ upload: async () => 1 }, { health: { port: port!, maxEventLoopLagMs: 2_000 } });
+    await expect(second.runtime.ready).rejects.toThrow(`health server could not listen on port ${port}`);
+  });
+});
