@@ -56,7 +56,7 @@ build() { # tag dockerfile [build-arg...]
   shift 2
   if have "$tag"; then say "$tag present"; return; fi
   say "building $tag"
-  docker build --network host -q -t "$tag" -f "$here/$file" --build-arg "DEBIAN_IMAGE=$debian" "$@" "$here" >/dev/null
+  docker build --network host --force-rm -q -t "$tag" -f "$here/$file" --build-arg "DEBIAN_IMAGE=$debian" "$@" "$here" >/dev/null
 }
 
 node_major="${NODE_VERSION%%.*}"

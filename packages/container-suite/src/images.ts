@@ -75,6 +75,8 @@ export async function buildImages(
     await docker(
       [
         'build',
+        // No intermediate containers left behind when a step fails.
+        '--force-rm',
         // The dependency stage fetches from the npm registry; build containers have no other route out.
         '--network',
         'host',
