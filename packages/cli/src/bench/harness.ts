@@ -13,6 +13,7 @@ import {
   migrate,
   type PrismaClient,
 } from '@podfleet/db';
+import { sampleEpisodeSources } from '@podfleet/providers';
 import { createRedis, deleteKeysWithPrefix } from '@podfleet/queue';
 import { Client } from 'pg';
 import { repoRoot } from '../environment';
@@ -24,10 +25,14 @@ export interface BenchEnvironment {
   db: PrismaClient;
   storageDir: string;
   prefix: string;
-  /** Starts the apps and resolves once all are ready; `onLog` sees every log entry they write. */
+  /**
+   * Starts the apps and resolves once all are ready; `onLog` sees every log entry they write,
+   * `envOverrides` change these apps' environment only.
+   */
   startApps(
     apps: AppName[],
     onLog?: (app: string, entry: Record<string, unknown>) => void,
+    envOverrides?: NodeJS.ProcessEnv,
   ): Promise<Supervisor>;
   cleanup(): Promise<void>;
 }
@@ -71,26 +76,25 @@ export async function benchEnvironment(
     db,
     storageDir,
     prefix,
-    async startApps(apps, onLog) {
-      const pending = new Set<string>(apps);
+    async startApps(apps, onLog, envOverrides = {}) {
+      const specs = apps.map((app, i) => ({
+        ...appSpec(app, { ...env, ...envOverrides }),
+        name: `${app}${apps.indexOf(app) === i ? '' : `-${i}`}`,
+      }));
+      // By process name: two processes of one app are both waited for.
+      const pending = new Set(specs.map((s) => s.name));
       let ready: () => void = () => {};
       const allReady = new Promise<void>((r) => {
         ready = r;
       });
-      const supervisor = new Supervisor(
-        apps.map((app, i) => ({
-          ...appSpec(app, env),
-          name: `${app}${apps.indexOf(app) === i ? '' : `-${i}`}`,
-        })),
-        {
-          minLevel: 40,
-          write: (line) => process.stderr.write(`${line}\n`),
-          onLog: (app, entry) => {
-            onLog?.(app, entry);
-            if (entry.msg === 'ready' && pending.delete(app) && pending.size === 0) ready();
-          },
+      const supervisor = new Supervisor(specs, {
+        minLevel: 40,
+        write: (line) => process.stderr.write(`${line}\n`),
+        onLog: (app, entry) => {
+          onLog?.(app, entry);
+          if (entry.msg === 'ready' && pending.delete(app) && pending.size === 0) ready();
         },
-      );
+      });
       supervisor.start();
       supervisors.push(supervisor);
       await allReady;
@@ -111,6 +115,34 @@ export async function benchEnvironment(
       await rm(work, { recursive: true, force: true });
     },
   };
+}
+
+/** A bundled text sample, rewritten per `tag` so two tags share no line but the script writer's stock ones. */
+export function uniqueTextSources(tag: string) {
+  return sampleEpisodeSources('http://unused.invalid')
+    .filter((s) => s.kind === 'text')
+    .slice(0, 1)
+    .map((s) => ({
+      ...s,
+      title: `Bulletin ${tag}: ${s.title}`,
+      text: s.text.replace(
+        /(^|[.!?]\s+)([A-Z])/g,
+        (_m, lead: string, c: string) => `${lead}In bulletin ${tag}, ${c.toLowerCase()}`,
+      ),
+    }));
+}
+
+/** POSTs JSON to the API as `key`; a non-2xx answer throws with its body. */
+export async function postJson(base: string, key: string, path: string, body: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (response.status >= 300)
+    throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(json)}`);
+  return json;
 }
 
 /** Prints a result and writes it to bench-results/<name>.json. */

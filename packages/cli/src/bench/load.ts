@@ -9,10 +9,15 @@
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { sampleEpisodeSources } from '@podfleet/providers';
 import { createRedis } from '@podfleet/queue';
 import { type Job as BullJob, FlowProducer, Queue, Worker } from 'bullmq';
-import { type BenchEnvironment, benchEnvironment, writeBenchResult } from './harness';
+import {
+  type BenchEnvironment,
+  benchEnvironment,
+  postJson,
+  uniqueTextSources,
+  writeBenchResult,
+} from './harness';
 
 const { values } = parseArgs({
   options: {
@@ -65,33 +70,6 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
       while (next < items.length) await fn(items[next++]!);
     }),
   );
-}
-
-/** A bundled text sample, rewritten per job so no two jobs share a line (no TTS cache hits). */
-function sourcesFor(job: number) {
-  return sampleEpisodeSources('http://unused.invalid')
-    .filter((s) => s.kind === 'text')
-    .slice(0, 1)
-    .map((s) => ({
-      ...s,
-      title: `Bulletin ${job}: ${s.title}`,
-      text: s.text.replace(
-        /(^|[.!?]\s+)([A-Z])/g,
-        (_m, lead: string, c: string) => `${lead}In bulletin ${job}, ${c.toLowerCase()}`,
-      ),
-    }));
-}
-
-async function api(base: string, key: string, path: string, body: unknown) {
-  const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Record<string, unknown>;
-  if (response.status >= 300)
-    throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(json)}`);
-  return json;
 }
 
 /** Polls until none of `jobIds` is queued or running (or the time-out passes). */
@@ -151,16 +129,16 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
   const adminKey = bench.env.ADMIN_API_KEY!;
   const users: string[] = [];
   for (let i = 0; i < Math.ceil(N / PER_USER) + 1; i++) {
-    const { apiKey } = await api(apiUrl, adminKey, '/v1/users', {
+    const { apiKey } = await postJson(apiUrl, adminKey, '/v1/users', {
       email: `load-${i}-${Date.now()}@podfleet.local`,
     });
     users.push(apiKey as string);
   }
   const submit = async (i: number, key: string) => {
     const t0 = performance.now();
-    const ticket = await api(apiUrl, key, '/v1/episodes', {
+    const ticket = await postJson(apiUrl, key, '/v1/episodes', {
       type: 'custom',
-      sources: sourcesFor(i),
+      sources: uniqueTextSources(`${i}`),
       style: { targetMinutes: MINUTES },
     });
     return { jobId: ticket.jobId as string, ms: performance.now() - t0 };
