@@ -7,7 +7,8 @@
  *
  * Rounds are comparable: every job's text is its own, and each round's audio workers start with
  * an empty clip cache of their own, so every round voices its lines from scratch; only the script
- * writer's few stock lines (a sign-off, some questions) recur between jobs, within a round too.
+ * writer's few stock lines (a sign-off, some questions) recur between jobs. Each round first runs
+ * one unmeasured episode per audio worker (warm processes, stock lines cached alike).
  */
 
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -112,19 +113,27 @@ async function runRound(fleet: Fleet, workers: number) {
     const { apiKey } = await postJson(apiUrl, bench.env.ADMIN_API_KEY!, '/v1/users', {
       email: `scale-${workers}-${Date.now()}@podfleet.local`,
     });
+    const runJobs = async (count: number, tag: string) => {
+      const tickets = await Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          postJson(apiUrl, apiKey as string, '/v1/episodes', {
+            type: 'custom',
+            sources: uniqueTextSources(`${tag}.${i + 1}`),
+            style: { targetMinutes: MINUTES },
+          }),
+        ),
+      );
+      const jobIds = tickets.map((t) => t.jobId as string);
+      await waitUntilFinished(bench, jobIds, label);
+      return jobIds;
+    };
+    // One episode per audio worker first, outside the measurement: a process's first job pays for
+    // loading code and starting threads, and the writer's stock lines enter the round's clip cache.
+    await runJobs(workers, `warm-up ${workers}`);
+    cachedLines = 0;
     const loadAverage = loadavg()[0]!;
     const before = await reading(fleet, audio);
-    const tickets = await Promise.all(
-      Array.from({ length: JOBS }, (_, i) =>
-        postJson(apiUrl, apiKey as string, '/v1/episodes', {
-          type: 'custom',
-          sources: uniqueTextSources(`${workers}.${i + 1}`),
-          style: { targetMinutes: MINUTES },
-        }),
-      ),
-    );
-    const jobIds = tickets.map((t) => t.jobId as string);
-    await waitUntilFinished(bench, jobIds, label);
+    const jobIds = await runJobs(JOBS, `${workers}`);
     // The uploader marks a job completed, then tells BullMQ: give those last commands a moment.
     await new Promise((r) => setTimeout(r, 1000));
     const after = await reading(fleet, audio);
@@ -163,7 +172,7 @@ async function runRound(fleet: Fleet, workers: number) {
       episodesPerMin: round1((completed.length / wallSec) * 60),
       wallSec: round1(wallSec),
       episodeSec: round1(median(episodes.map((e) => e.durationSec))),
-      /** Lines taken from the clip cache: only the writer's stock lines (a sign-off, questions) recur. */
+      /** Lines taken from the clip cache: the writer's stock lines (a sign-off, questions). */
       cachedLines,
       /** Executed by Redis: client commands plus the commands inside BullMQ's Lua scripts. */
       redisCommandsPerJob: round1(redisCommands / JOBS),
