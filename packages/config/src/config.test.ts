@@ -126,6 +126,60 @@ describe('parseConfig', () => {
   });
 });
 
+describe('worker roles and health', () => {
+  it('gives each worker app all its queues unless WORKER_QUEUES picks some, in the order given', () => {
+    expect(parseConfig('scraper', {}).WORKER_QUEUES).toEqual(['scrape', 'script', 'pregenerate']);
+    expect(parseConfig('audio', {}).WORKER_QUEUES).toEqual(['audio']);
+    expect(parseConfig('uploader', signingSecrets).WORKER_QUEUES).toEqual(['upload', 'webhooks']);
+    expect(parseConfig('scraper', { WORKER_QUEUES: ' script, scrape,script ' }).WORKER_QUEUES).toEqual([
+      'script',
+      'scrape',
+    ]);
+  });
+
+  it("refuses a queue the app does not serve, naming it and the app's queues", () => {
+    expect(problemsOf(() => parseConfig('scraper', { WORKER_QUEUES: 'audio' }))).toEqual([
+      {
+        name: 'WORKER_QUEUES',
+        message: 'unknown queue "audio": scraper serves scrape, script, pregenerate',
+        received: 'audio',
+      },
+    ]);
+    expect(
+      problemsOf(() => parseConfig('uploader', { ...signingSecrets, WORKER_QUEUES: 'upload,scrpe' })),
+    ).toEqual([
+      expect.objectContaining({ message: 'unknown queue "scrpe": uploader serves upload, webhooks' }),
+    ]);
+    expect(problemsOf(() => parseConfig('audio', { WORKER_QUEUES: 'maintenance' }))[0]?.message).toBe(
+      'maintenance always runs and is not listed; audio serves audio',
+    );
+    expect(problemsOf(() => parseConfig('audio', { WORKER_QUEUES: ' , ' }))[0]?.message).toBe(
+      'expected at least one queue: audio serves audio',
+    );
+  });
+
+  it('reads HEALTH_PORT (unset: no server; 0: a free port) and the event-loop lag bound', () => {
+    expect(parseConfig('audio', {}).HEALTH_PORT).toBeUndefined();
+    expect(parseConfig('audio', {}).HEALTH_MAX_EVENT_LOOP_LAG_MS).toBe(2_000);
+    expect(parseConfig('scraper', { HEALTH_PORT: '0' }).HEALTH_PORT).toBe(0);
+    expect(parseConfig('uploader', { ...signingSecrets, HEALTH_PORT: '8081' }).HEALTH_PORT).toBe(8081);
+    const problems = problemsOf(() =>
+      parseConfig('scraper', { HEALTH_PORT: '70000', HEALTH_MAX_EVENT_LOOP_LAG_MS: '0', WORKER_QUEUES: 'x' }),
+    );
+    expect(problems.map((p) => p.name).sort()).toEqual([
+      'HEALTH_MAX_EVENT_LOOP_LAG_MS',
+      'HEALTH_PORT',
+      'WORKER_QUEUES',
+    ]);
+  });
+
+  it('gives the API no worker names', () => {
+    const api = parseConfig('api', { ...validApi, WORKER_QUEUES: 'audio', HEALTH_PORT: '1' });
+    expect(api).not.toHaveProperty('WORKER_QUEUES');
+    expect(api).not.toHaveProperty('HEALTH_PORT');
+  });
+});
+
 describe('secrets per app', () => {
   const names = (config: object) => Object.keys(config).filter((n) => /ADMIN|SECRET/.test(n));
 

@@ -22,4 +22,6 @@ export {
   type ScraperConfig,
   schemas,
   type UploaderConfig,
+  WORKER_APP_QUEUES,
+  type WorkerConfig,
 } from './schema';

@@ -101,8 +101,50 @@ export function pregenerationLocalHour(hourField: string): number | null {
   return /^\d{1,2}$/.test(hourField) && Number(hourField) <= 23 ? Number(hourField) : null;
 }
 
+/** The queues each worker app consumes, besides `maintenance`, which every worker serves. */
+export const WORKER_APP_QUEUES = {
+  scraper: ['scrape', 'script', 'pregenerate'],
+  audio: ['audio'],
+  uploader: ['upload', 'webhooks'],
+} as const;
+
+/**
+ * WORKER_QUEUES: the comma-separated queues of its app one process consumes (its role); all of
+ * them when unset. `maintenance` is never listed: every worker process serves it.
+ */
+function workerQueues<const Q extends string>(app: string, queues: readonly Q[]) {
+  const serves = `${app} serves ${queues.join(', ')}`;
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): Q[] => {
+      if (raw === undefined) return [...queues];
+      const names = [...new Set(raw.split(',').map((name) => name.trim()))].filter(Boolean);
+      const unknown = names.filter((name) => !(queues as readonly string[]).includes(name));
+      const problem = unknown.includes('maintenance')
+        ? `maintenance always runs and is not listed; ${serves}`
+        : unknown.length > 0
+          ? `unknown queue ${unknown.map((name) => `"${name}"`).join(', ')}: ${serves}`
+          : names.length === 0
+            ? `expected at least one queue: ${serves}`
+            : undefined;
+      if (problem === undefined) return names as Q[];
+      ctx.addIssue({ code: 'custom', message: problem });
+      return z.NEVER;
+    });
+}
+
+/** Names every worker app reads (not the API). */
+const workerShape = <A extends keyof typeof WORKER_APP_QUEUES>(app: A) => ({
+  WORKER_QUEUES: workerQueues<(typeof WORKER_APP_QUEUES)[A][number]>(app, WORKER_APP_QUEUES[app]),
+  // Unset, no health server: several worker processes share one host in development and tests.
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  HEALTH_MAX_EVENT_LOOP_LAG_MS: positiveInt(2_000),
+});
+
 export const scraperShape = {
   ...baseShape,
+  ...workerShape('scraper'),
   ...scriptProviderShape,
   CONGRESS_API_KEY: z.string().min(1).optional(),
   CONGRESS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').default('https://api.congress.gov/v3'),
@@ -121,6 +163,7 @@ export const scraperShape = {
 
 export const audioShape = {
   ...baseShape,
+  ...workerShape('audio'),
   TTS_PROVIDER: z.enum(['espeak', 'elevenlabs']).default('espeak'),
   ELEVENLABS_API_KEY: z.string().min(1).optional(),
   ELEVENLABS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').default('https://api.elevenlabs.io'),
@@ -133,6 +176,7 @@ export const audioShape = {
 
 export const uploaderShape = {
   ...baseShape,
+  ...workerShape('uploader'),
   ...mediaUrlShape,
   ...webhookShape,
   UPLOAD_CONCURRENCY: positiveInt(4),
@@ -188,7 +232,13 @@ export const schemas = {
   uploader: withRules(uploaderShape, { linksWithoutRequest: true }),
   /** Everything: used by the CLI, which supervises every app, and by tests. */
   all: withRules(
-    { ...apiShape, ...scraperShape, ...audioShape, ...uploaderShape },
+    {
+      ...apiShape,
+      ...scraperShape,
+      ...audioShape,
+      ...uploaderShape,
+      WORKER_QUEUES: workerQueues('a worker', Object.values(WORKER_APP_QUEUES).flat()),
+    },
     { linksWithoutRequest: true },
   ),
 };
@@ -201,6 +251,8 @@ export type ScraperConfig = ConfigOf<'scraper'>;
 export type AudioConfig = ConfigOf<'audio'>;
 export type UploaderConfig = ConfigOf<'uploader'>;
 export type FullConfig = ConfigOf<'all'>;
+/** What runWorkerApp needs, whichever worker app it runs. */
+export type WorkerConfig = ScraperConfig | AudioConfig | UploaderConfig;
 
 /** What each variable means, for `.env.example`, the README table and error messages. */
 export const envNames: string[] = Object.keys(schemas.all.shape);
