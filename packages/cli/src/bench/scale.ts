@@ -246,9 +246,9 @@ async function main() {
         jobs: JOBS,
         targetMinutes: MINUTES,
         workerCounts: WORKER_COUNTS,
-        sources: 'one bundled text sample per job, rewritten per job (no shared lines)',
+        sources: "one bundled text sample, rewritten per job (only the script writer's stock lines recur)",
         providers: { script: 'local', tts: 'espeak' },
-        clipCache: 'empty and separate per round',
+        clipCache: 'empty and separate per round, then one unmeasured episode per audio worker',
         alsoRunning: 'api, scraper, uploader: one process each',
       },
       counting: {
