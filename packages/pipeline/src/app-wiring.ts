@@ -1,6 +1,6 @@
 // Building blocks every app uses to turn its validated config into live dependencies.
 import { resolve } from 'node:path';
-import type { BaseConfig } from '@podfleet/config';
+import type { BaseConfig, WorkerConfig } from '@podfleet/config';
 import { createPrismaClient, type PrismaClient } from '@podfleet/db';
 import { createStorageDriver, type StorageDriver } from '@podfleet/providers';
 import {
@@ -74,8 +74,9 @@ export function createAppDependencies(app: string, config: BaseConfig): AppDepen
 
 export interface WorkerAppOptions {
   app: string;
-  config: BaseConfig & { SHUTDOWN_TIMEOUT_MS: number };
+  config: WorkerConfig;
   deps: AppDependencies;
+  /** Every queue of the app; only those in WORKER_QUEUES get a worker. */
   processors: ProcessorMap;
   concurrency?: Partial<Record<QueueName, number>>;
   /** Extra teardown (engines, schedulers) before connections close. */
@@ -86,8 +87,16 @@ export interface WorkerAppOptions {
   ensureSchedulers?: () => Promise<void>;
 }
 
+/** The processors of the queues in WORKER_QUEUES (the process's role). */
+function servedProcessors(processors: ProcessorMap, served: readonly QueueName[]): ProcessorMap {
+  return Object.fromEntries(
+    Object.entries(processors).filter(([queue]) => served.includes(queue as QueueName)),
+  ) as ProcessorMap;
+}
+
 /**
- * Starts the app's workers, logs one `ready` line, and on SIGTERM/SIGINT lets running jobs
+ * Starts the workers of the app's queues in WORKER_QUEUES and of `maintenance`, the health
+ * server when HEALTH_PORT is set, logs one `ready` line, and on SIGTERM/SIGINT lets running jobs
  * finish (or hands them back) before closing every connection.
  */
 export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRuntime> {
@@ -104,11 +113,17 @@ export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRun
     redisUrl: config.REDIS_URL,
     prefix: config.QUEUE_PREFIX,
     logger: deps.logger,
-    processors: { maintenance: maintenance.processor, ...options.processors },
+    processors: {
+      maintenance: maintenance.processor,
+      ...servedProcessors(options.processors, config.WORKER_QUEUES),
+    },
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(config.LOCK_DURATION_MS ? { lockDurationMs: config.LOCK_DURATION_MS } : {}),
     ...(config.STALLED_INTERVAL_MS ? { stalledIntervalMs: config.STALLED_INTERVAL_MS } : {}),
+    ...(config.HEALTH_PORT === undefined
+      ? {}
+      : { health: { port: config.HEALTH_PORT, maxEventLoopLagMs: config.HEALTH_MAX_EVENT_LOOP_LAG_MS } }),
   });
   const close = async () => {
     maintenance.stop();
@@ -117,7 +132,14 @@ export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRun
     await deps.close();
   };
   installSignalHandlers({ close }, deps.logger);
-  await runtime.ready;
+  try {
+    await runtime.ready;
+  } catch (err) {
+    // Only the health server can fail it (its port taken or not allowed): report it like the
+    // API's own port, without a stack trace.
+    deps.logger.fatal({ err }, 'could not start');
+    process.exit(1);
+  }
   await maintenance.start();
   return runtime;
 }
