@@ -23,6 +23,9 @@ const readCompose = (file: string) =>
 
 const APPS = ['api', 'scraper', 'script', 'audio', 'uploader'];
 
+/** A compose variable with its default, as written in the files: `${NAME:-value}`. */
+const variable = (name: string, fallback: string) => `\${${name}:-${fallback}}`;
+
 describe('docker/compose.yaml', () => {
   const compose = readCompose('compose.yaml');
   const dockerfile = readFileSync(join(dockerDir, 'Dockerfile'), 'utf8');
@@ -34,14 +37,16 @@ describe('docker/compose.yaml', () => {
     expect(compose.services.api!.deploy?.replicas).toBe(2);
     // Only the proxy is published; it spreads requests over the API replicas.
     expect(compose.services.api!.ports).toBeUndefined();
-    expect(compose.services.proxy!.ports).toEqual(['${PODFLEET_PORT:-3000}:80']);
+    expect(compose.services.proxy!.ports).toEqual([`${variable('PODFLEET_PORT', '3000')}:80`]);
   });
 
   it('takes every third-party image from a variable, the official image by default', () => {
-    expect(compose.services.postgres!.image).toBe('${POSTGRES_IMAGE:-postgres:15}');
-    expect(compose.services.redis!.image).toBe('${REDIS_IMAGE:-redis:7}');
-    expect(compose.services.proxy!.image).toBe('${PROXY_IMAGE:-nginx:1}');
-    expect(compose.services.api!.build?.args?.BASE_IMAGE).toBe('${BASE_IMAGE:-node:24-bookworm-slim}');
+    expect(compose.services.postgres!.image).toBe(variable('POSTGRES_IMAGE', 'postgres:15'));
+    expect(compose.services.redis!.image).toBe(variable('REDIS_IMAGE', 'redis:7'));
+    expect(compose.services.proxy!.image).toBe(variable('PROXY_IMAGE', 'nginx:1'));
+    expect(compose.services.api!.build?.args?.BASE_IMAGE).toBe(
+      variable('BASE_IMAGE', 'node:24-bookworm-slim'),
+    );
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=node:24-bookworm-slim$/m);
   });
 
@@ -110,6 +115,6 @@ describe('docker/compose.s3.yaml', () => {
       const service = overlay.services[app]!;
       expect({ app, driver: service.environment!.STORAGE_DRIVER }).toEqual({ app, driver: 's3' });
     }
-    expect(overlay.services.minio!.image).toBe('${MINIO_IMAGE:-minio/minio:latest}');
+    expect(overlay.services.minio!.image).toBe(variable('MINIO_IMAGE', 'minio/minio:latest'));
   });
 });

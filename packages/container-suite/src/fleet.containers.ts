@@ -28,7 +28,8 @@ const secrets = {
   MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
   WEBHOOK_SECRET: randomBytes(32).toString('hex'),
 };
-const MiB = 1024 * 1024;
+/** Megabytes as `docker images` prints them. */
+const MB = 1_000_000;
 
 let images: ThirdPartyImages;
 let fleet: ComposeFleet;
@@ -124,9 +125,9 @@ describe('images', () => {
   it('stay within their size budgets, and only audio carries ffmpeg and espeak', async () => {
     const sizes: Record<string, number> = {};
     for (const target of ['api', 'scraper', 'uploader', 'audio'] as const) {
-      sizes[target] = Math.round((await imageSize(imageName(target, TAG))) / MiB);
+      sizes[target] = Math.round((await imageSize(imageName(target, TAG))) / MB);
     }
-    log(`image sizes (MiB, uncompressed): ${JSON.stringify(sizes)}`);
+    log(`image sizes (MB, uncompressed): ${JSON.stringify(sizes)}`);
     expect(sizes.api).toBeLessThanOrEqual(350);
     expect(sizes.scraper).toBeLessThanOrEqual(350);
     expect(sizes.uploader).toBeLessThanOrEqual(350);
