@@ -144,12 +144,18 @@ describe('with real stages (espeak + ffmpeg audio)', () => {
       await retry.promote();
       await waitFor(() => flaky.requests.length === 2, { what: 'the second delivery' });
       expect(verified).toEqual([true, true]);
+      // deliverWebhook records an attempt's row before it sends and its outcome (status code or
+      // error, deliveredAt) after the answer: the receiver has seen the second request before
+      // its row is finished, so wait for both rows to be finished, not merely to exist.
       const attempts = await waitFor(
         async () => {
           const rows = await t.db.webhookDelivery.findMany({ where: { jobId }, orderBy: { attempt: 'asc' } });
-          return rows.length === 2 ? rows : undefined;
+          const finished = rows.every(
+            (r) => r.statusCode !== null || r.error !== null || r.deliveredAt !== null,
+          );
+          return rows.length === 2 && finished ? rows : undefined;
         },
-        { what: 'both attempts recorded' },
+        { what: 'both attempts recorded with their outcome' },
       );
       expect(attempts.map((r) => [r.attempt, r.statusCode, r.deliveredAt !== null])).toEqual([
         [1, 500, false],
