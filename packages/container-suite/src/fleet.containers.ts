@@ -101,10 +101,14 @@ beforeAll(async () => {
   if (unavailable)
     throw new Error(`no Docker engine answers here (${unavailable}): the container suite cannot run`);
   images = await thirdPartyImages(process.env, log);
+  const buildStarted = Date.now();
   if (!reuseTag) await buildImages(images.BASE_IMAGE, TAG, log);
+  log(`images ready in ${((Date.now() - buildStarted) / 1000).toFixed(0)} s`);
   fleet = new ComposeFleet({ project: `pfct${runId}`, images, tag: TAG, secrets, log });
   log(`bringing up compose project ${fleet.project}`);
+  const upStarted = Date.now();
   await fleet.up();
+  log(`fleet up in ${((Date.now() - upStarted) / 1000).toFixed(0)} s`);
   api = `http://${await fleet.published('proxy', 80)}`;
   receiver = `http://${await fleet.published('webhook-receiver', 8080)}`;
   const postgres = await fleet.published('postgres', 5432);
@@ -299,6 +303,7 @@ describe('three users, 12 episodes, under faults', () => {
 
   it('completes every job', async () => {
     const all = listeners.flatMap((l) => l.jobIds);
+    const started = Date.now();
     await waitFor(
       async () => (await db.job.count({ where: { id: { in: all }, status: 'completed' } })) === all.length,
       { timeoutMs: 600_000, intervalMs: 2_000, what: 'all 12 jobs completed' },
@@ -307,8 +312,10 @@ describe('three users, 12 episodes, under faults', () => {
         where: { id: { in: all } },
         select: { id: true, status: true, phase: true, errorCode: true, errorMessage: true },
       });
+      log(await fleet.compose(['logs', '--no-color', '--tail', '40']));
       throw new Error(`${String(err)}: ${JSON.stringify(jobs)}`);
     });
+    log(`all 12 jobs completed ${((Date.now() - started) / 1000).toFixed(0)} s after the Redis restart`);
     await sse.done;
     expect(sse.events.at(-1)).toBe('completed');
     expect(sse.events).toContain('progress');

@@ -25,7 +25,8 @@ export class ComposeFleet {
     return this.opts.project;
   }
 
-  compose(args: string[]): Promise<string> {
+  /** `docker-compose` on this project; `verbose` passes its output on (up, down), not queries. */
+  compose(args: string[], { verbose = false } = {}): Promise<string> {
     return run('docker-compose', ['-p', this.opts.project, ...composeFiles, ...args], {
       env: {
         ...this.opts.images,
@@ -35,13 +36,13 @@ export class ComposeFleet {
         PODFLEET_PORT: '127.0.0.1:',
         COMPOSE_HTTP_TIMEOUT: '300',
       },
-      onLine: this.opts.log,
+      ...(verbose ? { onLine: this.opts.log } : {}),
     });
   }
 
   /** Starts every service; resolves once the dependencies' health conditions held. */
   async up(): Promise<void> {
-    await this.compose(['up', '-d', '--no-build']);
+    await this.compose(['up', '-d', '--no-build'], { verbose: true });
   }
 
   /** `127.0.0.1:<port>` published for a service's container port. */
@@ -79,7 +80,7 @@ export class ComposeFleet {
   }
 
   async down(): Promise<void> {
-    await this.compose(['down', '-v', '--remove-orphans', '--timeout', '20']);
+    await this.compose(['down', '-v', '--remove-orphans', '--timeout', '20'], { verbose: true });
   }
 
   /** Containers, networks and volumes of this project that still exist. */
