@@ -76,13 +76,39 @@ const ANTHROPIC_ERRORS: Record<number, string> = {
   529: 'overloaded_error',
 };
 
+/**
+ * Per tag, resolves once a request of that tag lost its connection before it was answered (its
+ * client was killed while the request was held): the server has then seen the close, so a release
+ * cannot answer it.
+ */
+function abandonedRequests() {
+  const waiters = new Map<string, () => void>();
+  const seen = new Set<string>();
+  return {
+    watch(tag: string | undefined, res: ServerResponse) {
+      if (!tag) return;
+      res.once('close', () => {
+        if (res.writableEnded) return;
+        seen.add(tag);
+        waiters.get(tag)?.();
+      });
+    },
+    abandoned: (tag: string) =>
+      seen.has(tag) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(tag, resolve)),
+  };
+}
+
 /** Anthropic Messages API: faults per tag, otherwise the request goes to the providers' fake. */
-export async function startFaultyAnthropic(): Promise<FaultyServer & { apiKey: string }> {
+export async function startFaultyAnthropic(): Promise<
+  FaultyServer & { apiKey: string; abandoned(tag: string): Promise<void> }
+> {
   const upstream: FakeAnthropic = await startFakeAnthropic();
   const faults = new FaultBook();
   const ok = tracker();
+  const lost = abandonedRequests();
   const server: FakeServer = await startHttpServer(async (req, res) => {
     const text = req.body.toString('utf8');
+    lost.watch(findTag(text), res);
     const fault = await faults.decide(text);
     if (res.socket?.destroyed) return; // the worker died while held
     if (fault && (await applyTransportFault(res, fault))) return;
@@ -118,6 +144,7 @@ export async function startFaultyAnthropic(): Promise<FaultyServer & { apiKey: s
   return {
     ...faulty,
     apiKey: upstream.apiKey,
+    abandoned: lost.abandoned,
     async close() {
       await faulty.close();
       await upstream.close();

@@ -71,6 +71,9 @@ describe('crash recovery (SIGKILL)', () => {
     await within(hold.engaged, 30_000, 'the script stage to call the LLM', suite);
 
     expect((await suite.fleet.stop('scraper', 'SIGKILL')).signal).toBe('SIGKILL');
+    // Released only once the fake has seen the dead client's connection close: released before,
+    // the held request would be answered into a socket not yet known to be gone.
+    await within(suite.llm.abandoned(tag), 10_000, "the killed scraper's LLM connection to close", suite);
     hold.release();
     await suite.fleet.start('scraper');
 

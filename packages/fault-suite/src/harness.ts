@@ -37,7 +37,7 @@ export interface Suite {
   /** A plain client on the suite's Redis database, for FLUSHDB. */
   redis: Redis;
   fleet: Fleet;
-  llm: FaultyServer & { apiKey: string };
+  llm: FaultyServer & { apiKey: string; abandoned(tag: string): Promise<void> };
   tts: FaultyServer;
   site: FaultyServer;
   pg: PgProxy;
