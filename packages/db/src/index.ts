@@ -52,4 +52,10 @@ export {
   submitJob,
   updateProgress,
 } from './repositories/jobs';
-export { findRequester, newFeedToken, type Requester, rotateFeedToken } from './repositories/users';
+export {
+  findRequester,
+  markUserSeen,
+  newFeedToken,
+  type Requester,
+  rotateFeedToken,
+} from './repositories/users';

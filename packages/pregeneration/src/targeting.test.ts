@@ -129,6 +129,22 @@ describe('selectPregenerationTargets', () => {
     expect(skippedNames(s)).toMatchObject({ listener: 'inactive', recentlyGenerated: 'inactive' });
   });
 
+  it('counts a user created within the last day as active, never seen or not', async () => {
+    const created = async (n: string, createdAt: Date) => {
+      const user = await createUser(t.db, { name: n, lastSeenAt: null });
+      users[n] = await t.db.user.update({ where: { id: user.id }, data: { createdAt } });
+    };
+    await created('newToday', at('2026-11-26T01:30:00Z'));
+    await created('newYesterday', at('2026-11-25T09:00:00Z'));
+    await created('twoDaysOld', at('2026-11-24T02:59:00Z'));
+    await created('notYetCreated', at('2026-11-26T03:00:01Z'));
+    const s = await selectPregenerationTargets(t.db, { now: T_UTC, mode: 'scheduled' });
+    expect(summary(s).targets).toEqual(
+      expect.arrayContaining(['newToday:daily:full:2026-11-26', 'newYesterday:daily:full:2026-11-26']),
+    );
+    expect(skippedNames(s)).toMatchObject({ twoDaysOld: 'inactive', notYetCreated: 'inactive' });
+  });
+
   it('adds the weekly episode on the user’s local Monday only', async () => {
     const seen = at('2026-11-29T20:00:00Z');
     const weeklyOnly = await createUser(

@@ -4,7 +4,9 @@
 //                   ISO week that starts then)
 //   not-local-hour  mode `scheduled` only: the user's local hour at `now` is not `localHour`
 //   no-sources      no saved sources (a daily/weekly request would name none)
-//   inactive        none of: generated within N days, seen within M days, ≥ K listens
+//   inactive        none of: generated within N days, seen (any authenticated API request, a
+//                   listen) within M days, ≥ K listens, created within the last day (a new
+//                   user's first morning comes before they had a chance to be seen)
 //   over-quota      only when `quotaBytes` is given: stored episodes reach the user's quota
 //   already-generated  per kind: a queued, running or completed job exists for the period's
 //                   cache key `podcast:{userId}:{kind}:{period}` (a failed or cancelled one
@@ -27,11 +29,18 @@ export interface ActivityRule {
   generatedWithinDays: number;
   /** …or the user was seen (API use, a listen) within this many days… */
   seenWithinDays: number;
-  /** …or has at least this many listens in all. */
+  /** …or has at least this many listens in all… */
   minListens: number;
+  /** …or was created within this many days. */
+  createdWithinDays: number;
 }
 
-export const DEFAULT_ACTIVITY: ActivityRule = { generatedWithinDays: 7, seenWithinDays: 3, minListens: 3 };
+export const DEFAULT_ACTIVITY: ActivityRule = {
+  generatedWithinDays: 7,
+  seenWithinDays: 3,
+  minListens: 3,
+  createdWithinDays: 1,
+};
 
 export type PregenerationMode = 'scheduled' | 'all';
 
@@ -91,16 +100,19 @@ const DAY_MS = 86_400_000;
 
 /** Whether the user counts as active at `now`. */
 export function isActive(
-  user: Pick<User, 'lastGeneratedAt' | 'lastSeenAt' | 'listens'>,
+  user: Pick<User, 'lastGeneratedAt' | 'lastSeenAt' | 'listens' | 'createdAt'>,
   now: Date,
   rule: ActivityRule,
 ): boolean {
   const within = (at: Date | null, days: number) =>
     at !== null && now.getTime() - at.getTime() <= days * DAY_MS;
+  // A user who does not exist yet at `now` (a run for an earlier moment) is not new then.
+  const createdAgo = now.getTime() - user.createdAt.getTime();
   return (
     within(user.lastGeneratedAt, rule.generatedWithinDays) ||
     within(user.lastSeenAt, rule.seenWithinDays) ||
-    user.listens >= rule.minListens
+    user.listens >= rule.minListens ||
+    (createdAgo >= 0 && createdAgo <= rule.createdWithinDays * DAY_MS)
   );
 }
 

@@ -2,7 +2,7 @@ import { waitFor } from '@podfleet/test-kit';
 import express from 'express';
 import request from 'supertest';
 import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
-import { createAuthenticator, createAuthGuards, secretsEqual } from './auth';
+import { createAuthenticator, createAuthGuards, SEEN_RESOLUTION_MS, secretsEqual } from './auth';
 import { errorHandler } from './errors';
 
 let t: TestApi;
@@ -94,6 +94,70 @@ function whoAmIApp(db: ReturnType<typeof countingKeyLookups>['db'], now?: () => 
   app.use(errorHandler);
   return app;
 }
+
+/** The real client, with its raw writes (markUserSeen) counted: issued, and answered. */
+function countingRawWrites() {
+  let issued = 0;
+  let answered = 0;
+  const db = new Proxy(t.db, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop !== '$executeRaw' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        issued += 1;
+        return Promise.resolve(value.apply(target, args)).finally(() => {
+          answered += 1;
+        });
+      };
+    },
+  });
+  return { db, issued: () => issued, answered: () => answered };
+}
+
+describe('last seen', () => {
+  const lastSeen = async (userId: string) =>
+    (await t.db.user.findUniqueOrThrow({ where: { id: userId } })).lastSeenAt;
+
+  it('any authenticated request marks its user seen, not awaited', async () => {
+    const { user, key } = await t.createUser();
+    expect(user.lastSeenAt).toBeNull();
+    await request(t.app).get('/v1/jobs').set(bearer(key)).expect(200);
+    await waitFor(() => lastSeen(user.id), { what: 'lastSeenAt' });
+  });
+
+  it('writes at most once per user per SEEN_RESOLUTION_MS in a process, and not again from another', async () => {
+    const { user, key } = await t.createUser();
+    let clock = 1_000_000;
+    const { db, issued, answered } = countingRawWrites();
+    const app = whoAmIApp(db, () => clock);
+    const who = () => request(app).get('/who').set(bearer(key)).expect(200);
+
+    await who();
+    expect(issued()).toBe(1);
+    await waitFor(() => answered() === 1, { what: 'the first write' });
+    const old = new Date('2020-01-01T00:00:00Z');
+    await t.db.user.update({ where: { id: user.id }, data: { lastSeenAt: old } });
+
+    clock += SEEN_RESOLUTION_MS - 1;
+    await who();
+    expect(issued()).toBe(1); // throttled: nothing written
+    expect(await lastSeen(user.id)).toEqual(old);
+
+    clock += 1;
+    await who();
+    expect(issued()).toBe(2);
+    await waitFor(() => answered() === 2, { what: 'the second write' });
+    const written = await lastSeen(user.id);
+    expect(written?.getTime()).toBeGreaterThan(old.getTime());
+
+    // Another replica (its own throttle) asks too: the row, written just now, is left as it is.
+    const other = countingRawWrites();
+    await request(whoAmIApp(other.db)).get('/who').set(bearer(key)).expect(200);
+    expect(other.issued()).toBe(1);
+    await waitFor(() => other.answered() === 1, { what: "the other replica's write" });
+    expect(await lastSeen(user.id)).toEqual(written);
+  });
+});
 
 describe('key cache', () => {
   it('with caching off, a key revoked elsewhere (another replica) stops working at once', async () => {

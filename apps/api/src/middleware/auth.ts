@@ -1,5 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type ApiKeyLookup, apiKeyLookup, findActiveKey, type PrismaClient } from '@podfleet/db';
+import {
+  type ApiKeyLookup,
+  apiKeyLookup,
+  findActiveKey,
+  markUserSeen,
+  type PrismaClient,
+} from '@podfleet/db';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpProblem } from '../http/problem';
 
@@ -62,6 +68,11 @@ const unauthorized = (detail: string, scheme: 'Bearer' | 'Basic' = 'Bearer') =>
 const LAST_USED_RESOLUTION_MS = 60_000;
 /** Keys kept in the lookup cache at most (oldest dropped first). */
 const KEY_CACHE_MAX = 10_000;
+/**
+ * A user's lastSeenAt (pre-generation's "seen within days") is written at most this often: by
+ * this process, and by the whole fleet (the UPDATE skips a row written more recently).
+ */
+export const SEEN_RESOLUTION_MS = 5 * 60_000;
 
 interface CachedKey {
   apiKeyId: string;
@@ -107,6 +118,21 @@ export function createAuthenticator({
   const pending = new Map<string, Promise<CachedKey | null>>();
   /** Bumped by forgetKey/forgetUser: a lookup that began before must not cache what it read. */
   let generation = 0;
+  /** When this process last marked each user seen (insertion order = oldest first). */
+  const seenAt = new Map<string, number>();
+
+  /** Any authenticated request marks its user seen; throttled and not awaited (off the hot path). */
+  const markSeen = (req: Request, userId: string, at: number) => {
+    const last = seenAt.get(userId);
+    if (last !== undefined && at - last < SEEN_RESOLUTION_MS) return;
+    seenAt.delete(userId);
+    if (seenAt.size >= KEY_CACHE_MAX) seenAt.delete(seenAt.keys().next().value as string);
+    seenAt.set(userId, at);
+    markUserSeen(db, userId, SEEN_RESOLUTION_MS / 1000).catch((err: unknown) => {
+      seenAt.delete(userId); // try again with the next request
+      req.log.warn({ err }, 'could not record that the user was seen');
+    });
+  };
 
   const fetchKey = async (key: ApiKeyLookup): Promise<CachedKey | null> => {
     const { hash } = key;
@@ -180,6 +206,7 @@ export function createAuthenticator({
             .update({ where: { id: key.apiKeyId }, data: { lastUsedAt: new Date(at) } })
             .catch((err: unknown) => req.log.warn({ err }, 'could not record API key use'));
         }
+        markSeen(req, key.userId, at);
       } else {
         throw unauthorized('the API key is not valid', scheme);
       }

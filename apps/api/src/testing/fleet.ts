@@ -13,6 +13,7 @@ import {
   uploadStage,
   writeJsonArtifact,
 } from '@podfleet/pipeline';
+import { warmEpisodeCache } from '@podfleet/pregeneration';
 import { createScriptWriter, scriptDocumentSchema } from '@podfleet/providers';
 import { createLogger, startWorkers, type WorkerRuntime } from '@podfleet/queue';
 import { createClipCache, createEspeakEngine } from '@podfleet/tts';
@@ -78,7 +79,8 @@ export async function startTestFleet(
     scrape: scrapeStage(ctx, { fetch: { allowPrivate: true }, congress: { baseUrl: 'http://127.0.0.1:9' } }),
     script: scriptStage(ctx, createScriptWriter({ provider: 'local' })),
     audio: audioWork,
-    upload: uploadStage(ctx),
+    // As the uploader does: publishing warms the episode cache.
+    upload: uploadStage(ctx, warmEpisodeCache),
   };
   const webhookKey = webhookSigningKey(WEBHOOK_SECRET);
   const runtime = startWorkers({

@@ -40,6 +40,19 @@ export async function findRequester(db: PrismaClient, userId: string): Promise<R
   };
 }
 
+/**
+ * Records that the user used podfleet now, unless that was already recorded within `withinSec`
+ * (then nothing is written: replicas that each throttle on their own do not all write). Uses the
+ * database clock, like every other timestamp. Returns whether a row was written.
+ */
+export async function markUserSeen(db: DbClient, userId: string, withinSec: number): Promise<boolean> {
+  const written = await db.$executeRaw`
+    UPDATE users SET last_seen_at = now()
+     WHERE id = ${userId}
+       AND (last_seen_at IS NULL OR last_seen_at < now() - (${withinSec}::int * interval '1 second'))`;
+  return written === 1;
+}
+
 /** A fresh feed token, the same kind as the column default (a random UUID, 122 bits). */
 export function newFeedToken(): string {
   return randomUUID();
