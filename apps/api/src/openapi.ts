@@ -17,6 +17,7 @@ import {
   createUserBodySchema,
   episodeSchema,
   healthSchema,
+  jobHistorySchema,
   jobSchema,
   meSchema,
   metricsQuerySchema,
@@ -326,6 +327,15 @@ function routes(): RouteConfig[] {
       {
         request: { params: idParams },
       },
+    ),
+    r(
+      'get',
+      '/v1/jobs/{id}/history',
+      'Jobs',
+      'What happened to a job: its events, stage attempts (durations, artifacts) and webhook deliveries',
+      'userOrAdmin',
+      { 200: json('The history', jobHistorySchema), 404: problem('Not found or not yours') },
+      { request: { params: idParams } },
     ),
     r(
       'get',

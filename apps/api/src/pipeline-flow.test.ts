@@ -5,7 +5,7 @@ import { type FakeServer, makeTempDir, startHttpServer, waitFor } from '@podflee
 import { verifySignature } from '@podfleet/webhooks';
 import request from 'supertest';
 import { startTestFleet, type TestFleet } from './testing/fleet';
-import { bearer, startTestApi, type TestApi, testEnv } from './testing/harness';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from './testing/harness';
 import { openSse } from './testing/sse-client';
 import { parseVtt } from './testing/subtitles';
 
@@ -165,6 +165,42 @@ describe('with real stages (espeak + ffmpeg audio)', () => {
       const [first, second] = flaky.requests.map((r) => JSON.parse(r.body.toString('utf8')));
       expect(second).toEqual(first);
       expect(first).toMatchObject({ event: 'job.completed', job: { id: jobId } });
+
+      // The job's history has all of it: its stage rows and both delivery attempts.
+      const history = (await request(t.app).get(`/v1/jobs/${jobId}/history`).set(bearer(key)).expect(200))
+        .body;
+      expect(history.job).toMatchObject({ id: jobId, status: 'completed' });
+      expect(history.stages.map((s: { stage: string; status: string }) => [s.stage, s.status])).toEqual([
+        ['scrape', 'completed'],
+        ['script', 'completed'],
+        ['audio', 'completed'],
+        ['upload', 'completed'],
+      ]);
+      for (const stage of history.stages) {
+        expect(stage).toMatchObject({ attempts: 1, error: null, durationMs: expect.any(Number) });
+        expect(stage.artifact.key).toMatch(new RegExp(`^jobs/${jobId}/`));
+        expect(stage.artifact.checksum).toMatch(/^[0-9a-f]{64}$/);
+      }
+      expect(
+        history.webhookDeliveries.map(
+          (d: { attempt: number; statusCode: number; deliveredAt: string | null }) => [
+            d.attempt,
+            d.statusCode,
+            d.deliveredAt !== null,
+          ],
+        ),
+      ).toEqual([
+        [1, 500, false],
+        [2, 204, true],
+      ]);
+      expect(history.webhookDeliveries[0]).toMatchObject({
+        event: 'job.completed',
+        url: `${flaky.url}/hook`,
+      });
+      const types = history.events.map((e: { type: string }) => e.type);
+      expect(types[0]).toBe('created');
+      expect(types).toEqual(expect.arrayContaining(['stage_started', 'stage_completed', 'completed']));
+      expect(history.eventsTruncated).toBe(false);
     } finally {
       await flaky.close();
     }
@@ -269,5 +305,18 @@ describe('with a controllable audio stage', () => {
     const job = await t.db.job.findUniqueOrThrow({ where: { id } });
     expect(job.run).toBe(2);
     await request(t.app).post(`/v1/jobs/${id}/retry`).set(bearer(key)).expect(409);
+
+    // Its history keeps the failed attempt, the failure and the retry, in order; only its owner
+    // and the admin can read it.
+    const history = (await request(t.app).get(`/v1/jobs/${id}/history`).set(bearer(key)).expect(200)).body;
+    const types: string[] = history.events.map((e: { type: string }) => e.type);
+    const failure = history.events.find((e: { type: string }) => e.type === 'stage_failed');
+    expect(failure.data).toMatchObject({ stage: 'audio', code: 'TTS_FAILED' });
+    expect(types.indexOf('failed')).toBeGreaterThan(types.indexOf('stage_failed'));
+    expect(types.indexOf('retried')).toBeGreaterThan(types.indexOf('failed'));
+    expect(types.at(-1)).toBe('completed');
+    const other = await t.createUser();
+    await request(t.app).get(`/v1/jobs/${id}/history`).set(bearer(other.key)).expect(404);
+    await request(t.app).get(`/v1/jobs/${id}/history`).set(bearer(ADMIN_KEY)).expect(200);
   });
 });

@@ -157,8 +157,64 @@ export const jobSchema = z
   .openapi('Job');
 
 export const adminJobSchema = jobSchema
-  .extend({ userId: z.string(), userEmail: z.string() })
+  .extend({
+    userId: z.string(),
+    userEmail: z.string(),
+    historyUrl: z
+      .string()
+      .openapi({ description: 'GET it for the events, stage attempts and webhook deliveries' }),
+  })
   .openapi('AdminJob');
+
+const errorSchema = z.object({ code: z.string(), message: z.string() });
+
+export const jobHistorySchema = z
+  .object({
+    job: jobSchema,
+    events: z
+      .array(
+        z.object({
+          id: z.string().openapi({ description: 'Orders the events (the SSE stream resumes from it)' }),
+          type: z.string().openapi({
+            description:
+              'created, stage_started, stage_completed, stage_failed, completed, failed, cancelled, retried, reconciled, …',
+          }),
+          data: z.record(z.string(), z.unknown()),
+          createdAt: isoDate,
+        }),
+      )
+      .openapi({ description: 'Oldest first, at most 1000' }),
+    eventsTruncated: z.boolean().openapi({ description: 'More than 1000 events: the newest are left out' }),
+    stages: z.array(
+      z.object({
+        stage: z.enum(['scrape', 'script', 'audio', 'upload']),
+        status: z.enum(['pending', 'running', 'completed', 'failed', 'skipped']),
+        attempts: z.number().int().openapi({ description: 'Attempts in the current run' }),
+        startedAt: isoDate.nullable(),
+        finishedAt: isoDate.nullable(),
+        durationMs: z.number().int().nullable(),
+        artifact: z
+          .object({ key: z.string(), checksum: z.string().nullable() })
+          .nullable()
+          .openapi({ description: 'The stored result a retry resumes from' }),
+        error: errorSchema.nullable(),
+      }),
+    ),
+    webhookDeliveries: z.array(
+      z.object({
+        id: z.string(),
+        event: z.string(),
+        url: z.string(),
+        attempt: z.number().int(),
+        statusCode: z.number().int().nullable().openapi({ description: "The receiver's answer; null: none" }),
+        error: z.string().nullable(),
+        durationMs: z.number().int().nullable(),
+        createdAt: isoDate,
+        deliveredAt: isoDate.nullable(),
+      }),
+    ),
+  })
+  .openapi('JobHistory');
 
 export const ticketSchema = z
   .object({

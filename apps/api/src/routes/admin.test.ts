@@ -54,6 +54,12 @@ describe('GET /v1/admin/jobs', () => {
       userEmail: bob.user.email,
       status: 'completed',
     });
+    // Each result links to the job's history, which shows its events.
+    const historyUrl = new URL(res.body.items[1].historyUrl);
+    expect(historyUrl.pathname).toBe(`/v1/jobs/${b1.id}/history`);
+    const history = await request(t.app).get(historyUrl.pathname).set(admin).expect(200);
+    expect(history.body.events.map((e: { type: string }) => e.type)).toEqual(['created', 'failed']);
+    expect(history.body.job).toMatchObject({ id: b1.id, error: { message: `voice engine ${tag} gave up` } });
   });
 
   it('pages with a cursor', async () => {

@@ -58,7 +58,9 @@ export function adminRouter(ctx: RouteContext): Router {
     const byId = new Map(jobs.map((j) => [j.id, j]));
     const items = pageRows.flatMap((r) => {
       const job = byId.get(r.id);
-      return job ? [{ ...toJobView(job), userId: job.userId, userEmail: r.email }] : [];
+      if (!job) return [];
+      const historyUrl = `${ctx.baseUrl(req)}/v1/jobs/${job.id}/history`;
+      return [{ ...toJobView(job), userId: job.userId, userEmail: r.email, historyUrl }];
     });
     const last = pageRows.length > 0 ? byId.get(pageRows[pageRows.length - 1]!.id) : undefined;
     res.json({ items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null });

@@ -6,6 +6,7 @@ import { afterCursor, newestFirst, page, pageQuerySchema } from '../http/paginat
 import { conflict, notFound } from '../http/problem';
 import { parseQuery } from '../http/validate';
 import { ownerScope } from '../middleware/auth';
+import { readJobHistory } from '../services/job-history';
 import type { RouteContext } from './context';
 
 export const jobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
@@ -39,6 +40,11 @@ export function jobsRouter(ctx: RouteContext): Router {
 
   router.get('/v1/jobs/:id', guards.userOrAdmin, async (req, res) => {
     res.json(toJobView(await findJob(req)));
+  });
+
+  /** What happened to the job: events, stage attempts and artifacts, webhook deliveries. */
+  router.get('/v1/jobs/:id/history', guards.userOrAdmin, async (req, res) => {
+    res.json(await readJobHistory(db, await findJob(req)));
   });
 
   router.get('/v1/jobs/:id/events', guards.userOrAdmin, async (req, res) => {
