@@ -1,16 +1,19 @@
 /**
- * `pnpm bench:load [--jobs 200] [--replicas 2] [--minutes 0.5]`: N short offline episodes through
- * the API and `replicas` processes of each worker app, then, in the same run, a raw BullMQ
- * 4-stage flow of no-op stages with as many workers, for the queue's own cost. Reports
+ * `pnpm bench:load [--jobs 200] [--replicas 2] [--minutes 0.5] [--probe 3]`: N short offline
+ * episodes through the API and `replicas` processes of each worker app, then, in the same run, a
+ * raw BullMQ 4-stage flow of no-op stages with as many workers, for the queue's own cost. Reports
  * throughput, ticket latency (POST /v1/episodes), lost and duplicated jobs, and the time a job
- * spends between stages. Prints a table and writes bench-results/load.json. Not part of CI.
+ * spends between stages. Before the load, `probe` jobs run one at a time through the fleet just
+ * started (the first one is every fresh container's first job): for each, the time beyond its
+ * stages' own work (a stage's work is its row's started_at → finished_at), split into the steps
+ * of job-timeline.ts (queued in BullMQ, before and after each stage's work). Prints a table and
+ * writes bench-results/load.json. Not part of CI.
  */
 
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createRedis } from '@podfleet/queue';
-import { type Job as BullJob, FlowProducer, Queue, Worker } from 'bullmq';
 import {
   type BenchEnvironment,
   benchEnvironment,
@@ -18,6 +21,8 @@ import {
   uniqueTextSources,
   writeBenchResult,
 } from './harness';
+import { jobTimelines, overheadBreakdown } from './job-timeline';
+import { inPool, runRawFlows } from './raw-flows';
 
 const { values } = parseArgs({
   options: {
@@ -60,16 +65,6 @@ async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
-}
-
-/** Runs `fn` over `items`, `limit` at a time. */
-async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
 }
 
 /** Polls until none of `jobIds` is queued or running (or the time-out passes). */
@@ -153,14 +148,26 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
     probeIds.push(jobId);
     await waitUntilFinished(bench, [jobId], performance.now());
   }
-  const probe = { jobs: PROBE, ticketMs: summary(probeTickets), ...(await timings(bench, probeIds)) };
+  const redis = createRedis(bench.env.REDIS_URL!, { role: 'client' });
+  const probeTimelines = await jobTimelines(bench.db, redis, bench.prefix, probeIds);
+  redis.disconnect();
+  const probe = {
+    jobs: PROBE,
+    ticketMs: summary(probeTickets),
+    ...(await timings(bench, probeIds)),
+    /** Each probe job's overhead in submission order: the first one runs on a fresh fleet. */
+    overheadMsByJob: probeTimelines.map((t) => t.overheadMs),
+    /** p50 of each step of the overhead (see job-timeline.ts). */
+    overheadBreakdownMs: overheadBreakdown(probeTimelines, pct),
+    timelines: probeTimelines,
+  };
   process.stderr.write(`load: probe done (${PROBE} jobs one at a time)\n`);
 
   // Load: N jobs submitted IN_FLIGHT at a time, then drained.
   const tickets: number[] = [];
   const jobIds: string[] = [];
   const started = performance.now();
-  await pool(
+  await inPool(
     Array.from({ length: N }, (_, i) => i),
     IN_FLIGHT,
     async (i) => {
@@ -236,74 +243,22 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
 
 /** The same shape with no work and no bookkeeping: what BullMQ alone costs per job and per hop. */
 async function runRawBullMQ(redisUrl: string, prefix: string) {
-  const connection = createRedis(redisUrl, { role: 'worker', name: 'bench-raw' });
-  const raw = `${prefix}-raw`;
-  const queues = STAGES.map((s) => new Queue(s, { connection, prefix: raw }));
-  const workers: Worker[] = [];
-  const connections = [connection];
-  // As many workers per stage as the fleet had processes, each with the fleet's default concurrency.
-  const concurrency: Record<string, number> = { scrape: 4, script: 2, audio: 1, upload: 4 };
-  for (let r = 0; r < REPLICAS; r++) {
-    for (const s of STAGES) {
-      const conn = createRedis(redisUrl, { role: 'worker', name: `bench-raw-${s}-${r}` });
-      connections.push(conn);
-      workers.push(
-        new Worker(s, async () => 'ok', { connection: conn, prefix: raw, concurrency: concurrency[s] }),
-      );
-    }
-  }
-  await Promise.all(workers.map((w) => w.waitUntilReady()));
-  const flows = new FlowProducer({ connection, prefix: raw });
-  const tickets: number[] = [];
-  const roots: string[] = [];
-  const started = performance.now();
-  await pool(
-    Array.from({ length: N }, (_, i) => i),
-    IN_FLIGHT,
-    async (i) => {
-      let node: Parameters<FlowProducer['add']>[0] | undefined;
-      for (const s of STAGES) {
-        node = {
-          name: s,
-          queueName: s,
-          data: { i },
-          opts: { jobId: `r${i}.${s}`, removeOnComplete: false },
-          ...(node ? { children: [{ ...node, opts: { ...node.opts, failParentOnFailure: true } }] } : {}),
-        };
-      }
-      const t0 = performance.now();
-      await flows.add(node!);
-      tickets.push(performance.now() - t0);
-      roots.push(`r${i}.upload`);
-    },
-  );
-  const uploadQueue = queues[STAGES.length - 1]!;
-  while ((await uploadQueue.getCompletedCount()) < N) await new Promise((r) => setTimeout(r, 50));
-  const wallMs = performance.now() - started;
-
-  const byStage = await Promise.all(queues.map((q) => q.getCompleted(0, N)));
-  const find = (stage: number, i: number) =>
-    byStage[stage]!.find((j: BullJob) => j.id === `r${i}.${STAGES[stage]}`);
-  const e2e: number[] = [];
-  const hops: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const chain = STAGES.map((_, s) => find(s, i));
-    if (chain.some((j) => !j?.finishedOn || !j.processedOn)) continue;
-    e2e.push(chain[3]!.finishedOn! - chain[3]!.timestamp);
-    for (let s = 1; s < chain.length; s++) hops.push(chain[s]!.processedOn! - chain[s - 1]!.finishedOn!);
-  }
-  await Promise.all(workers.map((w) => w.close()));
-  await flows.close();
-  for (const q of queues) await q.obliterate({ force: true });
-  await Promise.all(queues.map((q) => q.close()));
-  for (const c of connections) c.disconnect();
+  const raw = await runRawFlows({
+    redisUrl,
+    prefix,
+    flows: N,
+    inFlight: IN_FLIGHT,
+    replicas: REPLICAS,
+    // As many workers per stage as the fleet had processes, each with the fleet's default concurrency.
+    concurrency: { scrape: 4, script: 2, audio: 1, upload: 4 },
+  });
   return {
     flows: N,
-    wallSec: Math.round(wallMs / 100) / 10,
-    throughputFlowsPerMin: Math.round((N / (wallMs / 60_000)) * 10) / 10,
-    addMs: summary(tickets),
-    endToEndMs: summary(e2e),
-    hopMs: summary(hops),
+    wallSec: Math.round(raw.wallMs / 100) / 10,
+    throughputFlowsPerMin: Math.round((N / (raw.wallMs / 60_000)) * 10) / 10,
+    addMs: summary(raw.addMs),
+    endToEndMs: summary(raw.endToEndMs),
+    hopMs: summary(raw.hopMs),
   };
 }
 
@@ -343,7 +298,7 @@ async function main() {
     const { load, probe } = fleet;
     const row = (label: string, value: unknown) =>
       process.stdout.write(
-        `${label.padEnd(38)} ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
+        `${label.padEnd(44)} ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
       );
     row('jobs / completed / lost', `${load.jobs} / ${load.completed} / ${load.lost}`);
     row(
@@ -357,7 +312,9 @@ async function main() {
     row('ticket ms (idle)', probe.ticketMs);
     row('end to end ms (load)', load.endToEndMs);
     row('end to end ms (idle)', probe.endToEndMs);
-    row('queue + bookkeeping ms per job (idle)', probe.queueAndBookkeepingMs);
+    row("beyond the stages' work ms per job (idle)", probe.queueAndBookkeepingMs);
+    row('  each probe job, the first one first', probe.overheadMsByJob);
+    row('  p50 of each step', probe.overheadBreakdownMs);
     row('stage hop ms (idle)', probe.hopMs);
     row('stage hop ms (load)', load.hopMs);
     row('stage hop ms (raw BullMQ, load)', raw.hopMs);
