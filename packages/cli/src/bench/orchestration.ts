@@ -1,0 +1,252 @@
+/**
+ * `npm run bench:orchestration [-- --jobs 400 --probe 15 --replicas 2 --in-flight 16]`: what the
+ * fleet's orchestration costs, with nothing else to do. The real worker runtime, stage runner,
+ * bookkeeping (PostgreSQL rows and events, progress, artifacts, SSE events) and lifecycle
+ * (submit, publish, per-user slots) with instant providers (see instant-fleet.ts), in this
+ * process, against raw BullMQ 4-stage flows through no-op workers of the same count and
+ * concurrency, in the same run, on a Redis of its own. Reports:
+ * - throughput: jobs/s for both (first submit → last upload finished), and their ratio;
+ * - idle overhead per job: jobs one at a time on a just-started fleet, end to end minus the
+ *   stages' own work, with each step's share (job-timeline.ts), the first job apart;
+ * - SQL statements per job (a counting proxy before PostgreSQL, a round of its own so the proxy
+ *   slows neither measurement) and Redis commands per job (INFO commandstats) for both.
+ * Prints a table and writes bench-results/orchestration.json. Not part of CI.
+ */
+
+import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { type SubmitUser, submitEpisodeJob } from '@podfleet/pipeline';
+import { createRedis, QUEUES } from '@podfleet/queue';
+import type { Redis } from 'ioredis';
+import { findExecutable, startLocalRedis } from '../services';
+import { benchEnvironment, writeBenchResult } from './harness';
+import { type InstantFleet, type InstantFleetOptions, startInstantFleet } from './instant-fleet';
+import { jobTimelines, overheadBreakdown } from './job-timeline';
+import { startStatementCountingProxy } from './pg-statement-counter';
+import { inPool, runRawFlows } from './raw-flows';
+import { callsBetween, commandCalls, scriptCalls } from './redis-commandstats';
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '400' },
+    probe: { type: 'string', default: '15' },
+    'count-jobs': { type: 'string', default: '50' },
+    replicas: { type: 'string', default: '2' },
+    'in-flight': { type: 'string', default: '16' },
+  },
+});
+const JOBS = Number(values.jobs);
+const PROBE = Number(values.probe);
+const COUNT_JOBS = Number(values['count-jobs']);
+const REPLICAS = Number(values.replicas);
+const IN_FLIGHT = Number(values['in-flight']);
+const CONCURRENCY = {
+  scrape: QUEUES.scrape.concurrency,
+  script: QUEUES.script.concurrency,
+  audio: QUEUES.audio.concurrency,
+  upload: QUEUES.upload.concurrency,
+};
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const pct = (xs: number[], p: number) => {
+  if (xs.length === 0) return Number.NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const summary = (xs: number[]) => ({
+  p50: round1(pct(xs, 50)),
+  p95: round1(pct(xs, 95)),
+  max: round1(pct(xs, 100)),
+});
+const perJob = (counts: Record<string, number>, jobs: number) =>
+  Object.fromEntries(
+    Object.entries(counts)
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, n]) => [name, round1(n / jobs)]),
+  );
+
+/** Submits `count` jobs, `inFlight` at a time, as the API does (submit_job, then the flow). */
+async function submitJobs(
+  fleet: InstantFleet,
+  user: SubmitUser,
+  count: number,
+  inFlight: number,
+  tag: string,
+) {
+  const jobIds: string[] = [];
+  const finished = fleet.uploadsFinished(count);
+  await inPool(
+    Array.from({ length: count }, (_, i) => i),
+    inFlight,
+    async (i) => {
+      const { job } = await submitEpisodeJob(fleet.ctx, {
+        userId: user.id,
+        user,
+        request: {
+          type: 'custom',
+          sources: [
+            { kind: 'text', title: `Bulletin ${tag}.${i}`, text: `News item ${tag}.${i}: all is well.` },
+          ],
+          style: { targetMinutes: 0.5 },
+          forceRegenerate: false,
+          priority: 'normal',
+        },
+      });
+      jobIds.push(job.id);
+    },
+  );
+  await finished;
+  return jobIds;
+}
+
+async function main() {
+  const redisServer = findExecutable('redis-server');
+  if (!redisServer)
+    throw new Error('bench:orchestration starts its own Redis: redis-server must be on the PATH');
+  // A Redis of its own: INFO commandstats counts the fleet's (then raw BullMQ's) commands only.
+  const redisService = await startLocalRedis(redisServer);
+  const bench = await benchEnvironment('orchestration', { REDIS_URL: redisService.url });
+  const sql = await startStatementCountingProxy(bench.env.DATABASE_URL!);
+  const redis: Redis = createRedis(redisService.url, { role: 'client' });
+  const fleetOptions = (databaseUrl: string): InstantFleetOptions => ({
+    databaseUrl,
+    redisUrl: redisService.url,
+    prefix: bench.prefix,
+    storageDir: bench.storageDir,
+    replicas: REPLICAS,
+    // Every job of the run at once: per-user slots never hold one back.
+    userMaxActiveJobs: JOBS + COUNT_JOBS + PROBE + IN_FLIGHT,
+  });
+  try {
+    const user = await bench.db.user.create({
+      data: { email: `orchestration-${Date.now()}@podfleet.local` },
+      select: { id: true, timezone: true, sources: true, style: true, webhookUrl: true },
+    });
+    const loadAverageStart = loadavg()[0]!;
+
+    // 1. Idle: one job at a time through a fleet just started (its first job included).
+    let fleet = await startInstantFleet(fleetOptions(bench.env.DATABASE_URL!));
+    const probeIds: string[] = [];
+    for (let i = 0; i < PROBE; i++) probeIds.push(...(await submitJobs(fleet, user, 1, 1, `probe${i}`)));
+    await fleet.close();
+    const timelines = await jobTimelines(bench.db, redis, bench.prefix, probeIds);
+    const overheads = timelines.map((t) => t.overheadMs);
+    process.stderr.write(`orchestration: idle probe done (${PROBE} jobs one at a time)\n`);
+
+    // 2. Statements per job, through the counting proxy (a round of its own: the proxy costs time).
+    fleet = await startInstantFleet(fleetOptions(sql.url));
+    const sqlBefore = sql.counts();
+    await submitJobs(fleet, user, COUNT_JOBS, IN_FLIGHT, 'count');
+    const sqlAfter = sql.counts();
+    await fleet.close();
+    const sqlByKind = Object.fromEntries(
+      Object.entries(sqlAfter.byKind).map(([kind, n]) => [kind, n - (sqlBefore.byKind[kind] ?? 0)]),
+    );
+
+    // 3. Throughput: JOBS submitted IN_FLIGHT at a time through a warm fleet.
+    fleet = await startInstantFleet(fleetOptions(bench.env.DATABASE_URL!));
+    await submitJobs(fleet, user, IN_FLIGHT, IN_FLIGHT, 'warm-up');
+    const fleetRedisBefore = await commandCalls(redis);
+    const fleetStarted = performance.now();
+    await submitJobs(fleet, user, JOBS, IN_FLIGHT, 'load');
+    const fleetWallMs = performance.now() - fleetStarted;
+    const fleetRedis = callsBetween(fleetRedisBefore, await commandCalls(redis));
+    await fleet.close();
+    process.stderr.write(`orchestration: fleet done (${JOBS} jobs)\n`);
+
+    // 4. Raw BullMQ, the same shape, worker count and concurrency.
+    await runRawFlows({
+      redisUrl: redisService.url,
+      prefix: `${bench.prefix}-warm`,
+      flows: IN_FLIGHT,
+      inFlight: IN_FLIGHT,
+      replicas: REPLICAS,
+      concurrency: CONCURRENCY,
+    });
+    const rawRedisBefore = await commandCalls(redis);
+    const raw = await runRawFlows({
+      redisUrl: redisService.url,
+      prefix: bench.prefix,
+      flows: JOBS,
+      inFlight: IN_FLIGHT,
+      replicas: REPLICAS,
+      concurrency: CONCURRENCY,
+    });
+    const rawRedis = callsBetween(rawRedisBefore, await commandCalls(redis));
+
+    const fleetJobsPerSec = JOBS / (fleetWallMs / 1000);
+    const rawFlowsPerSec = JOBS / (raw.wallMs / 1000);
+    const fleetRedisTotal = Object.values(fleetRedis).reduce((a, b) => a + b, 0);
+    const rawRedisTotal = Object.values(rawRedis).reduce((a, b) => a + b, 0);
+    const result = {
+      machine: { cores: availableParallelism() },
+      loadAverage1m: { start: round1(loadAverageStart), end: round1(loadavg()[0]!) },
+      setup: {
+        jobs: JOBS,
+        probeJobs: PROBE,
+        countedJobs: COUNT_JOBS,
+        replicas: REPLICAS,
+        concurrencyPerWorker: CONCURRENCY,
+        inFlightSubmissions: IN_FLIGHT,
+        providers: 'instant: text sources, a fixed two-line script, no voicing or encoding',
+      },
+      fleet: {
+        jobsPerSec: round1(fleetJobsPerSec),
+        /** Jobs one at a time on a just-started fleet: end to end minus the stages' work, p50. */
+        idleOverheadMsP50: round1(pct(overheads, 50)),
+        idleOverheadMs: summary(overheads),
+        firstJobOverheadMs: overheads[0] ?? null,
+        idleOverheadByStepMsP50: overheadBreakdown(timelines, pct),
+        idleEndToEndMs: summary(timelines.map((t) => t.endToEndMs)),
+        sqlStatementsPerJob: round1((sqlAfter.statements - sqlBefore.statements) / COUNT_JOBS),
+        sqlStatementsByKindPerJob: perJob(sqlByKind, COUNT_JOBS),
+        redisCommandsPerJob: round1(fleetRedisTotal / JOBS),
+        redisScriptCallsPerJob: round1(scriptCalls(fleetRedis) / JOBS),
+        redisCommandsByNamePerJob: perJob(fleetRedis, JOBS),
+      },
+      raw: {
+        flowsPerSec: round1(rawFlowsPerSec),
+        hopMs: summary(raw.hopMs),
+        endToEndMs: summary(raw.endToEndMs),
+        redisCommandsPerJob: round1(rawRedisTotal / JOBS),
+        redisScriptCallsPerJob: round1(scriptCalls(rawRedis) / JOBS),
+        redisCommandsByNamePerJob: perJob(rawRedis, JOBS),
+      },
+      ratio: Math.round((fleetJobsPerSec / rawFlowsPerSec) * 1000) / 1000,
+    };
+    const file = await writeBenchResult('orchestration', result);
+    const row = (label: string, value: unknown) =>
+      process.stdout.write(
+        `${label.padEnd(40)} ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
+      );
+    const { fleet: f, raw: r } = result;
+    row('fleet jobs/s (instant providers)', String(f.jobsPerSec));
+    row('raw BullMQ flows/s', String(r.flowsPerSec));
+    row('ratio fleet / raw', String(result.ratio));
+    row(
+      'SQL statements per job (fleet)',
+      `${f.sqlStatementsPerJob} ${JSON.stringify(f.sqlStatementsByKindPerJob)}`,
+    );
+    row('Redis commands per job (fleet / raw)', `${f.redisCommandsPerJob} / ${r.redisCommandsPerJob}`);
+    row('  of which script calls', `${f.redisScriptCallsPerJob} / ${r.redisScriptCallsPerJob}`);
+    row('idle overhead ms per job', f.idleOverheadMs);
+    row('  first job', String(f.firstJobOverheadMs));
+    row('  p50 by step', f.idleOverheadByStepMsP50);
+    row('raw BullMQ hop ms', r.hopMs);
+    row('load average (start, end)', result.loadAverage1m);
+    row('written', file);
+  } finally {
+    redis.disconnect();
+    await bench.cleanup();
+    await sql.close();
+    await redisService.stop();
+  }
+}
+
+main().then(
+  () => process.exit(),
+  (err: unknown) => {
+    process.stderr.write(`bench:orchestration failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
