@@ -5,6 +5,7 @@
 import {
   beginRun,
   cancelJob,
+  claimWaitingJobs,
   failJob,
   firstUnfinishedStage,
   isUniqueViolation,
@@ -204,25 +205,10 @@ async function enqueueRun(ctx: PipelineContext, job: Job, run: number, fromStage
  * user's jobs ends; safe to call any time (the reconciler does too).
  */
 export async function promoteWaitingJobs(ctx: PipelineContext, userId: string): Promise<Job[]> {
-  const picked = await ctx.db.$transaction(async (tx) => {
-    await lockUserSlots(tx, userId);
-    const free = ctx.userMaxActiveJobs - (await countActiveJobs(tx, userId));
-    if (free <= 0) return [];
-    const waiting = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM jobs WHERE user_id = ${userId} AND status = 'queued' AND enqueued_at IS NULL
-       ORDER BY CASE priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END, created_at
-       LIMIT ${free}`;
-    const runs: Array<{ id: string; run: number }> = [];
-    for (const { id } of waiting) {
-      await tx.$executeRaw`UPDATE jobs SET enqueued_at = now() WHERE id = ${id}`;
-      runs.push({ id, run: await beginRun(tx, id) });
-    }
-    return runs;
-  });
+  const claimed = await claimWaitingJobs(ctx.db, userId, ctx.userMaxActiveJobs);
   const started: Job[] = [];
-  for (const { id, run } of picked) {
-    const job = await ctx.db.job.findUniqueOrThrow({ where: { id } });
-    started.push(await enqueueRun(ctx, job, run).catch(() => job));
+  for (const job of claimed) {
+    started.push(await enqueueRun(ctx, job, job.run).catch(() => job));
   }
   return started;
 }

@@ -5,10 +5,11 @@ import {
   completeJob,
   failJob,
   type Job,
+  jobStatus,
   markStageCompleted,
   markStageFailed,
-  markStageStarted,
   type Stage,
+  startStage,
   updateProgress,
 } from '@podfleet/db';
 import {
@@ -83,23 +84,13 @@ export type StageWork = ((scope: StageScope) => Promise<StageOutput>) & {
   /**
    * Runs after the stage's row is recorded completed, and again when a later run finds the
    * stage already done: it must be idempotent. The upload stage publishes the episode here, so
-   * a crash between recording the stage and completing the job is finished by the next run.
+   * a crash between recording the stage and completing the job is finished by the next run. It
+   * gets the job as the stage found it when it started.
    */
-  finalize?: (jobId: string) => Promise<void>;
+  finalize?: (job: Job) => Promise<void>;
 };
 
 export type StageOutcome = 'completed' | 'resumed' | 'inactive' | 'cancelled';
-
-/**
- * A stage whose artifact is already recorded and still in storage with the same checksum is
- * skipped: that is how a retry or a re-enqueue resumes at the first unfinished stage.
- */
-async function recordedArtifactIsIntact(ctx: PipelineContext, jobId: string, stage: Stage): Promise<boolean> {
-  const row = await ctx.db.jobStage.findUnique({ where: { jobId_stage: { jobId, stage } } });
-  if (row?.status !== 'completed' || !row.artifactKey || !row.checksum) return false;
-  const head = await ctx.storage.head(row.artifactKey);
-  return head?.checksum === row.checksum;
-}
 
 /**
  * Runs one stage attempt. A transient database error anywhere in it (PostgreSQL restarting, a
@@ -130,35 +121,39 @@ async function runStageOnce(
 ): Promise<StageOutcome> {
   const { jobId } = payload;
   const logger = processor.logger;
-  // After a re-enqueue (Redis lost the job, a retry) an older run's stage may still be around:
-  // only the job's current run does work, so two runs never race on the same artifacts.
-  const current = await ctx.db.job.findUnique({ where: { id: jobId }, select: { run: true } });
-  if (current?.run !== payload.run) {
-    logger.info(
-      { stage, run: payload.run, currentRun: current?.run ?? null },
-      'stage of an old run; not run',
-    );
+  // One statement: after a re-enqueue (Redis lost the job, a retry) an older run's stage may
+  // still be around, and only the job's current run does work, so two runs never race on the same
+  // artifacts; a stage whose artifact is recorded and still stored with that checksum is skipped
+  // (how a retry or a re-enqueue resumes at the first unfinished stage); a cancelled job is left.
+  let start = await startStage(ctx.db, { jobId, run: payload.run, stage });
+  if (start.outcome === 'recorded') {
+    if ((await ctx.storage.head(start.artifactKey))?.checksum === start.checksum) {
+      logger.info({ stage }, 'artifact already present; stage skipped');
+      const snapshot = await updateProgress(ctx.db, jobId, {
+        phase: stage,
+        progress: stageProgress(stage, 1),
+      });
+      if (snapshot) await publishState(ctx, { ...start.job, ...snapshot });
+      await completeIfPartialEnd(ctx, stage, payload);
+      await work.finalize?.(start.job);
+      return 'resumed';
+    }
+    start = await startStage(ctx.db, { jobId, run: payload.run, stage, restart: true });
+  }
+  if (start.outcome === 'old_run') {
+    logger.info({ stage, run: payload.run, currentRun: start.currentRun }, 'stage of an old run; not run');
     return 'inactive';
   }
-  if (await recordedArtifactIsIntact(ctx, jobId, stage)) {
-    logger.info({ stage }, 'artifact already present; stage skipped');
-    const snapshot = await updateProgress(ctx.db, jobId, { phase: stage, progress: stageProgress(stage, 1) });
-    if (snapshot) await publishState(ctx, { ...(await loadJob(ctx, jobId)) });
-    await completeIfPartialEnd(ctx, stage, payload);
-    await work.finalize?.(jobId);
-    return 'resumed';
-  }
-  const started = await markStageStarted(ctx.db, jobId, stage);
-  if (!started.active) {
+  if (start.outcome !== 'started') {
     logger.info({ stage }, 'job is no longer active; stage not run');
     return 'inactive';
   }
-  const job = await loadJob(ctx, jobId);
+  const { job } = start;
   await publishState(ctx, job);
 
   const isCancelled = async () => {
-    const current = await ctx.db.job.findUnique({ where: { id: jobId }, select: { status: true } });
-    return current?.status !== 'queued' && current?.status !== 'running';
+    const status = await jobStatus(ctx.db, jobId);
+    return status !== 'queued' && status !== 'running';
   };
   const scope: StageScope = {
     job,
@@ -188,7 +183,7 @@ async function runStageOnce(
       ...(output.providers === undefined ? {} : { providers: output.providers }),
     });
     await completeIfPartialEnd(ctx, stage, payload);
-    await work.finalize?.(jobId);
+    await work.finalize?.(job);
     return 'completed';
   } catch (caught) {
     const err = asStageFailure(caught);
@@ -233,8 +228,4 @@ async function completeIfPartialEnd(
   await promoteWaitingJobs(ctx, completed.userId).catch((err: unknown) =>
     ctx.logger.error({ err, userId: completed.userId }, 'could not promote waiting jobs'),
   );
-}
-
-async function loadJob(ctx: PipelineContext, jobId: string): Promise<Job> {
-  return ctx.db.job.findUniqueOrThrow({ where: { id: jobId } });
 }

@@ -91,9 +91,9 @@ export async function writeEpisodeCache(
 }
 
 /** The uploader's `onPublished` hook: `uploadStage(ctx, warmEpisodeCache)`. Never fails the upload. */
-export const warmEpisodeCache: EpisodePublishedHook = async (ctx, episodeId) => {
-  await writeEpisodeCache(ctx, episodeId).catch((err: unknown) =>
-    ctx.logger.warn({ err, episodeId }, 'could not write the episode cache'),
+export const warmEpisodeCache: EpisodePublishedHook = async (ctx, episode) => {
+  await writeEpisodeCache(ctx, episode).catch((err: unknown) =>
+    ctx.logger.warn({ err, episodeId: episode.id }, 'could not write the episode cache'),
   );
 };
 

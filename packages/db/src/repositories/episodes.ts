@@ -12,24 +12,17 @@ export function createEpisodeOnce(
   jobId: string,
   data: EpisodeInput,
 ): Promise<{ episode: Episode; created: boolean }> {
-  return db.$transaction((tx) => insertEpisodeOnce(tx, jobId, data));
-}
-
-/** createEpisodeOnce inside the caller's transaction. */
-export async function insertEpisodeOnce(
-  tx: Prisma.TransactionClient,
-  jobId: string,
-  data: EpisodeInput,
-): Promise<{ episode: Episode; created: boolean }> {
-  // INSERT … ON CONFLICT DO NOTHING: waits for a concurrent insert of the same job, then skips.
-  const { count } = await tx.episode.createMany({ data: [{ ...data, jobId }], skipDuplicates: true });
-  const episode = await tx.episode.findUniqueOrThrow({ where: { jobId } });
-  if (count === 1) {
-    await tx.$executeRaw`
-      UPDATE users SET episodes_generated = episodes_generated + 1, last_generated_at = now(), updated_at = now()
-       WHERE id = ${episode.userId}`;
-  }
-  return { episode, created: count === 1 };
+  return db.$transaction(async (tx) => {
+    // INSERT … ON CONFLICT DO NOTHING: waits for a concurrent insert of the same job, then skips.
+    const { count } = await tx.episode.createMany({ data: [{ ...data, jobId }], skipDuplicates: true });
+    const episode = await tx.episode.findUniqueOrThrow({ where: { jobId } });
+    if (count === 1) {
+      await tx.$executeRaw`
+        UPDATE users SET episodes_generated = episodes_generated + 1, last_generated_at = now(), updated_at = now()
+         WHERE id = ${episode.userId}`;
+    }
+    return { episode, created: count === 1 };
+  });
 }
 
 /** Records a listen and bumps the user's listen counter together. */

@@ -64,11 +64,30 @@ export class DatabaseUnreachableError extends Error {
 const columnOf = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
- * Every Job field as `column AS "field"`: a select list that yields Prisma's Job shape (the column
- * types match what Prisma returns) and stays the same when the table gains a column (a prepared
- * `SELECT *` would then fail with "cached plan must not change result type" until the connection
- * is replaced).
+ * A select list that yields a model's Prisma shape (the column types match what Prisma returns):
+ * every field of `fields` (a Prisma `…ScalarFieldEnum`) as `column AS "field"`, read from
+ * `source` (a table alias, or a row value such as `(s.job)` a function returned), the output
+ * names prefixed with `as` (to tell two models in one row apart). It stays the same when the table
+ * gains a column, where a prepared `SELECT *` would fail with "cached plan must not change result
+ * type" until the connection is replaced.
  */
-export const JOB_COLUMNS = Object.values(Prisma.JobScalarFieldEnum)
-  .map((field) => `"${columnOf(field)}" AS "${field}"`)
-  .join(', ');
+export function modelColumns(
+  fields: Record<string, string>,
+  { source, as = '' }: { source?: string; as?: string } = {},
+): string {
+  return Object.values(fields)
+    .map((field) => `${source ? `${source}.` : ''}"${columnOf(field)}" AS "${as}${field}"`)
+    .join(', ');
+}
+
+/** Every Job field (see modelColumns). */
+export const JOB_COLUMNS = modelColumns(Prisma.JobScalarFieldEnum);
+
+/** The fields of `row` whose names start with `as`, without it: one model of a row modelColumns built. */
+export function modelFrom<T>(row: Record<string, unknown>, as: string): T {
+  return Object.fromEntries(
+    Object.entries(row).flatMap(([key, value]) =>
+      key.startsWith(as) ? [[key.slice(as.length), value]] : [],
+    ),
+  ) as T;
+}

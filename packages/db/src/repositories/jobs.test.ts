@@ -3,6 +3,7 @@ import {
   createPrismaClient,
   isUniqueViolation,
   type PrismaClient,
+  type Stage,
   UNIQUE_CONSTRAINTS,
   type User,
 } from '../index';
@@ -11,16 +12,17 @@ import {
   appendEvent,
   beginRun,
   cancelJob,
+  claimWaitingJobs,
   completeJob,
   createJobWithStages,
   failJob,
   firstUnfinishedStage,
   markStageCompleted,
   markStageFailed,
-  markStageStarted,
   retryJob,
   STAGES,
   type SubmitJobInput,
+  startStage,
   submitJob,
   updateProgress,
 } from './jobs';
@@ -38,6 +40,10 @@ beforeEach(async () => {
 
 const newJob = (extra: { idempotencyKey?: string; userId?: string } = {}) =>
   createJobWithStages(db, { userId: user.id, type: 'custom', request: { sources: [] }, ...extra });
+
+/** Starts `stage` of the job's current run. */
+const start = (job: { id: string; run: number }, stage: Stage) =>
+  startStage(db, { jobId: job.id, run: job.run, stage });
 
 const eventTypes = async (jobId: string) =>
   (await db.jobEvent.findMany({ where: { jobId }, orderBy: { id: 'asc' } })).map((e) => e.type);
@@ -80,7 +86,7 @@ test('an idempotency key is unique per user, not across users; jobs without one 
 
 test('progress never goes backwards, even under concurrent updates', async () => {
   const job = await newJob();
-  await markStageStarted(db, job.id, 'audio');
+  await start(job, 'audio');
   expect(
     await updateProgress(db, job.id, { phase: 'audio', progress: 50, currentStep: 'line 5/10' }),
   ).toEqual({
@@ -109,7 +115,7 @@ test('progress never goes backwards, even under concurrent updates', async () =>
   });
 
   const racer = await newJob();
-  await markStageStarted(db, racer.id, 'audio');
+  await start(racer, 'audio');
   const values = Array.from({ length: 40 }, (_, i) => 41 + ((i * 17) % 40)); // 41..80, shuffled
   await Promise.all(values.map((progress) => updateProgress(db, racer.id, { phase: 'audio', progress })));
   expect((await db.job.findUniqueOrThrow({ where: { id: racer.id } })).progress).toBe(80);
@@ -127,11 +133,14 @@ test('updateProgress on a job no longer active changes nothing and returns null'
 
 test('stage lifecycle: started, failed, started again, completed; the job follows', async () => {
   const job = await newJob();
-  const started = await markStageStarted(db, job.id, 'scrape');
-  expect(started).toMatchObject({ active: true, stage: { status: 'running', attempts: 1 } });
+  const started = await start(job, 'scrape');
   const running = await db.job.findUniqueOrThrow({ where: { id: job.id } });
+  expect(started).toEqual({ outcome: 'started', job: running });
   expect(running).toMatchObject({ status: 'running', phase: 'scrape', attempts: 1 });
   expect(types.isDate(running.startedAt)).toBe(true);
+  expect(
+    await db.jobStage.findUniqueOrThrow({ where: { jobId_stage: { jobId: job.id, stage: 'scrape' } } }),
+  ).toMatchObject({ status: 'running', attempts: 1 });
 
   const failed = await markStageFailed(db, job.id, 'scrape', {
     code: 'SOURCE_TIMEOUT',
@@ -141,7 +150,7 @@ test('stage lifecycle: started, failed, started again, completed; the job follow
   expect(failed.durationMs).toBeGreaterThanOrEqual(0);
   expect(await firstUnfinishedStage(db, job.id)).toBe('scrape');
 
-  await markStageStarted(db, job.id, 'scrape');
+  await start(job, 'scrape');
   const done = await markStageCompleted(db, job.id, 'scrape', {
     artifactKey: `jobs/${job.id}/sources.json`,
     checksum: 'c'.repeat(64),
@@ -152,7 +161,7 @@ test('stage lifecycle: started, failed, started again, completed; the job follow
   expect(done.durationMs).toBeGreaterThanOrEqual(0);
   expect(types.isDate(done.finishedAt)).toBe(true);
 
-  await markStageStarted(db, job.id, 'script');
+  await start(job, 'script');
   await markStageCompleted(db, job.id, 'script', {
     artifactKey: `jobs/${job.id}/script.json`,
     checksum: 'd'.repeat(64),
@@ -181,14 +190,68 @@ test('stage lifecycle: started, failed, started again, completed; the job follow
   ]);
 });
 
-test('markStageStarted on a cancelled job reports it inactive and leaves the stage alone', async () => {
+test('startStage on a cancelled job reports it inactive and leaves the stage alone', async () => {
   const job = await newJob();
-  await cancelJob(db, job.id);
-  expect(await markStageStarted(db, job.id, 'scrape')).toEqual({ active: false });
+  const cancelled = await cancelJob(db, job.id);
+  expect(await start(job, 'scrape')).toEqual({ outcome: 'inactive', job: cancelled });
   expect(
     await db.jobStage.findUniqueOrThrow({ where: { jobId_stage: { jobId: job.id, stage: 'scrape' } } }),
   ).toMatchObject({ status: 'pending', attempts: 0 });
   expect((await db.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('cancelled');
+});
+
+test('startStage leaves an older run alone and reports a recorded stage unless restarted', async () => {
+  const job = await newJob();
+  expect(await startStage(db, { jobId: job.id, run: job.run + 1, stage: 'scrape' })).toEqual({
+    outcome: 'old_run',
+    currentRun: job.run,
+  });
+  expect(await startStage(db, { jobId: 'no-such-job', run: 1, stage: 'scrape' })).toEqual({
+    outcome: 'old_run',
+    currentRun: null,
+  });
+  expect((await db.jobStage.findMany({ where: { jobId: job.id, attempts: { gt: 0 } } })).length).toBe(0);
+
+  await start(job, 'scrape');
+  await markStageCompleted(db, job.id, 'scrape', { artifactKey: 'sources.json', checksum: 'e'.repeat(64) });
+  expect(await start(job, 'scrape')).toEqual({
+    outcome: 'recorded',
+    job: await db.job.findUniqueOrThrow({ where: { id: job.id } }),
+    artifactKey: 'sources.json',
+    checksum: 'e'.repeat(64),
+  });
+  // The artifact turned out missing: the stage runs again, as a second attempt.
+  expect(await startStage(db, { jobId: job.id, run: job.run, stage: 'scrape', restart: true })).toMatchObject(
+    {
+      outcome: 'started',
+    },
+  );
+  expect(
+    await db.jobStage.findUniqueOrThrow({ where: { jobId_stage: { jobId: job.id, stage: 'scrape' } } }),
+  ).toMatchObject({ status: 'running', attempts: 2 });
+});
+
+test("claimWaitingJobs enqueues a user's waiting jobs into free slots, highest priority first", async () => {
+  const waiting = async (priority: 'high' | 'normal' | 'low') =>
+    createJobWithStages(db, { userId: user.id, type: 'custom', request: {}, priority });
+  const active = await createJobWithStages(db, {
+    userId: user.id,
+    type: 'custom',
+    request: {},
+    enqueuedAt: new Date(),
+    run: 1,
+  });
+  const low = await waiting('low');
+  const normal = await waiting('normal');
+  const high = await waiting('high');
+  const claimed = await claimWaitingJobs(db, user.id, 3);
+  expect(claimed.map((j) => j.id)).toEqual([high.id, normal.id]);
+  expect(claimed.every((j) => j.run === 1 && types.isDate(j.enqueuedAt))).toBe(true);
+  expect(claimed[0]).toEqual(await db.job.findUniqueOrThrow({ where: { id: high.id } }));
+  // Every slot is taken now.
+  expect(await claimWaitingJobs(db, user.id, 3)).toEqual([]);
+  await cancelJob(db, active.id);
+  expect((await claimWaitingJobs(db, user.id, 3)).map((j) => j.id)).toEqual([low.id]);
 });
 
 test('firstUnfinishedStage is null once every stage is completed or skipped', async () => {
@@ -203,7 +266,7 @@ test('firstUnfinishedStage is null once every stage is completed or skipped', as
 
 test('completeJob and failJob only finish active jobs', async () => {
   const job = await newJob();
-  await markStageStarted(db, job.id, 'upload');
+  await start(job, 'upload');
   const completed = await completeJob(db, job.id);
   expect(completed).toMatchObject({ status: 'completed', progress: 100, currentStep: null });
   expect(types.isDate(completed?.completedAt)).toBe(true);
@@ -223,9 +286,9 @@ test('completeJob and failJob only finish active jobs', async () => {
 
 test('retryJob re-queues a failed job from its first unfinished stage with a fresh attempt budget', async () => {
   const job = await newJob();
-  await markStageStarted(db, job.id, 'scrape');
+  await start(job, 'scrape');
   await markStageCompleted(db, job.id, 'scrape', { artifactKey: 'a', checksum: 'b' });
-  await markStageStarted(db, job.id, 'script');
+  await start(job, 'script');
   await markStageFailed(db, job.id, 'script', { code: 'ANTHROPIC_400', message: 'bad request' });
   await failJob(db, job.id, 'ANTHROPIC_400', 'bad request');
   await db.job.update({ where: { id: job.id }, data: { enqueuedAt: new Date() } });

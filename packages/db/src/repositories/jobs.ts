@@ -15,8 +15,8 @@ import {
   type PrismaClient,
   type Stage,
 } from '../generated/prisma/client';
-import { type EpisodeInput, insertEpisodeOnce } from './episodes';
-import { type HotStatement, JOB_COLUMNS, runHot } from './hot-sql';
+import type { EpisodeInput } from './episodes';
+import { type HotStatement, JOB_COLUMNS, modelColumns, modelFrom, runHot } from './hot-sql';
 
 /** A client or an interactive-transaction client: for functions that are a single statement. */
 export type DbClient = PrismaClient | Prisma.TransactionClient;
@@ -143,36 +143,55 @@ export async function beginRun(db: DbClient, jobId: string): Promise<number> {
   return row.run;
 }
 
+export type StageStart =
+  /** The job is on another run (or gone): this stage job is an older run's and must do nothing. */
+  | { outcome: 'old_run'; currentRun: number | null }
+  /** Already completed with this artifact: the caller checks it is still stored, else restarts. */
+  | { outcome: 'recorded'; job: Job; artifactKey: string; checksum: string }
+  /** Cancelled or finished: the stage must not run. Nothing changed. */
+  | { outcome: 'inactive'; job: Job }
+  /** Marked running (one more attempt), the job running in this phase; `job` as it now stands. */
+  | { outcome: 'started'; job: Job };
+
+const START_STAGE: HotStatement = {
+  name: 'podfleet_start_stage',
+  text: `SELECT s.outcome, s.recorded_key AS "recordedKey", s.recorded_checksum AS "recordedChecksum",
+           ${modelColumns(Prisma.JobScalarFieldEnum, { source: '(s.job)', as: 'job.' })}
+      FROM start_stage($1, $2::int, $3::"stage", $4::int, $5::boolean) s`,
+};
+
 /**
- * Marks a stage attempt as started and the job as running in that phase. Returns
- * `{active: false}` and changes nothing when the job was cancelled or already finished: the
- * worker should then not run the stage.
+ * Begins an attempt of `stage` for run `run` of a job, in one statement (the `start_stage` SQL
+ * function): see StageStart for what it answers, checked in that order. `restart` starts a stage
+ * even though it is recorded completed (its artifact turned out missing).
  */
-export function markStageStarted(
+export async function startStage(
   db: PrismaClient,
-  jobId: string,
-  stage: Stage,
-): Promise<{ active: true; stage: JobStage } | { active: false }> {
-  return db.$transaction(async (tx) => {
-    if (!(await lockActiveJob(tx, jobId))) return { active: false as const };
-    await tx.$executeRaw`
-      UPDATE job_stages
-         SET status = 'running', attempts = attempts + 1, started_at = now(), finished_at = NULL,
-             duration_ms = NULL, error_code = NULL, error_message = NULL
-       WHERE job_id = ${jobId} AND stage = ${stage}::"stage"`;
-    const row = await tx.jobStage.findUniqueOrThrow({ where: { jobId_stage: { jobId, stage } } });
-    await tx.$executeRaw`
-      UPDATE jobs
-         SET status = 'running', phase = ${stage}::"stage", attempts = ${row.attempts},
-             started_at = COALESCE(started_at, now()),
-             progress = GREATEST(progress, ${STAGE_PROGRESS[stage].start}::int),
-             updated_at = now()
-       WHERE id = ${jobId}`;
-    await tx.jobEvent.create({
-      data: { jobId, type: 'stage_started', data: { stage, attempt: row.attempts } },
-    });
-    return { active: true as const, stage: row };
-  });
+  input: { jobId: string; run: number; stage: Stage; restart?: boolean },
+): Promise<StageStart> {
+  const [row] = await runHot<Record<string, unknown>>(db, START_STAGE, [
+    input.jobId,
+    input.run,
+    input.stage,
+    STAGE_PROGRESS[input.stage].start,
+    input.restart ?? false,
+  ]);
+  const job = modelFrom<Job>(row ?? {}, 'job.');
+  switch (row?.outcome) {
+    case 'recorded':
+      return {
+        outcome: 'recorded',
+        job,
+        artifactKey: row.recordedKey as string,
+        checksum: row.recordedChecksum as string,
+      };
+    case 'inactive':
+      return { outcome: 'inactive', job };
+    case 'started':
+      return { outcome: 'started', job };
+    default:
+      return { outcome: 'old_run', currentRun: job.id ? job.run : null };
+  }
 }
 
 export interface StageResult {
@@ -188,42 +207,57 @@ export interface StageResult {
   providers?: Record<string, string>;
 }
 
+const STAGE_COLUMNS = modelColumns(Prisma.JobStageScalarFieldEnum);
+
+const COMPLETE_STAGE: HotStatement = {
+  name: 'podfleet_complete_stage',
+  text: `SELECT ${STAGE_COLUMNS} FROM complete_stage($1, $2::"stage", $3, $4, $5::int,
+           $6::double precision, $7::int, $8::jsonb)`,
+};
+
 /**
- * Records a finished stage and its artifact (a retry then skips it) and moves the job's progress
- * to the end of the stage's band. The artifact is recorded even if the job was cancelled in the
+ * Records a finished stage and its artifact (a retry then skips it), moves the job's progress to
+ * the end of the stage's band and logs a stage_completed event, in one statement (the
+ * `complete_stage` SQL function). The artifact is recorded even if the job was cancelled in the
  * meantime (it exists); the job itself is only updated while active.
  */
-export function markStageCompleted(
+export async function markStageCompleted(
   db: PrismaClient,
   jobId: string,
   stage: Stage,
   result: StageResult,
 ): Promise<JobStage> {
-  const providers = JSON.stringify(result.providers ?? {});
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`
-      UPDATE job_stages
-         SET status = 'completed', artifact_key = ${result.artifactKey}, checksum = ${result.checksum},
-             finished_at = now(), duration_ms = ${durationSql}, error_code = NULL, error_message = NULL
-       WHERE job_id = ${jobId} AND stage = ${stage}::"stage"`;
-    await tx.$executeRaw`
-      UPDATE jobs
-         SET progress = GREATEST(progress, ${STAGE_PROGRESS[stage].end}::int),
-             cost_usd = cost_usd + ${result.costUsd ?? 0}::double precision,
-             word_count = COALESCE(${result.wordCount ?? null}::int, word_count),
-             providers = COALESCE(providers, '{}'::jsonb) || ${providers}::jsonb,
-             updated_at = now()
-       WHERE id = ${jobId} AND status IN ('queued', 'running')`;
-    const row = await tx.jobStage.findUniqueOrThrow({ where: { jobId_stage: { jobId, stage } } });
-    await tx.jobEvent.create({
-      data: {
-        jobId,
-        type: 'stage_completed',
-        data: { stage, durationMs: row.durationMs, artifactKey: result.artifactKey },
-      },
-    });
-    return row;
-  });
+  const [row] = await runHot<JobStage>(db, COMPLETE_STAGE, [
+    jobId,
+    stage,
+    result.artifactKey,
+    result.checksum,
+    STAGE_PROGRESS[stage].end,
+    result.costUsd ?? 0,
+    result.wordCount ?? null,
+    JSON.stringify(result.providers ?? {}),
+  ]);
+  if (!row) throw new Error(`complete_stage returned no row for job ${jobId}`);
+  return row;
+}
+
+const RECORDED_ARTIFACT: HotStatement = {
+  name: 'podfleet_recorded_artifact',
+  text: `SELECT artifact_key AS "artifactKey", checksum FROM job_stages
+          WHERE job_id = $1 AND stage = $2::"stage" AND status = 'completed'`,
+};
+
+/** The artifact a completed stage recorded (key and checksum), or null. */
+export async function recordedArtifact(
+  db: PrismaClient,
+  jobId: string,
+  stage: Stage,
+): Promise<{ artifactKey: string | null; checksum: string | null } | null> {
+  const [row] = await runHot<{ artifactKey: string | null; checksum: string | null }>(db, RECORDED_ARTIFACT, [
+    jobId,
+    stage,
+  ]);
+  return row ?? null;
 }
 
 /** Records a failed stage attempt. The job stays as it is: a retry may follow (see failJob). */
@@ -262,28 +296,48 @@ export interface ProgressSnapshot {
   currentStep: string | null;
 }
 
+const UPDATE_PROGRESS: HotStatement = {
+  name: 'podfleet_update_progress',
+  text: `UPDATE jobs
+            SET phase = $2::"stage", progress = GREATEST(progress, $3::int),
+                current_step = CASE WHEN $4::boolean THEN current_step ELSE $5::text END,
+                updated_at = now()
+          WHERE id = $1 AND status IN ('queued', 'running')
+      RETURNING status::text AS status, phase::text AS phase, progress, current_step AS "currentStep"`,
+};
+
 /**
  * One statement: progress only moves forward (GREATEST), phase and step are replaced. Returns the
  * stored state, or null when the job is no longer queued/running — a cheap cancellation check for
  * workers between steps.
  */
 export async function updateProgress(
-  db: DbClient,
+  db: PrismaClient,
   jobId: string,
   update: ProgressUpdate,
 ): Promise<ProgressSnapshot | null> {
   const progress = Math.min(100, Math.max(0, Math.round(update.progress)));
   if (!Number.isFinite(progress)) throw new RangeError(`progress must be a number, got ${update.progress}`);
   const keepStep = update.currentStep === undefined;
-  const rows = await db.$queryRaw<ProgressSnapshot[]>`
-    UPDATE jobs
-       SET phase = ${update.phase}::"stage",
-           progress = GREATEST(progress, ${progress}::int),
-           current_step = CASE WHEN ${keepStep} THEN current_step ELSE ${update.currentStep ?? null}::text END,
-           updated_at = now()
-     WHERE id = ${jobId} AND status IN ('queued', 'running')
-     RETURNING status::text AS status, phase::text AS phase, progress, current_step AS "currentStep"`;
-  return rows[0] ?? null;
+  const [row] = await runHot<ProgressSnapshot>(db, UPDATE_PROGRESS, [
+    jobId,
+    update.phase,
+    progress,
+    keepStep,
+    update.currentStep ?? null,
+  ]);
+  return row ?? null;
+}
+
+const JOB_STATUS: HotStatement = {
+  name: 'podfleet_job_status',
+  text: 'SELECT status::text AS status FROM jobs WHERE id = $1',
+};
+
+/** The job's status, or null when it does not exist: a cancellation check between steps. */
+export async function jobStatus(db: PrismaClient, jobId: string): Promise<JobStatus | null> {
+  const [row] = await runHot<{ status: JobStatus }>(db, JOB_STATUS, [jobId]);
+  return row?.status ?? null;
 }
 
 /** Appends to the job's event log. */
@@ -329,23 +383,77 @@ const markCompleted = (tx: Prisma.TransactionClient, jobId: string, episodeId: s
            error_code = NULL, error_message = NULL, updated_at = now()
      WHERE id = ${jobId}`;
 
+/** An episode as publishing returns it: without its transcript (the caller has it). */
+export type PublishedEpisode = Omit<Episode, 'transcript'>;
+
+const { transcript: _transcript, ...PUBLISHED_EPISODE_FIELDS } = Prisma.EpisodeScalarFieldEnum;
+
+const PUBLISH_EPISODE: HotStatement = {
+  name: 'podfleet_publish_episode',
+  text: `SELECT ${modelColumns(Prisma.JobScalarFieldEnum, { source: '(p.job)', as: 'job.' })},
+           ${modelColumns(PUBLISHED_EPISODE_FIELDS, { source: '(p.episode)', as: 'episode.' })}
+      FROM publish_episode($1, $2, $3, $4::"job_type", $5, $6, $7, $8, $9::int, $10::double precision, $11,
+           $12::jsonb, $13::jsonb, $14::jsonb, $15, $16::timestamptz) p`,
+};
+
+const jsonOr = (value: unknown, fallback: unknown) => JSON.stringify(value ?? fallback);
+
 /**
- * Creates an active job's episode (once) and completes the job, in one transaction under the
- * job's row lock: a job cancelled (or failed) meanwhile publishes nothing and gets null, and a
- * re-run after completion gets null too. The episode's creation bumps the user's counters.
+ * Creates an active job's episode (once) and completes the job, in one statement (the
+ * `publish_episode` SQL function) under the job's row lock: a job cancelled (or failed) meanwhile
+ * publishes nothing and gets null, and a re-run after completion gets null too. The episode's
+ * creation bumps the user's counters.
  */
-export function publishEpisode(
+export async function publishEpisode(
   db: PrismaClient,
   jobId: string,
   data: EpisodeInput,
-): Promise<{ job: Job; episode: Episode } | null> {
-  return db.$transaction(async (tx) => {
-    if (!(await lockActiveJob(tx, jobId))) return null;
-    const { episode } = await insertEpisodeOnce(tx, jobId, data);
-    await markCompleted(tx, jobId, episode.id);
-    await tx.jobEvent.create({ data: { jobId, type: 'completed', data: { episodeId: episode.id } } });
-    return { job: await tx.job.findUniqueOrThrow({ where: { id: jobId } }), episode };
-  });
+): Promise<{ job: Job; episode: PublishedEpisode } | null> {
+  const [row] = await runHot<Record<string, unknown>>(db, PUBLISH_EPISODE, [
+    jobId,
+    uuidv7(),
+    data.userId,
+    data.type,
+    data.title,
+    data.description,
+    data.audioKey,
+    data.transcriptKey ?? null,
+    data.sizeBytes,
+    data.durationSec,
+    data.mimeType ?? 'audio/mpeg',
+    jsonOr(data.chapters, []),
+    jsonOr(data.transcript, []),
+    jsonOr(data.sources, []),
+    data.localDate ?? null,
+    data.expiresAt ?? null,
+  ]);
+  if (!row) return null;
+  return { job: modelFrom<Job>(row, 'job.'), episode: modelFrom<PublishedEpisode>(row, 'episode.') };
+}
+
+const CLAIM_WAITING_JOBS: HotStatement = {
+  name: 'podfleet_claim_waiting_jobs',
+  text: `SELECT ${JOB_COLUMNS} FROM claim_waiting_jobs($1, $2::int)`,
+};
+
+const PRIORITY_ORDER: Record<JobPriority, number> = { high: 0, normal: 1, low: 2 };
+
+/**
+ * Marks the user's oldest waiting jobs (highest priority first) enqueued under a new run, as many
+ * as the user has free slots of `maxActiveJobs`, in one statement under the user's slot lock (the
+ * `claim_waiting_jobs` SQL function). Returns them in that order; the caller enqueues them.
+ */
+export async function claimWaitingJobs(
+  db: PrismaClient,
+  userId: string,
+  maxActiveJobs: number,
+): Promise<Job[]> {
+  const jobs = await runHot<Job>(db, CLAIM_WAITING_JOBS, [userId, maxActiveJobs]);
+  return jobs.sort(
+    (a, b) =>
+      PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] ||
+      a.createdAt.getTime() - b.createdAt.getTime(),
+  );
 }
 
 /** Marks an active job failed with an error code and message. Returns null when it was not active. */
@@ -421,10 +529,4 @@ async function lockJob(tx: Prisma.TransactionClient, jobId: string): Promise<Job
   const rows = await tx.$queryRaw<{ status: JobStatus }[]>`
     SELECT status::text AS status FROM jobs WHERE id = ${jobId} FOR UPDATE`;
   return rows[0]?.status ?? null;
-}
-
-async function lockActiveJob(tx: Prisma.TransactionClient, jobId: string): Promise<boolean> {
-  const status = await lockJob(tx, jobId);
-  if (status === null) throw new Error(`job ${jobId} not found`);
-  return (ACTIVE_JOB_STATUSES as readonly JobStatus[]).includes(status);
 }

@@ -1,4 +1,4 @@
-import { cancelJob, markStageCompleted, markStageStarted } from '@podfleet/db';
+import { cancelJob, markStageCompleted, startStage } from '@podfleet/db';
 import { stageJobId, type WorkerRuntime } from '@podfleet/queue';
 import { submitEpisodeJob } from '../lifecycle';
 import { writeJsonArtifact } from '../stage-runner';
@@ -33,7 +33,7 @@ describe('reconcile: PostgreSQL against Redis', () => {
   it('re-enqueues a job Redis forgot, under a new run, from its first unfinished stage', async () => {
     const job = await submit();
     // The scrape stage finished (artifact recorded) before Redis lost everything.
-    await markStageStarted(t.ctx.db, job.id, 'scrape');
+    await startStage(t.ctx.db, { jobId: job.id, run: job.run, stage: 'scrape' });
     const artifact = await writeJsonArtifact(t.ctx, `jobs/${job.id}/sources.json`, { documents: [] });
     await markStageCompleted(t.ctx.db, job.id, 'scrape', {
       artifactKey: artifact.key,
@@ -58,7 +58,7 @@ describe('reconcile: PostgreSQL against Redis', () => {
   it('re-runs only upload for a job whose every stage is recorded but which was never published', async () => {
     const job = await submit();
     for (const stage of ['scrape', 'script', 'audio', 'upload'] as const) {
-      await markStageStarted(t.ctx.db, job.id, stage);
+      await startStage(t.ctx.db, { jobId: job.id, run: job.run, stage });
       const artifact = await writeJsonArtifact(t.ctx, `jobs/${job.id}/${stage}.json`, { stage });
       await markStageCompleted(t.ctx.db, job.id, stage, {
         artifactKey: artifact.key,

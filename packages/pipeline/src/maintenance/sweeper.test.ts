@@ -1,4 +1,4 @@
-import { markStageStarted } from '@podfleet/db';
+import { startStage } from '@podfleet/db';
 import { STAGES, stageJobId, type WorkerRuntime } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
 import { retryEpisodeJob, submitEpisodeJob } from '../lifecycle';
@@ -47,8 +47,8 @@ describe('sweepStuckJobs', () => {
     const job = await submit();
     const another = await submit();
     // Both are in the scrape stage (a worker took them, then hung).
-    await markStageStarted(t.ctx.db, job.id, 'scrape');
-    await markStageStarted(t.ctx.db, another.id, 'scrape');
+    await startStage(t.ctx.db, { jobId: job.id, run: job.run, stage: 'scrape' });
+    await startStage(t.ctx.db, { jobId: another.id, run: another.run, stage: 'scrape' });
 
     expect((await sweepStuckJobs(t.ctx, { now: new Date(Date.now() + 4 * MINUTE) })).timedOut).toEqual([]);
     const result = await sweepStuckJobs(t.ctx, {
@@ -78,7 +78,7 @@ describe('sweepStuckJobs', () => {
 
   it('leaves a job within its deadline alone', async () => {
     const job = await submit();
-    await markStageStarted(t.ctx.db, job.id, 'scrape');
+    await startStage(t.ctx.db, { jobId: job.id, run: job.run, stage: 'scrape' });
     const result = await sweepStuckJobs(t.ctx, { now: new Date(Date.now() + 4 * MINUTE) });
     expect(result).toMatchObject({ ran: true, checked: 1, timedOut: [] });
     expect((await t.ctx.db.job.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('running');
@@ -90,8 +90,8 @@ describe('sweepStuckJobs', () => {
       release = resolve;
     });
     runtime = startTestWorkers(t.ctx, {
-      scrape: async ({ jobId }) => {
-        await markStageStarted(t.ctx.db, jobId, 'scrape');
+      scrape: async ({ jobId, run }) => {
+        await startStage(t.ctx.db, { jobId, run, stage: 'scrape' });
         await hung;
       },
       script: async () => {},

@@ -1,3 +1,4 @@
+import { rememberSourceDocument } from '@podfleet/db';
 import {
   resolveSources,
   type SourceContext,
@@ -26,18 +27,13 @@ async function rememberDocument(ctx: PipelineContext, doc: SourceDocument): Prom
   if (!(await ctx.storage.head(textKey))) {
     await ctx.storage.put(textKey, Buffer.from(doc.text), { contentType: 'text/plain; charset=utf-8' });
   }
-  await ctx.db.sourceDocument.createMany({
-    data: [
-      {
-        contentHash: doc.contentHash,
-        url: doc.url,
-        title: doc.title,
-        kind: doc.kind,
-        textKey,
-        publishedAt: doc.publishedAt ? new Date(doc.publishedAt) : null,
-      },
-    ],
-    skipDuplicates: true,
+  await rememberSourceDocument(ctx.db, {
+    contentHash: doc.contentHash,
+    url: doc.url,
+    title: doc.title,
+    kind: doc.kind,
+    textKey,
+    publishedAt: doc.publishedAt ? new Date(doc.publishedAt) : null,
   });
 }
 

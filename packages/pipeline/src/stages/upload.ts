@@ -1,4 +1,4 @@
-import { publishEpisode } from '@podfleet/db';
+import { type PublishedEpisode, publishEpisode, recordedArtifact } from '@podfleet/db';
 import { scriptDocumentSchema, sourceDocumentSchema } from '@podfleet/providers';
 import { z } from 'zod';
 import type { PipelineContext } from '../context';
@@ -16,7 +16,7 @@ const audioArtifactSchema = z.object({
 const sourcesArtifactSchema = z.object({ documents: z.array(sourceDocumentSchema) });
 
 /** Called after the Episode row exists and the job is completed (e.g. to warm the episode cache). */
-export type EpisodePublishedHook = (ctx: PipelineContext, episodeId: string) => Promise<void>;
+export type EpisodePublishedHook = (ctx: PipelineContext, episode: PublishedEpisode) => Promise<void>;
 
 /**
  * Publishes the episode. The stage itself checks the MP3 the audio stage stored and writes the
@@ -31,11 +31,9 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
 
   const work: StageWork = async (scope) => {
     const audio = await readAudio(scope.job.id);
-    const audioStage = await ctx.db.jobStage.findUnique({
-      where: { jobId_stage: { jobId: scope.job.id, stage: 'audio' } },
-    });
+    const recorded = await recordedArtifact(ctx.db, scope.job.id, 'audio');
     const head = await ctx.storage.head(audio.audioKey);
-    if (!head || head.checksum !== audioStage?.checksum) {
+    if (!head || head.checksum !== recorded?.checksum) {
       // The audio is missing or not what the audio stage recorded: don't publish it.
       throw Object.assign(new Error(`episode audio ${audio.audioKey} is missing or corrupt`), {
         code: 'STORAGE_FAILED',
@@ -51,8 +49,8 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
     return { artifact: transcript };
   };
 
-  work.finalize = async (jobId) => {
-    const job = await ctx.db.job.findUniqueOrThrow({ where: { id: jobId } });
+  work.finalize = async (job) => {
+    const jobId = job.id;
     // Cancelled, or already published: skip the artifact reads (publishEpisode checks again, locked).
     if (job.status !== 'queued' && job.status !== 'running') return;
     const audio = await readAudio(jobId);
@@ -64,7 +62,7 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
     );
     const expiresAt =
       ctx.retentionDays > 0 ? new Date(Date.now() + ctx.retentionDays * 24 * 3600 * 1000) : null;
-    // The episode and the job's completion are one transaction under the job's row lock: a cancel
+    // The episode and the job's completion are one statement under the job's row lock: a cancel
     // from any API replica either comes first (nothing is published) or finds the job completed.
     const published = await publishEpisode(ctx.db, jobId, {
       userId: job.userId,
@@ -83,7 +81,7 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
       expiresAt,
     });
     if (!published) return;
-    if (onPublished) await onPublished(ctx, published.episode.id);
+    if (onPublished) await onPublished(ctx, published.episode);
     await publishState(ctx, published.job, 'completed');
     await onJobEnded(ctx, published.job);
   };
