@@ -176,6 +176,8 @@ describe('the fleet boots', () => {
       }
       const version = await docker(['exec', containers[0]!.id, 'node', '--version']);
       expect(version.trim()).toMatch(/^v24\./);
+      // The uid the Kubernetes manifests run as (runAsUser 999).
+      expect((await docker(['exec', containers[0]!.id, 'id', '-u'])).trim()).toBe('999');
     }
   });
 
