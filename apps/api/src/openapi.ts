@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
 import {
   adminJobSchema,
+  adminUserSchema,
   apiKeySchema,
   cachedEpisodeSchema,
   createdKeySchema,
@@ -29,6 +30,7 @@ import {
   ticketSchema,
   transcriptSchema,
   updateMeBodySchema,
+  updateUserBodySchema,
 } from './schemas';
 
 /** `userOrSigned`: a key, or none at all with a valid `?exp=&sig=` (signed audio URLs). */
@@ -128,6 +130,24 @@ function routes(): RouteConfig[] {
         422: invalid,
       },
       { request: body(createUserBodySchema) },
+    ),
+    r(
+      'get',
+      '/v1/users/{id}',
+      'Users',
+      'A user, with their storage use against their quota',
+      'admin',
+      { 200: json('The user', adminUserSchema), 404: problem('No such user') },
+      { request: { params: idParams } },
+    ),
+    r(
+      'patch',
+      '/v1/users/{id}',
+      'Users',
+      "Set a user's pre-generation tier and storage quota",
+      'admin',
+      { 200: json('The user, updated', adminUserSchema), 404: problem('No such user'), 422: invalid },
+      { request: { params: idParams, ...body(updateUserBodySchema) } },
     ),
     r('get', '/v1/me', 'Users', 'Your profile, feed URL and webhook secret', 'user', {
       200: json('You', meSchema),

@@ -93,3 +93,40 @@ it('a new user is pre-generated after GET /v1/me, and the daily request is answe
   expect(daily.body).toMatchObject({ cached: true, source: 'cache', episode: { jobId: mayaJob.id } });
   expect(await t.db.job.count({ where: { userId: maya.id } })).toBe(1);
 });
+
+it("an operator's partial tier reaches pre-generation: the night makes the script, the request the audio", async () => {
+  const ada = await createUser('ada@example.test');
+  await request(t.app)
+    .patch(`/v1/users/${ada.id}`)
+    .set(bearer(ADMIN_KEY))
+    .send({ pregenerateTier: 'partial' })
+    .expect(200);
+
+  const run = await request(t.app).post('/v1/cron/pregenerate').set(bearer(CRON_SECRET)).expect(200);
+  expect(run.body).toMatchObject({ successful: 1, failed: 0 });
+  const night = await t.db.job.findFirstOrThrow({ where: { userId: ada.id, pregenerated: true } });
+  expect(night.partial).toBe(true);
+  await waitFor(
+    async () => (await t.db.job.findUniqueOrThrow({ where: { id: night.id } })).status === 'completed',
+    { timeoutMs: 60_000, what: "Ada's script" },
+  );
+
+  const ticket = await request(t.app)
+    .post('/v1/episodes')
+    .set(bearer(ada.key))
+    .send({ type: 'daily' })
+    .expect(202);
+  await waitFor(
+    async () =>
+      (await t.db.job.findUniqueOrThrow({ where: { id: ticket.body.jobId } })).status === 'completed',
+    { timeoutMs: 60_000, what: "Ada's episode" },
+  );
+  const stages = await t.db.jobStage.findMany({ where: { jobId: ticket.body.jobId } });
+  // The night's sources and script are reused (never run for this job); audio and upload run.
+  expect(Object.fromEntries(stages.map((s) => [s.stage, [s.status, s.attempts]]))).toEqual({
+    scrape: ['completed', 0],
+    script: ['completed', 0],
+    audio: ['completed', 1],
+    upload: ['completed', 1],
+  });
+});

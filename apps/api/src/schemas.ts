@@ -16,6 +16,15 @@ const timezone = z
   .max(64)
   .refine((tz) => isValidTimeZone(tz), { message: 'not an IANA time zone (e.g. Europe/Paris)' });
 
+const pregenerateTier = z.enum(['full', 'partial', 'none']).openapi({
+  description:
+    'What the nightly run prepares of the daily/weekly episode: all of it, the script only (audio is made on request), or nothing',
+});
+const storageQuotaBytes = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().openapi({
+  description:
+    "Bytes the user's episodes may take: 0 unlimited, null the fleet default (USER_STORAGE_QUOTA_BYTES)",
+});
+
 // ---- requests ----
 
 export const createUserBodySchema = z
@@ -28,9 +37,20 @@ export const createUserBodySchema = z
     sources: z.array(sourceSpecSchema).max(20).optional(),
     style: styleSchema.partial().optional(),
     webhookUrl: webhookUrl.optional(),
+    pregenerateTier: pregenerateTier.optional(),
+    storageQuotaBytes: storageQuotaBytes.optional(),
   })
   .strict()
   .openapi('CreateUserRequest');
+
+/** What only operators decide for a user: how much is pre-generated, how much may be stored. */
+export const updateUserBodySchema = z
+  .object({
+    pregenerateTier: pregenerateTier.optional(),
+    storageQuotaBytes: storageQuotaBytes.optional(),
+  })
+  .strict()
+  .openapi('UpdateUserRequest');
 
 export const updateMeBodySchema = z
   .object({
@@ -91,6 +111,9 @@ export const userSchema = z
     dailyEnabled: z.boolean(),
     weeklyEnabled: z.boolean(),
     pregenerateTier: z.enum(['full', 'partial', 'none']),
+    storageQuotaBytes: storageQuotaBytes.openapi({
+      description: 'Your own storage limit in bytes: 0 unlimited, null the fleet default',
+    }),
     sources: z.array(z.unknown()),
     style: z.record(z.string(), z.unknown()).nullable(),
     webhookUrl: z.string().nullable(),
@@ -120,6 +143,22 @@ export const createdKeySchema = z
   .openapi('CreatedKey');
 
 export const createdUserSchema = createdKeySchema.extend({ user: userSchema }).openapi('CreatedUser');
+
+export const adminUserSchema = z
+  .object({
+    user: userSchema,
+    storage: z.object({
+      usedBytes: z.number().int().openapi({ description: "Bytes of the user's stored episodes" }),
+      quotaBytes: z
+        .number()
+        .int()
+        .openapi({ description: 'The limit in force: their own or the default; 0 unlimited' }),
+      exceeded: z
+        .boolean()
+        .openapi({ description: 'New episodes are refused (409) until older ones expire' }),
+    }),
+  })
+  .openapi('AdminUser');
 
 export const meSchema = z
   .object({

@@ -63,6 +63,7 @@ it('the document describes the routes this matrix relies on', () => {
   expect(adminOnly.map((op) => op.name)).toEqual(expect.arrayContaining(['POST /v1/users', 'GET /v1/stats']));
   expect(withBody.map((op) => op.name).sort()).toEqual([
     'PATCH /v1/me',
+    'PATCH /v1/users/{id}',
     'POST /v1/episodes',
     'POST /v1/keys',
     'POST /v1/users',

@@ -149,6 +149,8 @@ describe('OpenAPI and docs', () => {
     expect(operations.sort()).toEqual(
       [
         'POST /v1/users',
+        'GET /v1/users/{id}',
+        'PATCH /v1/users/{id}',
         'GET /v1/me',
         'PATCH /v1/me',
         'POST /v1/me/feed-token',
@@ -165,6 +167,7 @@ describe('OpenAPI and docs', () => {
         'GET /v1/jobs',
         'GET /v1/jobs/{id}',
         'GET /v1/jobs/{id}/events',
+        'GET /v1/jobs/{id}/history',
         'DELETE /v1/jobs/{id}',
         'POST /v1/jobs/{id}/retry',
         'GET /v1/admin/jobs',
@@ -189,6 +192,8 @@ describe('OpenAPI and docs', () => {
       'User',
       'PregenerationRun',
       'Stats',
+      'JobHistory',
+      'AdminUser',
     ]) {
       expect(doc.components.schemas).toHaveProperty(name);
     }

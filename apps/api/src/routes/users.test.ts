@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { makeEpisode } from '../testing/fixtures';
 import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
 
 let t: TestApi;
@@ -126,6 +127,86 @@ describe('/v1/me', () => {
   it('is for user keys: the admin key gets 403', async () => {
     const res = await request(t.app).get('/v1/me').set(admin).expect(403);
     expect(res.body.detail).toMatch(/user API key/);
+  });
+});
+
+describe('/v1/users/:id: what operators decide', () => {
+  it('POST /v1/users takes the tier and the quota; users see theirs but cannot set them', async () => {
+    const res = await request(t.app)
+      .post('/v1/users')
+      .set(admin)
+      .send({ email: `tiered-${Date.now()}@example.test`, pregenerateTier: 'partial', storageQuotaBytes: 0 })
+      .expect(201);
+    expect(res.body.user).toMatchObject({ pregenerateTier: 'partial', storageQuotaBytes: 0 });
+    const key = res.body.apiKey as string;
+    const me = await request(t.app).get('/v1/me').set(bearer(key)).expect(200);
+    expect(me.body.user).toMatchObject({ pregenerateTier: 'partial', storageQuotaBytes: 0 });
+    for (const field of [{ pregenerateTier: 'full' }, { storageQuotaBytes: 10 }]) {
+      const refused = await request(t.app).patch('/v1/me').set(bearer(key)).send(field).expect(422);
+      expect(refused.body.errors[0].code).toBe('unrecognized_keys');
+    }
+  });
+
+  it('PATCH sets the tier and the quota, which the next episode request obeys; null goes back to the default', async () => {
+    const { user, key } = await t.createUser();
+    await makeEpisode(t.db, t.storage, user.id); // 4096 bytes stored
+    const request_ = () =>
+      request(t.app)
+        .post('/v1/episodes')
+        .set(bearer(key))
+        .send({ type: 'custom', sources: [{ kind: 'text', title: 'T', text: 'Some text.' }] });
+
+    const limited = await request(t.app)
+      .patch(`/v1/users/${user.id}`)
+      .set(admin)
+      .send({ pregenerateTier: 'none', storageQuotaBytes: 4096 })
+      .expect(200);
+    expect(limited.body).toEqual({
+      user: expect.objectContaining({ id: user.id, pregenerateTier: 'none', storageQuotaBytes: 4096 }),
+      storage: { usedBytes: 4096, quotaBytes: 4096, exceeded: true },
+    });
+    const refused = await request_().expect(409);
+    expect(refused.body).toMatchObject({ usedBytes: 4096, quotaBytes: 4096 });
+
+    const defaulted = await request(t.app)
+      .patch(`/v1/users/${user.id}`)
+      .set(admin)
+      .send({ storageQuotaBytes: null })
+      .expect(200);
+    expect(defaulted.body.user).toMatchObject({ pregenerateTier: 'none', storageQuotaBytes: null });
+    expect(defaulted.body.storage).toEqual({
+      usedBytes: 4096,
+      quotaBytes: t.settings.userStorageQuotaBytes,
+      exceeded: false,
+    });
+    await request_().expect(202);
+    const read = await request(t.app).get(`/v1/users/${user.id}`).set(admin).expect(200);
+    expect(read.body).toEqual(defaulted.body);
+  });
+
+  it('answers 404 for an unknown user, 422 for a bad tier or quota, 403 to user keys', async () => {
+    const { user, key } = await t.createUser();
+    await request(t.app)
+      .patch('/v1/users/no-such-user')
+      .set(admin)
+      .send({ pregenerateTier: 'full' })
+      .expect(404);
+    await request(t.app).get('/v1/users/no-such-user').set(admin).expect(404);
+    const invalid = await request(t.app)
+      .patch(`/v1/users/${user.id}`)
+      .set(admin)
+      .send({ pregenerateTier: 'most', storageQuotaBytes: -1 })
+      .expect(422);
+    expect(invalid.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'pregenerateTier',
+      'storageQuotaBytes',
+    ]);
+    await request(t.app)
+      .patch(`/v1/users/${user.id}`)
+      .set(bearer(key))
+      .send({ pregenerateTier: 'full' })
+      .expect(403);
+    await request(t.app).get(`/v1/users/${user.id}`).set(bearer(key)).expect(403);
   });
 });
 

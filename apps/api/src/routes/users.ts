@@ -1,13 +1,17 @@
 import { createApiKey, isUniqueViolation, Prisma, rotateFeedToken, type User } from '@podfleet/db';
+import { quotaStatus, storageUsedByUser } from '@podfleet/pregeneration';
 import { userWebhookSecret } from '@podfleet/webhooks';
 import { type Request, Router } from 'express';
-import { conflict, HttpProblem } from '../http/problem';
+import { conflict, HttpProblem, notFound } from '../http/problem';
 import { parseBody } from '../http/validate';
 import { currentUserId } from '../middleware/auth';
-import { createUserBodySchema, updateMeBodySchema } from '../schemas';
+import { createUserBodySchema, updateMeBodySchema, updateUserBodySchema } from '../schemas';
 import { toApiKeyView, toUserView } from '../services/views';
 import { checkWebhookUrl } from '../services/webhook-url';
 import type { RouteContext } from './context';
+
+/** The column holds bytes as bigint; null means the fleet default. */
+const quotaColumn = (bytes: number | null) => (bytes === null ? null : BigInt(bytes));
 
 export function usersRouter(ctx: RouteContext): Router {
   const router = Router();
@@ -34,6 +38,10 @@ export function usersRouter(ctx: RouteContext): Router {
             ...(body.sources ? { sources: body.sources as Prisma.InputJsonValue } : {}),
             ...(body.style ? { style: body.style as Prisma.InputJsonValue } : {}),
             webhookUrl: body.webhookUrl ?? null,
+            ...(body.pregenerateTier ? { pregenerateTier: body.pregenerateTier } : {}),
+            ...(body.storageQuotaBytes === undefined
+              ? {}
+              : { storageQuotaBytes: quotaColumn(body.storageQuotaBytes) }),
           },
         });
         return { user, ...(await createApiKey(tx, user.id, 'default')) };
@@ -46,6 +54,40 @@ export function usersRouter(ctx: RouteContext): Router {
       }
       throw err;
     }
+  });
+
+  /** The admin's view of a user: the profile and where they stand against their storage quota. */
+  const adminView = async (user: User) => {
+    const used = await storageUsedByUser(db, [user.id]);
+    const quota = quotaStatus(
+      used.get(user.id) ?? 0,
+      user.storageQuotaBytes,
+      ctx.settings.userStorageQuotaBytes,
+    );
+    return { user: toUserView(user), storage: quota };
+  };
+
+  router.get('/v1/users/:id', guards.admin, async (req, res) => {
+    const user = await db.user.findUnique({ where: { id: String(req.params.id) } });
+    if (!user) throw notFound('user');
+    res.json(await adminView(user));
+  });
+
+  /** Operators set what users cannot: their pre-generation tier and their storage quota. */
+  router.patch('/v1/users/:id', guards.admin, async (req, res) => {
+    const body = parseBody(req, updateUserBodySchema);
+    const { count } = await db.user.updateMany({
+      where: { id: String(req.params.id) },
+      data: {
+        ...(body.pregenerateTier ? { pregenerateTier: body.pregenerateTier } : {}),
+        ...(body.storageQuotaBytes === undefined
+          ? {}
+          : { storageQuotaBytes: quotaColumn(body.storageQuotaBytes) }),
+      },
+    });
+    const user = count === 1 ? await db.user.findUnique({ where: { id: String(req.params.id) } }) : null;
+    if (!user) throw notFound('user');
+    res.json(await adminView(user));
   });
 
   /** Read fresh: the key lookup may come from a cache, the profile must not. */

@@ -14,6 +14,7 @@ export function toUserView(user: User): UserView {
     dailyEnabled: user.dailyEnabled,
     weeklyEnabled: user.weeklyEnabled,
     pregenerateTier: user.pregenerateTier,
+    storageQuotaBytes: user.storageQuotaBytes === null ? null : Number(user.storageQuotaBytes),
     sources: Array.isArray(user.sources) ? user.sources : [],
     style: (user.style as Record<string, unknown> | null) ?? null,
     webhookUrl: user.webhookUrl,
