@@ -25,6 +25,7 @@ import { publishState } from './events';
 import { onJobEnded } from './job-end';
 import { promoteWaitingJobs } from './lifecycle';
 import { asStageFailure } from './maintenance/db-errors';
+import { progressWriter } from './progress-writer';
 
 /** Thrown inside a stage when the job was cancelled meanwhile: stop quietly, it is not a failure. */
 export class JobCancelledError extends Error {
@@ -51,7 +52,11 @@ export interface StageScope {
   payload: StagePayload;
   signal: AbortSignal;
   logger: ProcessorContext['logger'];
-  /** Reports progress within the stage (fraction 0..1); throws JobCancelledError once the job is cancelled. */
+  /**
+   * Reports progress within the stage (fraction 0..1), written in the background: one write at a
+   * time, the latest report replacing one not yet written (see progress-writer). Throws
+   * JobCancelledError once a write found the job cancelled.
+   */
   progress(fraction: number, currentStep?: string): Promise<void>;
   /** True once the job left queued/running (cancelled); cheap enough to call between steps. */
   isCancelled(): Promise<boolean>;
@@ -155,6 +160,19 @@ async function runStageOnce(
     const status = await jobStatus(ctx.db, jobId);
     return status !== 'queued' && status !== 'running';
   };
+  const progressWrites = progressWriter(
+    async ({ progress, currentStep }) => {
+      const snapshot = await updateProgress(ctx.db, jobId, {
+        phase: stage,
+        progress,
+        ...(currentStep === undefined ? {} : { currentStep }),
+      });
+      if (!snapshot) return false;
+      await publishState(ctx, { ...job, ...snapshot, errorCode: null, errorMessage: null, episodeId: null });
+      return true;
+    },
+    () => new JobCancelledError(jobId),
+  );
   const scope: StageScope = {
     job,
     payload,
@@ -163,18 +181,18 @@ async function runStageOnce(
     isCancelled,
     artifactKey: (name) => artifactKeyFor(jobId, name),
     async progress(fraction, currentStep) {
-      const snapshot = await updateProgress(ctx.db, jobId, {
-        phase: stage,
+      progressWrites.report({
         progress: stageProgress(stage, fraction),
         ...(currentStep === undefined ? {} : { currentStep }),
       });
-      if (!snapshot) throw new JobCancelledError(jobId);
-      await publishState(ctx, { ...job, ...snapshot, errorCode: null, errorMessage: null, episodeId: null });
     },
   };
 
   try {
     const output = await work(scope);
+    // Completion moves progress to the band's end: a report still queued is dropped, the write
+    // in flight is waited for (it must not land after the next stage's start).
+    await progressWrites.settle();
     await markStageCompleted(ctx.db, jobId, stage, {
       artifactKey: output.artifact.key,
       checksum: output.artifact.checksum,
@@ -186,6 +204,7 @@ async function runStageOnce(
     await work.finalize?.(job);
     return 'completed';
   } catch (caught) {
+    await progressWrites.settle().catch(() => {}); // its outcome changes nothing now
     const err = asStageFailure(caught);
     if (err instanceof JobCancelledError || (await isCancelled())) {
       logger.info({ stage }, 'job cancelled during the stage; stopped');
