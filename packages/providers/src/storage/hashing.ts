@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 
 /** A pass-through stream that computes sha256 and counts bytes as data flows through it. */
 export function createSha256Meter(): { stream: Transform; digest(): string; sizeBytes(): number } {
@@ -25,10 +25,6 @@ export function createSha256Meter(): { stream: Transform; digest(): string; size
 
 export function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-export function toReadable(body: Buffer | Readable): Readable {
-  return Buffer.isBuffer(body) ? Readable.from([body]) : body;
 }
 
 export async function readAll(stream: Readable): Promise<Buffer> {
