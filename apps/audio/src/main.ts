@@ -1,3 +1,4 @@
+import { setUpAudioStage } from '@podfleet/assembly';
 import { loadConfigOrExit } from '@podfleet/config';
 import { createAppDependencies, runWorkerApp } from '@podfleet/pipeline';
 import { retentionCleanup } from '@podfleet/pregeneration';
@@ -14,5 +15,7 @@ void runWorkerApp({
   processors: { audio: audioProcessor(deps.pipeline, config, engine) },
   maintenanceHandlers: { cleanup: retentionCleanup() },
   concurrency: { audio: config.AUDIO_CONCURRENCY },
+  // Readiness waits for it: no job (a new or autoscaled container's first) pays for the set-up.
+  setUp: () => setUpAudioStage(engine),
   onClose: () => engine.close(),
 });

@@ -104,6 +104,13 @@ export interface NormalizingPcm {
 class DspThreads {
   private idle: Worker | undefined;
 
+  /** Starts the idle thread now, so that the first call does not (a worker's set-up). */
+  prestart(): void {
+    if (this.idle) return;
+    this.idle = new Worker(WORKER_SOURCE, { eval: true });
+    this.idle.unref();
+  }
+
   normalize(
     pcm: Buffer,
     sampleRate: number,

@@ -10,6 +10,7 @@ export { type Loudness, measureLoudness, parseEbur128Summary } from './loudness'
 export { type ClipsPcm, loadClipsPcm } from './pcm';
 export { type AudioProbe, probeAudio, probeDurationSec } from './probe';
 export { encodeRawPath } from './raw-path';
+export { setUpAudioStage } from './set-up';
 export { ffmpegPath, runTool } from './tools';
 export {
   type VoicedClip,

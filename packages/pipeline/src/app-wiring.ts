@@ -10,6 +10,7 @@ import {
   type Logger,
   type ProcessorMap,
   type QueueName,
+  settlesWithin,
   startWorkers,
   type WorkerRuntime,
 } from '@podfleet/queue';
@@ -85,6 +86,32 @@ export interface WorkerAppOptions {
   maintenanceHandlers?: Partial<MaintenanceHandlers>;
   /** The app's own schedulers, ensured at start and again after Redis lost its data. */
   ensureSchedulers?: () => Promise<void>;
+  /**
+   * Sets the app's engines up at start (e.g. the TTS engine's threads) so that no job pays for
+   * it: the workers take jobs, and readiness answers 200, once it is done. A failure stops the start.
+   */
+  setUp?: () => Promise<void>;
+}
+
+/** How long the start waits for PostgreSQL's first answer before going on without it. */
+const DATABASE_WARM_UP_MS = 5_000;
+
+/**
+ * Before the workers take jobs, at once: the first PostgreSQL connection with Prisma's query
+ * engine (~0.4 s on a process's first query, paid by the first job otherwise) and `steps` (the
+ * maintenance run at start, the app's own set-up). A database not reachable yet is only logged:
+ * stages retry until it answers (DB_UNAVAILABLE).
+ */
+async function setUpBeforeJobs(deps: AppDependencies, steps: Array<(() => Promise<void>) | undefined>) {
+  const database = settlesWithin(deps.db.$queryRaw`SELECT 1`, DATABASE_WARM_UP_MS).then(
+    (answered) => {
+      if (!answered)
+        deps.logger.warn(`PostgreSQL did not answer within ${DATABASE_WARM_UP_MS} ms; starting anyway`);
+    },
+    (err: unknown) =>
+      deps.logger.warn({ err: String(err) }, 'PostgreSQL is not reachable yet; starting anyway'),
+  );
+  await Promise.all([database, ...steps.map((step) => step?.())]);
 }
 
 /** The processors of the queues in WORKER_QUEUES (the process's role). */
@@ -124,6 +151,9 @@ export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRun
     ...(config.HEALTH_PORT === undefined
       ? {}
       : { health: { port: config.HEALTH_PORT, maxEventLoopLagMs: config.HEALTH_MAX_EVENT_LOOP_LAG_MS } }),
+    // The maintenance run at start (schedulers, reconcile) is part of it: it would otherwise
+    // compete with the first jobs for the CPU.
+    setUp: () => setUpBeforeJobs(deps, [() => maintenance.start(), options.setUp]),
   });
   const close = async () => {
     maintenance.stop();
@@ -135,11 +165,10 @@ export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRun
   try {
     await runtime.ready;
   } catch (err) {
-    // Only the health server can fail it (its port taken or not allowed): report it like the
-    // API's own port, without a stack trace.
+    // The health server (its port taken or not allowed) or the app's set-up (an engine that
+    // cannot start) failed: report it like the API's own port, without a stack trace.
     deps.logger.fatal({ err }, 'could not start');
     process.exit(1);
   }
-  await maintenance.start();
   return runtime;
 }

@@ -67,6 +67,7 @@ export {
   webhookPayloadSchema,
 } from './queues';
 export { RedisScript } from './scripts';
+export { settlesWithin } from './settles-within';
 export type {
   EventLoopCheck,
   HealthStatus,

@@ -84,6 +84,47 @@ describe('startWorkers', () => {
     expect(runtime.workers.audio).toBeUndefined();
   });
 
+  it('takes no job before its set-up is done; readiness answers 503 (workers starting) until then', async () => {
+    const setUp = deferred();
+    let setUpDone = false;
+    const seenAfterSetUp: boolean[] = [];
+    const { runtime } = start(
+      {
+        scrape: async () => {
+          seenAfterSetUp.push(setUpDone);
+        },
+      },
+      {
+        health: { port: 0, maxEventLoopLagMs: 2_000 },
+        setUp: async () => {
+          await setUp.promise;
+          setUpDone = true;
+        },
+      },
+    );
+    await runtime.workers.scrape!.waitUntilReady();
+    await scrape.add('scrape', payload('early'), { jobId: 'early' });
+    const readyz = await fetch(`http://127.0.0.1:${await runtime.healthPort}/readyz`);
+    const report = (await readyz.json()) as ReadinessReport;
+    expect(readyz.status).toBe(503);
+    expect(report.checks.workers).toEqual({ status: 'unavailable', queues: { scrape: 'starting' } });
+    expect(await scrape.getJobState('early')).toBe('waiting');
+
+    setUp.resolve();
+    await runtime.ready;
+    expect(await finished('early')).toBe('completed');
+    expect(seenAfterSetUp).toEqual([true]);
+    expect((await fetch(`http://127.0.0.1:${await runtime.healthPort}/readyz`)).status).toBe(200);
+  });
+
+  it('rejects ready when its set-up fails', async () => {
+    const { runtime } = start(
+      { scrape: async () => {} },
+      { setUp: () => Promise.reject(new Error('engine would not start')) },
+    );
+    await expect(runtime.ready).rejects.toThrow('engine would not start');
+  });
+
   it('hands the processor a validated payload and a job-bound logger', async () => {
     const seen: unknown[] = [];
     const { runtime, lines } = start({

@@ -56,6 +56,11 @@ export interface StartWorkersOptions {
    * no server: several worker processes may share one host (development, tests).
    */
   health?: { port: number; maxEventLoopLagMs: number };
+  /**
+   * What the first job would otherwise pay for (engines, warm connections), run at start: the
+   * workers take no job before it resolves and readiness waits for it; its failure rejects ready.
+   */
+  setUp?: () => Promise<void>;
 }
 
 export interface WorkerRuntime {
@@ -262,6 +267,7 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
       removeOnComplete: def.removeOnComplete,
       removeOnFail: def.removeOnFail,
       settings: { backoffStrategy: retryAfterBackoff },
+      autorun: false, // run once set up (see ready)
     });
     worker.on('error', (err) => {
       if (!reportUnreachable(err)) logger.error({ err, queue }, 'worker error');
@@ -302,10 +308,13 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
   );
 
   const ready = (async () => {
-    const workersReady = Promise.all(all.map((w) => w.waitUntilReady())).then(() => {
-      started = true;
-    });
-    const [, server] = await Promise.all([workersReady, health?.server]);
+    const [, server] = await Promise.all([
+      Promise.all(all.map((w) => w.waitUntilReady())),
+      health?.server,
+      options.setUp?.(),
+    ]);
+    if (!shuttingDown) for (const w of all) w.run().catch((err: Error) => w.emit('error', err));
+    started = true;
     const maxmemoryPolicy = await checkNoEviction(connection, logger);
     logger.info(
       {

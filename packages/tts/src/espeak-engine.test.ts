@@ -134,3 +134,20 @@ describe('espeak engine (WASM in worker threads)', () => {
     await expect(pending).rejects.toThrow('cancelled by user');
   });
 });
+
+describe('espeak engine set-up', () => {
+  it('voices a word on every thread, so an engine that cannot run fails there, not on a job', async () => {
+    const wasm = createEspeakEngine({ backend: 'wasm', threads: 2 });
+    try {
+      await wasm.setUp();
+      expect(await wasm.backend()).toBe('wasm');
+      const clip = await wasm.synthesize({ text: 'Ready to go.', voice: 'en-us@35' });
+      expect(clip.durationSec).toBeGreaterThan(0.3);
+    } finally {
+      await wasm.close();
+    }
+    const missing = createEspeakEngine({ backend: 'native', nativeBinary: '/nonexistent/espeak-ng' });
+    await expect(missing.setUp()).rejects.toMatchObject({ code: 'TTS_FAILED' });
+    await missing.close();
+  });
+});

@@ -37,6 +37,11 @@ export interface TtsEngine {
    * cheaper than one call per line (espeak WASM: ~0.1 s fixed cost per call). Optional.
    */
   synthesizeBatch?(req: BatchSynthesisRequest): Promise<SynthesisResult[]>;
+  /**
+   * Pays the engine's start-up cost (threads, compiled modules, binaries read from disk) now, so
+   * that the first line voiced does not: a worker calls it before taking jobs. Optional.
+   */
+  setUp?(): Promise<void>;
   /** Stops worker threads / releases sockets. */
   close(): Promise<void>;
 }
