@@ -22,6 +22,7 @@ const flowArgsSchema = z
     fromStage: stageName.optional(),
     toStage: stageName.optional(),
     prefix: z.string().min(1),
+    traceparent: z.string().optional(),
   })
   .refine((a) => STAGES.indexOf(a.fromStage ?? 'scrape') <= STAGES.indexOf(a.toStage ?? 'upload'), {
     message: 'fromStage must not come after toStage',
@@ -40,6 +41,8 @@ export interface EpisodeFlowArgs {
   toStage?: StageName;
   /** BullMQ key prefix (QUEUE_PREFIX). */
   prefix: string;
+  /** W3C trace context every stage's span continues (see stagePayloadSchema). */
+  traceparent?: string;
 }
 
 /** Deterministic BullMQ id of one stage of one run: `${jobId}.${run}.${stage}`. */
@@ -66,6 +69,7 @@ export function buildEpisodeFlow(args: EpisodeFlowArgs): FlowJob {
     run: a.run,
     userId: a.userId,
     ...(STAGES.indexOf(a.toStage ?? 'upload') < STAGES.indexOf('audio') ? { partial: true } : {}),
+    ...(a.traceparent ? { traceparent: a.traceparent } : {}),
   });
 
   let node: FlowJob | undefined;

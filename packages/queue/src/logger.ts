@@ -1,3 +1,4 @@
+import { traceLogFields } from '@podfleet/telemetry';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
@@ -33,12 +34,17 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-/** One JSON line per entry, `app` on every line, secrets replaced by "[redacted]". */
+/**
+ * One JSON line per entry, `app` on every line, secrets replaced by "[redacted]". A line written
+ * inside a traced span (a job's processor, an API request) carries its `trace_id` and `span_id`,
+ * whichever logger wrote it.
+ */
 export function createLogger({ app, level, destination }: LoggerOptions): Logger {
   return pino(
     {
       level,
       base: { app },
+      mixin: traceLogFields,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },

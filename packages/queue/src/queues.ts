@@ -18,12 +18,23 @@ const idPart = z
   .max(128)
   .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only');
 
+/**
+ * W3C trace context of the span that enqueued the job (OpenTelemetry): the worker's span for the
+ * job continues that trace. Absent when tracing is off; a malformed one is ignored, not refused.
+ */
+const traceparent = z
+  .string()
+  .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+  .optional()
+  .catch(undefined);
+
 export const stagePayloadSchema = z.object({
   jobId: idPart,
   run: z.number().int().min(1),
   userId: z.string().min(1),
   /** Partial pre-generation: the flow stops before audio (the root is `script`). */
   partial: z.boolean().optional(),
+  traceparent,
 });
 
 export const webhookPayloadSchema = z.object({
@@ -32,6 +43,7 @@ export const webhookPayloadSchema = z.object({
   jobId: z.string().min(1),
   event: z.enum(['job.completed', 'job.failed']),
   url: z.url({ protocol: /^https?$/ }),
+  traceparent,
 });
 
 export const pregeneratePayloadSchema = z.object({

@@ -1,5 +1,6 @@
+import { metricsRegistry } from '@podfleet/telemetry';
 import { waitFor } from '@podfleet/test-kit';
-import { Queue } from 'bullmq';
+import { Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { blockEventLoop, captureLogger, deferred, deleteKeys, REDIS_URL, testPrefix } from '../test/support';
 import { createRedis } from './connection';
@@ -136,13 +137,46 @@ describe('worker health server', () => {
     await runtime.ready;
     const missing = await get<{ endpoints: string[] }>(runtime, '/health');
     expect(missing.status).toBe(404);
-    expect(missing.body.endpoints).toEqual(['/livez', '/readyz']);
+    expect(missing.body.endpoints).toEqual(['/livez', '/readyz', '/metrics']);
     const post = await get(runtime, '/readyz', 'POST');
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
     const head = await get(runtime, '/readyz?verbose=1', 'HEAD');
     expect(head.status).toBe(200);
     expect(head.body).toBeUndefined();
+  });
+
+  it('serves the Prometheus metrics of the jobs it ran on /metrics', async () => {
+    metricsRegistry.resetMetrics();
+    const { runtime } = start({
+      scrape: async ({ jobId }) => {
+        if (jobId === 'bad') throw new UnrecoverableError('[SOURCE_EMPTY] nothing to read');
+        return 1;
+      },
+    });
+    await runtime.ready;
+    await scrape.add('scrape', payload('good'), { jobId: 'good' });
+    await scrape.add('scrape', payload('bad'), { jobId: 'bad' });
+    const metrics = async () => {
+      const res = await fetch(`http://127.0.0.1:${await runtime.healthPort}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      return res.text();
+    };
+    const text = await waitFor(
+      async () => {
+        const body = await metrics();
+        return /podfleet_worker_jobs_total\{queue="scrape",outcome="failed"/.test(body) ? body : undefined;
+      },
+      { what: 'both jobs counted' },
+    );
+    expect(text).toContain('podfleet_worker_jobs_total{queue="scrape",outcome="completed",error_code=""} 1');
+    expect(text).toContain(
+      'podfleet_worker_jobs_total{queue="scrape",outcome="failed",error_code="SOURCE_EMPTY"} 1',
+    );
+    // The process's own metrics come with them.
+    expect(text).toMatch(/^podfleet_process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^# TYPE podfleet_stage_run_duration_seconds histogram$/m);
   });
 
   it('starts no server without the health option', async () => {

@@ -1,4 +1,11 @@
 import { hostname } from 'node:os';
+import {
+  collectProcessMetrics,
+  contextFromTraceparent,
+  SpanKind,
+  withSpan,
+  workerJobs,
+} from '@podfleet/telemetry';
 import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -11,7 +18,10 @@ import { settlesWithin } from './settles-within';
 import { type WorkerHealthSource, workerHealth } from './worker-health';
 
 export interface ProcessorContext {
-  /** Child logger bound to queue, jobId and attempt. */
+  /**
+   * Child logger bound to queue, jobId and attempt. The processor runs inside the job's span, so
+   * its lines also carry trace_id and span_id when tracing is on.
+   */
   logger: Logger;
   /**
    * Aborted when this worker gives the job back at shutdown (reason: ShutdownError) or BullMQ
@@ -52,8 +62,8 @@ export interface StartWorkersOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   /**
-   * Serve GET /livez and /readyz (see worker-health) on this port, 0 for a free one. Without it
-   * no server: several worker processes may share one host (development, tests).
+   * Serve GET /livez, /readyz (see worker-health) and /metrics (Prometheus) on this port, 0 for a
+   * free one. Without it no server: several worker processes may share one host (development, tests).
    */
   health?: { port: number; maxEventLoopLagMs: number };
   /**
@@ -104,6 +114,27 @@ const CONTROL_FLOW_ERRORS = new Set([
   'WaitingChildrenError',
   'RateLimitError',
 ]);
+const isControlFlow = (err: unknown) => err instanceof Error && CONTROL_FLOW_ERRORS.has(err.name);
+
+/** The job's span: a consumer span continuing the trace its payload carries (OpenTelemetry messaging conventions). */
+function jobSpanOptions(queue: QueueName, job: Job, payload: object) {
+  // Episode stages and webhooks carry both; pre-generation and maintenance neither.
+  const { jobId, traceparent } = payload as { jobId?: unknown; traceparent?: unknown };
+  return {
+    kind: SpanKind.CONSUMER,
+    parent: contextFromTraceparent(typeof traceparent === 'string' ? traceparent : undefined),
+    attributes: {
+      'messaging.system': 'bullmq',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': queue,
+      'messaging.message.id': job.id ?? '',
+      'podfleet.job.attempt': job.attemptsMade + 1,
+      ...(typeof jobId === 'string' ? { 'podfleet.job.id': jobId } : {}),
+    },
+    // A job moved back to wait (shutdown) or delayed did not fail.
+    isFailure: (err: unknown) => !isControlFlow(err),
+  };
+}
 
 function wrapProcessor<Q extends QueueName>(
   queue: Q,
@@ -142,9 +173,12 @@ function wrapProcessor<Q extends QueueName>(
       signal: controller.signal,
     };
     try {
-      const work = processor(payload, job, ctx);
+      const work = withSpan(`process ${queue}`, jobSpanOptions(queue, job, payload), () =>
+        processor(payload, job, ctx),
+      );
       const outcome = await Promise.race([work.then((value) => ({ value })), handedBack]);
       if (outcome === HANDED_BACK) {
+        workerJobs.inc({ queue, outcome: 'handed_back', error_code: '' });
         work.catch(() => {}); // abandoned: its outcome no longer matters
         // Straight back to wait, no attempt counted. If Redis does not answer (worker connections
         // wait out outages), the job keeps its lock until it expires and the stalled checker
@@ -164,7 +198,7 @@ function wrapProcessor<Q extends QueueName>(
       }
       return outcome.value;
     } catch (err) {
-      if (err instanceof Error && CONTROL_FLOW_ERRORS.has(err.name)) throw err;
+      if (isControlFlow(err)) throw err;
       throw toBullMQError(err);
     } finally {
       active.delete(entry);
@@ -214,7 +248,10 @@ function serveHealth(
   { port, maxEventLoopLagMs }: NonNullable<StartWorkersOptions['health']>,
 ): { server: Promise<HealthServer>; close(): Promise<void> } {
   const lag = monitorEventLoopLag();
-  const server = startHealthServer(workerHealth(source, lag, { maxEventLoopLagMs }), { port });
+  const server = startHealthServer(workerHealth(source, lag, { maxEventLoopLagMs }), {
+    port,
+    metrics: collectProcessMetrics(),
+  });
   return {
     server,
     async close() {
@@ -275,9 +312,11 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
     worker.on('stalled', (jobId) =>
       logger.warn({ queue, jobId }, 'job stalled (its worker died or blocked); requeued'),
     );
+    worker.on('completed', () => workerJobs.inc({ queue, outcome: 'completed', error_code: '' }));
     worker.on('failed', (job, err) => {
       const { code, message } = parseFailedReason(err.message);
       const final = isFinalFailure(job, err);
+      workerJobs.inc({ queue, outcome: final ? 'failed' : 'retrying', error_code: code });
       logger.warn(
         { queue, jobId: job?.id, code, attemptsMade: job?.attemptsMade, final },
         `job failed: ${message}`,
