@@ -8,6 +8,7 @@ import {
   writeJsonArtifact,
 } from '@podfleet/pipeline';
 import { scriptDocumentSchema } from '@podfleet/providers';
+import { recordTtsCost } from '@podfleet/telemetry';
 import type { ClipCache, TtsEngine } from '@podfleet/tts';
 import { type AssembledEpisode, assembleEpisode } from './assemble';
 import { voiceScript } from './voice-script';
@@ -97,9 +98,11 @@ export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWo
         },
         'episode audio assembled',
       );
+      const costUsd = (characters / 1000) * options.usdPer1000Characters;
+      recordTtsCost(options.engine.name, costUsd);
       return {
         artifact: { key: audioKey, checksum: stored.checksum },
-        costUsd: (characters / 1000) * options.usdPer1000Characters,
+        costUsd,
         providers: { tts: options.engine.name },
       };
     } finally {

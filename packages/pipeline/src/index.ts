@@ -3,6 +3,7 @@ export {
   createAppDependencies,
   runWorkerApp,
   storageFromConfig,
+  tracingFromConfig,
   type WorkerAppOptions,
 } from './app-wiring';
 export {

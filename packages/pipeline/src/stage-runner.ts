@@ -19,6 +19,7 @@ import {
   toBullMQError,
   toJobError,
 } from '@podfleet/queue';
+import { setActiveSpanAttributes, stageRunDuration } from '@podfleet/telemetry';
 import type { Job as BullJob } from 'bullmq';
 import type { PipelineContext } from './context';
 import { publishState } from './events';
@@ -100,6 +101,7 @@ export type StageOutcome = 'completed' | 'resumed' | 'inactive' | 'cancelled';
 /**
  * Runs one stage attempt. A transient database error anywhere in it (PostgreSQL restarting, a
  * dropped connection) surfaces as a retryable DB_UNAVAILABLE, so BullMQ retries with backoff.
+ * Its duration is observed by outcome, which also goes on the job's span.
  */
 export async function runStage(
   ctx: PipelineContext,
@@ -109,10 +111,16 @@ export async function runStage(
   processor: ProcessorContext,
   work: StageWork,
 ): Promise<StageOutcome> {
+  const timer = stageRunDuration.startTimer({ stage });
+  let outcome: StageOutcome | 'failed' = 'failed';
   try {
-    return await runStageOnce(ctx, stage, payload, bullJob, processor, work);
+    outcome = await runStageOnce(ctx, stage, payload, bullJob, processor, work);
+    return outcome;
   } catch (err) {
     throw asStageFailure(err);
+  } finally {
+    timer({ outcome });
+    setActiveSpanAttributes({ 'podfleet.stage': stage, 'podfleet.stage.outcome': outcome });
   }
 }
 

@@ -4,6 +4,7 @@ import {
   sourceDocumentSchema,
   styleSchema,
 } from '@podfleet/providers';
+import { withSpan } from '@podfleet/telemetry';
 import { z } from 'zod';
 import type { PipelineContext } from '../context';
 import { readJsonArtifact, type StageWork, writeJsonArtifact } from '../stage-runner';
@@ -18,7 +19,17 @@ export function scriptStage(ctx: PipelineContext, writer: ScriptWriter): StageWo
     );
     const style = styleSchema.parse(storedStyleSchema.parse(scope.job.request).style ?? {});
     await scope.progress(0.1, `writing a ${style.targetMinutes}-minute script (${writer.provider})`);
-    const script: ScriptDocument = await writer.write({ documents, style, signal: scope.signal });
+    // The LLM's own requests (Anthropic) are client spans inside this one.
+    const script: ScriptDocument = await withSpan(
+      'script write',
+      {
+        attributes: {
+          'podfleet.script.writer': writer.provider,
+          'podfleet.script.sources': documents.length,
+        },
+      },
+      () => writer.write({ documents, style, signal: scope.signal }),
+    );
     const artifact = await writeJsonArtifact(ctx, scope.artifactKey('script.json'), script);
     return {
       artifact,

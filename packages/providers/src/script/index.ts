@@ -9,6 +9,7 @@ export {
   DEFAULT_ANTHROPIC_BASE_URL,
   DEFAULT_ANTHROPIC_MODEL,
 } from './anthropic/writer';
+export { splitSentencesAndFragments } from './local/sentences';
 export { LocalScriptWriter } from './local/writer';
 export {
   countWords,

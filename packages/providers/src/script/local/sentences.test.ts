@@ -1,4 +1,4 @@
-import { extractSentences, splitSentences } from './sentences';
+import { extractSentences, splitSentences, splitSentencesAndFragments } from './sentences';
 
 describe('splitSentences', () => {
   it('does not split after abbreviations, initials, acronyms or inside decimals', () => {
@@ -20,6 +20,16 @@ describe('splitSentences', () => {
   });
 });
 
+describe('splitSentencesAndFragments', () => {
+  it('splits off text going on in lower case after a full stop, but not after an abbreviation', () => {
+    expect(
+      splitSentencesAndFragments(
+        'The bill passed. an employer within section 10. Sen. smith, e.g. the chair, agreed.',
+      ),
+    ).toEqual(['The bill passed.', 'an employer within section 10.', 'Sen. smith, e.g. the chair, agreed.']);
+  });
+});
+
 describe('extractSentences', () => {
   it('drops headings, boilerplate, URLs, reference marks and fragments; keeps positions', () => {
     const text = [
@@ -37,21 +47,26 @@ describe('extractSentences', () => {
         text: 'The council approved a new budget for city parks on Tuesday evening.',
         position: 0,
         words: 12,
+        whole: true,
       },
       {
         text: 'Officials said the plan adds 12 percent more money for playground repairs across the city.',
         position: 4,
         words: 15,
+        whole: true,
       },
     ]);
   });
 
-  it('ends every sentence with punctuation', () => {
-    const [sentence] = extractSentences(
-      'A long line of prose without any final punctuation that still reads as a sentence',
+  it('ends every sentence with punctuation, and tells the ones that read whole on their own', () => {
+    const [sentence, wrapped] = extractSentences(
+      'A long line of prose without any final punctuation that still reads as a sentence\n' +
+        'an employer or labor organization within the meaning of section 10.',
     );
-    expect(sentence?.text).toBe(
-      'A long line of prose without any final punctuation that still reads as a sentence.',
-    );
+    expect(sentence).toMatchObject({
+      text: 'A long line of prose without any final punctuation that still reads as a sentence.',
+      whole: false,
+    });
+    expect(wrapped).toMatchObject({ whole: false });
   });
 });

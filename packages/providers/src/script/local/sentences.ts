@@ -5,7 +5,15 @@ export interface Sentence {
   text: string;
   position: number;
   words: number;
+  /**
+   * It reads as a sentence on its own: a capital or digit first, its own end punctuation last. A
+   * hard-wrapped line of a bill gets a full stop to be spoken, but is no sentence to quote.
+   */
+  whole: boolean;
 }
+
+const OWN_START = /^["'“‘(]?[\p{Lu}\p{N}]/u;
+const OWN_END = /[.!?…]["'”’)\]]*$/;
 
 // Words followed by a period that do not end a sentence ("Sen. Smith", "the U.S. Senate").
 const ABBREVIATIONS = new Set(
@@ -69,9 +77,25 @@ function endsWithAbbreviation(before: string): boolean {
   return ABBREVIATIONS.has(lower) || /^\p{L}$/u.test(token) || /^(\p{L}\.)+\p{L}$/u.test(token);
 }
 
+/** A boundary: end punctuation, closing quotes, space, then a capital or digit (maybe quoted). */
+const SENTENCE_BOUNDARY = /([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘([]?[\p{Lu}\p{N}])/gu;
+/** The same, but before any letter: text going on in lower case after a full stop is cut off too. */
+const ANY_BOUNDARY = /([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘([]?[\p{L}\p{N}])/gu;
+
 /** Splits one paragraph into sentences; periods after abbreviations and initials do not split. */
 export function splitSentences(paragraph: string): string[] {
-  const boundary = /([.!?…]+)(["'”’)\]]*)(\s+)(?=["'“‘([]?[\p{Lu}\p{N}])/gu;
+  return splitAt(paragraph, SENTENCE_BOUNDARY);
+}
+
+/**
+ * Like splitSentences, but a full stop followed by lower case splits as well, so a clause that
+ * does not start a sentence (a list item of a bill, a sliced quote) comes out as a piece of its own.
+ */
+export function splitSentencesAndFragments(paragraph: string): string[] {
+  return splitAt(paragraph, ANY_BOUNDARY);
+}
+
+function splitAt(paragraph: string, boundary: RegExp): string[] {
   const sentences: string[] = [];
   let start = 0;
   for (const match of paragraph.matchAll(boundary)) {
@@ -114,8 +138,9 @@ export function extractSentences(text: string): Sentence[] {
       const words = countWords(sentence);
       if (words < MIN_WORDS || words > MAX_WORDS || isBoilerplate(sentence) || !mostlyLetters(sentence))
         continue;
-      if (!/[.!?…]["'”’)\]]*$/.test(sentence)) sentence += '.';
-      result.push({ text: sentence, position: position - 1, words });
+      const whole = OWN_START.test(sentence) && OWN_END.test(sentence);
+      if (!OWN_END.test(sentence)) sentence += '.';
+      result.push({ text: sentence, position: position - 1, words, whole });
     }
   }
   return result;

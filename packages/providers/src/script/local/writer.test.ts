@@ -55,6 +55,23 @@ describe('LocalScriptWriter', () => {
     });
   });
 
+  it('describes the episode in whole sentences: never a hard-wrapped line of a bill', async () => {
+    const bill = makeDocument(
+      'Canal Workers Act',
+      [
+        'SEC. 2. DEFINITIONS.',
+        '(1) the term covered employer means an employer or labor organization within the meaning of section 10',
+        '(b) of the National Labor Relations Act, as amended by this Act and the acts before it.',
+        'The Act protects the workers who keep the canal locks running through the winter months.',
+      ].join('\n'),
+    );
+    const script = await writer.write({ documents: [bill], style: style(1) });
+    expect(script.description).not.toMatch(/section 10\./);
+    expect(script.description).toMatch(
+      /^Maya and Theo talk through Canal Workers Act\. The Act protects the workers who keep the canal locks running through the winter months\. /,
+    );
+  });
+
   it.each([1, 3, 5, 10])('hits the word budget within ±15 %% for %d minutes', async (minutes) => {
     const script = await writer.write({ documents: richDocuments, style: style(minutes) });
     const target = targetWordCount({ targetMinutes: minutes });

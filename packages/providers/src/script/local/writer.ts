@@ -13,6 +13,7 @@ import { allocateBudget, type ScoredDocument, scoreDocuments, selectSentences } 
 import { extractSentences } from './sentences';
 
 const MAX_FIT_ROUNDS = 12;
+const MAX_DESCRIPTION_CHARS = 1000;
 const CLOSE_ENOUGH = 0.02; // stop fitting once within 2 % of the target
 
 function shorten(title: string, maxWords: number): string {
@@ -22,6 +23,17 @@ function shorten(title: string, maxWords: number): string {
     .replace(/[\s.:;,!?-]+$/, '');
   const words = clean.split(' ');
   return words.length <= maxWords ? clean : words.slice(0, maxWords).join(' ');
+}
+
+/** The sentences, in order, that fit in `maxChars` together: never one cut in the middle. */
+function wholeSentencesWithin(sentences: string[], maxChars: number): string {
+  let text = '';
+  for (const sentence of sentences.filter(Boolean)) {
+    const next = text ? `${text} ${sentence}` : sentence;
+    if (next.length > maxChars) break;
+    text = next;
+  }
+  return text;
 }
 
 function episodeTitle(documents: SourceDocument[]): string {
@@ -45,6 +57,7 @@ interface Draft {
   words: number;
   /** Every usable sentence of every source is in the script. */
   exhausted: boolean;
+  /** The description quotes it: the first sentence picked that reads whole on its own. */
   firstSentence: string | undefined;
 }
 
@@ -91,7 +104,7 @@ export class LocalScriptWriter implements ScriptWriter {
         lines,
         words: lines.reduce((sum, l) => sum + countWords(l.text), 0),
         exhausted: picks.every((p, i) => p.length === scored[i]?.candidates.length),
-        firstSentence: picks.find((p) => p.length > 0)?.[0]?.text,
+        firstSentence: picks.flat().find((c) => c.whole)?.text,
       };
     };
 
@@ -116,14 +129,14 @@ export class LocalScriptWriter implements ScriptWriter {
       titles.length <= 5
         ? joinList(titles)
         : `${titles.slice(0, 5).join(', ')} and ${titles.length - 5} more`;
-    const description = [
-      `${joinList(hosts)} ${hosts.length === 1 ? 'talks' : 'talk'} through ${listed}.`,
-      best.firstSentence ?? '',
-      shortfall ? `(Shorter than the requested ${minutes} minutes: the sources ran out.)` : '',
-    ]
-      .filter(Boolean)
-      .join(' ')
-      .slice(0, 1000);
+    const description = wholeSentencesWithin(
+      [
+        `${joinList(hosts)} ${hosts.length === 1 ? 'talks' : 'talk'} through ${listed}.`,
+        best.firstSentence ?? '',
+        shortfall ? `(Shorter than the requested ${minutes} minutes: the sources ran out.)` : '',
+      ],
+      MAX_DESCRIPTION_CHARS,
+    );
 
     return scriptDocumentSchema.parse({
       title: episodeTitle(documents),
