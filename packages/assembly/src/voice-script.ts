@@ -1,4 +1,5 @@
 import { type Host, ProviderError, type ScriptLine } from '@podfleet/providers';
+import { recordTtsCharacters, withSpan } from '@podfleet/telemetry';
 import type { CachedClip, ClipCache, TtsEngine } from '@podfleet/tts';
 import { mapLimit } from './map-limit';
 
@@ -149,10 +150,23 @@ export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedCl
     if (await isCancelled?.()) throw new VoicingCancelledError();
     const voice = call[0]!.voice;
     const texts = call.map((p) => p.text);
-    const synthesized =
+    const characters = texts.reduce((n, text) => n + text.length, 0);
+    const attributes = {
+      'podfleet.tts.engine': engine.name,
+      'podfleet.tts.voice': voice,
+      'podfleet.tts.lines': call.length,
+      'podfleet.tts.characters': characters,
+    };
+    // A paid engine's HTTP requests are client spans inside this one.
+    const synthesized = await withSpan('tts synthesize', { attributes }, async () =>
       call.length > 1 && engine.synthesizeBatch
-        ? await engine.synthesizeBatch({ texts, voice, signal })
-        : [await engine.synthesize({ text: texts[0]!, voice, signal })];
+        ? engine.synthesizeBatch({ texts, voice, signal })
+        : [await engine.synthesize({ text: texts[0]!, voice, signal })],
+    );
+    recordTtsCharacters(
+      engine.name,
+      synthesized.reduce((n, result) => n + result.characters, 0),
+    );
     await Promise.all(
       call.map(async (p, i) => {
         const result = synthesized[i]!;

@@ -180,6 +180,37 @@ describe('worker roles and health', () => {
   });
 });
 
+describe('tracing', () => {
+  it('is off unless OTEL_EXPORTER_OTLP_ENDPOINT is set, for every app', () => {
+    expect(parseConfig('audio', {}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(
+      parseConfig('api', { ...validApi, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318' }),
+    ).toMatchObject({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318',
+    });
+    expect(problemsOf(() => parseConfig('scraper', { OTEL_EXPORTER_OTLP_ENDPOINT: 'otel:4318' }))).toEqual([
+      expect.objectContaining({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT' }),
+    ]);
+  });
+
+  it('reads OTEL_EXPORTER_OTLP_HEADERS as the spec writes them, never echoing a value', () => {
+    const config = parseConfig('uploader', {
+      ...signingSecrets,
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=abc123, Authorization=Basic%20dXNlcjpwYXNz',
+    });
+    expect(config.OTEL_EXPORTER_OTLP_HEADERS).toEqual({
+      'x-api-key': 'abc123',
+      Authorization: 'Basic dXNlcjpwYXNz',
+    });
+    const problems = problemsOf(() =>
+      parseConfig('audio', { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=ok,secret-token-without-key' }),
+    );
+    expect(problems).toEqual([expect.objectContaining({ name: 'OTEL_EXPORTER_OTLP_HEADERS' })]);
+    expect(JSON.stringify(problems)).not.toContain('secret-token');
+    expect(problems[0]?.message).toContain('pair 2');
+  });
+});
+
 describe('secrets per app', () => {
   const names = (config: object) => Object.keys(config).filter((n) => /ADMIN|SECRET/.test(n));
 

@@ -25,8 +25,8 @@ export class ConfigError extends Error {
   }
 }
 
-/** Names whose values must never be echoed back in an error. */
-const SECRET = /KEY|SECRET|PASSWORD|TOKEN/;
+/** Names whose values must never be echoed back in an error (exporter headers carry API keys). */
+const SECRET = /KEY|SECRET|PASSWORD|TOKEN|HEADERS/;
 
 function describeIssue(
   issue: z.core.$ZodIssue,

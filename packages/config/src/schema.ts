@@ -19,6 +19,38 @@ const url = (protocols: string[], what: string) =>
     { message: `expected ${what}` },
   );
 
+/**
+ * OTEL_EXPORTER_OTLP_HEADERS as the OpenTelemetry spec writes it: `key=value` pairs separated by
+ * commas, values percent-encoded (`Authorization=Basic%20abc`).
+ */
+const otlpHeaders = z.string().transform((raw, ctx): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  const pairs = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const [index, pair] of pairs.entries()) {
+    const eq = pair.indexOf('=');
+    const key = pair.slice(0, eq).trim();
+    let value: string | undefined;
+    try {
+      value = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      value = undefined;
+    }
+    if (eq <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key) || value === undefined) {
+      // Values are often API keys: the message names the pair, never its text.
+      ctx.addIssue({
+        code: 'custom',
+        message: `pair ${index + 1} is not key=value (pairs separated by commas, values percent-encoded)`,
+      });
+      return z.NEVER;
+    }
+    headers[key] = value;
+  }
+  return headers;
+});
+
 /** Names every process reads. */
 export const baseShape = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -52,6 +84,9 @@ export const baseShape = {
   USER_STORAGE_QUOTA_BYTES: z.coerce.number().int().min(0).default(1_073_741_824),
   /** Jobs one user may have in the fleet: the API admits by it, workers start waiting jobs by it. */
   USER_MAX_ACTIVE_JOBS: positiveInt(3),
+  /** OpenTelemetry collector (OTLP/HTTP); unset, tracing is off and no SDK starts. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL').optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders.optional(),
 } as const;
 
 /**

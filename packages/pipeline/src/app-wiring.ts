@@ -14,6 +14,7 @@ import {
   startWorkers,
   type WorkerRuntime,
 } from '@podfleet/queue';
+import { startTracing, type Tracing } from '@podfleet/telemetry';
 import type { Redis } from 'ioredis';
 import { closePipelineContext, createPipelineContext, type PipelineContext } from './context';
 import { type MaintenanceHandlers, workerMaintenance } from './maintenance';
@@ -121,13 +122,30 @@ function servedProcessors(processors: ProcessorMap, served: readonly QueueName[]
   ) as ProcessorMap;
 }
 
+/** Tracing for one process, named after its app; off without OTEL_EXPORTER_OTLP_ENDPOINT. */
+export function tracingFromConfig(app: string, config: BaseConfig, logger: Logger): Tracing {
+  const tracing = startTracing({
+    serviceName: app,
+    endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    headers: config.OTEL_EXPORTER_OTLP_HEADERS,
+  });
+  if (tracing.enabled)
+    logger.info(
+      { endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT },
+      'tracing on: spans exported over OTLP/HTTP',
+    );
+  return tracing;
+}
+
 /**
  * Starts the workers of the app's queues in WORKER_QUEUES and of `maintenance`, the health
- * server when HEALTH_PORT is set, logs one `ready` line, and on SIGTERM/SIGINT lets running jobs
- * finish (or hands them back) before closing every connection.
+ * server when HEALTH_PORT is set, tracing when OTEL_EXPORTER_OTLP_ENDPOINT is, logs one `ready`
+ * line, and on SIGTERM/SIGINT lets running jobs finish (or hands them back) before closing every
+ * connection and exporting the last spans.
  */
 export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRuntime> {
   const { app, config, deps } = options;
+  const tracing = tracingFromConfig(app, config, deps.logger);
   // Every worker app also serves the `maintenance` queue (reconcile, sweep, cleanup; one run
   // fleet-wide per tick) and re-creates its schedulers at start.
   const maintenance = workerMaintenance(deps.pipeline, {
@@ -160,6 +178,7 @@ export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRun
     await runtime.close();
     await options.onClose?.();
     await deps.close();
+    await tracing.shutdown();
   };
   installSignalHandlers({ close }, deps.logger);
   try {

@@ -1,5 +1,6 @@
 import type { Job } from '@podfleet/db';
 import { addJob } from '@podfleet/queue';
+import { currentTraceparent } from '@podfleet/telemetry';
 import type { PipelineContext } from './context';
 import { promoteWaitingJobs } from './lifecycle';
 
@@ -11,10 +12,12 @@ import { promoteWaitingJobs } from './lifecycle';
 export async function onJobEnded(ctx: PipelineContext, job: Job): Promise<void> {
   if (job.webhookUrl && (job.status === 'completed' || job.status === 'failed')) {
     const event = job.status === 'completed' ? 'job.completed' : 'job.failed';
+    // The delivery joins the job's trace (the stage that ended it is the active span).
+    const traceparent = currentTraceparent();
     await addJob(
       ctx.queues,
       'webhooks',
-      { jobId: job.id, event, url: job.webhookUrl },
+      { jobId: job.id, event, url: job.webhookUrl, ...(traceparent ? { traceparent } : {}) },
       { jobId: `${job.id}.${job.run}.${event}` },
     ).catch((err: unknown) => ctx.logger.error({ err, jobId: job.id }, 'could not queue the webhook'));
   }

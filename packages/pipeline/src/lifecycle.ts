@@ -22,6 +22,7 @@ import {
   RedisUnavailableError,
   removeEpisodeFlow,
 } from '@podfleet/queue';
+import { currentTraceparent, inNewTrace, SpanKind, withSpan } from '@podfleet/telemetry';
 import type { PipelineContext } from './context';
 import { publishState } from './events';
 import { episodeCacheKey, localPeriod } from './local-date';
@@ -135,8 +136,12 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
     ctx.logger.info({ jobId: job.id, userId }, 'job waits for a free slot of its user');
     return created;
   }
-  // A new job starts at scrape unless it reuses finished stages of another job.
-  const started = await enqueueRun(ctx, job, job.run, input.reuseArtifactsFrom ? undefined : 'scrape');
+  // A new job starts at scrape unless it reuses finished stages of another job. A request's job
+  // continues the request's trace; each pre-generated one gets its own (linked to the run's).
+  const started = await enqueueRun(ctx, job, job.run, {
+    ...(input.reuseArtifactsFrom ? {} : { fromStage: 'scrape' as const }),
+    newTrace: input.pregenerated ?? false,
+  });
   return { job: started, deduplicated: false };
 }
 
@@ -175,29 +180,54 @@ async function startWhenUserHasRoom(ctx: PipelineContext, job: Job): Promise<Job
   return enqueueRun(ctx, claimed, claimed.run);
 }
 
+interface EnqueueOptions {
+  /** Default: the first unfinished stage. */
+  fromStage?: Stage;
+  /**
+   * Start a trace of its own, linked to the current one, instead of continuing it: when the job
+   * is not what the current trace is about (promoted as another job ends, re-enqueued by the
+   * reconciler, one of a pre-generation run's many).
+   */
+  newTrace?: boolean;
+}
+
 /**
- * Adds the BullMQ flow for `run`, from `fromStage` (default: the first unfinished one). A failure
- * fails the job (never stuck `queued` with nothing in Redis). Returns the job as it now stands.
+ * Adds the BullMQ flow for `run`, in a producer span whose trace context every stage carries. A
+ * failure fails the job (never stuck `queued` with nothing in Redis). Returns the job as it now stands.
  */
-async function enqueueRun(ctx: PipelineContext, job: Job, run: number, fromStage?: Stage): Promise<Job> {
+async function enqueueRun(
+  ctx: PipelineContext,
+  job: Job,
+  run: number,
+  { fromStage, newTrace = false }: EnqueueOptions = {},
+): Promise<Job> {
   const from = fromStage ?? (await firstUnfinishedStage(ctx.db, job.id)) ?? 'upload';
-  try {
-    await enqueueEpisodeFlow(ctx.flowProducer, {
-      jobId: job.id,
-      run,
-      userId: job.userId,
-      priority: job.priority as EpisodePriority,
-      fromStage: from,
-      ...(job.partial ? { toStage: 'script' as const } : {}),
-      prefix: ctx.prefix,
-    });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const failed = await failJob(ctx.db, job.id, 'ENQUEUE_FAILED', `could not enqueue: ${message}`);
-    if (failed) await publishState(ctx, failed, 'failed');
-    throw err instanceof RedisUnavailableError ? err : new RedisUnavailableError(message);
-  }
-  return { ...job, run };
+  const span = {
+    kind: SpanKind.PRODUCER,
+    attributes: { 'podfleet.job.id': job.id, 'podfleet.job.run': run, 'podfleet.stage.first': from },
+  };
+  const enqueue = async () => {
+    const traceparent = currentTraceparent();
+    try {
+      await enqueueEpisodeFlow(ctx.flowProducer, {
+        jobId: job.id,
+        run,
+        userId: job.userId,
+        priority: job.priority as EpisodePriority,
+        fromStage: from,
+        ...(job.partial ? { toStage: 'script' as const } : {}),
+        prefix: ctx.prefix,
+        ...(traceparent ? { traceparent } : {}),
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const failed = await failJob(ctx.db, job.id, 'ENQUEUE_FAILED', `could not enqueue: ${message}`);
+      if (failed) await publishState(ctx, failed, 'failed');
+      throw err instanceof RedisUnavailableError ? err : new RedisUnavailableError(message);
+    }
+    return { ...job, run };
+  };
+  return newTrace ? inNewTrace('enqueue episode', span, enqueue) : withSpan('enqueue episode', span, enqueue);
 }
 
 /**
@@ -208,7 +238,7 @@ export async function promoteWaitingJobs(ctx: PipelineContext, userId: string): 
   const claimed = await claimWaitingJobs(ctx.db, userId, ctx.userMaxActiveJobs);
   const started: Job[] = [];
   for (const job of claimed) {
-    started.push(await enqueueRun(ctx, job, job.run).catch(() => job));
+    started.push(await enqueueRun(ctx, job, job.run, { newTrace: true }).catch(() => job));
   }
   return started;
 }
@@ -248,5 +278,5 @@ export async function reenqueueEpisodeJob(ctx: PipelineContext, jobId: string): 
   const job = await ctx.db.job.findUnique({ where: { id: jobId } });
   if (!job || (job.status !== 'queued' && job.status !== 'running') || job.enqueuedAt === null) return null;
   const run = await beginRun(ctx.db, jobId);
-  return enqueueRun(ctx, job, run);
+  return enqueueRun(ctx, job, run, { newTrace: true });
 }

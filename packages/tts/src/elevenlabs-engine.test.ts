@@ -1,4 +1,5 @@
 import { ProviderError } from '@podfleet/providers';
+import { metricsRegistry } from '@podfleet/telemetry';
 import { type FakeServer, startHttpServer } from '@podfleet/test-kit';
 import { Redis } from 'ioredis';
 import { createElevenLabsEngine } from './elevenlabs-engine';
@@ -105,6 +106,25 @@ describe('ElevenLabs engine (local fake API)', () => {
     const clip = await engine({ maxAttempts: 2 }).synthesize({ text: 'Hi.', voice: 'v1' });
     expect(clip.format).toBe('mp3');
     expect(server.requests).toHaveLength(3);
+  });
+
+  it('measures every request, retried ones included, and counts its 429s', async () => {
+    metricsRegistry.resetMetrics();
+    replies.push({ status: 429, headers: { 'retry-after': '0' }, body: '{}' });
+    await engine({ maxAttempts: 2 }).synthesize({ text: 'Hi.', voice: 'v1' });
+    const requests = await metricsRegistry
+      .getSingleMetric('podfleet_provider_request_duration_seconds')
+      ?.get();
+    expect(
+      requests?.values
+        .filter((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))
+        .map((v) => [v.labels.provider, v.labels.operation, v.labels.outcome, v.value]),
+    ).toEqual([
+      ['elevenlabs', 'text-to-speech', 'error', 1],
+      ['elevenlabs', 'text-to-speech', 'ok', 1],
+    ]);
+    const limited = await metricsRegistry.getSingleMetric('podfleet_provider_rate_limited_total')?.get();
+    expect(limited?.values).toEqual([{ labels: { kind: 'tts', provider: 'elevenlabs' }, value: 1 }]);
   });
 
   it('a 429 Retry-After pauses the whole fleet through the shared limiter', async () => {

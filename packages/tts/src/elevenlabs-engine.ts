@@ -1,4 +1,5 @@
 import { type Host, ProviderError, parseRetryAfter } from '@podfleet/providers';
+import { observeProviderCall } from '@podfleet/telemetry';
 import { request } from 'undici';
 import { z } from 'zod';
 import type { FleetLimiter } from './fleet-limiter';
@@ -95,37 +96,55 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
   async function attempt(text: string, voice: string, signal?: AbortSignal): Promise<Buffer> {
     const lease = await limiter?.acquire(signal);
     const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const call = {
+      kind: 'tts',
+      provider: 'elevenlabs',
+      operation: 'text-to-speech',
+      attributes: { 'podfleet.tts.characters': text.length, 'podfleet.tts.voice': voice },
+    } as const;
     try {
-      const url = `${base}/v1/text-to-speech/${encodeURIComponent(voice)}?output_format=${opts.outputFormat}`;
-      const res = await request(url, {
-        method: 'POST',
-        headers: { 'xi-api-key': opts.apiKey, 'content-type': 'application/json', accept: 'audio/mpeg' },
-        body: JSON.stringify({ text, model_id: opts.modelId, voice_settings: opts.voiceSettings }),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      return await observeProviderCall(call, async (span) => {
+        try {
+          const url = `${base}/v1/text-to-speech/${encodeURIComponent(voice)}?output_format=${opts.outputFormat}`;
+          const res = await request(url, {
+            method: 'POST',
+            headers: { 'xi-api-key': opts.apiKey, 'content-type': 'application/json', accept: 'audio/mpeg' },
+            body: JSON.stringify({ text, model_id: opts.modelId, voice_settings: opts.voiceSettings }),
+            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+          });
+          span.setAttribute('http.response.status_code', res.statusCode);
+          const body = Buffer.from(await res.body.arrayBuffer());
+          if (res.statusCode >= 200 && res.statusCode < 300) return body;
+          const error = httpError(res.statusCode, res.headers, body);
+          // Every worker shares the key's limit: one worker's 429 slows the whole fleet down.
+          if (error.code === 'RATE_LIMITED')
+            await limiter?.pauseFor(error.retryAfterMs ?? opts.rateLimitPauseMs);
+          throw error;
+        } catch (err) {
+          if (err instanceof ProviderError) throw err;
+          if (signal?.aborted) throw signal.reason;
+          if (timeout.aborted) {
+            throw new ProviderError(
+              'TIMEOUT',
+              `ElevenLabs: no answer in ${opts.timeoutMs} ms`,
+              true,
+              undefined,
+              {
+                cause: err,
+              },
+            );
+          }
+          throw new ProviderError(
+            'TTS_FAILED',
+            `ElevenLabs unreachable: ${(err as Error).message}`,
+            true,
+            undefined,
+            {
+              cause: err,
+            },
+          );
+        }
       });
-      const body = Buffer.from(await res.body.arrayBuffer());
-      if (res.statusCode >= 200 && res.statusCode < 300) return body;
-      const error = httpError(res.statusCode, res.headers, body);
-      // Every worker shares the key's limit: one worker's 429 slows the whole fleet down.
-      if (error.code === 'RATE_LIMITED') await limiter?.pauseFor(error.retryAfterMs ?? opts.rateLimitPauseMs);
-      throw error;
-    } catch (err) {
-      if (err instanceof ProviderError) throw err;
-      if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) {
-        throw new ProviderError('TIMEOUT', `ElevenLabs: no answer in ${opts.timeoutMs} ms`, true, undefined, {
-          cause: err,
-        });
-      }
-      throw new ProviderError(
-        'TTS_FAILED',
-        `ElevenLabs unreachable: ${(err as Error).message}`,
-        true,
-        undefined,
-        {
-          cause: err,
-        },
-      );
     } finally {
       await lease?.release();
     }

@@ -2,6 +2,7 @@ import type { PrismaClient } from '@podfleet/db';
 import { toEpisodeView, toJobView } from '@podfleet/pipeline';
 import { safeFetch } from '@podfleet/providers';
 import type { WebhookPayload } from '@podfleet/queue';
+import { observeProviderCall } from '@podfleet/telemetry';
 import { type EpisodeUrlOptions, episodeUrls } from './episode-urls';
 import { userWebhookSecret } from './keys';
 import { SIGNATURE_HEADER, signPayload } from './signature';
@@ -86,36 +87,48 @@ export async function deliverWebhook(
   const started = performance.now();
   let statusCode: number | null = null;
   let failure: WebhookDeliveryError | null = null;
+  const call = {
+    kind: 'webhook',
+    provider: 'http',
+    operation: 'deliver',
+    attributes: { 'podfleet.webhook.event': payload.event, 'podfleet.webhook.attempt': opts.attempt },
+  } as const;
   try {
-    const res = await safeFetch(payload.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'podfleet-webhooks/1',
-        [SIGNATURE_HEADER]: signature,
-        'x-podfleet-event': payload.event,
-        // Receivers may dedupe on it: the same event of the same job keeps its delivery id across retries.
-        'x-podfleet-delivery': payload.deliveryId ?? `${payload.jobId}.${payload.event}`,
-      },
-      body,
-      allowPrivate: opts.allowPrivate ?? false,
-      maxRedirects: 0,
-      maxBytes: MAX_RESPONSE_BYTES,
-      timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      httpErrors: 'return',
+    statusCode = await observeProviderCall(call, async (span) => {
+      const res = await safeFetch(payload.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'podfleet-webhooks/1',
+          [SIGNATURE_HEADER]: signature,
+          'x-podfleet-event': payload.event,
+          // Receivers may dedupe on it: the same event of the same job keeps its delivery id across retries.
+          'x-podfleet-delivery': payload.deliveryId ?? `${payload.jobId}.${payload.event}`,
+        },
+        body,
+        allowPrivate: opts.allowPrivate ?? false,
+        maxRedirects: 0,
+        maxBytes: MAX_RESPONSE_BYTES,
+        timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        httpErrors: 'return',
+      }).catch((err: unknown) => {
+        const { message, retryable } = errorProps(err);
+        throw new WebhookDeliveryError(message, retryable, null);
+      });
+      span.setAttribute('http.response.status_code', res.status);
+      if (res.status < 200 || res.status >= 300) {
+        throw new WebhookDeliveryError(
+          `${payload.url} answered HTTP ${res.status}`,
+          true,
+          res.status,
+          retryAfterMs(res.headers['retry-after']),
+        );
+      }
+      return res.status;
     });
-    statusCode = res.status;
-    if (res.status < 200 || res.status >= 300) {
-      failure = new WebhookDeliveryError(
-        `${payload.url} answered HTTP ${res.status}`,
-        true,
-        res.status,
-        retryAfterMs(res.headers['retry-after']),
-      );
-    }
   } catch (err) {
-    const { message, retryable } = errorProps(err);
-    failure = new WebhookDeliveryError(message, retryable, null);
+    failure = err instanceof WebhookDeliveryError ? err : new WebhookDeliveryError(String(err), true, null);
+    statusCode = failure.statusCode;
   }
   const durationMs = Math.round(performance.now() - started);
   await db.webhookDelivery.update({

@@ -1,4 +1,5 @@
 import { FsStorageDriver, type FsStorageOptions } from './fs-driver';
+import { observedStorage } from './observed';
 import { S3StorageDriver, type S3StorageOptions } from './s3-driver';
 import type { StorageDriver } from './types';
 
@@ -12,7 +13,10 @@ export type StorageDriverConfig =
   | ({ driver: 'fs' } & FsStorageOptions)
   | ({ driver: 's3' } & S3StorageOptions);
 
-/** Builds the driver STORAGE_DRIVER selects (options come from packages/config). */
+/**
+ * Builds the driver STORAGE_DRIVER selects (options come from packages/config), its calls traced
+ * and measured as provider calls.
+ */
 export function createStorageDriver(config: StorageDriverConfig): StorageDriver {
-  return config.driver === 'fs' ? new FsStorageDriver(config) : new S3StorageDriver(config);
+  return observedStorage(config.driver === 'fs' ? new FsStorageDriver(config) : new S3StorageDriver(config));
 }

@@ -1,3 +1,4 @@
+import { metricsRegistry } from '@podfleet/telemetry';
 import { ProviderError, type Style, scriptDocumentSchema } from '../../types';
 import { type FakeAnthropic, fakeReplies, startFakeAnthropic } from '../testing/fake-anthropic';
 import { apollo11, erieCanal, makeDocument } from '../testing/fixtures';
@@ -27,7 +28,19 @@ const validScript = {
 let fake: FakeAnthropic;
 let writer: AnthropicScriptWriter;
 
+/** One metric's series as `[labels, value]`, in the order they were made. */
+async function series(name: string): Promise<Array<[Record<string, string | number>, number]>> {
+  const metric = await metricsRegistry.getSingleMetric(name)?.get();
+  return (
+    (metric?.values ?? [])
+      // A histogram's series: only its _count (a counter's values have no metricName).
+      .filter((v) => (v as { metricName?: string }).metricName?.endsWith('_count') ?? true)
+      .map((v) => [v.labels as Record<string, string | number>, v.value])
+  );
+}
+
 beforeEach(async () => {
+  metricsRegistry.resetMetrics();
   fake = await startFakeAnthropic();
   writer = new AnthropicScriptWriter({ apiKey: fake.apiKey, baseURL: fake.url, model: 'claude-sonnet-5-5' });
 });
@@ -54,6 +67,16 @@ describe('AnthropicScriptWriter', () => {
       outputTokens: 3_000,
       costUsd: 0.054,
     });
+    expect(await series('podfleet_llm_tokens_total')).toEqual([
+      [{ provider: 'anthropic', model: 'claude-sonnet-5-5', type: 'input' }, 12_000],
+      [{ provider: 'anthropic', model: 'claude-sonnet-5-5', type: 'output' }, 3_000],
+    ]);
+    expect(await series('podfleet_provider_cost_usd_total')).toEqual([
+      [{ kind: 'llm', provider: 'anthropic' }, 0.054],
+    ]);
+    expect(await series('podfleet_provider_request_duration_seconds')).toEqual([
+      [{ kind: 'llm', provider: 'anthropic', operation: 'messages.create', outcome: 'ok' }, 1],
+    ]);
 
     expect(fake.requests).toHaveLength(1);
     const [http] = fake.requests;
@@ -134,6 +157,12 @@ describe('AnthropicScriptWriter', () => {
       retryAfterMs: 7_000,
     });
     expect(fake.requests).toHaveLength(1); // BullMQ owns retries, not the SDK
+    expect(await series('podfleet_provider_rate_limited_total')).toEqual([
+      [{ kind: 'llm', provider: 'anthropic' }, 1],
+    ]);
+    expect(await series('podfleet_provider_errors_total')).toEqual([
+      [{ kind: 'llm', provider: 'anthropic', operation: 'messages.create', code: 'RATE_LIMITED' }, 1],
+    ]);
   });
 
   it('maps a 429 spend-limit error to not retryable', async () => {

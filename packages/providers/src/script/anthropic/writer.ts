@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
+import { observeProviderCall, recordLlmUsage } from '@podfleet/telemetry';
 import { ProviderError, type ScriptDocument, scriptDocumentSchema } from '../../types';
 import {
   countWords,
@@ -142,21 +143,37 @@ export class AnthropicScriptWriter implements ScriptWriter {
     maxTokens: number,
     signal: AbortSignal | undefined,
   ): Promise<Attempt> {
-    let message: Anthropic.Message;
-    try {
-      message = await this.client.messages.create(
-        {
-          model: this.model,
-          max_tokens: maxTokens,
-          system,
-          messages,
-          output_config: { format: { type: 'json_schema', schema: outputJsonSchema(hostNames) } },
-        },
-        { signal },
-      );
-    } catch (err) {
-      throw toProviderError(err);
-    }
+    const message = await observeProviderCall(
+      {
+        kind: 'llm',
+        provider: 'anthropic',
+        operation: 'messages.create',
+        attributes: { 'gen_ai.request.model': this.model, 'gen_ai.request.max_tokens': maxTokens },
+      },
+      async (span) => {
+        let answer: Anthropic.Message;
+        try {
+          answer = await this.client.messages.create(
+            {
+              model: this.model,
+              max_tokens: maxTokens,
+              system,
+              messages,
+              output_config: { format: { type: 'json_schema', schema: outputJsonSchema(hostNames) } },
+            },
+            { signal },
+          );
+        } catch (err) {
+          throw toProviderError(err);
+        }
+        span.setAttributes({
+          'gen_ai.response.model': answer.model,
+          'gen_ai.usage.input_tokens': answer.usage.input_tokens,
+          'gen_ai.usage.output_tokens': answer.usage.output_tokens,
+        });
+        return answer;
+      },
+    );
     if (message.stop_reason === 'refusal') {
       throw new ProviderError('SCRIPT_FAILED', 'anthropic: the model declined to write this script', false);
     }
@@ -165,13 +182,17 @@ export class AnthropicScriptWriter implements ScriptWriter {
       usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
     const outputTokens = usage.output_tokens;
     const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+    const model = message.model || this.model;
+    const cost = costUsd(model, { inputTokens, outputTokens }, this.options.prices);
+    // Billed per answer, whether or not the script it holds is usable.
+    recordLlmUsage({ provider: 'anthropic', model, inputTokens, outputTokens, costUsd: cost });
     return {
       text,
       truncated: message.stop_reason === 'max_tokens',
-      model: message.model || this.model,
+      model,
       inputTokens,
       outputTokens,
-      costUsd: costUsd(message.model || this.model, { inputTokens, outputTokens }, this.options.prices),
+      costUsd: cost,
     };
   }
 }
