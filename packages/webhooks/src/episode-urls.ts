@@ -23,3 +23,34 @@ export function episodeUrls(
     transcriptUrl: `${opts.baseUrl}${episodeTranscriptPath(episodeId)}`,
   };
 }
+
+export const episodeChaptersPath = (episodeId: string) =>
+  `/v1/episodes/${encodeURIComponent(episodeId)}/chapters`;
+
+/**
+ * Until when (unix seconds) a feed's signed URLs of an episode are valid: as long as the episode is
+ * listed, so a feed an app downloaded keeps working until it fetches the feed again. A window of
+ * `ttlSec` that moves once per `ttlSec` (valid for ttlSec to 2 × ttlSec) covers every episode,
+ * so an app must fetch the feed at least once per `ttlSec`; one that expires later is signed
+ * until it expires. Between moves the feed's bytes, and its ETag, stay the same.
+ */
+export function feedUrlExpiry(expiresAt: Date | null, ttlSec: number, nowMs: number): number {
+  const window = (Math.floor(nowMs / 1000 / ttlSec) + 2) * ttlSec;
+  return expiresAt ? Math.max(window, Math.ceil(expiresAt.getTime() / 1000 / 3600) * 3600) : window;
+}
+
+/** The signed URLs a feed item links: audio, transcripts (WebVTT, Podcasting 2.0 JSON), chapters. */
+export function feedMediaUrls(
+  episode: { id: string; expiresAt: Date | null },
+  opts: { baseUrl: string; signer: UrlSigner; ttlSec: number; nowMs: number },
+): { audio: string; transcriptVtt: string; transcriptJson: string; chapters: string } {
+  const exp = feedUrlExpiry(episode.expiresAt, opts.ttlSec, opts.nowMs);
+  const signed = (path: string) => `${opts.baseUrl}${opts.signer.signedPathUntil(path, exp)}`;
+  const transcript = signed(episodeTranscriptPath(episode.id));
+  return {
+    audio: signed(episodeAudioPath(episode.id)),
+    transcriptVtt: `${transcript}&format=vtt`,
+    transcriptJson: `${transcript}&format=podcast-json`,
+    chapters: signed(episodeChaptersPath(episode.id)),
+  };
+}

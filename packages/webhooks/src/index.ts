@@ -2,7 +2,15 @@
 // out (per-user webhook secrets, expiring media URLs). The `webhooks` queue's processor calls
 // deliverWebhook; the API shows each user their secret and signs audio URLs with UrlSigner.
 export { type DeliverOptions, type DeliveryResult, deliverWebhook, WebhookDeliveryError } from './deliver';
-export { type EpisodeUrlOptions, episodeAudioPath, episodeTranscriptPath, episodeUrls } from './episode-urls';
+export {
+  type EpisodeUrlOptions,
+  episodeAudioPath,
+  episodeChaptersPath,
+  episodeTranscriptPath,
+  episodeUrls,
+  feedMediaUrls,
+  feedUrlExpiry,
+} from './episode-urls';
 export { mediaUrlSigningKey, userWebhookSecret, webhookSigningKey } from './keys';
 export {
   DEFAULT_TOLERANCE_SEC,

@@ -30,6 +30,11 @@ export class UrlSigner {
     return `${path}?exp=${exp}&sig=${sig}`;
   }
 
+  /** `path?exp=…&sig=…`, valid until `exp` (unix seconds) whatever the TTL. */
+  signedPathUntil(path: string, exp: number): string {
+    return `${path}?exp=${exp}&sig=${this.mac(path, exp)}`;
+  }
+
   /** 'valid', 'expired' or 'invalid' (missing, malformed or wrong signature). */
   verify(path: string, exp: unknown, sig: unknown, nowMs = Date.now()): 'valid' | 'expired' | 'invalid' {
     if (typeof exp !== 'string' || typeof sig !== 'string' || !/^\d{1,12}$/.test(exp)) return 'invalid';
