@@ -21,6 +21,7 @@ import {
   rejectUnreadablePaths,
 } from './middleware/errors';
 import { requestLogging } from './middleware/logging';
+import { requestTracing } from './middleware/tracing';
 import { adminRouter } from './routes/admin';
 import { bullBoardRouter } from './routes/bull-board';
 import type { RouteContext } from './routes/context';
@@ -143,6 +144,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback, linklocal, uniquelocal'); // req.protocol behind a local reverse proxy
   app.set('etag', false);
+  app.use(requestTracing);
   app.use(requestLogging(app, logger));
   app.use(metrics.httpTimer);
   app.use(helmet());

@@ -11,7 +11,7 @@ import {
   migrate,
   type PrismaClient,
 } from '@podfleet/db';
-import { storageFromConfig } from '@podfleet/pipeline';
+import { storageFromConfig, tracingFromConfig } from '@podfleet/pipeline';
 import { checkNoEviction, createLogger, createRedis, type Logger } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
 import { createApi } from './app';
@@ -56,6 +56,7 @@ async function warmUp(db: PrismaClient, redis: Redis, logger: Logger, timeoutMs 
 async function serve(): Promise<void> {
   const config = loadConfigOrExit('api');
   const logger = createLogger({ app: 'api', level: config.LOG_LEVEL });
+  const tracing = tracingFromConfig('api', config, logger);
   const db = createPrismaClient(config.DATABASE_URL);
   const redis = createRedis(config.REDIS_URL, { role: 'producer', name: 'api' });
   const subscriber = createRedis(config.REDIS_URL, { role: 'client', name: 'api-events' });
@@ -111,6 +112,7 @@ async function serve(): Promise<void> {
     clearTimeout(timer);
     await api.close().catch((err: unknown) => logger.warn({ err }, 'closing queues failed'));
     await Promise.allSettled([subscriber.quit(), redis.quit(), db.$disconnect(), storage.close()]);
+    await tracing.shutdown().catch((err: unknown) => logger.warn({ err }, 'exporting the last spans failed'));
     logger.info('stopped');
     process.exit(0);
   };

@@ -4,6 +4,7 @@ import { assertRedisReady, type Logger, QUEUE_NAMES, type QueueSet } from '@podf
 import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { routePattern } from './middleware/tracing';
 import {
   type CacheAndRuns,
   type CostAndLatency,
@@ -29,6 +30,7 @@ const RUN_OUTCOMES = ['successful', 'failed', 'skipped', 'deferred'] as const;
 interface DbSnapshot extends CostAndLatency {
   jobsByStatus: Array<{ status: string; count: number }>;
   costUsd: number;
+  oldestWaitingSec: number;
   stages: Record<string, { count?: number; p50Ms?: number | null; p95Ms?: number | null }>;
 }
 
@@ -85,16 +87,27 @@ export function createMetrics(deps: MetricsDependencies): ApiMetrics {
   });
 
   const readDb = snapshot(async (): Promise<DbSnapshot> => {
-    const [jobsByStatus, cost, stats, costAndLatency] = await Promise.all([
+    const [jobsByStatus, cost, waiting, stats, costAndLatency] = await Promise.all([
       deps.db.$queryRaw<Array<{ status: string; count: number }>>`
         SELECT status::text AS status, count(*)::int AS count FROM jobs GROUP BY status`,
       deps.db.$queryRaw<Array<{ total: number | null }>>`SELECT sum(cost_usd)::float8 AS total FROM jobs`,
+      // A job in the queue with no stage running waits for its next stage: since it was enqueued
+      // or since its last stage finished. Jobs waiting for a slot of their user are not in the queue.
+      deps.db.$queryRaw<Array<{ seconds: number | null }>>`
+        SELECT extract(epoch FROM now() - min(since))::float8 AS seconds FROM (
+          SELECT greatest(j.enqueued_at, max(s.finished_at)) AS since
+            FROM jobs j LEFT JOIN job_stages s ON s.job_id = j.id
+           WHERE j.status IN ('queued', 'running') AND j.enqueued_at IS NOT NULL
+           GROUP BY j.id, j.enqueued_at
+          HAVING NOT bool_or(coalesce(s.status = 'running', false))
+        ) waiting`,
       deps.db.generationJobStats.findUnique({ where: { period: 'last_24h' } }),
       readCostAndLatency(deps.db, deps.clock()),
     ]);
     return {
       jobsByStatus,
       costUsd: cost[0]?.total ?? 0,
+      oldestWaitingSec: Math.max(0, waiting[0]?.seconds ?? 0),
       stages: (stats?.stages ?? {}) as DbSnapshot['stages'],
       ...costAndLatency,
     };
@@ -156,6 +169,15 @@ export function createMetrics(deps: MetricsDependencies): ApiMetrics {
           this.set({ status }, 0);
         for (const row of jobsByStatus) this.set({ status: row.status }, row.count);
       });
+    },
+  });
+
+  new Gauge({
+    name: `${PREFIX}oldest_waiting_job_seconds`,
+    help: 'How long the longest-waiting job in the queue has waited for its next stage to start (0: none waits)',
+    registers: [registry],
+    async collect() {
+      await fromDb('waiting jobs', ({ oldestWaitingSec }) => this.set(oldestWaitingSec));
     },
   });
 
@@ -309,7 +331,7 @@ export function createMetrics(deps: MetricsDependencies): ApiMetrics {
   const httpTimer = (req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : req.baseUrl || 'unmatched';
+      const route = routePattern(req);
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       httpDuration.observe({ method: req.method, route, status_code: String(res.statusCode) }, seconds);
     });

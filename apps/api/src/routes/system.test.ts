@@ -109,6 +109,45 @@ describe('/metrics', () => {
     expect(text).toContain('podfleet_process_cpu_seconds_total');
   });
 
+  it('reports how long the longest-waiting job in the queue has waited for its next stage', async () => {
+    const { user } = await t.createUser();
+    const hourAgo = new Date(Date.now() - 3600_000);
+    const waiting = await makeJob(t.db, user.id, 'running');
+    await t.db.job.update({
+      where: { id: waiting.id },
+      data: { enqueuedAt: new Date(Date.now() - 7200_000) },
+    });
+    // Its scrape stage finished an hour ago: it has waited since then, not since it was enqueued.
+    await t.db.jobStage.updateMany({
+      where: { jobId: waiting.id, stage: 'scrape' },
+      data: { status: 'completed', finishedAt: hourAgo },
+    });
+    // Enqueued ten days ago but a stage runs right now: it is not waiting.
+    const busy = await makeJob(t.db, user.id, 'running');
+    await t.db.job.update({
+      where: { id: busy.id },
+      data: { enqueuedAt: new Date(Date.now() - 10 * 86_400_000) },
+    });
+    await t.db.jobStage.updateMany({
+      where: { jobId: busy.id, stage: 'scrape' },
+      data: { status: 'running' },
+    });
+
+    const oldest = async () => {
+      const text = (await request(t.app).get('/metrics?name=podfleet_oldest_waiting_job_seconds').expect(200))
+        .text;
+      return Number(/^podfleet_oldest_waiting_job_seconds ([\d.e+]+)$/m.exec(text)?.[1]);
+    };
+    const seconds = await waitFor(
+      async () => {
+        const value = await oldest();
+        return value >= 3600 ? value : undefined;
+      },
+      { what: 'the hour-old wait in the gauge' },
+    );
+    expect(seconds).toBeLessThan(7200);
+  });
+
   it('?name= answers only the named metrics, and 400 for a name that is no metric', async () => {
     await request(t.app).get('/health').expect(200);
     const one = await request(t.app).get('/metrics?name=podfleet_http_request_duration_seconds').expect(200);
@@ -154,6 +193,10 @@ describe('OpenAPI and docs', () => {
         'GET /v1/me',
         'PATCH /v1/me',
         'POST /v1/me/feed-token',
+        'GET /v1/me/podcast',
+        'PATCH /v1/me/podcast',
+        'PUT /v1/me/podcast/cover',
+        'DELETE /v1/me/podcast/cover',
         'GET /v1/keys',
         'POST /v1/keys',
         'DELETE /v1/keys/{id}',
@@ -163,6 +206,7 @@ describe('OpenAPI and docs', () => {
         'GET /v1/episodes/{id}/audio',
         'HEAD /v1/episodes/{id}/audio',
         'GET /v1/episodes/{id}/transcript',
+        'GET /v1/episodes/{id}/chapters',
         'POST /v1/episodes/{id}/listens',
         'GET /v1/jobs',
         'GET /v1/jobs/{id}',
@@ -173,6 +217,7 @@ describe('OpenAPI and docs', () => {
         'GET /v1/admin/jobs',
         'GET /v1/stats',
         'GET /v1/feeds/{token}.xml',
+        'GET /v1/feeds/{token}/cover.{extension}',
         'POST /v1/cron/pregenerate',
         'GET /samples/feed.xml',
         'GET /health',
@@ -194,6 +239,8 @@ describe('OpenAPI and docs', () => {
       'Stats',
       'JobHistory',
       'AdminUser',
+      'PodcastShow',
+      'UpdatePodcastShowRequest',
     ]) {
       expect(doc.components.schemas).toHaveProperty(name);
     }

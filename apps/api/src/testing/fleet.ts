@@ -15,7 +15,7 @@ import {
 } from '@podfleet/pipeline';
 import { warmEpisodeCache } from '@podfleet/pregeneration';
 import { createScriptWriter, scriptDocumentSchema } from '@podfleet/providers';
-import { createLogger, startWorkers, type WorkerRuntime } from '@podfleet/queue';
+import { createLogger, type StartWorkersOptions, startWorkers, type WorkerRuntime } from '@podfleet/queue';
 import { createClipCache, createEspeakEngine } from '@podfleet/tts';
 import { deliverWebhook, webhookSigningKey } from '@podfleet/webhooks';
 import { type TestEnv, WEBHOOK_SECRET } from './harness';
@@ -64,6 +64,8 @@ export async function startTestFleet(
   env: TestEnv,
   ctx: PipelineContext,
   audio: { kind: 'real'; cacheDir: string } | { kind: 'stand-in'; control: AudioControl },
+  /** A logger to read the workers' lines (silent otherwise), a health server for /metrics. */
+  options: Partial<Pick<StartWorkersOptions, 'logger' | 'health'>> = {},
 ): Promise<TestFleet> {
   const engine = audio.kind === 'real' ? createEspeakEngine({ threads: 1 }) : null;
   const audioWork =
@@ -87,7 +89,8 @@ export async function startTestFleet(
     app: 'api-test-fleet',
     redisUrl: env.redisUrl,
     prefix: env.prefix,
-    logger: createLogger({ app: 'api-test-fleet', level: 'silent' }),
+    logger: options.logger ?? createLogger({ app: 'api-test-fleet', level: 'silent' }),
+    ...(options.health ? { health: options.health } : {}),
     processors: {
       scrape: (payload, job, p) => runStage(ctx, 'scrape', payload, job, p, works.scrape),
       script: (payload, job, p) => runStage(ctx, 'script', payload, job, p, works.script),
