@@ -30,6 +30,7 @@ import { episodesRouter } from './routes/episodes';
 import { feedsRouter } from './routes/feeds';
 import { jobsRouter } from './routes/jobs';
 import { keysRouter } from './routes/keys';
+import { podcastShowRouter } from './routes/podcast-show';
 import { samplesRouter } from './routes/samples';
 import { systemRouter } from './routes/system';
 import { usersRouter } from './routes/users';
@@ -163,6 +164,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.use(adminRouter(ctx));
   app.use(cronRouter(ctx));
   app.use(feedsRouter(ctx));
+  app.use(podcastShowRouter(ctx));
   app.use(samplesRouter());
   app.use(bullBoardRouter(ctx));
 

@@ -4,7 +4,9 @@ import {
   type ResponseConfig,
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
+import { COVER_MAX_BYTES, COVER_MAX_PX, COVER_MIN_PX } from '@podfleet/artwork';
 import { episodeRequestSchema } from '@podfleet/pipeline';
+import { showUpdateSchema } from '@podfleet/pregeneration';
 import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
 import {
@@ -23,6 +25,7 @@ import {
   meSchema,
   metricsQuerySchema,
   pageOf,
+  podcastShowSchema,
   pregenerationRunSchema,
   problemSchema,
   progressEventSchema,
@@ -47,6 +50,7 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
 
 // clone(): a schema made before extendZodWithOpenApi ran (in @podfleet/pipeline) lacks .openapi().
 const episodeRequestDoc = episodeRequestSchema.clone().openapi('EpisodeRequest');
+const showUpdateDoc = showUpdateSchema.clone().openapi('UpdatePodcastShowRequest');
 
 const idParams = z.object({ id: z.string().openapi({ description: 'Resource id' }) });
 const cacheHeader = {
@@ -58,6 +62,10 @@ const rss = (description: string): ResponseConfig => ({
   description,
   content: { 'application/rss+xml': { schema: z.string() } },
 });
+const signedQuery = { exp: z.string().optional(), sig: z.string().optional() };
+const conditional = {
+  304: { description: 'Not modified (If-None-Match / If-Modified-Since)' },
+};
 const jobStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 
 /** Every documented route, in the order the docs page lists them. */
@@ -166,6 +174,47 @@ function routes(): RouteConfig[] {
     ),
     r('post', '/v1/me/feed-token', 'Users', 'Rotate the feed URL (the old one stops working)', 'user', {
       200: json('You, with a new feed URL', meSchema),
+    }),
+    r('get', '/v1/me/podcast', 'Users', 'How your feed presents your show (defaults filled in)', 'user', {
+      200: json('Your show', podcastShowSchema),
+    }),
+    r(
+      'patch',
+      '/v1/me/podcast',
+      'Users',
+      "Set your show's title, description, author, owner e-mail, language, category, explicit flag, cover colour (null: back to the default)",
+      'user',
+      { 200: json('Your show, updated (a generated cover is redrawn)', podcastShowSchema), 422: invalid },
+      { request: body(showUpdateDoc) },
+    ),
+    r(
+      'put',
+      '/v1/me/podcast/cover',
+      'Users',
+      `Upload your own cover: the image itself as the body, a square PNG or JPEG of ${COVER_MIN_PX}–${COVER_MAX_PX} px under ${COVER_MAX_BYTES / 1024} KB (checked by its bytes)`,
+      'user',
+      {
+        200: json('Your show, with the uploaded cover', podcastShowSchema),
+        413: problem('Body larger than 1 MB'),
+        415: problem('Not sent as image/png, image/jpeg or application/octet-stream'),
+        422: problem('Not an acceptable cover: errors[] says why (type, size, not square, truncated)'),
+      },
+      {
+        request: {
+          body: {
+            required: true,
+            content: Object.fromEntries(
+              ['image/png', 'image/jpeg', 'application/octet-stream'].map((type) => [
+                type,
+                { schema: z.string().openapi({ format: 'binary' }) },
+              ]),
+            ),
+          },
+        },
+      },
+    ),
+    r('delete', '/v1/me/podcast/cover', 'Users', 'Go back to the generated cover', 'user', {
+      200: json('Your show, with the generated cover', podcastShowSchema),
     }),
     r('get', '/v1/keys', 'Keys', 'Your active API keys', 'user', {
       200: json('Keys (without secrets)', z.object({ items: z.array(apiKeySchema) })),
@@ -281,7 +330,7 @@ function routes(): RouteConfig[] {
         {
           request: {
             params: idParams,
-            query: z.object({ exp: z.string().optional(), sig: z.string().optional() }),
+            query: z.object(signedQuery),
             headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
           },
         },
@@ -291,11 +340,12 @@ function routes(): RouteConfig[] {
       'get',
       '/v1/episodes/{id}/transcript',
       'Episodes',
-      'Timed transcript',
-      'userOrAdmin',
+      'Timed transcript; with ?exp=&sig= (the links of a feed) no auth header is needed',
+      'userOrSigned',
       {
         200: {
-          description: 'json: {episodeId, segments}; vtt: WebVTT; srt: SubRip; txt: one line per turn',
+          description:
+            'json: {episodeId, segments}; podcast-json: the Podcasting 2.0 JSON transcript {version, segments: [{speaker, startTime, endTime, body}]}; vtt: WebVTT; srt: SubRip; txt: one line per turn',
           content: {
             'application/json': { schema: transcriptSchema },
             'text/vtt': { schema: z.string() },
@@ -303,15 +353,42 @@ function routes(): RouteConfig[] {
             'text/plain': { schema: z.string() },
           },
         },
-        400: problem('format is not json, vtt, srt or txt'),
+        400: problem('format is not json, podcast-json, vtt, srt or txt'),
+        403: problem('Signature invalid or expired'),
         404: problem('Not found or not yours'),
       },
       {
         request: {
           params: idParams,
-          query: z.object({ format: z.enum(['json', 'vtt', 'srt', 'txt']).default('json') }),
+          query: z.object({
+            format: z.enum(['json', 'podcast-json', 'vtt', 'srt', 'txt']).default('json'),
+            ...signedQuery,
+          }),
         },
       },
+    ),
+    r(
+      'get',
+      '/v1/episodes/{id}/chapters',
+      'Episodes',
+      'Chapters as Podcasting 2.0 JSON chapters (the same start times as the MP3 ID3 chapters); with ?exp=&sig= no auth header is needed',
+      'userOrSigned',
+      {
+        200: {
+          description: '{version: "1.2.0", chapters: [{startTime, title}]}',
+          content: {
+            'application/json+chapters': {
+              schema: z.object({
+                version: z.string(),
+                chapters: z.array(z.object({ startTime: z.number(), title: z.string() })),
+              }),
+            },
+          },
+        },
+        403: problem('Signature invalid or expired'),
+        404: problem('Not found or not yours'),
+      },
+      { request: { params: idParams, query: z.object(signedQuery) } },
     ),
     r(
       'post',
@@ -435,15 +512,53 @@ function routes(): RouteConfig[] {
       'get',
       '/v1/feeds/{token}.xml',
       'Feeds',
-      'Your private podcast feed (RSS 2.0 + iTunes); the token is in GET /v1/me feedUrl',
+      'Your private podcast feed (RSS 2.0, iTunes and Podcasting 2.0 tags); the token is in GET /v1/me feedUrl',
       'none',
       {
-        200: rss(
-          'One item per unexpired episode, newest first; enclosure URLs are signed (play without headers)',
-        ),
+        200: {
+          ...rss(
+            'One item per unexpired episode, newest first; enclosure, transcript and chapters URLs are signed (no headers needed) and valid while the episode is listed',
+          ),
+          headers: {
+            ETag: { description: 'Hash of the feed', schema: { type: 'string' as const } },
+            'Last-Modified': {
+              description: 'When this feed was first served',
+              schema: { type: 'string' as const },
+            },
+          },
+        },
+        ...conditional,
         404: problem('Unknown or rotated token'),
       },
       { request: { params: z.object({ token: z.string().openapi({ description: 'Feed token' }) }) } },
+    ),
+    r(
+      'get',
+      '/v1/feeds/{token}/cover.{extension}',
+      'Feeds',
+      "The show's square cover (itunes:image), generated or uploaded",
+      'none',
+      {
+        200: {
+          description: 'The image (ETag: its SHA-256)',
+          content: Object.fromEntries(
+            ['image/png', 'image/jpeg'].map((type) => [
+              type,
+              { schema: z.string().openapi({ format: 'binary' }) },
+            ]),
+          ),
+        },
+        ...conditional,
+        404: problem('Unknown or rotated token, or the cover is of the other type'),
+      },
+      {
+        request: {
+          params: z.object({
+            token: z.string().openapi({ description: 'Feed token' }),
+            extension: z.enum(['png', 'jpg']),
+          }),
+        },
+      },
     ),
     r(
       'post',

@@ -172,6 +172,30 @@ export const meSchema = z
   })
   .openapi('Me');
 
+export const podcastShowSchema = z
+  .object({
+    title: z.string(),
+    description: z.string(),
+    author: z.string().openapi({ description: 'itunes:author, and the name of itunes:owner' }),
+    ownerEmail: z
+      .string()
+      .nullable()
+      .openapi({ description: 'itunes:owner e-mail and podcast:locked owner; null: none published' }),
+    language: z.string(),
+    category: z.string().openapi({ description: 'Apple Podcasts category (itunes:category)' }),
+    subcategory: z.string().nullable(),
+    explicit: z.boolean(),
+    color: z.string().openapi({ description: 'Background of the generated cover, #rrggbb' }),
+    guid: z.string().openapi({ description: 'podcast:guid (UUIDv5), the same for the life of the show' }),
+    cover: z.object({
+      url: z.string().openapi({ description: 'The cover as the feed links it; changes with the image' }),
+      mimeType: z.enum(['image/png', 'image/jpeg']),
+      uploaded: z.boolean().openapi({ description: 'false: drawn from the title and colour' }),
+    }),
+    feedUrl: z.string(),
+  })
+  .openapi('PodcastShow');
+
 export const jobSchema = z
   .object({
     id: z.string(),

@@ -1,6 +1,7 @@
 // @podfleet/pregeneration: today's episode ready before the user asks. Targeting and batched
-// low-priority runs, the fleet's scheduler, the daily/weekly episode cache, podcast feeds,
-// retention and quota, and the numbers /v1/stats and /metrics show about them.
+// low-priority runs, the fleet's scheduler, the daily/weekly episode cache, podcast feeds and the
+// show settings behind them, retention and quota, and the numbers /v1/stats and /metrics show
+// about them.
 export {
   type CacheCounters,
   type CachedAnswer,
@@ -14,7 +15,9 @@ export {
   warmEpisodeCache,
   writeEpisodeCache,
 } from './cache';
-export { buildPodcastFeed, formatDuration, type PodcastFeedInput } from './feed';
+export { buildPodcastFeed, type EpisodeMediaUrls, type PodcastFeedInput } from './feed';
+export { wholeSentences } from './feed-text';
+export { type FeedValidators, feedValidators } from './feed-version';
 export {
   costPerUserPerDay,
   listPregenerationRuns,
@@ -50,6 +53,16 @@ export {
   parsePregenerateCron,
   pregenerateProcessor,
 } from './scheduler';
+export {
+  PODCAST_CATEGORIES,
+  podcastGuid,
+  resolveShow,
+  type ShowSettings,
+  type ShowSettingsColumns,
+  type ShowUpdate,
+  showUpdateData,
+  showUpdateSchema,
+} from './show';
 export {
   type ActivityRule,
   cacheKeysAlreadyGenerated,

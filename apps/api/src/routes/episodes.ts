@@ -8,7 +8,7 @@ import {
   quotaStatus,
   readEpisodeCache,
 } from '@podfleet/pregeneration';
-import { episodeAudioPath } from '@podfleet/webhooks';
+import { episodeAudioPath, episodeChaptersPath, episodeTranscriptPath } from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { afterCursor, newestFirst, page, pageQuerySchema } from '../http/pagination';
@@ -17,11 +17,15 @@ import { parseBody, parseQuery } from '../http/validate';
 import { currentUser, ownerScope } from '../middleware/auth';
 import { idempotencyKeySchema } from '../schemas';
 import { resolveRange } from '../services/byte-range';
+import { CHAPTERS_CONTENT_TYPE, toJsonChapters } from '../services/chapters';
 import type { RateLimitResult } from '../services/rate-limit';
 import {
   CONTENT_TYPES,
   readSegments,
+  type Segment,
   TRANSCRIPT_FORMATS,
+  type TranscriptFormat,
+  toPodcastJson,
   toSrt,
   toText,
   toVtt,
@@ -235,31 +239,31 @@ export function episodesRouter(ctx: RouteContext): Router {
     res.json(ctx.episodeView(req, await findEpisode(req)));
   });
 
-  /** A valid `?exp=&sig=` stands in for the Authorization header (podcast apps send none). */
-  const audioAccess = async (req: Request, res: Response, next: () => void) => {
-    if (req.query.sig === undefined && req.query.exp === undefined) {
-      await guards.userOrAdmin(req, res, next);
-      return;
-    }
-    const verdict = ctx.mediaSigner.verify(
-      episodeAudioPath(String(req.params.id)),
-      req.query.exp,
-      req.query.sig,
-    );
-    if (verdict !== 'valid') {
-      throw new HttpProblem(403, {
-        type: verdict === 'expired' ? 'signature-expired' : 'signature-invalid',
-        detail:
-          verdict === 'expired'
-            ? 'this audio URL has expired; fetch the episode again for a fresh one'
-            : 'the URL signature is not valid',
-      });
-    }
-    req.principal = { kind: 'admin' }; // the signature grants this one episode's audio, nothing else
-    next();
-  };
+  /**
+   * A valid `?exp=&sig=` for this episode's `pathOf` stands in for the Authorization header
+   * (podcast apps send none): the audio, transcripts and chapters that feeds link.
+   */
+  const signedOrUser =
+    (pathOf: (episodeId: string) => string) => async (req: Request, res: Response, next: () => void) => {
+      if (req.query.sig === undefined && req.query.exp === undefined) {
+        await guards.userOrAdmin(req, res, next);
+        return;
+      }
+      const verdict = ctx.mediaSigner.verify(pathOf(String(req.params.id)), req.query.exp, req.query.sig);
+      if (verdict !== 'valid') {
+        throw new HttpProblem(403, {
+          type: verdict === 'expired' ? 'signature-expired' : 'signature-invalid',
+          detail:
+            verdict === 'expired'
+              ? 'this URL has expired; fetch the episode (or the feed) again for a fresh one'
+              : 'the URL signature is not valid',
+        });
+      }
+      req.principal = { kind: 'admin' }; // the signature grants this one resource, nothing else
+      next();
+    };
 
-  router.get('/v1/episodes/:id/audio', audioAccess, async (req, res) => {
+  router.get('/v1/episodes/:id/audio', signedOrUser(episodeAudioPath), async (req, res) => {
     const episode = await findEpisode(req);
     if (ctx.storage.kind === 's3') {
       const url =
@@ -319,13 +323,25 @@ export function episodesRouter(ctx: RouteContext): Router {
     );
   };
 
-  router.get('/v1/episodes/:id/transcript', guards.userOrAdmin, async (req, res) => {
+  const transcriptBodies: Record<TranscriptFormat, (episode: Episode, segments: Segment[]) => string> = {
+    json: (episode, segments) => JSON.stringify({ episodeId: episode.id, segments }),
+    'podcast-json': (_episode, segments) => toPodcastJson(segments),
+    vtt: (_episode, segments) => toVtt(segments),
+    srt: (_episode, segments) => toSrt(segments),
+    txt: (_episode, segments) => toText(segments),
+  };
+
+  router.get('/v1/episodes/:id/transcript', signedOrUser(episodeTranscriptPath), async (req, res) => {
     const { format } = parseQuery(req, transcriptQuerySchema);
     const episode = await findEpisode(req);
-    const segments = readSegments(episode.transcript);
     res.type(CONTENT_TYPES[format]);
-    if (format === 'json') res.send(JSON.stringify({ episodeId: episode.id, segments }));
-    else res.send(format === 'vtt' ? toVtt(segments) : format === 'srt' ? toSrt(segments) : toText(segments));
+    res.send(transcriptBodies[format](episode, readSegments(episode.transcript)));
+  });
+
+  router.get('/v1/episodes/:id/chapters', signedOrUser(episodeChaptersPath), async (req, res) => {
+    const episode = await findEpisode(req);
+    res.type(CHAPTERS_CONTENT_TYPE);
+    res.send(toJsonChapters(episode.chapters));
   });
 
   router.post('/v1/episodes/:id/listens', guards.user, async (req, res) => {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { inspectCover } from '@podfleet/artwork';
 import { sampleFeedPath } from '@podfleet/providers';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import request from 'supertest';
@@ -71,7 +72,7 @@ describe('GET /v1/feeds/:token.xml', () => {
     expect(new Date(first!.pubDate as string).getTime()).toBe(
       Math.floor(latest.episode.createdAt.getTime() / 1000) * 1000,
     );
-    expect(first!['itunes:duration']).toBe('01:02:07');
+    expect(first!['itunes:duration']).toBe('3727');
     const enclosure = first!.enclosure as Record<string, string>;
     expect(enclosure).toMatchObject({
       '@length': String(latest.audio.length),
@@ -130,6 +131,93 @@ describe('GET /v1/feeds/:token.xml', () => {
     expect(newPath).not.toBe(oldPath);
     expect((await fetchPlain(`${base}${oldPath}`)).status).toBe(404);
     expect((await fetchPlain(`${base}${newPath}`)).status).toBe(200);
+  });
+});
+
+describe('conditional GETs of a feed', () => {
+  it('answers 304 to If-None-Match or If-Modified-Since while the feed is unchanged, 200 once it changes', async () => {
+    const { user, key } = await t.createUser();
+    await makeEpisode(t.db, t.storage, user.id, { title: 'First', expiresAt: null });
+    const url = `${base}/v1/feeds/${user.feedToken}.xml`;
+    const first = await fetchPlain(url);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag');
+    const lastModified = first.headers.get('last-modified');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect(lastModified).toBeTruthy();
+    const body = await first.text();
+
+    const again = await fetchPlain(url);
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(await again.text()).toBe(body); // the same bytes: signed URLs do not change per fetch
+    expect((await fetch(url, { headers: { 'If-None-Match': etag ?? '' } })).status).toBe(304);
+    expect((await fetch(url, { headers: { 'If-Modified-Since': lastModified ?? '' } })).status).toBe(304);
+
+    // A new episode changes the feed: a new ETag, and no 304 for the old validators.
+    await makeEpisode(t.db, t.storage, user.id, { title: 'Second', expiresAt: null });
+    const changed = await fetch(url, { headers: { 'If-None-Match': etag ?? '' } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(itemsOf(parse(await changed.text())).map((i) => i.title)).toEqual(['Second', 'First']);
+    // …and so does a show setting.
+    const beforeRename = changed.headers.get('etag') ?? '';
+    await request(t.app).patch('/v1/me/podcast').set(bearer(key)).send({ title: 'Renamed show' }).expect(200);
+    const renamed = await fetch(url, { headers: { 'If-None-Match': beforeRename } });
+    expect(renamed.status).toBe(200);
+    expect(parse(await renamed.text()).rss.channel.title).toBe('Renamed show');
+  });
+});
+
+describe('links of a feed item', () => {
+  it('transcripts and chapters answer their types without headers; the cover is the stated square image', async () => {
+    const { user } = await t.createUser();
+    const { episode } = await makeEpisode(t.db, t.storage, user.id, {
+      expiresAt: new Date(NOW.getTime() + 24 * HOUR),
+    });
+    const doc = parse(await (await fetchPlain(`${base}/v1/feeds/${user.feedToken}.xml`)).text());
+    const [item] = itemsOf(doc);
+    const transcripts = item!['podcast:transcript'] as Array<Record<string, string>>;
+    expect(transcripts.map((tr) => tr['@type'])).toEqual(['text/vtt', 'application/json']);
+    const vtt = await fetchPlain(transcripts[0]!['@url']!);
+    expect(vtt.headers.get('content-type')).toBe('text/vtt; charset=utf-8');
+    expect(await vtt.text()).toMatch(
+      /^WEBVTT\n\n1\n00:00:00\.000 --> 00:00:01\.500\n<v Maya>Welcome to the show\./,
+    );
+    const json = await fetchPlain(transcripts[1]!['@url']!);
+    expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(((await json.json()) as { segments: unknown[] }).segments[0]).toEqual({
+      speaker: 'Maya',
+      startTime: 0,
+      endTime: 1.5,
+      body: 'Welcome to the show.',
+    });
+    const chaptersLink = item!['podcast:chapters'] as Record<string, string>;
+    expect(chaptersLink['@type']).toBe('application/json+chapters');
+    const chapters = await fetchPlain(chaptersLink['@url']!);
+    expect(chapters.headers.get('content-type')).toMatch(/^application\/json\+chapters/);
+    expect(await chapters.json()).toEqual({ version: '1.2.0', chapters: [{ startTime: 0, title: 'Intro' }] });
+
+    // Each signature opens its own path only, and the episode stays private without one.
+    const sig = new URL(chaptersLink['@url']!).search;
+    expect((await fetchPlain(`${base}/v1/episodes/${episode.id}/audio${sig}`)).status).toBe(403);
+    expect((await fetchPlain(`${base}/v1/episodes/${episode.id}/chapters`)).status).toBe(401);
+    // Signed until the episode leaves the feed, and for at least one signed-URL lifetime.
+    const exp = Number(new URL(chaptersLink['@url']!).searchParams.get('exp'));
+    expect(exp * 1000).toBeGreaterThanOrEqual(episode.expiresAt!.getTime());
+    expect(exp).toBeGreaterThanOrEqual(Date.now() / 1000 + t.settings.signedUrlTtlSec);
+
+    const coverUrl = doc.rss.channel['itunes:image']['@href'] as string;
+    expect(doc.rss.channel.image.url).toBe(coverUrl);
+    const cover = await fetchPlain(coverUrl);
+    expect(cover.status).toBe(200);
+    expect(cover.headers.get('content-type')).toBe('image/png');
+    expect(inspectCover(Buffer.from(await cover.arrayBuffer()))).toMatchObject({
+      ok: true,
+      image: { mimeType: 'image/png', sizePx: 1400 },
+    });
+    const coverEtag = cover.headers.get('etag') ?? '';
+    expect((await fetch(coverUrl, { headers: { 'If-None-Match': coverEtag } })).status).toBe(304);
+    expect((await fetchPlain(coverUrl.replace('/cover.png', '/cover.jpg'))).status).toBe(404);
   });
 });
 

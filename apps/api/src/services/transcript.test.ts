@@ -1,8 +1,16 @@
 import { SEGMENTS } from '../testing/fixtures';
 import { parseSrt, parseVtt } from '../testing/subtitles';
-import { readSegments, timestamp, toSrt, toText, toVtt } from './transcript';
+import { readSegments, timestamp, toPodcastJson, toSrt, toText, toVtt } from './transcript';
 
 describe('transcript formats', () => {
+  it('writes the Podcasting 2.0 JSON transcript: version, then speaker, start, end and body per turn', () => {
+    const doc = JSON.parse(toPodcastJson(SEGMENTS));
+    expect(doc.version).toBe('1.0.0');
+    expect(doc.segments).toEqual(
+      SEGMENTS.map((s) => ({ speaker: s.speaker, startTime: s.start, endTime: s.end, body: s.text })),
+    );
+  });
+
   it('formats timestamps to the millisecond past an hour', () => {
     expect(timestamp(0, '.')).toBe('00:00:00.000');
     expect(timestamp(3725.5, '.')).toBe('01:02:05.500');

@@ -9,11 +9,13 @@ export const segmentSchema = z.object({
 });
 export type Segment = z.infer<typeof segmentSchema>;
 
-export const TRANSCRIPT_FORMATS = ['json', 'vtt', 'srt', 'txt'] as const;
+/** `podcast-json`: the Podcasting 2.0 JSON transcript, which feeds link (podcast:transcript). */
+export const TRANSCRIPT_FORMATS = ['json', 'vtt', 'srt', 'txt', 'podcast-json'] as const;
 export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
 
 export const CONTENT_TYPES: Record<TranscriptFormat, string> = {
   json: 'application/json; charset=utf-8',
+  'podcast-json': 'application/json; charset=utf-8',
   vtt: 'text/vtt; charset=utf-8',
   srt: 'application/x-subrip; charset=utf-8',
   txt: 'text/plain; charset=utf-8',
@@ -70,4 +72,17 @@ export function toSrt(segments: Segment[]): string {
 
 export function toText(segments: Segment[]): string {
   return segments.map((s) => `${s.speaker}: ${s.text.trim()}`).join('\n') + (segments.length > 0 ? '\n' : '');
+}
+
+/** Podcasting 2.0 JSON transcript (podcastindex.org namespace, transcripts): one segment per turn. */
+export function toPodcastJson(segments: Segment[]): string {
+  return JSON.stringify({
+    version: '1.0.0',
+    segments: segments.map((s) => ({
+      speaker: s.speaker,
+      startTime: s.start,
+      endTime: Math.max(s.end, s.start),
+      body: s.text.trim(),
+    })),
+  });
 }
