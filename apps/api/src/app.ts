@@ -5,6 +5,7 @@ import {
   type PipelineContext,
   toEpisodeView,
 } from '@podfleet/pipeline';
+import { DeliveryLog } from '@podfleet/pregeneration';
 import type { StorageDriver } from '@podfleet/providers';
 import type { Logger } from '@podfleet/queue';
 import { episodeUrls, mediaUrlSigningKey, UrlSigner, webhookSigningKey } from '@podfleet/webhooks';
@@ -110,6 +111,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
     adminApiKey: settings.adminApiKey,
     keyCacheTtlMs: settings.keyCacheTtlMs,
   });
+  const deliveries = new DeliveryLog(db, logger);
   const mediaSigner = new UrlSigner(mediaUrlSigningKey(settings.mediaUrlSecret), settings.signedUrlTtlSec);
   const baseUrl = (req: Request) =>
     settings.publicBaseUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`;
@@ -135,6 +137,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
     mediaSigner,
     webhookKey: webhookSigningKey(settings.webhookSecret),
     metrics,
+    deliveries,
     clock,
     baseUrl,
     episodeView: (req, episode) =>
@@ -178,6 +181,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
     metrics,
     async close() {
       streams.closeAll();
+      await deliveries.flush();
       await closePipelineContext(pipeline);
     },
   };

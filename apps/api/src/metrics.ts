@@ -292,8 +292,35 @@ export function createMetrics(deps: MetricsDependencies): ApiMetrics {
   });
 
   new Gauge({
+    name: `${PREFIX}pregeneration_outcomes`,
+    help: 'Pre-generated jobs created in the last 24 h by what became of them (completed, failed, cancelled, in_flight)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    async collect() {
+      await fromDb('pre-generation outcomes', ({ pregenerationOutcomes: o }) => {
+        this.set({ outcome: 'completed' }, o.completed);
+        this.set({ outcome: 'failed' }, o.failed);
+        this.set({ outcome: 'cancelled' }, o.cancelled);
+        this.set({ outcome: 'in_flight' }, o.inFlight);
+      });
+    },
+  });
+
+  new Gauge({
+    name: `${PREFIX}pregeneration_success_ratio`,
+    help: 'Pre-generated jobs of the last 24 h that completed, over those that completed or failed',
+    registers: [registry],
+    async collect() {
+      await fromDb('pre-generation outcomes', ({ pregenerationOutcomes: o }) => {
+        this.reset();
+        if (o.successRate !== null) this.set(o.successRate);
+      });
+    },
+  });
+
+  new Gauge({
     name: `${PREFIX}time_to_first_audio_seconds`,
-    help: 'From an on-demand job being created to its MP3 existing, over audio finished in the last 24 h, by quantile (0.5, 0.95)',
+    help: 'From an episode request to an audio URL (a cache hit: its answer; else its job completing), over the last 24 h of requests, by quantile (0.5, 0.95)',
     labelNames: ['quantile'] as const,
     registers: [registry],
     async collect() {
@@ -307,7 +334,7 @@ export function createMetrics(deps: MetricsDependencies): ApiMetrics {
 
   new Gauge({
     name: `${PREFIX}time_to_first_audio_jobs_24h`,
-    help: 'On-demand jobs whose audio finished in the last 24 h (the sample behind the quantiles)',
+    help: 'Episode requests of the last 24 h whose audio exists (the sample behind the quantiles)',
     registers: [registry],
     async collect() {
       await fromDb('time to first audio', ({ timeToFirstAudio: t }) => this.set(t.count));

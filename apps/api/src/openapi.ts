@@ -10,6 +10,8 @@ import { showUpdateSchema } from '@podfleet/pregeneration';
 import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
 import {
+  activeJobsQuerySchema,
+  activeJobsSchema,
   adminJobSchema,
   adminUserSchema,
   apiKeySchema,
@@ -19,6 +21,8 @@ import {
   createKeyBodySchema,
   createUserBodySchema,
   episodeSchema,
+  failuresQuerySchema,
+  failuresSchema,
   healthSchema,
   jobHistorySchema,
   jobSchema,
@@ -499,6 +503,27 @@ function routes(): RouteConfig[] {
           }),
         },
       },
+    ),
+    r(
+      'get',
+      '/v1/admin/active-jobs',
+      'Operators',
+      'What runs now: jobs queued or running, oldest first, with their age and idle time',
+      'admin',
+      { 200: json('Active jobs', activeJobsSchema), 400: problem('Invalid limit') },
+      { request: { query: activeJobsQuerySchema } },
+    ),
+    r(
+      'get',
+      '/v1/admin/failures',
+      'Operators',
+      'Top error codes by stage and provider over a window, with an example job each',
+      'admin',
+      {
+        200: json('Failure groups, the most frequent first', failuresSchema),
+        400: problem('Invalid hours or limit'),
+      },
+      { request: { query: failuresQuerySchema } },
     ),
     r(
       'get',

@@ -231,6 +231,67 @@ export const adminJobSchema = jobSchema
 
 const errorSchema = z.object({ code: z.string(), message: z.string() });
 
+/** `GET /v1/admin/failures`: the window in hours (default 24, at most 30 days) and how many groups. */
+export const failuresQuerySchema = z.object({
+  hours: z.coerce.number().int().min(1).max(720).default(24),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const failuresSchema = z
+  .object({
+    since: isoDate,
+    items: z.array(
+      z.object({
+        stage: z.string(),
+        code: z.string(),
+        provider: z.string().nullable().openapi({
+          description: 'Script writer, TTS engine or storage driver; for scrape the kinds of the sources',
+        }),
+        attempts: z.number().int().openapi({ description: 'Failed stage attempts in the window' }),
+        jobs: z.number().int(),
+        jobsFailed: z
+          .number()
+          .int()
+          .openapi({ description: 'Of those jobs, how many ended failed with this code' }),
+        lastAt: isoDate,
+        example: z.object({ jobId: z.string(), message: z.string(), historyUrl: z.string() }),
+      }),
+    ),
+  })
+  .openapi('Failures');
+
+/** `GET /v1/admin/active-jobs`: how many, oldest first. */
+export const activeJobsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const activeJobsSchema = z
+  .object({
+    total: z.number().int().openapi({ description: 'Jobs queued or running now' }),
+    items: z.array(
+      z.object({
+        jobId: z.string(),
+        userId: z.string(),
+        userEmail: z.string(),
+        type: z.enum(['daily', 'weekly', 'custom']),
+        status: z.enum(['queued', 'running']),
+        phase: z.enum(['scrape', 'script', 'audio', 'upload']).nullable(),
+        progress: z.number().int(),
+        currentStep: z.string().nullable(),
+        priority: z.enum(['high', 'normal', 'low']),
+        pregenerated: z.boolean(),
+        run: z.number().int(),
+        attempts: z.number().int(),
+        createdAt: isoDate,
+        startedAt: isoDate.nullable(),
+        ageSec: z.number().openapi({ description: 'Since the job was created' }),
+        idleSec: z.number().openapi({ description: 'Since its row last changed: a stuck job grows it' }),
+        historyUrl: z.string(),
+      }),
+    ),
+  })
+  .openapi('ActiveJobs');
+
 export const jobHistorySchema = z
   .object({
     job: jobSchema,
@@ -416,10 +477,21 @@ export const statsSchema = z
       .openapi({ description: 'Daily/weekly episode cache, fleet-wide' }),
     pregeneration: z.object({
       lastRun: storedRunSchema.nullable(),
-      recent: z
-        .object({ runs: z.number().int(), ...runOutcomes })
-        .openapi({ description: 'The last runs (up to 10) added up' }),
+      recent: z.object({ runs: z.number().int(), ...runOutcomes }).openapi({
+        description: 'The last runs (up to 10) added up: decisions, `successful` = jobs submitted',
+      }),
       runs: z.array(storedRunSchema).openapi({ description: 'Newest first' }),
+      outcomes: z
+        .object({
+          since: isoDate,
+          jobs: z.number().int(),
+          completed: z.number().int(),
+          failed: z.number().int(),
+          cancelled: z.number().int(),
+          inFlight: z.number().int().openapi({ description: 'Still queued or running' }),
+          successRate: z.number().nullable().openapi({ description: 'completed / (completed + failed)' }),
+        })
+        .openapi({ description: 'What became of the pre-generated jobs created in the last 24 h' }),
     }),
     costPerUserPerDay: z
       .object({
@@ -445,10 +517,14 @@ export const statsSchema = z
         p50Ms: z.number().nullable(),
         p95Ms: z.number().nullable(),
         avgMs: z.number().nullable(),
+        bySource: z.record(
+          z.enum(['cache', 'generated', 'joined']),
+          z.object({ count: z.number().int(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() }),
+        ),
       })
       .openapi({
         description:
-          'From job creation to its MP3 existing, on-demand jobs whose audio finished in the last 24 h',
+          'From an episode request to an audio URL, over the requests of the last 24 h whose audio exists: a cache hit is its answer time, a new or joined job runs until it completes',
       }),
   })
   .openapi('Stats');

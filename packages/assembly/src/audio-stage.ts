@@ -39,7 +39,7 @@ export interface AudioArtifact {
  * free to renew the job's lock.
  */
 export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWork {
-  return async (scope) => {
+  const work: StageWork = async (scope) => {
     const script = scriptDocumentSchema.parse(await readJsonArtifact(ctx, scope.artifactKey('script.json')));
     const total = script.lines.length;
     const voiceStarted = performance.now();
@@ -109,4 +109,6 @@ export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWo
       await rm(workDir, { recursive: true, force: true });
     }
   };
+  work.provider = options.engine.name;
+  return work;
 }

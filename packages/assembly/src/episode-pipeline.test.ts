@@ -176,6 +176,11 @@ describe('retry resumes from the first unfinished stage', () => {
       const { job } = await submitEpisodeJob(fleet.ctx, { userId: user.id, request: request() });
       const failed = await waitForStatus(fleet.db, job.id, ['failed', 'completed']);
       expect([failed.status, failed.errorCode]).toEqual(['failed', 'TTS_FAILED']);
+      // The failed attempt names its provider, for the operators' failure report.
+      const failure = await fleet.db.jobEvent.findFirstOrThrow({
+        where: { jobId: job.id, type: 'stage_failed' },
+      });
+      expect(failure.data).toMatchObject({ stage: 'audio', code: 'TTS_FAILED', provider: espeak.name });
       const before = await fleet.db.jobStage.findMany({ where: { jobId: job.id } });
       // The Job row is marked failed before BullMQ moves its job to failed: wait for that move.
       const audioJobId = `${job.id}.1.audio`;

@@ -62,6 +62,7 @@ export {
   withRedisLock,
   workerMaintenance,
 } from './maintenance';
+export { type FailureGroup, topFailures } from './operations/failures';
 export { type EpisodeRequest, type EpisodeRequestInput, episodeRequestSchema } from './request';
 export { copyStageArtifacts } from './reuse-artifacts';
 export {

@@ -94,6 +94,8 @@ export type StageWork = ((scope: StageScope) => Promise<StageOutput>) & {
    * gets the job as the stage found it when it started.
    */
   finalize?: (job: Job) => Promise<void>;
+  /** Who does the work (`anthropic`, `espeak`, `s3`…), recorded with each failed attempt. */
+  provider?: string;
 };
 
 export type StageOutcome = 'completed' | 'resumed' | 'inactive' | 'cancelled';
@@ -220,7 +222,11 @@ async function runStageOnce(
     }
     if (processor.signal.aborted) throw err; // handed back at shutdown: not a failed attempt
     const error = toJobError(err);
-    await markStageFailed(ctx.db, jobId, stage, { code: error.code, message: error.message });
+    await markStageFailed(ctx.db, jobId, stage, {
+      code: error.code,
+      message: error.message,
+      ...(work.provider ? { provider: work.provider } : {}),
+    });
     // A database outage is never the job's verdict: past its attempts the stage fails in Redis
     // only, and the reconciler re-enqueues the job once PostgreSQL answers again.
     const final =

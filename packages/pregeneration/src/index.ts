@@ -15,12 +15,20 @@ export {
   warmEpisodeCache,
   writeEpisodeCache,
 } from './cache';
+export {
+  DeliveryLog,
+  type DeliveryLogOptions,
+  type DeliverySource,
+  type EpisodeDelivery,
+} from './delivery-log';
 export { buildPodcastFeed, type EpisodeMediaUrls, type PodcastFeedInput } from './feed';
 export { wholeSentences } from './feed-text';
 export { type FeedValidators, feedValidators } from './feed-version';
 export {
   costPerUserPerDay,
   listPregenerationRuns,
+  type PregenerationOutcomes,
+  pregenerationOutcomes,
   recordPregenerationRun,
   type StoredRun,
   type TimeToFirstAudio,

@@ -1,8 +1,9 @@
-import { createJobWithStages } from '@podfleet/db';
-import { createTestContext, createUser, type TestContext } from '../test/context';
+import { createJobWithStages, type Job } from '@podfleet/db';
+import { createEpisode, createTestContext, createUser, type TestContext } from '../test/context';
 import {
   costPerUserPerDay,
   listPregenerationRuns,
+  pregenerationOutcomes,
   recordPregenerationRun,
   timeToFirstAudio,
 } from './metrics';
@@ -50,7 +51,7 @@ describe('metrics', () => {
     expect(await listPregenerationRuns(t.ctx.redis, t.ctx.prefix, 2)).toHaveLength(2);
   });
 
-  it('sums cost per user and UTC day, and measures time to first audio', async () => {
+  it('sums cost per user and UTC day', async () => {
     await t.db.user.deleteMany(); // the run's other suites share this database
     const [a, b] = [await createUser(t.db), await createUser(t.db)];
     const job = async (
@@ -90,23 +91,102 @@ describe('metrics', () => {
         until: new Date('2026-11-26T02:00:00Z'),
       }),
     ).toEqual([{ userId: a.id, day: '2026-11-26', jobs: 1, costUsd: 1 }]);
+  });
 
-    const since = new Date('2026-11-01T00:00:00Z');
-    expect(await timeToFirstAudio(t.db, { since })).toEqual({
-      count: 3,
-      p50Ms: 2_000,
-      p95Ms: 2_900,
-      avgMs: 2_000,
-    });
-    expect(await timeToFirstAudio(t.db, { since, includePregenerated: true })).toMatchObject({
+  it('measures time to first audio from the request to an audio URL, cache hits included', async () => {
+    await t.db.user.deleteMany();
+    const user = await createUser(t.db);
+    const at = (iso: string) => new Date(iso);
+    // A job that published its episode at 10:00:02, one that failed, one still running.
+    const done = await createEpisode(t.db, { userId: user.id, type: 'custom', localDate: null });
+    await t.db.job.update({ where: { id: done.jobId }, data: { completedAt: at('2026-11-26T10:00:02Z') } });
+    const other = (status: Job['status']) =>
+      createJobWithStages(t.db, { userId: user.id, type: 'daily', request: {} }).then((j) =>
+        t.db.job.update({ where: { id: j.id }, data: { status } }),
+      );
+    const failed = await other('failed');
+    const running = await other('running');
+    const request = (source: string, requestedAt: string, answerMs: number, jobId: string | null = null) =>
+      t.db.episodeRequest.create({
+        data: { userId: user.id, type: 'daily', source, jobId, requestedAt: at(requestedAt), answerMs },
+      });
+    await request('cache', '2026-11-26T09:00:00Z', 5);
+    await request('cache', '2026-11-26T09:30:00Z', 15);
+    await request('generated', '2026-11-26T10:00:00Z', 20, done.jobId); // 2 000 ms to the audio URL
+    await request('joined', '2026-11-26T10:00:00.500Z', 3, done.jobId); // 1 500 ms
+    await request('generated', '2026-11-26T10:00:00Z', 20, failed.id); // never had audio
+    await request('generated', '2026-11-26T10:00:00Z', 20, running.id); // not yet
+    await request('cache', '2026-11-25T08:00:00Z', 999); // before the window
+
+    const ttfa = await timeToFirstAudio(t.db, { since: at('2026-11-26T00:00:00Z') });
+    expect(ttfa).toEqual({
       count: 4,
-      p50Ms: 2_500,
+      p50Ms: 757.5, // 5, 15, 1 500, 2 000
+      p95Ms: expect.closeTo(1925, 6),
+      avgMs: 880,
+      bySource: {
+        cache: { count: 2, p50Ms: 10, p95Ms: 14.5 },
+        generated: { count: 1, p50Ms: 2000, p95Ms: 2000 },
+        joined: { count: 1, p50Ms: 1500, p95Ms: 1500 },
+      },
     });
-    expect(await timeToFirstAudio(t.db, { since: new Date('2026-12-01T00:00:00Z') })).toEqual({
+    expect(await timeToFirstAudio(t.db, { since: at('2026-12-01T00:00:00Z') })).toEqual({
       count: 0,
       p50Ms: null,
       p95Ms: null,
       avgMs: null,
+      bySource: {
+        cache: { count: 0, p50Ms: null, p95Ms: null },
+        generated: { count: 0, p50Ms: null, p95Ms: null },
+        joined: { count: 0, p50Ms: null, p95Ms: null },
+      },
+    });
+  });
+
+  it('counts what became of pre-generated jobs, not how many were submitted', async () => {
+    await t.db.user.deleteMany();
+    const user = await createUser(t.db);
+    const since = new Date(Date.now() - 60_000);
+    for (const status of [
+      'completed',
+      'completed',
+      'completed',
+      'failed',
+      'cancelled',
+      'queued',
+      'running',
+    ] as const) {
+      const job = await createJobWithStages(t.db, {
+        userId: user.id,
+        type: 'daily',
+        request: {},
+        pregenerated: true,
+      });
+      await t.db.job.update({ where: { id: job.id }, data: { status } });
+    }
+    await createJobWithStages(t.db, { userId: user.id, type: 'daily', request: {} }); // on demand
+    const old = await createJobWithStages(t.db, {
+      userId: user.id,
+      type: 'daily',
+      request: {},
+      pregenerated: true,
+    });
+    await t.db.job.update({
+      where: { id: old.id },
+      data: { status: 'failed', createdAt: new Date(since.getTime() - 1) },
+    });
+
+    expect(await pregenerationOutcomes(t.db, { since })).toEqual({
+      jobs: 7,
+      completed: 3,
+      failed: 1,
+      cancelled: 1,
+      inFlight: 2,
+      successRate: 0.75,
+    });
+    expect(await pregenerationOutcomes(t.db, { since: new Date(Date.now() + 60_000) })).toMatchObject({
+      jobs: 0,
+      successRate: null,
     });
   });
 });

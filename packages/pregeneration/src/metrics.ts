@@ -1,8 +1,9 @@
-// Numbers for GET /v1/stats and /metrics: the last pre-generation runs (Redis), cost per user
-// per day and time-to-first-audio (SQL over jobs). Cache counters live in cache.ts.
+// Numbers for GET /v1/stats and /metrics: the last pre-generation runs (Redis) and what became of
+// their jobs, cost per user per day and time to first audio (SQL). Cache counters live in cache.ts.
 import type { PrismaClient } from '@podfleet/db';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { DeliverySource } from './delivery-log';
 import type { PregenerationSummary } from './run';
 
 const RUNS_KEPT = 30;
@@ -85,29 +86,94 @@ export async function costPerUserPerDay(
 }
 
 export interface TimeToFirstAudio {
-  /** Jobs whose audio stage completed in the window. */
+  /** Requests in the window whose audio URL exists (cache hits, and jobs that completed). */
   count: number;
   p50Ms: number | null;
   p95Ms: number | null;
   avgMs: number | null;
+  /** The same per way of answering: cache, generated (a new job), joined (a job in flight). */
+  bySource: Record<DeliverySource, { count: number; p50Ms: number | null; p95Ms: number | null }>;
 }
 
 /**
- * From job creation to its audio stage completing (the MP3 exists), over audio stages finished
- * since `since`. Pre-generated jobs are excluded by default: nobody waited for them.
+ * From an episode request to an audio URL, over requests made since `since`: a cache hit's own
+ * answer time, else until the job that answers it completed (its episode published). Requests
+ * whose job has not completed (or failed) are not counted; pre-generated jobs have no request.
  */
 export async function timeToFirstAudio(
   db: PrismaClient,
-  { since, includePregenerated = false }: { since: Date; includePregenerated?: boolean },
+  { since }: { since: Date },
 ): Promise<TimeToFirstAudio> {
-  const [row] = await db.$queryRaw<TimeToFirstAudio[]>`
-    SELECT count(*)::int AS count,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::double precision AS "p50Ms",
-           percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::double precision AS "p95Ms",
-           avg(ms)::double precision AS "avgMs"
-      FROM (SELECT EXTRACT(EPOCH FROM (s.finished_at - j.created_at)) * 1000 AS ms
-              FROM job_stages s JOIN jobs j ON j.id = s.job_id
-             WHERE s.stage = 'audio' AND s.status = 'completed' AND s.finished_at >= ${since}
-               AND (${includePregenerated} OR NOT j.pregenerated)) t`;
-  return row ?? { count: 0, p50Ms: null, p95Ms: null, avgMs: null };
+  const rows = await db.$queryRaw<
+    Array<{
+      source: DeliverySource | null;
+      count: number;
+      p50Ms: number | null;
+      p95Ms: number | null;
+      avgMs: number | null;
+    }>
+  >`
+    WITH delivered AS (
+      SELECT r.source,
+             CASE WHEN r.source = 'cache' THEN r.answer_ms::float8
+                  ELSE greatest(0, EXTRACT(EPOCH FROM (j.completed_at - r.requested_at)) * 1000) END AS ms
+        FROM episode_requests r LEFT JOIN jobs j ON j.id = r.job_id
+       WHERE r.requested_at >= ${since}
+         AND (r.source = 'cache' OR (j.status = 'completed' AND j.episode_id IS NOT NULL)))
+    SELECT source,
+           count(*)::int AS count,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS "p50Ms",
+           percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::float8 AS "p95Ms",
+           avg(ms)::float8 AS "avgMs"
+      FROM delivered
+     GROUP BY GROUPING SETS ((source), ())`;
+  const empty = { count: 0, p50Ms: null, p95Ms: null };
+  const all = rows.find((r) => r.source === null);
+  const of = (source: DeliverySource) => {
+    const row = rows.find((r) => r.source === source);
+    return row ? { count: row.count, p50Ms: row.p50Ms, p95Ms: row.p95Ms } : empty;
+  };
+  return {
+    count: all?.count ?? 0,
+    p50Ms: all?.p50Ms ?? null,
+    p95Ms: all?.p95Ms ?? null,
+    avgMs: all?.avgMs ?? null,
+    bySource: { cache: of('cache'), generated: of('generated'), joined: of('joined') },
+  };
+}
+
+export interface PregenerationOutcomes {
+  /** Pre-generated jobs created in the window. */
+  jobs: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  /** Still queued or running. */
+  inFlight: number;
+  /** completed / (completed + failed); null before any finished. */
+  successRate: number | null;
+}
+
+/** What became of the pre-generated jobs created since `since`: outcomes, not submissions. */
+export async function pregenerationOutcomes(
+  db: PrismaClient,
+  { since }: { since: Date },
+): Promise<PregenerationOutcomes> {
+  const rows = await db.job.groupBy({
+    by: ['status'],
+    where: { pregenerated: true, createdAt: { gte: since } },
+    _count: { _all: true },
+  });
+  const count = (...statuses: string[]) =>
+    rows.filter((r) => statuses.includes(r.status)).reduce((sum, r) => sum + r._count._all, 0);
+  const completed = count('completed');
+  const failed = count('failed');
+  return {
+    jobs: count('queued', 'running', 'completed', 'failed', 'cancelled'),
+    completed,
+    failed,
+    cancelled: count('cancelled'),
+    inFlight: count('queued', 'running'),
+    successRate: completed + failed > 0 ? completed / (completed + failed) : null,
+  };
 }

@@ -1,7 +1,15 @@
+import { failJob, markStageFailed } from '@podfleet/db';
 import { cacheCounterKey } from '@podfleet/pregeneration';
 import request from 'supertest';
 import { makeJob } from '../testing/fixtures';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import {
+  ADMIN_KEY,
+  bearer,
+  createScratchDatabase,
+  startTestApi,
+  type TestApi,
+  testEnv,
+} from '../testing/harness';
 
 const env = testEnv(process.env, 'admin');
 let t: TestApi;
@@ -85,6 +93,99 @@ describe('GET /v1/admin/jobs', () => {
 
   it('answers 400 to an invalid status', async () => {
     await request(t.app).get('/v1/admin/jobs?status=nope').set(admin).expect(400);
+  });
+});
+
+describe('what runs now and what fails (a database of their own: they cover every row)', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let ops: TestApi;
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(env, 'admin_ops');
+    ops = await startTestApi({ ...env, databaseUrl: scratch.url });
+  });
+  afterAll(async () => {
+    await ops?.close();
+    await scratch?.drop();
+  });
+
+  it('GET /v1/admin/active-jobs lists the queued and running jobs, oldest first, with links', async () => {
+    const { user } = await ops.createUser();
+    const queued = await makeJob(ops.db, user.id, 'queued');
+    const running = await makeJob(ops.db, user.id, 'running');
+    await makeJob(ops.db, user.id, 'completed');
+    await ops.db.job.update({
+      where: { id: running.id },
+      data: { createdAt: new Date(Date.now() - 60_000) },
+    });
+
+    const res = await request(ops.app).get('/v1/admin/active-jobs').set(admin).expect(200);
+    expect(res.body.total).toBe(2);
+    expect(res.body.items.map((j: { jobId: string }) => j.jobId)).toEqual([running.id, queued.id]);
+    expect(res.body.items[0]).toMatchObject({
+      userId: user.id,
+      userEmail: user.email,
+      status: 'running',
+      phase: 'script',
+      progress: 25,
+      pregenerated: false,
+    });
+    expect(res.body.items[0].ageSec).toBeGreaterThanOrEqual(60);
+    expect(new URL(res.body.items[0].historyUrl).pathname).toBe(`/v1/jobs/${running.id}/history`);
+    const one = await request(ops.app).get('/v1/admin/active-jobs?limit=1').set(admin).expect(200);
+    expect(one.body).toMatchObject({ total: 2, items: [{ jobId: running.id }] });
+    await request(ops.app).get('/v1/admin/active-jobs?limit=0').set(admin).expect(400);
+  });
+
+  it('GET /v1/admin/failures groups failed attempts by stage, code and provider, with an example each', async () => {
+    const { user } = await ops.createUser();
+    const job = (sources: object[] = []) => makeJob(ops.db, user.id, 'queued', { type: 'custom', sources });
+    const fail = (jobId: string, stage: 'scrape' | 'script' | 'audio', code: string, provider?: string) =>
+      markStageFailed(ops.db, jobId, stage, {
+        code,
+        message: `${code} in ${jobId}`,
+        ...(provider ? { provider } : {}),
+      });
+    // The script writer failed three times over two jobs; one of them ended failed for it.
+    const [a, b] = [await job(), await job()];
+    await fail(a.id, 'script', 'RATE_LIMITED', 'anthropic');
+    await fail(a.id, 'script', 'RATE_LIMITED', 'anthropic');
+    await fail(b.id, 'script', 'RATE_LIMITED', 'anthropic');
+    await failJob(ops.db, b.id, 'RATE_LIMITED', 'gave up');
+    // TTS once; a scrape failure is put on the kinds of the job's sources.
+    await fail(a.id, 'audio', 'TTS_FAILED', 'elevenlabs');
+    const c = await job([{ kind: 'url' }, { kind: 'rss' }, { kind: 'url' }]);
+    await fail(c.id, 'scrape', 'SOURCE_UNREACHABLE');
+    // Outside the window.
+    await fail(c.id, 'scrape', 'SOURCE_EMPTY');
+    await ops.db.jobEvent.updateMany({
+      where: { jobId: c.id, type: 'stage_failed', data: { path: ['code'], equals: 'SOURCE_EMPTY' } },
+      data: { createdAt: new Date(Date.now() - 3 * 3_600_000) },
+    });
+
+    const res = await request(ops.app).get('/v1/admin/failures?hours=2').set(admin).expect(200);
+    expect(
+      res.body.items.map(
+        (g: {
+          stage: string;
+          code: string;
+          provider: string;
+          attempts: number;
+          jobs: number;
+          jobsFailed: number;
+        }) => [g.stage, g.code, g.provider, g.attempts, g.jobs, g.jobsFailed],
+      ),
+    ).toEqual([
+      ['script', 'RATE_LIMITED', 'anthropic', 3, 2, 1],
+      ['scrape', 'SOURCE_UNREACHABLE', 'rss,url', 1, 1, 0],
+      ['audio', 'TTS_FAILED', 'elevenlabs', 1, 1, 0],
+    ]);
+    expect(res.body.items[0].example).toMatchObject({ jobId: b.id, message: `RATE_LIMITED in ${b.id}` });
+    expect(new URL(res.body.items[0].example.historyUrl).pathname).toBe(`/v1/jobs/${b.id}/history`);
+    const wider = await request(ops.app).get('/v1/admin/failures?hours=4&limit=1').set(admin).expect(200);
+    expect(wider.body.items).toHaveLength(1);
+    const all = await request(ops.app).get('/v1/admin/failures?hours=4').set(admin).expect(200);
+    expect(all.body.items.map((g: { code: string }) => g.code)).toContain('SOURCE_EMPTY');
+    await request(ops.app).get('/v1/admin/failures?hours=0').set(admin).expect(400);
   });
 });
 

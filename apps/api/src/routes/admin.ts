@@ -1,11 +1,12 @@
 import { Prisma } from '@podfleet/db';
-import { toJobView } from '@podfleet/pipeline';
+import { toJobView, topFailures } from '@podfleet/pipeline';
 import { assertRedisReady, QUEUE_NAMES } from '@podfleet/queue';
 import { Router } from 'express';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, pageQuerySchema } from '../http/pagination';
 import { parseQuery } from '../http/validate';
 import { QUEUE_STATES } from '../metrics';
+import { activeJobsQuerySchema, failuresQuerySchema } from '../schemas';
 import { type CacheAndRuns, readCacheAndRuns, readCostAndLatency } from '../services/pregeneration-figures';
 import type { RouteContext } from './context';
 import { jobStatusSchema } from './jobs';
@@ -66,6 +67,56 @@ export function adminRouter(ctx: RouteContext): Router {
     res.json({ items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null });
   });
 
+  /** What runs now (the active_generation_jobs view), oldest first. */
+  router.get('/v1/admin/active-jobs', guards.admin, async (req, res) => {
+    const { limit } = parseQuery(req, activeJobsQuerySchema);
+    const [total, rows] = await Promise.all([
+      db.activeGenerationJob.count(),
+      db.activeGenerationJob.findMany({ orderBy: [{ createdAt: 'asc' }, { jobId: 'asc' }], take: limit }),
+    ]);
+    const base = ctx.baseUrl(req);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      total,
+      items: rows.map((j) => ({
+        jobId: j.jobId,
+        userId: j.userId,
+        userEmail: j.userEmail,
+        type: j.type,
+        status: j.status,
+        phase: j.phase,
+        progress: j.progress,
+        currentStep: j.currentStep,
+        priority: j.priority,
+        pregenerated: j.pregenerated,
+        run: j.run,
+        attempts: j.attempts,
+        createdAt: j.createdAt.toISOString(),
+        startedAt: j.startedAt ? j.startedAt.toISOString() : null,
+        ageSec: j.ageSec,
+        idleSec: j.idleSec,
+        historyUrl: `${base}/v1/jobs/${j.jobId}/history`,
+      })),
+    });
+  });
+
+  /** The most frequent failed stage attempts over the last `hours`, by stage, code and provider. */
+  router.get('/v1/admin/failures', guards.admin, async (req, res) => {
+    const { hours, limit } = parseQuery(req, failuresQuerySchema);
+    const since = new Date(ctx.clock().getTime() - hours * 3_600_000);
+    const groups = await topFailures(db, { since, limit });
+    const base = ctx.baseUrl(req);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      since: since.toISOString(),
+      items: groups.map((g) => ({
+        ...g,
+        lastAt: g.lastAt.toISOString(),
+        example: { ...g.example, historyUrl: `${base}/v1/jobs/${g.example.jobId}/history` },
+      })),
+    });
+  });
+
   router.get('/v1/stats', guards.admin, async (req, res) => {
     const [periods, queues, redisFigures, costAndLatency] = await Promise.all([
       db.generationJobStats.findMany({ orderBy: { period: 'asc' } }),
@@ -98,8 +149,9 @@ export function adminRouter(ctx: RouteContext): Router {
       })),
       queues,
       cache: redisFigures.cache,
-      pregeneration: redisFigures.pregeneration,
-      ...costAndLatency,
+      pregeneration: { ...redisFigures.pregeneration, outcomes: costAndLatency.pregenerationOutcomes },
+      costPerUserPerDay: costAndLatency.costPerUserPerDay,
+      timeToFirstAudio: costAndLatency.timeToFirstAudio,
     });
   });
 

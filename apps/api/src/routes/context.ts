@@ -1,5 +1,6 @@
 import type { Episode, PrismaClient } from '@podfleet/db';
 import type { EpisodeView, PipelineContext } from '@podfleet/pipeline';
+import type { DeliveryLog } from '@podfleet/pregeneration';
 import type { StorageDriver } from '@podfleet/providers';
 import type { UrlSigner } from '@podfleet/webhooks';
 import type { Request } from 'express';
@@ -32,6 +33,8 @@ export interface RouteContext {
   /** Key user webhook secrets are derived from (webhookSigningKey(WEBHOOK_SECRET)). */
   webhookKey: Buffer;
   metrics: ApiMetrics;
+  /** How each episode request was answered (time to first audio), written in the background. */
+  deliveries: DeliveryLog;
   /** Now, for cache periods, pre-generation, feed expiry and stats windows (pinned in tests). */
   clock(): Date;
   /** Absolute base URL for links in responses: PUBLIC_BASE_URL or the request's own origin. */

@@ -3,6 +3,7 @@
 // database of its own, with the clock pinned years ahead of the rows other files write.
 import type { User } from '@podfleet/db';
 import { stageJobId } from '@podfleet/queue';
+import { waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
 import { makeEpisode, makeJob } from '../testing/fixtures';
 import {
@@ -146,26 +147,63 @@ describe('POST /v1/cron/pregenerate', () => {
 
 describe('GET /v1/stats and /metrics: cache, pre-generation, cost per user per day, time to first audio', () => {
   beforeAll(async () => {
-    // Two on-demand jobs of one user today: audio after 10 s and 30 s; a pre-generated one of
-    // another user yesterday (its cost counts, its wait does not: nobody was waiting).
+    // Two on-demand jobs of one user today, their episodes published 10 s and 30 s after the
+    // request; two pre-generated ones of another user (their cost counts; nobody requested them,
+    // so they have no time to first audio): one published yesterday, one failed today.
     const a = await user({});
     const b = await user({});
     const jobs = [
-      { userId: a.user.id, at: NOW.getTime() - 60 * 60_000, audioAfterMs: 10_000, costUsd: 0.2, pre: false },
-      { userId: a.user.id, at: NOW.getTime() - 50 * 60_000, audioAfterMs: 30_000, costUsd: 0.4, pre: false },
-      { userId: b.user.id, at: NOW.getTime() - DAY, audioAfterMs: 1_000_000, costUsd: 0.3, pre: true },
+      {
+        userId: a.user.id,
+        at: NOW.getTime() - 60 * 60_000,
+        publishedAfterMs: 10_000,
+        costUsd: 0.2,
+        pre: false,
+      },
+      {
+        userId: a.user.id,
+        at: NOW.getTime() - 50 * 60_000,
+        publishedAfterMs: 30_000,
+        costUsd: 0.4,
+        pre: false,
+      },
+      {
+        userId: b.user.id,
+        at: NOW.getTime() - 23 * 3_600_000,
+        publishedAfterMs: 1_000_000,
+        costUsd: 0.3,
+        pre: true,
+      },
     ];
     for (const spec of jobs) {
-      const job = await makeJob(t.db, spec.userId, 'completed');
+      const { job } = await makeEpisode(t.db, t.storage, spec.userId);
       await t.db.job.update({
         where: { id: job.id },
-        data: { createdAt: new Date(spec.at), costUsd: spec.costUsd, pregenerated: spec.pre },
+        data: {
+          createdAt: new Date(spec.at),
+          completedAt: new Date(spec.at + spec.publishedAfterMs),
+          costUsd: spec.costUsd,
+          pregenerated: spec.pre,
+        },
       });
-      await t.db.jobStage.updateMany({
-        where: { jobId: job.id, stage: 'audio' },
-        data: { status: 'completed', finishedAt: new Date(spec.at + spec.audioAfterMs) },
-      });
+      if (!spec.pre) {
+        await t.db.episodeRequest.create({
+          data: {
+            userId: spec.userId,
+            type: 'custom',
+            source: 'generated',
+            jobId: job.id,
+            requestedAt: new Date(spec.at),
+            answerMs: 4,
+          },
+        });
+      }
     }
+    const failed = await makeJob(t.db, b.user.id, 'failed');
+    await t.db.job.update({
+      where: { id: failed.id },
+      data: { createdAt: new Date(NOW.getTime() - 2 * 3_600_000), pregenerated: true },
+    });
     // Cache lookups: a miss (a job is made), a database fallback, then a Redis hit.
     const miss = await user({});
     await request(t.app).post('/v1/episodes').set(bearer(miss.key)).send({ type: 'daily' }).expect(202);
@@ -175,6 +213,10 @@ describe('GET /v1/stats and /metrics: cache, pre-generation, cost per user per d
       const res = await request(t.app).post('/v1/episodes').set(bearer(cached.key)).send({ type: 'daily' });
       expect(res.headers['x-podfleet-cache']).toBe(expected);
     }
+    // The API records how each request was answered in the background.
+    await waitFor(async () => (await t.db.episodeRequest.count({ where: { source: 'cache' } })) === 2, {
+      what: 'the two cache answers recorded',
+    });
   });
 
   it('/v1/stats has the cache hit rate, the recent runs, cost per user per day and time to first audio', async () => {
@@ -197,23 +239,36 @@ describe('GET /v1/stats and /metrics: cache, pre-generation, cost per user per d
       deferred: 0,
     });
     expect(body.pregeneration.runs).toHaveLength(2);
+    expect(body.pregeneration.outcomes).toEqual({
+      since: new Date(NOW.getTime() - DAY).toISOString(),
+      jobs: 2,
+      completed: 1,
+      failed: 1,
+      cancelled: 0,
+      inFlight: 0,
+      successRate: 0.5,
+    });
     expect(body.costPerUserPerDay).toEqual({
       since: '2030-03-05T00:00:00.000Z',
-      userDays: 2,
-      avgUsd: 0.45,
+      userDays: 3,
+      avgUsd: 0.3,
       maxUsd: 0.6,
       days: [
         { day: '2030-03-10', users: 1, jobs: 1, costUsd: 0.3, avgUsdPerUser: 0.3 },
-        { day: '2030-03-11', users: 1, jobs: 2, costUsd: 0.6, avgUsdPerUser: 0.6 },
+        { day: '2030-03-11', users: 2, jobs: 3, costUsd: 0.6, avgUsdPerUser: 0.3 },
       ],
     });
-    expect(body.timeToFirstAudio).toEqual({
-      since: new Date(NOW.getTime() - DAY).toISOString(),
-      count: 2,
-      p50Ms: 20_000,
-      p95Ms: 29_000,
-      avgMs: 20_000,
+    // From the request to the audio URL: 10 s and 30 s for the generated episodes, the answer
+    // itself for the two cache hits; the miss's job has not completed.
+    const { timeToFirstAudio: ttfa } = body;
+    expect(ttfa).toMatchObject({ since: new Date(NOW.getTime() - DAY).toISOString(), count: 4 });
+    expect(ttfa.bySource).toMatchObject({
+      generated: { count: 2, p50Ms: 20_000, p95Ms: 29_000 },
+      cache: { count: 2 },
+      joined: { count: 0, p50Ms: null, p95Ms: null },
     });
+    expect(ttfa.bySource.cache.p95Ms).toBeLessThan(5_000);
+    expect(ttfa.p95Ms).toBeGreaterThan(20_000);
   });
 
   it('/metrics exposes the same figures, fleet-wide', async () => {
@@ -233,10 +288,12 @@ describe('GET /v1/stats and /metrics: cache, pre-generation, cost per user per d
     expect(value('podfleet_pregeneration_jobs{outcome="deferred"}')).toBe(0);
     expect(value('podfleet_pregeneration_skipped_users{reason="already-generated"}')).toBe(3);
     expect(value('podfleet_pregeneration_last_run_timestamp_seconds')).toBe(NOW.getTime() / 1000);
-    expect(value('podfleet_time_to_first_audio_seconds{quantile="0.5"}')).toBe(20);
-    expect(value('podfleet_time_to_first_audio_seconds{quantile="0.95"}')).toBe(29);
-    expect(value('podfleet_time_to_first_audio_jobs_24h')).toBe(2);
-    expect(value('podfleet_cost_per_user_day_usd{stat="avg"}')).toBeCloseTo(0.45);
+    expect(value('podfleet_time_to_first_audio_seconds{quantile="0.95"}')).toBeGreaterThan(20);
+    expect(value('podfleet_time_to_first_audio_jobs_24h')).toBe(4);
+    expect(value('podfleet_pregeneration_outcomes{outcome="completed"}')).toBe(1);
+    expect(value('podfleet_pregeneration_outcomes{outcome="failed"}')).toBe(1);
+    expect(value('podfleet_pregeneration_success_ratio')).toBe(0.5);
+    expect(value('podfleet_cost_per_user_day_usd{stat="avg"}')).toBeCloseTo(0.3);
     expect(value('podfleet_cost_per_user_day_usd{stat="max"}')).toBeCloseTo(0.6);
   });
 });

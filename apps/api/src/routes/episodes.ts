@@ -4,6 +4,7 @@ import { type EpisodeKind, episodeRequestSchema, SubmitError } from '@podfleet/p
 import {
   type CachedAnswer,
   cacheCounterKey,
+  type DeliverySource,
   generateEpisode,
   quotaStatus,
   readEpisodeCache,
@@ -131,6 +132,7 @@ export function episodesRouter(ctx: RouteContext): Router {
   };
 
   router.post('/v1/episodes', guards.user, async (req, res) => {
+    const started = performance.now();
     const principal = currentUser(req);
     const userId = principal.userId;
     const request = parseBody(req, episodeRequestSchema);
@@ -141,6 +143,19 @@ export function episodesRouter(ctx: RouteContext): Router {
     const pipeline = ctx.pipelineFor(req);
     const lookUp = (k: EpisodeKind) =>
       readEpisodeCache(pipeline, { id: userId, timezone: principal.timezone }, k, now);
+    /** After the answer is sent: how it was answered and how fast (time to first audio). */
+    const delivered = (source: DeliverySource, ids: { jobId: string } | { episodeId: string }) =>
+      ctx.deliveries.record(
+        {
+          userId,
+          kind: request.type,
+          source,
+          ...ids,
+          requestedAt: now,
+          answerMs: performance.now() - started,
+        },
+        req.log,
+      );
 
     // The rate limit leaves together with the first read the request needs (one round trip, not
     // two): today's episode from the cache, or the requester when a job is to be made. A request
@@ -169,6 +184,7 @@ export function episodesRouter(ctx: RouteContext): Router {
       });
       if (first && Date.now() - first.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) {
         ticket(req, res, first, true, true);
+        delivered('joined', { jobId: first.id });
         return;
       }
     }
@@ -180,6 +196,7 @@ export function episodesRouter(ctx: RouteContext): Router {
       const hit = !cacheable ? null : cacheRead ? settledValue(cached) : await lookUp(kind);
       if (hit) {
         cachedAnswer(req, res, hit);
+        delivered('cache', { episodeId: hit.episode.id });
         return;
       }
       res.setHeader(CACHE_HEADER, cacheable ? 'miss' : 'bypass');
@@ -212,6 +229,7 @@ export function episodesRouter(ctx: RouteContext): Router {
       const replayed =
         answer.deduplicated && !!idempotencyKey && answer.job.idempotencyKey === idempotencyKey;
       ticket(req, res, answer.job, answer.deduplicated, replayed);
+      delivered(answer.deduplicated ? 'joined' : 'generated', { jobId: answer.job.id });
     } catch (err) {
       if (err instanceof SubmitError && err.code === 'NO_SOURCES') {
         throw new HttpProblem(422, {

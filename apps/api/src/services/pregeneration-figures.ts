@@ -1,11 +1,13 @@
 // The figures issue 6 adds to GET /v1/stats and /metrics, read where workers and API replicas
-// already write them: cache counters and pre-generation runs in Redis (fleet-wide), cost and
-// time-to-first-audio from the jobs tables.
+// already write them: cache counters and pre-generation runs in Redis (fleet-wide); cost, what
+// became of pre-generated jobs and time to first audio from the jobs and requests tables.
 import type { PrismaClient } from '@podfleet/db';
 import {
   type CacheCounters,
   costPerUserPerDay,
   listPregenerationRuns,
+  type PregenerationOutcomes,
+  pregenerationOutcomes,
   readCacheCounters,
   type StoredRun,
   type TimeToFirstAudio,
@@ -18,7 +20,7 @@ const DAY_MS = 86_400_000;
 export const RECENT_RUNS = 10;
 /** Cost per user per day covers today and the 6 UTC days before it. */
 export const COST_WINDOW_DAYS = 7;
-/** Time to first audio covers audio stages finished in the last 24 h. */
+/** Time to first audio covers episode requests, and pre-generation outcomes jobs, of the last 24 h. */
 export const FIRST_AUDIO_WINDOW_MS = DAY_MS;
 
 type Outcomes = Pick<StoredRun, 'total' | 'successful' | 'failed' | 'skipped' | 'deferred'>;
@@ -71,6 +73,8 @@ export interface CostAndLatency {
     days: DayCost[];
   };
   timeToFirstAudio: TimeToFirstAudio & { since: string };
+  /** Pre-generated jobs created in the last 24 h, by what became of them. */
+  pregenerationOutcomes: PregenerationOutcomes & { since: string };
 }
 
 const round = (usd: number) => Math.round(usd * 1e6) / 1e6;
@@ -79,9 +83,10 @@ export async function readCostAndLatency(db: PrismaClient, now: Date): Promise<C
   const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   const costSince = new Date(today - (COST_WINDOW_DAYS - 1) * DAY_MS);
   const audioSince = new Date(now.getTime() - FIRST_AUDIO_WINDOW_MS);
-  const [rows, firstAudio] = await Promise.all([
+  const [rows, firstAudio, outcomes] = await Promise.all([
     costPerUserPerDay(db, { since: costSince }),
     timeToFirstAudio(db, { since: audioSince }),
+    pregenerationOutcomes(db, { since: audioSince }),
   ]);
   const byDay = new Map<string, DayCost>();
   for (const row of rows) {
@@ -106,5 +111,6 @@ export async function readCostAndLatency(db: PrismaClient, now: Date): Promise<C
       days,
     },
     timeToFirstAudio: { ...firstAudio, since: audioSince.toISOString() },
+    pregenerationOutcomes: { ...outcomes, since: audioSince.toISOString() },
   };
 }

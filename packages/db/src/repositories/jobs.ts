@@ -265,7 +265,8 @@ export function markStageFailed(
   db: PrismaClient,
   jobId: string,
   stage: Stage,
-  error: { code: string; message: string },
+  /** `provider`, when the stage knows who did the work, goes into the stage_failed event. */
+  error: { code: string; message: string; provider?: string },
 ): Promise<JobStage> {
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`

@@ -13,7 +13,7 @@ const sourcesArtifactSchema = z.object({ documents: z.array(sourceDocumentSchema
 const storedStyleSchema = z.object({ style: styleSchema.optional() });
 
 export function scriptStage(ctx: PipelineContext, writer: ScriptWriter): StageWork {
-  return async (scope) => {
+  const work: StageWork = async (scope) => {
     const { documents } = sourcesArtifactSchema.parse(
       await readJsonArtifact(ctx, scope.artifactKey('sources.json')),
     );
@@ -38,4 +38,6 @@ export function scriptStage(ctx: PipelineContext, writer: ScriptWriter): StageWo
       providers: { script: writer.provider },
     };
   };
+  work.provider = writer.provider;
+  return work;
 }

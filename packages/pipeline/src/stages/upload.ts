@@ -49,6 +49,7 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
     return { artifact: transcript };
   };
 
+  work.provider = ctx.storage.kind;
   work.finalize = async (job) => {
     const jobId = job.id;
     // Cancelled, or already published: skip the artifact reads (publishEpisode checks again, locked).
