@@ -33,6 +33,7 @@ import {
   pregenerationRunSchema,
   problemSchema,
   progressEventSchema,
+  queueStatsSchema,
   statsSchema,
   ticketSchema,
   transcriptSchema,
@@ -527,6 +528,14 @@ function routes(): RouteConfig[] {
     ),
     r(
       'get',
+      '/v1/queue/stats',
+      'Operators',
+      'Each queue: waiting, prioritized, active, delayed, failed; finished per minute over the last hour; the oldest waiting job',
+      'admin',
+      { 200: json('Queue figures', queueStatsSchema) },
+    ),
+    r(
+      'get',
       '/v1/stats',
       'Operators',
       'Job statistics, queue counts, cache hit rate, pre-generation runs, cost per user per day, time to first audio',
@@ -606,9 +615,9 @@ function routes(): RouteConfig[] {
         200: rss('The sample feed'),
       },
     ),
-    r('get', '/health', 'Operators', 'Redis and PostgreSQL reachability', 'none', {
-      200: json('Both reachable', healthSchema),
-      503: problem('Names what is down (redis, db)'),
+    r('get', '/health', 'Operators', 'Redis, PostgreSQL and storage reachability', 'none', {
+      200: json('All three answer', healthSchema),
+      503: problem('Names what is down (redis, db, storage)'),
     }),
     r(
       'get',

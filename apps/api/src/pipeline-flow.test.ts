@@ -319,4 +319,18 @@ describe('with a controllable audio stage', () => {
     await request(t.app).get(`/v1/jobs/${id}/history`).set(bearer(other.key)).expect(404);
     await request(t.app).get(`/v1/jobs/${id}/history`).set(bearer(ADMIN_KEY)).expect(200);
   });
+
+  it('GET /v1/queue/stats counts what the fleet finished in the last hour, queue by queue', async () => {
+    // The two jobs above: both scraped and scripted; one cancelled in audio, one failed there for
+    // good (its upload failing with it), then retried (audio and upload only) to completion.
+    const stats = (await request(t.app).get('/v1/queue/stats').set(bearer(ADMIN_KEY)).expect(200)).body;
+    const finished = Object.fromEntries(
+      Object.entries(
+        stats.queues as Record<string, { completedLastHour: number; failedLastHour: number }>,
+      ).map(([queue, q]) => [queue, [q.completedLastHour, q.failedLastHour]]),
+    );
+    expect(finished).toMatchObject({ scrape: [2, 0], script: [2, 0], audio: [2, 1], upload: [1, 1] });
+    expect(stats.queues.scrape).toMatchObject({ waiting: 0, active: 0, oldestWaitingSec: 0 });
+    expect(stats.queues.scrape.completedPerMinute).toBeCloseTo(2 / 60, 2);
+  });
 });

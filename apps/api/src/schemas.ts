@@ -398,8 +398,36 @@ export const transcriptSchema = z
   .openapi('Transcript');
 
 export const healthSchema = z
-  .object({ status: z.literal('ok'), redis: z.literal('ok'), db: z.literal('ok') })
+  .object({
+    status: z.literal('ok'),
+    redis: z.literal('ok'),
+    db: z.literal('ok'),
+    storage: z.literal('ok').openapi({ description: 'The probe object (health/probe.txt) reads back' }),
+  })
   .openapi('Health');
+
+export const queueStatsSchema = z
+  .object({
+    at: isoDate,
+    queues: z.record(
+      z.enum(['scrape', 'script', 'audio', 'upload', 'webhooks', 'pregenerate', 'maintenance']),
+      z.object({
+        waiting: z.number().int(),
+        prioritized: z.number().int(),
+        active: z.number().int(),
+        delayed: z.number().int(),
+        failed: z.number().int().openapi({ description: 'Failed for good, still kept in Redis' }),
+        completedLastHour: z.number().int(),
+        completedPerMinute: z.number().openapi({ description: 'completedLastHour / 60' }),
+        failedLastHour: z.number().int().openapi({ description: 'Failed for good in the last hour' }),
+        oldestWaitingSec: z.number().openapi({
+          description:
+            'How long the job waiting longest has waited; a stage queue counts from when the job was enqueued or its previous stage finished',
+        }),
+      }),
+    ),
+  })
+  .openapi('QueueStats');
 
 const stageStatsSchema = z.object({
   count: z.number(),

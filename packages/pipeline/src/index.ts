@@ -63,6 +63,7 @@ export {
   workerMaintenance,
 } from './maintenance';
 export { type FailureGroup, topFailures } from './operations/failures';
+export { oldestWaitingByStage, type QueueStats, readQueueStats } from './operations/queue-stats';
 export { type EpisodeRequest, type EpisodeRequestInput, episodeRequestSchema } from './request';
 export { copyStageArtifacts } from './reuse-artifacts';
 export {

@@ -68,6 +68,13 @@ export {
 } from './queues';
 export { RedisScript } from './scripts';
 export { settlesWithin } from './settles-within';
+export {
+  finishedWithin,
+  type MetricsSeries,
+  queueThroughput,
+  THROUGHPUT_MINUTES,
+  type Throughput,
+} from './throughput';
 export type {
   EventLoopCheck,
   HealthStatus,

@@ -15,6 +15,7 @@ import { monitorEventLoopLag } from './event-loop-lag';
 import { type HealthServer, startHealthServer } from './health-server';
 import { InvalidPayloadError, type PayloadOf, parsePayload, QUEUES, type QueueName } from './queues';
 import { settlesWithin } from './settles-within';
+import { THROUGHPUT_MINUTES } from './throughput';
 import { type WorkerHealthSource, workerHealth } from './worker-health';
 
 export interface ProcessorContext {
@@ -303,6 +304,8 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
       maxStalledCount: def.maxStalledCount,
       removeOnComplete: def.removeOnComplete,
       removeOnFail: def.removeOnFail,
+      // Per-minute counts of finished jobs, fleet-wide (GET /v1/queue/stats).
+      metrics: { maxDataPoints: THROUGHPUT_MINUTES },
       settings: { backoffStrategy: retryAfterBackoff },
       autorun: false, // run once set up (see ready)
     });

@@ -1,5 +1,5 @@
 import { Prisma } from '@podfleet/db';
-import { toJobView, topFailures } from '@podfleet/pipeline';
+import { readQueueStats, toJobView, topFailures } from '@podfleet/pipeline';
 import { assertRedisReady, QUEUE_NAMES } from '@podfleet/queue';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -115,6 +115,14 @@ export function adminRouter(ctx: RouteContext): Router {
         example: { ...g.example, historyUrl: `${base}/v1/jobs/${g.example.jobId}/history` },
       })),
     });
+  });
+
+  router.get('/v1/queue/stats', guards.admin, async (_req, res) => {
+    assertRedisReady(ctx.redis); // 503 at once rather than commands queued until Redis is back
+    const now = Date.now();
+    const queues = await readQueueStats(db, ctx.pipeline.queues, now);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ at: new Date(now).toISOString(), queues });
   });
 
   router.get('/v1/stats', guards.admin, async (req, res) => {

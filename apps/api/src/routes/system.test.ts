@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createPrismaClient } from '@podfleet/db';
-import { FsStorageDriver, type HeadResult } from '@podfleet/providers';
+import { FsStorageDriver, type HeadResult, STORAGE_PROBE_KEY } from '@podfleet/providers';
 import { createLogger } from '@podfleet/queue';
 import { makeTempDir, waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
@@ -36,9 +36,51 @@ const pick = ({ settings, redis, subscriber, storage }: TestApi) => ({
 });
 
 describe('/health', () => {
-  it('is 200 when Redis and PostgreSQL answer', async () => {
+  it('is 200 when Redis, PostgreSQL and storage answer', async () => {
     const res = await request(t.app).get('/health').expect(200);
-    expect(res.body).toEqual({ status: 'ok', redis: 'ok', db: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', redis: 'ok', db: 'ok', storage: 'ok' });
+    // The storage probe wrote its object once; later checks only read it.
+    expect(await t.storage.head(STORAGE_PROBE_KEY)).not.toBeNull();
+  });
+
+  it('is 503 naming storage when it fails or does not keep what was written', async () => {
+    const temp = await makeTempDir();
+    class FailingStorage extends FsStorageDriver {
+      override async head(): Promise<HeadResult | null> {
+        throw new Error('EIO: the volume is gone');
+      }
+    }
+    class ForgetfulStorage extends FsStorageDriver {
+      override async head(): Promise<HeadResult | null> {
+        return null;
+      }
+    }
+    try {
+      for (const storage of [
+        new FailingStorage({ dir: temp.dir }),
+        new ForgetfulStorage({ dir: temp.dir }),
+      ]) {
+        const api = createApi({
+          ...pick(t),
+          db: t.db,
+          storage,
+          logger: createLogger({ app: 'api-test', level: 'silent' }),
+        });
+        try {
+          const res = await request(api.app).get('/health').expect(503);
+          expect(res.body).toMatchObject({
+            redis: 'ok',
+            db: 'ok',
+            storage: 'down',
+            detail: 'storage is down',
+          });
+        } finally {
+          await api.close();
+        }
+      }
+    } finally {
+      await temp.remove();
+    }
   });
 
   it('is 503 naming Redis when it is down', async () => {
@@ -222,6 +264,7 @@ describe('OpenAPI and docs', () => {
         'GET /v1/admin/jobs',
         'GET /v1/admin/active-jobs',
         'GET /v1/admin/failures',
+        'GET /v1/queue/stats',
         'GET /v1/stats',
         'GET /v1/feeds/{token}.xml',
         'GET /v1/feeds/{token}/cover.{extension}',
@@ -249,6 +292,7 @@ describe('OpenAPI and docs', () => {
       'AdminUser',
       'Failures',
       'ActiveJobs',
+      'QueueStats',
       'PodcastShow',
       'UpdatePodcastShowRequest',
       'PodcastShow',

@@ -1,3 +1,4 @@
+import { probeStorage } from '@podfleet/providers';
 import { Router } from 'express';
 import { HttpProblem } from '../http/problem';
 import { parseQuery } from '../http/validate';
@@ -21,7 +22,10 @@ export function systemRouter(ctx: RouteContext): Router {
   let spec: object | undefined;
   let docs: string | undefined;
 
-  /** Redis PING and PostgreSQL SELECT 1, each with a short timeout; 503 names what is down. */
+  /**
+   * Redis PING, PostgreSQL SELECT 1 and the storage probe (see probeStorage), each with a short
+   * timeout; 503 names what is down.
+   */
   router.get('/health', async (req, res) => {
     const timeout = ctx.settings.healthTimeoutMs;
     const check = (what: string, probe: () => Promise<unknown>) =>
@@ -32,26 +36,28 @@ export function systemRouter(ctx: RouteContext): Router {
           return 'down' as const;
         },
       );
-    const [redis, db] = await Promise.all([
+    const [redis, db, storage] = await Promise.all([
       check('redis', () => ctx.redis.ping()),
       check('db', () => ctx.db.$queryRaw`SELECT 1`),
+      check('storage', () => probeStorage(ctx.storage)),
     ]);
     res.setHeader('Cache-Control', 'no-store');
-    if (redis === 'ok' && db === 'ok') {
-      res.json({ status: 'ok', redis, db });
+    if (redis === 'ok' && db === 'ok' && storage === 'ok') {
+      res.json({ status: 'ok', redis, db, storage });
       return;
     }
-    const down = [redis === 'down' ? 'redis' : null, db === 'down' ? 'db' : null]
-      .filter(Boolean)
-      .join(' and ');
+    const names = Object.entries({ redis, db, storage }).flatMap(([name, state]) =>
+      state === 'down' ? [name] : [],
+    );
+    const down = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
     sendProblem(
       req,
       res,
       new HttpProblem(503, {
         type: 'unhealthy',
-        detail: `${down} ${down.includes(' and ') ? 'are' : 'is'} down`,
+        detail: `${down} ${names.length > 1 ? 'are' : 'is'} down`,
         headers: { 'Retry-After': '5' },
-        extra: { redis, db },
+        extra: { redis, db, storage },
       }),
     );
   });

@@ -6,6 +6,7 @@ import type { StorageDriver } from './types';
 export { StorageKeyNotFoundError } from './errors';
 export { FsStorageDriver, type FsStorageOptions } from './fs-driver';
 export { assertValidKey } from './keys';
+export { probeStorage, STORAGE_PROBE_KEY } from './probe';
 export { S3StorageDriver, type S3StorageOptions, s3StorageOptionsSchema } from './s3-driver';
 export type { ByteRange, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
 

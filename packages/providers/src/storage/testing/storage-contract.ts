@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { ProviderError } from '../../types';
 import { StorageKeyNotFoundError } from '../errors';
 import { readAll } from '../hashing';
+import { probeStorage, STORAGE_PROBE_KEY } from '../probe';
 import type { StorageDriver } from '../types';
 
 export interface StorageContractOptions {
@@ -34,6 +35,29 @@ export function describeStorageContract(name: string, options: StorageContractOp
     });
     afterEach(async () => {
       await options.teardown(driver);
+    });
+
+    it('passes the health probe: the probe object is written once, then only read', async () => {
+      let puts = 0;
+      const counting = new Proxy(driver, {
+        get(target, prop) {
+          if (prop === 'put') {
+            return (...args: Parameters<StorageDriver['put']>) => {
+              puts += 1;
+              return target.put(...args);
+            };
+          }
+          const value = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      await probeStorage(counting);
+      await probeStorage(counting);
+      expect(puts).toBe(1);
+      expect(await driver.head(STORAGE_PROBE_KEY)).toMatchObject({ contentType: 'text/plain' });
+      await driver.delete(STORAGE_PROBE_KEY); // lost (a new volume): written again
+      await probeStorage(counting);
+      expect(puts).toBe(2);
     });
 
     it('stores a Buffer and reports size, sha256 and content type', async () => {
