@@ -69,9 +69,10 @@ export interface MetricsDependencies {
 /**
  * The API's Prometheus registry. Request latency is measured here; everything about the fleet
  * (queue depth, job outcomes, stage durations, cost) is read at scrape time from Redis and
- * PostgreSQL, which every worker already writes, so workers need no metrics endpoint and any
- * API replica reports the same fleet-wide numbers. Stage durations come from job_stages as
- * p50/p95 over the last 24 h (generation_job_stats), exposed as gauges by quantile. Episode-cache
+ * PostgreSQL, which every worker already writes, so any API replica reports the same fleet-wide
+ * numbers; each worker's own /metrics (@podfleet/telemetry) counts what that process did. Stage
+ * durations come from job_stages as p50/p95 over the last 24 h (generation_job_stats), exposed as
+ * gauges by quantile. Episode-cache
  * counters and pre-generation runs come from Redis, where every replica and worker adds to them.
  */
 export function createMetrics(deps: MetricsDependencies): ApiMetrics {
