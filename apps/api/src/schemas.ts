@@ -260,6 +260,11 @@ export const failuresSchema = z
   })
   .openapi('Failures');
 
+/** `GET /v1/stats?days=`: how many UTC days of history, today included (default 30). */
+export const statsQuerySchema = z.object({
+  days: z.coerce.number().int().min(1).max(400).default(30),
+});
+
 /** `GET /v1/admin/active-jobs`: how many, oldest first. */
 export const activeJobsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -554,5 +559,30 @@ export const statsSchema = z
         description:
           'From an episode request to an audio URL, over the requests of the last 24 h whose audio exists: a cache hit is its answer time, a new or joined job runs until it completes',
       }),
+    history: z
+      .object({
+        since: z.string().openapi({ description: 'First UTC day (yyyy-mm-dd)' }),
+        days: z.array(
+          z.object({
+            day: z.string(),
+            jobs: z.number().int(),
+            completed: z.number().int(),
+            failed: z.number().int(),
+            cancelled: z.number().int(),
+            pregeneratedCompleted: z.number().int(),
+            pregeneratedFailed: z.number().int(),
+            costUsd: z.number(),
+            jobP50Ms: z.number().nullable(),
+            jobP95Ms: z.number().nullable(),
+            requests: z.number().int().openapi({ description: 'Episode requests whose audio URL exists' }),
+            firstAudioP50Ms: z.number().nullable(),
+            firstAudioP95Ms: z.number().nullable(),
+            rolledUp: z.boolean().openapi({
+              description: "From job_daily_stats: the day's rows were deleted (JOB_RETENTION_DAYS)",
+            }),
+          }),
+        ),
+      })
+      .openapi({ description: 'Per UTC day (jobs by the day they were created), days without any left out' }),
   })
   .openapi('Stats');

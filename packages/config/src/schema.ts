@@ -175,6 +175,8 @@ const workerShape = <A extends keyof typeof WORKER_APP_QUEUES>(app: A) => ({
   // Unset, no health server: several worker processes share one host in development and tests.
   HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   HEALTH_MAX_EVENT_LOOP_LAG_MS: positiveInt(2_000),
+  /** Days of jobs kept; older ones are rolled up into daily figures and deleted. 0: keep them all. */
+  JOB_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
 });
 
 export const scraperShape = {

@@ -150,6 +150,7 @@ export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRun
   // fleet-wide per tick) and re-creates its schedulers at start.
   const maintenance = workerMaintenance(deps.pipeline, {
     everyMs: config.MAINTENANCE_INTERVAL_MS,
+    jobRetentionDays: config.JOB_RETENTION_DAYS,
     ...(options.maintenanceHandlers ? { handlers: options.maintenanceHandlers } : {}),
     ...(options.ensureSchedulers ? { ensureSchedulers: options.ensureSchedulers } : {}),
   });

@@ -43,12 +43,15 @@ export {
   DEFAULT_STAGE_DEADLINES_MS,
   ensureMaintenanceSchedulers,
   isTransientDbError,
+  type JobRetentionOptions,
+  type JobRetentionResult,
   type LockedResult,
   MAINTENANCE_SCHEDULER_IDS,
   type MaintenanceHandlers,
   type MaintenanceScheduleOptions,
   type MaintenanceTask,
   maintenanceProcessor,
+  purgeOldJobs,
   type ReconcileOptions,
   type ReconcileResult,
   reconcile,
@@ -62,6 +65,7 @@ export {
   withRedisLock,
   workerMaintenance,
 } from './maintenance';
+export { computeDailyFigures, type DayFigures, readDailyFigures } from './operations/daily-figures';
 export { type FailureGroup, topFailures } from './operations/failures';
 export { oldestWaitingByStage, type QueueStats, readQueueStats } from './operations/queue-stats';
 export { type EpisodeRequest, type EpisodeRequestInput, episodeRequestSchema } from './request';

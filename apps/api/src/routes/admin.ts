@@ -1,12 +1,12 @@
 import { Prisma } from '@podfleet/db';
-import { readQueueStats, toJobView, topFailures } from '@podfleet/pipeline';
+import { readDailyFigures, readQueueStats, toJobView, topFailures } from '@podfleet/pipeline';
 import { assertRedisReady, QUEUE_NAMES } from '@podfleet/queue';
 import { Router } from 'express';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, pageQuerySchema } from '../http/pagination';
 import { parseQuery } from '../http/validate';
 import { QUEUE_STATES } from '../metrics';
-import { activeJobsQuerySchema, failuresQuerySchema } from '../schemas';
+import { activeJobsQuerySchema, failuresQuerySchema, statsQuerySchema } from '../schemas';
 import { type CacheAndRuns, readCacheAndRuns, readCostAndLatency } from '../services/pregeneration-figures';
 import type { RouteContext } from './context';
 import { jobStatusSchema } from './jobs';
@@ -126,7 +126,10 @@ export function adminRouter(ctx: RouteContext): Router {
   });
 
   router.get('/v1/stats', guards.admin, async (req, res) => {
-    const [periods, queues, redisFigures, costAndLatency] = await Promise.all([
+    const { days } = parseQuery(req, statsQuerySchema);
+    const until = ctx.clock();
+    const since = new Date(until.getTime() - (days - 1) * 86_400_000);
+    const [periods, queues, redisFigures, costAndLatency, history] = await Promise.all([
       db.generationJobStats.findMany({ orderBy: { period: 'asc' } }),
       queueCounts(ctx).catch((err: unknown) => {
         req.log.warn({ err }, 'stats: queue counts unavailable');
@@ -137,6 +140,7 @@ export function adminRouter(ctx: RouteContext): Router {
         return NO_REDIS_FIGURES;
       }),
       readCostAndLatency(db, ctx.clock()),
+      readDailyFigures(db, { since, until }),
     ]);
     res.json({
       periods: periods.map((p) => ({
@@ -160,6 +164,7 @@ export function adminRouter(ctx: RouteContext): Router {
       pregeneration: { ...redisFigures.pregeneration, outcomes: costAndLatency.pregenerationOutcomes },
       costPerUserPerDay: costAndLatency.costPerUserPerDay,
       timeToFirstAudio: costAndLatency.timeToFirstAudio,
+      history: { since: since.toISOString().slice(0, 10), days: history },
     });
   });
 

@@ -271,6 +271,48 @@ describe('GET /v1/stats and /metrics: cache, pre-generation, cost per user per d
     expect(ttfa.p95Ms).toBeGreaterThan(20_000);
   });
 
+  it('/v1/stats history has each UTC day, from its roll-up once its rows are gone', async () => {
+    await t.db.jobDailyStats.create({
+      data: {
+        day: new Date('2030-03-09T00:00:00Z'),
+        jobs: 7,
+        completed: 5,
+        failed: 2,
+        cancelled: 0,
+        pregeneratedCompleted: 1,
+        pregeneratedFailed: 1,
+        costUsd: 1.5,
+        jobP50Ms: 1_000,
+        jobP95Ms: 2_000,
+        requests: 3,
+        firstAudioP50Ms: 10,
+        firstAudioP95Ms: 20,
+      },
+    });
+    const res = await request(t.app).get('/v1/stats?days=3').set(bearer(ADMIN_KEY)).expect(200);
+    const { history } = res.body;
+    expect(history.since).toBe('2030-03-09');
+    expect(
+      history.days.map((d: { day: string; jobs: number; requests: number; rolledUp: boolean }) => [
+        d.day,
+        d.jobs,
+        d.requests,
+        d.rolledUp,
+      ]),
+    ).toEqual([
+      ['2030-03-09', 7, 3, true],
+      ['2030-03-10', 1, 0, false],
+      ['2030-03-11', 3, 4, false],
+    ]);
+    expect(history.days[2]).toMatchObject({
+      completed: 2,
+      failed: 1,
+      pregeneratedFailed: 1,
+      jobP50Ms: 20_000,
+    });
+    await request(t.app).get('/v1/stats?days=0').set(bearer(ADMIN_KEY)).expect(400);
+  });
+
   it('/metrics exposes the same figures, fleet-wide', async () => {
     const text = (await request(t.app).get('/metrics').expect(200)).text;
     const value = (series: string) => {

@@ -1,4 +1,5 @@
 export { asStageFailure, DbUnavailableError, isTransientDbError } from './db-errors';
+export { type JobRetentionOptions, type JobRetentionResult, purgeOldJobs } from './job-retention';
 export {
   DEFAULT_RECONCILE_GRACE_MS,
   type ReconcileOptions,

@@ -3,6 +3,7 @@
 // each worker that notices when Redis lost them (restarted empty, flushed) and recovers at once.
 import { jobOptionsFor, type MaintenancePayload, type QueueProcessor, type QueueSet } from '@podfleet/queue';
 import type { PipelineContext } from '../context';
+import { purgeOldJobs } from './job-retention';
 import { reconcile } from './reconciler';
 import { sweepStuckJobs } from './sweeper';
 
@@ -95,6 +96,11 @@ export interface WorkerMaintenanceOptions extends MaintenanceScheduleOptions {
   /** Overrides of the task handlers (e.g. the retention cleanup). */
   handlers?: Partial<MaintenanceHandlers>;
   /**
+   * JOB_RETENTION_DAYS: after its own cleanup handler (expired episodes), the daily cleanup rolls
+   * up and deletes the jobs of the days older than this. Unset or 0: jobs are kept.
+   */
+  jobRetentionDays?: number;
+  /**
    * The app's own schedulers (e.g. nightly pre-generation): created with the maintenance ones at
    * start and again whenever Redis turns out to have lost them.
    */
@@ -122,7 +128,16 @@ export function workerMaintenance(
 ): WorkerMaintenance {
   const everyMs = options.everyMs ?? DEFAULT_MAINTENANCE_EVERY_MS;
   const runReconcile = (c: PipelineContext) => reconcile(c, { graceMs: 2 * everyMs });
-  const handlers = { reconcile: runReconcile, ...options.handlers };
+  const cleanupEpisodes = options.handlers?.cleanup;
+  const { jobRetentionDays } = options;
+  // Episodes first: a job whose episode just expired can go with its day.
+  const cleanup = async (c: PipelineContext) => ({
+    episodes: cleanupEpisodes ? await cleanupEpisodes(c) : { skipped: true },
+    jobs: jobRetentionDays
+      ? await purgeOldJobs(c, { now: new Date(), retentionDays: jobRetentionDays })
+      : { skipped: true },
+  });
+  const handlers = { reconcile: runReconcile, ...options.handlers, cleanup };
   const schedule = { everyMs, ...(options.cleanupPattern ? { cleanupPattern: options.cleanupPattern } : {}) };
   let timer: NodeJS.Timeout | undefined;
 
