@@ -1,7 +1,11 @@
-// A stage's progress reports, written without holding the stage up: at most one write in flight,
-// and reports made meanwhile collapse into the latest one, written when that write returns. A
-// fast stage then pays one write (and one commit) instead of one per report, and a slow one still
-// shows every step it stays on. Each write also says whether the job is still active.
+// A stage's progress reports, written without holding the stage up and at most every
+// `intervalMs`: reports made meanwhile collapse into the latest one, and the stage's start counts
+// as a write. A stage done within the interval writes no progress at all (its start and its
+// completion already move it), a slow one still shows every step it stays on. Each write (an
+// UPDATE, its commit, then an SSE event) also says whether the job is still active.
+
+/** How often a stage's progress reaches the database at most; a person reads no faster. */
+export const PROGRESS_WRITE_INTERVAL_MS = 250;
 
 export interface ProgressReport {
   progress: number;
@@ -25,36 +29,53 @@ export interface ProgressWriter {
 export function progressWriter(
   write: (report: ProgressReport) => Promise<boolean>,
   onInactive: () => Error,
+  intervalMs = PROGRESS_WRITE_INTERVAL_MS,
 ): ProgressWriter {
   let queued: ProgressReport | undefined;
-  let inFlight: Promise<void> | undefined;
+  let writing: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastWrite = Date.now(); // the stage's start wrote its progress
   let failure: unknown;
 
   const check = () => {
     if (failure !== undefined) throw failure;
   };
-  const drain = async (): Promise<void> => {
-    while (queued && failure === undefined) {
-      const next = queued;
-      queued = undefined;
-      try {
-        if (!(await write(next))) failure = onInactive();
-      } catch (err) {
-        failure = err;
-      }
+  const writeQueued = async () => {
+    const next = queued;
+    queued = undefined;
+    if (!next || failure !== undefined) return;
+    lastWrite = Date.now();
+    try {
+      if (!(await write(next))) failure = onInactive();
+    } catch (err) {
+      failure = err;
     }
-    inFlight = undefined;
+  };
+  const schedule = () => {
+    if (timer || writing || !queued) return;
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        writing = writeQueued().finally(() => {
+          writing = undefined;
+          schedule();
+        });
+      },
+      Math.max(0, lastWrite + intervalMs - Date.now()),
+    );
   };
 
   return {
     report(report) {
       check();
       queued = report;
-      inFlight ??= drain();
+      schedule();
     },
     async settle() {
+      clearTimeout(timer);
+      timer = undefined;
       queued = undefined;
-      await inFlight;
+      await writing;
       check();
     },
   };

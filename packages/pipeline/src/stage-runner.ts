@@ -54,8 +54,8 @@ export interface StageScope {
   signal: AbortSignal;
   logger: ProcessorContext['logger'];
   /**
-   * Reports progress within the stage (fraction 0..1), written in the background: one write at a
-   * time, the latest report replacing one not yet written (see progress-writer). Throws
+   * Reports progress within the stage (fraction 0..1), written in the background at most every
+   * 250 ms, the latest report replacing one not yet written (see progress-writer). Throws
    * JobCancelledError once a write found the job cancelled.
    */
   progress(fraction: number, currentStep?: string): Promise<void>;
@@ -164,7 +164,8 @@ async function runStageOnce(
     return 'inactive';
   }
   const { job } = start;
-  await publishState(ctx, job);
+  // Best effort (see publishState), so not waited for: later events follow it on the connection.
+  void publishState(ctx, job);
 
   const isCancelled = async () => {
     const status = await jobStatus(ctx.db, jobId);
