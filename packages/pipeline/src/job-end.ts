@@ -2,14 +2,15 @@ import type { Job } from '@podfleet/db';
 import { addJob } from '@podfleet/queue';
 import { currentTraceparent } from '@podfleet/telemetry';
 import type { PipelineContext } from './context';
-import { promoteWaitingJobs } from './lifecycle';
+import { promoteWaitingJobs, startClaimedJobs } from './lifecycle';
 
 /**
  * After a job reaches completed or failed: queue its webhook (delivered with retries by the
- * uploader's `webhooks` worker) and give the user's free slot to their next waiting job.
+ * uploader's `webhooks` worker) and give the user's free slot to their next waiting job: the
+ * `claimed` ones when the job's end already claimed them (publishing does), else claimed here.
  * Failures here are logged, never thrown: the job's own outcome is already recorded.
  */
-export async function onJobEnded(ctx: PipelineContext, job: Job): Promise<void> {
+export async function onJobEnded(ctx: PipelineContext, job: Job, claimed?: Job[]): Promise<void> {
   if (job.webhookUrl && (job.status === 'completed' || job.status === 'failed')) {
     const event = job.status === 'completed' ? 'job.completed' : 'job.failed';
     // The delivery joins the job's trace (the stage that ended it is the active span).
@@ -21,7 +22,7 @@ export async function onJobEnded(ctx: PipelineContext, job: Job): Promise<void> 
       { jobId: `${job.id}.${job.run}.${event}` },
     ).catch((err: unknown) => ctx.logger.error({ err, jobId: job.id }, 'could not queue the webhook'));
   }
-  await promoteWaitingJobs(ctx, job.userId).catch((err: unknown) =>
-    ctx.logger.error({ err, userId: job.userId }, 'could not promote waiting jobs'),
+  await (claimed ? startClaimedJobs(ctx, claimed) : promoteWaitingJobs(ctx, job.userId)).catch(
+    (err: unknown) => ctx.logger.error({ err, userId: job.userId }, 'could not promote waiting jobs'),
   );
 }

@@ -235,7 +235,11 @@ async function enqueueRun(
  * user's jobs ends; safe to call any time (the reconciler does too).
  */
 export async function promoteWaitingJobs(ctx: PipelineContext, userId: string): Promise<Job[]> {
-  const claimed = await claimWaitingJobs(ctx.db, userId, ctx.userMaxActiveJobs);
+  return startClaimedJobs(ctx, await claimWaitingJobs(ctx.db, userId, ctx.userMaxActiveJobs));
+}
+
+/** Enqueues jobs claimed from their user's waiting ones (claimWaitingJobs, publishEpisode). */
+export async function startClaimedJobs(ctx: PipelineContext, claimed: Job[]): Promise<Job[]> {
   const started: Job[] = [];
   for (const job of claimed) {
     started.push(await enqueueRun(ctx, job, job.run, { newTrace: true }).catch(() => job));

@@ -8,6 +8,7 @@ import {
   jobStatus,
   markStageCompleted,
   markStageFailed,
+  type RecordedArtifacts,
   type Stage,
   startStage,
   updateProgress,
@@ -63,6 +64,8 @@ export interface StageScope {
   isCancelled(): Promise<boolean>;
   /** Storage key of a job artifact, e.g. `jobs/{jobId}/script.json`. */
   artifactKey(name: string): string;
+  /** What the job's earlier stages recorded (key and checksum), when this stage started. */
+  artifacts: RecordedArtifacts;
 }
 
 export const artifactKeyFor = (jobId: string, name: string) => `jobs/${jobId}/${name}`;
@@ -142,7 +145,7 @@ async function runStageOnce(
   // (how a retry or a re-enqueue resumes at the first unfinished stage); a cancelled job is left.
   let start = await startStage(ctx.db, { jobId, run: payload.run, stage });
   if (start.outcome === 'recorded') {
-    if ((await ctx.storage.head(start.artifactKey))?.checksum === start.checksum) {
+    if ((await ctx.storage.head(start.artifact.key))?.checksum === start.artifact.checksum) {
       logger.info({ stage }, 'artifact already present; stage skipped');
       const snapshot = await updateProgress(ctx.db, jobId, {
         phase: stage,
@@ -191,6 +194,7 @@ async function runStageOnce(
     logger,
     isCancelled,
     artifactKey: (name) => artifactKeyFor(jobId, name),
+    artifacts: start.artifacts,
     async progress(fraction, currentStep) {
       progressWrites.report({
         progress: stageProgress(stage, fraction),

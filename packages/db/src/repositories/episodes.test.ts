@@ -98,24 +98,38 @@ describe('publishEpisode', () => {
 
   test('creates the episode and completes the job together; a re-run publishes nothing more', async () => {
     const job = await newJob();
-    const published = await publishEpisode(db, job.id, episodeData('first'));
+    const published = await publishEpisode(db, job.id, episodeData('first'), 3);
     expect(published?.job).toMatchObject({
       status: 'completed',
       progress: 100,
       episodeId: published?.episode.id,
     });
     expect(published?.episode).toMatchObject({ jobId: job.id, title: 'first' });
-    expect(await publishEpisode(db, job.id, episodeData('again'))).toBeNull();
+    expect(await publishEpisode(db, job.id, episodeData('again'), 3)).toBeNull();
     expect(await db.episode.count({ where: { jobId: job.id } })).toBe(1);
     expect(await generated()).toBe(1);
     const events = await db.jobEvent.findMany({ where: { jobId: job.id }, orderBy: { id: 'asc' } });
     expect(events.map((e) => e.type)).toEqual(['created', 'completed']);
   });
 
+  test("claims the user's waiting jobs its slot lets in, as claimWaitingJobs would", async () => {
+    const job = await createJobWithStages(db, {
+      userId: user.id,
+      type: 'custom',
+      request: {},
+      enqueuedAt: new Date(),
+      run: 1,
+    });
+    const waiting = await newJob();
+    const published = await publishEpisode(db, job.id, episodeData('first'), 1);
+    expect(published?.claimed).toEqual([await db.job.findUniqueOrThrow({ where: { id: waiting.id } })]);
+    expect(published?.claimed[0]).toMatchObject({ run: 1, status: 'queued', enqueuedAt: expect.any(Date) });
+  });
+
   test('a cancelled job publishes nothing', async () => {
     const job = await newJob();
     await cancelJob(db, job.id);
-    expect(await publishEpisode(db, job.id, episodeData('late'))).toBeNull();
+    expect(await publishEpisode(db, job.id, episodeData('late'), 3)).toBeNull();
     expect(await db.episode.count({ where: { jobId: job.id } })).toBe(0);
     expect(await generated()).toBe(0);
   });
@@ -124,7 +138,7 @@ describe('publishEpisode', () => {
     for (let i = 0; i < 12; i++) {
       const job = await newJob();
       const [published, cancelled] = await Promise.all([
-        publishEpisode(db, job.id, episodeData(`race ${i}`)),
+        publishEpisode(db, job.id, episodeData(`race ${i}`), 3),
         cancelJob(db, job.id),
       ]);
       expect((published === null) !== (cancelled === null)).toBe(true); // exactly one of them won

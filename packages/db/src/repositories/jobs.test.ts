@@ -135,7 +135,7 @@ test('stage lifecycle: started, failed, started again, completed; the job follow
   const job = await newJob();
   const started = await start(job, 'scrape');
   const running = await db.job.findUniqueOrThrow({ where: { id: job.id } });
-  expect(started).toEqual({ outcome: 'started', job: running });
+  expect(started).toEqual({ outcome: 'started', job: running, artifacts: {} });
   expect(running).toMatchObject({ status: 'running', phase: 'scrape', attempts: 1 });
   expect(types.isDate(running.startedAt)).toBe(true);
   expect(
@@ -217,8 +217,12 @@ test('startStage leaves an older run alone and reports a recorded stage unless r
   expect(await start(job, 'scrape')).toEqual({
     outcome: 'recorded',
     job: await db.job.findUniqueOrThrow({ where: { id: job.id } }),
-    artifactKey: 'sources.json',
-    checksum: 'e'.repeat(64),
+    artifact: { key: 'sources.json', checksum: 'e'.repeat(64) },
+  });
+  // A later stage starts knowing what the earlier ones recorded.
+  expect(await start(job, 'script')).toMatchObject({
+    outcome: 'started',
+    artifacts: { scrape: { key: 'sources.json', checksum: 'e'.repeat(64) } },
   });
   // The artifact turned out missing: the stage runs again, as a second attempt.
   expect(await startStage(db, { jobId: job.id, run: job.run, stage: 'scrape', restart: true })).toMatchObject(

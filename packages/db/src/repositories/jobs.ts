@@ -143,21 +143,32 @@ export async function beginRun(db: DbClient, jobId: string): Promise<number> {
   return row.run;
 }
 
+/** An artifact a completed stage recorded: its storage key and SHA-256. */
+export interface RecordedArtifact {
+  key: string;
+  checksum: string;
+}
+
+/** The artifacts of a job's completed stages, by stage. */
+export type RecordedArtifacts = Partial<Record<Stage, RecordedArtifact>>;
+
 export type StageStart =
   /** The job is on another run (or gone): this stage job is an older run's and must do nothing. */
   | { outcome: 'old_run'; currentRun: number | null }
   /** Already completed with this artifact: the caller checks it is still stored, else restarts. */
-  | { outcome: 'recorded'; job: Job; artifactKey: string; checksum: string }
+  | { outcome: 'recorded'; job: Job; artifact: RecordedArtifact }
   /** Cancelled or finished: the stage must not run. Nothing changed. */
   | { outcome: 'inactive'; job: Job }
-  /** Marked running (one more attempt), the job running in this phase; `job` as it now stands. */
-  | { outcome: 'started'; job: Job };
+  /**
+   * Marked running (one more attempt), the job running in this phase; `job` as it now stands,
+   * `artifacts` those the earlier stages recorded (the upload stage checks the audio against its).
+   */
+  | { outcome: 'started'; job: Job; artifacts: RecordedArtifacts };
 
 const START_STAGE: HotStatement = {
   name: 'podfleet_start_stage',
-  text: `SELECT s.outcome, s.recorded_key AS "recordedKey", s.recorded_checksum AS "recordedChecksum",
-           ${modelColumns(Prisma.JobScalarFieldEnum, { source: '(s.job)', as: 'job.' })}
-      FROM start_stage($1, $2::int, $3::"stage", $4::int, $5::boolean) s`,
+  text: `SELECT s.outcome, s.artifacts, ${modelColumns(Prisma.JobScalarFieldEnum, { source: '(s.job)', as: 'job.' })}
+           FROM start_stage($1, $2::int, $3::"stage", $4::int, $5::boolean) s`,
 };
 
 /**
@@ -177,18 +188,14 @@ export async function startStage(
     input.restart ?? false,
   ]);
   const job = modelFrom<Job>(row ?? {}, 'job.');
+  const artifacts = (row?.artifacts ?? {}) as RecordedArtifacts;
   switch (row?.outcome) {
     case 'recorded':
-      return {
-        outcome: 'recorded',
-        job,
-        artifactKey: row.recordedKey as string,
-        checksum: row.recordedChecksum as string,
-      };
+      return { outcome: 'recorded', job, artifact: artifacts[input.stage]! };
     case 'inactive':
       return { outcome: 'inactive', job };
     case 'started':
-      return { outcome: 'started', job };
+      return { outcome: 'started', job, artifacts };
     default:
       return { outcome: 'old_run', currentRun: job.id ? job.run : null };
   }
@@ -239,25 +246,6 @@ export async function markStageCompleted(
   ]);
   if (!row) throw new Error(`complete_stage returned no row for job ${jobId}`);
   return row;
-}
-
-const RECORDED_ARTIFACT: HotStatement = {
-  name: 'podfleet_recorded_artifact',
-  text: `SELECT artifact_key AS "artifactKey", checksum FROM job_stages
-          WHERE job_id = $1 AND stage = $2::"stage" AND status = 'completed'`,
-};
-
-/** The artifact a completed stage recorded (key and checksum), or null. */
-export async function recordedArtifact(
-  db: PrismaClient,
-  jobId: string,
-  stage: Stage,
-): Promise<{ artifactKey: string | null; checksum: string | null } | null> {
-  const [row] = await runHot<{ artifactKey: string | null; checksum: string | null }>(db, RECORDED_ARTIFACT, [
-    jobId,
-    stage,
-  ]);
-  return row ?? null;
 }
 
 /** Records a failed stage attempt. The job stays as it is: a retry may follow (see failJob). */
@@ -394,23 +382,25 @@ const PUBLISH_EPISODE: HotStatement = {
   text: `SELECT ${modelColumns(Prisma.JobScalarFieldEnum, { source: '(p.job)', as: 'job.' })},
            ${modelColumns(PUBLISHED_EPISODE_FIELDS, { source: '(p.episode)', as: 'episode.' })}
       FROM publish_episode($1, $2, $3, $4::"job_type", $5, $6, $7, $8, $9::int, $10::double precision, $11,
-           $12::jsonb, $13::jsonb, $14::jsonb, $15, $16::timestamptz) p`,
+           $12::jsonb, $13::jsonb, $14::jsonb, $15, $16::timestamptz, $17::int) p`,
 };
 
 const jsonOr = (value: unknown, fallback: unknown) => JSON.stringify(value ?? fallback);
 
 /**
- * Creates an active job's episode (once) and completes the job, in one statement (the
+ * Creates an active job's episode (once), completes the job and claims the user's waiting jobs
+ * that its freed slot lets in (as claimWaitingJobs, of `maxActiveJobs`), in one statement (the
  * `publish_episode` SQL function) under the job's row lock: a job cancelled (or failed) meanwhile
  * publishes nothing and gets null, and a re-run after completion gets null too. The episode's
- * creation bumps the user's counters.
+ * creation bumps the user's counters. The caller enqueues the claimed jobs.
  */
 export async function publishEpisode(
   db: PrismaClient,
   jobId: string,
   data: EpisodeInput,
-): Promise<{ job: Job; episode: PublishedEpisode } | null> {
-  const [row] = await runHot<Record<string, unknown>>(db, PUBLISH_EPISODE, [
+  maxActiveJobs: number,
+): Promise<{ job: Job; episode: PublishedEpisode; claimed: Job[] } | null> {
+  const [row, ...claimed] = await runHot<Record<string, unknown>>(db, PUBLISH_EPISODE, [
     jobId,
     uuidv7(),
     data.userId,
@@ -427,9 +417,14 @@ export async function publishEpisode(
     jsonOr(data.sources, []),
     data.localDate ?? null,
     data.expiresAt ?? null,
+    maxActiveJobs,
   ]);
   if (!row) return null;
-  return { job: modelFrom<Job>(row, 'job.'), episode: modelFrom<PublishedEpisode>(row, 'episode.') };
+  return {
+    job: modelFrom<Job>(row, 'job.'),
+    episode: modelFrom<PublishedEpisode>(row, 'episode.'),
+    claimed: inClaimOrder(claimed.map((r) => modelFrom<Job>(r, 'job.'))),
+  };
 }
 
 const CLAIM_WAITING_JOBS: HotStatement = {
@@ -438,6 +433,14 @@ const CLAIM_WAITING_JOBS: HotStatement = {
 };
 
 const PRIORITY_ORDER: Record<JobPriority, number> = { high: 0, normal: 1, low: 2 };
+
+/** Highest priority first, then oldest: the order waiting jobs are claimed in. */
+const inClaimOrder = (jobs: Job[]) =>
+  jobs.sort(
+    (a, b) =>
+      PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] ||
+      a.createdAt.getTime() - b.createdAt.getTime(),
+  );
 
 /**
  * Marks the user's oldest waiting jobs (highest priority first) enqueued under a new run, as many
@@ -449,12 +452,7 @@ export async function claimWaitingJobs(
   userId: string,
   maxActiveJobs: number,
 ): Promise<Job[]> {
-  const jobs = await runHot<Job>(db, CLAIM_WAITING_JOBS, [userId, maxActiveJobs]);
-  return jobs.sort(
-    (a, b) =>
-      PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] ||
-      a.createdAt.getTime() - b.createdAt.getTime(),
-  );
+  return inClaimOrder(await runHot<Job>(db, CLAIM_WAITING_JOBS, [userId, maxActiveJobs]));
 }
 
 /** Marks an active job failed with an error code and message. Returns null when it was not active. */

@@ -1,4 +1,4 @@
-import { type PublishedEpisode, publishEpisode, recordedArtifact } from '@podfleet/db';
+import { type PublishedEpisode, publishEpisode } from '@podfleet/db';
 import { scriptDocumentSchema, sourceDocumentSchema } from '@podfleet/providers';
 import { z } from 'zod';
 import type { PipelineContext } from '../context';
@@ -31,9 +31,8 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
 
   const work: StageWork = async (scope) => {
     const audio = await readAudio(scope.job.id);
-    const recorded = await recordedArtifact(ctx.db, scope.job.id, 'audio');
     const head = await ctx.storage.head(audio.audioKey);
-    if (!head || head.checksum !== recorded?.checksum) {
+    if (!head || head.checksum !== scope.artifacts.audio?.checksum) {
       // The audio is missing or not what the audio stage recorded: don't publish it.
       throw Object.assign(new Error(`episode audio ${audio.audioKey} is missing or corrupt`), {
         code: 'STORAGE_FAILED',
@@ -65,26 +64,31 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
       ctx.retentionDays > 0 ? new Date(Date.now() + ctx.retentionDays * 24 * 3600 * 1000) : null;
     // The episode and the job's completion are one statement under the job's row lock: a cancel
     // from any API replica either comes first (nothing is published) or finds the job completed.
-    const published = await publishEpisode(ctx.db, jobId, {
-      userId: job.userId,
-      type: job.type,
-      title: script.title,
-      description: script.description,
-      audioKey: audio.audioKey,
-      transcriptKey: artifactKeyFor(jobId, 'transcript.json'),
-      sizeBytes: audio.sizeBytes,
-      durationSec: audio.durationSec,
-      mimeType: 'audio/mpeg',
-      chapters: audio.chapters,
-      transcript: audio.segments,
-      sources: documents.map((d) => ({ kind: d.kind, title: d.title, url: d.url })),
-      localDate: job.cacheKey?.split(':').at(-1) ?? null,
-      expiresAt,
-    });
+    const published = await publishEpisode(
+      ctx.db,
+      jobId,
+      {
+        userId: job.userId,
+        type: job.type,
+        title: script.title,
+        description: script.description,
+        audioKey: audio.audioKey,
+        transcriptKey: artifactKeyFor(jobId, 'transcript.json'),
+        sizeBytes: audio.sizeBytes,
+        durationSec: audio.durationSec,
+        mimeType: 'audio/mpeg',
+        chapters: audio.chapters,
+        transcript: audio.segments,
+        sources: documents.map((d) => ({ kind: d.kind, title: d.title, url: d.url })),
+        localDate: job.cacheKey?.split(':').at(-1) ?? null,
+        expiresAt,
+      },
+      ctx.userMaxActiveJobs,
+    );
     if (!published) return;
     if (onPublished) await onPublished(ctx, published.episode);
     await publishState(ctx, published.job, 'completed');
-    await onJobEnded(ctx, published.job);
+    await onJobEnded(ctx, published.job, published.claimed);
   };
   return work;
 }
