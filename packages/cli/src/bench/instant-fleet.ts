@@ -1,7 +1,8 @@
 // The fleet with instant providers, in this process, for bench:orchestration: the real worker
 // runtime, stage runner, bookkeeping and scrape, script and upload stages, with a script writer
-// that answers at once and an audio stage that keeps the real one's bookkeeping (progress per
-// line, two artifacts) but voices nothing. What is left is the fleet's own cost per job.
+// that answers at once, an audio stage that keeps the real one's bookkeeping (progress per line,
+// two artifacts) but voices nothing, and storage in memory (or the fs driver, to see its cost).
+// What is left is the fleet's own cost per job.
 import { createPrismaClient } from '@podfleet/db';
 import {
   closePipelineContext,
@@ -16,6 +17,7 @@ import {
 } from '@podfleet/pipeline';
 import { createStorageDriver, type ScriptDocument, type ScriptWriter } from '@podfleet/providers';
 import { createLogger, createRedis, startWorkers, type WorkerRuntime } from '@podfleet/queue';
+import { memoryStorage } from './memory-storage';
 
 const instantWriter: ScriptWriter = {
   provider: 'local',
@@ -61,6 +63,8 @@ export interface InstantFleetOptions {
   databaseUrl: string;
   redisUrl: string;
   prefix: string;
+  /** `memory`: instant storage; `fs`: the fs driver in `storageDir`. */
+  storage: 'memory' | 'fs';
   storageDir: string;
   /** Worker runtimes, each with one worker per stage at the catalog's concurrency. */
   replicas: number;
@@ -80,7 +84,10 @@ export async function startInstantFleet(options: InstantFleetOptions): Promise<I
   const db = createPrismaClient(options.databaseUrl);
   const redis = createRedis(options.redisUrl, { role: 'producer', name: 'bench-producer' });
   if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
-  const storage = createStorageDriver({ driver: 'fs', dir: options.storageDir });
+  const storage =
+    options.storage === 'fs'
+      ? createStorageDriver({ driver: 'fs', dir: options.storageDir })
+      : memoryStorage();
   const ctx = createPipelineContext({
     db,
     redis,

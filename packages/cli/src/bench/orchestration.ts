@@ -1,11 +1,13 @@
 /**
- * `npm run bench:orchestration [-- --jobs 400 --probe 15 --replicas 2 --in-flight 16]`: what the
- * fleet's orchestration costs, with nothing else to do. The real worker runtime, stage runner,
- * bookkeeping (PostgreSQL rows and events, progress, artifacts, SSE events) and lifecycle
- * (submit, publish, per-user slots) with instant providers (see instant-fleet.ts), in this
- * process, against raw BullMQ 4-stage flows through no-op workers of the same count and
+ * `npm run bench:orchestration [-- --jobs 400 --rounds 3 --probe 15 --replicas 2 --in-flight 16
+ * --storage memory]`: what the fleet's orchestration costs, with nothing else to do. The real
+ * worker runtime, stage runner, bookkeeping (PostgreSQL rows and events, progress, SSE events)
+ * and lifecycle (submit, publish, per-user slots) with instant providers, storage included (in
+ * memory; `--storage fs` uses the fs driver; see instant-fleet.ts), in this process, against raw
+ * BullMQ 4-stage flows through no-op workers of the same count and
  * concurrency, in the same run, on a Redis of its own. Reports:
- * - throughput: jobs/s for both (first submit → last upload finished), and their ratio;
+ * - throughput: jobs/s for both (first submit → last upload finished), in alternating rounds
+ *   (`--rounds`, default 3), and the ratio of their medians;
  * - idle overhead per job: jobs one at a time on a just-started fleet, end to end minus the
  *   stages' own work, with each step's share (job-timeline.ts), the first job apart;
  * - SQL statements per job (a counting proxy before PostgreSQL, a round of its own so the proxy
@@ -23,8 +25,8 @@ import { benchEnvironment, writeBenchResult } from './harness';
 import { type InstantFleet, type InstantFleetOptions, startInstantFleet } from './instant-fleet';
 import { jobTimelines, overheadBreakdown } from './job-timeline';
 import { startStatementCountingProxy } from './pg-statement-counter';
-import { inPool, runRawFlows } from './raw-flows';
-import { callsBetween, commandCalls, scriptCalls } from './redis-commandstats';
+import { inPool, type RawFlowsResult, runRawFlows } from './raw-flows';
+import { type CommandCalls, callsBetween, commandCalls, scriptCalls } from './redis-commandstats';
 
 const { values } = parseArgs({
   options: {
@@ -33,13 +35,18 @@ const { values } = parseArgs({
     'count-jobs': { type: 'string', default: '50' },
     replicas: { type: 'string', default: '2' },
     'in-flight': { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '3' },
+    storage: { type: 'string', default: 'memory' },
   },
 });
 const JOBS = Number(values.jobs);
 const PROBE = Number(values.probe);
 const COUNT_JOBS = Number(values['count-jobs']);
+const ROUNDS = Number(values.rounds);
 const REPLICAS = Number(values.replicas);
 const IN_FLIGHT = Number(values['in-flight']);
+if (values.storage !== 'memory' && values.storage !== 'fs') throw new Error('--storage is memory or fs');
+const STORAGE = values.storage;
 const CONCURRENCY = {
   scrape: QUEUES.scrape.concurrency,
   script: QUEUES.script.concurrency,
@@ -48,6 +55,7 @@ const CONCURRENCY = {
 };
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const pct = (xs: number[], p: number) => {
   if (xs.length === 0) return Number.NaN;
   const sorted = [...xs].sort((a, b) => a - b);
@@ -112,6 +120,7 @@ async function main() {
     databaseUrl,
     redisUrl: redisService.url,
     prefix: bench.prefix,
+    storage: STORAGE,
     storageDir: bench.storageDir,
     replicas: REPLICAS,
     // Every job of the run at once: per-user slots never hold one back.
@@ -143,39 +152,44 @@ async function main() {
       Object.entries(sqlAfter.byKind).map(([kind, n]) => [kind, n - (sqlBefore.byKind[kind] ?? 0)]),
     );
 
-    // 3. Throughput: JOBS submitted IN_FLIGHT at a time through a warm fleet.
+    // 3. Throughput in alternating rounds, so the machine's noise hits both alike: JOBS submitted
+    //    IN_FLIGHT at a time through the warm fleet, then JOBS raw BullMQ flows of the same shape,
+    //    worker count and concurrency. Redis commands are counted over the first round.
     fleet = await startInstantFleet(fleetOptions(bench.env.DATABASE_URL!));
     await submitJobs(fleet, user, IN_FLIGHT, IN_FLIGHT, 'warm-up');
-    const fleetRedisBefore = await commandCalls(redis);
-    const fleetStarted = performance.now();
-    await submitJobs(fleet, user, JOBS, IN_FLIGHT, 'load');
-    const fleetWallMs = performance.now() - fleetStarted;
-    const fleetRedis = callsBetween(fleetRedisBefore, await commandCalls(redis));
+    const rawFlows = (flows: number, prefix: string) =>
+      runRawFlows({
+        redisUrl: redisService.url,
+        prefix,
+        flows,
+        inFlight: IN_FLIGHT,
+        replicas: REPLICAS,
+        concurrency: CONCURRENCY,
+      });
+    await rawFlows(IN_FLIGHT, `${bench.prefix}-warm`);
+    const fleetRates: number[] = [];
+    const rawRates: number[] = [];
+    let fleetRedis: CommandCalls = {};
+    let rawRedis: CommandCalls = {};
+    let raw: RawFlowsResult | undefined;
+    for (let round = 0; round < ROUNDS; round++) {
+      const before = await commandCalls(redis);
+      const started = performance.now();
+      await submitJobs(fleet, user, JOBS, IN_FLIGHT, `load${round}`);
+      fleetRates.push(JOBS / ((performance.now() - started) / 1000));
+      const between = await commandCalls(redis);
+      raw = await rawFlows(JOBS, `${bench.prefix}-${round}`);
+      rawRates.push(JOBS / (raw.wallMs / 1000));
+      if (round === 0) {
+        fleetRedis = callsBetween(before, between);
+        rawRedis = callsBetween(between, await commandCalls(redis));
+      }
+      process.stderr.write(`orchestration: round ${round + 1} of ${ROUNDS} done\n`);
+    }
     await fleet.close();
-    process.stderr.write(`orchestration: fleet done (${JOBS} jobs)\n`);
 
-    // 4. Raw BullMQ, the same shape, worker count and concurrency.
-    await runRawFlows({
-      redisUrl: redisService.url,
-      prefix: `${bench.prefix}-warm`,
-      flows: IN_FLIGHT,
-      inFlight: IN_FLIGHT,
-      replicas: REPLICAS,
-      concurrency: CONCURRENCY,
-    });
-    const rawRedisBefore = await commandCalls(redis);
-    const raw = await runRawFlows({
-      redisUrl: redisService.url,
-      prefix: bench.prefix,
-      flows: JOBS,
-      inFlight: IN_FLIGHT,
-      replicas: REPLICAS,
-      concurrency: CONCURRENCY,
-    });
-    const rawRedis = callsBetween(rawRedisBefore, await commandCalls(redis));
-
-    const fleetJobsPerSec = JOBS / (fleetWallMs / 1000);
-    const rawFlowsPerSec = JOBS / (raw.wallMs / 1000);
+    const fleetJobsPerSec = median(fleetRates);
+    const rawFlowsPerSec = median(rawRates);
     const fleetRedisTotal = Object.values(fleetRedis).reduce((a, b) => a + b, 0);
     const rawRedisTotal = Object.values(rawRedis).reduce((a, b) => a + b, 0);
     const result = {
@@ -188,10 +202,13 @@ async function main() {
         replicas: REPLICAS,
         concurrencyPerWorker: CONCURRENCY,
         inFlightSubmissions: IN_FLIGHT,
+        rounds: ROUNDS,
         providers: 'instant: text sources, a fixed two-line script, no voicing or encoding',
+        storage: STORAGE === 'memory' ? 'in memory (instant)' : 'the fs driver (fsync per artifact)',
       },
       fleet: {
         jobsPerSec: round1(fleetJobsPerSec),
+        jobsPerSecByRound: fleetRates.map(round1),
         /** Jobs one at a time on a just-started fleet: end to end minus the stages' work, p50. */
         idleOverheadMsP50: round1(pct(overheads, 50)),
         idleOverheadMs: summary(overheads),
@@ -206,8 +223,9 @@ async function main() {
       },
       raw: {
         flowsPerSec: round1(rawFlowsPerSec),
-        hopMs: summary(raw.hopMs),
-        endToEndMs: summary(raw.endToEndMs),
+        flowsPerSecByRound: rawRates.map(round1),
+        hopMs: summary(raw!.hopMs),
+        endToEndMs: summary(raw!.endToEndMs),
         redisCommandsPerJob: round1(rawRedisTotal / JOBS),
         redisScriptCallsPerJob: round1(scriptCalls(rawRedis) / JOBS),
         redisCommandsByNamePerJob: perJob(rawRedis, JOBS),
@@ -220,8 +238,11 @@ async function main() {
         `${label.padEnd(40)} ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
       );
     const { fleet: f, raw: r } = result;
-    row('fleet jobs/s (instant providers)', String(f.jobsPerSec));
-    row('raw BullMQ flows/s', String(r.flowsPerSec));
+    row(
+      'fleet jobs/s (instant providers)',
+      `${f.jobsPerSec} (median; rounds ${f.jobsPerSecByRound.join(', ')})`,
+    );
+    row('raw BullMQ flows/s', `${r.flowsPerSec} (median; rounds ${r.flowsPerSecByRound.join(', ')})`);
     row('ratio fleet / raw', String(result.ratio));
     row(
       'SQL statements per job (fleet)',
