@@ -180,6 +180,50 @@ describe('worker roles and health', () => {
   });
 });
 
+describe('job retention and alerts (every worker runs the maintenance tasks)', () => {
+  it('keeps 90 days of jobs and sends no alerts by default', () => {
+    const audio = parseConfig('audio', {});
+    expect(audio).toMatchObject({
+      JOB_RETENTION_DAYS: 90,
+      ALERT_FAILURE_RATE: 0.2,
+      ALERT_WINDOW_SEC: 900,
+      ALERT_QUEUE_AGE_SEC: 600,
+    });
+    expect(audio.ALERT_WEBHOOK_URL).toBeUndefined();
+    expect(audio.ALERT_COST_USD_PER_DAY).toBeUndefined();
+    expect(parseConfig('api', validApi)).not.toHaveProperty('JOB_RETENTION_DAYS');
+  });
+
+  it('reads the alert settings and refuses values that cannot be meant', () => {
+    const scraper = parseConfig('scraper', {
+      JOB_RETENTION_DAYS: '0',
+      ALERT_WEBHOOK_URL: 'https://hooks.example.test/services/x',
+      ALERT_COST_USD_PER_DAY: '12.5',
+    });
+    expect(scraper).toMatchObject({
+      JOB_RETENTION_DAYS: 0,
+      ALERT_WEBHOOK_URL: 'https://hooks.example.test/services/x',
+      ALERT_COST_USD_PER_DAY: 12.5,
+    });
+    const problems = problemsOf(() =>
+      parseConfig('scraper', {
+        JOB_RETENTION_DAYS: '-1',
+        ALERT_WEBHOOK_URL: 'ftp://hooks.example.test',
+        ALERT_FAILURE_RATE: '1.5',
+        ALERT_QUEUE_AGE_SEC: '0',
+        ALERT_COST_USD_PER_DAY: '0',
+      }),
+    );
+    expect(problems.map((p) => p.name).sort()).toEqual([
+      'ALERT_COST_USD_PER_DAY',
+      'ALERT_FAILURE_RATE',
+      'ALERT_QUEUE_AGE_SEC',
+      'ALERT_WEBHOOK_URL',
+      'JOB_RETENTION_DAYS',
+    ]);
+  });
+});
+
 describe('tracing', () => {
   it('is off unless OTEL_EXPORTER_OTLP_ENDPOINT is set, for every app', () => {
     expect(parseConfig('audio', {}).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();

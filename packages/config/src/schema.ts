@@ -177,6 +177,15 @@ const workerShape = <A extends keyof typeof WORKER_APP_QUEUES>(app: A) => ({
   HEALTH_MAX_EVENT_LOOP_LAG_MS: positiveInt(2_000),
   /** Days of jobs kept; older ones are rolled up into daily figures and deleted. 0: keep them all. */
   JOB_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  /** Slack-compatible webhook the maintenance run posts alerts to; unset, no alerts. */
+  ALERT_WEBHOOK_URL: url(['http:', 'https:'], 'an http(s) URL').optional(),
+  /** Failed share of the jobs finished within ALERT_WINDOW_SEC above which an alert fires. */
+  ALERT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.2),
+  ALERT_WINDOW_SEC: positiveInt(900),
+  /** Age (s) of the oldest waiting job above which an alert fires. */
+  ALERT_QUEUE_AGE_SEC: positiveInt(600),
+  /** Today's (UTC) estimated cost above which an alert fires; unset, none. */
+  ALERT_COST_USD_PER_DAY: z.coerce.number().positive().optional(),
 });
 
 export const scraperShape = {

@@ -151,6 +151,19 @@ export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRun
   const maintenance = workerMaintenance(deps.pipeline, {
     everyMs: config.MAINTENANCE_INTERVAL_MS,
     jobRetentionDays: config.JOB_RETENTION_DAYS,
+    ...(config.ALERT_WEBHOOK_URL
+      ? {
+          alerts: {
+            webhookUrl: config.ALERT_WEBHOOK_URL,
+            failureRate: config.ALERT_FAILURE_RATE,
+            windowSec: config.ALERT_WINDOW_SEC,
+            queueAgeSec: config.ALERT_QUEUE_AGE_SEC,
+            ...(config.ALERT_COST_USD_PER_DAY === undefined
+              ? {}
+              : { costUsdPerDay: config.ALERT_COST_USD_PER_DAY }),
+          },
+        }
+      : {}),
     ...(options.maintenanceHandlers ? { handlers: options.maintenanceHandlers } : {}),
     ...(options.ensureSchedulers ? { ensureSchedulers: options.ensureSchedulers } : {}),
   });

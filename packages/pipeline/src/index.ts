@@ -36,7 +36,9 @@ export {
   msUntilLocalMidnight,
 } from './local-date';
 export {
+  type AlertSettings,
   asStageFailure,
+  checkAlerts,
   DbUnavailableError,
   DEFAULT_MAINTENANCE_EVERY_MS,
   DEFAULT_RECONCILE_GRACE_MS,

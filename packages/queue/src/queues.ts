@@ -54,7 +54,7 @@ export const pregeneratePayloadSchema = z.object({
 });
 
 export const maintenancePayloadSchema = z.object({
-  task: z.enum(['reconcile', 'cleanup', 'sweep']),
+  task: z.enum(['reconcile', 'cleanup', 'sweep', 'alerts']),
 });
 
 export type StagePayload = z.infer<typeof stagePayloadSchema>;

@@ -1,3 +1,12 @@
+export {
+  type AlertCheck,
+  type AlertCondition,
+  type AlertReading,
+  type AlertSettings,
+  checkAlerts,
+  MIN_FINISHED_JOBS,
+  readAlertConditions,
+} from './alerts';
 export { asStageFailure, DbUnavailableError, isTransientDbError } from './db-errors';
 export { type JobRetentionOptions, type JobRetentionResult, purgeOldJobs } from './job-retention';
 export {

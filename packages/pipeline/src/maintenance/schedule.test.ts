@@ -34,7 +34,7 @@ describe('maintenance scheduling', () => {
     await t.close();
   });
 
-  it('creates the three schedulers under fixed ids, and upserting again does not duplicate them', async () => {
+  it('creates the four schedulers under fixed ids, and upserting again does not duplicate them', async () => {
     await ensureMaintenanceSchedulers(t.ctx.queues, { everyMs: 30_000 });
     await ensureMaintenanceSchedulers(t.ctx.queues, { everyMs: 30_000 });
     const schedulers = await t.ctx.queues.maintenance.getJobSchedulers();
@@ -42,6 +42,7 @@ describe('maintenance scheduling', () => {
     const byId = Object.fromEntries(schedulers.map((s) => [s.key, s]));
     expect(byId[MAINTENANCE_SCHEDULER_IDS.reconcile]).toMatchObject({ every: 30_000 });
     expect(byId[MAINTENANCE_SCHEDULER_IDS.sweep]).toMatchObject({ every: 30_000 });
+    expect(byId[MAINTENANCE_SCHEDULER_IDS.alerts]).toMatchObject({ every: 30_000 });
     expect(byId[MAINTENANCE_SCHEDULER_IDS.cleanup]).toMatchObject({ pattern: '17 4 * * *', tz: 'UTC' });
     expect(byId[MAINTENANCE_SCHEDULER_IDS.reconcile]?.template?.data).toEqual({ task: 'reconcile' });
   });
@@ -57,14 +58,24 @@ describe('maintenance scheduling', () => {
         reconcile: handler('reconcile'),
         sweep: handler('sweep'),
         cleanup: handler('cleanup'),
+        alerts: handler('alerts'),
       }),
     });
     await runtime.ready;
     // `every` schedulers produce their first job at once.
     await ensureMaintenanceSchedulers(t.ctx.queues, { everyMs: 60_000 });
-    await waitFor(() => ran.includes('reconcile') && ran.includes('sweep'), { what: 'both periodic tasks' });
+    await waitFor(
+      () => ['reconcile', 'sweep', 'alerts'].every((task) => ran.includes(task as MaintenanceTask)),
+      {
+        what: 'the three periodic tasks',
+      },
+    );
+    await waitFor(async () => (await t.ctx.queues.maintenance.getCompletedCount()) === 3, {
+      what: 'the three jobs completed',
+    });
     const done = await t.ctx.queues.maintenance.getCompleted();
     expect(done.map((j) => j.returnvalue).sort((a, b) => a.task.localeCompare(b.task))).toEqual([
+      { task: 'alerts' },
       { task: 'reconcile' },
       { task: 'sweep' },
     ]);

@@ -3,6 +3,7 @@
 // each worker that notices when Redis lost them (restarted empty, flushed) and recovers at once.
 import { jobOptionsFor, type MaintenancePayload, type QueueProcessor, type QueueSet } from '@podfleet/queue';
 import type { PipelineContext } from '../context';
+import { type AlertSettings, checkAlerts } from './alerts';
 import { purgeOldJobs } from './job-retention';
 import { reconcile } from './reconciler';
 import { sweepStuckJobs } from './sweeper';
@@ -14,6 +15,7 @@ export const MAINTENANCE_SCHEDULER_IDS: Readonly<Record<MaintenanceTask, string>
   reconcile: 'maintenance-reconcile',
   sweep: 'maintenance-sweep',
   cleanup: 'maintenance-cleanup',
+  alerts: 'maintenance-alerts',
 };
 
 export interface MaintenanceScheduleOptions {
@@ -25,7 +27,7 @@ export interface MaintenanceScheduleOptions {
 
 export const DEFAULT_MAINTENANCE_EVERY_MS = 60_000;
 
-/** Creates or updates the three maintenance schedulers. Idempotent; safe from every worker at once. */
+/** Creates or updates the maintenance schedulers. Idempotent; safe from every worker at once. */
 export async function ensureMaintenanceSchedulers(
   queues: Pick<QueueSet, 'maintenance'>,
   options: MaintenanceScheduleOptions = {},
@@ -42,6 +44,11 @@ export async function ensureMaintenanceSchedulers(
     MAINTENANCE_SCHEDULER_IDS.sweep,
     { every },
     { name: 'sweep', data: { task: 'sweep' }, opts },
+  );
+  await queue.upsertJobScheduler(
+    MAINTENANCE_SCHEDULER_IDS.alerts,
+    { every },
+    { name: 'alerts', data: { task: 'alerts' }, opts },
   );
   await queue.upsertJobScheduler(
     MAINTENANCE_SCHEDULER_IDS.cleanup,
@@ -87,6 +94,7 @@ export function maintenanceProcessor(
       c.logger.info('no cleanup handler configured; nothing to do');
       return { skipped: true };
     },
+    alerts: async () => ({ skipped: true }), // no ALERT_WEBHOOK_URL
     ...handlers,
   };
   return (payload) => all[payload.task](ctx);
@@ -100,6 +108,8 @@ export interface WorkerMaintenanceOptions extends MaintenanceScheduleOptions {
    * up and deletes the jobs of the days older than this. Unset or 0: jobs are kept.
    */
   jobRetentionDays?: number;
+  /** ALERT_*: the alerts task checks and posts at every tick; unset, it does nothing. */
+  alerts?: AlertSettings;
   /**
    * The app's own schedulers (e.g. nightly pre-generation): created with the maintenance ones at
    * start and again whenever Redis turns out to have lost them.
@@ -137,7 +147,13 @@ export function workerMaintenance(
       ? await purgeOldJobs(c, { now: new Date(), retentionDays: jobRetentionDays })
       : { skipped: true },
   });
-  const handlers = { reconcile: runReconcile, ...options.handlers, cleanup };
+  const { alerts } = options;
+  const handlers = {
+    reconcile: runReconcile,
+    ...(alerts ? { alerts: (c: PipelineContext) => checkAlerts(c, alerts) } : {}),
+    ...options.handlers,
+    cleanup,
+  };
   const schedule = { everyMs, ...(options.cleanupPattern ? { cleanupPattern: options.cleanupPattern } : {}) };
   let timer: NodeJS.Timeout | undefined;
 
