@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { defaultMigrationsDir, ensureDatabase, migrate } from '@podfleet/db';
 import { repoRoot, UserFacingError } from './environment';
@@ -12,6 +13,13 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
   log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 }
 
+/**
+ * Workers run below the API's CPU priority: on one host, a fleet working flat out (espeak, the
+ * loudness thread, ffmpeg) then takes the cores the API leaves idle, not the API's time, and
+ * tickets keep their latency. PostgreSQL and Redis, which both serve, keep theirs too.
+ */
+export const WORKER_PRIORITY = constants.priority.PRIORITY_BELOW_NORMAL;
+
 /** How the CLI runs an app in development: TypeScript sources through tsx. */
 export function appSpec(app: AppName, env: NodeJS.ProcessEnv): AppSpec {
   return {
@@ -20,6 +28,7 @@ export function appSpec(app: AppName, env: NodeJS.ProcessEnv): AppSpec {
     args: [join(repoRoot, 'apps', app, 'src', 'main.ts')],
     cwd: repoRoot,
     env,
+    ...(app === 'api' ? {} : { priority: WORKER_PRIORITY }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { getPriority } from 'node:os';
 import { waitFor } from '@podfleet/test-kit';
 import { formatLogLine, Supervisor } from './supervisor';
 
@@ -63,6 +64,45 @@ describe('Supervisor', () => {
     await waitFor(() => lines.includes('[audio] up'));
     await supervisor.stop();
     expect(supervisor.pids()).toEqual({});
+  });
+});
+
+describe('Supervisor priorities', () => {
+  // The app reports its own priority, a worker thread's and a child process's, then exits.
+  const reportPriorities = `
+    const { getPriority } = require('node:os');
+    const { Worker } = require('node:worker_threads');
+    const { execFileSync } = require('node:child_process');
+    const child = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(require("node:os").getPriority()))']));
+    const thread = new Worker('require("node:worker_threads").parentPort.postMessage(require("node:os").getPriority())', { eval: true });
+    thread.once('message', (threadPriority) => {
+      console.log(JSON.stringify({ level: 30, msg: 'priorities', own: getPriority(), thread: threadPriority, child }));
+      process.exit(0);
+    });`;
+
+  const prioritiesOf = async (priority?: number) => {
+    const seen: Array<Record<string, unknown>> = [];
+    const supervisor = new Supervisor(
+      [{ ...spec('audio', reportPriorities), ...(priority === undefined ? {} : { priority }) }],
+      {
+        write: () => {},
+        onLog: (_app, entry) => seen.push(entry),
+        maxRestartsPerMinute: 0,
+      },
+    );
+    supervisor.start();
+    await supervisor.waitForExit();
+    const { own, thread, child } = seen.find((e) => e.msg === 'priorities') ?? {};
+    return { own, thread, child };
+  };
+
+  it('starts an app at its priority, which its threads and child processes inherit', async () => {
+    expect(await prioritiesOf(10)).toEqual({ own: 10, thread: 10, child: 10 });
+  });
+
+  it("leaves an app without one at the supervisor's priority", async () => {
+    const own = getPriority();
+    expect(await prioritiesOf()).toEqual({ own, thread: own, child: own });
   });
 });
 

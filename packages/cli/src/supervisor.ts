@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
 
 export const APPS = ['api', 'scraper', 'audio', 'uploader'] as const;
@@ -10,6 +11,11 @@ export interface AppSpec {
   args: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * CPU scheduling priority (nice, -20 … 19; higher yields more) set right after the spawn, so
+   * every thread and child process the app makes inherits it. Unset: the supervisor's own.
+   */
+  priority?: number;
 }
 
 export interface SupervisorOptions {
@@ -101,6 +107,13 @@ export class Supervisor {
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
     this.running.set(spec.name, { spec, child, restarts, closed });
     const prefix = this.prefix(spec, index);
+    if (spec.priority !== undefined && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, spec.priority);
+      } catch (err) {
+        this.write(`${prefix} runs at the supervisor's priority: ${(err as Error).message}`);
+      }
+    }
     const forward = (stream: NodeJS.ReadableStream) =>
       createInterface({ input: stream }).on('line', (line) => {
         const entry = parseJson(line);
