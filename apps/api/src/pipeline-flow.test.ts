@@ -330,7 +330,8 @@ describe('with a controllable audio stage', () => {
       ).map(([queue, q]) => [queue, [q.completedLastHour, q.failedLastHour]]),
     );
     expect(finished).toMatchObject({ scrape: [2, 0], script: [2, 0], audio: [2, 1], upload: [1, 1] });
-    expect(stats.queues.scrape).toMatchObject({ waiting: 0, active: 0, oldestWaitingSec: 0 });
+    // (Counts are this file's queues; the oldest waiting job is the database's, shared by the run.)
+    expect(stats.queues.scrape).toMatchObject({ waiting: 0, active: 0 });
     expect(stats.queues.scrape.completedPerMinute).toBeCloseTo(2 / 60, 2);
   });
 });
