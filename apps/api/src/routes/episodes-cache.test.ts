@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import { cacheRedisKey, readCacheCounters, writeEpisodeCache } from '@podfleet/pregeneration';
 import { QUEUE_NAMES, stageJobId } from '@podfleet/queue';
+import { waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
 import { makeEpisode } from '../testing/fixtures';
 import { bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
@@ -276,6 +278,64 @@ describe('gates before generating', () => {
       expect(await bullJobs(gated)).toBeGreaterThan(0);
     } finally {
       await gated.close();
+    }
+  });
+});
+
+describe('how each request was answered', () => {
+  it('is one podcast_delivery log line at once and one episode_requests row soon after', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const logged = await startTestApi(testEnv(process.env, 'cache-deliveries'), {
+      clock: () => NOW,
+      logDestination: destination,
+    });
+    try {
+      const asker = await logged.createUser({ timezone: 'Asia/Tokyo', sources });
+      const cached = await logged.createUser({ timezone: 'Asia/Tokyo', sources });
+      await makeEpisode(logged.db, logged.storage, cached.user.id, { type: 'daily', localDate: TODAY });
+      const post = (key: string, body: object, headers: Record<string, string> = {}) =>
+        request(logged.app).post('/v1/episodes').set(bearer(key)).set(headers).send(body);
+
+      const made = await post(asker.key, daily()).expect(202); // a new job
+      await post(asker.key, daily()).expect(202); // joins it
+      const hit = await post(cached.key, daily()).expect(200); // today's episode
+      const custom = { type: 'custom', sources };
+      const first = await post(asker.key, custom, { 'Idempotency-Key': 'once' }).expect(202);
+      await post(asker.key, custom, { 'Idempotency-Key': 'once' }).expect(202); // the first answer again
+
+      const deliveries = lines.filter((l) => l.msg === 'podcast_delivery');
+      expect(deliveries.map((l) => [l.userId, l.kind, l.source, l.jobId ?? l.episodeId])).toEqual([
+        [asker.user.id, 'daily', 'generated', made.body.jobId],
+        [asker.user.id, 'daily', 'joined', made.body.jobId],
+        [cached.user.id, 'daily', 'cache', hit.body.episode.id],
+        [asker.user.id, 'custom', 'generated', first.body.jobId],
+        [asker.user.id, 'custom', 'joined', first.body.jobId],
+      ]);
+      for (const line of deliveries) expect(line.latencyMs).toEqual(expect.any(Number));
+
+      const rows = await waitFor(
+        async () => {
+          const found = await logged.db.episodeRequest.findMany({
+            where: { userId: { in: [asker.user.id, cached.user.id] } },
+          });
+          return found.length === 5 ? found : undefined;
+        },
+        { what: 'the five requests recorded' },
+      );
+      // (A batch's rows carry no order of their own: compare them sorted.)
+      const sorted = (tuples: unknown[][]) => tuples.map((x) => JSON.stringify(x)).sort();
+      expect(sorted(rows.map((r) => [r.type, r.source, r.jobId ?? r.episodeId]))).toEqual(
+        sorted(deliveries.map((l) => [l.kind, l.source, l.jobId ?? l.episodeId])),
+      );
+      expect(rows.every((r) => r.requestedAt.getTime() === NOW.getTime())).toBe(true);
+    } finally {
+      await logged.close();
     }
   });
 });
