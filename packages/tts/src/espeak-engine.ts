@@ -121,9 +121,14 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
     if (pieces.length !== texts.length) {
       return Promise.all(texts.map((text) => synthesize({ text, voice, signal })));
     }
-    return pieces.map((piece, i) =>
-      clip(trimLeadingSilence(piece, wav.sampleRate), wav.sampleRate, texts[i]!),
-    );
+    // One line at a time, letting the event loop turn in between (a batch is up to ~90 s of
+    // speech): lock renewals and health checks do not wait for the whole batch.
+    const clips: SynthesisResult[] = [];
+    for (const [i, piece] of pieces.entries()) {
+      clips.push(clip(trimLeadingSilence(piece, wav.sampleRate), wav.sampleRate, texts[i]!));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return clips;
   }
 
   return {

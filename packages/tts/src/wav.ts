@@ -60,6 +60,19 @@ export function encodeWav(pcm: Buffer, sampleRate: number, channels = 1): Buffer
 }
 
 /**
+ * The PCM as 16-bit samples (little-endian hosts): a view when the bytes are aligned, else a
+ * copy. Indexing it is several times faster than readInt16LE per sample, and these loops run on
+ * the audio worker's event loop.
+ */
+function samplesOf(pcm: Buffer): Int16Array {
+  const count = Math.floor(pcm.length / 2);
+  if (pcm.byteOffset % 2 === 0) return new Int16Array(pcm.buffer, pcm.byteOffset, count);
+  const copy = new Int16Array(count);
+  Buffer.from(copy.buffer).set(pcm.subarray(0, count * 2));
+  return copy;
+}
+
+/**
  * Drops the silence a synthesiser appends after speech (espeak-ng: ~0.2–0.33 s), keeping a short
  * tail for the decay, so the pauses between turns are the ones assembly chooses.
  */
@@ -68,8 +81,9 @@ export function trimTrailingSilence(
   sampleRate: number,
   { threshold = 64, keepSec = 0.02 }: { threshold?: number; keepSec?: number } = {},
 ): Buffer {
-  let last = pcm.length / 2 - 1;
-  while (last >= 0 && Math.abs(pcm.readInt16LE(last * 2)) <= threshold) last--;
+  const samples = samplesOf(pcm);
+  let last = samples.length - 1;
+  while (last >= 0 && Math.abs(samples[last]!) <= threshold) last--;
   const keep = Math.min(pcm.length / 2, last + 1 + Math.round(keepSec * sampleRate));
   return pcm.subarray(0, keep * 2);
 }
@@ -80,9 +94,9 @@ export function trimLeadingSilence(
   sampleRate: number,
   { threshold = 64, keepSec = 0.012 }: { threshold?: number; keepSec?: number } = {},
 ): Buffer {
-  const samples = pcm.length / 2;
+  const samples = samplesOf(pcm);
   let first = 0;
-  while (first < samples && Math.abs(pcm.readInt16LE(first * 2)) <= threshold) first++;
+  while (first < samples.length && Math.abs(samples[first]!) <= threshold) first++;
   return pcm.subarray(Math.max(0, first - Math.round(keepSec * sampleRate)) * 2);
 }
 
@@ -96,13 +110,14 @@ export function splitOnSilence(
   sampleRate: number,
   { minSilenceSec, threshold = 64 }: { minSilenceSec: number; threshold?: number },
 ): Buffer[] {
-  const samples = pcm.length / 2;
+  const pcmSamples = samplesOf(pcm);
+  const samples = pcmSamples.length;
   const minRun = Math.round(minSilenceSec * sampleRate);
   const pieces: Buffer[] = [];
   let pieceStart = 0;
   let runStart = -1;
   for (let i = 0; i <= samples; i++) {
-    const silent = i < samples && Math.abs(pcm.readInt16LE(i * 2)) <= threshold;
+    const silent = i < samples && Math.abs(pcmSamples[i]!) <= threshold;
     if (silent) {
       if (runStart < 0) runStart = i;
       continue;
