@@ -10,6 +10,7 @@ interface ComposeService {
   build?: { target?: string; args?: Record<string, string> };
   command?: string[];
   deploy?: { replicas?: number };
+  cpu_shares?: number;
   environment?: Record<string, string>;
   volumes?: string[];
   read_only?: boolean;
@@ -98,6 +99,19 @@ describe('docker/compose.yaml', () => {
     for (const service of ['scraper', 'script', 'audio', 'migrate']) {
       expect({ service, held: held(service) }).toEqual({ service, held: [] });
     }
+  });
+
+  it('gives the API a larger CPU share than every worker role, audio the smallest; services keep the default', () => {
+    const shares = (service: string) => compose.services[service]!.cpu_shares;
+    expect(shares('api')).toBe(1024);
+    for (const worker of ['scraper', 'script', 'uploader', 'audio']) {
+      expect({ worker, below: shares(worker)! < shares('api')! }).toEqual({ worker, below: true });
+      expect({ worker, audioLowest: shares('audio')! <= shares(worker)! }).toEqual({
+        worker,
+        audioLowest: true,
+      });
+    }
+    for (const service of ['postgres', 'redis']) expect(shares(service)).toBeUndefined();
   });
 
   it('gives every audio replica one shared clip cache', () => {
