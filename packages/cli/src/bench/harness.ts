@@ -17,7 +17,7 @@ import { sampleEpisodeSources } from '@podfleet/providers';
 import { createRedis, deleteKeysWithPrefix } from '@podfleet/queue';
 import { Client } from 'pg';
 import { repoRoot } from '../environment';
-import { appSpec } from '../fleet';
+import { appSpec, WORKER_PRIORITY } from '../fleet';
 import { type AppName, Supervisor } from '../supervisor';
 
 export interface BenchEnvironment {
@@ -27,12 +27,14 @@ export interface BenchEnvironment {
   prefix: string;
   /**
    * Starts the apps and resolves once all are ready; `onLog` sees every log entry they write,
-   * `envOverrides` change these apps' environment only.
+   * `envOverrides` change these apps' environment only, `workerPriority` the CPU priority the
+   * workers run at (npm start's by default).
    */
   startApps(
     apps: AppName[],
     onLog?: (app: string, entry: Record<string, unknown>) => void,
     envOverrides?: NodeJS.ProcessEnv,
+    workerPriority?: number,
   ): Promise<Supervisor>;
   cleanup(): Promise<void>;
 }
@@ -76,9 +78,10 @@ export async function benchEnvironment(
     db,
     storageDir,
     prefix,
-    async startApps(apps, onLog, envOverrides = {}) {
+    async startApps(apps, onLog, envOverrides = {}, workerPriority = WORKER_PRIORITY) {
       const specs = apps.map((app, i) => ({
         ...appSpec(app, { ...env, ...envOverrides }),
+        ...(app === 'api' ? {} : { priority: workerPriority }),
         name: `${app}${apps.indexOf(app) === i ? '' : `-${i}`}`,
       }));
       // By process name: two processes of one app are both waited for.

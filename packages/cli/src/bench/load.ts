@@ -1,19 +1,26 @@
 /**
- * `pnpm bench:load [--jobs 200] [--replicas 2] [--minutes 0.5] [--probe 3]`: N short offline
- * episodes through the API and `replicas` processes of each worker app, then, in the same run, a
+ * `pnpm bench:load [--jobs 200] [--replicas 2] [--minutes 0.5] [--probe 3] [--paced 100]`: N short
+ * offline episodes through the API and `replicas` processes of each worker app, then, in the same run, a
  * raw BullMQ 4-stage flow of no-op stages with as many workers, for the queue's own cost. Reports
  * throughput, ticket latency (POST /v1/episodes), lost and duplicated jobs, and the time a job
  * spends between stages. Before the load, `probe` jobs run one at a time through the fleet just
  * started (the first one is every fresh container's first job): for each, the time beyond its
  * stages' own work (a stage's work is its row's started_at → finished_at), split into the steps
- * of job-timeline.ts (queued in BullMQ, before and after each stage's work). Prints a table and
- * writes bench-results/load.json. Not part of CI.
+ * of job-timeline.ts (queued in BullMQ, before and after each stage's work). Ticket latency is
+ * read two ways: the load's own submissions (`in-flight` at a time: mostly their own queue in the
+ * API), and `paced` tickets, one every `pace-ms`, each job cancelled once answered, sent while the
+ * fleet drains the load flat out (and `min(paced, 20)` of them at idle before it): how long one
+ * user waits while the workers saturate the cores. Workers run as npm start runs them, below the
+ * API's CPU priority (`--worker-priority 0`: at the API's, as before). Prints a table and writes
+ * bench-results/load.json. Not part of CI.
  */
 
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createRedis } from '@podfleet/queue';
+import { WORKER_PRIORITY } from '../fleet';
+import { machineBusySeconds } from './cpu-time';
 import {
   type BenchEnvironment,
   benchEnvironment,
@@ -22,6 +29,7 @@ import {
   writeBenchResult,
 } from './harness';
 import { jobTimelines, overheadBreakdown } from './job-timeline';
+import { pacedTickets } from './paced-tickets';
 import { inPool, runRawFlows } from './raw-flows';
 
 const { values } = parseArgs({
@@ -32,12 +40,22 @@ const { values } = parseArgs({
     'in-flight': { type: 'string', default: '16' },
     'timeout-min': { type: 'string', default: '60' },
     probe: { type: 'string', default: '3' },
+    paced: { type: 'string', default: '100' },
+    'pace-ms': { type: 'string', default: '250' },
+    'worker-priority': { type: 'string', default: String(WORKER_PRIORITY) },
   },
 });
 const N = Number(values.jobs);
 const REPLICAS = Number(values.replicas);
 const MINUTES = Number(values.minutes);
 const IN_FLIGHT = Number(values['in-flight']);
+/** Paced tickets (one every PACE_MS, each cancelled once answered) while the fleet works flat out. */
+const PACED = Number(values.paced);
+const PACE_MS = Number(values['pace-ms']);
+/** As many at idle, before the load, for comparison. */
+const PACED_IDLE = Math.min(PACED, 20);
+/** The workers' CPU priority (nice): npm start's by default; 0 runs them at the API's, as before. */
+const WORKER_NICE = Number(values['worker-priority']);
 const TIMEOUT_MS = Number(values['timeout-min']) * 60_000;
 /** Jobs run one at a time before the load: the fleet's own per-job cost, with no queueing. */
 const PROBE = Number(values.probe);
@@ -123,7 +141,8 @@ async function timings(bench: BenchEnvironment, jobIds: string[]) {
 async function runFleet(bench: BenchEnvironment, apiUrl: string) {
   const adminKey = bench.env.ADMIN_API_KEY!;
   const users: string[] = [];
-  for (let i = 0; i < Math.ceil(N / PER_USER) + 1; i++) {
+  // One user per PER_USER load jobs, one for the probe jobs, one for the paced tickets.
+  for (let i = 0; i < Math.ceil(N / PER_USER) + 2; i++) {
     const { apiKey } = await postJson(apiUrl, adminKey, '/v1/users', {
       email: `load-${i}-${Date.now()}@podfleet.local`,
     });
@@ -138,6 +157,21 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
     });
     return { jobId: ticket.jobId as string, ms: performance.now() - t0 };
   };
+
+  const pacedKey = users.pop()!;
+  const paced = (count: number, stop?: () => boolean) =>
+    pacedTickets({
+      count,
+      everyMs: PACE_MS,
+      send: async () => (await submit(0, pacedKey)).jobId,
+      cancel: async (jobId) => {
+        await fetch(`${apiUrl}/v1/jobs/${jobId}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${pacedKey}` },
+        });
+      },
+      ...(stop ? { stop } : {}),
+    });
 
   // Probe: one job at a time through an idle fleet.
   const probeIds: string[] = [];
@@ -161,7 +195,8 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
     overheadBreakdownMs: overheadBreakdown(probeTimelines, pct),
     timelines: probeTimelines,
   };
-  process.stderr.write(`load: probe done (${PROBE} jobs one at a time)\n`);
+  const idlePacedTickets = await paced(PACED_IDLE);
+  process.stderr.write(`load: probe done (${PROBE} jobs one at a time, ${PACED_IDLE} paced tickets)\n`);
 
   // Load: N jobs submitted IN_FLIGHT at a time, then drained.
   const tickets: number[] = [];
@@ -178,7 +213,17 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
   );
   const submitSec = (performance.now() - started) / 1000;
   process.stderr.write(`load: ${N} jobs submitted in ${submitSec.toFixed(1)} s\n`);
-  await waitUntilFinished(bench, jobIds, started);
+  // While the fleet drains the load flat out: paced tickets, and how busy the machine is meanwhile.
+  let drained = false;
+  const finished = waitUntilFinished(bench, jobIds, started).then(() => {
+    drained = true;
+  });
+  const busyBefore = machineBusySeconds();
+  const pacedStarted = performance.now();
+  const loadPacedTickets = await paced(PACED, () => drained);
+  const pacedWindowSec = (performance.now() - pacedStarted) / 1000;
+  const coresBusyWhilePaced = (machineBusySeconds() - busyBefore) / pacedWindowSec;
+  await finished;
 
   const jobs = await bench.db.job.findMany({
     where: { id: { in: jobIds } },
@@ -212,7 +257,7 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
   const wallMin = (last - first) / 60_000;
   const durations = episodes.map((e) => e.durationSec);
   return {
-    probe,
+    probe: { ...probe, pacedTicketMs: summary(idlePacedTickets) },
     load: {
       jobs: N,
       completed: completed.length,
@@ -229,7 +274,13 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
       throughputJobsPerMin: Math.round((completed.length / wallMin) * 10) / 10,
       episodeSec: summary(durations),
       audioMinutesPerWallMinute: Math.round((durations.reduce((a, b) => a + b, 0) / 60 / wallMin) * 10) / 10,
+      /** The load's own submissions, IN_FLIGHT at a time: mostly their queue in the API. */
       ticketMs: summary(tickets),
+      /** One ticket every PACE_MS (each job cancelled once answered) while the fleet drained the load. */
+      pacedTicketMs: summary(loadPacedTickets),
+      pacedTickets: loadPacedTickets.length,
+      /** Cores the whole machine kept busy while the paced tickets ran: the fleet flat out. */
+      coresBusyWhilePaced: Math.round(coresBusyWhilePaced * 100) / 100,
       stageWorkMs: Object.fromEntries(
         STAGES.map((s) => [
           s,
@@ -269,20 +320,30 @@ async function main() {
     SCRIPT_PROVIDER: 'local',
     TTS_PROVIDER: 'espeak',
     STORAGE_DRIVER: 'fs',
-    USER_REQUESTS_PER_MINUTE: String(N + 10),
+    USER_REQUESTS_PER_MINUTE: String(N + PACED + PACED_IDLE + 10),
     USER_MAX_ACTIVE_JOBS: String(PER_USER),
     MAX_QUEUE_SIZE: String(Math.max(1000, N * 5)),
   });
   try {
     const workers = ['scraper', 'audio', 'uploader'] as const;
-    const supervisors = [await bench.startApps(['api', ...workers])];
-    for (let r = 1; r < REPLICAS; r++) supervisors.push(await bench.startApps([...workers]));
+    const supervisors = [await bench.startApps(['api', ...workers], undefined, {}, WORKER_NICE)];
+    for (let r = 1; r < REPLICAS; r++)
+      supervisors.push(await bench.startApps([...workers], undefined, {}, WORKER_NICE));
     const fleet = await runFleet(bench, `http://127.0.0.1:${port}`);
     await Promise.all(supervisors.map((s) => s.stop()));
     const raw = await runRawBullMQ(bench.env.REDIS_URL!, bench.prefix);
     const result = {
       machine: { cores: availableParallelism() },
-      setup: { jobs: N, replicasPerWorker: REPLICAS, targetMinutes: MINUTES, inFlightSubmissions: IN_FLIGHT },
+      setup: {
+        jobs: N,
+        replicasPerWorker: REPLICAS,
+        targetMinutes: MINUTES,
+        inFlightSubmissions: IN_FLIGHT,
+        pacedTickets: PACED,
+        paceMs: PACE_MS,
+        /** The workers' nice value (the API's is 0); npm start uses WORKER_PRIORITY. */
+        workerPriority: WORKER_NICE,
+      },
       fleet,
       rawBullMQ: raw,
       queueOverhead: {
@@ -291,7 +352,12 @@ async function main() {
         hopP99Ms: { fleetIdle: fleet.probe.hopMs.p99, fleetLoaded: fleet.load.hopMs.p99, raw: raw.hopMs.p99 },
         /** Per job, end to end minus the stages' work, the fleet idle. */
         perJobIdleMs: fleet.probe.queueAndBookkeepingMs.p50,
-        ticketP99Ms: { fleet: fleet.load.ticketMs.p99, rawAdd: raw.addMs.p99 },
+        ticketP99Ms: {
+          fleet: fleet.load.ticketMs.p99,
+          pacedFleetFlatOut: fleet.load.pacedTicketMs.p99,
+          pacedIdle: fleet.probe.pacedTicketMs.p99,
+          rawAdd: raw.addMs.p99,
+        },
       },
     };
     const file = await writeBenchResult('load', result);
@@ -300,6 +366,7 @@ async function main() {
       process.stdout.write(
         `${label.padEnd(44)} ${typeof value === 'string' ? value : JSON.stringify(value)}\n`,
       );
+    row("workers' CPU priority (nice; API 0)", String(WORKER_NICE));
     row('jobs / completed / lost', `${load.jobs} / ${load.completed} / ${load.lost}`);
     row(
       'duplicated (episodes, uploads)',
@@ -308,8 +375,11 @@ async function main() {
     row('throughput (jobs/min)', String(load.throughputJobsPerMin));
     row('audio minutes per wall minute', String(load.audioMinutesPerWallMinute));
     row('episode length s', load.episodeSec);
-    row('ticket ms, POST /v1/episodes (load)', load.ticketMs);
-    row('ticket ms (idle)', probe.ticketMs);
+    row(`ticket ms, ${IN_FLIGHT} at a time (the load itself)`, load.ticketMs);
+    row(`ticket ms, one every ${PACE_MS} ms, fleet flat out`, load.pacedTicketMs);
+    row('  cores busy meanwhile', String(load.coresBusyWhilePaced));
+    row(`ticket ms, one every ${PACE_MS} ms, idle`, probe.pacedTicketMs);
+    row('ticket ms (probe jobs, idle)', probe.ticketMs);
     row('end to end ms (load)', load.endToEndMs);
     row('end to end ms (idle)', probe.endToEndMs);
     row("beyond the stages' work ms per job (idle)", probe.queueAndBookkeepingMs);
