@@ -266,7 +266,7 @@ describe('with a controllable audio stage', () => {
     expect(stream.events.at(-1)).toMatchObject({ event: 'cancelled', data: { status: 'cancelled' } });
     expectMonotonic(stream.events);
 
-    // The running stage notices at its next progress report and stops; upload never runs.
+    // The running stage notices before its next line and stops; upload never runs.
     await waitFor(async () => (await t.api.pipeline.queues.audio.getJobCounts('active')).active === 0, {
       what: 'the audio stage to stop',
     });

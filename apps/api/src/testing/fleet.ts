@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { audioStage } from '@podfleet/assembly';
 import {
+  JobCancelledError,
   type PipelineContext,
   runStage,
   type StageWork,
@@ -36,6 +37,9 @@ export function standInAudioStage(ctx: PipelineContext, control: AudioControl): 
     let t = 0;
     for (const [i, line] of script.lines.entries()) {
       await control.beforeLine?.(i, total);
+      // As the real stage does before each engine call: progress writes are throttled, so a
+      // cancel is not always seen through them.
+      if (await scope.isCancelled()) throw new JobCancelledError(scope.job.id);
       segments.push({ speaker: line.speaker, text: line.text, start: t, end: t + 2 });
       t += 2.25;
       await scope.progress(((i + 1) / total) * 0.9, `voicing line ${i + 1} of ${total}`);
