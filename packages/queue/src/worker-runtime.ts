@@ -400,7 +400,9 @@ export function startWorkers(options: StartWorkersOptions): WorkerRuntime {
       }
       if (done) {
         // BullMQ may settle close() before a handed-back processor has finished its bookkeeping.
-        await settlesWithin(drained(), CLOSE_GRACE_MS);
+        // That bookkeeping (moveToWait) is itself bounded by CLOSE_GRACE_MS: wait longer than that,
+        // so a loaded machine cannot let 'stopped' come before the job's 'handed back' line.
+        await settlesWithin(drained(), 2 * CLOSE_GRACE_MS);
         await connection.quit().catch(() => connection.disconnect());
         logger.info('stopped');
       } else {
