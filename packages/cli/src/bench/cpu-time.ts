@@ -1,6 +1,7 @@
 // CPU time from /proc (Linux): of a process and everything it started, and of the whole machine.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Supervisor } from '../supervisor';
 
 /** /proc counts CPU time in clock ticks (USER_HZ, 100 on most systems). */
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
@@ -44,6 +45,14 @@ export function treeCpuSeconds(rootPid: number): number {
     for (const [child, stat] of stats) if (stat.ppid === pid) queue.push(child);
   }
   return ticks / TICKS_PER_SECOND;
+}
+
+/** CPU seconds of every process a supervisor started, with their children (espeak, ffmpeg). */
+export function supervisedCpuSeconds(supervisor: Pick<Supervisor, 'pids'>): number {
+  return Object.values(supervisor.pids()).reduce<number>(
+    (sum, pid) => sum + (pid ? treeCpuSeconds(pid) : 0),
+    0,
+  );
 }
 
 /** CPU seconds the whole machine has spent busy (not idle or waiting for I/O), summed over cores. */

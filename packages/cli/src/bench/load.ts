@@ -20,7 +20,8 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createRedis } from '@podfleet/queue';
 import { WORKER_PRIORITY } from '../fleet';
-import { machineBusySeconds } from './cpu-time';
+import type { Supervisor } from '../supervisor';
+import { machineBusySeconds, supervisedCpuSeconds } from './cpu-time';
 import {
   type BenchEnvironment,
   benchEnvironment,
@@ -138,7 +139,7 @@ async function timings(bench: BenchEnvironment, jobIds: string[]) {
   };
 }
 
-async function runFleet(bench: BenchEnvironment, apiUrl: string) {
+async function runFleet(bench: BenchEnvironment, apiUrl: string, apps: Supervisor[]) {
   const adminKey = bench.env.ADMIN_API_KEY!;
   const users: string[] = [];
   // One user per PER_USER load jobs, one for the probe jobs, one for the paced tickets.
@@ -199,6 +200,8 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
   process.stderr.write(`load: probe done (${PROBE} jobs one at a time, ${PACED_IDLE} paced tickets)\n`);
 
   // Load: N jobs submitted IN_FLIGHT at a time, then drained.
+  const fleetCpu = () => apps.reduce((sum, s) => sum + supervisedCpuSeconds(s), 0);
+  const cpuBefore = { fleet: fleetCpu(), machine: machineBusySeconds(), at: performance.now() };
   const tickets: number[] = [];
   const jobIds: string[] = [];
   const started = performance.now();
@@ -224,6 +227,9 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
   const pacedWindowSec = (performance.now() - pacedStarted) / 1000;
   const coresBusyWhilePaced = (machineBusySeconds() - busyBefore) / pacedWindowSec;
   await finished;
+  const loadSec = (performance.now() - cpuBefore.at) / 1000;
+  const fleetCpuSec = fleetCpu() - cpuBefore.fleet;
+  const machineCpuSec = machineBusySeconds() - cpuBefore.machine;
 
   const jobs = await bench.db.job.findMany({
     where: { id: { in: jobIds } },
@@ -281,6 +287,17 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string) {
       pacedTickets: loadPacedTickets.length,
       /** Cores the whole machine kept busy while the paced tickets ran: the fleet flat out. */
       coresBusyWhilePaced: Math.round(coresBusyWhilePaced * 100) / 100,
+      /**
+       * CPU of the API and workers (with espeak, ffmpeg) over the load: per job, and the cores they
+       * got against the machine's busy ones (other people's work on a shared machine takes the
+       * rest). Throughput is cores got / CPU per job, so these tell a slower machine from a
+       * costlier fleet.
+       */
+      cpu: {
+        fleetSecPerJob: Math.round((fleetCpuSec / N) * 100) / 100,
+        fleetCores: Math.round((fleetCpuSec / loadSec) * 100) / 100,
+        machineBusyCores: Math.round((machineCpuSec / loadSec) * 100) / 100,
+      },
       stageWorkMs: Object.fromEntries(
         STAGES.map((s) => [
           s,
@@ -329,7 +346,7 @@ async function main() {
     const supervisors = [await bench.startApps(['api', ...workers], undefined, {}, WORKER_NICE)];
     for (let r = 1; r < REPLICAS; r++)
       supervisors.push(await bench.startApps([...workers], undefined, {}, WORKER_NICE));
-    const fleet = await runFleet(bench, `http://127.0.0.1:${port}`);
+    const fleet = await runFleet(bench, `http://127.0.0.1:${port}`, supervisors);
     await Promise.all(supervisors.map((s) => s.stop()));
     const raw = await runRawBullMQ(bench.env.REDIS_URL!, bench.prefix);
     const result = {
@@ -378,6 +395,10 @@ async function main() {
     row(`ticket ms, ${IN_FLIGHT} at a time (the load itself)`, load.ticketMs);
     row(`ticket ms, one every ${PACE_MS} ms, fleet flat out`, load.pacedTicketMs);
     row('  cores busy meanwhile', String(load.coresBusyWhilePaced));
+    row(
+      'fleet CPU s per job; cores fleet / machine',
+      `${load.cpu.fleetSecPerJob}; ${load.cpu.fleetCores} / ${load.cpu.machineBusyCores}`,
+    );
     row(`ticket ms, one every ${PACE_MS} ms, idle`, probe.pacedTicketMs);
     row('ticket ms (probe jobs, idle)', probe.ticketMs);
     row('end to end ms (load)', load.endToEndMs);

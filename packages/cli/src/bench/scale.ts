@@ -18,7 +18,7 @@ import { createRedis } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
 import { findExecutable, freePort, startLocalRedis } from '../services';
 import type { Supervisor } from '../supervisor';
-import { machineBusySeconds, treeCpuSeconds } from './cpu-time';
+import { machineBusySeconds, supervisedCpuSeconds, treeCpuSeconds } from './cpu-time';
 import {
   type BenchEnvironment,
   benchEnvironment,
@@ -62,10 +62,6 @@ interface Fleet {
   redis: Redis;
   redisPid: number;
 }
-
-/** CPU seconds of every process a supervisor started, with their children (espeak, ffmpeg). */
-const supervisedCpuSeconds = (supervisor: Supervisor) =>
-  Object.values(supervisor.pids()).reduce<number>((sum, pid) => sum + (pid ? treeCpuSeconds(pid) : 0), 0);
 
 async function reading(fleet: Fleet, audio: Supervisor) {
   return {
