@@ -108,7 +108,7 @@ describe('parseConfig', () => {
     }
   });
 
-  it('wants PUBLIC_BASE_URL for the uploader in production (webhook bodies carry links), not for the API', () => {
+  it('wants PUBLIC_BASE_URL for the uploader in production (webhook bodies carry links)', () => {
     const production = { ...validApi, NODE_ENV: 'production' };
     const uploaderProduction = { ...signingSecrets, NODE_ENV: 'production' };
     expect(problemsOf(() => parseConfig('uploader', uploaderProduction))).toEqual([
@@ -117,8 +117,45 @@ describe('parseConfig', () => {
     expect(() =>
       parseConfig('uploader', { ...uploaderProduction, PUBLIC_BASE_URL: 'https://pods.example.com' }),
     ).not.toThrow();
-    expect(() => parseConfig('api', production)).not.toThrow(); // it answers with each request's origin
     expect(() => parseConfig('uploader', signingSecrets)).not.toThrow(); // development: localhost is right
+  });
+
+  it('refuses an API in production without METRICS_TOKEN or PUBLIC_BASE_URL (issue #18)', () => {
+    const production = { ...validApi, NODE_ENV: 'production' };
+    expect(problemsOf(() => parseConfig('api', production))).toEqual([
+      { name: 'METRICS_TOKEN', message: expect.stringMatching(/^required when NODE_ENV=production/) },
+      { name: 'PUBLIC_BASE_URL', message: expect.stringMatching(/Host header/) },
+    ]);
+    const complete = { ...production, METRICS_TOKEN: 't'.repeat(16), PUBLIC_BASE_URL: 'https://p.example.com' };
+    expect(parseConfig('api', complete).METRICS_TOKEN).toBe('t'.repeat(16));
+    expect(() => parseConfig('api', validApi)).not.toThrow(); // development: both optional
+  });
+
+  it('reads Bull Board users as name:scrypt-hash pairs and never echoes a bad entry', () => {
+    const hash = 'scrypt$16384$8$1$c2FsdHNhbHQ=$a2V5a2V5a2V5';
+    const config = parseConfig('api', { ...validApi, BULL_BOARD_USERS: `ops:${hash}, lead:${hash}` });
+    expect(config.BULL_BOARD_USERS).toEqual([
+      { name: 'ops', hash },
+      { name: 'lead', hash },
+    ]);
+    expect(config.BULL_BOARD_VIEWERS).toEqual([]);
+    const problems = problemsOf(() =>
+      parseConfig('api', { ...validApi, BULL_BOARD_VIEWERS: 'viewer:plain-password-here' }),
+    );
+    expect(problems).toEqual([{ name: 'BULL_BOARD_VIEWERS', message: expect.stringMatching(/^entry 1 /) }]);
+    expect(JSON.stringify(problems)).not.toContain('plain-password-here');
+  });
+
+  it('defaults the stream, authentication and key limits and a one-day signed URL lifetime', () => {
+    const config = parseConfig('api', validApi);
+    expect(config).toMatchObject({
+      USER_MAX_STREAMS: 5,
+      MAX_STREAMS: 1000,
+      SSE_MAX_STREAM_SEC: 900,
+      AUTH_FAILURES_PER_MINUTE: 20,
+      USER_MAX_API_KEYS: 10,
+      SIGNED_URL_TTL_SEC: 86_400,
+    });
   });
 
   it('rejects a queue prefix that would break Redis key layout', () => {
@@ -357,11 +394,10 @@ describe('loadConfigOrExit', () => {
   });
 });
 
-describe('README', () => {
-  it('lists every variable in its configuration table', () => {
+describe('docs/configuration.md', () => {
+  it('lists every variable', () => {
     const { readFileSync } = require('node:fs') as typeof import('node:fs');
-    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
-    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('## Architecture'));
+    const table = readFileSync(join(__dirname, '../../../docs/configuration.md'), 'utf8');
     expect(envNames.filter((name) => !table.includes(`\`${name}\``))).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ export class ConfigError extends Error {
 }
 
 /** Names whose values must never be echoed back in an error (exporter headers carry API keys). */
-const SECRET = /KEY|SECRET|PASSWORD|TOKEN|HEADERS/;
+const SECRET = /KEY|SECRET|PASSWORD|TOKEN|HEADERS|USERS|VIEWERS/;
 
 function describeIssue(
   issue: z.core.$ZodIssue,

@@ -99,7 +99,9 @@ const signingSecret = z.string().min(32, 'expected at least 32 characters (e.g. 
 /** Signed audio URLs: the API signs and verifies them, the uploader signs those in webhook bodies. */
 const mediaUrlShape = {
   MEDIA_URL_SECRET: signingSecret,
-  SIGNED_URL_TTL_SEC: positiveInt(7 * 24 * 3600),
+  SIGNED_URL_TTL_SEC: positiveInt(24 * 3600).describe(
+    'lifetime of signed audio, transcript and chapter URLs (s); a feed signs for 1 to 2 of these',
+  ),
 } as const;
 
 /** Root of every user's webhook secret: the API shows it (GET /v1/me), the uploader signs with it. */
@@ -107,17 +109,68 @@ const webhookShape = {
   WEBHOOK_SECRET: signingSecret,
 } as const;
 
+/**
+ * BULL_BOARD_USERS / BULL_BOARD_VIEWERS: `name:hash` pairs separated by commas; the hash is
+ * `scrypt$<N>$<r>$<p>$<salt b64>$<key b64>` (no commas or colons in it).
+ */
+const boardUsers = z
+  .string()
+  .optional()
+  .transform((raw, ctx): { name: string; hash: string }[] => {
+    if (raw === undefined) return [];
+    const entries = raw
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const users: { name: string; hash: string }[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const colon = entry.indexOf(':');
+      const name = entry.slice(0, colon);
+      const hash = entry.slice(colon + 1);
+      // Never echo the entry: its hash is a password's.
+      if (colon <= 0 || !/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/.test(hash)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `entry ${index + 1} is not name:scrypt$N$r$p$salt$key (make one with podfleet hash-password)`,
+        });
+        return z.NEVER;
+      }
+      users.push({ name, hash });
+    }
+    return users;
+  });
+
 export const apiShape = {
   ...baseShape,
   ...mediaUrlShape,
   ...webhookShape,
-  /** Admin Bearer token and Bull Board password; it signs nothing, so only the API holds it. */
+  /** Admin Bearer token (never a Basic password); it signs nothing, so only the API holds it. */
   ADMIN_API_KEY: z.string().min(16, 'expected at least 16 characters'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   CRON_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   MAX_QUEUE_SIZE: positiveInt(1000),
   USER_REQUESTS_PER_MINUTE: positiveInt(30),
   CORS_ORIGINS: z.string().optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'expected at least 16 characters')
+    .optional()
+    .describe('Bearer token GET /metrics requires (16+ chars); required when NODE_ENV=production'),
+  BULL_BOARD_USERS: boardUsers.describe(
+    'Bull Board operators, name:scrypt-hash pairs separated by commas (podfleet hash-password); unset: Bull Board is off',
+  ),
+  BULL_BOARD_VIEWERS: boardUsers.describe(
+    'Bull Board read-only viewers, name:scrypt-hash pairs separated by commas',
+  ),
+  USER_MAX_STREAMS: positiveInt(5).describe('open job event streams (SSE) per user, fleet-wide (429 above)'),
+  MAX_STREAMS: positiveInt(1000).describe('open job event streams (SSE) per API process (429 above)'),
+  SSE_MAX_STREAM_SEC: positiveInt(900).describe(
+    'an event stream ends after this many seconds; the client reconnects and resumes (Last-Event-ID)',
+  ),
+  AUTH_FAILURES_PER_MINUTE: positiveInt(20).describe(
+    'failed authentications per client address per minute before 429 (no key lookups meanwhile)',
+  ),
+  USER_MAX_API_KEYS: positiveInt(10).describe('active API keys per user (POST /v1/keys answers 409 above)'),
 } as const;
 
 const scriptProviderShape = {
@@ -259,6 +312,12 @@ function withRules<S extends Shape>(shape: S, { linksWithoutRequest = false } = 
           message: 'must differ from ADMIN_API_KEY (the uploader holds it and must not hold the admin key)',
         });
       }
+    }
+    if (env.NODE_ENV === 'production' && 'METRICS_TOKEN' in shape) {
+      need('METRICS_TOKEN', 'NODE_ENV=production (/metrics would be open to anyone)');
+      // Links in answers are built from it, never from a request's Host header.
+      if (!linksWithoutRequest)
+        need('PUBLIC_BASE_URL', 'NODE_ENV=production (links would be built from the Host header)');
     }
     if (env.NODE_ENV === 'production' && env.ALLOW_PRIVATE_SOURCE_URLS === true) {
       ctx.addIssue({
