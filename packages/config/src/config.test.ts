@@ -101,6 +101,19 @@ describe('parseConfig', () => {
     );
   });
 
+  it("refuses a PREGENERATE_CRON that BullMQ's cron parser would refuse (it would throw inside scheduler set-up)", () => {
+    for (const [cron, why] of [
+      ['61 3 * * *', /not a valid cron expression: .*61.*0-59/],
+      ['0 3 * * 8', /not a valid cron expression: .*8.*0-7/],
+      ['0 3 31 2 *', /not a valid cron expression/],
+    ] as const) {
+      expect(problemsOf(() => parseConfig('scraper', { PREGENERATE_CRON: cron }))).toEqual([
+        expect.objectContaining({ name: 'PREGENERATE_CRON', message: expect.stringMatching(why) }),
+      ]);
+    }
+    expect(parseConfig('scraper', { PREGENERATE_CRON: '59 3 * * 7' }).PREGENERATE_CRON).toBe('59 3 * * 7');
+  });
+
   it('gives every worker the per-user active-job limit the API admits by', () => {
     for (const app of ['scraper', 'audio', 'uploader', 'api'] as const) {
       const env = app === 'api' ? validApi : app === 'uploader' ? signingSecrets : {};
@@ -109,7 +122,6 @@ describe('parseConfig', () => {
   });
 
   it('wants PUBLIC_BASE_URL for the uploader in production (webhook bodies carry links)', () => {
-    const production = { ...validApi, NODE_ENV: 'production' };
     const uploaderProduction = { ...signingSecrets, NODE_ENV: 'production' };
     expect(problemsOf(() => parseConfig('uploader', uploaderProduction))).toEqual([
       { name: 'PUBLIC_BASE_URL', message: expect.stringMatching(/^required when NODE_ENV=production/) },
@@ -126,7 +138,11 @@ describe('parseConfig', () => {
       { name: 'METRICS_TOKEN', message: expect.stringMatching(/^required when NODE_ENV=production/) },
       { name: 'PUBLIC_BASE_URL', message: expect.stringMatching(/Host header/) },
     ]);
-    const complete = { ...production, METRICS_TOKEN: 't'.repeat(16), PUBLIC_BASE_URL: 'https://p.example.com' };
+    const complete = {
+      ...production,
+      METRICS_TOKEN: 't'.repeat(16),
+      PUBLIC_BASE_URL: 'https://p.example.com',
+    };
     expect(parseConfig('api', complete).METRICS_TOKEN).toBe('t'.repeat(16));
     expect(() => parseConfig('api', validApi)).not.toThrow(); // development: both optional
   });
