@@ -34,6 +34,9 @@ const CLUSTER_SCOPED = new Set([
   'ValidatingWebhookConfiguration',
 ]);
 
+/** Whether objects of `kind` live outside any namespace (kustomize leaves their namespace unset). */
+export const isClusterScoped = (kind: string): boolean => CLUSTER_SCOPED.has(kind);
+
 export class KustomizeError extends Error {
   constructor(where: string, message: string) {
     super(`${where}: ${message}`);

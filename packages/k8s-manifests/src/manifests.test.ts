@@ -8,13 +8,14 @@ import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IPriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { ISecret } from 'kubernetes-models/v1/Secret';
 import type { IService } from 'kubernetes-models/v1/Service';
 import { checkKnownFields } from './fields';
-import { type K8sObject, objectId, renderKustomization } from './kustomize';
+import { isClusterScoped, type K8sObject, objectId, renderKustomization } from './kustomize';
 import { validateObject } from './validate';
 
 /**
@@ -235,7 +236,7 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
     expect(others).toEqual([]);
     expect(ns?.metadata.name).toBe(namespace);
     expect(ns?.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted' });
-    const elsewhere = objects.filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== namespace);
+    const elsewhere = objects.filter((o) => !isClusterScoped(o.kind) && o.metadata.namespace !== namespace);
     expect(elsewhere.map(objectId)).toEqual([]);
   });
 
@@ -612,6 +613,19 @@ describe('overlays/prod: several nodes, S3, queue-depth autoscaling', () => {
         [w.name]: 1,
       });
     }
+  });
+
+  test('under node pressure the API is scheduled first: it may preempt workers, workers preempt nobody', () => {
+    const classes = new Map(ofKind<IPriorityClass>(objects, 'PriorityClass').map((c) => [named(c), c]));
+    const classOf = (w: Workload) => classes.get(w.spec.priorityClassName ?? '');
+    const api = classOf(podfleetWorkload(objects, 'podfleet-api'));
+    expect(api?.preemptionPolicy).toBe('PreemptLowerPriority');
+    for (const worker of WORKERS) {
+      const workerClass = classOf(podfleetWorkload(objects, worker));
+      expect({ [worker]: workerClass?.preemptionPolicy }).toEqual({ [worker]: 'Never' });
+      expect(workerClass?.value).toBeLessThan(api?.value ?? 0);
+    }
+    expect([...classes.values()].filter((c) => c.globalDefault)).toEqual([]);
   });
 
   test('real providers, their keys required', () => {

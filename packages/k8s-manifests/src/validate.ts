@@ -5,6 +5,7 @@ import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { PriorityClass } from 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
@@ -73,6 +74,11 @@ export const MODELS: Readonly<
     create: (d) => new PodDisruptionBudget(d),
     typeName: 'IPodDisruptionBudget',
     module: 'kubernetes-models/policy/v1/PodDisruptionBudget',
+  },
+  'scheduling.k8s.io/v1/PriorityClass': {
+    create: (d) => new PriorityClass(d),
+    typeName: 'IPriorityClass',
+    module: 'kubernetes-models/scheduling.k8s.io/v1/PriorityClass',
   },
   'keda.sh/v1alpha1/ScaledObject': {
     create: (d) => new ScaledObject(d),
