@@ -53,40 +53,100 @@ const otlpHeaders = z.string().transform((raw, ctx): Record<string, string> => {
 
 /** Names every process reads. */
 export const baseShape = {
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: url(['postgres:', 'postgresql:'], 'a postgresql:// URL').default(
-    'postgresql://postgres@127.0.0.1:5432/podfleet',
-  ),
-  REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'])
+    .default('development')
+    .describe(
+      '`production` forbids ALLOW_PRIVATE_SOURCE_URLS=true and requires PUBLIC_BASE_URL for the uploader',
+    ),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'a postgresql:// URL')
+    .default('postgresql://postgres@127.0.0.1:5432/podfleet')
+    .describe('PostgreSQL, created if missing; add ?pgbouncer=true behind PgBouncer in transaction mode'),
+  REDIS_URL: url(['redis:', 'rediss:'], 'a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379')
+    .describe('Redis, with maxmemory-policy noeviction'),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 letters, digits, dot, dash or underscore')
-    .default('podfleet'),
-  PUBLIC_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').optional(),
-  STORAGE_DRIVER: z.enum(['fs', 's3']).default('fs'),
-  STORAGE_DIR: z.string().min(1).default('./data/media'),
-  S3_BUCKET: z.string().min(3).optional(),
-  S3_REGION: z.string().min(1).default('us-east-1'),
-  S3_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL').optional(),
-  S3_FORCE_PATH_STYLE: envBoolean.default(false),
-  S3_PUBLIC_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').optional(),
-  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  ALLOW_PRIVATE_SOURCE_URLS: envBoolean.default(false),
-  SHUTDOWN_TIMEOUT_MS: positiveInt(30_000),
+    .default('podfleet')
+    .describe('prefix of every BullMQ key (two fleets can share a Redis)'),
+  PUBLIC_BASE_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .optional()
+    .describe(
+      "base of links, signed audio URLs and feeds; unset, the API uses each request's origin and the uploader http://localhost:3000",
+    ),
+  STORAGE_DRIVER: z
+    .enum(['fs', 's3'])
+    .default('fs')
+    .describe('where artifacts and episodes are stored: a local directory served by the API, or S3'),
+  STORAGE_DIR: z.string().min(1).default('./data/media').describe('root directory of the fs storage driver'),
+  S3_BUCKET: z.string().min(3).optional().describe('S3 bucket; required when STORAGE_DRIVER=s3'),
+  S3_REGION: z.string().min(1).default('us-east-1').describe('S3 region'),
+  S3_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL')
+    .optional()
+    .describe('endpoint of an S3-compatible store (MinIO, R2); unset, AWS'),
+  S3_FORCE_PATH_STYLE: envBoolean.default(false).describe('path-style bucket URLs (MinIO)'),
+  S3_PUBLIC_BASE_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .optional()
+    .describe('public base URL of the bucket; audio redirects there instead of to a presigned URL'),
+  S3_ACCESS_KEY_ID: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("S3 access key; unset, the SDK's default credentials (workload identity)"),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional().describe('S3 secret key'),
+  ALLOW_PRIVATE_SOURCE_URLS: envBoolean
+    .default(false)
+    .describe('disables the SSRF guard for sources and webhook URLs (tests, demo); refused in production'),
+  SHUTDOWN_TIMEOUT_MS: positiveInt(30_000).describe(
+    'time a stopping process gives its running jobs or requests before handing them back or closing them',
+  ),
   /** Overrides every queue's BullMQ lock duration / stalled-check interval (test fleets only). */
-  LOCK_DURATION_MS: z.coerce.number().int().positive().optional(),
-  STALLED_INTERVAL_MS: z.coerce.number().int().positive().optional(),
+  LOCK_DURATION_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("overrides every queue's BullMQ lock duration (test fleets only: faster crash recovery)"),
+  STALLED_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("overrides every queue's BullMQ stalled-check interval (test fleets only)"),
   /** Period of the reconciler, the stuck-job sweeper and the scheduler watchdog. */
-  MAINTENANCE_INTERVAL_MS: positiveInt(60_000),
-  EPISODE_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
-  USER_STORAGE_QUOTA_BYTES: z.coerce.number().int().min(0).default(1_073_741_824),
+  MAINTENANCE_INTERVAL_MS: positiveInt(60_000).describe(
+    "period of the workers' reconciler, stuck-job sweeper, scheduler watchdog and alerts",
+  ),
+  EPISODE_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30)
+    .describe('episodes expire this many days after publishing (0: never)'),
+  USER_STORAGE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1_073_741_824)
+    .describe(
+      "per-user storage quota, checked before generating (0: unlimited; PATCH /v1/users/:id sets a user's own)",
+    ),
   /** Jobs one user may have in the fleet: the API admits by it, workers start waiting jobs by it. */
-  USER_MAX_ACTIVE_JOBS: positiveInt(3),
+  USER_MAX_ACTIVE_JOBS: positiveInt(3).describe(
+    'jobs one user may have in the fleet at once; the API admits by it and workers start waiting jobs by it',
+  ),
   /** OpenTelemetry collector (OTLP/HTTP); unset, tracing is off and no SDK starts. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL').optional(),
-  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders.optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'an http(s) URL')
+    .optional()
+    .describe('OpenTelemetry collector, OTLP/HTTP base URL (spans go to …/v1/traces); unset, tracing is off'),
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders
+    .optional()
+    .describe('headers of every export: key=value pairs separated by commas, values percent-encoded'),
 } as const;
 
 /**
@@ -98,7 +158,9 @@ const signingSecret = z.string().min(32, 'expected at least 32 characters (e.g. 
 
 /** Signed audio URLs: the API signs and verifies them, the uploader signs those in webhook bodies. */
 const mediaUrlShape = {
-  MEDIA_URL_SECRET: signingSecret,
+  MEDIA_URL_SECRET: signingSecret.describe(
+    'key of signed media URLs (32+ chars, openssl rand -hex 32): the API signs and verifies, the uploader signs webhook links',
+  ),
   SIGNED_URL_TTL_SEC: positiveInt(24 * 3600).describe(
     'lifetime of signed audio, transcript and chapter URLs (s); a feed signs for 1 to 2 of these',
   ),
@@ -106,7 +168,9 @@ const mediaUrlShape = {
 
 /** Root of every user's webhook secret: the API shows it (GET /v1/me), the uploader signs with it. */
 const webhookShape = {
-  WEBHOOK_SECRET: signingSecret,
+  WEBHOOK_SECRET: signingSecret.describe(
+    "root of each user's webhook secret (32+ chars): the API shows it in GET /v1/me, the uploader signs deliveries",
+  ),
 } as const;
 
 /**
@@ -145,12 +209,19 @@ export const apiShape = {
   ...mediaUrlShape,
   ...webhookShape,
   /** Admin Bearer token (never a Basic password); it signs nothing, so only the API holds it. */
-  ADMIN_API_KEY: z.string().min(16, 'expected at least 16 characters'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-  CRON_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
-  MAX_QUEUE_SIZE: positiveInt(1000),
-  USER_REQUESTS_PER_MINUTE: positiveInt(30),
-  CORS_ORIGINS: z.string().optional(),
+  ADMIN_API_KEY: z
+    .string()
+    .min(16, 'expected at least 16 characters')
+    .describe('admin Bearer token (16+ chars); it signs nothing, so no other process holds it'),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000).describe('HTTP port of the API'),
+  CRON_SECRET: z
+    .string()
+    .min(16, 'expected at least 16 characters')
+    .optional()
+    .describe('Bearer secret of POST /v1/cron/pregenerate (16+ chars); unset, the route is off'),
+  MAX_QUEUE_SIZE: positiveInt(1000).describe('waiting stage jobs at which episode requests get 503'),
+  USER_REQUESTS_PER_MINUTE: positiveInt(30).describe('episode requests per user per minute (429 above)'),
+  CORS_ORIGINS: z.string().optional().describe('comma-separated origins allowed by CORS; unset, CORS is off'),
   METRICS_TOKEN: z
     .string()
     .min(16, 'expected at least 16 characters')
@@ -174,11 +245,26 @@ export const apiShape = {
 } as const;
 
 const scriptProviderShape = {
-  SCRIPT_PROVIDER: z.enum(['local', 'anthropic']).default('local'),
-  ANTHROPIC_API_KEY: z.string().min(1).optional(),
-  ANTHROPIC_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').optional(),
-  ANTHROPIC_MODEL: z.string().min(1).default('claude-haiku-4-5-20251001'),
-  ANTHROPIC_TIMEOUT_MS: positiveInt(300_000),
+  SCRIPT_PROVIDER: z
+    .enum(['local', 'anthropic'])
+    .default('local')
+    .describe('script writer: the offline extractive one or Anthropic'),
+  ANTHROPIC_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Anthropic API key; required when SCRIPT_PROVIDER=anthropic'),
+  ANTHROPIC_BASE_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .optional()
+    .describe("Anthropic API base URL (without /v1); unset, the SDK's default"),
+  ANTHROPIC_MODEL: z
+    .string()
+    .min(1)
+    .default('claude-haiku-4-5-20251001')
+    .describe('Anthropic model that writes scripts'),
+  ANTHROPIC_TIMEOUT_MS: positiveInt(300_000).describe(
+    'client timeout per Anthropic request (ms); a timeout fails the attempt as TIMEOUT, retried',
+  ),
 } as const;
 
 /**
@@ -224,29 +310,69 @@ function workerQueues<const Q extends string>(app: string, queues: readonly Q[])
 
 /** Names every worker app reads (not the API). */
 const workerShape = <A extends keyof typeof WORKER_APP_QUEUES>(app: A) => ({
-  WORKER_QUEUES: workerQueues<(typeof WORKER_APP_QUEUES)[A][number]>(app, WORKER_APP_QUEUES[app]),
+  WORKER_QUEUES: workerQueues<(typeof WORKER_APP_QUEUES)[A][number]>(app, WORKER_APP_QUEUES[app]).describe(
+    'comma-separated queues of its app this process consumes (its role); unset, all of them; maintenance always runs',
+  ),
   // Unset, no health server: several worker processes share one host in development and tests.
-  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
-  HEALTH_MAX_EVENT_LOOP_LAG_MS: positiveInt(2_000),
+  HEALTH_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65_535)
+    .optional()
+    .describe(
+      'port of GET /livez, /readyz and /metrics (0 picks a free port, logged); unset, no health server',
+    ),
+  HEALTH_MAX_EVENT_LOOP_LAG_MS: positiveInt(2_000).describe(
+    'event-loop lag (ms) above which /livez and /readyz answer 503',
+  ),
   /** Days of jobs kept; older ones are rolled up into daily figures and deleted. 0: keep them all. */
-  JOB_RETENTION_DAYS: z.coerce.number().int().min(0).default(90),
+  JOB_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(90)
+    .describe(
+      'days of jobs kept; older UTC days are rolled up into /v1/stats history, then deleted (0: keep all)',
+    ),
   /** Slack-compatible webhook the maintenance run posts alerts to; unset, no alerts. */
-  ALERT_WEBHOOK_URL: url(['http:', 'https:'], 'an http(s) URL').optional(),
+  ALERT_WEBHOOK_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .optional()
+    .describe('Slack-compatible webhook the maintenance run posts alerts to; unset, no alerts'),
   /** Failed share of the jobs finished within ALERT_WINDOW_SEC above which an alert fires. */
-  ALERT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.2),
-  ALERT_WINDOW_SEC: positiveInt(900),
+  ALERT_FAILURE_RATE: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.2)
+    .describe(
+      'alert when more than this share of the jobs finished in ALERT_WINDOW_SEC failed (judged from 5 jobs)',
+    ),
+  ALERT_WINDOW_SEC: positiveInt(900).describe('window (s) of the failure-rate alert'),
   /** Age (s) of the oldest waiting job above which an alert fires. */
-  ALERT_QUEUE_AGE_SEC: positiveInt(600),
+  ALERT_QUEUE_AGE_SEC: positiveInt(600).describe(
+    'alert when the oldest waiting job has waited longer than this (s)',
+  ),
   /** Today's (UTC) estimated cost above which an alert fires; unset, none. */
-  ALERT_COST_USD_PER_DAY: z.coerce.number().positive().optional(),
+  ALERT_COST_USD_PER_DAY: z.coerce
+    .number()
+    .positive()
+    .optional()
+    .describe("alert when today's (UTC) estimated provider cost passes this (USD); unset, no cost alert"),
 });
 
 export const scraperShape = {
   ...baseShape,
   ...workerShape('scraper'),
   ...scriptProviderShape,
-  CONGRESS_API_KEY: z.string().min(1).optional(),
-  CONGRESS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').default('https://api.congress.gov/v3'),
+  CONGRESS_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Congress.gov API v3 key; unset, congress sources fail'),
+  CONGRESS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .default('https://api.congress.gov/v3')
+    .describe('Congress.gov API base URL'),
   // The scheduler (@podfleet/pregeneration) reads the hour field as the users' local hour to
   // target; checked here too, so a bad value stops the start with every other config error.
   PREGENERATE_CRON: z
@@ -255,22 +381,42 @@ export const scraperShape = {
     .refine((cron) => pregenerationLocalHour(cron.trim().split(/\s+/)[1] ?? '') !== null, {
       message: 'the hour field must be one hour 0-23 (the users\' local hour to target), e.g. "0 3 * * *"',
     })
-    .default('0 3 * * *'),
-  SCRAPE_CONCURRENCY: positiveInt(4),
-  SCRIPT_CONCURRENCY: positiveInt(2),
+    .default('0 3 * * *')
+    .describe(
+      "nightly pre-generation schedule; its hour field is the users' local hour to target (one hour 0-23)",
+    ),
+  SCRAPE_CONCURRENCY: positiveInt(4).describe('scrape jobs per process'),
+  SCRIPT_CONCURRENCY: positiveInt(2).describe('script jobs per process'),
 } as const;
 
 export const audioShape = {
   ...baseShape,
   ...workerShape('audio'),
-  TTS_PROVIDER: z.enum(['espeak', 'elevenlabs']).default('espeak'),
-  ELEVENLABS_API_KEY: z.string().min(1).optional(),
-  ELEVENLABS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL').default('https://api.elevenlabs.io'),
-  ELEVENLABS_MODEL: z.string().min(1).default('eleven_multilingual_v2'),
-  ELEVENLABS_CONCURRENCY: positiveInt(3),
-  ELEVENLABS_TIMEOUT_MS: positiveInt(60_000),
-  AUDIO_CONCURRENCY: positiveInt(1),
-  TTS_CACHE_DIR: z.string().min(1).default('./data/tts-cache'),
+  TTS_PROVIDER: z
+    .enum(['espeak', 'elevenlabs'])
+    .default('espeak')
+    .describe('TTS engine: espeak-ng (offline) or ElevenLabs'),
+  ELEVENLABS_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('ElevenLabs API key; required when TTS_PROVIDER=elevenlabs'),
+  ELEVENLABS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .default('https://api.elevenlabs.io')
+    .describe('ElevenLabs API base URL'),
+  ELEVENLABS_MODEL: z.string().min(1).default('eleven_multilingual_v2').describe('ElevenLabs model'),
+  ELEVENLABS_CONCURRENCY: positiveInt(3).describe(
+    'ElevenLabs requests at once, across the whole fleet (a Redis limiter)',
+  ),
+  ELEVENLABS_TIMEOUT_MS: positiveInt(60_000).describe(
+    'client timeout per ElevenLabs line (ms); a timeout is retried',
+  ),
+  AUDIO_CONCURRENCY: positiveInt(1).describe('audio jobs per process (CPU-bound: one per core)'),
+  TTS_CACHE_DIR: z
+    .string()
+    .min(1)
+    .default('./data/tts-cache')
+    .describe('clip cache keyed by engine, voice and text; share one between audio workers'),
 } as const;
 
 export const uploaderShape = {
@@ -278,8 +424,8 @@ export const uploaderShape = {
   ...workerShape('uploader'),
   ...mediaUrlShape,
   ...webhookShape,
-  UPLOAD_CONCURRENCY: positiveInt(4),
-  WEBHOOKS_CONCURRENCY: positiveInt(8),
+  UPLOAD_CONCURRENCY: positiveInt(4).describe('upload jobs per process'),
+  WEBHOOKS_CONCURRENCY: positiveInt(8).describe('webhook deliveries per process'),
 } as const;
 
 type Shape = Record<string, z.ZodType>;
