@@ -1,3 +1,10 @@
+export {
+  DEFAULT_OPENAI_BASE_URL,
+  openAiHeaders,
+  openAiHttpError,
+  openAiTransportError,
+  openAiUrl,
+} from './openai/http';
 export { parseRetryAfter } from './net/retry-after';
 export { type SafeFetchOptions, type SafeFetchResponse, safeFetch, trustedFetch } from './net/safe-fetch';
 export {

@@ -1,5 +1,15 @@
 // Test doubles for third-party APIs, for other packages' tests (`@podfleet/providers/testing`).
 // Never imported by production code.
+export {
+  type FakeChatReply,
+  type FakeOpenAI,
+  type FakeOpenAIOptions,
+  type FakeSpeechReply,
+  fakeOpenAIReplies,
+  fakeSpeechPcm,
+  OPENAI_VOICES,
+  startFakeOpenAI,
+} from './openai/testing/fake-openai';
 export { type FakeAnthropic, fakeReplies, startFakeAnthropic } from './script/testing/fake-anthropic';
 export { richDocuments } from './script/testing/fixtures';
 export { type FakeBill, type FakeCongress, startFakeCongress } from './sources/testing/fake-congress';

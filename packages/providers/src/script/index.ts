@@ -1,5 +1,6 @@
 import { AnthropicScriptWriter, type AnthropicScriptWriterOptions } from './anthropic/writer';
 import { LocalScriptWriter } from './local/writer';
+import { OpenAIScriptWriter, type OpenAIScriptWriterOptions } from './openai/writer';
 import type { ScriptWriter } from './types';
 
 export { costUsd, FALLBACK_PRICE, MODEL_PRICES, type ModelPrice, priceFor } from './anthropic/pricing';
@@ -11,6 +12,14 @@ export {
 } from './anthropic/writer';
 export { splitSentencesAndFragments } from './local/sentences';
 export { LocalScriptWriter } from './local/writer';
+export { OPENAI_MODEL_PRICES, openAiPriceFor } from './openai/pricing';
+export {
+  DEFAULT_OPENAI_MODEL,
+  OpenAIScriptWriter,
+  type OpenAIScriptWriterOptions,
+  STRUCTURED_OUTPUT_MODES,
+  type StructuredOutputMode,
+} from './openai/writer';
 export {
   countWords,
   type ScriptWriteRequest,
@@ -22,9 +31,12 @@ export {
 
 export type ScriptWriterConfig =
   | { provider: 'local' }
-  | ({ provider: 'anthropic' } & AnthropicScriptWriterOptions);
+  | ({ provider: 'anthropic' } & AnthropicScriptWriterOptions)
+  | ({ provider: 'openai' } & OpenAIScriptWriterOptions);
 
 /** Builds the writer SCRIPT_PROVIDER selects (options come from packages/config). */
 export function createScriptWriter(config: ScriptWriterConfig): ScriptWriter {
-  return config.provider === 'anthropic' ? new AnthropicScriptWriter(config) : new LocalScriptWriter();
+  if (config.provider === 'anthropic') return new AnthropicScriptWriter(config);
+  if (config.provider === 'openai') return new OpenAIScriptWriter(config);
+  return new LocalScriptWriter();
 }

@@ -15,7 +15,7 @@ export interface ScriptWriteRequest {
 }
 
 export interface ScriptWriter {
-  readonly provider: 'local' | 'anthropic';
+  readonly provider: 'local' | 'anthropic' | 'openai';
   /** Resolves to a script valid under `scriptDocumentSchema`; rejects with ProviderError. */
   write(request: ScriptWriteRequest): Promise<ScriptDocument>;
 }

@@ -2,6 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { observeProviderCall, recordLlmUsage } from '@podfleet/telemetry';
 import { ProviderError, type ScriptDocument, scriptDocumentSchema } from '../../types';
+import { checkModelScript } from '../output';
+import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
 import {
   countWords,
   parseWriteRequest,
@@ -10,9 +12,7 @@ import {
   targetWordCount,
 } from '../types';
 import { toProviderError } from './errors';
-import { checkModelScript } from './output';
 import { costUsd, type ModelPrice } from './pricing';
-import { outputJsonSchema, sourcesMessage, systemPrompt } from './prompt';
 
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
 export const DEFAULT_ANTHROPIC_BASE_URL = 'https://api.anthropic.com';

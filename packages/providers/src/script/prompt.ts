@@ -1,5 +1,5 @@
-import type { SourceDocument, Style } from '../../types';
-import { targetWordCount, WORD_BUDGET_TOLERANCE, WORDS_PER_MINUTE } from '../types';
+import type { SourceDocument, Style } from '../types';
+import { targetWordCount, WORD_BUDGET_TOLERANCE, WORDS_PER_MINUTE } from './types';
 
 export interface SourceLimits {
   /** Characters of one source sent to the model. */

@@ -15,9 +15,15 @@ export type ModelScript = z.infer<typeof modelScriptSchema>;
 
 export type ScriptCheck = { ok: true; script: ModelScript } | { ok: false; problem: string };
 
-/** Tolerates a code fence or a sentence around the object; structured outputs normally send bare JSON. */
+/**
+ * Tolerates a code fence or a sentence around the object, and a reasoning model's `<think>` block
+ * before it (local servers often pass it through); structured outputs normally send bare JSON.
+ */
 function jsonText(text: string): string {
-  const trimmed = text.trim().replace(/^```(?:json)?\s*|\s*```$/g, '');
+  const trimmed = text
+    .replace(/<think>[\s\S]*?(<\/think>|$)/g, '')
+    .trim()
+    .replace(/^```(?:json)?\s*|\s*```$/g, '');
   const start = trimmed.indexOf('{');
   const end = trimmed.lastIndexOf('}');
   return start >= 0 && end > start ? trimmed.slice(start, end + 1) : trimmed;
