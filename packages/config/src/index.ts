@@ -16,6 +16,7 @@ export {
   type BaseConfig,
   type ConfigName,
   type ConfigOf,
+  cronPatternProblem,
   envNames,
   type FullConfig,
   pregenerationLocalHour,

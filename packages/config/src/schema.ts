@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
 /** Boolean env values: only explicit words, so a typo is an error rather than a silent false. */
@@ -275,6 +276,19 @@ export function pregenerationLocalHour(hourField: string): number | null {
   return /^\d{1,2}$/.test(hourField) && Number(hourField) <= 23 ? Number(hourField) : null;
 }
 
+/**
+ * Why cron-parser (BullMQ's own parser, the version BullMQ depends on) refuses `pattern`;
+ * undefined when it accepts it. A pattern it refuses makes BullMQ's upsertJobScheduler throw.
+ */
+export function cronPatternProblem(pattern: string): string | undefined {
+  try {
+    CronExpressionParser.parse(pattern);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 /** The queues each worker app consumes, besides `maintenance`, which every worker serves. */
 export const WORKER_APP_QUEUES = {
   scraper: ['scrape', 'script', 'pregenerate'],
@@ -380,6 +394,10 @@ export const scraperShape = {
     .regex(/^\s*(\S+\s+){4}\S+\s*$/, 'expected a five-field cron expression such as "0 3 * * *"')
     .refine((cron) => pregenerationLocalHour(cron.trim().split(/\s+/)[1] ?? '') !== null, {
       message: 'the hour field must be one hour 0-23 (the users\' local hour to target), e.g. "0 3 * * *"',
+    })
+    .superRefine((cron, ctx) => {
+      const problem = cronPatternProblem(cron.trim());
+      if (problem) ctx.addIssue({ code: 'custom', message: `not a valid cron expression: ${problem}` });
     })
     .default('0 3 * * *')
     .describe(

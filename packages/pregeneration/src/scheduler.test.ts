@@ -18,6 +18,11 @@ describe('parsePregenerateCron', () => {
     expect(() => parsePregenerateCron('0 24 * * *')).toThrow(/hour field/);
     expect(() => parsePregenerateCron('0 3 * *')).toThrow(/five fields/);
   });
+
+  it("refuses what BullMQ's cron parser refuses, before BullMQ would throw inside scheduler set-up", () => {
+    expect(() => parsePregenerateCron('61 3 * * *')).toThrow(/not a valid cron expression: .*61.*0-59/);
+    expect(() => parsePregenerateCron('0 3 * * 8')).toThrow(/not a valid cron expression: .*8.*0-7/);
+  });
 });
 
 describe('the pre-generation scheduler', () => {

@@ -6,7 +6,7 @@
 // roughly H o'clock local time. H must be a single hour (0–23). The scheduler id is fixed, so
 // however many replicas call ensurePregenerationScheduler there is one schedule per fleet, and
 // BullMQ gives each tick one job id, so one replica runs it.
-import { pregenerationLocalHour } from '@podfleet/config';
+import { cronPatternProblem, pregenerationLocalHour } from '@podfleet/config';
 import type { PipelineContext } from '@podfleet/pipeline';
 import type { QueueProcessor, QueueSet } from '@podfleet/queue';
 import { type RunOptions, runPregeneration } from './run';
@@ -31,6 +31,9 @@ export function parsePregenerateCron(cron: string): PregenerationCron {
       `PREGENERATE_CRON "${cron}": the hour field must be one hour 0-23 (the users' local hour to target), got "${hour}"`,
     );
   }
+  // Refused here rather than by upsertJobScheduler, which throws deep inside scheduler set-up.
+  const problem = cronPatternProblem(fields.join(' '));
+  if (problem) throw new Error(`PREGENERATE_CRON "${cron}": not a valid cron expression: ${problem}`);
   return { localHour, tickPattern: [minute, '*', ...days].join(' ') };
 }
 
