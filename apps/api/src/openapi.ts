@@ -74,6 +74,54 @@ const conditional = {
 };
 const jobStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 
+/**
+ * Each operation's operationId: generated clients name their methods after it (the web app's
+ * included), so it stays stable once published.
+ */
+const operationIds: Record<string, string> = {
+  'post /v1/users': 'createUser',
+  'get /v1/users/{id}': 'getUser',
+  'patch /v1/users/{id}': 'updateUser',
+  'get /v1/me': 'getMe',
+  'patch /v1/me': 'updateMe',
+  'post /v1/me/feed-token': 'rotateFeedToken',
+  'get /v1/me/podcast': 'getPodcastShow',
+  'patch /v1/me/podcast': 'updatePodcastShow',
+  'put /v1/me/podcast/cover': 'uploadPodcastCover',
+  'delete /v1/me/podcast/cover': 'deletePodcastCover',
+  'get /v1/keys': 'listKeys',
+  'post /v1/keys': 'createKey',
+  'delete /v1/keys/{id}': 'revokeKey',
+  'post /v1/episodes': 'requestEpisode',
+  'get /v1/episodes': 'listEpisodes',
+  'get /v1/episodes/{id}': 'getEpisode',
+  'get /v1/episodes/{id}/audio': 'getEpisodeAudio',
+  'head /v1/episodes/{id}/audio': 'headEpisodeAudio',
+  'get /v1/episodes/{id}/transcript': 'getEpisodeTranscript',
+  'get /v1/episodes/{id}/chapters': 'getEpisodeChapters',
+  'post /v1/episodes/{id}/listens': 'recordListen',
+  'get /v1/jobs': 'listJobs',
+  'get /v1/jobs/{id}': 'getJob',
+  'delete /v1/jobs/{id}': 'cancelJob',
+  'get /v1/jobs/{id}/history': 'getJobHistory',
+  'get /v1/jobs/{id}/events': 'streamJobEvents',
+  'post /v1/jobs/{id}/retry': 'retryJob',
+  'get /v1/admin/jobs': 'searchJobs',
+  'get /v1/admin/active-jobs': 'listActiveJobs',
+  'get /v1/admin/failures': 'listFailures',
+  'get /v1/queue/stats': 'getQueueStats',
+  'get /v1/stats': 'getStats',
+  'get /v1/feeds/{token}.xml': 'getFeed',
+  'get /v1/feeds/{token}/cover.{extension}': 'getFeedCover',
+  'post /v1/cron/pregenerate': 'runPregeneration',
+  'get /samples/feed.xml': 'getSampleFeed',
+  'get /health': 'getHealth',
+  'get /metrics': 'getMetrics',
+  'get /openapi.json': 'getOpenApiDocument',
+  'get /docs': 'getApiReference',
+  'get /admin/queues': 'getBullBoard',
+};
+
 /** Every documented route, in the order the docs page lists them. */
 function routes(): RouteConfig[] {
   const r = (
@@ -114,9 +162,11 @@ function routes(): RouteConfig[] {
         common[403] = problem('A user key: this route needs the admin key');
       common[503] = problem('Redis or PostgreSQL is unavailable (Retry-After)');
     }
+    const operationId = operationIds[`${method} ${path}`];
     return {
       method,
       path,
+      ...(operationId ? { operationId } : {}),
       tags: [tag],
       summary,
       security,
@@ -450,7 +500,15 @@ function routes(): RouteConfig[] {
         200: {
           description:
             '`progress` events (data: ProgressEvent), then one `completed`, `failed` or `cancelled` event (data: Job), then the stream ends. Comments every 15 s keep it alive.',
-          content: { 'text/event-stream': { schema: z.string(), itemSchema: progressEventSchema } },
+          // OpenAPI 3.1 has no way to type each event (3.2's itemSchema): the description names it.
+          content: {
+            'text/event-stream': {
+              schema: z.string().openapi({
+                description:
+                  "Each event's data is JSON: a ProgressEvent (#/components/schemas/ProgressEvent) or a Job",
+              }),
+            },
+          },
         },
         204: { description: 'Reconnect after the end event (Last-Event-ID: end): nothing more to send' },
         404: problem('Not found or not yours'),
@@ -665,6 +723,7 @@ export function openApiDocument(serverUrl: string): ReturnType<OpenApiGeneratorV
     scheme: 'bearer',
     description: 'CRON_SECRET',
   });
+  registry.register('ProgressEvent', progressEventSchema);
   for (const route of routes()) registry.registerPath(route);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
