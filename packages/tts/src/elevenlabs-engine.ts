@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { z } from 'zod';
 import type { FleetLimiter } from './fleet-limiter';
 import { mp3DurationSec } from './mp3-duration';
-import { sleep } from './sleep';
+import { retryInPlace } from './retry';
 import type { SynthesisRequest, SynthesisResult, TtsEngine } from './types';
 
 /** Premade voices (Rachel, Adam, Bella, Antoni): two clearly different hosts, then two more. */
@@ -151,23 +151,8 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
   }
 
   async function synthesize({ text, voice, signal }: SynthesisRequest): Promise<SynthesisResult> {
-    for (let n = 1; ; n++) {
-      try {
-        const audio = await attempt(text, voice, signal);
-        return {
-          audio,
-          format: 'mp3',
-          sampleRate,
-          durationSec: mp3DurationSec(audio),
-          characters: text.length,
-        };
-      } catch (err) {
-        if (!(err instanceof ProviderError) || !err.retryable || n >= opts.maxAttempts) throw err;
-        const wait = err.retryAfterMs ?? Math.min(8_000, 500 * 2 ** (n - 1)) * (0.5 + Math.random() / 2);
-        if (wait > opts.maxInlineWaitMs) throw err;
-        await sleep(wait, signal);
-      }
-    }
+    const audio = await retryInPlace(() => attempt(text, voice, signal), opts, signal);
+    return { audio, format: 'mp3', sampleRate, durationSec: mp3DurationSec(audio), characters: text.length };
   }
 
   return {

@@ -13,6 +13,7 @@ export {
   type FleetLimiterOptions,
 } from './fleet-limiter';
 export { mp3DurationSec } from './mp3-duration';
+export { createOpenAiTtsEngine, OPENAI_TTS_VOICES, type OpenAiTtsEngineOptions } from './openai-engine';
 export type {
   AudioFormat,
   BatchSynthesisRequest,
@@ -20,5 +21,7 @@ export type {
   SynthesisResult,
   TtsEngine,
   TtsEngineName,
+  VoiceInfo,
+  VoiceList,
 } from './types';
 export { encodeWav, parseWav, trimTrailingSilence, type WavInfo } from './wav';
