@@ -15,10 +15,13 @@ import {
 } from '@podfleet/db';
 import { sampleEpisodeSources } from '@podfleet/providers';
 import { createRedis, deleteKeysWithPrefix } from '@podfleet/queue';
+import type { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { repoRoot } from '../environment';
-import { appSpec, WORKER_PRIORITY } from '../fleet';
-import { type AppName, Supervisor } from '../supervisor';
+import { repoRoot } from '../src/environment';
+import { appSpec, WORKER_PRIORITY } from '../src/fleet';
+import { findExecutable, startLocalRedis } from '../src/services';
+import { type AppName, Supervisor } from '../src/supervisor';
+import { type StatementCountingProxy, startStatementCountingProxy } from './pg-statement-counter';
 
 export interface BenchEnvironment {
   env: NodeJS.ProcessEnv;
@@ -118,6 +121,85 @@ export async function benchEnvironment(
       await rm(work, { recursive: true, force: true });
     },
   };
+}
+
+export interface CountingBenchEnvironment {
+  bench: BenchEnvironment;
+  /** The bench's own Redis, so INFO commandstats counts the fleet's commands and nothing else. */
+  redisUrl: string;
+  redis: Redis;
+  /** PostgreSQL through a relay counting the statements sent through it (see pg-statement-counter.ts). */
+  sql: StatementCountingProxy;
+  cleanup(): Promise<void>;
+}
+
+/** A bench environment on a Redis server of its own, with a statement-counting relay before PostgreSQL. */
+export async function countingBenchEnvironment(
+  name: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<CountingBenchEnvironment> {
+  const redisServer = findExecutable('redis-server');
+  if (!redisServer) throw new Error(`bench:${name} starts its own Redis: redis-server must be on the PATH`);
+  const redisService = await startLocalRedis(redisServer);
+  try {
+    const bench = await benchEnvironment(name, { ...extraEnv, REDIS_URL: redisService.url });
+    const sql = await startStatementCountingProxy(bench.env.DATABASE_URL!);
+    const redis = createRedis(redisService.url, { role: 'client' });
+    return {
+      bench,
+      redisUrl: redisService.url,
+      redis,
+      sql,
+      async cleanup() {
+        redis.disconnect();
+        await bench.cleanup();
+        await sql.close();
+        await redisService.stop();
+      },
+    };
+  } catch (err) {
+    await redisService.stop();
+    throw err;
+  }
+}
+
+/**
+ * Polls until none of `jobIds` is queued or running, saying how far it got every 10 s; after
+ * `timeoutMs`, returns how many still are (0 once all finished).
+ */
+export async function waitForJobs(
+  bench: BenchEnvironment,
+  jobIds: string[],
+  { label, timeoutMs }: { label: string; timeoutMs: number },
+): Promise<number> {
+  const started = performance.now();
+  let lastReport = started;
+  for (;;) {
+    // On the bench's own connection, never through a counting relay: these reads are not the fleet's.
+    const open = await bench.db.job.count({
+      where: { id: { in: jobIds }, status: { in: ['queued', 'running'] } },
+    });
+    if (open === 0 || performance.now() - started > timeoutMs) return open;
+    if (performance.now() - lastReport > 10_000) {
+      lastReport = performance.now();
+      process.stderr.write(`${label}: ${jobIds.length - open}/${jobIds.length} finished\n`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Runs a bench's `main`, then exits (with process.exitCode, which a bench sets when a job was
+ * lost), or with 1 and the stack when it throws: a client left open never holds a bench up.
+ */
+export function runBench(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(),
+    (err: unknown) => {
+      process.stderr.write(`bench:${name} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }
 
 /** A bundled text sample, rewritten per `tag` so two tags share no line but the script writer's stock ones. */

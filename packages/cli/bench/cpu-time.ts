@@ -1,7 +1,7 @@
 // CPU time from /proc (Linux): of a process and everything it started, and of the whole machine.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Supervisor } from '../supervisor';
+import type { Supervisor } from '../src/supervisor';
 
 /** /proc counts CPU time in clock ticks (USER_HZ, 100 on most systems). */
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());

@@ -5,6 +5,7 @@
 import type { PrismaClient } from '@podfleet/db';
 import { STAGES, type StageName, stageJobId } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
+import { percentile } from './stats';
 
 export interface StageTimeline {
   /** Waiting in BullMQ: flow added (scrape) or the previous stage's job finished → a worker took it. */
@@ -93,8 +94,8 @@ export async function jobTimelines(
 }
 
 /** The p50 of each part of the overhead over `timelines`: which step the time goes to. */
-export function overheadBreakdown(timelines: JobTimeline[], pct: (xs: number[], p: number) => number) {
-  const p50 = (pick: (t: JobTimeline) => number) => pct(timelines.map(pick), 50);
+export function overheadBreakdown(timelines: JobTimeline[]) {
+  const p50 = (pick: (t: JobTimeline) => number) => percentile(timelines.map(pick), 50);
   return {
     enqueueMs: p50((t) => t.enqueueMs),
     ...Object.fromEntries(

@@ -5,7 +5,7 @@
 // run. Prisma and node-postgres send the extended protocol (Parse/Bind/Execute), so a prepared
 // statement run again is still counted at each Execute. A 'Q' holding several statements separated
 // by ';' counts once (the fleet sends none: migrations run before the bench starts).
-import { connect, createServer, type Socket } from 'node:net';
+import { startPgRelay } from '@podfleet/test-kit';
 
 export interface StatementCounts {
   statements: number;
@@ -82,46 +82,23 @@ function frontendReader(counts: StatementCounts, forward: (bytes: Buffer) => voi
 }
 
 export async function startStatementCountingProxy(databaseUrl: string): Promise<StatementCountingProxy> {
-  const target = new URL(databaseUrl);
   const counts: StatementCounts = { statements: 0, byKind: {} };
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    sockets.add(client);
-    sockets.add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    for (const s of [client, upstream]) {
-      s.on('error', drop);
-      s.on('close', drop);
-    }
-    client.on(
-      'data',
-      frontendReader(
-        counts,
-        (bytes) => upstream.write(bytes),
-        () => client.write('N'),
-      ),
-    );
-    upstream.pipe(client);
+  const relay = await startPgRelay(databaseUrl, {
+    relay: (client, upstream) => {
+      client.on(
+        'data',
+        frontendReader(
+          counts,
+          (bytes) => upstream.write(bytes),
+          () => client.write('N'),
+        ),
+      );
+      upstream.pipe(client);
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
-  const url = new URL(databaseUrl);
-  url.hostname = '127.0.0.1';
-  url.port = String(address.port);
   return {
-    url: url.toString(),
+    url: relay.url,
     counts: () => ({ statements: counts.statements, byKind: { ...counts.byKind } }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: relay.close,
   };
 }

@@ -18,15 +18,13 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type SubmitUser, submitEpisodeJob } from '@podfleet/pipeline';
-import { createRedis, QUEUES } from '@podfleet/queue';
-import type { Redis } from 'ioredis';
-import { findExecutable, startLocalRedis } from '../services';
-import { benchEnvironment, writeBenchResult } from './harness';
+import { QUEUES } from '@podfleet/queue';
+import { countingBenchEnvironment, runBench, writeBenchResult } from './harness';
 import { type InstantFleet, type InstantFleetOptions, startInstantFleet } from './instant-fleet';
 import { jobTimelines, overheadBreakdown } from './job-timeline';
-import { startStatementCountingProxy } from './pg-statement-counter';
 import { inPool, type RawFlowsResult, runRawFlows } from './raw-flows';
 import { type CommandCalls, callsBetween, commandCalls, scriptCalls } from './redis-commandstats';
+import { median, percentile, perJob, round1, summary } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -53,25 +51,6 @@ const CONCURRENCY = {
   audio: QUEUES.audio.concurrency,
   upload: QUEUES.upload.concurrency,
 };
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const pct = (xs: number[], p: number) => {
-  if (xs.length === 0) return Number.NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
-const summary = (xs: number[]) => ({
-  p50: round1(pct(xs, 50)),
-  p95: round1(pct(xs, 95)),
-  max: round1(pct(xs, 100)),
-});
-const perJob = (counts: Record<string, number>, jobs: number) =>
-  Object.fromEntries(
-    Object.entries(counts)
-      .sort(([, a], [, b]) => b - a)
-      .map(([name, n]) => [name, round1(n / jobs)]),
-  );
 
 /** Submits `count` jobs, `inFlight` at a time, as the API does (submit_job, then the flow). */
 async function submitJobs(
@@ -108,17 +87,12 @@ async function submitJobs(
 }
 
 async function main() {
-  const redisServer = findExecutable('redis-server');
-  if (!redisServer)
-    throw new Error('bench:orchestration starts its own Redis: redis-server must be on the PATH');
   // A Redis of its own: INFO commandstats counts the fleet's (then raw BullMQ's) commands only.
-  const redisService = await startLocalRedis(redisServer);
-  const bench = await benchEnvironment('orchestration', { REDIS_URL: redisService.url });
-  const sql = await startStatementCountingProxy(bench.env.DATABASE_URL!);
-  const redis: Redis = createRedis(redisService.url, { role: 'client' });
+  const counting = await countingBenchEnvironment('orchestration');
+  const { bench, redis, redisUrl, sql } = counting;
   const fleetOptions = (databaseUrl: string): InstantFleetOptions => ({
     databaseUrl,
-    redisUrl: redisService.url,
+    redisUrl,
     prefix: bench.prefix,
     storage: STORAGE,
     storageDir: bench.storageDir,
@@ -159,7 +133,7 @@ async function main() {
     await submitJobs(fleet, user, IN_FLIGHT, IN_FLIGHT, 'warm-up');
     const rawFlows = (flows: number, prefix: string) =>
       runRawFlows({
-        redisUrl: redisService.url,
+        redisUrl,
         prefix,
         flows,
         inFlight: IN_FLIGHT,
@@ -210,10 +184,10 @@ async function main() {
         jobsPerSec: round1(fleetJobsPerSec),
         jobsPerSecByRound: fleetRates.map(round1),
         /** Jobs one at a time on a just-started fleet: end to end minus the stages' work, p50. */
-        idleOverheadMsP50: round1(pct(overheads, 50)),
+        idleOverheadMsP50: round1(percentile(overheads, 50)),
         idleOverheadMs: summary(overheads),
         firstJobOverheadMs: overheads[0] ?? null,
-        idleOverheadByStepMsP50: overheadBreakdown(timelines, pct),
+        idleOverheadByStepMsP50: overheadBreakdown(timelines),
         idleEndToEndMs: summary(timelines.map((t) => t.endToEndMs)),
         sqlStatementsPerJob: round1((sqlAfter.statements - sqlBefore.statements) / COUNT_JOBS),
         sqlStatementsByKindPerJob: perJob(sqlByKind, COUNT_JOBS),
@@ -257,17 +231,8 @@ async function main() {
     row('load average (start, end)', result.loadAverage1m);
     row('written', file);
   } finally {
-    redis.disconnect();
-    await bench.cleanup();
-    await sql.close();
-    await redisService.stop();
+    await counting.cleanup();
   }
 }
 
-main().then(
-  () => process.exit(),
-  (err: unknown) => {
-    process.stderr.write(`bench:orchestration failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench('orchestration', main);

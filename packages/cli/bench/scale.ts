@@ -14,20 +14,22 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRedis } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
-import { findExecutable, freePort, startLocalRedis } from '../services';
-import type { Supervisor } from '../supervisor';
+import { freePort } from '../src/services';
+import type { Supervisor } from '../src/supervisor';
 import { machineBusySeconds, supervisedCpuSeconds, treeCpuSeconds } from './cpu-time';
 import {
   type BenchEnvironment,
-  benchEnvironment,
+  countingBenchEnvironment,
   postJson,
+  runBench,
   uniqueTextSources,
+  waitForJobs,
   writeBenchResult,
 } from './harness';
-import { type StatementCountingProxy, startStatementCountingProxy } from './pg-statement-counter';
+import type { StatementCountingProxy } from './pg-statement-counter';
 import { type CommandCalls, callsBetween, commandCalls, scriptCalls } from './redis-commandstats';
+import { median, perJob, round1, round2 } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -42,16 +44,6 @@ const WORKER_COUNTS = values.workers.split(',').map(Number);
 const MINUTES = Number(values.minutes);
 const TIMEOUT_MS = Number(values['timeout-min']) * 60_000;
 const CORES = cpus().length;
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const round2 = (x: number) => Math.round(x * 100) / 100;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const perJob = (calls: Record<string, number>) =>
-  Object.fromEntries(
-    Object.entries(calls)
-      .sort(([, a], [, b]) => b - a)
-      .map(([name, n]) => [name, round1(n / JOBS)]),
-  );
 
 interface Fleet {
   bench: BenchEnvironment;
@@ -73,25 +65,6 @@ async function reading(fleet: Fleet, audio: Supervisor) {
     machineBusySec: machineBusySeconds(),
     at: performance.now(),
   };
-}
-
-async function waitUntilFinished(bench: BenchEnvironment, jobIds: string[], label: string): Promise<void> {
-  const started = performance.now();
-  let lastReport = started;
-  for (;;) {
-    // Polled on the bench's own connection, not through the counting proxy: it is not the fleet's.
-    const open = await bench.db.job.count({
-      where: { id: { in: jobIds }, status: { in: ['queued', 'running'] } },
-    });
-    if (open === 0) return;
-    if (performance.now() - started > TIMEOUT_MS)
-      throw new Error(`${label}: ${open} jobs unfinished after ${TIMEOUT_MS / 60_000} min`);
-    if (performance.now() - lastReport > 15_000) {
-      lastReport = performance.now();
-      process.stderr.write(`scale: ${label}: ${jobIds.length - open}/${jobIds.length} finished\n`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 async function runRound(fleet: Fleet, workers: number) {
@@ -120,7 +93,8 @@ async function runRound(fleet: Fleet, workers: number) {
         ),
       );
       const jobIds = tickets.map((t) => t.jobId as string);
-      await waitUntilFinished(bench, jobIds, label);
+      const open = await waitForJobs(bench, jobIds, { label: `scale: ${label}`, timeoutMs: TIMEOUT_MS });
+      if (open > 0) throw new Error(`${label}: ${open} jobs unfinished after ${TIMEOUT_MS / 60_000} min`);
       return jobIds;
     };
     // One episode per audio worker first, outside the measurement: a process's first job pays for
@@ -174,9 +148,9 @@ async function runRound(fleet: Fleet, workers: number) {
       redisCommandsPerJob: round1(redisCommands / JOBS),
       /** Of which script calls (EVALSHA), each one round trip running several commands. */
       redisScriptCallsPerJob: round1(scriptCalls(redisCalls) / JOBS),
-      redisCommandsByNamePerJob: perJob(redisCalls),
+      redisCommandsByNamePerJob: perJob(redisCalls, JOBS),
       sqlStatementsPerJob: round1((after.sql.statements - before.sql.statements) / JOBS),
-      sqlStatementsByKindPerJob: perJob(sqlByKind),
+      sqlStatementsByKindPerJob: perJob(sqlByKind, JOBS),
       audioStageSec: { p50: round1(median(audioStageSec)), max: round1(Math.max(...audioStageSec)) },
       cpu: {
         /** CPU of the audio workers and their espeak-ng and ffmpeg children, per episode. */
@@ -201,13 +175,9 @@ async function runRound(fleet: Fleet, workers: number) {
 }
 
 async function main() {
-  const redisServer = findExecutable('redis-server');
-  if (!redisServer) throw new Error('bench:scale starts its own Redis: redis-server must be on the PATH');
-  // A Redis of its own: INFO commandstats then counts the fleet's commands and nothing else.
-  const redisService = await startLocalRedis(redisServer);
   const port = await freePort();
-  const bench = await benchEnvironment('scale', {
-    REDIS_URL: redisService.url,
+  // A Redis of its own: INFO commandstats then counts the fleet's commands and nothing else.
+  const counting = await countingBenchEnvironment('scale', {
     PORT: String(port),
     SCRIPT_PROVIDER: 'local',
     TTS_PROVIDER: 'espeak',
@@ -216,8 +186,7 @@ async function main() {
     USER_REQUESTS_PER_MINUTE: String(JOBS + 10),
     MAX_QUEUE_SIZE: String(Math.max(1000, JOBS * 2)),
   });
-  const sql = await startStatementCountingProxy(bench.env.DATABASE_URL!);
-  const redis = createRedis(redisService.url, { role: 'client' });
+  const { bench, redis, sql } = counting;
   try {
     const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
     const apps = await bench.startApps(['api', 'scraper', 'uploader'], undefined, { DATABASE_URL: sql.url });
@@ -291,17 +260,8 @@ async function main() {
     console.log(`  written to ${file}`);
     if (withRatios.some((r) => r.failed > 0)) process.exitCode = 1;
   } finally {
-    redis.disconnect();
-    await bench.cleanup();
-    await sql.close();
-    await redisService.stop();
+    await counting.cleanup();
   }
 }
 
-main().then(
-  () => process.exit(),
-  (err: unknown) => {
-    process.stderr.write(`bench:scale failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runBench('scale', main);

@@ -20,7 +20,8 @@ import {
 import { createStorageDriver, sampleEpisodeSources, scriptDocumentSchema } from '@podfleet/providers';
 import { createLogger, createRedis, subscribeJobEvents } from '@podfleet/queue';
 import { createClipCache, createEspeakEngine } from '@podfleet/tts';
-import { benchEnvironment, writeBenchResult } from './harness';
+import { benchEnvironment, runBench, writeBenchResult } from './harness';
+import { median } from './stats';
 
 const { values } = parseArgs({
   options: { minutes: { type: 'string', default: '3' }, runs: { type: 'string', default: '3' } },
@@ -29,7 +30,6 @@ const minutes = Number(values.minutes);
 const runs = Number(values.runs);
 const STAGES = ['scrape', 'script', 'audio', 'upload'] as const;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const sec = (ms: number) => Math.round(ms) / 1000;
 
 async function main() {
@@ -198,10 +198,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBench('pipeline', main);

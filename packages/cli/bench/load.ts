@@ -15,23 +15,26 @@
  * bench-results/load.json. Not part of CI.
  */
 
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createRedis } from '@podfleet/queue';
-import { WORKER_PRIORITY } from '../fleet';
-import type { Supervisor } from '../supervisor';
+import { WORKER_PRIORITY } from '../src/fleet';
+import { freePort } from '../src/services';
+import type { Supervisor } from '../src/supervisor';
 import { machineBusySeconds, supervisedCpuSeconds } from './cpu-time';
 import {
   type BenchEnvironment,
   benchEnvironment,
   postJson,
+  runBench,
   uniqueTextSources,
+  waitForJobs,
   writeBenchResult,
 } from './harness';
 import { jobTimelines, overheadBreakdown } from './job-timeline';
 import { pacedTickets } from './paced-tickets';
 import { inPool, runRawFlows } from './raw-flows';
+import { summary } from './stats';
 
 const { values } = parseArgs({
   options: {
@@ -64,46 +67,11 @@ const STAGES = ['scrape', 'script', 'audio', 'upload'] as const;
 /** Jobs one user may have in the fleet at once (USER_MAX_ACTIVE_JOBS): one user per three jobs. */
 const PER_USER = 3;
 
-const pct = (xs: number[], p: number) => {
-  if (xs.length === 0) return Number.NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
-const ms = (x: number) => Math.round(x * 10) / 10;
-const summary = (xs: number[]) => ({
-  p50: ms(pct(xs, 50)),
-  p95: ms(pct(xs, 95)),
-  p99: ms(pct(xs, 99)),
-  max: ms(pct(xs, 100)),
-});
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-/** Polls until none of `jobIds` is queued or running (or the time-out passes). */
-async function waitUntilFinished(bench: BenchEnvironment, jobIds: string[], started: number): Promise<void> {
-  let lastReport = performance.now();
-  for (;;) {
-    const open = await bench.db.job.count({
-      where: { id: { in: jobIds }, status: { in: ['queued', 'running'] } },
-    });
-    if (open === 0) return;
-    if (performance.now() - started > TIMEOUT_MS) {
-      process.stderr.write(`load: giving up with ${open} jobs unfinished after ${TIMEOUT_MS / 60_000} min\n`);
-      return;
-    }
-    if (performance.now() - lastReport > 10_000) {
-      lastReport = performance.now();
-      process.stderr.write(`load: ${jobIds.length - open}/${jobIds.length} finished\n`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** Waits for `jobIds` to finish; the ones still open at the time-out count as lost. */
+async function waitUntilFinished(bench: BenchEnvironment, jobIds: string[]): Promise<void> {
+  const open = await waitForJobs(bench, jobIds, { label: 'load', timeoutMs: TIMEOUT_MS });
+  if (open > 0)
+    process.stderr.write(`load: giving up with ${open} jobs unfinished after ${TIMEOUT_MS / 60_000} min\n`);
 }
 
 /** Per completed job: end to end, end to end minus the stages' work, and the stage-to-stage hops. */
@@ -181,7 +149,7 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string, apps: Superviso
     const { jobId, ms: ticketMs } = await submit(N + p, users.at(-1)!);
     probeTickets.push(ticketMs);
     probeIds.push(jobId);
-    await waitUntilFinished(bench, [jobId], performance.now());
+    await waitUntilFinished(bench, [jobId]);
   }
   const redis = createRedis(bench.env.REDIS_URL!, { role: 'client' });
   const probeTimelines = await jobTimelines(bench.db, redis, bench.prefix, probeIds);
@@ -193,7 +161,7 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string, apps: Superviso
     /** Each probe job's overhead in submission order: the first one runs on a fresh fleet. */
     overheadMsByJob: probeTimelines.map((t) => t.overheadMs),
     /** p50 of each step of the overhead (see job-timeline.ts). */
-    overheadBreakdownMs: overheadBreakdown(probeTimelines, pct),
+    overheadBreakdownMs: overheadBreakdown(probeTimelines),
     timelines: probeTimelines,
   };
   const idlePacedTickets = await paced(PACED_IDLE);
@@ -218,7 +186,7 @@ async function runFleet(bench: BenchEnvironment, apiUrl: string, apps: Superviso
   process.stderr.write(`load: ${N} jobs submitted in ${submitSec.toFixed(1)} s\n`);
   // While the fleet drains the load flat out: paced tickets, and how busy the machine is meanwhile.
   let drained = false;
-  const finished = waitUntilFinished(bench, jobIds, started).then(() => {
+  const finished = waitUntilFinished(bench, jobIds).then(() => {
     drained = true;
   });
   const busyBefore = machineBusySeconds();
@@ -419,7 +387,4 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench:load failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runBench('load', main);
