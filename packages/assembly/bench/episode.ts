@@ -1,6 +1,6 @@
 /**
  * Times the offline audio path for the reference 3-minute episode (40 lines, ~450 words):
- *   tsx packages/audio/bench/episode.ts [--backend wasm|native|auto] [--runs 3] [--threads 2]
+ *   npm run bench:episode [-- --backend wasm|native|auto --runs 3 --threads 2]
  * Prints synthesis, assembly (with its steps), total, a cached re-run, and the raw path
  * (the same clips joined and encoded once, no loudness work, no tags) for comparison, and the
  * finished MP3's loudness as ffmpeg measures it (outside the timings).
