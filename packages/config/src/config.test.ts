@@ -86,6 +86,41 @@ describe('parseConfig', () => {
     ).toBe('ALLOW_PRIVATE_SOURCE_URLS');
   });
 
+  it('needs an OpenAI key only for api.openai.com, and reads the speech settings', () => {
+    expect(problemsOf(() => parseConfig('scraper', { SCRIPT_PROVIDER: 'openai' }))[0]).toEqual({
+      name: 'OPENAI_API_KEY',
+      message: 'required when SCRIPT_PROVIDER=openai with api.openai.com',
+    });
+    const local = parseConfig('scraper', {
+      SCRIPT_PROVIDER: 'openai',
+      OPENAI_BASE_URL: 'http://localhost:11434/v1',
+      OPENAI_MODEL: 'llama3.1:8b',
+      OPENAI_PRICE_INPUT_PER_MTOK: '0.5',
+    });
+    expect(local).toMatchObject({
+      OPENAI_MODEL: 'llama3.1:8b',
+      OPENAI_STRUCTURED_OUTPUT: 'json_schema',
+      OPENAI_PRICE_INPUT_PER_MTOK: 0.5,
+    });
+    expect(local.OPENAI_API_KEY).toBeUndefined();
+    expect(problemsOf(() => parseConfig('audio', { TTS_PROVIDER: 'openai' }))[0]?.name).toBe(
+      'OPENAI_TTS_API_KEY',
+    );
+    expect(parseConfig('audio', { TTS_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-1' }).OPENAI_TTS_MODEL).toBe(
+      'tts-1',
+    );
+    const kokoro = parseConfig('audio', {
+      TTS_PROVIDER: 'openai',
+      OPENAI_TTS_BASE_URL: 'http://localhost:8880/v1',
+      OPENAI_TTS_VOICES: ' af_bella, am_adam,,af_bella ',
+      OPENAI_TTS_FORMAT: 'pcm',
+    });
+    expect(kokoro).toMatchObject({ OPENAI_TTS_VOICES: ['af_bella', 'am_adam'], OPENAI_TTS_FORMAT: 'pcm' });
+    expect(problemsOf(() => parseConfig('audio', { OPENAI_TTS_VOICES: ' , ' }))[0]?.name).toBe(
+      'OPENAI_TTS_VOICES',
+    );
+  });
+
   it('refuses a PREGENERATE_CRON whose hour field is not one hour (the scheduler targets that local hour)', () => {
     expect(parseConfig('scraper', { PREGENERATE_CRON: ' 15 22 * * 1-5 ' }).PREGENERATE_CRON).toBe(
       ' 15 22 * * 1-5 ',

@@ -19,6 +19,7 @@ export {
   cronPatternProblem,
   envNames,
   type FullConfig,
+  isOpenAi,
   pregenerationLocalHour,
   type ScraperConfig,
   schemas,

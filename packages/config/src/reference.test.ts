@@ -24,6 +24,6 @@ describe('docs/configuration.md', () => {
       default: 'unset',
       readBy: ['scraper', 'audio', 'uploader'],
     });
-    expect(byName.get('TTS_PROVIDER')?.description).toContain('(`espeak`, `elevenlabs`)');
+    expect(byName.get('TTS_PROVIDER')?.description).toContain('(`espeak`, `elevenlabs`, `openai`)');
   });
 });

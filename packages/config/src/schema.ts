@@ -245,11 +245,28 @@ export const apiShape = {
   USER_MAX_API_KEYS: positiveInt(10).describe('active API keys per user (POST /v1/keys answers 409 above)'),
 } as const;
 
+/** The OpenAI-compatible server both the script writer and the TTS engine default to. */
+const openAiShape = {
+  OPENAI_BASE_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .default('https://api.openai.com/v1')
+    .describe(
+      'OpenAI-compatible API base URL ending in /v1, e.g. Ollama http://localhost:11434/v1, vLLM http://localhost:8000/v1, llama.cpp http://localhost:8080/v1, LM Studio http://localhost:1234/v1',
+    ),
+  OPENAI_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Bearer key for OPENAI_BASE_URL; required for api.openai.com, local servers need none'),
+} as const;
+
+/** Non-negative USD amount, unset when not given. */
+const usd = () => z.coerce.number().min(0).optional();
+
 const scriptProviderShape = {
   SCRIPT_PROVIDER: z
-    .enum(['local', 'anthropic'])
+    .enum(['local', 'anthropic', 'openai'])
     .default('local')
-    .describe('script writer: the offline extractive one or Anthropic'),
+    .describe('script writer: the offline extractive one, Anthropic, or an OpenAI-compatible API'),
   ANTHROPIC_API_KEY: z
     .string()
     .min(1)
@@ -265,6 +282,27 @@ const scriptProviderShape = {
     .describe('Anthropic model that writes scripts'),
   ANTHROPIC_TIMEOUT_MS: positiveInt(300_000).describe(
     'client timeout per Anthropic request (ms); a timeout fails the attempt as TIMEOUT, retried',
+  ),
+  ...openAiShape,
+  OPENAI_MODEL: z
+    .string()
+    .min(1)
+    .default('gpt-4o-mini')
+    .describe('model that writes scripts when SCRIPT_PROVIDER=openai (e.g. llama3.1:8b on Ollama)'),
+  OPENAI_TIMEOUT_MS: positiveInt(300_000).describe(
+    'client timeout per chat completion (ms); a timeout fails the attempt as TIMEOUT, retried',
+  ),
+  OPENAI_STRUCTURED_OUTPUT: z
+    .enum(['json_schema', 'json_object', 'none'])
+    .default('json_schema')
+    .describe(
+      'how the script is first asked to be JSON; a server that rejects it is asked the next way (json_object, then the prompt alone)',
+    ),
+  OPENAI_PRICE_INPUT_PER_MTOK: usd().describe(
+    'USD per million input tokens of OPENAI_MODEL; unset, OpenAI list prices for its models, 0 for any other (local)',
+  ),
+  OPENAI_PRICE_OUTPUT_PER_MTOK: usd().describe(
+    'USD per million output tokens of OPENAI_MODEL; unset, OpenAI list prices for its models, 0 for any other (local)',
   ),
 } as const;
 
@@ -411,9 +449,11 @@ export const audioShape = {
   ...baseShape,
   ...workerShape('audio'),
   TTS_PROVIDER: z
-    .enum(['espeak', 'elevenlabs'])
+    .enum(['espeak', 'elevenlabs', 'openai'])
     .default('espeak')
-    .describe('TTS engine: espeak-ng (offline) or ElevenLabs'),
+    .describe(
+      'TTS engine: espeak-ng (offline; native when installed, else WASM), ElevenLabs, or an OpenAI-compatible speech API',
+    ),
   ELEVENLABS_API_KEY: z
     .string()
     .min(1)
@@ -428,6 +468,51 @@ export const audioShape = {
   ),
   ELEVENLABS_TIMEOUT_MS: positiveInt(60_000).describe(
     'client timeout per ElevenLabs line (ms); a timeout is retried',
+  ),
+  ...openAiShape,
+  OPENAI_TTS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .optional()
+    .describe(
+      'OpenAI-compatible speech API base URL ending in /v1 (Kokoro-FastAPI http://localhost:8880/v1, Speaches http://localhost:8000/v1); unset, OPENAI_BASE_URL',
+    ),
+  OPENAI_TTS_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Bearer key for the speech API; unset, OPENAI_API_KEY'),
+  OPENAI_TTS_MODEL: z
+    .string()
+    .min(1)
+    .default('tts-1')
+    .describe('speech model (tts-1, tts-1-hd, gpt-4o-mini-tts; kokoro on Kokoro-FastAPI)'),
+  OPENAI_TTS_VOICES: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return undefined;
+      const voices = [...new Set(raw.split(',').map((v) => v.trim()))].filter(Boolean);
+      if (voices.length > 0) return voices;
+      ctx.addIssue({ code: 'custom', message: 'expected comma-separated voice names' });
+      return z.NEVER;
+    })
+    .describe(
+      "comma-separated voices offered to hosts, defaults first; unset, the server's list (Kokoro-FastAPI) or OpenAI's",
+    ),
+  OPENAI_TTS_FORMAT: z
+    .enum(['wav', 'pcm'])
+    .default('wav')
+    .describe('audio asked of the speech API: wav, or raw 16-bit mono pcm at OPENAI_TTS_PCM_SAMPLE_RATE'),
+  OPENAI_TTS_PCM_SAMPLE_RATE: positiveInt(24_000).describe(
+    'sample rate of pcm speech (OpenAI and Kokoro: 24000)',
+  ),
+  OPENAI_TTS_CONCURRENCY: positiveInt(4).describe(
+    'speech requests at once, across the whole fleet (a Redis limiter)',
+  ),
+  OPENAI_TTS_TIMEOUT_MS: positiveInt(60_000).describe(
+    'client timeout per speech request (ms); a timeout is retried',
+  ),
+  OPENAI_TTS_USD_PER_1000_CHARACTERS: usd().describe(
+    'speech price per 1000 characters for the cost estimate; unset, 0.015 on api.openai.com (tts-1), 0 elsewhere',
   ),
   AUDIO_CONCURRENCY: positiveInt(1).describe('audio jobs per process (CPU-bound: one per core)'),
   TTS_CACHE_DIR: z
@@ -448,6 +533,15 @@ export const uploaderShape = {
 
 type Shape = Record<string, z.ZodType>;
 
+/** OpenAI itself (which needs a key and bills), not a local server speaking its API. */
+export function isOpenAi(baseUrl: unknown): boolean {
+  try {
+    return typeof baseUrl === 'string' && new URL(baseUrl).hostname === 'api.openai.com';
+  } catch {
+    return false;
+  }
+}
+
 /** Checks that only make sense across several variables. */
 function withRules<S extends Shape>(shape: S, { linksWithoutRequest = false } = {}) {
   return z.object(shape).superRefine((raw, ctx) => {
@@ -460,6 +554,16 @@ function withRules<S extends Shape>(shape: S, { linksWithoutRequest = false } = 
     if (env.STORAGE_DRIVER === 's3') need('S3_BUCKET', 'STORAGE_DRIVER=s3');
     if (env.SCRIPT_PROVIDER === 'anthropic') need('ANTHROPIC_API_KEY', 'SCRIPT_PROVIDER=anthropic');
     if (env.TTS_PROVIDER === 'elevenlabs') need('ELEVENLABS_API_KEY', 'TTS_PROVIDER=elevenlabs');
+    if (env.SCRIPT_PROVIDER === 'openai' && isOpenAi(env.OPENAI_BASE_URL)) {
+      need('OPENAI_API_KEY', 'SCRIPT_PROVIDER=openai with api.openai.com');
+    }
+    if (
+      env.TTS_PROVIDER === 'openai' &&
+      isOpenAi(env.OPENAI_TTS_BASE_URL ?? env.OPENAI_BASE_URL) &&
+      env.OPENAI_API_KEY === undefined
+    ) {
+      need('OPENAI_TTS_API_KEY', 'TTS_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY');
+    }
     // The uploader writes links into webhook bodies with no request to take an origin from.
     if (linksWithoutRequest && env.NODE_ENV === 'production') {
       need(
