@@ -106,10 +106,12 @@ export function createApi(deps: ApiDependencies): ApiApp {
     prefix: settings.prefix,
     heartbeatMs: settings.sseHeartbeatMs,
   });
+  const rateLimiter = new RateLimiter(redis, settings.prefix);
   const authenticate = createAuthenticator({
     db,
     adminApiKey: settings.adminApiKey,
     keyCacheTtlMs: settings.keyCacheTtlMs,
+    failures: { limiter: rateLimiter, perMinute: settings.authFailuresPerMinute },
   });
   const deliveries = new DeliveryLog(db, logger);
   const mediaSigner = new UrlSigner(mediaUrlSigningKey(settings.mediaUrlSecret), settings.signedUrlTtlSec);
@@ -132,7 +134,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
     guards: createAuthGuards(authenticate, settings.cronSecret),
     authenticator: authenticate,
     streams,
-    rateLimiter: new RateLimiter(redis, settings.prefix),
+    rateLimiter,
     queueDepth: new QueueDepth(pipeline.queues, settings.queueDepthCacheMs),
     mediaSigner,
     webhookKey: webhookSigningKey(settings.webhookSecret),
@@ -140,8 +142,11 @@ export function createApi(deps: ApiDependencies): ApiApp {
     deliveries,
     clock,
     baseUrl,
-    episodeView: (req, episode) =>
-      toEpisodeView(episode, episodeUrls(episode.id, { baseUrl: baseUrl(req), signer: mediaSigner })),
+    episodeView: (req, episode, urlVersion) =>
+      toEpisodeView(
+        episode,
+        episodeUrls(episode.id, { baseUrl: baseUrl(req), signer: mediaSigner, urlVersion }),
+      ),
   };
 
   const app = express();

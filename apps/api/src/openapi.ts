@@ -43,7 +43,7 @@ import {
 } from './schemas';
 
 /** `userOrSigned`: a key, or none at all with a valid `?exp=&sig=` (signed audio URLs). */
-type Auth = 'user' | 'userOrAdmin' | 'userOrSigned' | 'admin' | 'adminBasic' | 'cron' | 'none';
+type Auth = 'user' | 'userOrAdmin' | 'userOrSigned' | 'admin' | 'bullBoard' | 'cron' | 'none';
 
 const problem = (description: string): ResponseConfig => ({
   description,
@@ -139,8 +139,8 @@ function routes(): RouteConfig[] {
       user: [['apiKey']],
       userOrAdmin: [['apiKey'], ['adminKey']],
       userOrSigned: [['apiKey'], ['adminKey'], []],
-      admin: [['adminKey'], ['adminBasic']],
-      adminBasic: [['adminBasic']],
+      admin: [['adminKey']],
+      bullBoard: [['bullBoard']],
       cron: [['cronSecret']],
     };
     const security: Array<Record<string, string[]>> = schemes[auth].map(([name]) =>
@@ -158,8 +158,10 @@ function routes(): RouteConfig[] {
     if (auth !== 'none') {
       common[401] = problem('Missing or invalid credentials');
       if (auth === 'user') common[403] = problem('The admin key: this route needs a user key');
-      if (auth === 'admin' || auth === 'adminBasic')
-        common[403] = problem('A user key: this route needs the admin key');
+      if (auth === 'admin') common[403] = problem('A user key: this route needs the admin key');
+      common[429] = problem(
+        'Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After',
+      );
       common[503] = problem('Redis or PostgreSQL is unavailable (Retry-After)');
     }
     const operationId = operationIds[`${method} ${path}`];
@@ -695,8 +697,9 @@ function routes(): RouteConfig[] {
     r('get', '/docs', 'Operators', 'A readable page generated from this document', 'none', {
       200: { description: 'HTML' },
     }),
-    r('get', '/admin/queues', 'Operators', 'Bull Board over every queue', 'adminBasic', {
-      200: { description: 'HTML' },
+    r('get', '/admin/queues', 'Operators', 'Bull Board over every queue', 'bullBoard', {
+      200: { description: 'HTML (read-only for BULL_BOARD_VIEWERS: actions answer 405)' },
+      404: problem('Bull Board is off: neither BULL_BOARD_USERS nor BULL_BOARD_VIEWERS is set'),
     }),
   ];
 }
@@ -713,10 +716,10 @@ export function openApiDocument(serverUrl: string): ReturnType<OpenApiGeneratorV
     scheme: 'bearer',
     description: 'ADMIN_API_KEY',
   });
-  registry.registerComponent('securitySchemes', 'adminBasic', {
+  registry.registerComponent('securitySchemes', 'bullBoard', {
     type: 'http',
     scheme: 'basic',
-    description: 'Any user name, ADMIN_API_KEY as the password',
+    description: 'A BULL_BOARD_USERS (operator) or BULL_BOARD_VIEWERS (read-only) name and password',
   });
   registry.registerComponent('securitySchemes', 'cronSecret', {
     type: 'http',

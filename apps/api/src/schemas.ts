@@ -43,11 +43,17 @@ export const createUserBodySchema = z
   .strict()
   .openapi('CreateUserRequest');
 
-/** What only operators decide for a user: how much is pre-generated, how much may be stored. */
+const highPriorityPerDay = z.number().int().min(0).max(10_000).openapi({
+  description:
+    'Episode requests with priority "high" the user may make per UTC day; 0 (the default): none, such a request answers 403',
+});
+
+/** What only operators decide for a user: how much is pre-generated, how much may be stored, who may jump the queue. */
 export const updateUserBodySchema = z
   .object({
     pregenerateTier: pregenerateTier.optional(),
     storageQuotaBytes: storageQuotaBytes.optional(),
+    highPriorityPerDay: highPriorityPerDay.optional(),
   })
   .strict()
   .openapi('UpdateUserRequest');
@@ -114,6 +120,7 @@ export const userSchema = z
     storageQuotaBytes: storageQuotaBytes.openapi({
       description: 'Your own storage limit in bytes: 0 unlimited, null the fleet default',
     }),
+    highPriorityPerDay,
     sources: z.array(z.unknown()),
     style: z.record(z.string(), z.unknown()).nullable(),
     webhookUrl: z.string().nullable(),

@@ -1,9 +1,29 @@
 import type { ApiConfig } from '@podfleet/config';
 
+export interface BoardUser {
+  name: string;
+  /** `scrypt$N$r$p$salt$key` (see services/password-hash). */
+  hash: string;
+}
+
 /** What the HTTP layer needs to know, as plain values (tests build it directly). */
 export interface ApiSettings {
-  /** Admin Bearer token and Bull Board password; signs nothing. */
+  /** Admin Bearer token; signs nothing, and is not a Bull Board password. */
   adminApiKey: string;
+  /** Bearer token GET /metrics requires; unset, /metrics is open (development). */
+  metricsToken?: string;
+  /** Bull Board operators and read-only viewers (name and scrypt hash); none of either: Bull Board is off. */
+  bullBoardUsers: BoardUser[];
+  bullBoardViewers: BoardUser[];
+  /** Open event streams per user (fleet-wide) and per process. */
+  userMaxStreams: number;
+  maxStreams: number;
+  /** An event stream ends after this long; the client reconnects (Last-Event-ID). */
+  sseMaxStreamMs: number;
+  /** Failed authentications per client address per minute before 429. */
+  authFailuresPerMinute: number;
+  /** Active API keys per user. */
+  userMaxApiKeys: number;
   /** MEDIA_URL_SECRET: signs and verifies audio URLs (the uploader signs with it too). */
   mediaUrlSecret: string;
   /** WEBHOOK_SECRET: root of each user's webhook secret shown by GET /v1/me (the uploader signs with it). */
@@ -38,6 +58,14 @@ export interface ApiSettings {
 export function settingsFromConfig(config: ApiConfig): ApiSettings {
   return {
     adminApiKey: config.ADMIN_API_KEY,
+    ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
+    bullBoardUsers: config.BULL_BOARD_USERS,
+    bullBoardViewers: config.BULL_BOARD_VIEWERS,
+    userMaxStreams: config.USER_MAX_STREAMS,
+    maxStreams: config.MAX_STREAMS,
+    sseMaxStreamMs: config.SSE_MAX_STREAM_SEC * 1000,
+    authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
+    userMaxApiKeys: config.USER_MAX_API_KEYS,
     mediaUrlSecret: config.MEDIA_URL_SECRET,
     webhookSecret: config.WEBHOOK_SECRET,
     ...(config.CRON_SECRET ? { cronSecret: config.CRON_SECRET } : {}),

@@ -70,14 +70,16 @@ export async function deliverWebhook(
   payload: WebhookPayload,
   opts: DeliverOptions,
 ): Promise<DeliveryResult | null> {
-  const job = await db.job.findUnique({ where: { id: payload.jobId }, include: { episode: true } });
+  const job = await db.job.findUnique({
+    where: { id: payload.jobId },
+    include: { episode: true, user: { select: { mediaUrlVersion: true } } },
+  });
   if (!job) return null;
+  const urls = { ...(opts.urls ?? { baseUrl: '' }), urlVersion: job.user.mediaUrlVersion };
   const body = JSON.stringify({
     event: payload.event,
     job: toJobView(job),
-    ...(job.episode
-      ? { episode: toEpisodeView(job.episode, episodeUrls(job.episode.id, opts.urls ?? { baseUrl: '' })) }
-      : {}),
+    ...(job.episode ? { episode: toEpisodeView(job.episode, episodeUrls(job.episode.id, urls)) } : {}),
   });
   const requestBody = JSON.parse(body) as object;
   const delivery = await startDelivery(db, payload, opts.attempt, requestBody);

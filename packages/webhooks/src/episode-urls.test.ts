@@ -32,7 +32,7 @@ describe('feedMediaUrls', () => {
     const expiresAt = new Date('2026-12-20T08:00:00Z');
     const urls = feedMediaUrls(
       { id: 'ep-1', expiresAt },
-      { baseUrl: 'https://pods.example', signer, ttlSec: WEEK, nowMs: NOW },
+      { baseUrl: 'https://pods.example', signer, ttlSec: WEEK, nowMs: NOW, urlVersion: 1 },
     );
     const paths = {
       audio: '/v1/episodes/ep-1/audio',

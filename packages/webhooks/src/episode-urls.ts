@@ -5,6 +5,8 @@ export interface EpisodeUrlOptions {
   baseUrl: string;
   /** Signs the audio URL so it plays without an Authorization header; unsigned when omitted. */
   signer?: UrlSigner;
+  /** The owner's User.mediaUrlVersion (default 1). */
+  urlVersion?: number;
   nowMs?: number;
 }
 
@@ -19,7 +21,7 @@ export function episodeUrls(
 ): { audioUrl: string; transcriptUrl: string } {
   const audio = episodeAudioPath(episodeId);
   return {
-    audioUrl: `${opts.baseUrl}${opts.signer ? opts.signer.signedPath(audio, opts.nowMs) : audio}`,
+    audioUrl: `${opts.baseUrl}${opts.signer ? opts.signer.signedPath(audio, opts.nowMs, opts.urlVersion) : audio}`,
     transcriptUrl: `${opts.baseUrl}${episodeTranscriptPath(episodeId)}`,
   };
 }
@@ -42,10 +44,11 @@ export function feedUrlExpiry(expiresAt: Date | null, ttlSec: number, nowMs: num
 /** The signed URLs a feed item links: audio, transcripts (WebVTT, Podcasting 2.0 JSON), chapters. */
 export function feedMediaUrls(
   episode: { id: string; expiresAt: Date | null },
-  opts: { baseUrl: string; signer: UrlSigner; ttlSec: number; nowMs: number },
+  opts: { baseUrl: string; signer: UrlSigner; ttlSec: number; nowMs: number; urlVersion: number },
 ): { audio: string; transcriptVtt: string; transcriptJson: string; chapters: string } {
   const exp = feedUrlExpiry(episode.expiresAt, opts.ttlSec, opts.nowMs);
-  const signed = (path: string) => `${opts.baseUrl}${opts.signer.signedPathUntil(path, exp)}`;
+  const signed = (path: string) =>
+    `${opts.baseUrl}${opts.signer.signedPathUntil(path, exp, opts.urlVersion)}`;
   const transcript = signed(episodeTranscriptPath(episode.id));
   return {
     audio: signed(episodeAudioPath(episode.id)),

@@ -66,4 +66,15 @@ describe('UrlSigner', () => {
     expect(signer.verify('/v1/episodes/e1/audio', undefined, sig, now)).toBe('invalid');
     expect(signer.verify('/v1/episodes/e1/audio', '12x', sig, now)).toBe('invalid');
   });
+
+  it("refuses a URL signed under an owner's earlier media URL version (feed token rotated)", () => {
+    const v1 = signer.sign('/v1/episodes/e1/audio', now);
+    const v2 = signer.sign('/v1/episodes/e1/audio', now, 2);
+    expect(v2.sig).not.toBe(v1.sig);
+    expect(signer.verify('/v1/episodes/e1/audio', String(v2.exp), v2.sig, now, 2)).toBe('valid');
+    expect(signer.verify('/v1/episodes/e1/audio', String(v1.exp), v1.sig, now, 2)).toBe('invalid');
+    expect(signer.verify('/v1/episodes/e1/audio', String(v2.exp), v2.sig, now, 3)).toBe('invalid');
+    // Version 1 signs as URLs did before versions: links handed out before the upgrade still work.
+    expect(signer.verify('/v1/episodes/e1/audio', String(v1.exp), v1.sig, now)).toBe('valid');
+  });
 });

@@ -8,7 +8,10 @@ export interface SignedUrlParams {
 
 /**
  * HMAC-signed, expiring URLs for media (episode audio) that podcast apps fetch without an
- * Authorization header. The signature covers the path and the expiry, so neither can be changed.
+ * Authorization header. The signature covers the path, the expiry and the owner's media URL
+ * version (User.mediaUrlVersion), so none can be changed, and bumping the version (a feed token
+ * rotation) voids every URL signed before. Version 1, every user's first, signs as URLs did
+ * before versions existed, so those stay valid until their owner first rotates.
  */
 export class UrlSigner {
   constructor(
@@ -18,33 +21,40 @@ export class UrlSigner {
     private readonly granularitySec = 3600,
   ) {}
 
-  sign(path: string, nowMs = Date.now()): SignedUrlParams {
+  sign(path: string, nowMs = Date.now(), version = 1): SignedUrlParams {
     const earliest = Math.floor(nowMs / 1000) + this.ttlSec;
     const exp = Math.ceil(earliest / this.granularitySec) * this.granularitySec;
-    return { exp, sig: this.mac(path, exp) };
+    return { exp, sig: this.mac(path, exp, version) };
   }
 
   /** `path?exp=…&sig=…` */
-  signedPath(path: string, nowMs = Date.now()): string {
-    const { exp, sig } = this.sign(path, nowMs);
+  signedPath(path: string, nowMs = Date.now(), version = 1): string {
+    const { exp, sig } = this.sign(path, nowMs, version);
     return `${path}?exp=${exp}&sig=${sig}`;
   }
 
   /** `path?exp=…&sig=…`, valid until `exp` (unix seconds) whatever the TTL. */
-  signedPathUntil(path: string, exp: number): string {
-    return `${path}?exp=${exp}&sig=${this.mac(path, exp)}`;
+  signedPathUntil(path: string, exp: number, version = 1): string {
+    return `${path}?exp=${exp}&sig=${this.mac(path, exp, version)}`;
   }
 
-  /** 'valid', 'expired' or 'invalid' (missing, malformed or wrong signature). */
-  verify(path: string, exp: unknown, sig: unknown, nowMs = Date.now()): 'valid' | 'expired' | 'invalid' {
+  /** 'valid', 'expired' or 'invalid' (missing, malformed or wrong signature, or an older version). */
+  verify(
+    path: string,
+    exp: unknown,
+    sig: unknown,
+    nowMs = Date.now(),
+    version = 1,
+  ): 'valid' | 'expired' | 'invalid' {
     if (typeof exp !== 'string' || typeof sig !== 'string' || !/^\d{1,12}$/.test(exp)) return 'invalid';
-    const expected = Buffer.from(this.mac(path, Number(exp)));
+    const expected = Buffer.from(this.mac(path, Number(exp), version));
     const given = Buffer.from(sig);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
     return Number(exp) * 1000 < nowMs ? 'expired' : 'valid';
   }
 
-  private mac(path: string, exp: number): string {
-    return createHmac('sha256', this.key).update(`${path}\n${exp}`).digest('base64url');
+  private mac(path: string, exp: number, version: number): string {
+    const message = version === 1 ? `${path}\n${exp}` : `${path}\n${exp}\n${version}`;
+    return createHmac('sha256', this.key).update(message).digest('base64url');
   }
 }

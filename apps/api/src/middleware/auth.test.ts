@@ -1,6 +1,7 @@
 import { waitFor } from '@podfleet/test-kit';
 import express from 'express';
 import request from 'supertest';
+import { RateLimiter } from '../services/rate-limit';
 import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
 import { createAuthenticator, createAuthGuards, SEEN_RESOLUTION_MS, secretsEqual } from './auth';
 import { errorHandler } from './errors';
@@ -33,9 +34,9 @@ describe('authentication', () => {
     await request(t.app).get('/v1/jobs').set({ Authorization: 'Token abc' }).expect(401);
   });
 
-  it('the admin key works as Bearer or as the Basic password (any user name)', async () => {
+  it('the admin key works as Bearer, no longer as a Basic password (issue #18)', async () => {
     await request(t.app).get('/v1/stats').set(bearer(ADMIN_KEY)).expect(200);
-    await request(t.app).get('/v1/stats').set(basic('anyone', ADMIN_KEY)).expect(200);
+    await request(t.app).get('/v1/stats').set(basic('anyone', ADMIN_KEY)).expect(401);
     await request(t.app).get('/v1/stats').set(basic('admin', 'wrong-password')).expect(401);
   });
 
@@ -213,6 +214,32 @@ describe('key cache', () => {
     expect(lookups()).toBe(4); // the refused request looked the key up again, and found it revoked
   });
 
+  it('when full, drops the least recently used key, not a key in constant use', async () => {
+    const [a, b, c] = await Promise.all([t.createUser(), t.createUser(), t.createUser()]);
+    const { db, lookups } = countingKeyLookups();
+    const authenticator = createAuthenticator({
+      db,
+      adminApiKey: ADMIN_KEY,
+      keyCacheTtlMs: 10_000,
+      keyCacheMax: 2,
+    });
+    const app = express();
+    app.get('/who', createAuthGuards(authenticator, undefined).user, (_req, res) => {
+      res.end();
+    });
+    app.use(errorHandler);
+    const use = (key: string) => request(app).get('/who').set(bearer(key)).expect(200);
+    await use(a.key); // a is the oldest entry, and stays in use
+    await use(b.key);
+    await use(a.key);
+    await use(c.key); // full: b, the least recently used, makes room
+    expect(lookups()).toBe(3);
+    await use(a.key);
+    expect(lookups()).toBe(3); // still cached
+    await use(b.key);
+    expect(lookups()).toBe(4); // looked up again
+  });
+
   it('with caching on, a key revoked through this process stops working at once', async () => {
     const { user, key } = await t.createUser();
     await request(t.app).get('/v1/me').set(bearer(key)).expect(200); // now cached
@@ -257,5 +284,74 @@ describe('secretsEqual', () => {
     expect(secretsEqual('abc', 'abd')).toBe(false);
     expect(secretsEqual('abc', 'abcd')).toBe(false);
     expect(secretsEqual('', 'x')).toBe(false);
+  });
+});
+
+describe('failed authentication throttle (issue #18)', () => {
+  /** GET /who behind the user guard, throttled at `perMinute` failures per client address. */
+  function throttledApp(db: ReturnType<typeof countingKeyLookups>['db'], perMinute: number, prefix: string) {
+    const authenticator = createAuthenticator({
+      db,
+      adminApiKey: ADMIN_KEY,
+      keyCacheTtlMs: 10_000,
+      failures: { limiter: new RateLimiter(t.redis, prefix), perMinute },
+    });
+    const app = express();
+    app.set('trust proxy', true); // X-Forwarded-For picks the client address in this test
+    app.get('/who', createAuthGuards(authenticator, undefined).userOrAdmin, (req, res) => {
+      res.json(req.principal);
+    });
+    app.use(errorHandler);
+    return app;
+  }
+
+  it('answers 429 with Retry-After after a burst of failures from one address, without a lookup per guess', async () => {
+    const { key } = await t.createUser();
+    const { db, lookups } = countingKeyLookups();
+    const app = throttledApp(db, 5, `${t.settings.prefix}-throttle-${Date.now()}`);
+    const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+    // A valid key first: cached, so later requests with it need no lookup.
+    await request(app).get('/who').set(bearer(key)).set(from('203.0.113.7')).expect(200);
+    const guess = (i: number) => `pf_${String(i).padStart(32, 'x')}`;
+    for (let i = 0; i < 5; i += 1) {
+      await request(app)
+        .get('/who')
+        .set(bearer(guess(i)))
+        .set(from('203.0.113.7'))
+        .expect(401);
+    }
+    const lookupsBefore = lookups();
+    expect(lookupsBefore).toBe(6);
+    for (let i = 5; i < 25; i += 1) {
+      const res = await request(app)
+        .get('/who')
+        .set(bearer(guess(i)))
+        .set(from('203.0.113.7'))
+        .expect(429);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(res.body.type).toBe('urn:podfleet:problem:too-many-auth-failures');
+    }
+    expect(lookups()).toBe(lookupsBefore); // refused guesses cost no database query
+    // The admin key and Basic guesses are throttled too; a key already in the cache still works.
+    await request(app).get('/who').set(bearer(ADMIN_KEY)).set(from('203.0.113.7')).expect(429);
+    await request(app).get('/who').set(bearer(key)).set(from('203.0.113.7')).expect(200);
+    // Another address is not affected.
+    await request(app)
+      .get('/who')
+      .set(bearer(guess(99)))
+      .set(from('198.51.100.1'))
+      .expect(401);
+    await request(app).get('/who').set(bearer(ADMIN_KEY)).set(from('198.51.100.1')).expect(200);
+  });
+
+  it('refuses a malformed key or another scheme without a lookup, counting it as a failure', async () => {
+    const { db, lookups } = countingKeyLookups();
+    const app = throttledApp(db, 3, `${t.settings.prefix}-throttle-shape-${Date.now()}`);
+    const from = { 'X-Forwarded-For': '203.0.113.9' };
+    await request(app).get('/who').set(bearer('pf_short')).set(from).expect(401);
+    await request(app).get('/who').set(bearer('not-a-key')).set(from).expect(401);
+    await request(app).get('/who').set(basic('x', 'guess')).set(from).expect(401);
+    expect(lookups()).toBe(0);
+    await request(app).get('/who').set(bearer(ADMIN_KEY)).set(from).expect(429);
   });
 });

@@ -7,7 +7,9 @@ import {
   type PrismaClient,
 } from '@podfleet/db';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import { HttpProblem } from '../http/problem';
+import type { RateLimiter } from '../services/rate-limit';
 
 /** Who is calling. Resolved once per request from the Authorization header. */
 export type Principal =
@@ -22,6 +24,8 @@ export type Principal =
        * find today's cached episode without a database read. Routes that change data read the user.
        */
       timezone: string;
+      /** The user's media URL version as of the key lookup (signs the URLs their answers carry). */
+      mediaUrlVersion: number;
     };
 
 declare global {
@@ -39,34 +43,27 @@ export function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-type Credentials = { scheme: 'bearer' | 'basic'; secret: string } | null;
-
-function readCredentials(header: string | undefined): Credentials {
+/** The Bearer token of an Authorization header; null without one (Basic and other schemes included). */
+export function bearerToken(header: string | undefined): string | null {
   if (!header) return null;
   const space = header.indexOf(' ');
-  if (space < 0) return null;
-  const scheme = header.slice(0, space).toLowerCase();
-  const value = header.slice(space + 1).trim();
-  if (scheme === 'bearer') return { scheme: 'bearer', secret: value };
-  if (scheme === 'basic') {
-    const decoded = Buffer.from(value, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    // The user name is ignored: the password is the key (curl -u admin:$ADMIN_API_KEY).
-    return { scheme: 'basic', secret: colon >= 0 ? decoded.slice(colon + 1) : decoded };
-  }
-  return null;
+  if (space < 0 || header.slice(0, space).toLowerCase() !== 'bearer') return null;
+  return header.slice(space + 1).trim();
 }
 
-const unauthorized = (detail: string, scheme: 'Bearer' | 'Basic' = 'Bearer') =>
+/** `pf_` and 32 base64url characters (generateApiKey): anything else is refused without a lookup. */
+const API_KEY_SHAPE = /^pf_[A-Za-z0-9_-]{32}$/;
+
+const unauthorized = (detail: string) =>
   new HttpProblem(401, {
     type: 'unauthorized',
     detail,
-    headers: { 'WWW-Authenticate': `${scheme} realm="podfleet"` },
+    headers: { 'WWW-Authenticate': 'Bearer realm="podfleet"' },
   });
 
 /** lastUsedAt is written at most this often per key (one write per request would be wasteful). */
 const LAST_USED_RESOLUTION_MS = 60_000;
-/** Keys kept in the lookup cache at most (oldest dropped first). */
+/** Keys kept in the lookup cache at most (the least recently used dropped first). */
 const KEY_CACHE_MAX = 10_000;
 /**
  * A user's lastSeenAt (pre-generation's "seen within days") is written at most this often: by
@@ -78,6 +75,7 @@ interface CachedKey {
   apiKeyId: string;
   userId: string;
   timezone: string;
+  mediaUrlVersion: number;
   lastUsedAt: number;
   /** From then on, a use also looks the key up again in the background. */
   refreshAt: number;
@@ -95,10 +93,22 @@ export interface AuthOptions {
   keyCacheTtlMs: number;
   /** Milliseconds since the epoch (tests move it). */
   now?: () => number;
+  /** Keys kept in the lookup cache at most; default KEY_CACHE_MAX. */
+  keyCacheMax?: number;
+  /**
+   * Failed authentications counted per client address (Redis, every replica): past `perMinute`
+   * in a minute, a credential not already in the key cache is answered 429 without being checked
+   * (no admin key comparison, no database lookup). Unset: no throttle.
+   */
+  failures?: { limiter: RateLimiter; perMinute: number };
 }
 
 export interface Authenticator {
-  (req: Request, scheme?: 'Bearer' | 'Basic'): Promise<Principal>;
+  (req: Request): Promise<Principal>;
+  /** 429 while the client's address is past its failed authentications (other credentials share the throttle). */
+  refuseThrottled(req: Request): Promise<void>;
+  /** Counts a failed authentication against the client's address. */
+  countFailure(req: Request): Promise<void>;
   /** Drops a revoked key from this process's cache. */
   forgetKey(apiKeyId: string): void;
   /** Drops every cached key of a user whose profile (timezone) changed, so the next lookup reads it. */
@@ -111,9 +121,11 @@ export function createAuthenticator({
   adminApiKey,
   keyCacheTtlMs,
   now = Date.now,
+  keyCacheMax = KEY_CACHE_MAX,
+  failures,
 }: AuthOptions): Authenticator {
   // By hash: the plain key is not kept even in memory longer than the request.
-  const cache = new Map<string, CachedKey>();
+  const cache = new LRUCache<string, CachedKey>({ max: keyCacheMax });
   /** Lookups under way, shared by the requests that arrive meanwhile: one query per key. */
   const pending = new Map<string, Promise<CachedKey | null>>();
   /** Bumped by forgetKey/forgetUser: a lookup that began before must not cache what it read. */
@@ -144,7 +156,8 @@ export function createAuthenticator({
       apiKeyId: found.apiKey.id,
       userId: found.user.id,
       timezone: found.user.timezone,
-      lastUsedAt: Math.max(found.apiKey.lastUsedAt?.getTime() ?? 0, cache.get(hash)?.lastUsedAt ?? 0),
+      mediaUrlVersion: found.user.mediaUrlVersion,
+      lastUsedAt: Math.max(found.apiKey.lastUsedAt?.getTime() ?? 0, cache.peek(hash)?.lastUsedAt ?? 0),
       // Refreshed in the background from half its life on, so a key in steady use is never
       // waited for; spread over a quarter of the TTL, so keys first seen together (a deploy, a
       // burst of clients) are not all looked up again in the same instant.
@@ -152,7 +165,6 @@ export function createAuthenticator({
       expiresAt: at + keyCacheTtlMs,
     };
     if (keyCacheTtlMs > 0 && generation === startedIn) {
-      if (cache.size >= KEY_CACHE_MAX) cache.delete(cache.keys().next().value as string);
       cache.set(hash, entry);
     }
     return entry;
@@ -168,7 +180,37 @@ export function createAuthenticator({
     return inFlight;
   };
 
-  const lookup = async (req: Request, key: ApiKeyLookup, scheme: 'Bearer' | 'Basic'): Promise<CachedKey> => {
+  const failureSubject = (req: Request) => `auth-failures:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+
+  /** 429 while the client's address is past its failures; Redis down: no throttle (auth still works). */
+  const refuseThrottled = async (req: Request) => {
+    if (!failures) return;
+    const count = await failures.limiter.peek(failureSubject(req)).catch(() => 0);
+    if (count < failures.perMinute) return;
+    const resetSec = 60 - (Math.floor(Date.now() / 1000) % 60);
+    throw new HttpProblem(429, {
+      type: 'too-many-auth-failures',
+      detail: `too many failed authentications from your address; try again in ${resetSec} s`,
+      headers: { 'Retry-After': String(resetSec) },
+    });
+  };
+
+  const countFailure = async (req: Request) => {
+    if (!failures) return;
+    await failures.limiter
+      .hit(failureSubject(req), failures.perMinute)
+      .then(() => undefined)
+      .catch((err: unknown) => req.log.warn({ err }, 'could not count a failed authentication'));
+  };
+
+  /** Counts a failure against the client's address, then refuses the request (401). */
+  const fail = async (req: Request, detail: string): Promise<never> => {
+    await countFailure(req);
+    throw unauthorized(detail);
+  };
+
+  /** A valid key from this process's cache (no lookup, so no guess is checked); null otherwise. */
+  const fromCache = (req: Request, key: ApiKeyLookup): CachedKey | null => {
     const { hash } = key;
     const cached = cache.get(hash);
     const at = now();
@@ -184,21 +226,40 @@ export function createAuthenticator({
       return cached;
     }
     cache.delete(hash);
-    const entry = await fetchOnce(key);
-    if (!entry) throw unauthorized('the API key is not valid or was revoked', scheme);
-    return entry;
+    return null;
   };
 
-  const authenticate = async (req: Request, scheme: 'Bearer' | 'Basic' = 'Bearer'): Promise<Principal> => {
+  const authenticate = async (req: Request): Promise<Principal> => {
     if (req.principal) return req.principal;
-    const credentials = readCredentials(req.headers.authorization);
+    const header = req.headers.authorization;
+    const token = bearerToken(header);
     let principal: Principal = { kind: 'anonymous' };
-    if (credentials) {
-      if (secretsEqual(credentials.secret, adminApiKey)) {
-        principal = { kind: 'admin' };
-      } else if (credentials.secret.startsWith('pf_')) {
-        const key = await lookup(req, apiKeyLookup(credentials.secret), scheme);
-        principal = { kind: 'user', userId: key.userId, apiKeyId: key.apiKeyId, timezone: key.timezone };
+    if (token === null && header) {
+      // Basic (the admin key was a Basic password once) and other schemes are refused, and count.
+      await refuseThrottled(req);
+      await fail(req, 'send an API key as Authorization: Bearer <key>');
+    }
+    if (token !== null) {
+      const shaped = API_KEY_SHAPE.test(token);
+      let key = shaped ? fromCache(req, apiKeyLookup(token)) : null;
+      if (!key) {
+        await refuseThrottled(req);
+        if (secretsEqual(token, adminApiKey)) {
+          req.principal = { kind: 'admin' };
+          return req.principal;
+        }
+        if (!shaped) await fail(req, 'the API key is not valid');
+        key = await fetchOnce(apiKeyLookup(token));
+        if (!key) await fail(req, 'the API key is not valid or was revoked');
+      }
+      if (key) {
+        principal = {
+          kind: 'user',
+          userId: key.userId,
+          apiKeyId: key.apiKeyId,
+          timezone: key.timezone,
+          mediaUrlVersion: key.mediaUrlVersion,
+        };
         const at = now();
         if (at - key.lastUsedAt > LAST_USED_RESOLUTION_MS) {
           key.lastUsedAt = at;
@@ -207,21 +268,21 @@ export function createAuthenticator({
             .catch((err: unknown) => req.log.warn({ err }, 'could not record API key use'));
         }
         markSeen(req, key.userId, at);
-      } else {
-        throw unauthorized('the API key is not valid', scheme);
       }
     }
     req.principal = principal;
     return principal;
   };
   return Object.assign(authenticate, {
+    refuseThrottled,
+    countFailure,
     forgetKey(apiKeyId: string) {
       generation += 1;
-      for (const [hash, entry] of cache) if (entry.apiKeyId === apiKeyId) cache.delete(hash);
+      for (const [hash, entry] of [...cache.entries()]) if (entry.apiKeyId === apiKeyId) cache.delete(hash);
     },
     forgetUser(userId: string) {
       generation += 1;
-      for (const [hash, entry] of cache) if (entry.userId === userId) cache.delete(hash);
+      for (const [hash, entry] of [...cache.entries()]) if (entry.userId === userId) cache.delete(hash);
     },
   });
 }
@@ -234,21 +295,19 @@ export interface AuthGuards {
   /** A user key or the admin key (operators may read and control any user's jobs and episodes). */
   userOrAdmin: RequestHandler;
   admin: RequestHandler;
-  /** Admin via HTTP Basic, for browsers (Bull Board): 401 carries `WWW-Authenticate: Basic`. */
-  adminBasic: RequestHandler;
   /** `Authorization: Bearer CRON_SECRET` only (constant-time); 404 when CRON_SECRET is unset. */
   cron: RequestHandler;
 }
 
 export function createAuthGuards(authenticate: Authenticator, cronSecret: string | undefined): AuthGuards {
   const guard =
-    (check: (p: Principal) => void, scheme: 'Bearer' | 'Basic' = 'Bearer'): Guard =>
+    (check: (p: Principal) => void): Guard =>
     async (req, _res, next) => {
-      check(await authenticate(req, scheme));
+      check(await authenticate(req));
       next();
     };
-  const anonymousCheck = (p: Principal, scheme: 'Bearer' | 'Basic' = 'Bearer') => {
-    if (p.kind === 'anonymous') throw unauthorized('send an API key as Authorization: Bearer <key>', scheme);
+  const anonymousCheck = (p: Principal) => {
+    if (p.kind === 'anonymous') throw unauthorized('send an API key as Authorization: Bearer <key>');
   };
   return {
     user: guard((p) => {
@@ -266,11 +325,6 @@ export function createAuthGuards(authenticate: Authenticator, cronSecret: string
       if (p.kind !== 'admin')
         throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs the admin key' });
     }),
-    adminBasic: guard((p) => {
-      anonymousCheck(p, 'Basic');
-      if (p.kind !== 'admin')
-        throw new HttpProblem(403, { type: 'forbidden', detail: 'this route needs the admin key' });
-    }, 'Basic'),
     cron: async (req, _res, next) => {
       // Unconfigured, the cron routes do not exist (404), so nobody mistakes them for a wrong secret.
       if (!cronSecret) {
@@ -279,8 +333,8 @@ export function createAuthGuards(authenticate: Authenticator, cronSecret: string
           detail: 'the cron endpoints are off: CRON_SECRET is not set',
         });
       }
-      const credentials = readCredentials(req.headers.authorization);
-      if (credentials?.scheme !== 'bearer' || !secretsEqual(credentials.secret, cronSecret)) {
+      const token = bearerToken(req.headers.authorization);
+      if (token === null || !secretsEqual(token, cronSecret)) {
         throw unauthorized('send CRON_SECRET as Authorization: Bearer <secret>');
       }
       next();

@@ -19,9 +19,6 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const admin = bearer(ADMIN_KEY);
-const basic = (password: string) => ({
-  Authorization: `Basic ${Buffer.from(`ops:${password}`).toString('base64')}`,
-});
 
 describe('GET /v1/admin/jobs', () => {
   it('finds jobs across users by email, id, error message and source title', async () => {
@@ -221,26 +218,5 @@ describe('GET /v1/stats', () => {
     expect(res.body.pregeneration).toMatchObject({ lastRun: null, runs: [] });
     expect(res.body.costPerUserPerDay.avgUsd).toBeGreaterThan(0);
     expect(res.body.timeToFirstAudio).toHaveProperty('p95Ms');
-  });
-});
-
-describe('Bull Board', () => {
-  it('asks browsers for Basic credentials (401 + WWW-Authenticate: Basic)', async () => {
-    const res = await request(t.app).get('/admin/queues').expect(401);
-    expect(res.headers['www-authenticate']).toBe('Basic realm="podfleet"');
-    await request(t.app).get('/admin/queues').set(basic('wrong-password')).expect(401);
-  });
-
-  it('serves the board and its API over every queue to the admin', async () => {
-    const page = await request(t.app).get('/admin/queues').set(basic(ADMIN_KEY)).expect(200);
-    expect(page.headers['content-type']).toMatch(/text\/html/);
-    const api = await request(t.app).get('/admin/queues/api/queues').set(basic(ADMIN_KEY)).expect(200);
-    const names = api.body.queues.map((q: { name: string }) => q.name).sort();
-    expect(names).toEqual(['audio', 'maintenance', 'pregenerate', 'scrape', 'script', 'upload', 'webhooks']);
-  });
-
-  it('is 403 for a user key', async () => {
-    const { key } = await t.createUser();
-    await request(t.app).get('/admin/queues').set(basic(key)).expect(403);
   });
 });

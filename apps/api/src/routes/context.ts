@@ -39,6 +39,9 @@ export interface RouteContext {
   clock(): Date;
   /** Absolute base URL for links in responses: PUBLIC_BASE_URL or the request's own origin. */
   baseUrl(req: Request): string;
-  /** CONTRACT "Episode" with its signed audio URL (the transcript is not part of it). */
-  episodeView(req: Request, episode: Omit<Episode, 'transcript'>): EpisodeView;
+  /**
+   * CONTRACT "Episode" with its signed audio URL (the transcript is not part of it), signed under
+   * its owner's media URL version.
+   */
+  episodeView(req: Request, episode: Omit<Episode, 'transcript'>, urlVersion: number): EpisodeView;
 }

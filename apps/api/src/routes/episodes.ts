@@ -37,6 +37,8 @@ import type { RouteContext } from './context';
 /** How long a client should wait when the fleet's queue is full. */
 const QUEUE_FULL_RETRY_AFTER_SEC = 30;
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+/** High-priority allowances count per UTC day. */
+const DAY_MS = 24 * 3600 * 1000;
 /** Presigned S3 URLs handed out by the audio redirect live this long. */
 const PRESIGNED_TTL_SEC = 300;
 /** Daily/weekly answers say how the cache answered: hit (Redis), fallback (database), miss, bypass (forceRegenerate). */
@@ -60,6 +62,18 @@ export function episodesRouter(ctx: RouteContext): Router {
     return episode;
   };
 
+  /** Each owner's media URL version: a user's comes with their key; the admin's views read them. */
+  const urlVersionsOf = async (req: Request, userIds: string[]): Promise<(userId: string) => number> => {
+    const p = req.principal;
+    if (p?.kind === 'user') return () => p.mediaUrlVersion;
+    const rows = await db.user.findMany({
+      where: { id: { in: [...new Set(userIds)] } },
+      select: { id: true, mediaUrlVersion: true },
+    });
+    const versions = new Map(rows.map((r) => [r.id, r.mediaUrlVersion]));
+    return (userId) => versions.get(userId) ?? 1;
+  };
+
   const ticket = (
     req: Request,
     res: Response,
@@ -81,7 +95,11 @@ export function episodesRouter(ctx: RouteContext): Router {
   /** CONTRACT: a cached episode is 200 `{cached, source: "cache", episode}`; the header tells Redis from the database. */
   const cachedAnswer = (req: Request, res: Response, answer: CachedAnswer) => {
     res.setHeader(CACHE_HEADER, answer.source === 'cache' ? 'hit' : 'fallback');
-    res.json({ cached: true, source: 'cache', episode: ctx.episodeView(req, answer.episode) });
+    res.json({
+      cached: true,
+      source: 'cache',
+      episode: ctx.episodeView(req, answer.episode, currentUser(req).mediaUrlVersion),
+    });
   };
 
   /**
@@ -129,6 +147,22 @@ export function episodesRouter(ctx: RouteContext): Router {
       detail: `at most ${quota.limit} episode requests per minute; try again in ${quota.resetSec} s`,
       headers: { 'Retry-After': String(quota.resetSec) },
     });
+  };
+
+  /**
+   * Jumping the queue takes an allowance the admin grants (PATCH /v1/users/:id
+   * highPriorityPerDay): 403 without one or once today's is used up. Counted when asked for.
+   */
+  const useHighPriority = async (userId: string, perDay: number) => {
+    const refused = (detail: string) =>
+      new HttpProblem(403, { type: 'priority-not-allowed', detail, extra: { highPriorityPerDay: perDay } });
+    if (perDay === 0) {
+      throw refused('priority "high" needs an allowance the admin grants; ask without it (normal)');
+    }
+    const used = await ctx.rateLimiter.hit(`priority:${userId}`, perDay, Date.now(), DAY_MS);
+    if (!used.allowed) {
+      throw refused(`your ${perDay} high-priority requests for today are used up; ask with priority normal`);
+    }
   };
 
   router.post('/v1/episodes', guards.user, async (req, res) => {
@@ -203,6 +237,7 @@ export function episodesRouter(ctx: RouteContext): Router {
     }
 
     const user = settledValue(requester) ?? (await loadRequester(userId));
+    if (request.priority === 'high') await useHighPriority(userId, user.highPriorityPerDay);
     if (request.webhookUrl) await checkWebhookUrl(request.webhookUrl, settings.allowPrivateUrls);
     const waiting = await ctx.queueDepth.waiting();
     if (waiting >= settings.maxQueueSize) {
@@ -250,11 +285,17 @@ export function episodesRouter(ctx: RouteContext): Router {
       take: query.limit + 1,
     });
     const { items, nextCursor } = page(rows, query.limit);
-    res.json({ items: items.map((e) => ctx.episodeView(req, e)), nextCursor });
+    const versionOf = await urlVersionsOf(
+      req,
+      items.map((e) => e.userId),
+    );
+    res.json({ items: items.map((e) => ctx.episodeView(req, e, versionOf(e.userId))), nextCursor });
   });
 
   router.get('/v1/episodes/:id', guards.userOrAdmin, async (req, res) => {
-    res.json(ctx.episodeView(req, await findEpisode(req)));
+    const episode = await findEpisode(req);
+    const versionOf = await urlVersionsOf(req, [episode.userId]);
+    res.json(ctx.episodeView(req, episode, versionOf(episode.userId)));
   });
 
   /**
@@ -267,7 +308,21 @@ export function episodesRouter(ctx: RouteContext): Router {
         await guards.userOrAdmin(req, res, next);
         return;
       }
-      const verdict = ctx.mediaSigner.verify(pathOf(String(req.params.id)), req.query.exp, req.query.sig);
+      const id = String(req.params.id);
+      // Signed under the owner's current media URL version: a rotated feed token voids older URLs.
+      const owner = await db.episode.findUnique({
+        where: { id },
+        select: { user: { select: { mediaUrlVersion: true } } },
+      });
+      const verdict = owner
+        ? ctx.mediaSigner.verify(
+            pathOf(id),
+            req.query.exp,
+            req.query.sig,
+            Date.now(),
+            owner.user.mediaUrlVersion,
+          )
+        : 'invalid';
       if (verdict !== 'valid') {
         throw new HttpProblem(403, {
           type: verdict === 'expired' ? 'signature-expired' : 'signature-invalid',

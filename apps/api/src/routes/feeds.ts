@@ -26,7 +26,14 @@ export function feedsRouter(ctx: RouteContext): Router {
       token.length <= MAX_TOKEN_LENGTH
         ? await db.user.findUnique({
             where: { feedToken: token },
-            select: { id: true, name: true, style: true, feedToken: true, podcastShow: true },
+            select: {
+              id: true,
+              name: true,
+              style: true,
+              feedToken: true,
+              mediaUrlVersion: true,
+              podcastShow: true,
+            },
           })
         : null;
     if (!user) throw notFound('feed');
@@ -64,6 +71,7 @@ export function feedsRouter(ctx: RouteContext): Router {
           signer: ctx.mediaSigner,
           ttlSec: ctx.settings.signedUrlTtlSec,
           nowMs: signedAt,
+          urlVersion: user.mediaUrlVersion,
         }),
     });
     const { etag, lastModified } = await feedValidators(

@@ -73,7 +73,7 @@ export function usersRouter(ctx: RouteContext): Router {
     res.json(await adminView(user));
   });
 
-  /** Operators set what users cannot: their pre-generation tier and their storage quota. */
+  /** Operators set what users cannot: pre-generation tier, storage quota, high-priority allowance. */
   router.patch('/v1/users/:id', guards.admin, async (req, res) => {
     const body = parseBody(req, updateUserBodySchema);
     const { count } = await db.user.updateMany({
@@ -83,6 +83,7 @@ export function usersRouter(ctx: RouteContext): Router {
         ...(body.storageQuotaBytes === undefined
           ? {}
           : { storageQuotaBytes: quotaColumn(body.storageQuotaBytes) }),
+        ...(body.highPriorityPerDay === undefined ? {} : { highPriorityPerDay: body.highPriorityPerDay }),
       },
     });
     const user = count === 1 ? await db.user.findUnique({ where: { id: String(req.params.id) } }) : null;
@@ -124,9 +125,13 @@ export function usersRouter(ctx: RouteContext): Router {
     res.json(me(req, user));
   });
 
-  /** Rotates the feed token: the old feed URL stops working at once. */
+  /**
+   * Rotates the feed token: the old feed URL stops working at once, and so does every signed media
+   * URL handed out before (the media URL version moves; cached key lookups of the user are dropped).
+   */
   router.post('/v1/me/feed-token', guards.user, async (req, res) => {
     await rotateFeedToken(db, currentUserId(req));
+    ctx.authenticator.forgetUser(currentUserId(req));
     res.json(me(req, await loadUser(req)));
   });
 

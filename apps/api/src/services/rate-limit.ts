@@ -31,10 +31,21 @@ export class RateLimiter {
     private readonly windowMs = 60_000,
   ) {}
 
-  async hit(subject: string, limit: number, now = Date.now()): Promise<RateLimitResult> {
-    const window = Math.floor(now / this.windowMs);
+  async hit(
+    subject: string,
+    limit: number,
+    now = Date.now(),
+    windowMs = this.windowMs,
+  ): Promise<RateLimitResult> {
+    const window = Math.floor(now / windowMs);
     const key = `${this.prefix}:ratelimit:${subject}:${window}`;
-    const [count, ttlMs] = (await FIXED_WINDOW.run(this.redis, [key], [this.windowMs])) as [number, number];
+    const [count, ttlMs] = (await FIXED_WINDOW.run(this.redis, [key], [windowMs])) as [number, number];
     return { allowed: count <= limit, count, limit, resetSec: Math.max(1, Math.ceil(ttlMs / 1000)) };
+  }
+
+  /** Hits counted in the subject's current window, without counting one (no key: 0). */
+  async peek(subject: string, now = Date.now(), windowMs = this.windowMs): Promise<number> {
+    const count = await this.redis.get(`${this.prefix}:ratelimit:${subject}:${Math.floor(now / windowMs)}`);
+    return count === null ? 0 : Number(count);
   }
 }

@@ -15,6 +15,7 @@ export function toUserView(user: User): UserView {
     weeklyEnabled: user.weeklyEnabled,
     pregenerateTier: user.pregenerateTier,
     storageQuotaBytes: user.storageQuotaBytes === null ? null : Number(user.storageQuotaBytes),
+    highPriorityPerDay: user.highPriorityPerDay,
     sources: Array.isArray(user.sources) ? user.sources : [],
     style: (user.style as Record<string, unknown> | null) ?? null,
     webhookUrl: user.webhookUrl,

@@ -87,6 +87,15 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     queueDepthCacheMs: 0,
     healthTimeoutMs: 1_000,
     keyCacheTtlMs: 10_000,
+    // Limits high enough for suites that make many users, keys, streams and bad guesses; the
+    // hardening tests set their own.
+    bullBoardUsers: [],
+    bullBoardViewers: [],
+    userMaxStreams: 100,
+    maxStreams: 1000,
+    sseMaxStreamMs: 15 * 60_000,
+    authFailuresPerMinute: 10_000,
+    userMaxApiKeys: 100,
     ...options.settings,
   };
   const temp = options.storage ? null : await makeTempDir('podfleet-api-test-');

@@ -53,9 +53,12 @@ test('findActiveKey finds the key by prefix and hash, with its user, until revok
   expect(await findActiveKey(db, apiKeyLookup(key))).toBeNull();
 });
 
-test('rotateFeedToken replaces the feed token', async () => {
+test('rotateFeedToken replaces the feed token and bumps the media URL version', async () => {
+  const before = await db.user.findUniqueOrThrow({ where: { id: user.id } });
   const token = await rotateFeedToken(db, user.id);
   expect(token).not.toBe(user.feedToken);
-  expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).feedToken).toBe(token);
+  const after = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+  expect(after.feedToken).toBe(token);
+  expect(after.mediaUrlVersion).toBe(before.mediaUrlVersion + 1);
   expect(await db.user.findUnique({ where: { feedToken: user.feedToken } })).toBeNull();
 });

@@ -68,6 +68,7 @@ test('findRequester: the user as Prisma reads it, with their episodes’ bytes s
       style: { hosts: 2, tone: 'casual' },
       webhookUrl: 'https://hooks.example.com/pf',
       storageQuotaBytes: 5_000_000_000n,
+      highPriorityPerDay: 4,
     },
   });
   for (const size of [1000, 2500]) {
@@ -85,6 +86,7 @@ test('findRequester: the user as Prisma reads it, with their episodes’ bytes s
     style: owner.style,
     webhookUrl: owner.webhookUrl,
     storageQuotaBytes: owner.storageQuotaBytes,
+    highPriorityPerDay: 4,
     usedBytes: 3500,
   });
   expect(await findRequester(db, other.id)).toMatchObject({ usedBytes: 99, storageQuotaBytes: null });

@@ -6,14 +6,14 @@ import type { DbClient } from './jobs';
 /** What a submit needs of its user, and the bytes their episodes take against their quota. */
 export type Requester = Pick<
   User,
-  'id' | 'timezone' | 'sources' | 'style' | 'webhookUrl' | 'storageQuotaBytes'
+  'id' | 'timezone' | 'sources' | 'style' | 'webhookUrl' | 'storageQuotaBytes' | 'highPriorityPerDay'
 > & {
   usedBytes: number;
 };
 
 const FIND_REQUESTER: HotStatement = {
   name: 'podfleet_find_requester',
-  text: `SELECT u.id, u.timezone, u.sources, u.style, u.webhook_url, u.storage_quota_bytes,
+  text: `SELECT u.id, u.timezone, u.sources, u.style, u.webhook_url, u.storage_quota_bytes, u.high_priority_per_day,
                 (SELECT COALESCE(SUM(e.size_bytes), 0)::bigint FROM episodes e WHERE e.user_id = u.id) AS used_bytes
            FROM users u WHERE u.id = $1`,
 };
@@ -24,17 +24,19 @@ const FIND_REQUESTER: HotStatement = {
  */
 export async function findRequester(db: PrismaClient, userId: string): Promise<Requester | null> {
   const [row] = await runHot<
-    Omit<Requester, 'webhookUrl' | 'storageQuotaBytes' | 'usedBytes'> & {
+    Omit<Requester, 'webhookUrl' | 'storageQuotaBytes' | 'usedBytes' | 'highPriorityPerDay'> & {
       webhook_url: string | null;
+      high_priority_per_day: number;
       storage_quota_bytes: string | null;
       used_bytes: string;
     }
   >(db, FIND_REQUESTER, [userId]);
   if (!row) return null;
-  const { webhook_url, storage_quota_bytes, used_bytes, ...rest } = row;
+  const { webhook_url, storage_quota_bytes, used_bytes, high_priority_per_day, ...rest } = row;
   return {
     ...rest,
     webhookUrl: webhook_url,
+    highPriorityPerDay: high_priority_per_day,
     storageQuotaBytes: storage_quota_bytes === null ? null : BigInt(storage_quota_bytes),
     usedBytes: Number(used_bytes),
   };
@@ -58,9 +60,12 @@ export function newFeedToken(): string {
   return randomUUID();
 }
 
-/** Replaces the user's feed token, which revokes the old feed URL; returns the new token. */
+/**
+ * Replaces the user's feed token, which revokes the old feed URL, and bumps their media URL
+ * version, which voids every signed media URL handed out before; returns the new token.
+ */
 export async function rotateFeedToken(db: DbClient, userId: string): Promise<string> {
   const feedToken = newFeedToken();
-  await db.user.update({ where: { id: userId }, data: { feedToken } });
+  await db.user.update({ where: { id: userId }, data: { feedToken, mediaUrlVersion: { increment: 1 } } });
   return feedToken;
 }
