@@ -39,6 +39,13 @@ export interface BenchEnvironment {
     envOverrides?: NodeJS.ProcessEnv,
     workerPriority?: number,
   ): Promise<Supervisor>;
+  /** The API listening at `apiUrl`, called as the benches call it (its admin key is this environment's). */
+  api(apiUrl: string): BenchApi;
+  /**
+   * Polls until none of `jobIds` is queued or running, saying how far it got every 10 s; after
+   * `timeoutMs`, resolves with how many still are (0 once all finished).
+   */
+  waitForJobs(jobIds: string[], options: { label: string; timeoutMs: number }): Promise<number>;
   cleanup(): Promise<void>;
 }
 
@@ -81,6 +88,8 @@ export async function benchEnvironment(
     db,
     storageDir,
     prefix,
+    api: (apiUrl) => benchApi(apiUrl, env.ADMIN_API_KEY!),
+    waitForJobs: (jobIds, options) => waitForJobs(db, jobIds, options),
     async startApps(apps, onLog, envOverrides = {}, workerPriority = WORKER_PRIORITY) {
       const specs = apps.map((app, i) => ({
         ...appSpec(app, { ...env, ...envOverrides }),
@@ -163,12 +172,8 @@ export async function countingBenchEnvironment(
   }
 }
 
-/**
- * Polls until none of `jobIds` is queued or running, saying how far it got every 10 s; after
- * `timeoutMs`, returns how many still are (0 once all finished).
- */
-export async function waitForJobs(
-  bench: BenchEnvironment,
+async function waitForJobs(
+  db: PrismaClient,
   jobIds: string[],
   { label, timeoutMs }: { label: string; timeoutMs: number },
 ): Promise<number> {
@@ -176,7 +181,7 @@ export async function waitForJobs(
   let lastReport = started;
   for (;;) {
     // On the bench's own connection, never through a counting relay: these reads are not the fleet's.
-    const open = await bench.db.job.count({
+    const open = await db.job.count({
       where: { id: { in: jobIds }, status: { in: ['queued', 'running'] } },
     });
     if (open === 0 || performance.now() - started > timeoutMs) return open;
@@ -203,7 +208,7 @@ export function runBench(name: string, main: () => Promise<void>): void {
 }
 
 /** A bundled text sample, rewritten per `tag` so two tags share no line but the script writer's stock ones. */
-export function uniqueTextSources(tag: string) {
+function uniqueTextSources(tag: string) {
   return sampleEpisodeSources('http://unused.invalid')
     .filter((s) => s.kind === 'text')
     .slice(0, 1)
@@ -218,7 +223,7 @@ export function uniqueTextSources(tag: string) {
 }
 
 /** POSTs JSON to the API as `key`; a non-2xx answer throws with its body. */
-export async function postJson(base: string, key: string, path: string, body: unknown) {
+async function postJson(base: string, key: string, path: string, body: unknown) {
   const response = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -228,6 +233,30 @@ export async function postJson(base: string, key: string, path: string, body: un
   if (response.status >= 300)
     throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(json)}`);
   return json;
+}
+
+export type BenchApi = ReturnType<typeof benchApi>;
+
+/** The API calls the benches make: users created as the operator, offline episodes submitted as them. */
+function benchApi(apiUrl: string, adminKey: string) {
+  return {
+    /** Creates a user; resolves with its API key. */
+    async createUser(email: string): Promise<string> {
+      return (await postJson(apiUrl, adminKey, '/v1/users', { email })).apiKey as string;
+    },
+    /**
+     * Submits, as the user of `key`, an episode of one bundled text rewritten for `tag` (no two
+     * tags share a line but the script writer's stock ones); resolves with the job's id.
+     */
+    async submitTextEpisode(key: string, tag: string, targetMinutes: number): Promise<string> {
+      const ticket = await postJson(apiUrl, key, '/v1/episodes', {
+        type: 'custom',
+        sources: uniqueTextSources(tag),
+        style: { targetMinutes },
+      });
+      return ticket.jobId as string;
+    },
+  };
 }
 
 /** Prints a result and writes it to bench-results/<name>.json. */

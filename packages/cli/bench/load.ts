@@ -22,15 +22,7 @@ import { WORKER_PRIORITY } from '../src/fleet';
 import { freePort } from '../src/services';
 import type { Supervisor } from '../src/supervisor';
 import { machineBusySeconds, supervisedCpuSeconds } from './cpu-time';
-import {
-  type BenchEnvironment,
-  benchEnvironment,
-  postJson,
-  runBench,
-  uniqueTextSources,
-  waitForJobs,
-  writeBenchResult,
-} from './harness';
+import { type BenchEnvironment, benchEnvironment, runBench, writeBenchResult } from './harness';
 import { jobTimelines, overheadBreakdown } from './job-timeline';
 import { pacedTickets } from './paced-tickets';
 import { inPool, runRawFlows } from './raw-flows';
@@ -69,7 +61,7 @@ const PER_USER = 3;
 
 /** Waits for `jobIds` to finish; the ones still open at the time-out count as lost. */
 async function waitUntilFinished(bench: BenchEnvironment, jobIds: string[]): Promise<void> {
-  const open = await waitForJobs(bench, jobIds, { label: 'load', timeoutMs: TIMEOUT_MS });
+  const open = await bench.waitForJobs(jobIds, { label: 'load', timeoutMs: TIMEOUT_MS });
   if (open > 0)
     process.stderr.write(`load: giving up with ${open} jobs unfinished after ${TIMEOUT_MS / 60_000} min\n`);
 }
@@ -108,23 +100,15 @@ async function timings(bench: BenchEnvironment, jobIds: string[]) {
 }
 
 async function runFleet(bench: BenchEnvironment, apiUrl: string, apps: Supervisor[]) {
-  const adminKey = bench.env.ADMIN_API_KEY!;
+  const api = bench.api(apiUrl);
   const users: string[] = [];
   // One user per PER_USER load jobs, one for the probe jobs, one for the paced tickets.
-  for (let i = 0; i < Math.ceil(N / PER_USER) + 2; i++) {
-    const { apiKey } = await postJson(apiUrl, adminKey, '/v1/users', {
-      email: `load-${i}-${Date.now()}@podfleet.local`,
-    });
-    users.push(apiKey as string);
-  }
+  for (let i = 0; i < Math.ceil(N / PER_USER) + 2; i++)
+    users.push(await api.createUser(`load-${i}-${Date.now()}@podfleet.local`));
   const submit = async (i: number, key: string) => {
     const t0 = performance.now();
-    const ticket = await postJson(apiUrl, key, '/v1/episodes', {
-      type: 'custom',
-      sources: uniqueTextSources(`${i}`),
-      style: { targetMinutes: MINUTES },
-    });
-    return { jobId: ticket.jobId as string, ms: performance.now() - t0 };
+    const jobId = await api.submitTextEpisode(key, `${i}`, MINUTES);
+    return { jobId, ms: performance.now() - t0 };
   };
 
   const pacedKey = users.pop()!;

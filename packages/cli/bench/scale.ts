@@ -18,15 +18,7 @@ import type { Redis } from 'ioredis';
 import { freePort } from '../src/services';
 import type { Supervisor } from '../src/supervisor';
 import { machineBusySeconds, supervisedCpuSeconds, treeCpuSeconds } from './cpu-time';
-import {
-  type BenchEnvironment,
-  countingBenchEnvironment,
-  postJson,
-  runBench,
-  uniqueTextSources,
-  waitForJobs,
-  writeBenchResult,
-} from './harness';
+import { type BenchEnvironment, countingBenchEnvironment, runBench, writeBenchResult } from './harness';
 import type { StatementCountingProxy } from './pg-statement-counter';
 import { type CommandCalls, callsBetween, commandCalls, scriptCalls } from './redis-commandstats';
 import { median, perJob, round1, round2 } from './stats';
@@ -79,21 +71,13 @@ async function runRound(fleet: Fleet, workers: number) {
     { DATABASE_URL: fleet.sql.url, TTS_CACHE_DIR: join(bench.env.TTS_CACHE_DIR!, `round-${workers}`) },
   );
   try {
-    const { apiKey } = await postJson(apiUrl, bench.env.ADMIN_API_KEY!, '/v1/users', {
-      email: `scale-${workers}-${Date.now()}@podfleet.local`,
-    });
+    const api = bench.api(apiUrl);
+    const apiKey = await api.createUser(`scale-${workers}-${Date.now()}@podfleet.local`);
     const runJobs = async (count: number, tag: string) => {
-      const tickets = await Promise.all(
-        Array.from({ length: count }, (_, i) =>
-          postJson(apiUrl, apiKey as string, '/v1/episodes', {
-            type: 'custom',
-            sources: uniqueTextSources(`${tag}.${i + 1}`),
-            style: { targetMinutes: MINUTES },
-          }),
-        ),
+      const jobIds = await Promise.all(
+        Array.from({ length: count }, (_, i) => api.submitTextEpisode(apiKey, `${tag}.${i + 1}`, MINUTES)),
       );
-      const jobIds = tickets.map((t) => t.jobId as string);
-      const open = await waitForJobs(bench, jobIds, { label: `scale: ${label}`, timeoutMs: TIMEOUT_MS });
+      const open = await bench.waitForJobs(jobIds, { label: `scale: ${label}`, timeoutMs: TIMEOUT_MS });
       if (open > 0) throw new Error(`${label}: ${open} jobs unfinished after ${TIMEOUT_MS / 60_000} min`);
       return jobIds;
     };
