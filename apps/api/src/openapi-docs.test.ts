@@ -5,7 +5,7 @@ import { openApiDocument } from './openapi';
 // docs/api.md describes the contract around the OpenAPI document, which stays its source of truth:
 // every path the document has must be in the page's route table.
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('docs/api.md', () => {
   const page = readFileSync(join(__dirname, '../../../docs/api.md'), 'utf8');
@@ -15,7 +15,7 @@ describe('docs/api.md', () => {
     expect(paths.length).toBeGreaterThan(30);
     // A path counts when it is followed by something that cannot continue it (`/v1/jobs` is not
     // named by `/v1/jobs/{id}`).
-    const missing = paths.filter((path) => !new RegExp(`${escape(path)}(?![\\w/{.-])`).test(page));
+    const missing = paths.filter((path) => !new RegExp(`${escapeRegExp(path)}(?![\\w/{.-])`).test(page));
     expect(missing).toEqual([]);
   });
 });
