@@ -112,7 +112,7 @@ function runContainerSuite() {
   if (unavailable) {
     console.error(`containers: NOT RUN, no Docker engine answers here (${unavailable})`);
     console.error(
-      'Install and start one (README, Docker): the suite builds images and runs the compose fleet.',
+      'Install and start one (docs/containers.md): the suite builds images and runs the compose fleet.',
     );
     process.exit(1);
   }

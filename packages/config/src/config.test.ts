@@ -444,11 +444,3 @@ describe('loadConfigOrExit', () => {
     expect(result.stderr).not.toContain('ADMIN_API_KEY');
   });
 });
-
-describe('docs/configuration.md', () => {
-  it('lists every variable', () => {
-    const { readFileSync } = require('node:fs') as typeof import('node:fs');
-    const table = readFileSync(join(__dirname, '../../../docs/configuration.md'), 'utf8');
-    expect(envNames.filter((name) => !table.includes(`\`${name}\``))).toEqual([]);
-  });
-});

@@ -34,9 +34,9 @@ const rendered: Record<Overlay, K8sObject[]> = {
 };
 const NAMESPACES: Record<Overlay, string> = { dev: 'podfleet-dev', prod: 'podfleet' };
 
-// --- What podfleet expects (the README's secret layout and roles) -----------------------------
+// --- What podfleet expects (docs/kubernetes.md's secret layout and roles) -----------------------------
 
-/** Which Secret holds each key (README "Kubernetes": the secret layout). */
+/** Which Secret holds each key (docs/kubernetes.md, "Secrets"). */
 const SECRET_OF: Readonly<Record<string, string>> = {
   DATABASE_URL: 'podfleet-datastores',
   REDIS_URL: 'podfleet-datastores',
@@ -320,7 +320,7 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
           expect({ [ref.key]: ref.secret }).toEqual({ [ref.key]: SECRET_OF[ref.key] });
       }
     }
-    // The rules above, spelled out as the README states them.
+    // The rules above, spelled out as docs/kubernetes.md states them.
     const usersOf = (key: string) =>
       workloads(objects)
         .filter((w) => w.podfleet && secretRefs(appContainer(w)).some((r) => r.key === key))
