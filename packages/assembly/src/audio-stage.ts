@@ -1,16 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type PipelineContext,
-  readJsonArtifact,
-  type StageWork,
-  writeJsonArtifact,
-} from '@podfleet/pipeline';
-import { scriptDocumentSchema } from '@podfleet/providers';
+import { type PipelineContext, readArtifact, type StageWork, writeArtifact } from '@podfleet/pipeline';
 import { recordTtsCost } from '@podfleet/telemetry';
 import type { ClipCache, TtsEngine } from '@podfleet/tts';
-import { type AssembledEpisode, assembleEpisode } from './assemble';
+import { assembleEpisode } from './assemble';
 import { voiceScript } from './voice-script';
 
 export interface AudioOptions {
@@ -22,17 +16,6 @@ export interface AudioOptions {
   usdPer1000Characters: number;
 }
 
-/** The `audio.json` artifact: what the uploader needs besides the MP3. */
-export interface AudioArtifact {
-  audioKey: string;
-  durationSec: number;
-  sizeBytes: number;
-  segments: AssembledEpisode['segments'];
-  chapters: AssembledEpisode['chapters'];
-  loudness: AssembledEpisode['loudness'];
-  characters: number;
-}
-
 /**
  * Voices every line (clips cached by engine, voice and text), then assembles one MP3. TTS and
  * loudness work run in worker threads and ffmpeg in child processes, so this event loop stays
@@ -40,7 +23,7 @@ export interface AudioArtifact {
  */
 export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWork {
   const work: StageWork = async (scope) => {
-    const script = scriptDocumentSchema.parse(await readJsonArtifact(ctx, scope.artifactKey('script.json')));
+    const script = await readArtifact(ctx, scope.job.id, 'script');
     const total = script.lines.length;
     const voiceStarted = performance.now();
     const clips = await voiceScript({
@@ -79,7 +62,7 @@ export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWo
       const audioKey = scope.artifactKey('episode.mp3');
       const stored = await ctx.storage.put(audioKey, await readFile(outFile), { contentType: 'audio/mpeg' });
       const characters = clips.reduce((sum, c) => sum + c.characters, 0);
-      await writeJsonArtifact(ctx, scope.artifactKey('audio.json'), {
+      await writeArtifact(ctx, scope.job.id, 'audio', {
         audioKey,
         durationSec: assembled.durationSec,
         sizeBytes: stored.sizeBytes,
@@ -87,7 +70,7 @@ export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWo
         chapters: assembled.chapters,
         loudness: assembled.loudness,
         characters,
-      } satisfies AudioArtifact);
+      });
       scope.logger.info(
         {
           durationSec: assembled.durationSec,

@@ -5,7 +5,7 @@ export {
   OUTPUT_SAMPLE_RATE,
   type TranscriptSegment,
 } from './assemble';
-export { type AudioArtifact, type AudioOptions, audioStage } from './audio-stage';
+export { type AudioOptions, audioStage } from './audio-stage';
 export { type Loudness, measureLoudness, parseEbur128Summary } from './loudness';
 export { type ClipsPcm, loadClipsPcm } from './pcm';
 export { type AudioProbe, probeAudio, probeDurationSec } from './probe';

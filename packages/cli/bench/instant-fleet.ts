@@ -4,19 +4,10 @@
 // two artifacts) but voices nothing, and storage in memory (or the fs driver, to see its cost).
 // What is left is the fleet's own cost per job.
 import { createPrismaClient } from '@podfleet/db';
-import {
-  closePipelineContext,
-  createPipelineContext,
-  type PipelineContext,
-  runStage,
-  type StageWork,
-  scrapeStage,
-  scriptStage,
-  uploadStage,
-  writeJsonArtifact,
-} from '@podfleet/pipeline';
+import { closePipelineContext, createPipelineContext, type PipelineContext } from '@podfleet/pipeline';
+import { standInAudioStage, startStageWorkers } from '@podfleet/pipeline/testing';
 import { createStorageDriver, type ScriptDocument, type ScriptWriter } from '@podfleet/providers';
-import { createLogger, createRedis, startWorkers, type WorkerRuntime } from '@podfleet/queue';
+import { createLogger, createRedis, type WorkerRuntime } from '@podfleet/queue';
 import { memoryStorage } from './memory-storage';
 
 const instantWriter: ScriptWriter = {
@@ -38,26 +29,6 @@ const instantWriter: ScriptWriter = {
     } satisfies ScriptDocument;
   },
 };
-
-/** The real audio stage's bookkeeping without its work: a progress report per line, then the artifacts. */
-function instantAudioStage(ctx: PipelineContext): StageWork {
-  return async (scope) => {
-    const lines = ['Today.', 'That was the news.'];
-    for (const [i] of lines.entries())
-      await scope.progress(((i + 1) / lines.length) * 0.9, `voicing line ${i + 1} of ${lines.length}`);
-    await scope.progress(0.92, 'assembling and normalising the episode');
-    const audioKey = scope.artifactKey('episode.mp3');
-    const stored = await ctx.storage.put(audioKey, Buffer.from('ID3 instant'), { contentType: 'audio/mpeg' });
-    await writeJsonArtifact(ctx, scope.artifactKey('audio.json'), {
-      audioKey,
-      durationSec: 2,
-      sizeBytes: stored.sizeBytes,
-      segments: lines.map((text, i) => ({ speaker: i % 2 ? 'Theo' : 'Maya', text, start: i, end: i + 1 })),
-      chapters: [{ title: 'News', startSec: 0 }],
-    });
-    return { artifact: { key: audioKey, checksum: stored.checksum }, providers: { tts: 'espeak' } };
-  };
-}
 
 export interface InstantFleetOptions {
   databaseUrl: string;
@@ -96,28 +67,20 @@ export async function startInstantFleet(options: InstantFleetOptions): Promise<I
     logger,
     userMaxActiveJobs: options.userMaxActiveJobs,
   });
-  const scrape = scrapeStage(ctx, {
-    fetch: { allowPrivate: false },
-    congress: { baseUrl: 'http://127.0.0.1:9' },
-  });
-  const script = scriptStage(ctx, instantWriter);
-  const audio = instantAudioStage(ctx);
-  const upload = uploadStage(ctx);
-  const runtimes = Array.from({ length: options.replicas }, (_, r) =>
-    startWorkers({
-      app: `bench-${r}`,
-      redisUrl: options.redisUrl,
-      prefix: options.prefix,
-      logger,
-      processors: {
-        scrape: (p, j, c) => runStage(ctx, 'scrape', p, j, c, scrape),
-        script: (p, j, c) => runStage(ctx, 'script', p, j, c, script),
-        audio: (p, j, c) => runStage(ctx, 'audio', p, j, c, audio),
-        upload: (p, j, c) => runStage(ctx, 'upload', p, j, c, upload),
-      },
-    }),
+  // The pipeline's stand-in audio stage keeps the real one's bookkeeping (it reads the script,
+  // reports progress per line, writes both artifacts) but voices nothing.
+  const audio = standInAudioStage(ctx);
+  const workers = await Promise.all(
+    Array.from({ length: options.replicas }, (_, r) =>
+      startStageWorkers(ctx, {
+        audio,
+        writer: instantWriter,
+        scrape: { fetch: { allowPrivate: false } },
+        workers: { app: `bench-${r}`, redisUrl: options.redisUrl },
+      }),
+    ),
   );
-  await Promise.all(runtimes.map((r) => r.ready));
+  const runtimes = workers.map((w) => w.runtime);
 
   let finished = 0;
   const waiters: Array<{ target: number; resolve: () => void }> = [];
@@ -137,7 +100,7 @@ export async function startInstantFleet(options: InstantFleetOptions): Promise<I
       return new Promise<void>((resolve) => waiters.push({ target, resolve }));
     },
     async close() {
-      await Promise.all(runtimes.map((r) => r.close()));
+      await Promise.all(workers.map((w) => w.close()));
       await closePipelineContext(ctx);
       await storage.close();
       redis.disconnect();

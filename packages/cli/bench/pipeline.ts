@@ -14,10 +14,10 @@ import {
   closePipelineContext,
   createPipelineContext,
   episodeRequestSchema,
-  readJsonArtifact,
+  readArtifact,
   submitEpisodeJob,
 } from '@podfleet/pipeline';
-import { createStorageDriver, sampleEpisodeSources, scriptDocumentSchema } from '@podfleet/providers';
+import { createStorageDriver, sampleEpisodeSources } from '@podfleet/providers';
 import { createLogger, createRedis, subscribeJobEvents } from '@podfleet/queue';
 import { createClipCache, createEspeakEngine } from '@podfleet/tts';
 import { benchEnvironment, runBench, writeBenchResult } from './harness';
@@ -115,7 +115,7 @@ async function main() {
       fleetRuns.push({ jobId, wallMs, stageMs, episodeSec: episode.durationSec });
 
       // Raw path: this run's script, voiced by the same engine with a cold cache, joined, encoded once.
-      const script = scriptDocumentSchema.parse(await readJsonArtifact(ctx, `jobs/${jobId}/script.json`));
+      const script = await readArtifact(ctx, jobId, 'script');
       const t0 = performance.now();
       const clips = await voiceScript({
         engine,

@@ -7,6 +7,16 @@ export {
   type WorkerAppOptions,
 } from './app-wiring';
 export {
+  type AudioArtifact,
+  type JsonArtifact,
+  type JsonArtifactKind,
+  jsonArtifactKey,
+  readArtifact,
+  type SourcesArtifact,
+  type StageArtifact,
+  writeArtifact,
+} from './artifacts';
+export {
   closePipelineContext,
   createPipelineContext,
   type PipelineContext,
@@ -73,19 +83,14 @@ export { oldestWaitingByStage, type QueueStats, readQueueStats } from './operati
 export { type EpisodeRequest, type EpisodeRequestInput, episodeRequestSchema } from './request';
 export { copyStageArtifacts } from './reuse-artifacts';
 export {
-  artifactKeyFor,
   JobCancelledError,
-  readJsonArtifact,
-  runStage,
-  type StageArtifact,
   type StageOutcome,
   type StageOutput,
   type StageScope,
   type StageWork,
-  sha256,
-  writeJsonArtifact,
+  stageProcessor,
 } from './stage-runner';
-export { type ScrapeOptions, type SourcesArtifact, scrapeStage } from './stages/scrape';
+export { type ScrapeOptions, scrapeStage } from './stages/scrape';
 export { scriptStage } from './stages/script';
 export { type EpisodePublishedHook, uploadStage } from './stages/upload';
 export { type EpisodeView, type JobView, toEpisodeView, toJobView } from './views';

@@ -1,6 +1,6 @@
 import { appendEvent, type Stage } from '@podfleet/db';
+import { artifactKeyFor } from './artifacts';
 import type { PipelineContext } from './context';
-import { artifactKeyFor } from './stage-runner';
 
 /** The stages whose artifacts a later job of the same day may take over (partial pre-generation). */
 const REUSABLE_STAGES: readonly Stage[] = ['scrape', 'script'];

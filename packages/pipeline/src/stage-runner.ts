@@ -1,6 +1,5 @@
 // Runs one stage of one job: the bookkeeping every stage shares (JobStage rows, progress,
 // events, resume from artifacts, cancellation, error classification) around the stage's work.
-import { createHash } from 'node:crypto';
 import {
   completeJob,
   failJob,
@@ -15,6 +14,7 @@ import {
 } from '@podfleet/db';
 import {
   type ProcessorContext,
+  type QueueProcessor,
   type StagePayload,
   stageProgress,
   toBullMQError,
@@ -22,6 +22,7 @@ import {
 } from '@podfleet/queue';
 import { setActiveSpanAttributes, stageRunDuration } from '@podfleet/telemetry';
 import type { Job as BullJob } from 'bullmq';
+import { artifactKeyFor, type StageArtifact } from './artifacts';
 import type { PipelineContext } from './context';
 import { publishState } from './events';
 import { onJobEnded } from './job-end';
@@ -35,11 +36,6 @@ export class JobCancelledError extends Error {
     super(`job ${jobId} is no longer active`);
     this.name = 'JobCancelledError';
   }
-}
-
-export interface StageArtifact {
-  key: string;
-  checksum: string;
 }
 
 export interface StageOutput {
@@ -68,27 +64,6 @@ export interface StageScope {
   artifacts: RecordedArtifacts;
 }
 
-export const artifactKeyFor = (jobId: string, name: string) => `jobs/${jobId}/${name}`;
-
-export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
-
-/** Reads and parses a JSON artifact another stage wrote. */
-export async function readJsonArtifact(ctx: PipelineContext, key: string): Promise<unknown> {
-  return JSON.parse((await ctx.storage.getBuffer(key)).toString('utf8'));
-}
-
-/** Writes a JSON artifact and returns its key and checksum. */
-export async function writeJsonArtifact(
-  ctx: PipelineContext,
-  key: string,
-  value: unknown,
-): Promise<StageArtifact> {
-  const { checksum } = await ctx.storage.put(key, Buffer.from(JSON.stringify(value)), {
-    contentType: 'application/json',
-  });
-  return { key, checksum };
-}
-
 export type StageWork = ((scope: StageScope) => Promise<StageOutput>) & {
   /**
    * Runs after the stage's row is recorded completed, and again when a later run finds the
@@ -104,11 +79,23 @@ export type StageWork = ((scope: StageScope) => Promise<StageOutput>) & {
 export type StageOutcome = 'completed' | 'resumed' | 'inactive' | 'cancelled';
 
 /**
+ * The queue processor of `stage`: every job of the stage's queue runs `work` through the stage
+ * runner. The one adapter between a stage's work and the worker runtime (apps, tests, benches).
+ */
+export function stageProcessor<S extends Stage>(
+  ctx: PipelineContext,
+  stage: S,
+  work: StageWork,
+): QueueProcessor<S> {
+  return (payload, bullJob, processor) => runStage(ctx, stage, payload, bullJob, processor, work);
+}
+
+/**
  * Runs one stage attempt. A transient database error anywhere in it (PostgreSQL restarting, a
  * dropped connection) surfaces as a retryable DB_UNAVAILABLE, so BullMQ retries with backoff.
  * Its duration is observed by outcome, which also goes on the job's span.
  */
-export async function runStage(
+async function runStage(
   ctx: PipelineContext,
   stage: Stage,
   payload: StagePayload,

@@ -28,6 +28,7 @@ export {
   costPerUserPerDay,
   listPregenerationRuns,
   type PregenerationOutcomes,
+  type PregenerationSummary,
   pregenerationOutcomes,
   recordPregenerationRun,
   type StoredRun,
@@ -52,7 +53,7 @@ export {
   retentionCleanup,
   storageUsedByUser,
 } from './retention';
-export { type PregenerationSummary, pregeneratedInFlight, type RunOptions, runPregeneration } from './run';
+export { pregeneratedInFlight, type RunOptions, runPregeneration } from './run';
 export {
   ensurePregenerationScheduler,
   PREGENERATION_SCHEDULER_ID,

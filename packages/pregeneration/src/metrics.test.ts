@@ -1,5 +1,6 @@
 import { createJobWithStages, type Job } from '@podfleet/db';
 import { createEpisode, createTestContext, createUser, type TestContext } from '../test/context';
+import type { PregenerationSummary } from './metrics';
 import {
   costPerUserPerDay,
   listPregenerationRuns,
@@ -7,7 +8,6 @@ import {
   recordPregenerationRun,
   timeToFirstAudio,
 } from './metrics';
-import type { PregenerationSummary } from './run';
 
 const summary = (i: number): PregenerationSummary => ({
   mode: 'scheduled',

@@ -1,13 +1,32 @@
 // Numbers for GET /v1/stats and /metrics: the last pre-generation runs (Redis) and what became of
 // their jobs, cost per user per day and time to first audio (SQL). Cache counters live in cache.ts.
 import type { PrismaClient } from '@podfleet/db';
+import type { EpisodeKind } from '@podfleet/pipeline';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { DeliverySource } from './delivery-log';
-import type { PregenerationSummary } from './run';
+import type { PregenerationMode, SkipReason } from './targeting';
 
 const RUNS_KEPT = 30;
 const runsKey = (prefix: string) => `${prefix}:pregenerate:runs`;
+
+/** What one pre-generation run did (runPregeneration's result, recorded by recordPregenerationRun). */
+export interface PregenerationSummary {
+  mode: PregenerationMode;
+  /** `now` of the run (ISO). */
+  at: string;
+  /** Every decision: successful + failed + skipped + deferred. */
+  total: number;
+  /** Jobs enqueued (or left waiting for a per-user slot). */
+  successful: number;
+  failed: number;
+  skipped: number;
+  /** Targets handed to a background `pregenerate` job (deferWhenFull). */
+  deferred: number;
+  skippedByReason: Record<SkipReason, number>;
+  errors: Array<{ userId: string; kind: EpisodeKind; message: string }>;
+  durationMs: number;
+}
 
 /** What is kept of a run: its counts and its first few errors (`errorCount` has them all). */
 export type StoredRun = PregenerationSummary & { errorCount: number };

@@ -2,14 +2,9 @@
 // batch the run waits (up to `batchWaitMs`) until the fleet's pre-generated jobs still queued or
 // running leave room for it under `maxInFlight`, so a night's worth of jobs never floods Redis
 // and the API's queue-depth backpressure: on-demand requests keep going first.
-import {
-  type EpisodeKind,
-  episodeRequestSchema,
-  type PipelineContext,
-  submitEpisodeJob,
-} from '@podfleet/pipeline';
+import { episodeRequestSchema, type PipelineContext, submitEpisodeJob } from '@podfleet/pipeline';
 import { addJob } from '@podfleet/queue';
-import { recordPregenerationRun } from './metrics';
+import { type PregenerationSummary, recordPregenerationRun } from './metrics';
 import {
   type ActivityRule,
   type PregenerationMode,
@@ -39,23 +34,6 @@ export interface RunOptions {
   localHour?: number;
   activity?: Partial<ActivityRule>;
   quotaBytes?: number;
-}
-
-export interface PregenerationSummary {
-  mode: PregenerationMode;
-  /** `now` of the run (ISO). */
-  at: string;
-  /** Every decision: successful + failed + skipped + deferred. */
-  total: number;
-  /** Jobs enqueued (or left waiting for a per-user slot). */
-  successful: number;
-  failed: number;
-  skipped: number;
-  /** Targets handed to a background `pregenerate` job (deferWhenFull). */
-  deferred: number;
-  skippedByReason: Record<SkipReason, number>;
-  errors: Array<{ userId: string; kind: EpisodeKind; message: string }>;
-  durationMs: number;
 }
 
 /** Runs targeting and submits the jobs; records the summary in Redis (see listPregenerationRuns). */

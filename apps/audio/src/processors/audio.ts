@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { audioStage } from '@podfleet/assembly';
 import type { AudioConfig } from '@podfleet/config';
-import { type PipelineContext, runStage } from '@podfleet/pipeline';
+import { type PipelineContext, stageProcessor } from '@podfleet/pipeline';
 import type { QueueProcessor } from '@podfleet/queue';
 import {
   createClipCache,
@@ -41,5 +41,5 @@ export function audioProcessor(
     concurrency: config.TTS_PROVIDER === 'espeak' ? 2 : config.ELEVENLABS_CONCURRENCY,
     usdPer1000Characters: config.TTS_PROVIDER === 'espeak' ? 0 : ELEVENLABS_USD_PER_1000_CHARACTERS,
   });
-  return (payload, job, processor) => runStage(ctx, 'audio', payload, job, processor, work);
+  return stageProcessor(ctx, 'audio', work);
 }

@@ -1,5 +1,5 @@
 import type { ScraperConfig } from '@podfleet/config';
-import { type PipelineContext, runStage, scrapeStage } from '@podfleet/pipeline';
+import { type PipelineContext, scrapeStage, stageProcessor } from '@podfleet/pipeline';
 import type { QueueProcessor } from '@podfleet/queue';
 
 export function scrapeProcessor(ctx: PipelineContext, config: ScraperConfig): QueueProcessor<'scrape'> {
@@ -10,5 +10,5 @@ export function scrapeProcessor(ctx: PipelineContext, config: ScraperConfig): Qu
       ...(config.CONGRESS_API_KEY ? { apiKey: config.CONGRESS_API_KEY } : {}),
     },
   });
-  return (payload, job, processor) => runStage(ctx, 'scrape', payload, job, processor, work);
+  return stageProcessor(ctx, 'scrape', work);
 }

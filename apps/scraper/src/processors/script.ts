@@ -1,5 +1,5 @@
 import type { ScraperConfig } from '@podfleet/config';
-import { type PipelineContext, runStage, scriptStage } from '@podfleet/pipeline';
+import { type PipelineContext, scriptStage, stageProcessor } from '@podfleet/pipeline';
 import { createScriptWriter } from '@podfleet/providers';
 import type { QueueProcessor } from '@podfleet/queue';
 
@@ -15,5 +15,5 @@ export function scriptProcessor(ctx: PipelineContext, config: ScraperConfig): Qu
         })
       : createScriptWriter({ provider: 'local' });
   const work = scriptStage(ctx, writer);
-  return (payload, job, processor) => runStage(ctx, 'script', payload, job, processor, work);
+  return stageProcessor(ctx, 'script', work);
 }

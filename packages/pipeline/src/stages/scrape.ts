@@ -6,17 +6,13 @@ import {
   sourceSpecSchema,
 } from '@podfleet/providers';
 import { z } from 'zod';
+import { writeArtifact } from '../artifacts';
 import type { PipelineContext } from '../context';
-import { type StageWork, writeJsonArtifact } from '../stage-runner';
+import type { StageWork } from '../stage-runner';
 
 export type ScrapeOptions = Omit<SourceContext, 'signal' | 'log'>;
 
 const storedSourcesSchema = z.object({ sources: z.array(sourceSpecSchema).min(1) });
-
-/** The `sources.json` artifact. */
-export interface SourcesArtifact {
-  documents: SourceDocument[];
-}
 
 /**
  * Stores each document's text once per content hash (`sources/{hash}.txt` + a SourceDocument
@@ -44,9 +40,7 @@ export function scrapeStage(ctx: PipelineContext, options: ScrapeOptions): Stage
     const documents = await resolveSources(sources, { ...options, signal: scope.signal, log: scope.logger });
     await scope.progress(0.8, `storing ${documents.length} document${documents.length === 1 ? '' : 's'}`);
     for (const doc of documents) await rememberDocument(ctx, doc);
-    const artifact = await writeJsonArtifact(ctx, scope.artifactKey('sources.json'), {
-      documents,
-    } satisfies SourcesArtifact);
+    const artifact = await writeArtifact(ctx, scope.job.id, 'sources', { documents });
     return { artifact };
   };
 }

@@ -1,22 +1,15 @@
-import {
-  type ScriptDocument,
-  type ScriptWriter,
-  sourceDocumentSchema,
-  styleSchema,
-} from '@podfleet/providers';
+import { type ScriptDocument, type ScriptWriter, styleSchema } from '@podfleet/providers';
 import { withSpan } from '@podfleet/telemetry';
 import { z } from 'zod';
+import { readArtifact, writeArtifact } from '../artifacts';
 import type { PipelineContext } from '../context';
-import { readJsonArtifact, type StageWork, writeJsonArtifact } from '../stage-runner';
+import type { StageWork } from '../stage-runner';
 
-const sourcesArtifactSchema = z.object({ documents: z.array(sourceDocumentSchema).min(1) });
 const storedStyleSchema = z.object({ style: styleSchema.optional() });
 
 export function scriptStage(ctx: PipelineContext, writer: ScriptWriter): StageWork {
   const work: StageWork = async (scope) => {
-    const { documents } = sourcesArtifactSchema.parse(
-      await readJsonArtifact(ctx, scope.artifactKey('sources.json')),
-    );
+    const { documents } = await readArtifact(ctx, scope.job.id, 'sources');
     const style = styleSchema.parse(storedStyleSchema.parse(scope.job.request).style ?? {});
     await scope.progress(0.1, `writing a ${style.targetMinutes}-minute script (${writer.provider})`);
     // The LLM's own requests (Anthropic) are client spans inside this one.
@@ -30,7 +23,7 @@ export function scriptStage(ctx: PipelineContext, writer: ScriptWriter): StageWo
       },
       () => writer.write({ documents, style, signal: scope.signal }),
     );
-    const artifact = await writeJsonArtifact(ctx, scope.artifactKey('script.json'), script);
+    const artifact = await writeArtifact(ctx, scope.job.id, 'script', script);
     return {
       artifact,
       wordCount: script.wordCount,

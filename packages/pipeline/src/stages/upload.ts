@@ -1,19 +1,9 @@
 import { type PublishedEpisode, publishEpisode } from '@podfleet/db';
-import { scriptDocumentSchema, sourceDocumentSchema } from '@podfleet/providers';
-import { z } from 'zod';
+import { jsonArtifactKey, readArtifact, writeArtifact } from '../artifacts';
 import type { PipelineContext } from '../context';
 import { publishState } from '../events';
-import { onJobEnded } from '../job-end';
-import { artifactKeyFor, readJsonArtifact, type StageWork, writeJsonArtifact } from '../stage-runner';
-
-const audioArtifactSchema = z.object({
-  audioKey: z.string(),
-  durationSec: z.number(),
-  sizeBytes: z.number().int(),
-  segments: z.array(z.object({ speaker: z.string(), text: z.string(), start: z.number(), end: z.number() })),
-  chapters: z.array(z.object({ title: z.string(), startSec: z.number() })),
-});
-const sourcesArtifactSchema = z.object({ documents: z.array(sourceDocumentSchema) });
+import { onJobEnded, queueWebhookIfUnsent } from '../job-end';
+import type { StageWork } from '../stage-runner';
 
 /** Called after the Episode row exists and the job is completed (e.g. to warm the episode cache). */
 export type EpisodePublishedHook = (ctx: PipelineContext, episode: PublishedEpisode) => Promise<void>;
@@ -26,11 +16,8 @@ export type EpisodePublishedHook = (ctx: PipelineContext, episode: PublishedEpis
  * `running`.
  */
 export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublishedHook): StageWork {
-  const readAudio = async (jobId: string) =>
-    audioArtifactSchema.parse(await readJsonArtifact(ctx, artifactKeyFor(jobId, 'audio.json')));
-
   const work: StageWork = async (scope) => {
-    const audio = await readAudio(scope.job.id);
+    const audio = await readArtifact(ctx, scope.job.id, 'audio');
     const head = await ctx.storage.head(audio.audioKey);
     if (!head || head.checksum !== scope.artifacts.audio?.checksum) {
       // The audio is missing or not what the audio stage recorded: don't publish it.
@@ -40,7 +27,7 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
       });
     }
     await scope.progress(0.3, 'writing the transcript');
-    const transcript = await writeJsonArtifact(ctx, scope.artifactKey('transcript.json'), {
+    const transcript = await writeArtifact(ctx, scope.job.id, 'transcript', {
       segments: audio.segments,
       chapters: audio.chapters,
     });
@@ -51,15 +38,13 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
   work.provider = ctx.storage.kind;
   work.finalize = async (job) => {
     const jobId = job.id;
-    // Cancelled, or already published: skip the artifact reads (publishEpisode checks again, locked).
+    // Published by an earlier attempt that may have died before announcing it.
+    if (job.status === 'completed') return queueWebhookIfUnsent(ctx, job);
+    // Cancelled, or failed: skip the artifact reads (publishEpisode checks again, locked).
     if (job.status !== 'queued' && job.status !== 'running') return;
-    const audio = await readAudio(jobId);
-    const script = scriptDocumentSchema.parse(
-      await readJsonArtifact(ctx, artifactKeyFor(jobId, 'script.json')),
-    );
-    const { documents } = sourcesArtifactSchema.parse(
-      await readJsonArtifact(ctx, artifactKeyFor(jobId, 'sources.json')),
-    );
+    const audio = await readArtifact(ctx, jobId, 'audio');
+    const script = await readArtifact(ctx, jobId, 'script');
+    const { documents } = await readArtifact(ctx, jobId, 'sources');
     const expiresAt =
       ctx.retentionDays > 0 ? new Date(Date.now() + ctx.retentionDays * 24 * 3600 * 1000) : null;
     // The episode and the job's completion are one statement under the job's row lock: a cancel
@@ -73,7 +58,7 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
         title: script.title,
         description: script.description,
         audioKey: audio.audioKey,
-        transcriptKey: artifactKeyFor(jobId, 'transcript.json'),
+        transcriptKey: jsonArtifactKey(jobId, 'transcript'),
         sizeBytes: audio.sizeBytes,
         durationSec: audio.durationSec,
         mimeType: 'audio/mpeg',
