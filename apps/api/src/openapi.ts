@@ -43,7 +43,7 @@ import {
 } from './schemas';
 
 /** `userOrSigned`: a key, or none at all with a valid `?exp=&sig=` (signed audio URLs). */
-type Auth = 'user' | 'userOrAdmin' | 'userOrSigned' | 'admin' | 'bullBoard' | 'cron' | 'none';
+type Auth = 'user' | 'userOrAdmin' | 'userOrSigned' | 'admin' | 'bullBoard' | 'metrics' | 'cron' | 'none';
 
 const problem = (description: string): ResponseConfig => ({
   description,
@@ -141,6 +141,8 @@ function routes(): RouteConfig[] {
       userOrSigned: [['apiKey'], ['adminKey'], []],
       admin: [['adminKey']],
       bullBoard: [['bullBoard']],
+      // Required once METRICS_TOKEN is set (always in production); open without it.
+      metrics: [['metricsToken'], []],
       cron: [['cronSecret']],
     };
     const security: Array<Record<string, string[]>> = schemes[auth].map(([name]) =>
@@ -155,7 +157,7 @@ function routes(): RouteConfig[] {
       common[413] = problem('Body larger than 1 MB');
       common[415] = problem('The body is not application/json');
     }
-    if (auth !== 'none') {
+    if (auth !== 'none' && auth !== 'metrics') {
       common[401] = problem('Missing or invalid credentials');
       if (auth === 'user') common[403] = problem('The admin key: this route needs a user key');
       if (auth === 'admin') common[403] = problem('A user key: this route needs the admin key');
@@ -686,10 +688,11 @@ function routes(): RouteConfig[] {
       '/metrics',
       'Operators',
       'Prometheus metrics (podfleet_*)',
-      'none',
+      'metrics',
       {
         200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
         400: problem('A name that is no metric of this registry'),
+        401: problem('METRICS_TOKEN is set and was not sent as Authorization: Bearer'),
       },
       { request: { query: metricsQuerySchema } },
     ),
@@ -720,6 +723,11 @@ export function openApiDocument(serverUrl: string): ReturnType<OpenApiGeneratorV
     type: 'http',
     scheme: 'basic',
     description: 'A BULL_BOARD_USERS (operator) or BULL_BOARD_VIEWERS (read-only) name and password',
+  });
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'METRICS_TOKEN (GET /metrics, when set)',
   });
   registry.registerComponent('securitySchemes', 'cronSecret', {
     type: 'http',

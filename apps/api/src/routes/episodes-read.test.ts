@@ -207,6 +207,60 @@ describe('GET /v1/episodes/:id/audio', () => {
     });
     expect(await t.db.listen.count({ where: { episodeId: episode.id } })).toBe(1);
   });
+
+  it('counts one listen per client and episode per hour, however often it plays or posts (issue #18)', async () => {
+    const { user, key } = await t.createUser();
+    const { episode } = await makeEpisode(t.db, t.storage, user.id);
+    const second = await makeEpisode(t.db, t.storage, user.id);
+    for (let i = 0; i < 3; i += 1) {
+      await request(t.app).get(`/v1/episodes/${episode.id}/audio`).set(bearer(key)).expect(200);
+      await request(t.app).post(`/v1/episodes/${episode.id}/listens`).set(bearer(key)).expect(204);
+    }
+    await request(t.app).post(`/v1/episodes/${second.episode.id}/listens`).set(bearer(key)).expect(204);
+    const listensOf = (episodeId: string) => t.db.listen.count({ where: { episodeId } });
+    await waitFor(async () => (await listensOf(episode.id)) >= 1, { what: 'the listen' });
+    // The POSTs are answered after their write: every count is in by now.
+    expect(await listensOf(episode.id)).toBe(1);
+    expect(await listensOf(second.episode.id)).toBe(1);
+    expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).listens).toBe(2);
+    // Another client (address) counts on its own.
+    await request(t.app)
+      .post(`/v1/episodes/${episode.id}/listens`)
+      .set(bearer(key))
+      .set('X-Forwarded-For', '203.0.113.50')
+      .expect(204);
+    expect(await listensOf(episode.id)).toBe(2);
+  });
+
+  it('voids every signed URL handed out before the owner rotates the feed token (403, issue #18)', async () => {
+    const { user, key } = await t.createUser();
+    const { episode } = await makeEpisode(t.db, t.storage, user.id);
+    const before = await request(t.app).get(`/v1/episodes/${episode.id}`).set(bearer(key)).expect(200);
+    const feedBefore = (await request(t.app).get('/v1/me').set(bearer(key)).expect(200)).body.feedUrl;
+    const feedXml = (await request(t.app).get(new URL(feedBefore).pathname).expect(200)).text;
+    const feedTranscript = /<podcast:transcript url="([^"]+)"/.exec(feedXml)?.[1]?.replace(/&amp;/g, '&');
+    expect(feedTranscript).toBeDefined();
+    const local = (href: string) => {
+      const u = new URL(href);
+      return `${u.pathname}${u.search}`;
+    };
+    const oldAudio = local(before.body.audioUrl);
+    await request(t.app).get(oldAudio).set('Range', 'bytes=0-9').expect(206);
+    await request(t.app)
+      .get(local(feedTranscript as string))
+      .expect(200);
+
+    await request(t.app).post('/v1/me/feed-token').set(bearer(key)).expect(200);
+
+    const refused = await request(t.app).get(oldAudio).set('Range', 'bytes=0-9').expect(403);
+    expect(refused.body.type).toBe('urn:podfleet:problem:signature-invalid');
+    await request(t.app)
+      .get(local(feedTranscript as string))
+      .expect(403);
+    const after = await request(t.app).get(`/v1/episodes/${episode.id}`).set(bearer(key)).expect(200);
+    expect(after.body.audioUrl).not.toBe(before.body.audioUrl);
+    await request(t.app).get(local(after.body.audioUrl)).set('Range', 'bytes=0-9').expect(206);
+  });
 });
 
 describe('GET /v1/episodes/:id/transcript', () => {
@@ -243,8 +297,9 @@ describe('POST /v1/episodes/:id/listens', () => {
   it('records a listen (204) and bumps the user counter', async () => {
     const { user, key } = await t.createUser();
     const { episode } = await makeEpisode(t.db, t.storage, user.id);
+    const second = await makeEpisode(t.db, t.storage, user.id);
     await request(t.app).post(`/v1/episodes/${episode.id}/listens`).set(bearer(key)).expect(204);
-    await request(t.app).post(`/v1/episodes/${episode.id}/listens`).set(bearer(key)).expect(204);
+    await request(t.app).post(`/v1/episodes/${second.episode.id}/listens`).set(bearer(key)).expect(204);
     const row = await t.db.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row.listens).toBe(2);
     expect(row.lastSeenAt).not.toBeNull();

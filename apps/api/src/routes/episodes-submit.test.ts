@@ -20,6 +20,7 @@ const custom = (extra: object = {}) => ({ type: 'custom', sources: [textSource],
 describe('POST /v1/episodes', () => {
   it('answers 202 with a ticket and enqueues the flow with the requested priority', async () => {
     const { user, key } = await t.createUser();
+    await t.db.user.update({ where: { id: user.id }, data: { highPriorityPerDay: 1 } });
     const res = await request(t.app)
       .post('/v1/episodes')
       .set(bearer(key))
@@ -43,6 +44,35 @@ describe('POST /v1/episodes', () => {
     expect(scrape?.opts.priority).toBe(1);
     const upload = await BullJob.fromId(t.api.pipeline.queues.upload, stageJobId(jobId, 1, 'upload'));
     expect(await upload?.getState()).toBe('waiting-children');
+  });
+
+  it('refuses priority high (403) without the allowance the admin grants, and past it (issue #18)', async () => {
+    const { user, key } = await t.createUser();
+    const submit = (priority: string, n: number) =>
+      request(t.app)
+        .post('/v1/episodes')
+        .set(bearer(key))
+        .send(custom({ priority, sources: [{ ...textSource, title: `Priority ${n}` }] }));
+    const refused = await submit('high', 1).expect(403);
+    expect(refused.body).toMatchObject({
+      type: 'urn:podfleet:problem:priority-not-allowed',
+      highPriorityPerDay: 0,
+    });
+    expect(await t.db.job.count({ where: { userId: user.id } })).toBe(0);
+    await submit('normal', 2).expect(202);
+
+    await request(t.app)
+      .patch(`/v1/users/${user.id}`)
+      .set(bearer(ADMIN_KEY))
+      .send({ highPriorityPerDay: 2 })
+      .expect(200)
+      .expect((res) => expect(res.body.user.highPriorityPerDay).toBe(2));
+    await submit('high', 3).expect(202);
+    await submit('high', 4).expect(202);
+    const spent = await submit('high', 5).expect(403);
+    expect(spent.body.detail).toMatch(/used up/);
+    const jobs = await t.db.job.findMany({ where: { userId: user.id }, select: { priority: true } });
+    expect(jobs.map((j) => j.priority).sort()).toEqual(['high', 'high', 'normal']);
   });
 
   it('is for user keys only (401 anonymous, 403 admin)', async () => {

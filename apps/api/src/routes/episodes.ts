@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { pipeline as pipe } from 'node:stream/promises';
 import { type Episode, findRequester, recordListen } from '@podfleet/db';
 import { type EpisodeKind, episodeRequestSchema, SubmitError } from '@podfleet/pipeline';
@@ -37,6 +38,8 @@ import type { RouteContext } from './context';
 /** How long a client should wait when the fleet's queue is full. */
 const QUEUE_FULL_RETRY_AFTER_SEC = 30;
 const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+/** A client's listens of one episode count once per this many seconds. */
+const LISTEN_DEDUP_SEC = 3600;
 /** High-priority allowances count per UTC day. */
 const DAY_MS = 24 * 3600 * 1000;
 /** Presigned S3 URLs handed out by the audio redirect live this long. */
@@ -391,9 +394,22 @@ export function episodesRouter(ctx: RouteContext): Router {
    */
   const countListen = (req: Request, episode: Episode, fromStart: boolean) => {
     if (req.method !== 'GET' || !fromStart) return;
-    recordListen(db, episode.userId, episode.id).catch((err: unknown) =>
+    recordListenOnce(req, episode).catch((err: unknown) =>
       req.log.warn({ err, episodeId: episode.id }, 'could not record the listen'),
     );
+  };
+
+  /**
+   * Records a listen unless this client (its address) was counted for this episode within the
+   * hour: replays, players that fetch twice and scripted loops do not inflate the figures.
+   */
+  const recordListenOnce = async (req: Request, episode: Episode): Promise<void> => {
+    const client = createHash('sha256')
+      .update(req.ip ?? req.socket.remoteAddress ?? '')
+      .digest('base64url');
+    const key = `${settings.prefix}:listened:${episode.id}:${client}`;
+    if ((await ctx.redis.set(key, '1', 'EX', LISTEN_DEDUP_SEC, 'NX')) !== 'OK') return;
+    await recordListen(db, episode.userId, episode.id);
   };
 
   const transcriptBodies: Record<TranscriptFormat, (episode: Episode, segments: Segment[]) => string> = {
@@ -419,7 +435,7 @@ export function episodesRouter(ctx: RouteContext): Router {
 
   router.post('/v1/episodes/:id/listens', guards.user, async (req, res) => {
     const episode = await findEpisode(req);
-    await recordListen(db, episode.userId, episode.id);
+    await recordListenOnce(req, episode);
     res.status(204).end();
   });
 

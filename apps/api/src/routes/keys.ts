@@ -1,13 +1,13 @@
 import { createApiKey, revokeApiKey } from '@podfleet/db';
 import { Router } from 'express';
-import { notFound } from '../http/problem';
+import { conflict, notFound } from '../http/problem';
 import { parseBody } from '../http/validate';
 import { currentUserId } from '../middleware/auth';
 import { createKeyBodySchema } from '../schemas';
 import { toApiKeyView } from '../services/views';
 import type { RouteContext } from './context';
 
-export function keysRouter({ db, guards, authenticator }: RouteContext): Router {
+export function keysRouter({ db, guards, authenticator, settings }: RouteContext): Router {
   const router = Router();
 
   router.get('/v1/keys', guards.user, async (req, res) => {
@@ -20,8 +20,20 @@ export function keysRouter({ db, guards, authenticator }: RouteContext): Router 
 
   router.post('/v1/keys', guards.user, async (req, res) => {
     const body = parseBody(req, createKeyBodySchema);
-    const { apiKey, key } = await createApiKey(db, currentUserId(req), body.name ?? null);
-    res.status(201).json({ apiKey: key, key: toApiKeyView(apiKey) });
+    const userId = currentUserId(req);
+    const limit = settings.userMaxApiKeys;
+    const created = await db.$transaction(async (tx) => {
+      // The user's row lock makes count-then-create one step: concurrent requests cannot both pass.
+      await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${userId} FOR UPDATE`;
+      const active = await tx.apiKey.count({ where: { userId, revokedAt: null } });
+      return active >= limit ? null : createApiKey(tx, userId, body.name ?? null);
+    });
+    if (!created) {
+      throw conflict(
+        `you have ${limit} active API keys, the most allowed; revoke one (DELETE /v1/keys/:id) first`,
+      );
+    }
+    res.status(201).json({ apiKey: created.key, key: toApiKeyView(created.apiKey) });
   });
 
   router.delete('/v1/keys/:id', guards.user, async (req, res) => {

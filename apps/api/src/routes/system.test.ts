@@ -216,6 +216,26 @@ describe('/metrics', () => {
     expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(wrong.body.detail).toBe('no such metric: podfleet_nope');
   });
+
+  it('needs METRICS_TOKEN as Bearer when it is set; the admin key and user keys do not open it (issue #18)', async () => {
+    const token = 'metrics-token-0123456789';
+    const guarded = await startTestApi(testEnv(process.env, 'system-metrics'), {
+      settings: { metricsToken: token },
+    });
+    try {
+      const { key } = await guarded.createUser();
+      const refused = await request(guarded.app).get('/metrics').expect(401);
+      expect(refused.headers['www-authenticate']).toMatch(/^Bearer /);
+      expect(refused.text).not.toContain('podfleet_');
+      for (const wrong of [ADMIN_KEY, key, `${token}x`]) {
+        await request(guarded.app).get('/metrics').set(bearer(wrong)).expect(401);
+      }
+      const res = await request(guarded.app).get('/metrics').set(bearer(token)).expect(200);
+      expect(res.text).toContain('podfleet_http_request_duration_seconds');
+    } finally {
+      await guarded.close();
+    }
+  });
 });
 
 describe('OpenAPI and docs', () => {

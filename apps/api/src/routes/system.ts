@@ -2,6 +2,7 @@ import { probeStorage } from '@podfleet/providers';
 import { Router } from 'express';
 import { HttpProblem } from '../http/problem';
 import { parseQuery } from '../http/validate';
+import { bearerToken, secretsEqual } from '../middleware/auth';
 import { sendProblem } from '../middleware/errors';
 import { docsPage, openApiDocument } from '../openapi';
 import { metricsQuerySchema } from '../schemas';
@@ -65,6 +66,18 @@ export function systemRouter(ctx: RouteContext): Router {
   // `?name=` reads only those metrics: the latency histogram can be read often (a benchmark
   // round, a fast scrape) without the collectors that query PostgreSQL and Redis.
   router.get('/metrics', async (req, res) => {
+    const { metricsToken } = ctx.settings;
+    if (metricsToken !== undefined) {
+      // Its own token, so a scraper holds nothing that opens the API (nor the admin key).
+      const token = bearerToken(req.headers.authorization);
+      if (token === null || !secretsEqual(token, metricsToken)) {
+        throw new HttpProblem(401, {
+          type: 'unauthorized',
+          detail: 'send METRICS_TOKEN as Authorization: Bearer <token>',
+          headers: { 'WWW-Authenticate': 'Bearer realm="podfleet metrics"' },
+        });
+      }
+    }
     const { name: names } = parseQuery(req, metricsQuerySchema);
     const { registry } = ctx.metrics;
     const unknown = names.filter((name) => registry.getSingleMetric(name) === undefined);

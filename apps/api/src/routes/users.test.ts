@@ -234,4 +234,25 @@ describe('/v1/keys', () => {
     await request(t.app).delete(`/v1/keys/${bKey.id}`).set(bearer(a.key)).expect(404);
     await request(t.app).get('/v1/me').set(bearer(b.key)).expect(200);
   });
+
+  it('caps active keys per user (409), concurrent requests included; revoking makes room (issue #18)', async () => {
+    const capped = await startTestApi(testEnv(process.env, 'users-keys'), {
+      settings: { userMaxApiKeys: 3 },
+    });
+    try {
+      const { user, key } = await capped.createUser(); // its first key counts
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, () => request(capped.app).post('/v1/keys').set(bearer(key)).send({})),
+      );
+      expect(answers.map((r) => r.status).sort()).toEqual([201, 201, 409, 409, 409]);
+      const refused = answers.find((r) => r.status === 409);
+      expect(refused?.body.detail).toMatch(/3 active API keys/);
+      expect(await capped.db.apiKey.count({ where: { userId: user.id, revokedAt: null } })).toBe(3);
+      const made = answers.find((r) => r.status === 201);
+      await request(capped.app).delete(`/v1/keys/${made?.body.key.id}`).set(bearer(key)).expect(204);
+      await request(capped.app).post('/v1/keys').set(bearer(key)).send({}).expect(201);
+    } finally {
+      await capped.close();
+    }
+  });
 });
