@@ -109,6 +109,17 @@ describe('parseConfig', () => {
     expect(parseConfig('audio', { TTS_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-1' }).OPENAI_TTS_MODEL).toBe(
       'tts-1',
     );
+    // The chat server's key is not sent to another speech server.
+    expect(
+      problemsOf(() =>
+        parseConfig('audio', {
+          TTS_PROVIDER: 'openai',
+          OPENAI_BASE_URL: 'http://localhost:11434/v1',
+          OPENAI_API_KEY: 'sk-1',
+          OPENAI_TTS_BASE_URL: 'https://api.openai.com/v1',
+        }),
+      )[0]?.name,
+    ).toBe('OPENAI_TTS_API_KEY');
     const kokoro = parseConfig('audio', {
       TTS_PROVIDER: 'openai',
       OPENAI_TTS_BASE_URL: 'http://localhost:8880/v1',

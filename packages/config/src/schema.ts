@@ -479,7 +479,7 @@ export const audioShape = {
     .string()
     .min(1)
     .optional()
-    .describe('Bearer key for the speech API; unset, OPENAI_API_KEY'),
+    .describe('Bearer key for the speech API; unset, OPENAI_API_KEY when OPENAI_TTS_BASE_URL is unset too'),
   OPENAI_TTS_MODEL: z
     .string()
     .min(1)
@@ -557,12 +557,14 @@ function withRules<S extends Shape>(shape: S, { linksWithoutRequest = false } = 
     if (env.SCRIPT_PROVIDER === 'openai' && isOpenAi(env.OPENAI_BASE_URL)) {
       need('OPENAI_API_KEY', 'SCRIPT_PROVIDER=openai with api.openai.com');
     }
+    // OPENAI_API_KEY serves speech only when speech goes to OPENAI_BASE_URL too.
+    const speechKey = env.OPENAI_TTS_BASE_URL === undefined ? env.OPENAI_API_KEY : undefined;
     if (
       env.TTS_PROVIDER === 'openai' &&
       isOpenAi(env.OPENAI_TTS_BASE_URL ?? env.OPENAI_BASE_URL) &&
-      env.OPENAI_API_KEY === undefined
+      !speechKey
     ) {
-      need('OPENAI_TTS_API_KEY', 'TTS_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY');
+      need('OPENAI_TTS_API_KEY', 'TTS_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY for it');
     }
     // The uploader writes links into webhook bodies with no request to take an origin from.
     if (linksWithoutRequest && env.NODE_ENV === 'production') {

@@ -1,10 +1,3 @@
-export {
-  DEFAULT_OPENAI_BASE_URL,
-  openAiHeaders,
-  openAiHttpError,
-  openAiTransportError,
-  openAiUrl,
-} from './openai/http';
 export { parseRetryAfter } from './net/retry-after';
 export { type SafeFetchOptions, type SafeFetchResponse, safeFetch, trustedFetch } from './net/safe-fetch';
 export {
@@ -15,7 +8,24 @@ export {
   type HostResolver,
   type ResolvedAddress,
 } from './net/ssrf';
+export {
+  DEFAULT_OPENAI_BASE_URL,
+  openAiHeaders,
+  openAiHttpError,
+  openAiTransportError,
+  openAiUrl,
+} from './openai/http';
 export * from './script';
 export * from './sources';
 export * from './storage';
 export * from './types';
+export {
+  publishVoiceList,
+  readVoiceList,
+  unknownVoices,
+  type VoiceInfo,
+  type VoiceList,
+  type VoiceStore,
+  voiceListKey,
+  voiceListSchema,
+} from './voices';

@@ -2,7 +2,7 @@ import { ProviderError } from '@podfleet/providers';
 import { metricsRegistry } from '@podfleet/telemetry';
 import { type FakeServer, startHttpServer } from '@podfleet/test-kit';
 import { Redis } from 'ioredis';
-import { createElevenLabsEngine } from './elevenlabs-engine';
+import { createElevenLabsEngine, ELEVENLABS_DEFAULT_VOICES } from './elevenlabs-engine';
 import { createFleetLimiter } from './fleet-limiter';
 
 /** 50 MPEG-1 layer III frames (128 kbps, 44.1 kHz, mono): 1.306 s. */
@@ -61,6 +61,33 @@ describe('ElevenLabs engine (local fake API)', () => {
     const voices = engine().voicesFor([{ name: 'A' }, { name: 'B', voice: 'custom-voice' }, { name: 'C' }]);
     expect(new Set(voices).size).toBe(3);
     expect(voices[1]).toBe('custom-voice');
+  });
+
+  it('lists the account’s voices from GET /v1/voices, keeping the defaults among them', async () => {
+    replies.push({
+      status: 200,
+      body: JSON.stringify({
+        voices: [
+          {
+            voice_id: '21m00Tcm4TlvDq8ikWAM',
+            name: 'Rachel',
+            category: 'premade',
+            labels: { accent: 'american' },
+          },
+          { voice_id: 'cloned-1', name: 'My clone', category: 'cloned', labels: { language: 'de' } },
+        ],
+      }),
+    });
+    const list = await engine().listVoices!();
+    expect(server.requests[0]).toMatchObject({ method: 'GET', url: '/v1/voices' });
+    expect(server.requests[0]!.headers['xi-api-key']).toBe('test-key');
+    expect(list.voices.slice(0, 2)).toEqual([
+      { id: '21m00Tcm4TlvDq8ikWAM', name: 'Rachel', languages: [] },
+      { id: 'cloned-1', name: 'My clone', languages: ['de'] },
+    ]);
+    expect(list.voices.map((v) => v.id)).toEqual(expect.arrayContaining([...ELEVENLABS_DEFAULT_VOICES]));
+    expect(list.languages).toEqual(['de']);
+    expect(list.defaults).toEqual([...ELEVENLABS_DEFAULT_VOICES]);
   });
 
   it('maps 429 with Retry-After to a retryable RATE_LIMITED error with retryAfterMs', async () => {

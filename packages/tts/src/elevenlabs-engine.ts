@@ -1,4 +1,10 @@
-import { type Host, ProviderError, parseRetryAfter } from '@podfleet/providers';
+import {
+  type Host,
+  ProviderError,
+  parseRetryAfter,
+  type VoiceInfo,
+  type VoiceList,
+} from '@podfleet/providers';
 import { observeProviderCall } from '@podfleet/telemetry';
 import { request } from 'undici';
 import { z } from 'zod';
@@ -57,6 +63,17 @@ const errorBodySchema = z.object({
     z.string(),
     z.array(z.object({ msg: z.string().optional() })),
   ]),
+});
+
+// GET /v1/voices: the account's voices (premade, cloned, from the library).
+const voicesBodySchema = z.object({
+  voices: z.array(
+    z.object({
+      voice_id: z.string().min(1),
+      name: z.string().nullish(),
+      labels: z.record(z.string(), z.string().nullish()).nullish(),
+    }),
+  ),
 });
 
 function describeError(body: Buffer): { status: string | undefined; message: string } {
@@ -165,6 +182,32 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
       return hosts.map((h) => h.voice ?? free[next++ % Math.max(1, free.length)] ?? opts.defaultVoices[0]!);
     },
     synthesize,
+    /** The account's voices (a language where ElevenLabs labels one), with the defaults always among them. */
+    async listVoices(): Promise<VoiceList> {
+      let voices: VoiceInfo[] = [];
+      try {
+        const res = await request(`${base}/v1/voices`, {
+          headers: { 'xi-api-key': opts.apiKey, accept: 'application/json' },
+          signal: AbortSignal.timeout(opts.timeoutMs),
+        });
+        const body = await res.body.text();
+        const parsed = res.statusCode === 200 ? voicesBodySchema.safeParse(JSON.parse(body)) : undefined;
+        voices = (parsed?.success ? parsed.data.voices : []).map((v) => {
+          const language = v.labels?.language;
+          return { id: v.voice_id, name: v.name || v.voice_id, languages: language ? [language] : [] };
+        });
+      } catch {
+        // Unreachable or not JSON: the defaults alone.
+      }
+      const listed = new Set(voices.map((v) => v.id));
+      for (const id of opts.defaultVoices) if (!listed.has(id)) voices.push({ id, name: id, languages: [] });
+      return {
+        engine: 'elevenlabs',
+        voices,
+        languages: [...new Set(voices.flatMap((v) => v.languages))].sort(),
+        defaults: opts.defaultVoices.slice(0, 4),
+      };
+    },
     async close() {},
   };
 }

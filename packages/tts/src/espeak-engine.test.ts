@@ -1,4 +1,4 @@
-import { ProviderError } from '@podfleet/providers';
+import { ProviderError, unknownVoices } from '@podfleet/providers';
 import { createEspeakEngine, type EspeakEngine } from './espeak-engine';
 import { parseWav } from './wav';
 
@@ -149,5 +149,35 @@ describe('espeak engine set-up', () => {
     const missing = createEspeakEngine({ backend: 'native', nativeBinary: '/nonexistent/espeak-ng' });
     await expect(missing.setUp()).rejects.toMatchObject({ code: 'TTS_FAILED' });
     await missing.close();
+  });
+});
+
+describe('espeak engine voices', () => {
+  it('lists the presets and every language espeak-ng has, and accepts a language with a variant and a pitch', async () => {
+    const engine = createEspeakEngine({ backend: 'wasm', threads: 1 });
+    try {
+      const list = await engine.listVoices();
+      expect(list.engine).toBe('espeak');
+      expect(list.defaults).toEqual(
+        engine.voicesFor([{ name: 'A' }, { name: 'B' }, { name: 'C' }, { name: 'D' }]),
+      );
+      expect(list.voices.slice(0, 4).map((v) => v.id)).toEqual(list.defaults);
+      expect(list.languages.length).toBeGreaterThan(100);
+      expect(list.languages).toEqual(expect.arrayContaining(['de', 'en-us', 'fr-fr', 'ja']));
+      expect(list.voices.find((v) => v.id === 'de')).toEqual({ id: 'de', name: 'German', languages: ['de'] });
+      const hosts = [
+        { voice: 'de+m3@40' },
+        { voice: 'en-us+f3@70' },
+        { voice: 'fr-fr' },
+        { voice: 'xx-nope' },
+        {},
+      ];
+      expect(unknownVoices(list, hosts)).toEqual([{ index: 3, voice: 'xx-nope' }]);
+      // An accepted id voices, as the pattern promises.
+      const clip = await engine.synthesize({ text: 'Guten Tag.', voice: 'de+m3@40' });
+      expect(clip.durationSec).toBeGreaterThan(0.3);
+    } finally {
+      await engine.close();
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ProviderError } from '@podfleet/providers';
-import { nativeEspeakAvailable, runNativeEspeak } from './espeak-native';
-import { espeakVoicesFor, parseEspeakVoice } from './espeak-voices';
+import { ProviderError, type VoiceList } from '@podfleet/providers';
+import { listNativeVoices, nativeEspeakAvailable, runNativeEspeak } from './espeak-native';
+import { espeakVoiceList, espeakVoicesFor, parseEspeakVoice } from './espeak-voices';
 import { EspeakWasmPool } from './espeak-wasm-pool';
 import type { BatchSynthesisRequest, SynthesisRequest, SynthesisResult, TtsEngine } from './types';
 import { encodeWav, parseWav, splitOnSilence, trimLeadingSilence, trimTrailingSilence } from './wav';
@@ -24,6 +24,7 @@ export interface EspeakEngine extends TtsEngine {
   /** Which backend synthesises: resolved on first use. */
   backend(): Promise<'wasm' | 'native'>;
   setUp(): Promise<void>;
+  listVoices(): Promise<VoiceList>;
 }
 
 // Break between batched lines, and the shortest silence treated as one (espeak's own pauses at
@@ -142,6 +143,11 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
     async setUp() {
       const [voice] = espeakVoicesFor([{ name: 'set-up' }]);
       await Promise.all(Array.from({ length: threads }, () => synthesize({ text: 'Ready.', voice: voice! })));
+    },
+    async listVoices() {
+      if ((await backend) === 'native') return espeakVoiceList(await listNativeVoices(binary));
+      pool ??= new EspeakWasmPool(wasmFiles(), threads);
+      return espeakVoiceList(await pool.listVoices());
     },
     async close() {
       await pool?.close();

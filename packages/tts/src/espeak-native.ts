@@ -9,6 +9,15 @@ export function nativeEspeakAvailable(binary: string): Promise<boolean> {
   });
 }
 
+/** What `espeak-ng --voices` prints: the voice table. */
+export function listNativeVoices(binary: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(binary, ['--voices'], { timeout: 10_000 }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    );
+  });
+}
+
 /** One espeak-ng child process: text on stdin (no argv length limit), WAV on stdout. */
 export function runNativeEspeak(
   binary: string,

@@ -1,4 +1,4 @@
-import type { Host } from '@podfleet/providers';
+import type { Host, VoiceList } from '@podfleet/providers';
 
 /**
  * espeak-ng voice ids are `<voice>[+<variant>][@<pitch 0-99>]`, e.g. `en-us@35`, `en-us+f3@70`.
@@ -39,4 +39,38 @@ export function espeakVoicesFor(hosts: Host[]): string[] {
     extra++;
     return `en-us+m${(extra % 7) + 1}@${(20 + extra * 13) % 100}`;
   });
+}
+
+/** The languages of `espeak-ng --voices` (columns Pty, Language, Age/Gender, VoiceName, File, …). */
+export function parseVoiceTable(table: string): Array<{ language: string; name: string }> {
+  return table
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((cols) => cols.length >= 4 && /^[a-z]{2,3}(-[a-z0-9]{1,8})*$/.test(cols[1]!))
+    .map((cols) => ({ language: cols[1]!, name: cols[3]!.replace(/_/g, ' ') }));
+}
+
+/**
+ * What espeak offers: the presets, then each language's plain voice. Any language with a variant
+ * and a pitch (`de+m3@40`) is accepted too, as the pattern says.
+ */
+export function espeakVoiceList(table: string): VoiceList {
+  const languages = parseVoiceTable(table);
+  const names = new Map(languages.map((l) => [l.language, l.name]));
+  const presets = ESPEAK_VOICE_PRESETS.map((id) => {
+    const language = parseEspeakVoice(id).name.split('+')[0]!;
+    return { id, name: `${names.get(language) ?? language} (${id})`, languages: [language] };
+  });
+  const codes = [...names.keys()].sort();
+  return {
+    engine: 'espeak',
+    voices: [...presets, ...codes.map((code) => ({ id: code, name: names.get(code)!, languages: [code] }))],
+    languages: codes,
+    defaults: [...ESPEAK_VOICE_PRESETS],
+    pattern: {
+      regex: `^(?:${codes.join('|')})(?:\\+[A-Za-z0-9_]{1,32})?(?:@\\d{1,2})?$`,
+      example: 'de+m3@40',
+    },
+  };
 }

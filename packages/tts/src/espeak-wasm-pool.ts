@@ -22,12 +22,13 @@ ready.catch(() => {}); // reported per request below
 
 parentPort.on('message', async ({ id, args, outPath }) => {
   const stderr = [];
+  const stdout = [];
   try {
     const [ESpeakNg, wasm] = await ready;
     const instance = await new Promise((resolve, reject) => {
       ESpeakNg({
         arguments: args,
-        print() {},
+        print(line) { stdout.push(line); },
         printErr(line) { stderr.push(line); },
         quit(status, toThrow) { throw toThrow; }, // the default would set process.exitCode
         instantiateWasm(imports, done) {
@@ -36,10 +37,13 @@ parentPort.on('message', async ({ id, args, outPath }) => {
         },
       }).then(resolve, reject);
     });
+    if (!outPath) return parentPort.postMessage({ id, text: stdout.join('\\n') });
     if (!instance.FS.analyzePath(outPath).exists) throw new Error('no audio written');
     const wav = new Uint8Array(instance.FS.readFile(outPath));
     parentPort.postMessage({ id, wav }, [wav.buffer]);
   } catch (err) {
+    // A listing (--voices) ends with exit(0), which the module reports by throwing.
+    if (!outPath && err && err.status === 0) return parentPort.postMessage({ id, text: stdout.join('\\n') });
     const detail = stderr.filter((l) => !l.startsWith('program exited')).join(' ');
     parentPort.postMessage({ id, error: String((err && err.message) || err) + (detail ? ': ' + detail : '') });
   }
@@ -51,7 +55,9 @@ const OUT_PATH = '/out.wav';
 interface Task {
   id: number;
   args: string[];
-  resolve(wav: Buffer): void;
+  /** Where the WAV goes; none for a command that prints (--voices). */
+  outPath: string | undefined;
+  resolve(result: Buffer | string): void;
   reject(err: unknown): void;
   settled: boolean;
 }
@@ -61,7 +67,10 @@ interface Slot {
   task: Task | undefined;
 }
 
-type WorkerReply = { id: number; wav: Uint8Array } | { id: number; error: string };
+type WorkerReply =
+  | { id: number; wav: Uint8Array }
+  | { id: number; text: string }
+  | { id: number; error: string };
 
 export interface EspeakWasmFiles {
   /** dist/espeak-ng.js of the espeak-ng package. */
@@ -83,9 +92,22 @@ export class EspeakWasmPool {
 
   /** Runs espeak-ng with `args` (options, then `--` and the text) and resolves the WAV it wrote. */
   run(args: string[], signal?: AbortSignal): Promise<Buffer> {
+    return this.submit(['-w', OUT_PATH, ...args], OUT_PATH, signal) as Promise<Buffer>;
+  }
+
+  /** What `espeak-ng --voices` prints: the voice table. */
+  listVoices(): Promise<string> {
+    return this.submit(['--voices'], undefined) as Promise<string>;
+  }
+
+  private submit(
+    args: string[],
+    outPath: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<Buffer | string> {
     if (this.closed) return Promise.reject(new Error('espeak pool is closed'));
     signal?.throwIfAborted();
-    return new Promise<Buffer>((resolve, reject) => {
+    return new Promise<Buffer | string>((resolve, reject) => {
       const onAbort = () => {
         const queued = this.queue.indexOf(task);
         if (queued >= 0) this.queue.splice(queued, 1);
@@ -100,9 +122,10 @@ export class EspeakWasmPool {
       };
       const task: Task = {
         id: this.nextId++,
-        args: ['-w', OUT_PATH, ...args],
+        args,
+        outPath,
         settled: false,
-        resolve: (wav) => settle(() => resolve(wav)),
+        resolve: (result) => settle(() => resolve(result)),
         reject: (err) => settle(() => reject(err)),
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -125,7 +148,7 @@ export class EspeakWasmPool {
       const task = this.queue.shift()!;
       slot.task = task;
       slot.worker.ref(); // keep the process alive only while work is in flight
-      slot.worker.postMessage({ id: task.id, args: task.args, outPath: OUT_PATH });
+      slot.worker.postMessage({ id: task.id, args: task.args, outPath: task.outPath });
     }
   }
 
@@ -139,6 +162,7 @@ export class EspeakWasmPool {
       slot.task = undefined;
       worker.unref();
       if ('error' in reply) task.reject(new Error(`espeak-ng failed: ${reply.error}`));
+      else if ('text' in reply) task.resolve(reply.text);
       else task.resolve(Buffer.from(reply.wav.buffer, reply.wav.byteOffset, reply.wav.byteLength));
       this.dispatch();
     });

@@ -14,6 +14,7 @@ export {
 } from './fleet-limiter';
 export { mp3DurationSec } from './mp3-duration';
 export { createOpenAiTtsEngine, OPENAI_TTS_VOICES, type OpenAiTtsEngineOptions } from './openai-engine';
+export { publishEngineVoices } from './publish-voices';
 export type {
   AudioFormat,
   BatchSynthesisRequest,
@@ -21,7 +22,5 @@ export type {
   SynthesisResult,
   TtsEngine,
   TtsEngineName,
-  VoiceInfo,
-  VoiceList,
 } from './types';
 export { encodeWav, parseWav, trimTrailingSilence, type WavInfo } from './wav';

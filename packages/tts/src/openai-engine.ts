@@ -6,13 +6,15 @@ import {
   openAiTransportError,
   openAiUrl,
   ProviderError,
+  type VoiceInfo,
+  type VoiceList,
 } from '@podfleet/providers';
 import { observeProviderCall } from '@podfleet/telemetry';
 import { request } from 'undici';
 import { z } from 'zod';
 import type { FleetLimiter } from './fleet-limiter';
 import { retryInPlace } from './retry';
-import type { SynthesisRequest, SynthesisResult, TtsEngine, VoiceInfo, VoiceList } from './types';
+import type { SynthesisRequest, SynthesisResult, TtsEngine } from './types';
 import { encodeWav, parseWav, trimLeadingSilence, trimTrailingSilence } from './wav';
 
 /** OpenAI's voices for tts-1 and gpt-4o-mini-tts; the first four are the hosts' defaults. */

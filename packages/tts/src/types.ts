@@ -1,4 +1,4 @@
-import type { Host } from '@podfleet/providers';
+import type { Host, VoiceList } from '@podfleet/providers';
 
 export type TtsEngineName = 'espeak' | 'elevenlabs' | 'openai';
 export type AudioFormat = 'wav' | 'mp3';
@@ -26,27 +26,6 @@ export interface BatchSynthesisRequest {
   signal?: AbortSignal;
 }
 
-/** One voice an engine offers. */
-export interface VoiceInfo {
-  /** What `style.hosts[].voice` takes. */
-  id: string;
-  name: string;
-  /** BCP 47-like codes it speaks (e.g. `en-us`); empty when it speaks whatever language the text is in. */
-  languages: string[];
-}
-
-/** The voices of the configured engine, as clients are offered them (GET /v1/voices). */
-export interface VoiceList {
-  engine: TtsEngineName;
-  voices: VoiceInfo[];
-  /** Every language some voice speaks, sorted. */
-  languages: string[];
-  /** Voices hosts without one get, in host order. */
-  defaults: string[];
-  /** Ids accepted besides the listed ones (espeak: any language with a variant and a pitch). */
-  pattern?: { regex: string; example: string };
-}
-
 /** A text-to-speech engine; one instance is shared by every job of a worker process. */
 export interface TtsEngine {
   readonly name: TtsEngineName;
@@ -63,7 +42,7 @@ export interface TtsEngine {
    * that the first line voiced does not: a worker calls it before taking jobs. Optional.
    */
   setUp?(): Promise<void>;
-  /** The voices it offers (asking the server where it can list them). Optional. */
+  /** The voices it offers (asking the server where it can list them), for GET /v1/voices. Optional. */
   listVoices?(): Promise<VoiceList>;
   /** Stops worker threads / releases sockets. */
   close(): Promise<void>;
