@@ -1,11 +1,14 @@
-// The fault-injection suite: the real worker apps as processes on real Redis and PostgreSQL,
-// killed, stopped, flushed and starved of their providers and database. Every scenario ends with
-// each of its jobs completed, exactly one Episode per job, and nothing left behind in Redis.
-import { stageJobId } from '@podfleet/queue';
+// The fault-injection suite: the real apps as processes on Redis and PostgreSQL servers of the
+// run's own, killed, stopped, flushed, restarted and starved of their providers and database.
+// Every scenario ends with each of its jobs completed, exactly one Episode, one set of stored
+// objects and one webhook delivery per job, and nothing left behind in Redis.
+import { randomBytes } from 'node:crypto';
+import { STAGES, stageJobId } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
-import { exactlyOnce } from './checks';
+import { exactlyOnce, JOB_OBJECTS, outcomeOf } from './checks';
 import { newTag } from './faults';
 import {
+  type ApiUser,
   callApi,
   createApiUser,
   eventsOf,
@@ -16,6 +19,7 @@ import {
   stageRow,
   startSuite,
   submitTagged,
+  taggedRequest,
   waitForJob,
   within,
 } from './harness';
@@ -37,6 +41,27 @@ beforeEach(async () => {
 
 async function expectExactlyOnce(jobIds: string[]): Promise<void> {
   for (const jobId of jobIds) expect(await settledOutcome(suite, jobId)).toEqual(exactlyOnce(jobId));
+}
+
+/** Items of the user's podcast feed whose guid is `episodeId`. */
+async function feedItems(user: ApiUser, episodeId: string): Promise<number> {
+  const { feedToken } = await suite.db.user.findUniqueOrThrow({ where: { id: user.id } });
+  const res = await fetch(`${suite.api.url}/v1/feeds/${feedToken}.xml`);
+  expect(res.status).toBe(200);
+  return (await res.text()).split(`>${episodeId}</guid>`).length - 1;
+}
+
+/** BullMQ stage jobs (any state) whose job has no row in PostgreSQL: a flow without its ticket. */
+async function flowsWithoutRows(): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const stage of STAGES) {
+    for (const bull of await suite.ctx.queues[stage].getJobs()) {
+      if (bull?.data?.jobId) ids.add(bull.data.jobId as string);
+    }
+  }
+  const rows = await suite.db.job.findMany({ where: { id: { in: [...ids] } }, select: { id: true } });
+  const known = new Set(rows.map((r) => r.id));
+  return [...ids].filter((id) => !known.has(id));
 }
 
 describe('crash recovery (SIGKILL)', () => {
@@ -125,6 +150,141 @@ describe('Redis loss (FLUSHDB)', () => {
     expect((await stageRow(suite, inScript.id, 'scrape')).attempts).toBe(1);
     // The maintenance schedulers came back without a worker restart.
     expect(await suite.ctx.queues.maintenance.getJobScheduler('maintenance-reconcile')).toBeDefined();
+  });
+});
+
+describe('the uploader killed around publishing (SIGKILL)', () => {
+  it('killed after the stage stored its object, before the episode is published: published once', async () => {
+    const user = await createApiUser(suite);
+    // The uploader's statement that creates the Episode and completes the job never reaches the server.
+    const hold = suite.pg.holdStatement('publish_episode', 'request');
+    let jobId: string;
+    try {
+      const job = await submitTagged(suite, newTag(), { user });
+      jobId = job.id;
+      allJobs.push(jobId);
+      await within(hold.engaged, 45_000, 'the upload stage to publish', suite);
+      // The stage's object is stored and the stage recorded; the job is not completed.
+      expect((await outcomeOf(suite, jobId)).storedObjects).toEqual(JOB_OBJECTS);
+      expect((await stageRow(suite, jobId, 'upload')).status).toBe('completed');
+      expect((await suite.db.job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe('running');
+      expect((await suite.fleet.stop('uploader', 'SIGKILL')).signal).toBe('SIGKILL');
+    } finally {
+      hold.release();
+    }
+    await suite.fleet.start('uploader');
+
+    const done = await waitForJob(suite, jobId, ['completed', 'failed']);
+    expect([done.status, done.errorCode, done.run]).toEqual(['completed', null, 1]);
+    await expectExactlyOnce([jobId]);
+    expect(await feedItems(user, done.episodeId!)).toBe(1);
+  });
+
+  it('killed after the episode is published, before its webhook is queued: the webhook is sent once', async () => {
+    const user = await createApiUser(suite);
+    // The statement runs and commits; the uploader never hears, so it queues no webhook.
+    const hold = suite.pg.holdStatement('publish_episode', 'response');
+    let jobId: string;
+    try {
+      const job = await submitTagged(suite, newTag(), { user });
+      jobId = job.id;
+      allJobs.push(jobId);
+      await within(hold.engaged, 45_000, 'the upload stage to publish', suite);
+      await waitFor(
+        async () => (await suite.db.job.findUniqueOrThrow({ where: { id: jobId } })).status === 'completed',
+        { what: 'the publishing statement to commit' },
+      );
+      expect((await suite.fleet.stop('uploader', 'SIGKILL')).signal).toBe('SIGKILL');
+    } finally {
+      hold.release();
+    }
+    expect((await outcomeOf(suite, jobId)).completedWebhooks).toBe(0);
+    await suite.fleet.start('uploader');
+
+    // The upload stage job is recovered by the stalled check; its re-run finds the job published.
+    await waitFor(async () => (await outcomeOf(suite, jobId)).deliveredRows > 0, {
+      timeoutMs: 45_000,
+      intervalMs: 200,
+      what: `the webhook of job ${jobId} to be delivered`,
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}\n${suite.fleet.describe()}`);
+    });
+    await expectExactlyOnce([jobId]);
+    const done = await suite.db.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(await feedItems(user, done.episodeId!)).toBe(1);
+  });
+});
+
+describe('the API killed while submitting (SIGKILL)', () => {
+  /**
+   * Sends a ticket request with an Idempotency-Key, holds the API's submit statement (before the
+   * server ran it, or after it committed), kills the API and starts a new one on the same port.
+   */
+  async function killApiDuringSubmit(at: 'request' | 'response') {
+    const user = await createApiUser(suite);
+    const tag = newTag();
+    const idempotencyKey = `faults-${randomBytes(6).toString('hex')}`;
+    const hold = suite.pg.holdStatement('submit_job', at);
+    const answer = fetch(`${suite.api.url}/v1/episodes`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${user.apiKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': idempotencyKey,
+      },
+      body: JSON.stringify(taggedRequest(suite, tag)),
+    }).then(
+      (res) => res.status,
+      () => 'no answer',
+    );
+    try {
+      await within(hold.engaged, 15_000, 'the API to submit the job', suite);
+      if (at === 'response') {
+        await waitFor(
+          () => suite.db.job.findFirst({ where: { userId: user.id } }).then((j) => j ?? undefined),
+          {
+            what: 'the job row to be committed',
+          },
+        );
+      }
+      expect((await suite.fleet.stopApi('SIGKILL')).signal).toBe('SIGKILL');
+    } finally {
+      hold.release();
+    }
+    expect(await answer).toBe('no answer');
+    await suite.fleet.startApi(Number(new URL(suite.api.url).port));
+    return { user, tag, idempotencyKey };
+  }
+
+  it('killed before the job row was written: no row and no flow; the retried ticket completes once', async () => {
+    const { user, tag, idempotencyKey } = await killApiDuringSubmit('request');
+    expect(await suite.db.job.count({ where: { userId: user.id } })).toBe(0);
+    expect(await flowsWithoutRows()).toEqual([]);
+
+    const job = await submitTagged(suite, tag, { user, idempotencyKey });
+    allJobs.push(job.id);
+    const done = await waitForJob(suite, job.id, ['completed', 'failed']);
+    expect([done.status, done.errorCode, done.run]).toEqual(['completed', null, 1]);
+    await expectExactlyOnce([job.id]);
+    expect(await suite.db.job.count({ where: { userId: user.id } })).toBe(1);
+  });
+
+  it('killed after the job row was written, before its flow: the reconciler enqueues it, the retry gets the same job', async () => {
+    const { user, tag, idempotencyKey } = await killApiDuringSubmit('response');
+    // The row was committed by the killed API (run 1); whatever Redis holds of it now was put
+    // there by the reconciler (a `reconciled` event, run 2), not by the submit.
+    const row = await suite.db.job.findFirstOrThrow({ where: { userId: user.id } });
+    allJobs.push(row.id);
+
+    // The client retries with its Idempotency-Key: the same ticket.
+    const retried = await submitTagged(suite, tag, { user, idempotencyKey });
+    expect(retried.id).toBe(row.id);
+    const done = await waitForJob(suite, row.id, ['completed', 'failed']);
+    expect([done.status, done.errorCode, done.run]).toEqual(['completed', null, 2]);
+    expect((await eventsOf(suite, row.id, 'reconciled')).length).toBe(1);
+    await expectExactlyOnce([row.id]);
+    expect(await suite.db.job.count({ where: { userId: user.id } })).toBe(1);
+    expect(await flowsWithoutRows()).toEqual([]);
   });
 });
 
@@ -316,6 +476,102 @@ describe('database blips, seen by a client', () => {
   });
 });
 
+describe('Redis server restarts and outages (a real redis-server of the suite)', () => {
+  /** Jobs held in scrape, script and audio, and one waiting for its user's slot. */
+  async function jobsInEveryStage() {
+    const user = await createApiUser(suite);
+    const tags = { scrape: newTag(), script: newTag(), audio: newTag(), waiting: newTag() };
+    const holds = [
+      suite.site.faults.hold(tags.scrape),
+      suite.llm.faults.hold(tags.script),
+      suite.tts.faults.hold(tags.audio),
+    ];
+    const jobs = [
+      await submitTagged(suite, tags.scrape, { user, source: 'url' }),
+      await submitTagged(suite, tags.script, { user }),
+      await submitTagged(suite, tags.audio, { user }),
+      await submitTagged(suite, tags.waiting, { user }),
+    ].map((j) => j.id);
+    allJobs.push(...jobs);
+    await within(Promise.all(holds.map((h) => h.engaged)), 30_000, 'jobs in scrape, script and audio', suite);
+    return {
+      jobs,
+      release: () => {
+        for (const hold of holds) hold.release();
+      },
+    };
+  }
+
+  async function expectAllCompletedOnce(jobs: string[]): Promise<void> {
+    for (const jobId of jobs) {
+      const done = await waitForJob(suite, jobId, ['completed', 'failed'], 120_000);
+      expect([jobId, done.status, done.errorCode]).toEqual([jobId, 'completed', null]);
+    }
+    await expectExactlyOnce(jobs);
+    for (const app of ['scraper', 'audio', 'uploader'] as const)
+      expect(suite.fleet.get(app).running).toBe(true);
+  }
+
+  it('restarted empty (stopped, started on the same port without its data): every job completes once', async () => {
+    const { jobs, release } = await jobsInEveryStage();
+    await suite.redisServer.stop('SIGTERM');
+    await suite.redisServer.start({ empty: true });
+    release();
+
+    await expectAllCompletedOnce(jobs);
+    for (const jobId of jobs.slice(0, 3))
+      expect((await eventsOf(suite, jobId, 'reconciled')).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('unreachable for 30 s while the workers run, then back with its data: every job completes once', async () => {
+    const { jobs, release } = await jobsInEveryStage();
+    await suite.redisServer.stop('SIGKILL');
+    // The workers go on with the held stages while Redis is away.
+    release();
+    try {
+      const health = await callApi(suite, 'GET', '/health');
+      expect([health.status, health.body.redis]).toEqual([503, 'down']);
+      // The outage itself: 30 s with no Redis (longer than the suite's stage locks).
+      await new Promise((resolve) => setTimeout(resolve, 30_000));
+    } finally {
+      await suite.redisServer.start();
+    }
+
+    await expectAllCompletedOnce(jobs);
+  });
+});
+
+describe('PostgreSQL server restart (a real postgres of the suite)', () => {
+  it('restarted mid-flight with jobs in script and audio: both complete once, and the API answers again', async () => {
+    const user = await createApiUser(suite);
+    const tags = { script: newTag(), audio: newTag() };
+    const holds = [suite.llm.faults.hold(tags.script), suite.tts.faults.hold(tags.audio)];
+    const jobs = [
+      await submitTagged(suite, tags.script, { user }),
+      await submitTagged(suite, tags.audio, { user }),
+    ];
+    allJobs.push(...jobs.map((j) => j.id));
+    await within(Promise.all(holds.map((h) => h.engaged)), 30_000, 'jobs in script and audio', suite);
+
+    await suite.postgres.restart();
+    for (const hold of holds) hold.release();
+
+    for (const job of jobs) {
+      const done = await waitForJob(suite, job.id, ['completed', 'failed'], 90_000);
+      expect([done.status, done.errorCode]).toEqual(['completed', null]);
+    }
+    await expectExactlyOnce(jobs.map((j) => j.id));
+    const polled = await waitFor(
+      async () => {
+        const res = await callApi(suite, 'GET', `/v1/jobs/${jobs[0]!.id}`, { key: user.apiKey });
+        return res.status === 200 ? res : undefined;
+      },
+      { what: 'the API to answer after the restart' },
+    );
+    expect(polled.body.status).toBe('completed');
+  });
+});
+
 describe('after every scenario', () => {
   it('leaves no job of the suite queued or running', async () => {
     expect(allJobs.length).toBeGreaterThanOrEqual(14);
@@ -331,5 +587,16 @@ describe('after every scenario', () => {
       what: 'every job of the suite to finish',
     }).catch(() => undefined);
     expect(await stillActive()).toEqual([]);
+    // No flow without its ticket, and no second webhook arrived late for any completed job.
+    expect(await flowsWithoutRows()).toEqual([]);
+    const completed = await suite.db.job.findMany({
+      where: { id: { in: allJobs }, status: 'completed' },
+      select: { id: true },
+    });
+    expect(completed.length).toBe(allJobs.length);
+    for (const { id } of completed) {
+      const outcome = await outcomeOf(suite, id);
+      expect([id, outcome.completedWebhooks, outcome.deliveredRows]).toEqual([id, 1, 1]);
+    }
   });
 });

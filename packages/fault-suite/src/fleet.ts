@@ -12,6 +12,7 @@ const READY_QUEUE: Record<WorkerApp, QueueName> = { scraper: 'script', audio: 'a
 
 export class Fleet {
   private readonly apps = new Map<WorkerApp, AppProcess>();
+  private api: AppProcess | undefined;
   /** Every process started, for the final clean-up. */
   private readonly started: AppProcess[] = [];
 
@@ -38,14 +39,18 @@ export class Fleet {
     return proc;
   }
 
-  /** Starts the API on a free port; resolves with its base URL once it listens. */
-  async startApi(): Promise<string> {
-    const proc = new AppProcess('api', { ...this.env, PORT: '0' });
+  /**
+   * Starts the API on `port` (default: a free one; a restarted API keeps its port, so the suite's
+   * base URL stays valid); resolves with its base URL once it listens.
+   */
+  async startApi(port = 0): Promise<string> {
+    const proc = new AppProcess('api', { ...this.env, PORT: String(port) });
+    this.api = proc;
     this.started.push(proc);
-    const port = await proc.waitForLog((entry) =>
+    const listening = await proc.waitForLog((entry) =>
       entry.msg === 'ready' && typeof entry.port === 'number' ? entry.port : undefined,
     );
-    return `http://127.0.0.1:${port}`;
+    return `http://127.0.0.1:${listening}`;
   }
 
   async startAll(): Promise<void> {
@@ -57,6 +62,12 @@ export class Fleet {
     await Promise.all(
       WORKER_APPS.filter((app) => !this.apps.get(app)?.running).map((app) => this.start(app)),
     );
+  }
+
+  /** Sends `signal` to the API and waits for it to exit. */
+  stopApi(signal: NodeJS.Signals): Promise<Exit> {
+    if (!this.api) throw new Error('the API was never started');
+    return this.api.stop(signal);
   }
 
   get(app: WorkerApp): AppProcess {
@@ -71,7 +82,7 @@ export class Fleet {
 
   /** The recent output of the current processes (the API and each worker app), for failure messages. */
   describe(): string {
-    const current = [...this.apps.values(), ...this.started.filter((p) => p.app === 'api')];
+    const current = [...this.apps.values(), ...(this.api ? [this.api] : [])];
     return current.map((p) => p.describe()).join('\n\n');
   }
 

@@ -1,7 +1,7 @@
-// Everything the scenarios share: fake third parties, a TCP relay in front of PostgreSQL, a
-// dedicated Redis logical database (FLUSHDB is one of the faults), the API and the worker apps as
-// processes (jobs are submitted through the API), and a pipeline context in the test process to
-// inspect PostgreSQL and Redis.
+// Everything the scenarios share: fake third parties and a webhook receiver, Redis and PostgreSQL
+// servers of the run's own (stopped, restarted and flushed by the scenarios), a TCP relay in front
+// of PostgreSQL, the API and the worker apps as processes (jobs are submitted through the API),
+// and a pipeline context in the test process to inspect PostgreSQL, Redis and storage.
 
 import { randomBytes } from 'node:crypto';
 import { childEnv } from '@podfleet/config';
@@ -10,16 +10,19 @@ import { createPrismaClient, type Job, type PrismaClient } from '@podfleet/db';
 import { closePipelineContext, createPipelineContext, type PipelineContext } from '@podfleet/pipeline';
 import { createStorageDriver } from '@podfleet/providers';
 import { createLogger, createRedis } from '@podfleet/queue';
-import { makeTempDir, waitFor } from '@podfleet/test-kit';
+import { type FakeServer, makeTempDir, startHttpServer, waitFor } from '@podfleet/test-kit';
 import type { Redis } from 'ioredis';
 import { type JobOutcome, outcomeOf } from './checks';
 import { type FaultyServer, startFaultyAnthropic, startFaultyElevenLabs, startFaultySite } from './fakes';
 import { Fleet } from './fleet';
 import { makeToneMp3 } from './mp3';
 import { type PgProxy, startPgProxy } from './pg-proxy';
-
-/** Redis logical database of this suite: no other test uses it, so flushing it hurts no one. */
-export const SUITE_REDIS_DB = 13;
+import {
+  type PrivatePostgres,
+  type PrivateRedis,
+  startPrivatePostgres,
+  startPrivateRedis,
+} from './private-servers';
 
 /** Short locks and stall checks so a killed worker's stage is recovered in seconds. */
 export const LOCK_DURATION_MS = 8_000;
@@ -34,8 +37,15 @@ export interface Suite {
   api: { url: string; adminKey: string };
   ctx: PipelineContext;
   db: PrismaClient;
-  /** A plain client on the suite's Redis database, for FLUSHDB. */
+  /** A plain client on the suite's Redis, for FLUSHDB. */
   redis: Redis;
+  /** The suite's own servers, which the scenarios stop and restart. */
+  redisServer: PrivateRedis;
+  postgres: PrivatePostgres;
+  /** Where the fs storage driver keeps the objects (`jobs/<jobId>/…`). */
+  storageDir: string;
+  /** Receives every job's webhook (answers 204). */
+  hooks: FakeServer;
   fleet: Fleet;
   llm: FaultyServer & { apiKey: string; abandoned(tag: string): Promise<void> };
   tts: FaultyServer;
@@ -44,28 +54,29 @@ export interface Suite {
   close(): Promise<void>;
 }
 
-export function suiteRedisUrl(base: string): string {
-  const url = new URL(base);
-  url.pathname = `/${SUITE_REDIS_DB}`;
-  return url.toString();
+export async function startSuite(): Promise<Suite> {
+  const [redisServer, postgres] = await Promise.all([startPrivateRedis(), startPrivatePostgres()]);
+  return startSuiteOn(redisServer, postgres);
 }
 
-export async function startSuite(): Promise<Suite> {
+async function startSuiteOn(redisServer: PrivateRedis, postgres: PrivatePostgres): Promise<Suite> {
   const outer = childEnv();
-  const databaseUrl = outer.DATABASE_URL!;
-  const redisUrl = suiteRedisUrl(outer.REDIS_URL!);
+  const databaseUrl = postgres.url;
+  const redisUrl = redisServer.url;
   const prefix = `${outer.QUEUE_PREFIX}-faults`;
   const redis = createRedis(redisUrl, { role: 'client', name: 'fault-suite' });
-  await redis.flushdb(); // leftovers of an aborted earlier run
   const storageDir = await makeTempDir('pf-faults-media-');
   const cacheDir = await makeTempDir('pf-faults-tts-');
   const ttsKey = `xi-${randomBytes(8).toString('hex')}`;
   const adminKey = `admin-${randomBytes(12).toString('hex')}`;
-  const [mp3, llm, site, pg] = await Promise.all([
+  const [mp3, llm, site, pg, hooks] = await Promise.all([
     makeToneMp3(),
     startFaultyAnthropic(),
     startFaultySite(),
     startPgProxy(databaseUrl),
+    startHttpServer((_req, res) => {
+      res.writeHead(204).end();
+    }),
   ]);
   const tts = await startFaultyElevenLabs({ apiKey: ttsKey, mp3, latencyMs: 20 });
 
@@ -80,6 +91,10 @@ export async function startSuite(): Promise<Suite> {
     storage,
     logger: createLogger({ app: 'fault-suite', level: 'silent' }),
   });
+  // The scenarios stop the suite's Redis on purpose: these inspecting clients' connection errors
+  // while it is away are expected (unheard, BullMQ prints each one).
+  for (const queue of Object.values(ctx.queues)) queue.on('error', () => {});
+  ctx.flowProducer.on('error', () => {});
 
   const env: NodeJS.ProcessEnv = {
     PATH: outer.PATH,
@@ -114,11 +129,24 @@ export async function startSuite(): Promise<Suite> {
     ELEVENLABS_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS),
   };
   const fleet = new Fleet(env, ctx.queues);
+  // Stops everything this suite started, its own Redis and PostgreSQL last.
+  const close = async (graceMs?: number) => {
+    await fleet.stopAll(graceMs);
+    await closePipelineContext(ctx);
+    await Promise.all([llm.close(), tts.close(), site.close(), pg.close(), hooks.close()]);
+    redis.disconnect();
+    producer.disconnect();
+    await storage.close();
+    await db.$disconnect();
+    await Promise.all([redisServer.close(), postgres.close()]);
+    await storageDir.remove();
+    await cacheDir.remove();
+  };
   let apiUrl: string;
   try {
     [apiUrl] = await Promise.all([fleet.startApi(), fleet.startAll()]);
   } catch (err) {
-    await fleet.stopAll(2_000);
+    await close(2_000);
     throw err;
   }
 
@@ -127,23 +155,16 @@ export async function startSuite(): Promise<Suite> {
     ctx,
     db,
     redis,
+    redisServer,
+    postgres,
+    storageDir: storageDir.dir,
+    hooks,
     fleet,
     llm,
     tts,
     site,
     pg,
-    async close() {
-      await fleet.stopAll();
-      await closePipelineContext(ctx);
-      await Promise.all([llm.close(), tts.close(), site.close(), pg.close()]);
-      await redis.flushdb();
-      redis.disconnect();
-      producer.disconnect();
-      await storage.close();
-      await db.$disconnect();
-      await storageDir.remove();
-      await cacheDir.remove();
-    },
+    close: () => close(),
   };
 }
 
@@ -157,13 +178,14 @@ export async function callApi(
   suite: Suite,
   method: string,
   path: string,
-  options: { key?: string; body?: unknown; timeoutMs?: number } = {},
+  options: { key?: string; body?: unknown; timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; contentType: string; body: Record<string, unknown> }> {
   const response = await fetch(`${suite.api.url}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${options.key ?? suite.api.adminKey}`,
       ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
     },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
@@ -181,41 +203,59 @@ export async function createApiUser(suite: Suite): Promise<ApiUser> {
   const email = `faults-${randomBytes(6).toString('hex')}@example.test`;
   const res = await callApi(suite, 'POST', '/v1/users', { body: { email } });
   if (res.status !== 201)
-    throw new Error(`POST /v1/users answered ${res.status}: ${JSON.stringify(res.body)}`);
+    throw new Error(
+      `POST /v1/users answered ${res.status}: ${JSON.stringify(res.body)}\n${suite.fleet.describe()}`,
+    );
   return { id: (res.body.user as { id: string }).id, apiKey: res.body.apiKey as string };
 }
 
 /**
- * Submits a short episode through the API (`POST /v1/episodes`), its sources carrying `tag` (a text
- * source, or an article on the fake site); returns the Job row the ticket names.
+ * The body of a short episode request whose sources carry `tag` (a text source, or an article on
+ * the fake site) and whose webhook goes to the suite's receiver.
+ */
+export function taggedRequest(
+  suite: Suite,
+  tag: string,
+  source: 'text' | 'url' = 'text',
+): Record<string, unknown> {
+  return {
+    type: 'custom',
+    sources: [
+      source === 'url'
+        ? { kind: 'url', url: `${suite.site.url}/articles/${tag}` }
+        : {
+            kind: 'text',
+            title: `Canal notes ${tag}`,
+            text:
+              `The Erie Canal (${tag}) opened in 1825 and joined the Hudson River to Lake Erie. ` +
+              `It cut the cost of moving goods (${tag}) from the Great Lakes to New York City by ninety percent. ` +
+              `Towns such as Buffalo and Rochester (${tag}) grew quickly along its route.`,
+          },
+    ],
+    style: { hosts: [{ name: 'Maya' }, { name: 'Theo' }], targetMinutes: 0.5 },
+    webhookUrl: `${suite.hooks.url}/hooks/${tag}`,
+  };
+}
+
+/**
+ * Submits a short episode through the API (`POST /v1/episodes`, see taggedRequest); returns the
+ * Job row the ticket names.
  */
 export async function submitTagged(
   suite: Suite,
   tag: string,
-  options: { user?: ApiUser; source?: 'text' | 'url' } = {},
+  options: { user?: ApiUser; source?: 'text' | 'url'; idempotencyKey?: string } = {},
 ): Promise<Job> {
   const user = options.user ?? (await createApiUser(suite));
-  const source =
-    options.source === 'url'
-      ? { kind: 'url', url: `${suite.site.url}/articles/${tag}` }
-      : {
-          kind: 'text',
-          title: `Canal notes ${tag}`,
-          text:
-            `The Erie Canal (${tag}) opened in 1825 and joined the Hudson River to Lake Erie. ` +
-            `It cut the cost of moving goods (${tag}) from the Great Lakes to New York City by ninety percent. ` +
-            `Towns such as Buffalo and Rochester (${tag}) grew quickly along its route.`,
-        };
   const res = await callApi(suite, 'POST', '/v1/episodes', {
     key: user.apiKey,
-    body: {
-      type: 'custom',
-      sources: [source],
-      style: { hosts: [{ name: 'Maya' }, { name: 'Theo' }], targetMinutes: 0.5 },
-    },
+    body: taggedRequest(suite, tag, options.source),
+    ...(options.idempotencyKey ? { headers: { 'idempotency-key': options.idempotencyKey } } : {}),
   });
   if (res.status !== 202)
-    throw new Error(`POST /v1/episodes answered ${res.status}: ${JSON.stringify(res.body)}`);
+    throw new Error(
+      `POST /v1/episodes answered ${res.status}: ${JSON.stringify(res.body)}\n${suite.fleet.describe()}`,
+    );
   return suite.db.job.findUniqueOrThrow({ where: { id: res.body.jobId as string } });
 }
 
@@ -244,19 +284,24 @@ export async function waitForJob(suite: Suite, jobId: string, statuses: Job['sta
   }
 }
 
-/** The job's outcome once Redis has caught up with the database (the last stage job finishing). */
+/**
+ * The job's outcome once Redis has caught up with the database (the last stage job finishing) and,
+ * for a completed job, its webhook was delivered.
+ */
 export async function settledOutcome(suite: Suite, jobId: string): Promise<JobOutcome> {
   let last: JobOutcome | undefined;
   try {
     return await waitFor(
       async () => {
-        last = await outcomeOf(suite.ctx, jobId);
-        return last.pendingInRedis.length === 0 ? last : undefined;
+        last = await outcomeOf(suite, jobId);
+        const delivered =
+          last.status !== 'completed' || (last.completedWebhooks > 0 && last.deliveredRows > 0);
+        return last.pendingInRedis.length === 0 && delivered ? last : undefined;
       },
       { timeoutMs: 15_000, intervalMs: 100, what: `job ${jobId} to leave Redis` },
     );
   } catch {
-    return last ?? outcomeOf(suite.ctx, jobId);
+    return last ?? outcomeOf(suite, jobId);
   }
 }
 
