@@ -15,22 +15,18 @@
 import {
   CONNECTIONS,
   compareWithBare,
-  comparisonRatios,
-  comparisonRows,
-  comparisonVerdict,
   createUsers,
   floorLabel,
   load,
   loadAverage,
   loadOptions,
-  machine,
   type PacedRequest,
-  printTable,
+  reportComparison,
+  resultHeader,
+  runBench,
   summarize,
-  targetMet,
   withBenchFleet,
   withServer,
-  writeResult,
 } from './harness';
 
 const OPTIONS = loadOptions(100);
@@ -118,44 +114,34 @@ async function main(): Promise<void> {
       ),
     );
 
-    const result = {
-      benchmark: 'api',
-      at: new Date().toISOString(),
-      machine: machine(loadAvgBefore),
-      connections: CONNECTIONS,
-      durationSec: DURATION_SEC,
-      users: USERS,
-      pacedRatePerSec: RATE,
-      saturated: {
-        bareExpress202: saturated.bare,
-        postEpisodesTicket: saturated.target,
-        getJob: getResult,
+    await reportComparison('api', {
+      label: 'POST /v1/episodes',
+      what: 'ticket',
+      comparison,
+      targetP99Ms: TARGET_P99_MS,
+      targetKey: 'ticketP99Ms',
+      rate: RATE,
+      extraRows: [['GET /v1/jobs/:id (saturated)', getResult]],
+      result: {
+        ...resultHeader('api', loadAvgBefore, OPTIONS),
+        saturated: {
+          bareExpress202: saturated.bare,
+          postEpisodesTicket: saturated.target,
+          getJob: getResult,
+        },
+        paced: {
+          bareExpress202: paced.bare,
+          roundTripsAlone: comparison.floor?.paced,
+          postEpisodesTicket: paced.target,
+        },
+        serial: {
+          bareExpress202: serial.bare,
+          roundTripsAlone: comparison.floor?.serial,
+          postEpisodesTicket: serial.target,
+        },
       },
-      paced: {
-        bareExpress202: paced.bare,
-        roundTripsAlone: comparison.floor?.paced,
-        postEpisodesTicket: paced.target,
-      },
-      serial: {
-        bareExpress202: serial.bare,
-        roundTripsAlone: comparison.floor?.serial,
-        postEpisodesTicket: serial.target,
-      },
-      ratio: comparisonRatios(comparison),
-      target: { ticketP99Ms: TARGET_P99_MS, ...targetMet(comparison, TARGET_P99_MS) },
-    };
-    printTable([
-      ...comparisonRows('POST /v1/episodes', comparison, RATE),
-      ['GET /v1/jobs/:id (saturated)', getResult],
-    ]);
-    process.stdout.write(comparisonVerdict('ticket', comparison, TARGET_P99_MS));
-    await writeResult('api', result);
+    });
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `bench:api failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exit(1);
-});
+runBench('api', main);

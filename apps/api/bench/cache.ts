@@ -30,24 +30,19 @@ import { readCacheCounters, writeEpisodeCache } from '@podfleet/pregeneration';
 import { FsStorageDriver } from '@podfleet/providers';
 import { createLogger, createRedis } from '@podfleet/queue';
 import {
-  CONNECTIONS,
   compareWithBare,
-  comparisonRatios,
-  comparisonRows,
-  comparisonVerdict,
   createUsers,
   loadAverage,
   loadOptions,
-  machine,
   type PacedRequest,
-  printTable,
-  targetMet,
+  reportComparison,
+  resultHeader,
+  runBench,
   withBenchFleet,
-  writeResult,
 } from './harness';
 
 const OPTIONS = loadOptions(500);
-const { durationSec: DURATION_SEC, users: USERS, rate: RATE } = OPTIONS;
+const { users: USERS, rate: RATE } = OPTIONS;
 const TARGET_P99_MS = 5;
 /** Users live in several zones: "today" and the cache key differ per user, as in a real fleet. */
 const ZONES = ['UTC', 'Europe/Paris', 'Asia/Tokyo', 'America/New_York'];
@@ -166,28 +161,23 @@ async function main(): Promise<void> {
           throw new Error(`not every request was a cache hit: ${jobsMade} jobs, ${JSON.stringify(lookups)}`);
         }
 
-        const result = {
-          benchmark: 'cache',
-          at: new Date().toISOString(),
-          machine: machine(loadAvgBefore),
-          request: 'POST /v1/episodes {"type":"daily"} answered from the episode cache (200)',
-          connections: CONNECTIONS,
-          durationSec: DURATION_SEC,
-          users: USERS,
-          pacedRatePerSec: RATE,
-          saturated: { bareExpress202: saturated.bare, cacheHit: saturated.target },
-          paced: { bareExpress202: paced.bare, cacheHit: paced.target },
-          serial: { bareExpress202: serial.bare, cacheHit: serial.target },
-          ratio: comparisonRatios(comparison),
-          check: { jobsMade, cacheLookups: lookups },
-          target: { cacheHitP99Ms: TARGET_P99_MS, ...targetMet(comparison, TARGET_P99_MS) },
-        };
-        printTable(comparisonRows('daily cache hit', comparison, RATE));
-        process.stdout.write(
-          comparisonVerdict('cache-hit', comparison, TARGET_P99_MS) +
-            `${lookups.hits} requests, all Redis hits; ${jobsMade} jobs made\n`,
-        );
-        await writeResult('cache', result);
+        await reportComparison('cache', {
+          label: 'daily cache hit',
+          what: 'cache-hit',
+          comparison,
+          targetP99Ms: TARGET_P99_MS,
+          targetKey: 'cacheHitP99Ms',
+          rate: RATE,
+          note: `${lookups.hits} requests, all Redis hits; ${jobsMade} jobs made\n`,
+          result: {
+            ...resultHeader('cache', loadAvgBefore, OPTIONS),
+            request: 'POST /v1/episodes {"type":"daily"} answered from the episode cache (200)',
+            saturated: { bareExpress202: saturated.bare, cacheHit: saturated.target },
+            paced: { bareExpress202: paced.bare, cacheHit: paced.target },
+            serial: { bareExpress202: serial.bare, cacheHit: serial.target },
+            check: { jobsMade, cacheLookups: lookups },
+          },
+        });
       } finally {
         await closePipelineContext(ctx);
         redis.disconnect();
@@ -197,9 +187,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `bench:cache failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-  );
-  process.exit(1);
-});
+runBench('cache', main);

@@ -16,6 +16,8 @@ import autocannon from 'autocannon';
 import { RawHttpPool, type RawRequest } from './raw-http';
 
 export const CONNECTIONS = 50;
+/** The bench's API serves /metrics with this token (production requires one). */
+const METRICS_TOKEN = randomBytes(16).toString('hex');
 
 const args = process.argv.slice(2);
 export const argValue = (name: string, fallback: number): number => {
@@ -259,7 +261,11 @@ export async function pacedLoad(
 async function serverHistogram(apiUrl: string, method: string, route: string): Promise<Map<number, number>> {
   // Only the histogram: a full /metrics read also runs the database-backed collectors, which
   // once delayed the first ~250 ms of the round it was meant to measure by up to 90 ms.
-  const text = await (await fetch(`${apiUrl}/metrics?name=podfleet_http_request_duration_seconds`)).text();
+  const response = await fetch(`${apiUrl}/metrics?name=podfleet_http_request_duration_seconds`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
+  const text = await response.text();
   const buckets = new Map<number, number>();
   for (const line of text.split('\n')) {
     if (!line.startsWith('podfleet_http_request_duration_seconds_bucket{')) continue;
@@ -447,7 +453,7 @@ export async function compareWithBare(
 }
 
 /** Target over bare, p50 and p99, under each load. */
-export function comparisonRatios({ saturated, paced, serial }: BareComparison) {
+function comparisonRatios({ saturated, paced, serial }: BareComparison) {
   return {
     saturatedP50: ratio(saturated.target.p50Ms, saturated.bare.p50Ms),
     saturatedP99: ratio(saturated.target.p99Ms, saturated.bare.p99Ms),
@@ -459,7 +465,7 @@ export function comparisonRatios({ saturated, paced, serial }: BareComparison) {
 }
 
 /** Whether the target's p99 is within `ms` under each load. */
-export function targetMet({ saturated, paced, serial }: BareComparison, ms: number) {
+function targetMet({ saturated, paced, serial }: BareComparison, ms: number) {
   return {
     saturatedMet: saturated.target.p99Ms <= ms,
     pacedMet: paced.target.p99Ms <= ms,
@@ -468,7 +474,7 @@ export function targetMet({ saturated, paced, serial }: BareComparison, ms: numb
 }
 
 /** Table rows, bare beside target, for each load. */
-export function comparisonRows(label: string, c: BareComparison, rate: number): Array<[string, Summary]> {
+function comparisonRows(label: string, c: BareComparison, rate: number): Array<[string, Summary]> {
   return [
     ['bare Express 202 (saturated)', c.saturated.bare],
     [`${label} (saturated)`, c.saturated.target],
@@ -485,7 +491,7 @@ export function comparisonRows(label: string, c: BareComparison, rate: number): 
 export const floorLabel = 'its round trips alone';
 
 /** The closing lines: the p99 ratios, the target met or not under each load, every paced round. */
-export function comparisonVerdict(what: string, c: BareComparison, targetP99Ms: number): string {
+function comparisonVerdict(what: string, c: BareComparison, targetP99Ms: number): string {
   const r = comparisonRatios(c);
   const m = targetMet(c, targetP99Ms);
   return (
@@ -501,6 +507,35 @@ export function comparisonVerdict(what: string, c: BareComparison, targetP99Ms: 
     (c.floor ? `${floorLabel} ${c.floor.paced.cpuMsPerRequest} ms, ` : '') +
     `${what} ${c.paced.target.cpuMsPerRequest} ms\n`
   );
+}
+
+export interface ComparisonReport {
+  /** The target as the table's rows name it, and as the verdict does. */
+  label: string;
+  what: string;
+  comparison: BareComparison;
+  /** The target's p99 in ms, and its key in the result (`ticketP99Ms`, …). */
+  targetP99Ms: number;
+  targetKey: string;
+  /** Paced requests per second, for the rows' names. */
+  rate: number;
+  /** Rows after the comparison's own, and a line after the verdict. */
+  extraRows?: Array<[string, Summary]>;
+  note?: string;
+  /** The bench's own result; the ratios and the target met or not are added to it. */
+  result: Record<string, unknown>;
+}
+
+/** Prints a comparison's table and verdict and writes its result to bench-results/<name>.json. */
+export async function reportComparison(name: string, report: ComparisonReport): Promise<void> {
+  const { label, what, comparison, targetP99Ms, targetKey, rate, extraRows = [], note = '' } = report;
+  printTable([...comparisonRows(label, comparison, rate), ...extraRows]);
+  process.stdout.write(`${comparisonVerdict(what, comparison, targetP99Ms)}${note}`);
+  await writeResult(name, {
+    ...report.result,
+    ratio: comparisonRatios(comparison),
+    target: { [targetKey]: targetP99Ms, ...targetMet(comparison, targetP99Ms) },
+  });
 }
 
 export interface BenchEnv {
@@ -548,6 +583,9 @@ export async function withBenchFleet(
       ADMIN_API_KEY: adminKey,
       MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
       WEBHOOK_SECRET: randomBytes(32).toString('hex'),
+      METRICS_TOKEN,
+      // Production wants it for the links it builds; the benches follow none.
+      PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
       STORAGE_DRIVER: 'fs',
       STORAGE_DIR: join(work, 'media'),
       LOG_LEVEL: 'warn',
@@ -605,8 +643,34 @@ export async function createUsers(
   return users;
 }
 
+/** What each API bench's result starts with: which bench, when, on what machine, under what load. */
+export function resultHeader(name: string, loadAvgBefore: number[], options: LoadOptions) {
+  return {
+    benchmark: name,
+    at: new Date().toISOString(),
+    machine: machine(loadAvgBefore),
+    connections: CONNECTIONS,
+    durationSec: options.durationSec,
+    users: options.users,
+    pacedRatePerSec: options.rate,
+  };
+}
+
+/**
+ * Runs a bench's `main`; a failure is printed with its stack and exits 1 (the servers it started
+ * are stopped by withBenchFleet on the way out).
+ */
+export function runBench(name: string, main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    process.stderr.write(
+      `bench:${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  });
+}
+
 /** Other work on a shared machine shows up in every number: the load average says how much there was. */
-export function machine(loadAvgBefore: number[]) {
+function machine(loadAvgBefore: number[]) {
   return {
     cpus: cpus().length,
     node: process.version,
@@ -618,7 +682,7 @@ export function machine(loadAvgBefore: number[]) {
 export const loadAverage = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
 /** Prints rows of [scenario, Summary] as an aligned table. */
-export function printTable(rows: ReadonlyArray<readonly [string, Summary]>): void {
+function printTable(rows: ReadonlyArray<readonly [string, Summary]>): void {
   const table = [
     ['scenario', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'non-2xx', 'errors', 'cpu ms/req'],
     ...rows.map(([name, s]) =>
@@ -631,7 +695,7 @@ export function printTable(rows: ReadonlyArray<readonly [string, Summary]>): voi
 }
 
 /** Writes bench-results/<name>.json and says where. */
-export async function writeResult(name: string, result: unknown): Promise<void> {
+async function writeResult(name: string, result: unknown): Promise<void> {
   const outDir = join(root, 'bench-results');
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, `${name}.json`);

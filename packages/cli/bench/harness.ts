@@ -77,8 +77,9 @@ export async function benchEnvironment(
     ADMIN_API_KEY: `bench-${randomBytes(12).toString('hex')}`,
     MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
     WEBHOOK_SECRET: randomBytes(32).toString('hex'),
-    // Production wants it for the uploader's webhook links; the benches send no webhooks.
+    // Production wants both (the uploader's webhook links, the API's /metrics); the benches use neither.
     PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+    METRICS_TOKEN: randomBytes(16).toString('hex'),
     ...extraEnv,
   };
   const db = createPrismaClient(databaseUrl);
