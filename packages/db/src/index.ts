@@ -38,6 +38,7 @@ export {
   createJobWithStages,
   type DbClient,
   failJob,
+  findIdempotentJob,
   firstUnfinishedStage,
   jobStatus,
   markStageCompleted,

@@ -7,6 +7,7 @@ import {
   cancelJob,
   claimWaitingJobs,
   failJob,
+  findIdempotentJob,
   firstUnfinishedStage,
   isUniqueViolation,
   type Job,
@@ -28,8 +29,6 @@ import { publishState } from './events';
 import { episodeCacheKey, localPeriod } from './local-date';
 import type { EpisodeRequest } from './request';
 import { copyStageArtifacts } from './reuse-artifacts';
-
-const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 
 export interface SubmitInput {
   userId: string;
@@ -68,23 +67,12 @@ export class SubmitError extends Error {
   }
 }
 
-async function findByIdempotencyKey(ctx: PipelineContext, userId: string, key: string, now: Date) {
-  const job = await ctx.db.job.findUnique({
-    where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
-  });
-  if (!job) return null;
-  if (now.getTime() - job.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) return job;
-  // Expired: free the key for this new request; the old job keeps its history.
-  await ctx.db.job.updateMany({ where: { id: job.id, idempotencyKey: key }, data: { idempotencyKey: null } });
-  return null;
-}
-
 /** Creates the Job row, then enqueues its flow (or leaves it waiting its turn). */
 export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput): Promise<SubmitResult> {
   const now = input.now ?? new Date();
   const { userId, request } = input;
   if (input.idempotencyKey) {
-    const existing = await findByIdempotencyKey(ctx, userId, input.idempotencyKey, now);
+    const existing = await findIdempotentJob(ctx.db, userId, input.idempotencyKey, now);
     if (existing) return { job: existing, deduplicated: true };
   }
   const user = input.user ?? (await ctx.db.user.findUnique({ where: { id: userId } }));
@@ -101,8 +89,8 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
   const style = { ...((user.style as Prisma.JsonObject | null) ?? {}), ...(request.style ?? {}) };
   const stored = { ...request, sources, style } as unknown as Prisma.InputJsonValue;
 
-  // One statement per submit, serialised per user (lockUserSlots' lock): the in-flight check,
-  // the slot count and the insert cannot interleave with the same user's other submits.
+  // One statement per submit, serialised per user (the slot lock, see submitJob): the in-flight
+  // check, the slot count and the insert cannot interleave with the same user's other submits.
   let created: SubmitResult;
   try {
     created = await submitJob(ctx.db, {
@@ -143,41 +131,6 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
     newTrace: input.pregenerated ?? false,
   });
   return { job: started, deduplicated: false };
-}
-
-/** The per-user slot lock; the submit_job SQL function takes the same one. */
-const lockUserSlots = (tx: Prisma.TransactionClient, userId: string) =>
-  tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`podfleet:user-slots:${userId}`}))`;
-
-/** The user's jobs that hold a slot: queued or running, and in Redis. */
-async function countActiveJobs(
-  tx: Prisma.TransactionClient,
-  userId: string,
-  exceptJobId = '',
-): Promise<number> {
-  const [{ active }] = await tx.$queryRaw<[{ active: number }]>`
-    SELECT count(*)::int AS active FROM jobs
-     WHERE user_id = ${userId} AND status IN ('queued', 'running') AND enqueued_at IS NOT NULL
-       AND id <> ${exceptJobId}`;
-  return active;
-}
-
-/**
- * Enqueues `job` now if its user is under the active-job limit (checked under a per-user
- * advisory lock so concurrent submits cannot both take the last slot); otherwise leaves it
- * queued with enqueued_at NULL until promoteWaitingJobs picks it.
- */
-async function startWhenUserHasRoom(ctx: PipelineContext, job: Job): Promise<Job> {
-  const claimed = await ctx.db.$transaction(async (tx) => {
-    await lockUserSlots(tx, job.userId);
-    if ((await countActiveJobs(tx, job.userId, job.id)) >= ctx.userMaxActiveJobs) return null;
-    return tx.job.update({ where: { id: job.id }, data: { enqueuedAt: new Date(), run: { increment: 1 } } });
-  });
-  if (claimed === null) {
-    ctx.logger.info({ jobId: job.id, userId: job.userId }, 'job waits for a free slot of its user');
-    return ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
-  }
-  return enqueueRun(ctx, claimed, claimed.run);
 }
 
 interface EnqueueOptions {
@@ -268,8 +221,21 @@ export async function cancelEpisodeJob(ctx: PipelineContext, jobId: string): Pro
 export async function retryEpisodeJob(ctx: PipelineContext, jobId: string): Promise<Job | null> {
   const job = await retryJob(ctx.db, jobId);
   if (!job) return null;
-  await ctx.db.job.update({ where: { id: jobId }, data: { enqueuedAt: null } });
-  const started = await startWhenUserHasRoom(ctx, job);
+  // The retried job waits like a new one (enqueued_at NULL) and takes a free slot of its user by
+  // the same rule (claimWaitingJobs); its enqueue continues the retry request's trace.
+  const claimed = await claimWaitingJobs(ctx.db, job.userId, ctx.userMaxActiveJobs);
+  const retried = claimed.find((j) => j.id === jobId);
+  await startClaimedJobs(
+    ctx,
+    claimed.filter((j) => j !== retried),
+  );
+  let started: Job;
+  if (retried) {
+    started = await enqueueRun(ctx, retried, retried.run);
+  } else {
+    ctx.logger.info({ jobId, userId: job.userId }, 'job waits for a free slot of its user');
+    started = job;
+  }
   await publishState(ctx, started);
   return started;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { pipeline as pipe } from 'node:stream/promises';
-import { type Episode, findRequester, recordListen } from '@podfleet/db';
+import { type Episode, findIdempotentJob, findRequester, recordListen } from '@podfleet/db';
 import { type EpisodeKind, episodeRequestSchema, SubmitError } from '@podfleet/pipeline';
 import {
   type CachedAnswer,
@@ -37,7 +37,6 @@ import type { RouteContext } from './context';
 
 /** How long a client should wait when the fleet's queue is full. */
 const QUEUE_FULL_RETRY_AFTER_SEC = 30;
-const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 /** A client's listens of one episode count once per this many seconds. */
 const LISTEN_DEDUP_SEC = 3600;
 /** High-priority allowances count per UTC day. */
@@ -216,10 +215,8 @@ export function episodesRouter(ctx: RouteContext): Router {
 
     if (idempotencyKey) {
       // A replay answers like the first request did, even while the queue is full.
-      const first = await db.job.findUnique({
-        where: { userId_idempotencyKey: { userId, idempotencyKey } },
-      });
-      if (first && Date.now() - first.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) {
+      const first = await findIdempotentJob(db, userId, idempotencyKey);
+      if (first) {
         ticket(req, res, first, true, true);
         delivered('joined', { jobId: first.id });
         return;

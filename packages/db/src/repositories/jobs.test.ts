@@ -16,6 +16,7 @@ import {
   completeJob,
   createJobWithStages,
   failJob,
+  findIdempotentJob,
   firstUnfinishedStage,
   markStageCompleted,
   markStageFailed,
@@ -399,5 +400,25 @@ describe('submitJob', () => {
     expect(isUniqueViolation(err, UNIQUE_CONSTRAINTS.jobIdempotencyKey)).toBe(true);
     expect(await db.job.count({ where: { userId: user.id } })).toBe(1);
     expect(await db.jobStage.count({ where: { job: { userId: user.id } } })).toBe(4);
+  });
+});
+
+describe('findIdempotentJob', () => {
+  const DAY_MS = 24 * 3600 * 1000;
+
+  it('answers with the job a key made within a day, and frees a key past its day', async () => {
+    const { job } = await submitJob(db, input({ idempotencyKey: 'k-window' }));
+    const later = (ms: number) => new Date(job.createdAt.getTime() + ms);
+
+    expect(await findIdempotentJob(db, user.id, 'k-window', later(DAY_MS - 1000))).toMatchObject({
+      id: job.id,
+    });
+    expect(await findIdempotentJob(db, user.id, 'k-other', later(0))).toBeNull();
+
+    expect(await findIdempotentJob(db, user.id, 'k-window', later(DAY_MS))).toBeNull();
+    // The old job keeps its history, without the key: a new submit may use it.
+    expect(await db.job.findUniqueOrThrow({ where: { id: job.id } })).toMatchObject({ idempotencyKey: null });
+    const again = await submitJob(db, input({ idempotencyKey: 'k-window' }));
+    expect(again.job.id).not.toBe(job.id);
   });
 });

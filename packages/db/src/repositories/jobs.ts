@@ -79,6 +79,33 @@ export function createJobWithStages(db: DbClient, input: CreateJobInput): Promis
   });
 }
 
+// The per-user slot rule, kept by the SQL functions this module calls (submit_job,
+// claim_waiting_jobs, and publish_episode through claim_waiting_jobs), never restated in code: a
+// user's job holds a slot while it is queued or running and enqueued (enqueued_at set); a job
+// takes a slot only under the transaction-scoped advisory lock
+// `hashtext('podfleet:user-slots:' || user_id)`, so two submits or claims of one user cannot both
+// take the last slot. Jobs beyond `maxActiveJobs` wait (enqueued_at NULL) until claimWaitingJobs.
+
+/** How long an Idempotency-Key answers with the job it first made; after that it is free again. */
+const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
+
+/**
+ * The job `userId` made with Idempotency-Key `key` within the window, or null. A key past its
+ * window is freed (the old job keeps its history) so a new request may use it.
+ */
+export async function findIdempotentJob(
+  db: PrismaClient,
+  userId: string,
+  key: string,
+  now: Date = new Date(),
+): Promise<Job | null> {
+  const job = await db.job.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey: key } } });
+  if (!job) return null;
+  if (now.getTime() - job.createdAt.getTime() < IDEMPOTENCY_WINDOW_MS) return job;
+  await db.job.updateMany({ where: { id: job.id, idempotencyKey: key }, data: { idempotencyKey: null } });
+  return null;
+}
+
 export interface SubmitJobInput {
   userId: string;
   type: JobType;
