@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { waitFor } from '@podfleet/test-kit';
 import { Redis } from 'ioredis';
 import { createFleetLimiter } from './fleet-limiter';
 
@@ -62,6 +63,30 @@ describe('fleet limiter (real Redis)', () => {
     await expect(waiting).rejects.toThrow('job cancelled');
     await held.release();
     expect(await limiter.inFlight()).toBe(0);
+  });
+
+  it('polls by EVALSHA: a waiting worker sends the script text at most once, not with every poll', async () => {
+    const keyPrefix = `${prefix}:evalsha`;
+    const monitor = await client().monitor();
+    const sent: string[] = [];
+    // MONITOR sees every client of the server: count only the commands on this test's keys.
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args.some((arg) => arg.startsWith(keyPrefix))) sent.push(String(args[0]).toLowerCase());
+    });
+    try {
+      const holder = createFleetLimiter({ redis: client(), keyPrefix, limit: 1 });
+      const waiter = createFleetLimiter({ redis: client(), keyPrefix, limit: 1, pollMs: 10 });
+      const held = await holder.acquire();
+      const waiting = waiter.acquire();
+      // Calls of a script (MONITOR also lists the commands the script runs).
+      const scriptCalls = () => sent.filter((command) => command === 'eval' || command === 'evalsha');
+      await waitFor(() => scriptCalls().length >= 6, { what: 'the waiter polling' });
+      await held.release();
+      await (await waiting).release();
+      expect(scriptCalls().filter((command) => command === 'eval').length).toBeLessThanOrEqual(1); // only if Redis lacked the script
+    } finally {
+      monitor.disconnect();
+    }
   });
 
   it("a crashed worker's slot frees itself when its lease expires", async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RedisScript } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
 import { sleep } from './sleep';
 
@@ -9,11 +10,12 @@ import { sleep } from './sleep';
  *
  * Leases are members of a ZSET scored by their expiry (Redis server time, so worker clocks do not
  * matter); a holder renews its lease while it works, and a crashed worker's slot frees itself
- * when the lease expires. Waiters poll with jitter.
+ * when the lease expires. Waiters poll with jitter; the scripts go by EVALSHA, so a poll sends
+ * their hash, not their text.
  */
 
 // KEYS: leases, pause. ARGV: limit, leaseMs, leaseId. Returns 0 (acquired), -1 (full) or ms paused.
-const ACQUIRE = `
+const ACQUIRE = new RedisScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local paused = redis.call('PTTL', KEYS[2])
@@ -23,32 +25,32 @@ if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return -1 end
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[3])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
 return 0
-`;
+`);
 
 // KEYS: leases. ARGV: leaseMs, leaseId. Extends a lease that still exists.
-const RENEW = `
+const RENEW = new RedisScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 0 end
 redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
 return 1
-`;
+`);
 
 // KEYS: pause. ARGV: ms. Only lengthens an existing pause.
-const PAUSE = `
+const PAUSE = new RedisScript(`
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 end
 return 1
-`;
+`);
 
 // KEYS: leases. Live leases.
-const COUNT = `
+const COUNT = new RedisScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
-`;
+`);
 
 export interface FleetLimiterOptions {
   redis: Redis;
@@ -94,13 +96,13 @@ export function createFleetLimiter(options: FleetLimiterOptions): FleetLimiter {
     const id = randomUUID();
     for (;;) {
       signal?.throwIfAborted();
-      const answer = Number(await redis.eval(ACQUIRE, 2, leasesKey, pauseKey, limit, leaseMs, id));
+      const answer = Number(await ACQUIRE.run(redis, [leasesKey, pauseKey], [limit, leaseMs, id]));
       if (answer === 0) break;
       const wait = answer > 0 ? answer + Math.random() * pollMs : pollMs * (0.5 + Math.random());
       await sleep(wait, signal);
     }
     const renewal = setInterval(() => {
-      redis.eval(RENEW, 1, leasesKey, leaseMs, id).catch(() => {}); // next tick or expiry settles it
+      RENEW.run(redis, [leasesKey], [leaseMs, id]).catch(() => {}); // next tick or expiry settles it
     }, leaseMs / 3);
     renewal.unref();
     let released = false;
@@ -127,13 +129,13 @@ export function createFleetLimiter(options: FleetLimiterOptions): FleetLimiter {
       }
     },
     async pauseFor(ms) {
-      if (ms > 0) await redis.eval(PAUSE, 1, pauseKey, Math.ceil(ms));
+      if (ms > 0) await PAUSE.run(redis, [pauseKey], [Math.ceil(ms)]);
     },
     async pausedForMs() {
       return Math.max(0, await redis.pttl(pauseKey));
     },
     async inFlight() {
-      return Number(await redis.eval(COUNT, 1, leasesKey));
+      return Number(await COUNT.run(redis, [leasesKey]));
     },
   };
 }

@@ -1,29 +1,40 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import corsMiddleware from 'cors';
+import type { RequestHandler } from 'express';
 
-const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, X-Request-Id, Last-Event-ID, Range';
-const EXPOSED_HEADERS =
-  'Retry-After, X-Request-Id, Location, Idempotent-Replayed, X-Podfleet-Cache, Content-Range, Accept-Ranges';
+const ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Idempotency-Key',
+  'X-Request-Id',
+  'Last-Event-ID',
+  'Range',
+];
+const EXPOSED_HEADERS = [
+  'Retry-After',
+  'X-Request-Id',
+  'Location',
+  'Idempotent-Replayed',
+  'X-Podfleet-Cache',
+  'Content-Range',
+  'Accept-Ranges',
+];
 
-/** CORS for the listed origins only (`*` allows any); with no origins configured, no CORS headers at all. */
+/** Passes every request on: no CORS headers at all. */
+const noCors: RequestHandler = (_req, _res, next) => next();
+
+/**
+ * CORS for the listed origins only (`*` allows any); with no origins configured, no CORS headers
+ * at all. With a list, every response carries `Vary: Origin` (also one to a request without
+ * Origin), so a shared cache never hands an allowed origin a response made without its
+ * Access-Control-Allow-Origin.
+ */
 export function cors(origins: readonly string[]): RequestHandler {
-  const any = origins.includes('*');
-  const allowed = new Set(origins);
-  return (req: Request, res: Response, next: NextFunction) => {
-    const origin = req.headers.origin;
-    if (origins.length === 0 || !origin || !(any || allowed.has(origin))) {
-      next();
-      return;
-    }
-    res.setHeader('Access-Control-Allow-Origin', any ? '*' : origin);
-    res.vary('Origin');
-    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) {
-      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, POST, PATCH, DELETE, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
-      res.setHeader('Access-Control-Max-Age', '600');
-      res.status(204).end();
-      return;
-    }
-    next();
-  };
+  if (origins.length === 0) return noCors;
+  return corsMiddleware({
+    origin: origins.includes('*') ? '*' : [...origins],
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ALLOWED_HEADERS,
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 600,
+  });
 }
