@@ -122,7 +122,7 @@ const operationIds: Record<string, string> = {
   'get /admin/queues': 'getBullBoard',
 };
 
-/** Every documented route, in the order the docs page lists them. */
+/** Every documented route, in the order the reference lists them. */
 function routes(): RouteConfig[] {
   const r = (
     method: RouteConfig['method'],
@@ -697,7 +697,7 @@ function routes(): RouteConfig[] {
       { request: { query: metricsQuerySchema } },
     ),
     r('get', '/openapi.json', 'Operators', 'This document', 'none', { 200: { description: 'OpenAPI 3.1' } }),
-    r('get', '/docs', 'Operators', 'A readable page generated from this document', 'none', {
+    r('get', '/docs', 'Operators', 'An API reference with examples and "try it" (Swagger UI)', 'none', {
       200: { description: 'HTML' },
     }),
     r('get', '/admin/queues', 'Operators', 'Bull Board over every queue', 'bullBoard', {
@@ -747,49 +747,4 @@ export function openApiDocument(serverUrl: string): ReturnType<OpenApiGeneratorV
     },
     servers: [{ url: serverUrl }],
   });
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-type Doc = ReturnType<typeof openApiDocument>;
-type Operation = {
-  summary?: string;
-  tags?: string[];
-  security?: Array<Record<string, unknown>>;
-  responses?: Record<string, { description?: string }>;
-  requestBody?: unknown;
-};
-
-/** A self-contained HTML page (no scripts, no CDN) listing every operation of the document. */
-export function docsPage(doc: Doc): string {
-  const sections = new Map<string, string[]>();
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [method, raw] of Object.entries(item as Record<string, Operation>)) {
-      const op = raw as Operation;
-      const tag = op.tags?.[0] ?? 'Other';
-      const auth =
-        (op.security ?? []).map((s) => Object.keys(s)[0] ?? 'no credentials').join(' or ') || 'none';
-      const responses = Object.entries(op.responses ?? {})
-        .map(([code, res]) => `<li><code>${code}</code> ${escapeHtml(res.description ?? '')}</li>`)
-        .join('');
-      const requestBody = op.requestBody
-        ? `<details><summary>request body</summary><pre>${escapeHtml(JSON.stringify(op.requestBody, null, 2))}</pre></details>`
-        : '';
-      const html = `<section class="op"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
-<p>${escapeHtml(op.summary ?? '')} <small>auth: ${escapeHtml(auth)}</small></p><ul>${responses}</ul>${requestBody}</section>`;
-      sections.set(tag, [...(sections.get(tag) ?? []), html]);
-    }
-  }
-  const body = [...sections.entries()]
-    .map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2>${ops.join('\n')}`)
-    .join('\n');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(doc.info.title)}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
-code,pre{font-family:ui-monospace,monospace}pre{background:#f5f5f5;padding:.75rem;overflow:auto;font-size:12px}
-.op{border-top:1px solid #ddd;padding:.5rem 0}.m{display:inline-block;min-width:4.5rem;font-size:13px;color:#fff;background:#555;border-radius:3px;text-align:center}
-.get{background:#2a7}.post{background:#27c}.patch{background:#c82}.delete{background:#c33}small{color:#777}</style></head>
-<body><h1>${escapeHtml(doc.info.title)} <small>${escapeHtml(doc.info.version)}</small></h1><p>${escapeHtml(doc.info.description ?? '')}</p>
-<p>Machine-readable: <a href="openapi.json">/openapi.json</a> (OpenAPI ${escapeHtml(doc.openapi)}).</p>
-${body}</body></html>`;
 }

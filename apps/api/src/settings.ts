@@ -1,4 +1,5 @@
 import type { ApiConfig } from '@podfleet/config';
+import { bundledWebDir } from './web-dir';
 
 export interface BoardUser {
   name: string;
@@ -53,6 +54,8 @@ export interface ApiSettings {
   healthTimeoutMs: number;
   /** How long a valid API key lookup is reused in-process; a revocation elsewhere takes this long to apply. */
   keyCacheTtlMs: number;
+  /** The built web app served at `/` (apps/web/dist); unset, `/` answers 503. */
+  webDir?: string;
 }
 
 export function settingsFromConfig(config: ApiConfig): ApiSettings {
@@ -85,5 +88,6 @@ export function settingsFromConfig(config: ApiConfig): ApiSettings {
     queueDepthCacheMs: 250,
     healthTimeoutMs: 1_500,
     keyCacheTtlMs: 10_000,
+    webDir: bundledWebDir(),
   };
 }

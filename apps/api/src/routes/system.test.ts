@@ -347,14 +347,18 @@ describe('OpenAPI and docs', () => {
     );
   });
 
-  it('/docs is a self-contained HTML page listing the routes', async () => {
+  it('/docs is the Swagger UI reference over /openapi.json, its files served from this API', async () => {
     const res = await request(t.app).get('/docs').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
-    expect(res.text).toContain('/v1/jobs/{id}/events');
-    expect(res.text).toContain('/v1/feeds/{token}.xml');
-    expect(res.text).toContain('/v1/cron/pregenerate');
-    expect(res.text).toContain('auth: apiKey or adminKey or no credentials'); // signed audio URLs
-    expect(res.text).not.toMatch(/<script|https?:\/\/(?!pods)/);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    const sources = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(sources).toEqual(['/docs/assets/swagger-ui.css', '/docs/assets/swagger-ui-bundle.js', '/docs/init.js']);
+    expect(res.text).not.toMatch(/<script>|<style>|https?:\/\//); // nothing inline, nothing from elsewhere
+    for (const source of sources) await request(t.app).get(source).expect(200);
+    const init = await request(t.app).get('/docs/init.js').expect(200);
+    expect(init.text).toContain("url: '/openapi.json'");
+    // Only the two files the page loads, not the rest of the package.
+    await request(t.app).get('/docs/assets/package.json').expect(404);
   });
 });
 

@@ -4,7 +4,7 @@ import { HttpProblem } from '../http/problem';
 import { parseQuery } from '../http/validate';
 import { bearerToken, secretsEqual } from '../middleware/auth';
 import { sendProblem } from '../middleware/errors';
-import { docsPage, openApiDocument } from '../openapi';
+import { openApiDocument } from '../openapi';
 import { metricsQuerySchema } from '../schemas';
 import type { RouteContext } from './context';
 
@@ -21,7 +21,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 export function systemRouter(ctx: RouteContext): Router {
   const router = Router();
   let spec: object | undefined;
-  let docs: string | undefined;
 
   /**
    * Redis PING, PostgreSQL SELECT 1 and the storage probe (see probeStorage), each with a short
@@ -102,11 +101,6 @@ export function systemRouter(ctx: RouteContext): Router {
   router.get('/openapi.json', (_req, res) => {
     spec ??= openApiDocument(serverUrl);
     res.json(spec);
-  });
-
-  router.get('/docs', (_req, res) => {
-    docs ??= docsPage(openApiDocument(serverUrl));
-    res.type('html').send(docs);
   });
 
   return router;
