@@ -35,6 +35,7 @@ import { podcastShowRouter } from './routes/podcast-show';
 import { samplesRouter } from './routes/samples';
 import { systemRouter } from './routes/system';
 import { usersRouter } from './routes/users';
+import { voicesRouter } from './routes/voices';
 import { webRouter } from './routes/web';
 import { QueueDepth } from './services/backpressure';
 import { JobStreams } from './services/job-streams';
@@ -104,8 +105,14 @@ export function createApi(deps: ApiDependencies): ApiApp {
   const streams = new JobStreams({
     db,
     subscriber: deps.subscriber,
+    redis,
     prefix: settings.prefix,
     heartbeatMs: settings.sseHeartbeatMs,
+    limits: {
+      userMaxStreams: settings.userMaxStreams,
+      maxStreams: settings.maxStreams,
+      maxStreamMs: settings.sseMaxStreamMs,
+    },
   });
   const rateLimiter = new RateLimiter(redis, settings.prefix);
   const authenticate = createAuthenticator({
@@ -174,6 +181,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.use(cronRouter(ctx));
   app.use(feedsRouter(ctx));
   app.use(podcastShowRouter(ctx));
+  app.use(voicesRouter(ctx));
   app.use(samplesRouter());
   app.use(webRouter(ctx));
   app.use(bullBoardRouter(ctx));

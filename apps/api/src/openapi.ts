@@ -7,6 +7,7 @@ import {
 import { COVER_MAX_BYTES, COVER_MAX_PX, COVER_MIN_PX } from '@podfleet/artwork';
 import { episodeRequestSchema } from '@podfleet/pipeline';
 import { showUpdateSchema } from '@podfleet/pregeneration';
+import { voiceListSchema } from '@podfleet/providers';
 import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
 import {
@@ -57,6 +58,10 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
 // clone(): a schema made before extendZodWithOpenApi ran (in @podfleet/pipeline) lacks .openapi().
 const episodeRequestDoc = episodeRequestSchema.clone().openapi('EpisodeRequest');
 const showUpdateDoc = showUpdateSchema.clone().openapi('UpdatePodcastShowRequest');
+const voiceListDoc = voiceListSchema.clone().openapi('VoiceList', {
+  description:
+    "The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch)",
+});
 
 const idParams = z.object({ id: z.string().openapi({ description: 'Resource id' }) });
 const cacheHeader = {
@@ -111,6 +116,7 @@ const operationIds: Record<string, string> = {
   'get /v1/admin/failures': 'listFailures',
   'get /v1/queue/stats': 'getQueueStats',
   'get /v1/stats': 'getStats',
+  'get /v1/voices': 'listVoices',
   'get /v1/feeds/{token}.xml': 'getFeed',
   'get /v1/feeds/{token}/cover.{extension}': 'getFeedCover',
   'post /v1/cron/pregenerate': 'runPregeneration',
@@ -212,7 +218,7 @@ function routes(): RouteConfig[] {
       'patch',
       '/v1/users/{id}',
       'Users',
-      "Set a user's pre-generation tier and storage quota",
+      "Set a user's pre-generation tier, storage quota and high-priority allowance (highPriorityPerDay)",
       'admin',
       { 200: json('The user, updated', adminUserSchema), 404: problem('No such user'), 422: invalid },
       { request: { params: idParams, ...body(updateUserBodySchema) } },
@@ -285,7 +291,11 @@ function routes(): RouteConfig[] {
       'Keys',
       'Create an API key',
       'user',
-      { 201: json('The key (shown once)', createdKeySchema), 422: invalid },
+      {
+        201: json('The key (shown once)', createdKeySchema),
+        409: problem('You hold USER_MAX_API_KEYS active keys: revoke one first'),
+        422: invalid,
+      },
       {
         request: body(createKeyBodySchema),
       },
@@ -323,6 +333,9 @@ function routes(): RouteConfig[] {
           headers: { 'X-Podfleet-Cache': cacheHeader },
         },
         400: problem('Malformed JSON or Idempotency-Key'),
+        403: problem(
+          'priority "high" without the allowance the admin grants, or past today\'s (type urn:podfleet:problem:priority-not-allowed; highPriorityPerDay member), or the admin key',
+        ),
         409: problem(
           'Storage quota exceeded (type urn:podfleet:problem:quota-exceeded; usedBytes and quotaBytes members)',
         ),
@@ -340,6 +353,17 @@ function routes(): RouteConfig[] {
               .openapi({ description: 'Same key within 24 h: the first answer again' }),
           }),
         },
+      },
+    ),
+    r(
+      'get',
+      '/v1/voices',
+      'Episodes',
+      "The voices (and languages) of the fleet's TTS engine, for style.hosts[].voice; a voice it does not offer is a 422 naming the valid ones",
+      'userOrAdmin',
+      {
+        200: json('The engine, its voices, languages and default voices', voiceListDoc),
+        503: problem('No audio worker has published its voices yet (Retry-After)'),
       },
     ),
     r(
@@ -503,7 +527,7 @@ function routes(): RouteConfig[] {
       {
         200: {
           description:
-            '`progress` events (data: ProgressEvent), then one `completed`, `failed` or `cancelled` event (data: Job), then the stream ends. Comments every 15 s keep it alive.',
+            '`progress` events (data: ProgressEvent; their id names the state), then one `completed`, `failed` or `cancelled` event (data: Job, id `end`), then the stream ends. Comments every 15 s keep it alive. A stream lasts at most SSE_MAX_STREAM_SEC: the client reconnects with Last-Event-ID and is not sent the state it has again.',
           // OpenAPI 3.1 has no way to type each event (3.2's itemSchema): the description names it.
           content: {
             'text/event-stream': {
@@ -516,6 +540,9 @@ function routes(): RouteConfig[] {
         },
         204: { description: 'Reconnect after the end event (Last-Event-ID: end): nothing more to send' },
         404: problem('Not found or not yours'),
+        429: problem(
+          'USER_MAX_STREAMS streams of yours are open (every replica), or this replica holds MAX_STREAMS, or too many failed authentications: Retry-After',
+        ),
         503: problem("Redis is unavailable: this replica cannot hear the job's events (Retry-After)"),
       },
       { request: { params: idParams } },

@@ -44,6 +44,7 @@ describe('GET /v1/jobs/:id/events', () => {
     const [first] = await stream.waitForEvents(1);
     expect(first).toEqual({
       event: 'progress',
+      id: expect.stringMatching(/^25\./), // names the state: Last-Event-ID resumes from it
       data: { jobId: job.id, status: 'running', phase: 'script', progress: 25, currentStep: null },
     });
 
@@ -169,5 +170,129 @@ describe('GET /v1/jobs/:id/events', () => {
     t.api.streams.closeAll();
     await Promise.all(streams.map((s) => s.ended));
     expect(t.api.streams.size).toBe(0);
+  });
+});
+
+describe('event stream limits (issue #18)', () => {
+  const url = (jobId: string) => `/v1/jobs/${jobId}/events`;
+
+  it('holds at most USER_MAX_STREAMS per user across replicas (429 + Retry-After), freed when one closes', async () => {
+    const limited = await startTestApi(testEnv(process.env, 'sse-user'), { settings: { userMaxStreams: 2 } });
+    const replica = await startTestApi(testEnv(process.env, 'sse-user'), { settings: { userMaxStreams: 2 } });
+    try {
+      const [a, b] = [await limited.listen(), await replica.listen()];
+      const { user, key } = await limited.createUser();
+      const other = await limited.createUser();
+      const job = await makeJob(limited.db, user.id, 'running');
+      const first = await openSse(`${a}${url(job.id)}`, bearer(key));
+      const second = await openSse(`${b}${url(job.id)}`, bearer(key)); // the other replica counts too
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const refused = await request(limited.app).get(url(job.id)).set(bearer(key)).expect(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.body.type).toBe('urn:podfleet:problem:too-many-streams');
+      await request(replica.app).get(url(job.id)).set(bearer(key)).expect(429);
+      // Another user is not affected.
+      const theirs = await makeJob(limited.db, other.user.id, 'running');
+      const unaffected = await openSse(`${a}${url(theirs.id)}`, bearer(other.key));
+      expect(unaffected.status).toBe(200);
+      unaffected.close();
+
+      first.close();
+      const third = await waitFor(
+        async () => {
+          const s = await openSse(`${a}${url(job.id)}`, bearer(key));
+          if (s.status === 200) return s;
+          await s.ended;
+          return undefined;
+        },
+        { what: 'a freed stream slot' },
+      );
+      third.close();
+      second.close();
+    } finally {
+      await Promise.all([limited.close(), replica.close()]);
+    }
+  });
+
+  it('holds at most MAX_STREAMS per process (429 + Retry-After)', async () => {
+    const small = await startTestApi(testEnv(process.env, 'sse-process'), { settings: { maxStreams: 1 } });
+    try {
+      const base2 = await small.listen();
+      const a = await small.createUser();
+      const b = await small.createUser();
+      const job = await makeJob(small.db, a.user.id, 'running');
+      const open = await openSse(`${base2}${url(job.id)}`, bearer(a.key));
+      expect(open.status).toBe(200);
+      const refused = await request(small.app).get(url(job.id)).set(bearer(ADMIN_KEY)).expect(429);
+      expect(refused.headers['retry-after']).toBe('5');
+      const theirs = await makeJob(small.db, b.user.id, 'running');
+      await request(small.app).get(url(theirs.id)).set(bearer(b.key)).expect(429);
+      open.close();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('reads each job once per heartbeat however many streams follow it', async () => {
+    const { user, key } = await t.createUser();
+    const [job, other] = await Promise.all([
+      makeJob(t.db, user.id, 'running'),
+      makeJob(t.db, user.id, 'running'),
+    ]);
+    const streams = await Promise.all([
+      ...[1, 2, 3, 4].map(() => openSse(`${base}${url(job.id)}`, bearer(key))),
+      openSse(`${base}${url(other.id)}`, bearer(key)),
+    ]);
+    await Promise.all(streams.map((s) => s.waitForEvents(1)));
+    expect(t.api.streams.size).toBe(5);
+    expect(t.api.streams.polledJobs).toBe(2);
+    // Each stream still gets every heartbeat and the state read by the shared poll.
+    await waitFor(() => streams.every((s) => s.comments.filter((c) => c === 'heartbeat').length >= 2), {
+      what: 'two heartbeats on every stream',
+    });
+    await t.db.job.update({ where: { id: job.id }, data: { status: 'cancelled', completedAt: new Date() } }); // no publish
+    await Promise.all(streams.slice(0, 4).map((s) => s.ended));
+    for (const s of streams.slice(0, 4)) expect(s.events.at(-1)?.event).toBe('cancelled');
+    expect(t.api.streams.polledJobs).toBe(1);
+    streams[4]?.close();
+    await waitFor(() => t.api.streams.polledJobs === 0, { what: 'the last poll to stop' });
+  });
+
+  it('ends a stream after SSE_MAX_STREAM_SEC; the client resumes with Last-Event-ID without a repeat', async () => {
+    const short = await startTestApi(testEnv(process.env, 'sse-lifetime'), {
+      settings: { sseMaxStreamMs: 300, sseHeartbeatMs: 100 },
+    });
+    try {
+      const base2 = await short.listen();
+      const { user, key } = await short.createUser();
+      const job = await makeJob(short.db, user.id, 'running');
+      const first = await openSse(`${base2}${url(job.id)}`, bearer(key));
+      const [state] = await first.waitForEvents(1);
+      await first.ended; // by the server, after its lifetime
+      expect(first.events.map((e) => e.event)).toEqual(['progress']);
+      expect(short.api.streams.size).toBe(0);
+
+      const resume = (lastEventId: string) =>
+        openSse(`${base2}${url(job.id)}`, { ...bearer(key), 'Last-Event-ID': lastEventId });
+      const unchanged = await resume(state?.id ?? '');
+      await unchanged.ended;
+      expect(unchanged.status).toBe(200);
+      expect(unchanged.events).toEqual([]); // it had this state already
+
+      await updateProgress(short.db, job.id, { phase: 'audio', progress: 60, currentStep: 'voicing' }); // no publish
+      const moved = await resume(state?.id ?? '');
+      await moved.ended;
+      expect(moved.events).toEqual([
+        expect.objectContaining({ event: 'progress', data: expect.objectContaining({ progress: 60 }) }),
+      ]);
+
+      const completed = await completeJob(short.db, job.id);
+      expect(completed).not.toBeNull();
+      const last = await resume(moved.events[0]?.id ?? '');
+      await last.ended;
+      expect(last.events.map((e) => e.event)).toEqual(['completed']);
+    } finally {
+      await short.close();
+    }
   });
 });
