@@ -281,6 +281,7 @@ describe('OpenAPI and docs', () => {
         'GET /v1/admin/failures',
         'GET /v1/queue/stats',
         'GET /v1/stats',
+        'GET /v1/voices',
         'GET /v1/feeds/{token}.xml',
         'GET /v1/feeds/{token}/cover.{extension}',
         'POST /v1/cron/pregenerate',
@@ -309,6 +310,7 @@ describe('OpenAPI and docs', () => {
       'QueueStats',
       'PodcastShow',
       'UpdatePodcastShowRequest',
+      'VoiceList',
     ]) {
       expect(doc.components.schemas).toHaveProperty(name);
     }
