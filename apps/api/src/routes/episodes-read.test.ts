@@ -139,6 +139,39 @@ describe('GET /v1/episodes/:id/audio', () => {
       .expect(416);
   });
 
+  it('revalidates: 304 on a matching If-None-Match, and If-Range gives the range only while the ETag matches', async () => {
+    const { user, key } = await t.createUser();
+    const { episode, audio } = await makeEpisode(t.db, t.storage, user.id);
+    const path = `/v1/episodes/${episode.id}/audio`;
+    const first = await request(t.app).get(path).set(bearer(key)).buffer(true).parse(binary).expect(200);
+    const etag = String(first.headers.etag);
+    expect(etag).toMatch(/^"[0-9a-f]{64}"$/); // the stored SHA-256
+    expect(first.headers['last-modified']).toBeDefined();
+    const again = await request(t.app).get(path).set(bearer(key)).set('If-None-Match', etag).expect(304);
+    expect(again.headers.etag).toBe(etag);
+    expect(again.text ?? '').toBe('');
+    await request(t.app).get(path).set(bearer(key)).set('If-None-Match', '"stale"').expect(200);
+
+    const resumed = await request(t.app)
+      .get(path)
+      .set(bearer(key))
+      .set('Range', 'bytes=4000-')
+      .set('If-Range', etag)
+      .buffer(true)
+      .parse(binary)
+      .expect(206);
+    expect(Buffer.compare(resumed.body as Buffer, audio.subarray(4000))).toBe(0);
+    const changed = await request(t.app)
+      .get(path)
+      .set(bearer(key))
+      .set('Range', 'bytes=4000-')
+      .set('If-Range', '"an-older-file"')
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(Buffer.compare(changed.body as Buffer, audio)).toBe(0);
+  });
+
   it('HEAD gives the headers without the body, with the same answers as GET', async () => {
     const { user, key } = await t.createUser();
     const { episode } = await makeEpisode(t.db, t.storage, user.id);

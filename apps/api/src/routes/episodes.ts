@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { pipeline as pipe } from 'node:stream/promises';
 import { type Episode, findIdempotentJob, findRequester, recordListen } from '@podfleet/db';
 import { type EpisodeKind, episodeRequestSchema, SubmitError } from '@podfleet/pipeline';
 import {
@@ -18,8 +17,8 @@ import { HttpProblem, notFound, serviceUnavailable } from '../http/problem';
 import { parseBody, parseQuery } from '../http/validate';
 import { currentUser, ownerScope } from '../middleware/auth';
 import { idempotencyKeySchema } from '../schemas';
-import { resolveRange } from '../services/byte-range';
 import { CHAPTERS_CONTENT_TYPE, toJsonChapters } from '../services/chapters';
+import { sendLocalFile, sentFromStart } from '../services/local-file';
 import type { RateLimitResult } from '../services/rate-limit';
 import {
   CONTENT_TYPES,
@@ -350,41 +349,21 @@ export function episodesRouter(ctx: RouteContext): Router {
       return;
     }
     const head = await ctx.storage.head(episode.audioKey);
-    if (!head) throw notFound('episode audio');
-    const size = head.sizeBytes;
-    res.setHeader('Accept-Ranges', 'bytes');
+    const path = ctx.storage.localPath?.(episode.audioKey);
+    if (!head || !path) throw notFound('episode audio');
     res.setHeader('Content-Type', episode.mimeType);
     res.setHeader('Cache-Control', 'private, max-age=3600');
     if (head.checksum) res.setHeader('ETag', `"${head.checksum}"`);
-    const range = resolveRange(req.get('range'), size);
-    if (range === 'unsatisfiable') {
+    const outcome = await sendLocalFile(res, path);
+    if (outcome === 'missing') throw notFound('episode audio');
+    if (outcome === 'unsatisfiable') {
       throw new HttpProblem(416, {
         type: 'range-not-satisfiable',
-        detail: `the audio is ${size} bytes long`,
-        headers: { 'Content-Range': `bytes */${size}` },
+        detail: `the audio is ${head.sizeBytes} bytes long`,
+        headers: { 'Content-Range': `bytes */${head.sizeBytes}` },
       });
     }
-    if (range) {
-      res.status(206);
-      res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
-      res.setHeader('Content-Length', String(range.end - range.start + 1));
-    } else {
-      res.setHeader('Content-Length', String(size));
-    }
-    if (req.method === 'HEAD') {
-      res.end();
-      return;
-    }
-    countListen(req, episode, !range || (range.start === 0 && range.end >= 1023));
-    const body = range
-      ? await ctx.storage.getRange(episode.audioKey, range)
-      : await ctx.storage.get(episode.audioKey);
-    try {
-      await pipe(body, res);
-    } catch (err) {
-      // A player that stops reading (seek, skip) closes the connection: not an error.
-      if (!res.destroyed && !req.destroyed) throw err;
-    }
+    countListen(req, episode, sentFromStart(res, 1024));
   });
 
   /**
