@@ -38,6 +38,8 @@ function setup() {
   const quiet = ['--reporter=append-only', '--prefer-offline'];
   pnpm(['install', '--frozen-lockfile', ...quiet]);
   pnpm(['--filter', '@podfleet/db', 'run', 'generate']);
+  // The web app the API serves at / (about a second with esbuild).
+  pnpm(['--filter', '@podfleet/web', 'run', 'build']);
 }
 
 const cli = (cliArgs) => pnpm(['exec', 'tsx', join('packages', 'cli', 'src', 'main.ts'), ...cliArgs]);

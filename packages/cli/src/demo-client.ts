@@ -65,7 +65,7 @@ export async function generateSampleEpisode({
   adminKey: string;
   targetMinutes: number;
   progress: ReturnType<typeof progressRenderer>;
-}): Promise<DemoEpisode> {
+}): Promise<DemoEpisode & { listenerKey: string }> {
   const { apiKey } = await call<{ apiKey: { key: string } | string }>(baseUrl, '/v1/users', {
     method: 'POST',
     key: adminKey,
@@ -101,5 +101,9 @@ export async function generateSampleEpisode({
     throw new UserFacingError(`the sample episode did not complete (${why}); see the logs above`);
   }
   const job = await call<{ episodeId: string }>(baseUrl, `/v1/jobs/${ticket.jobId}`, { key });
-  return call<DemoEpisode>(baseUrl, `/v1/episodes/${job.episodeId}`, { key });
+  // The listener's key too: the demo prints it to sign in to the web app.
+  return {
+    ...(await call<DemoEpisode>(baseUrl, `/v1/episodes/${job.episodeId}`, { key })),
+    listenerKey: key,
+  };
 }

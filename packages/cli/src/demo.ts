@@ -94,6 +94,9 @@ export async function runDemo({ once, adminKey, log }: DemoOptions): Promise<voi
     log(`episode URL: ${baseUrl}/v1/episodes/${episode.id}`);
     log(`audio URL: ${episode.audioUrl}`);
     log(`transcript URL: ${episode.transcriptUrl}`);
+    log(
+      `web app: ${baseUrl}/ (sign in with the demo listener's key ${episode.listenerKey}, or the admin key)`,
+    );
     process.stdout.write(`${join(storageDir, audioKey)}\n`);
   } catch (err) {
     await stopEverything();
@@ -103,6 +106,8 @@ export async function runDemo({ once, adminKey, log }: DemoOptions): Promise<voi
     await stopEverything();
     return;
   }
-  log(`serving at ${baseUrl} until Ctrl-C (admin key: ${adminKey})`);
+  log(
+    `serving at ${baseUrl} until Ctrl-C: the web app at ${baseUrl}/, the API reference at ${baseUrl}/docs (admin key: ${adminKey})`,
+  );
   await superviseUntilSignal(supervisor, services.stopAll);
 }

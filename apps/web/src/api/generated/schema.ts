@@ -32,7 +32,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Set a user's pre-generation tier and storage quota */
+        /** Set a user's pre-generation tier, storage quota and high-priority allowance (highPriorityPerDay) */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -154,6 +154,23 @@ export interface paths {
         put?: never;
         /** Request an episode */
         post: operations["requestEpisode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/voices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The voices (and languages) of the fleet's TTS engine, for style.hosts[].voice; a voice it does not offer is a 422 naming the valid ones */
+        get: operations["listVoices"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -543,7 +560,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A readable page generated from this document */
+        /** An API reference with examples and "try it" (Swagger UI) */
         get: operations["getApiReference"];
         put?: never;
         post?: never;
@@ -607,6 +624,8 @@ export interface components {
             pregenerateTier: "full" | "partial" | "none";
             /** @description Your own storage limit in bytes: 0 unlimited, null the fleet default */
             storageQuotaBytes: number | null;
+            /** @description Episode requests with priority "high" the user may make per UTC day; 0 (the default): none, such a request answers 403 */
+            highPriorityPerDay: number;
             sources: unknown[];
             style: {
                 [key: string]: unknown;
@@ -722,6 +741,8 @@ export interface components {
             pregenerateTier?: "full" | "partial" | "none";
             /** @description Bytes the user's episodes may take: 0 unlimited, null the fleet default (USER_STORAGE_QUOTA_BYTES) */
             storageQuotaBytes?: number | null;
+            /** @description Episode requests with priority "high" the user may make per UTC day; 0 (the default): none, such a request answers 403 */
+            highPriorityPerDay?: number;
         };
         Me: {
             user: components["schemas"]["User"];
@@ -940,6 +961,21 @@ export interface components {
             priority: "high" | "normal" | "low";
             /** Format: uri */
             webhookUrl?: string;
+        };
+        /** @description The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch) */
+        VoiceList: {
+            engine: string;
+            voices: {
+                id: string;
+                name: string;
+                languages: string[];
+            }[];
+            languages: string[];
+            defaults: string[];
+            pattern?: {
+                regex: string;
+                example: string;
+            };
         };
         EpisodePage: {
             items: components["schemas"]["Episode"][];
@@ -1496,6 +1532,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -1557,6 +1602,15 @@ export interface operations {
             };
             /** @description No such user */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1672,6 +1726,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -1721,6 +1784,15 @@ export interface operations {
             };
             /** @description The admin key: this route needs a user key */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1824,6 +1896,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -1880,6 +1961,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -1929,6 +2019,15 @@ export interface operations {
             };
             /** @description The admin key: this route needs a user key */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2025,6 +2124,15 @@ export interface operations {
             };
             /** @description The body is invalid (errors[] names each field) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2130,6 +2238,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -2179,6 +2296,15 @@ export interface operations {
             };
             /** @description The admin key: this route needs a user key */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2237,6 +2363,15 @@ export interface operations {
             };
             /** @description The admin key: this route needs a user key */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2313,6 +2448,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description You hold USER_MAX_API_KEYS active keys: revoke one first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Body larger than 1 MB */
             413: {
                 headers: {
@@ -2333,6 +2477,15 @@ export interface operations {
             };
             /** @description The body is invalid (errors[] names each field) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2406,6 +2559,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -2458,6 +2620,15 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2541,7 +2712,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The admin key: this route needs a user key */
+            /** @description priority "high" without the allowance the admin grants, or past today's (type urn:podfleet:problem:priority-not-allowed; highPriorityPerDay member), or the admin key */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2615,6 +2786,62 @@ export interface operations {
             };
         };
     };
+    listVoices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The engine, its voices, languages and default voices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VoiceList"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No audio worker has published its voices yet (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getEpisode: {
         parameters: {
             query?: never;
@@ -2647,6 +2874,15 @@ export interface operations {
             };
             /** @description Not found or not yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2750,6 +2986,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -2844,6 +3089,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -2928,6 +3182,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -3005,6 +3268,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -3064,6 +3336,15 @@ export interface operations {
             };
             /** @description Not found or not yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3131,6 +3412,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -3183,6 +3473,15 @@ export interface operations {
             };
             /** @description Not found or not yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3258,6 +3557,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -3317,6 +3625,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -3349,7 +3666,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `progress` events (data: ProgressEvent), then one `completed`, `failed` or `cancelled` event (data: Job), then the stream ends. Comments every 15 s keep it alive. */
+            /** @description `progress` events (data: ProgressEvent; their id names the state), then one `completed`, `failed` or `cancelled` event (data: Job, id `end`), then the stream ends. Comments every 15 s keep it alive. A stream lasts at most SSE_MAX_STREAM_SEC: the client reconnects with Last-Event-ID and is not sent the state it has again. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3376,6 +3693,15 @@ export interface operations {
             };
             /** @description Not found or not yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description USER_MAX_STREAMS streams of yours are open (every replica), or this replica holds MAX_STREAMS, or too many failed authentications: Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3444,6 +3770,15 @@ export interface operations {
             };
             /** @description Not failed or cancelled */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3523,6 +3858,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -3583,6 +3927,15 @@ export interface operations {
             };
             /** @description A user key: this route needs the admin key */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3658,6 +4011,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -3707,6 +4069,15 @@ export interface operations {
             };
             /** @description A user key: this route needs the admin key */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3774,6 +4145,15 @@ export interface operations {
             };
             /** @description A user key: this route needs the admin key */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3939,6 +4319,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -4056,6 +4445,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description METRICS_TOKEN is set and was not sent as Authorization: Bearer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
             500: {
                 headers: {
@@ -4130,7 +4528,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description HTML */
+            /** @description HTML (read-only for BULL_BOARD_VIEWERS: actions answer 405) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4146,8 +4544,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A user key: this route needs the admin key */
-            403: {
+            /** @description Bull Board is off: neither BULL_BOARD_USERS nor BULL_BOARD_VIEWERS is set */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
