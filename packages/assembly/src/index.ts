@@ -6,6 +6,14 @@ export {
   type TranscriptSegment,
 } from './assemble';
 export { type AudioOptions, audioStage } from './audio-stage';
+export {
+  AUDIOGRAM,
+  type Caption,
+  type ClipRenderInput,
+  captionsAss,
+  clipCaptions,
+  renderClip,
+} from './clip-render';
 export { type Loudness, measureLoudness, parseEbur128Summary } from './loudness';
 export { type ClipsPcm, loadClipsPcm } from './pcm';
 export { type AudioProbe, probeAudio, probeDurationSec } from './probe';
