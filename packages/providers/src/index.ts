@@ -4,6 +4,7 @@ export {
   type AddressClass,
   assertPublicUrl,
   classifyAddress,
+  ForbiddenAddressError,
   type GuardOptions,
   type HostResolver,
   type ResolvedAddress,

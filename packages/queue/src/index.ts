@@ -66,6 +66,7 @@ export {
   type WebhookPayload,
   webhookPayloadSchema,
 } from './queues';
+export { REDACTED, redactSecrets, redactString } from './redact';
 export { RedisScript } from './scripts';
 export { settlesWithin } from './settles-within';
 export {

@@ -45,4 +45,35 @@ describe('createLogger', () => {
       req: { method: 'GET', headers: { authorization: '[redacted]', host: 'h' } },
     });
   });
+
+  it('redacts secrets at any depth, in URLs and in errors, keeping what is not secret (issue #18)', () => {
+    const { lines, destination } = capture();
+    const err = Object.assign(
+      new Error('GET https://api.example/v3/bill?api_key=AK-123&format=json failed'),
+      {
+        config: { headers: { 'X-Api-Key': 'AK-456' } },
+      },
+    );
+    createLogger({ app: 'scraper', level: 'info', destination }).warn(
+      {
+        job: { webhook: { url: 'https://hooks.example/h?token=TK-1&x=1', webhookSecret: 'WS-1' } },
+        deep: { a: { b: { c: { request: { headers: { Authorization: 'Bearer pf_deep' } } } } } },
+        list: [{ feedToken: 'FT-1' }, 'https://u:PW-1@db.example/x'],
+        usage: { inputTokens: 1200, outputTokens: 300 },
+        error: err,
+        err,
+      },
+      'provider call failed',
+    );
+    const text = JSON.stringify(lines[0]);
+    for (const secret of ['AK-123', 'AK-456', 'TK-1', 'WS-1', 'pf_deep', 'FT-1', 'PW-1']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(lines[0]).toMatchObject({
+      job: { webhook: { url: 'https://hooks.example/h?token=[redacted]&x=1' } },
+      usage: { inputTokens: 1200, outputTokens: 300 },
+      err: { type: 'Error', message: expect.stringContaining('format=json failed') },
+    });
+    expect((lines[0] as { err: { stack: string } }).err.stack).toContain('logger.test');
+  });
 });

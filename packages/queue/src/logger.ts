@@ -1,5 +1,6 @@
 import { traceLogFields } from '@podfleet/telemetry';
 import { type DestinationStream, type LevelWithSilent, type Logger, pino } from 'pino';
+import { redactSecrets } from './redact';
 
 export type { Logger } from 'pino';
 
@@ -35,7 +36,9 @@ export interface LoggerOptions {
 }
 
 /**
- * One JSON line per entry, `app` on every line, secrets replaced by "[redacted]". A line written
+ * One JSON line per entry, `app` on every line, secrets replaced by "[redacted]": the paths above,
+ * and (redactSecrets) secret keys at any depth, secrets in URLs' query strings and errors'
+ * fields, whatever the object logged (nested headers, a webhook secret in a payload). A line written
  * inside a traced span (a job's processor, an API request) carries its `trace_id` and `span_id`,
  * whichever logger wrote it.
  */
@@ -47,7 +50,10 @@ export function createLogger({ app, level, destination }: LoggerOptions): Logger
       mixin: traceLogFields,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: { level: (label) => ({ level: label }), log: (object) => redactSecrets(object) },
+      // `err` arrives already serialized and redacted by the formatter above; pino's own serializer
+      // would serialize that plain object again (as type "Object").
+      serializers: { err: (err: unknown) => (err instanceof Error ? redactSecrets(err) : err) },
     },
     destination,
   );

@@ -74,7 +74,7 @@ describe('deliverWebhook', () => {
     const signer = new UrlSigner(mediaUrlSigningKey('media-url-secret-for-webhook-tests-0'), 3600);
     const result = await deliverWebhook(
       db,
-      { jobId: job.id, event: 'job.completed', url: `${receiver.url}/hooks` },
+      { jobId: job.id, event: 'job.completed', url: `${receiver.url}/hooks?token=RECEIVER-TOKEN-1` },
       { webhookKey, attempt: 1, allowPrivate: true, urls: { baseUrl: 'https://pods.example', signer } },
     );
     expect(verified).toBe(true);
@@ -96,6 +96,12 @@ describe('deliverWebhook', () => {
     expect(rows[0]).toMatchObject({ attempt: 1, statusCode: 204, error: null, event: 'job.completed' });
     expect(rows[0]!.deliveredAt).not.toBeNull();
     expect(rows[0]!.requestBody).toMatchObject({ event: 'job.completed' });
+    // The stored record keeps no secret: the receiver's token, the audio URL's signature (issue #18).
+    expect(receiver.requests[0]!.url).toContain('token=RECEIVER-TOKEN-1');
+    expect(rows[0]!.webhookUrl).toBe(`${receiver.url}/hooks?token=[redacted]`);
+    const storedAudio = (rows[0]!.requestBody as { episode: { audioUrl: string } }).episode.audioUrl;
+    expect(storedAudio).toMatch(/\?exp=\d+&sig=\[redacted\]$/);
+    expect(sent.episode.audioUrl).not.toContain('[redacted]');
   });
 
   it('sends a failed job without an episode and throws a retryable error on a non-2xx answer', async () => {

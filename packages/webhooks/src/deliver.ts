@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@podfleet/db';
 import { toEpisodeView, toJobView } from '@podfleet/pipeline';
 import { safeFetch } from '@podfleet/providers';
-import type { WebhookPayload } from '@podfleet/queue';
+import { redactSecrets, redactString, type WebhookPayload } from '@podfleet/queue';
 import { observeProviderCall } from '@podfleet/telemetry';
 import { type EpisodeUrlOptions, episodeUrls } from './episode-urls';
 import { userWebhookSecret } from './keys';
@@ -153,15 +153,23 @@ async function startDelivery(
   attempt: number,
   requestBody: object,
 ): Promise<string> {
+  // The record keeps no secret: a token in the URL's query, the audio URL's signature.
+  const stored = redactSecrets(requestBody);
   if (payload.deliveryId) {
     const { count } = await db.webhookDelivery.updateMany({
       where: { id: payload.deliveryId, statusCode: null, error: null, deliveredAt: null },
-      data: { attempt, requestBody },
+      data: { attempt, requestBody: stored },
     });
     if (count === 1) return payload.deliveryId;
   }
   const row = await db.webhookDelivery.create({
-    data: { jobId: payload.jobId, webhookUrl: payload.url, event: payload.event, attempt, requestBody },
+    data: {
+      jobId: payload.jobId,
+      webhookUrl: redactString(payload.url),
+      event: payload.event,
+      attempt,
+      requestBody: stored,
+    },
   });
   return row.id;
 }

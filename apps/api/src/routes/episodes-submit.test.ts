@@ -160,7 +160,12 @@ describe('POST /v1/episodes', () => {
         .set(bearer(key))
         .send(custom({ webhookUrl: 'http://169.254.169.254/latest/meta-data' }))
         .expect(422);
-      expect(res.body.errors[0]).toMatchObject({ path: 'webhookUrl', code: 'forbidden_url' });
+      expect(res.body.errors[0]).toMatchObject({
+        path: 'webhookUrl',
+        code: 'forbidden_url',
+        message: 'not a public address', // not the address it resolved to (issue #18)
+      });
+      expect(JSON.stringify(res.body)).not.toContain('metadata');
       expect(await strict.db.job.count({ where: { userId: user.id } })).toBe(0);
     } finally {
       await strict.close();

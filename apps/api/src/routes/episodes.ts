@@ -239,7 +239,7 @@ export function episodesRouter(ctx: RouteContext): Router {
 
     const user = settledValue(requester) ?? (await loadRequester(userId));
     if (request.priority === 'high') await useHighPriority(userId, user.highPriorityPerDay);
-    if (request.webhookUrl) await checkWebhookUrl(request.webhookUrl, settings.allowPrivateUrls);
+    if (request.webhookUrl) await checkWebhookUrl(request.webhookUrl, settings.allowPrivateUrls, req.log);
     const waiting = await ctx.queueDepth.waiting();
     if (waiting >= settings.maxQueueSize) {
       throw serviceUnavailable(

@@ -26,7 +26,7 @@ export function usersRouter(ctx: RouteContext): Router {
 
   router.post('/v1/users', guards.admin, async (req, res) => {
     const body = parseBody(req, createUserBodySchema);
-    if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl, ctx.settings.allowPrivateUrls);
+    if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl, ctx.settings.allowPrivateUrls, req.log);
     await checkHostVoices(ctx, body.style?.hosts);
     try {
       const { user, apiKey, key } = await db.$transaction(async (tx) => {
@@ -107,7 +107,7 @@ export function usersRouter(ctx: RouteContext): Router {
 
   router.patch('/v1/me', guards.user, async (req, res) => {
     const body = parseBody(req, updateMeBodySchema);
-    if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl, ctx.settings.allowPrivateUrls);
+    if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl, ctx.settings.allowPrivateUrls, req.log);
     await checkHostVoices(ctx, body.style?.hosts);
     const user = await db.user.update({
       where: { id: currentUserId(req) },

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { type FakeServer, type RecordedRequest, startHttpServer } from '@podfleet/test-kit';
 import { ProviderError } from '../types';
 import { safeFetch, trustedFetch } from './safe-fetch';
-import type { HostResolver } from './ssrf';
+import type { ForbiddenAddressError, HostResolver } from './ssrf';
 
 type Route = (req: RecordedRequest, res: ServerResponse) => void;
 
@@ -91,7 +91,9 @@ describe('safeFetch guard', () => {
     const resolve: HostResolver = async () => [{ address: '127.0.0.1', family: 4 }];
     const err = await failure(safeFetch(`http://intranet.test:${port}/`, { resolve }));
     expect(err.code).toBe('SOURCE_FORBIDDEN');
-    expect(err.message).toContain('intranet.test resolves to 127.0.0.1');
+    // The user reads only that it is not public; the host and its address are for the logs (issue #18).
+    expect(err.message).toBe('not a public address');
+    expect((err as ForbiddenAddressError).detail).toContain('intranet.test resolves to 127.0.0.1');
     expect(server.requests).toHaveLength(0);
   });
 

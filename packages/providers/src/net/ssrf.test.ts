@@ -3,6 +3,7 @@ import {
   assertPublicUrl,
   classifyAddress,
   createGuardedLookup,
+  type ForbiddenAddressError,
   type HostResolver,
   parseGuardedUrl,
   resolveAllowedAddresses,
@@ -165,7 +166,8 @@ describe('assertPublicUrl', () => {
   it.each(['loopback.test', 'mixed.test', 'mapped.test', 'imds.test'])('refuses %s', async (host) => {
     const err = await refusal(assertPublicUrl(`https://${host}/hook`, { resolve }));
     expect(err.code).toBe('SOURCE_FORBIDDEN');
-    expect(err.message).toContain(host);
+    expect(err.message).toBe('not a public address'); // no host name, no resolved address (issue #18)
+    expect((err as ForbiddenAddressError).detail).toContain(host);
   });
 
   it('refuses a metadata address behind an allowHosts name', async () => {
@@ -184,7 +186,8 @@ describe('assertPublicUrl', () => {
     // parseGuardedUrl refuses `localhost` by name; this checks the address path on its own.
     const err = await refusal(resolveAllowedAddresses('localhost'));
     expect(err.code).toBe('SOURCE_FORBIDDEN');
-    expect(err.message).toMatch(/localhost resolves to (127\.0\.0\.1|::1)/);
+    expect(err.message).toBe('not a public address');
+    expect((err as ForbiddenAddressError).detail).toMatch(/localhost resolves to (127\.0\.0\.1|::1)/);
   });
 });
 

@@ -88,9 +88,24 @@ function embeddedIpv4(v6: ipaddr.IPv6, range: string): ipaddr.IPv4 | null {
   return null;
 }
 
+/** What a refused address or host says to the user (in the job's error, the 422 of a webhook URL). */
+export const NOT_PUBLIC = 'not a public address';
+
+/**
+ * A refusal of an address or host. Its message never names the resolved IP address or a host name
+ * (a redirect may lead to an internal one): those are in `detail`, which only the logs show.
+ */
+export class ForbiddenAddressError extends ProviderError {
+  constructor(readonly detail: string) {
+    super('SOURCE_FORBIDDEN', NOT_PUBLIC, false);
+  }
+}
+
 function forbidden(message: string): ProviderError {
   return new ProviderError('SOURCE_FORBIDDEN', message, false);
 }
+
+const notPublic = (detail: string) => new ForbiddenAddressError(detail);
 
 /** Strips IPv6 brackets and a trailing root dot; lower-cases. */
 export function normalizeHostname(hostname: string): string {
@@ -111,9 +126,9 @@ function isAllowedHost(host: string, opts: GuardOptions): boolean {
 export function assertAllowedAddress(address: string, opts: GuardOptions, hostname = address): void {
   const cls = classifyAddress(address);
   const subject = hostname !== address ? `${hostname} resolves to ${address}, which` : address;
-  if (cls.isMetadata) throw forbidden(`${subject} is a cloud metadata address`);
+  if (cls.isMetadata) throw notPublic(`${subject} is a cloud metadata address`);
   if (!cls.isPublic && !opts.allowPrivate && !isAllowedHost(hostname, opts)) {
-    throw forbidden(`${subject} is not a public address (${cls.range})`);
+    throw notPublic(`${subject} is not a public address (${cls.range})`);
   }
 }
 
@@ -130,7 +145,7 @@ export function parseGuardedUrl(input: string | URL, opts: GuardOptions = {}): U
   if (url.username || url.password) throw forbidden('URLs with credentials are not allowed');
   const host = normalizeHostname(url.hostname);
   if (!host) throw forbidden('URL has no host');
-  if (METADATA_HOSTNAMES.has(host)) throw forbidden(`${host} is a cloud metadata endpoint`);
+  if (METADATA_HOSTNAMES.has(host)) throw notPublic(`${host} is a cloud metadata endpoint`);
   if (isIP(host)) {
     assertAllowedAddress(host, opts);
   } else if (
@@ -138,7 +153,7 @@ export function parseGuardedUrl(input: string | URL, opts: GuardOptions = {}): U
     !isAllowedHost(host, opts) &&
     (host === 'localhost' || host.endsWith('.localhost'))
   ) {
-    throw forbidden(`${host} is a loopback host name`);
+    throw notPublic(`${host} is a loopback host name`);
   }
   return url;
 }
@@ -176,7 +191,7 @@ export async function resolveAllowedAddresses(
     assertAllowedAddress(host, opts);
     return [{ address: host, family: isIP(host) === 6 ? 6 : 4 }];
   }
-  if (METADATA_HOSTNAMES.has(host)) throw forbidden(`${host} is a cloud metadata endpoint`);
+  if (METADATA_HOSTNAMES.has(host)) throw notPublic(`${host} is a cloud metadata endpoint`);
   let addresses: ResolvedAddress[];
   try {
     addresses = await (opts.resolve ?? systemResolver)(host);
