@@ -1,17 +1,13 @@
 import { loadConfigOrExit } from '@podfleet/config';
-import { createAppDependencies, runWorkerApp } from '@podfleet/pipeline';
+import { runWorkerApp } from '@podfleet/pipeline';
 import { ensurePregenerationScheduler, retentionCleanup } from '@podfleet/pregeneration';
 import { pregenerateProcessor } from './processors/pregenerate';
 import { scrapeProcessor } from './processors/scrape';
 import { scriptProcessor } from './processors/script';
 
 const config = loadConfigOrExit('scraper');
-const deps = createAppDependencies('scraper', config);
 
-void runWorkerApp({
-  app: 'scraper',
-  config,
-  deps,
+void runWorkerApp('scraper', config, (deps) => ({
   processors: {
     scrape: scrapeProcessor(deps.pipeline, config),
     script: scriptProcessor(deps.pipeline, config),
@@ -27,4 +23,4 @@ void runWorkerApp({
     });
     deps.logger.info({ cron: config.PREGENERATE_CRON, localHour }, 'pre-generation scheduler ensured');
   },
-});
+}));

@@ -1,17 +1,13 @@
 import { loadConfigOrExit } from '@podfleet/config';
-import { createAppDependencies, runWorkerApp } from '@podfleet/pipeline';
+import { runWorkerApp } from '@podfleet/pipeline';
 import { retentionCleanup } from '@podfleet/pregeneration';
 import { uploadProcessor } from './processors/upload';
 import { webhooksProcessor } from './processors/webhooks';
 
 const config = loadConfigOrExit('uploader');
-const deps = createAppDependencies('uploader', config);
 
-void runWorkerApp({
-  app: 'uploader',
-  config,
-  deps,
+void runWorkerApp('uploader', config, (deps) => ({
   processors: { upload: uploadProcessor(deps.pipeline), webhooks: webhooksProcessor(deps.db, config) },
   maintenanceHandlers: { cleanup: retentionCleanup() },
   concurrency: { upload: config.UPLOAD_CONCURRENCY, webhooks: config.WEBHOOKS_CONCURRENCY },
-});
+}));

@@ -6,6 +6,7 @@ import { createClipCache, createEspeakEngine, mp3DurationSec } from '@podfleet/t
 import NodeID3 from 'node-id3';
 import { type AssembledEpisode, assembleEpisode } from './assemble';
 import { measureLoudness } from './loudness';
+import { decodeToPcm } from './pcm';
 import { probeAudio, probeDurationSec } from './probe';
 import { ffmpegPath, runTool } from './tools';
 import { type VoicedClip, voiceScript } from './voice-script';
@@ -26,22 +27,7 @@ const chapters = [
 const PAUSE = 0.35;
 
 /** Decodes an audio file to mono 16-bit PCM at 44.1 kHz, as a player would. */
-async function decode(file: string): Promise<Buffer> {
-  const { stdout } = await runTool(ffmpegPath(), [
-    '-v',
-    'error',
-    '-i',
-    file,
-    '-f',
-    's16le',
-    '-ac',
-    '1',
-    '-ar',
-    '44100',
-    '-',
-  ]);
-  return stdout;
-}
+const decode = async (file: string) => (await decodeToPcm(file, 44100)).pcm;
 
 function rms(pcm: Buffer, fromSec: number, toSec: number): number {
   const from = Math.round(fromSec * 44100);

@@ -15,7 +15,7 @@ export {
   renderClip,
 } from './clip-render';
 export { type Loudness, measureLoudness, parseEbur128Summary } from './loudness';
-export { type ClipsPcm, loadClipsPcm } from './pcm';
+export { type ClipsPcm, decodeToPcm, loadClipsPcm } from './pcm';
 export { type AudioProbe, probeAudio, probeDurationSec } from './probe';
 export { encodeRawPath } from './raw-path';
 export { setUpAudioStage } from './set-up';

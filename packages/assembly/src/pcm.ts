@@ -24,23 +24,20 @@ function monoPcm16(buf: Buffer): { pcm: Buffer; sampleRate: number } | undefined
   }
 }
 
-function decode(file: string, sampleRate: number, signal?: AbortSignal): Promise<Buffer> {
-  const args = [
-    '-hide_banner',
-    '-v',
-    'error',
-    '-nostdin',
-    '-i',
-    file,
-    '-f',
-    's16le',
-    '-ac',
-    '1',
-    '-ar',
-    String(sampleRate),
-    '-',
-  ];
-  return runTool(ffmpegPath(), args, { signal }).then((r) => r.stdout);
+/**
+ * Decodes an audio file with ffmpeg to mono 16-bit PCM at `sampleRate`, as a player would;
+ * `errors` is what ffmpeg reported about the stream (empty when every frame decoded).
+ */
+export async function decodeToPcm(
+  file: string,
+  sampleRate: number,
+  signal?: AbortSignal,
+): Promise<{ pcm: Buffer; errors: string }> {
+  const args = ['-hide_banner', '-v', 'error', '-nostdin', '-i', file, '-f', 's16le', '-ac', '1'];
+  const { stdout, stderr } = await runTool(ffmpegPath(), [...args, '-ar', String(sampleRate), '-'], {
+    signal,
+  });
+  return { pcm: stdout, errors: stderr };
 }
 
 /**
@@ -61,7 +58,7 @@ export async function loadClipsPcm(
     const wav = wavs[i];
     return wav?.sampleRate === MIXED_CLIP_RATE
       ? Promise.resolve(wav.pcm)
-      : decode(file, MIXED_CLIP_RATE, signal);
+      : decodeToPcm(file, MIXED_CLIP_RATE, signal).then((d) => d.pcm);
   });
   return { sampleRate: MIXED_CLIP_RATE, clips };
 }

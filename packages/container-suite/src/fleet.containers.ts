@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ffmpegPath, probeAudio, runTool } from '@podfleet/assembly';
+import { decodeToPcm, probeAudio } from '@podfleet/assembly';
 import { createPrismaClient, type PrismaClient } from '@podfleet/db';
 import { waitFor } from '@podfleet/test-kit';
 import { verifySignature } from '@podfleet/webhooks';
@@ -383,17 +383,8 @@ describe('exactly once', () => {
           });
           expect(probe.durationSec).toBeGreaterThan(30);
           // Plays: every frame decodes without an error (the npm ffprobe is not executable under pnpm).
-          const decoded = await runTool(ffmpegPath(), [
-            '-v',
-            'error',
-            '-nostdin',
-            '-i',
-            file,
-            '-f',
-            'null',
-            '-',
-          ]);
-          expect(decoded.stderr).toBe('');
+          const decoded = await decodeToPcm(file, 44_100);
+          expect(decoded.errors).toBe('');
         }
       }
     } finally {

@@ -74,10 +74,8 @@ export function createAppDependencies(app: string, config: BaseConfig): AppDepen
   };
 }
 
+/** What a worker app adds to the common wiring, built from its dependencies. */
 export interface WorkerAppOptions {
-  app: string;
-  config: WorkerConfig;
-  deps: AppDependencies;
   /** Every queue of the app; only those in WORKER_QUEUES get a worker. */
   processors: ProcessorMap;
   concurrency?: Partial<Record<QueueName, number>>;
@@ -138,13 +136,19 @@ export function tracingFromConfig(app: string, config: BaseConfig, logger: Logge
 }
 
 /**
- * Starts the workers of the app's queues in WORKER_QUEUES and of `maintenance`, the health
+ * Creates the app's dependencies and hands them to `build` for the app's own part, then starts
+ * the workers of the app's queues in WORKER_QUEUES and of `maintenance`, the health
  * server when HEALTH_PORT is set, tracing when OTEL_EXPORTER_OTLP_ENDPOINT is, logs one `ready`
  * line, and on SIGTERM/SIGINT lets running jobs finish (or hands them back) before closing every
  * connection and exporting the last spans.
  */
-export async function runWorkerApp(options: WorkerAppOptions): Promise<WorkerRuntime> {
-  const { app, config, deps } = options;
+export async function runWorkerApp(
+  app: string,
+  config: WorkerConfig,
+  build: (deps: AppDependencies) => WorkerAppOptions,
+): Promise<WorkerRuntime> {
+  const deps = createAppDependencies(app, config);
+  const options = build(deps);
   const tracing = tracingFromConfig(app, config, deps.logger);
   // Every worker app also serves the `maintenance` queue (reconcile, sweep, cleanup; one run
   // fleet-wide per tick) and re-creates its schedulers at start.

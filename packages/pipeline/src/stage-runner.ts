@@ -79,41 +79,30 @@ export type StageWork = ((scope: StageScope) => Promise<StageOutput>) & {
 export type StageOutcome = 'completed' | 'resumed' | 'inactive' | 'cancelled';
 
 /**
- * The queue processor of `stage`: every job of the stage's queue runs `work` through the stage
- * runner. The one adapter between a stage's work and the worker runtime (apps, tests, benches).
+ * The queue processor of `stage`: each job of the stage's queue runs one attempt of `work` (the
+ * one adapter between a stage's work and the worker runtime: apps, tests, benches). A transient
+ * database error anywhere in it (PostgreSQL restarting, a dropped connection) surfaces as a
+ * retryable DB_UNAVAILABLE, so BullMQ retries with backoff. Its duration is observed by outcome,
+ * which also goes on the job's span.
  */
 export function stageProcessor<S extends Stage>(
   ctx: PipelineContext,
   stage: S,
   work: StageWork,
 ): QueueProcessor<S> {
-  return (payload, bullJob, processor) => runStage(ctx, stage, payload, bullJob, processor, work);
-}
-
-/**
- * Runs one stage attempt. A transient database error anywhere in it (PostgreSQL restarting, a
- * dropped connection) surfaces as a retryable DB_UNAVAILABLE, so BullMQ retries with backoff.
- * Its duration is observed by outcome, which also goes on the job's span.
- */
-async function runStage(
-  ctx: PipelineContext,
-  stage: Stage,
-  payload: StagePayload,
-  bullJob: BullJob,
-  processor: ProcessorContext,
-  work: StageWork,
-): Promise<StageOutcome> {
-  const timer = stageRunDuration.startTimer({ stage });
-  let outcome: StageOutcome | 'failed' = 'failed';
-  try {
-    outcome = await runStageOnce(ctx, stage, payload, bullJob, processor, work);
-    return outcome;
-  } catch (err) {
-    throw asStageFailure(err);
-  } finally {
-    timer({ outcome });
-    setActiveSpanAttributes({ 'podfleet.stage': stage, 'podfleet.stage.outcome': outcome });
-  }
+  return async (payload, bullJob, processor) => {
+    const timer = stageRunDuration.startTimer({ stage });
+    let outcome: StageOutcome | 'failed' = 'failed';
+    try {
+      outcome = await runStageOnce(ctx, stage, payload, bullJob, processor, work);
+      return outcome;
+    } catch (err) {
+      throw asStageFailure(err);
+    } finally {
+      timer({ outcome });
+      setActiveSpanAttributes({ 'podfleet.stage': stage, 'podfleet.stage.outcome': outcome });
+    }
+  };
 }
 
 async function runStageOnce(

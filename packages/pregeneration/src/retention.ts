@@ -76,7 +76,7 @@ export async function cleanupExpired(ctx: PipelineContext, options: CleanupOptio
 
 /**
  * The `cleanup` task of pipeline's maintenance queue (scheduled daily there):
- * `runWorkerApp({ …, maintenanceHandlers: { cleanup: retentionCleanup() } })`.
+ * `runWorkerApp(app, config, () => ({ …, maintenanceHandlers: { cleanup: retentionCleanup() } }))`.
  */
 export function retentionCleanup(
   options: Omit<CleanupOptions, 'now'> = {},

@@ -33,6 +33,23 @@ export async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * A whole object as a Buffer, through the driver's own `get`: a missing key fails as `get` does,
+ * a failure while reading is the driver's error (`wrap`).
+ */
+export async function getWholeObject(
+  get: (key: string) => Promise<Readable>,
+  key: string,
+  wrap: (err: unknown, what: string) => Error,
+): Promise<Buffer> {
+  const stream = await get(key);
+  try {
+    return await readAll(stream);
+  } catch (err) {
+    throw wrap(err, `getBuffer ${key}`);
+  }
+}
+
 export async function sha256OfStream(stream: Readable): Promise<{ sha256: string; sizeBytes: number }> {
   const hash = createHash('sha256');
   let sizeBytes = 0;

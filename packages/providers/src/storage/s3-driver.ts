@@ -18,7 +18,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { z } from 'zod';
 import { ProviderError } from '../types';
 import { StorageKeyNotFoundError, storageError } from './errors';
-import { createSha256Meter, readAll, sha256Hex } from './hashing';
+import { createSha256Meter, getWholeObject, sha256Hex } from './hashing';
 import { assertValidKey, assertValidPrefix, assertValidRange } from './keys';
 import type { ByteRange, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
 
@@ -200,13 +200,8 @@ export class S3StorageDriver implements StorageDriver {
     }
   }
 
-  async getBuffer(key: string): Promise<Buffer> {
-    const stream = await this.get(key);
-    try {
-      return await readAll(stream);
-    } catch (err) {
-      throw wrap(err, `getBuffer ${key}`);
-    }
+  getBuffer(key: string): Promise<Buffer> {
+    return getWholeObject((k) => this.get(k), key, wrap);
   }
 
   async head(key: string): Promise<HeadResult | null> {
