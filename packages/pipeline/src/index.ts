@@ -1,5 +1,6 @@
 export {
   type AppDependencies,
+  createAppDependencies,
   runWorkerApp,
   storageFromConfig,
   tracingFromConfig,
@@ -42,7 +43,6 @@ export {
   localDate,
   localParts,
   localPeriod,
-  msUntilLocalMidnight,
 } from './local-date';
 export {
   type AlertSettings,

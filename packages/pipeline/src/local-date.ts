@@ -90,10 +90,3 @@ export function localPeriod(kind: EpisodeKind, at: Date, timeZone: string): stri
 export function episodeCacheKey(userId: string, kind: EpisodeKind, period: string): string {
   return `podcast:${userId}:${kind}:${period}`;
 }
-
-/** Milliseconds from `at` until the end of the user's local day (when a daily cache key expires). */
-export function msUntilLocalMidnight(at: Date, timeZone: string): number {
-  const { hour, minute, second } = localParts(at, timeZone);
-  const elapsed = ((hour * 60 + minute) * 60 + second) * 1000 + at.getUTCMilliseconds();
-  return Math.max(1000, 86_400_000 - elapsed);
-}
