@@ -130,6 +130,7 @@ describe('docker/observability', () => {
         job_name: string;
         metrics_path: string;
         static_configs: Array<{ targets: string[] }>;
+        authorization?: { type: string; credentials_file: string };
       }>;
     };
     expect(config.rule_files).toEqual(['alerts.yaml']);
@@ -138,5 +139,10 @@ describe('docker/observability', () => {
       expect.arrayContaining(['api:3000', 'scraper:3001', 'audio:3001', 'uploader:3001']),
     );
     for (const scrape of config.scrape_configs) expect(scrape.metrics_path).toBe('/metrics');
+    // The API answers /metrics only with METRICS_TOKEN in production (issue #18).
+    const api = config.scrape_configs.find((c) =>
+      c.static_configs.some((s) => s.targets.includes('api:3000')),
+    );
+    expect(api?.authorization).toEqual({ type: 'Bearer', credentials_file: expect.stringMatching(/^\//) });
   });
 });

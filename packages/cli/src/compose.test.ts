@@ -86,15 +86,17 @@ describe('docker/compose.yaml', () => {
     // The API admits by it and the workers start waiting jobs by it: one value for all.
     const limits = APPS.map((app) => compose.services[app]!.environment!.USER_MAX_ACTIVE_JOBS);
     expect(new Set(limits).size).toBe(1);
-    // Production: the uploader writes links into webhook bodies with no request to take them from.
+    // Production: the uploader writes links into webhook bodies with no request to take them from,
+    // and the API builds none from a Host header.
     expect(compose.services.uploader!.environment!.PUBLIC_BASE_URL).toBeTruthy();
+    expect(compose.services.api!.environment!.PUBLIC_BASE_URL).toBeTruthy();
   });
 
   it('gives secrets only to the services that sign or verify', () => {
-    const secrets = ['ADMIN_API_KEY', 'MEDIA_URL_SECRET', 'WEBHOOK_SECRET'];
+    const secrets = ['ADMIN_API_KEY', 'MEDIA_URL_SECRET', 'WEBHOOK_SECRET', 'METRICS_TOKEN'];
     const held = (service: string) =>
       secrets.filter((name) => compose.services[service]!.environment?.[name] !== undefined);
-    expect(held('api')).toEqual(secrets);
+    expect(held('api')).toEqual(secrets); // METRICS_TOKEN: production refuses to start without it
     expect(held('uploader')).toEqual(['MEDIA_URL_SECRET', 'WEBHOOK_SECRET']);
     for (const service of ['scraper', 'script', 'audio', 'migrate']) {
       expect({ service, held: held(service) }).toEqual({ service, held: [] });

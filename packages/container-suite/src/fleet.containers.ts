@@ -27,6 +27,7 @@ const secrets = {
   ADMIN_API_KEY: `admin-${randomBytes(12).toString('hex')}`,
   MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
   WEBHOOK_SECRET: randomBytes(32).toString('hex'),
+  METRICS_TOKEN: randomBytes(16).toString('hex'),
 };
 /** Megabytes as `docker images` prints them. */
 const MB = 1_000_000;
@@ -182,7 +183,7 @@ describe('the fleet boots', () => {
   });
 
   it('gives secrets only to the services that sign or verify', async () => {
-    const secretNames = ['ADMIN_API_KEY', 'MEDIA_URL_SECRET', 'WEBHOOK_SECRET'];
+    const secretNames = ['ADMIN_API_KEY', 'MEDIA_URL_SECRET', 'WEBHOOK_SECRET', 'METRICS_TOKEN'];
     const held = async (service: string) => {
       const [c] = await fleet.containers(service);
       return secretNames.filter((name) => c!.env[name]);

@@ -14,7 +14,7 @@ export interface FleetOptions {
   images: ThirdPartyImages;
   /** Tag of the podfleet images (`podfleet/<target>:<tag>`). */
   tag: string;
-  secrets: { ADMIN_API_KEY: string; MEDIA_URL_SECRET: string; WEBHOOK_SECRET: string };
+  secrets: { ADMIN_API_KEY: string; MEDIA_URL_SECRET: string; WEBHOOK_SECRET: string; METRICS_TOKEN: string };
   log: (line: string) => void;
 }
 

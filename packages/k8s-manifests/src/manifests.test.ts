@@ -46,6 +46,9 @@ const SECRET_OF: Readonly<Record<string, string>> = {
   WEBHOOK_SECRET: 'podfleet-signing',
   ADMIN_API_KEY: 'podfleet-api',
   CRON_SECRET: 'podfleet-api',
+  METRICS_TOKEN: 'podfleet-api',
+  BULL_BOARD_USERS: 'podfleet-api',
+  BULL_BOARD_VIEWERS: 'podfleet-api',
   CONGRESS_API_KEY: 'podfleet-scrape',
   ANTHROPIC_API_KEY: 'podfleet-script',
   ELEVENLABS_API_KEY: 'podfleet-audio',
@@ -65,7 +68,16 @@ const ROLES: Readonly<Record<string, Role>> = {
   'podfleet-api': {
     app: 'api',
     image: 'podfleet/api',
-    secretKeys: [...EVERY_APP, 'ADMIN_API_KEY', 'CRON_SECRET', 'MEDIA_URL_SECRET', 'WEBHOOK_SECRET'],
+    secretKeys: [
+      ...EVERY_APP,
+      'ADMIN_API_KEY',
+      'CRON_SECRET',
+      'METRICS_TOKEN',
+      'BULL_BOARD_USERS',
+      'BULL_BOARD_VIEWERS',
+      'MEDIA_URL_SECRET',
+      'WEBHOOK_SECRET',
+    ],
   },
   'podfleet-scrape': {
     app: 'scraper',
@@ -104,6 +116,9 @@ const PLACEHOLDER_SECRETS: Readonly<Record<string, string>> = {
   WEBHOOK_SECRET: 'placeholder-webhook-secret-0123456789abc',
   ADMIN_API_KEY: 'placeholder-admin-key',
   CRON_SECRET: 'placeholder-cron-secret',
+  METRICS_TOKEN: 'placeholder-metrics-token',
+  BULL_BOARD_USERS: 'ops:scrypt$32768$8$1$c2FsdA==$a2V5',
+  BULL_BOARD_VIEWERS: '',
   CONGRESS_API_KEY: 'placeholder',
   ANTHROPIC_API_KEY: 'placeholder',
   ELEVENLABS_API_KEY: 'placeholder',
@@ -327,6 +342,7 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
         .map((w) => w.name)
         .sort();
     expect(usersOf('ADMIN_API_KEY')).toEqual(['podfleet-api']);
+    expect(usersOf('METRICS_TOKEN')).toEqual(['podfleet-api']);
     expect(usersOf('MEDIA_URL_SECRET')).toEqual(['podfleet-api', 'podfleet-uploader']);
     expect(usersOf('WEBHOOK_SECRET')).toEqual(['podfleet-api', 'podfleet-uploader']);
     expect(usersOf('ANTHROPIC_API_KEY')).toEqual(['podfleet-script']);
@@ -598,6 +614,11 @@ describe('overlays/prod: several nodes, S3, queue-depth autoscaling', () => {
     expect(monitor?.spec.endpoints?.map((e) => [e.port, e.path])).toEqual([
       [service?.spec?.ports?.[0]?.name, '/metrics'],
     ]);
+    // With the token the API requires in production (issue #18), from the API's own Secret.
+    expect(monitor?.spec.endpoints?.[0]?.authorization).toEqual({
+      type: 'Bearer',
+      credentials: { name: 'podfleet-api', key: 'METRICS_TOKEN' },
+    });
     const annotations = ofKind<IDeployment>(objects, 'Deployment').find((d) => named(d) === 'podfleet-api')
       ?.spec?.template.metadata?.annotations;
     expect(annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics' });
