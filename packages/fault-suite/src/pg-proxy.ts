@@ -4,7 +4,8 @@
 // also hold one statement (found by a name in its bytes: the hot statements' prepared names), so
 // a scenario can kill the process that sent it at an exact point: before the statement ran, or
 // after it committed but before its client heard.
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { startPgRelay } from '@podfleet/test-kit';
 
 export interface StatementHold {
   /** Resolves once a connection sent the statement: from then on that connection is held. */
@@ -38,30 +39,8 @@ interface PendingHold {
 }
 
 export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
-  const target = new URL(databaseUrl);
-  const sockets = new Set<Socket>();
   let down = false;
   let hold: PendingHold | undefined;
-  const server: Server = createServer((client) => {
-    if (down) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    sockets.add(client);
-    sockets.add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    for (const s of [client, upstream]) {
-      s.on('error', drop);
-      s.on('close', drop);
-    }
-    relay(client, upstream);
-  });
 
   /** Forwards both ways, watching the client's bytes for the pending hold's marker. */
   function relay(client: Socket, upstream: Socket): void {
@@ -100,17 +79,12 @@ export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
       else client.write(chunk);
     });
   }
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
-  const url = new URL(databaseUrl);
-  url.hostname = '127.0.0.1';
-  url.port = String(address.port);
+  const pg = await startPgRelay(databaseUrl, { accept: () => !down, relay });
   return {
-    url: url.toString(),
+    url: pg.url,
     cut() {
       down = true;
-      for (const s of sockets) s.destroy();
+      pg.dropAll();
     },
     restore() {
       down = false;
@@ -131,10 +105,6 @@ export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
         },
       };
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close: pg.close,
   };
 }
