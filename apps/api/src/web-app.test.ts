@@ -299,7 +299,23 @@ describe('web app in Chromium', () => {
     }
   });
 
-  it('the page broke no Content-Security-Policy rule', () => {
+  it('/docs is an API reference (Swagger UI) over the served document, working under its CSP', async () => {
+    const docs = await newPage(listener);
+    try {
+      await docs.goto(`${base}/docs`);
+      // Every operation is listed, named by its operationId.
+      await docs.getByText('requestEpisode', { exact: true }).waitFor();
+      expect(await docs.locator('.opblock').count()).toBeGreaterThan(40);
+      for (const width of WIDTHS) {
+        await docs.setViewportSize({ width, height: 900 });
+        await docs.screenshot({ path: join(SCREENSHOTS, `docs-${width}.png`) });
+      }
+    } finally {
+      await docs.close();
+    }
+  });
+
+  it('the pages broke no Content-Security-Policy rule', () => {
     expect(cspViolations).toEqual([]);
   });
 });

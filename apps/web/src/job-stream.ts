@@ -29,7 +29,13 @@ export function followJob(jobId: string, key: string, handlers: StreamHandlers):
     });
     if (!res.ok || !res.body) {
       const problem = (await res.json().catch(() => null)) as { detail?: string } | null;
-      throw Object.assign(new Error(problem?.detail ?? `events: ${res.status}`), { fatal: res.status < 500 });
+      // Too many open streams (429) or a replica without Redis (503) pass: try again later.
+      const retryAfterSec = Number(res.headers.get('Retry-After'));
+      throw Object.assign(new Error(problem?.detail ?? `events: ${res.status}`), {
+        fatal: res.status < 500 && res.status !== 429,
+        retryAfterMs:
+          Number.isFinite(retryAfterSec) && retryAfterSec > 0 ? retryAfterSec * 1000 : RECONNECT_MS,
+      });
     }
     handlers.onConnection('live');
     const parser = createParser({
@@ -51,18 +57,21 @@ export function followJob(jobId: string, key: string, handlers: StreamHandlers):
 
   void (async () => {
     while (!ended && !abort.signal.aborted) {
+      let pauseMs = RECONNECT_MS;
       try {
         await connect();
       } catch (err) {
         if (abort.signal.aborted) return;
-        if ((err as { fatal?: boolean }).fatal) {
-          handlers.onError((err as Error).message);
+        const failure = err as Error & { fatal?: boolean; retryAfterMs?: number };
+        if (failure.fatal) {
+          handlers.onError(failure.message);
           return;
         }
+        pauseMs = failure.retryAfterMs ?? RECONNECT_MS;
       }
       if (ended || abort.signal.aborted) return;
       handlers.onConnection('reconnecting');
-      await new Promise((r) => setTimeout(r, RECONNECT_MS));
+      await new Promise((r) => setTimeout(r, pauseMs));
     }
   })();
   return () => abort.abort();

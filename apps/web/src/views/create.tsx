@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Schemas } from '../api/client';
 import { type Api, problemText } from '../api/client';
 import { go } from '../router';
@@ -11,7 +11,6 @@ const KINDS: Array<[Kind, string]> = [
   ['rss', 'From an RSS or Atom feed'],
   ['congress', 'From a Congress.gov bill'],
 ];
-const VOICES = ['', 'en-us', 'en-us+f3', 'en-gb', 'en-gb+f2'];
 const DEFAULT_HOSTS = ['Maya', 'Theo', 'Ada', 'Sam'];
 
 /** The form that requests an episode, and the one-click daily episode. */
@@ -31,6 +30,10 @@ export function CreateEpisode({ api }: { api: Api }) {
   const [language, setLanguage] = useState('en');
   const [message, setMessage] = useState('');
   const [busy, setBusy] = useState(false);
+  const [voices, setVoices] = useState<Schemas['VoiceList'] | null>(null);
+  useEffect(() => {
+    void api.GET('/v1/voices').then(({ data }) => data && setVoices(data));
+  }, []);
   const set = (name: keyof typeof fields) => (e: Event) =>
     setFields({ ...fields, [name]: (e.currentTarget as HTMLInputElement).value });
 
@@ -194,12 +197,18 @@ export function CreateEpisode({ api }: { api: Api }) {
             <label for="language">Language</label>
             <input
               id="language"
+              list="languages"
               required
               minLength={2}
               maxLength={10}
               value={language}
               onInput={(e) => setLanguage(e.currentTarget.value)}
             />
+            <datalist id="languages">
+              {voices?.languages.map((l) => (
+                <option key={l} value={l} />
+              ))}
+            </datalist>
           </div>
         </div>
         <fieldset>
@@ -247,9 +256,10 @@ export function CreateEpisode({ api }: { api: Api }) {
                     setHosts(hosts.map((h, j) => (j === i ? { ...h, voice: e.currentTarget.value } : h)))
                   }
                 >
-                  {VOICES.map((v) => (
-                    <option key={v} value={v}>
-                      {v || 'Default'}
+                  <option value="">Default</option>
+                  {voices?.voices.map((v) => (
+                    <option key={v.id} value={v.id}>
+                      {v.name === v.id ? v.id : `${v.name} (${v.id})`}
                     </option>
                   ))}
                 </select>
