@@ -1,7 +1,7 @@
 // Runs once per Jest run (one per workspace package): a fresh database and queue prefix so runs
 // never see each other's rows or keys. Child processes and Jest workers inherit these variables.
 import { randomBytes } from 'node:crypto';
-import { defaultMigrationsDir, ensureDatabase, migrate } from '../packages/db/src/migrations/runner';
+import { defaultMigrationsDir, ensureDatabase, migrate } from '@podfleet/db';
 
 export default async function globalSetup(): Promise<void> {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
