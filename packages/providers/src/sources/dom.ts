@@ -12,6 +12,7 @@ export interface DomNode {
 export interface DomElement extends DomNode {
   tagName: string;
   getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): Iterable<DomElement>;
 }
 export interface DomDocument {
   title: string;

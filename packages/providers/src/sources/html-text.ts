@@ -1,4 +1,5 @@
 import { type DomElement, type DomNode, ELEMENT_NODE, parseHtmlDocument, TEXT_NODE } from './dom';
+import { fenced } from './prose';
 
 /** Elements whose content is never prose. */
 const SKIPPED = new Set([
@@ -15,7 +16,12 @@ const SKIPPED = new Set([
   'head',
   'select',
   'button',
+  'nav',
 ]);
+/** Reference lists and footnote sections (Wikipedia's reflist, Markdown renderers' footnotes). */
+const REFERENCE_LIST_CLASS = /\b(?:references|reflist|footnotes?|citations?)\b/i;
+/** A superscript that is a footnote or reference mark: 3, [12], [a], [note 2]. */
+const FOOTNOTE_SUP = /^\s*\[?\s*(?:\d+|[a-z]|note \d+|citation needed)\s*\]?\s*$/i;
 /** Elements that end a paragraph. */
 const BLOCKS = new Set([
   'address',
@@ -60,9 +66,22 @@ export function htmlToText(html: string): string {
   return document.body ? nodeToText(document.body) : '';
 }
 
+/** A table's rows, one a line, cells joined by ` | `. */
+function tableText(table: DomElement): string {
+  const rows: string[] = [];
+  for (const row of table.querySelectorAll('tr')) {
+    const cells = [...row.querySelectorAll('th, td')].map((cell) =>
+      (cell.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    );
+    if (cells.some(Boolean)) rows.push(cells.join(' | '));
+  }
+  return rows.join('\n');
+}
+
 /**
- * Text of a DOM subtree with paragraph breaks at block elements. Iterative, so deeply nested
- * markup cannot overflow the stack.
+ * Text of a DOM subtree with paragraph breaks at block elements. Preformatted text and tables
+ * become fenced blocks (prose.ts): context for an LLM writer, never spoken; navigation and
+ * footnote marks are left out. Iterative, so deeply nested markup cannot overflow the stack.
  */
 export function nodeToText(root: DomNode): string {
   const parts: string[] = [];
@@ -82,6 +101,16 @@ export function nodeToText(root: DomNode): string {
     if (item.nodeType !== ELEMENT_NODE) continue;
     const tag = (item as DomElement).tagName.toLowerCase();
     if (SKIPPED.has(tag)) continue;
+    if (tag === 'sup' && FOOTNOTE_SUP.test(item.textContent ?? '')) continue;
+    if (REFERENCE_LIST_CLASS.test((item as DomElement).getAttribute('class') ?? '')) continue;
+    if (tag === 'pre') {
+      parts.push(fenced('code', item.textContent ?? ''));
+      continue;
+    }
+    if (tag === 'table') {
+      parts.push(fenced('table', tableText(item as DomElement)));
+      continue;
+    }
     if (tag === 'br') {
       parts.push('\n');
       continue;

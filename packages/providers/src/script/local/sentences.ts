@@ -1,3 +1,4 @@
+import { spokenProse } from '../../sources/prose';
 import { countWords } from '../types';
 
 /** A sentence fit to be read aloud, with its position among all sentences of its document. */
@@ -122,13 +123,14 @@ function mostlyLetters(sentence: string): boolean {
 }
 
 /**
- * The sentences of a document worth reading aloud, in order. Short lines without end punctuation are
+ * The sentences of a document worth reading aloud, in order: only its prose (spokenProse: no code,
+ * tables or footnote marks). Short lines without end punctuation are
  * taken as headings and skipped; boilerplate, fragments and run-ons (over 70 words) are dropped.
  */
 export function extractSentences(text: string): Sentence[] {
   const result: Sentence[] = [];
   let position = 0;
-  for (const rawLine of text.replace(/\r\n?/g, '\n').split(/\n+/)) {
+  for (const rawLine of spokenProse(text).split(/\n+/)) {
     const line = cleanLine(rawLine);
     if (!line) continue;
     if (!/[.!?…]["'”’)\]]*$/.test(line) && countWords(line) < 12) continue; // a heading
