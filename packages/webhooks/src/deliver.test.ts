@@ -129,6 +129,26 @@ describe('deliverWebhook', () => {
     expect(row!.error).toContain('HTTP 503');
   });
 
+  it("reads Retry-After as delay-seconds or an HTTP date only, leaving a malformed one to the queue's backoff", async () => {
+    const { job } = await finishedJob('failed');
+    const answers = ['1e3', '0x10', 'Fri, 31 Dec 1999 23:59:59 GMT'];
+    receiver = await startHttpServer((_req, res) => {
+      res.writeHead(429, { 'retry-after': answers[receiver.requests.length - 1] ?? '' }).end();
+    });
+    const retryAfter = async () => {
+      const attempt = deliverWebhook(
+        db,
+        { jobId: job.id, event: 'job.failed', url: receiver.url },
+        { webhookKey, attempt: 1, allowPrivate: true },
+      );
+      return (await attempt.catch((err: WebhookDeliveryError) => err)) as WebhookDeliveryError;
+    };
+    for (let i = 0; i < 2; i += 1) {
+      expect(await retryAfter()).toMatchObject({ statusCode: 429, retryAfterMs: undefined });
+    }
+    expect(await retryAfter()).toMatchObject({ statusCode: 429, retryAfterMs: 0 }); // a date already past
+  });
+
   it('refuses private addresses unless allowed (SSRF guard), without retrying', async () => {
     const { job } = await finishedJob('failed');
     receiver = await startHttpServer((_req, res) => {

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@podfleet/db';
 import { toEpisodeView, toJobView } from '@podfleet/pipeline';
-import { safeFetch } from '@podfleet/providers';
+import { parseRetryAfter, safeFetch } from '@podfleet/providers';
 import { redactSecrets, redactString, type WebhookPayload } from '@podfleet/queue';
 import { observeProviderCall } from '@podfleet/telemetry';
 import { type EpisodeUrlOptions, episodeUrls } from './episode-urls';
@@ -44,14 +44,6 @@ export class WebhookDeliveryError extends Error {
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** Receivers answer with a status; their body is read (capped) only to free the connection. */
 const MAX_RESPONSE_BYTES = 256 * 1024;
-
-function retryAfterMs(header: string | undefined): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
 
 function errorProps(err: unknown): { message: string; retryable: boolean } {
   const message = err instanceof Error ? err.message : String(err);
@@ -123,7 +115,7 @@ export async function deliverWebhook(
           `${payload.url} answered HTTP ${res.status}`,
           true,
           res.status,
-          retryAfterMs(res.headers['retry-after']),
+          parseRetryAfter(res.headers['retry-after']),
         );
       }
       return res.status;
