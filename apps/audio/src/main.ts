@@ -2,7 +2,6 @@ import { setUpAudioStage } from '@podfleet/assembly';
 import { loadConfigOrExit } from '@podfleet/config';
 import { runWorkerApp } from '@podfleet/pipeline';
 import { retentionCleanup } from '@podfleet/pregeneration';
-import { publishEngineVoices } from '@podfleet/tts';
 import { audioProcessor, createTtsEngine } from './processors/audio';
 
 const config = loadConfigOrExit('audio');
@@ -14,10 +13,7 @@ void runWorkerApp('audio', config, (deps) => {
     maintenanceHandlers: { cleanup: retentionCleanup() },
     concurrency: { audio: config.AUDIO_CONCURRENCY },
     // Readiness waits for it: no job (a new or autoscaled container's first) pays for the set-up.
-    setUp: async () => {
-      await setUpAudioStage(engine);
-      await publishEngineVoices(deps.pipeline, engine);
-    },
+    setUp: () => setUpAudioStage(engine),
     onClose: () => engine.close(),
   };
 });

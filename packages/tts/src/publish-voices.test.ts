@@ -37,4 +37,23 @@ describe('publishEngineVoices', () => {
     expect(await readVoiceList(redis, prefix)).toEqual(list);
     expect(warnings).toEqual(['could not publish the voice list']);
   });
+
+  it('waits for a worker connection that is still connecting (no offline queue) instead of failing', async () => {
+    const connecting = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+    });
+    try {
+      const list = { engine: 'espeak', voices: [], languages: ['de'], defaults: [] };
+      void connecting.connect();
+      expect(connecting.status).not.toBe('ready');
+      await publishEngineVoices(
+        { ...target, redis: connecting, prefix: `${prefix}-connecting` },
+        engine(async () => list),
+      );
+      expect(await readVoiceList(redis, `${prefix}-connecting`)).toEqual(list);
+    } finally {
+      connecting.disconnect();
+    }
+  });
 });

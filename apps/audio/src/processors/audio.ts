@@ -9,6 +9,7 @@ import {
   createEspeakEngine,
   createFleetLimiter,
   createOpenAiTtsEngine,
+  publishEngineVoices,
   type TtsEngine,
 } from '@podfleet/tts';
 
@@ -43,7 +44,22 @@ function ttsSettings(config: AudioConfig): { concurrency: number; usdPer1000Char
   }
 }
 
+/**
+ * The engine TTS_PROVIDER names. Its set-up (which the worker runs before taking jobs) also
+ * publishes its voices for the API: GET /v1/voices and the check of a host's chosen voice.
+ */
 export function createTtsEngine(ctx: PipelineContext, config: AudioConfig): TtsEngine {
+  const engine = engineFor(ctx, config);
+  return {
+    ...engine,
+    async setUp() {
+      await engine.setUp?.();
+      await publishEngineVoices(ctx, engine);
+    },
+  };
+}
+
+function engineFor(ctx: PipelineContext, config: AudioConfig): TtsEngine {
   if (config.TTS_PROVIDER === 'espeak') return createEspeakEngine();
   if (config.TTS_PROVIDER === 'openai') {
     // OPENAI_API_KEY only goes to its own server, never to a separate speech server.
