@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { makeTempDir, waitFor } from '@podfleet/test-kit';
+import { verifyPassword } from './services/password-hash';
 import { makeJob } from './testing/fixtures';
 import {
   ADMIN_KEY,
@@ -64,6 +65,8 @@ describe('main.ts', () => {
       LOG_LEVEL: 'warn', // the ready line is written anyway
       NODE_ENV: 'production',
       ALLOW_PRIVATE_SOURCE_URLS: 'false',
+      METRICS_TOKEN: 'metrics-token-for-main-test',
+      PUBLIC_BASE_URL: 'https://pods.example.test',
     });
     child = proc.child;
     try {
@@ -103,5 +106,38 @@ describe('main.ts', () => {
     expect(proc.stderr()).toContain('MEDIA_URL_SECRET: is required but not set');
     expect(proc.stderr()).toContain('WEBHOOK_SECRET: is required but not set');
     expect(proc.stderr()).toMatch(/PORT/);
+  });
+
+  it('refuses to start in production without METRICS_TOKEN and PUBLIC_BASE_URL (issue #18)', async () => {
+    const proc = run([], {
+      NODE_ENV: 'production',
+      ADMIN_API_KEY: ADMIN_KEY,
+      MEDIA_URL_SECRET,
+      WEBHOOK_SECRET,
+      ALLOW_PRIVATE_SOURCE_URLS: 'false',
+      METRICS_TOKEN: '',
+      PUBLIC_BASE_URL: '',
+    });
+    expect(await proc.exited).toBe(1);
+    expect(proc.stderr()).toMatch(/METRICS_TOKEN: required when NODE_ENV=production/);
+    expect(proc.stderr()).toMatch(/PUBLIC_BASE_URL: required when NODE_ENV=production/);
+  });
+
+  it('`hash-password` hashes the password read on stdin for BULL_BOARD_USERS', async () => {
+    const child = spawn(tsx, ['src/main.ts', 'hash-password'], {
+      cwd: join(__dirname, '..'),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.stdin!.end('correct horse battery staple\n');
+    expect(await exited).toBe(0);
+    const hash = out.trim();
+    expect(hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(await verifyPassword('correct horse battery staple', hash)).toBe(true);
+    expect(out).not.toContain('correct horse');
   });
 });

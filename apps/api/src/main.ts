@@ -1,5 +1,6 @@
 // The API process: `main.ts` serves HTTP; `main.ts migrate` applies database migrations and exits
-// (docker compose runs it before the apps start).
+// (docker compose runs it before the apps start); `main.ts hash-password` reads a password on
+// stdin and prints its hash for BULL_BOARD_USERS / BULL_BOARD_VIEWERS.
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
@@ -16,6 +17,7 @@ import { checkNoEviction, createLogger, createRedis, type Logger } from '@podfle
 import type { Redis } from 'ioredis';
 import { createApi } from './app';
 import { createHttpServer } from './http/server';
+import { hashPassword } from './services/password-hash';
 import { settingsFromConfig } from './settings';
 
 async function runMigrations(): Promise<void> {
@@ -120,8 +122,22 @@ async function serve(): Promise<void> {
   process.on('SIGINT', (s) => void shutdown(s));
 }
 
-const command = process.argv[2];
-(command === 'migrate' ? runMigrations().then(() => process.exit(0)) : serve()).catch((err: unknown) => {
+/** The first line of stdin (a terminal or a pipe), hashed; the password is never an argument (shell history, ps). */
+async function printPasswordHash(): Promise<void> {
+  let input = '';
+  for await (const chunk of process.stdin) input += String(chunk);
+  const password = input.split(/\r?\n/)[0] ?? '';
+  if (password.length < 12) throw new Error('expected a password of at least 12 characters on stdin');
+  process.stdout.write(`${await hashPassword(password)}\n`);
+}
+
+/** Commands that run once and exit; without one the process serves. */
+const commands: Record<string, () => Promise<void>> = {
+  migrate: runMigrations,
+  'hash-password': printPasswordHash,
+};
+const command = commands[process.argv[2] ?? ''];
+(command ? command().then(() => process.exit(0)) : serve()).catch((err: unknown) => {
   process.stderr.write(`api: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
