@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childEnv, readEnv } from '@podfleet/config';
-import { createPrismaClient, defaultMigrationsDir, ensureDatabase, migrate } from '@podfleet/db';
+import { createPrismaClient, ensureMigrated } from '@podfleet/db';
 import { createRedis, deleteKeysWithPrefix } from '@podfleet/queue';
 import autocannon from 'autocannon';
 import { RawHttpPool, type RawRequest } from './raw-http';
@@ -570,8 +570,7 @@ export async function withBenchFleet(
   const adminKey = `bench-${randomBytes(16).toString('hex')}`;
   const children: ChildProcess[] = [];
 
-  await ensureDatabase(dbUrl.toString());
-  await migrate({ connectionString: dbUrl.toString(), migrationsDir: defaultMigrationsDir });
+  await ensureMigrated({ connectionString: dbUrl.toString() });
   try {
     const env: NodeJS.ProcessEnv = {
       ...childEnv(),

@@ -6,13 +6,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { childEnv, readEnv } from '@podfleet/config';
-import {
-  createPrismaClient,
-  defaultMigrationsDir,
-  ensureDatabase,
-  migrate,
-  type PrismaClient,
-} from '@podfleet/db';
+import { createPrismaClient, ensureMigrated, type PrismaClient } from '@podfleet/db';
 import { sampleEpisodeSources } from '@podfleet/providers';
 import { createRedis, deleteKeysWithPrefix } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
@@ -58,8 +52,7 @@ export async function benchEnvironment(
   const url = new URL(base.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/podfleet');
   url.pathname = `/podfleet_bench_${runId}`;
   const databaseUrl = url.toString();
-  await ensureDatabase(databaseUrl);
-  await migrate({ connectionString: databaseUrl, migrationsDir: defaultMigrationsDir });
+  await ensureMigrated({ connectionString: databaseUrl });
   const work = mkdtempSync(join(tmpdir(), `podfleet-bench-${name}-`));
   const storageDir = join(work, 'media');
   const prefix = `pfbench-${runId}`;

@@ -1,15 +1,14 @@
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { defaultMigrationsDir, ensureDatabase, migrate } from '@podfleet/db';
+import { ensureMigrated } from '@podfleet/db';
 import { repoRoot, UserFacingError } from './environment';
 import type { AppName, AppSpec, Supervisor } from './supervisor';
 
 export const log = (line: string) => process.stdout.write(`podfleet: ${line}\n`);
 
 export async function migrateDatabase(databaseUrl: string): Promise<void> {
-  const { created } = await ensureDatabase(databaseUrl);
+  const { created, applied } = await ensureMigrated({ connectionString: databaseUrl });
   if (created) log(`created database ${new URL(databaseUrl).pathname.slice(1)}`);
-  const { applied } = await migrate({ connectionString: databaseUrl, migrationsDir: defaultMigrationsDir });
   log(applied.length > 0 ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 }
 

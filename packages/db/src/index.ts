@@ -7,6 +7,7 @@ export * from './generated/prisma/client';
 export {
   defaultMigrationsDir,
   ensureDatabase,
+  ensureMigrated,
   type MigrateOptions,
   type MigrateResult,
   type MigrationFile,

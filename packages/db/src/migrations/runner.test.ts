@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '@podfleet/test-kit';
-import { dropDatabase, query, scratchDatabaseUrl } from '../testing/databases';
-import { defaultMigrationsDir, ensureDatabase, migrate } from './runner';
+import { dropDatabase, query, scratchDatabaseUrl } from '../../test/databases';
+import { defaultMigrationsDir, ensureDatabase, ensureMigrated, migrate } from './runner';
 
 const baseUrl = process.env.DATABASE_URL as string;
 const created: string[] = [];
@@ -165,5 +165,20 @@ describe('refusals', () => {
     await expect(migrate({ connectionString: url, migrationsDir: dir })).rejects.toThrow(
       'migration 29991231235959_crashed failed earlier and is marked unfinished',
     );
+  });
+});
+
+test('ensureMigrated creates a missing database and applies every migration; run again, it changes nothing', async () => {
+  const url = newDatabaseUrl('ensuremigrated');
+  const names = await migrationNamesOnDisk();
+  expect(await ensureMigrated({ connectionString: url })).toEqual({
+    created: true,
+    applied: names,
+    alreadyApplied: 0,
+  });
+  expect(await ensureMigrated({ connectionString: url })).toEqual({
+    created: false,
+    applied: [],
+    alreadyApplied: names.length,
   });
 });

@@ -104,6 +104,21 @@ export async function ensureDatabase(connectionString: string): Promise<{ create
   }
 }
 
+/**
+ * Creates the database when it is missing, then applies its pending migrations (the repository's
+ * unless `migrationsDir` names others): what every fresh database here needs before use.
+ */
+export async function ensureMigrated({
+  connectionString,
+  migrationsDir = defaultMigrationsDir,
+  log,
+}: Omit<MigrateOptions, 'migrationsDir'> & { migrationsDir?: string }): Promise<
+  { created: boolean } & MigrateResult
+> {
+  const { created } = await ensureDatabase(connectionString);
+  return { created, ...(await migrate({ connectionString, migrationsDir, ...(log ? { log } : {}) })) };
+}
+
 async function connectToMaintenanceDb(target: URL): Promise<Client> {
   let lastError: unknown;
   for (const maintenance of ['postgres', 'template1']) {
