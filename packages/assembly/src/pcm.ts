@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { mapLimit } from '@podfleet/providers';
 import { parseWav } from '@podfleet/tts';
-import { mapLimit } from './map-limit';
 import { ffmpegPath, runTool } from './tools';
 
 /** Rate used when clips differ (e.g. ElevenLabs MP3s): the output's rate. */

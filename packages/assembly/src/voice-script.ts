@@ -1,7 +1,6 @@
-import { type Host, ProviderError, type ScriptLine } from '@podfleet/providers';
+import { type Host, mapLimit, ProviderError, type ScriptLine } from '@podfleet/providers';
 import { recordTtsCharacters, withSpan } from '@podfleet/telemetry';
 import type { CachedClip, ClipCache, TtsEngine } from '@podfleet/tts';
-import { mapLimit } from './map-limit';
 
 export interface VoicedClip {
   speaker: string;

@@ -1,3 +1,4 @@
+export { mapLimit, settle } from './concurrency';
 export { parseRetryAfter } from './net/retry-after';
 export { type SafeFetchOptions, type SafeFetchResponse, safeFetch, trustedFetch } from './net/safe-fetch';
 export {

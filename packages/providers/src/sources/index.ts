@@ -1,5 +1,5 @@
+import { mapLimit, settle } from '../concurrency';
 import { ProviderError, type SourceDocument, type SourceSpec } from '../types';
-import { mapSettled } from './concurrency';
 import { resolveCongressSource } from './congress';
 import type { SourceContext } from './context';
 import { resolveRssSource } from './rss';
@@ -33,7 +33,7 @@ export async function resolveSources(
   specs: readonly SourceSpec[],
   ctx: SourceContext,
 ): Promise<SourceDocument[]> {
-  const results = await mapSettled(specs, SPEC_CONCURRENCY, (spec) => resolveSource(spec, ctx));
+  const results = await mapLimit(specs, SPEC_CONCURRENCY, (spec) => settle(resolveSource(spec, ctx)));
 
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
   const retryable = failures.find((f) => f instanceof ProviderError && f.retryable);

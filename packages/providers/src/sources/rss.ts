@@ -1,6 +1,6 @@
+import { mapLimit, settle } from '../concurrency';
 import { safeFetch } from '../net/safe-fetch';
 import { ProviderError, type SourceDocument } from '../types';
-import { mapSettled } from './concurrency';
 import { guardedFetchOptions, type SourceContext } from './context';
 import { decodeBody } from './decode';
 import { makeDocument } from './document';
@@ -30,7 +30,9 @@ export async function resolveRssSource(
   if (feed.items.length === 0) throw new ProviderError('SOURCE_EMPTY', `feed ${res.url} has no items`, false);
 
   const items = newestFirst(feed.items, (ctx.now ?? (() => new Date()))()).slice(0, spec.maxItems);
-  const settled = await mapSettled(items, PAGE_CONCURRENCY, (item) => itemDocument(item, feed.title, ctx));
+  const settled = await mapLimit(items, PAGE_CONCURRENCY, (item) =>
+    settle(itemDocument(item, feed.title, ctx)),
+  );
 
   const documents: SourceDocument[] = [];
   const failures: unknown[] = [];
