@@ -196,7 +196,7 @@ const boardUsers = z
       if (colon <= 0 || !/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/.test(hash)) {
         ctx.addIssue({
           code: 'custom',
-          message: `entry ${index + 1} is not name:scrypt$N$r$p$salt$key (make one with podfleet hash-password)`,
+          message: `entry ${index + 1} is not name:scrypt$N$r$p$salt$key (make one with the API's hash-password command)`,
         });
         return z.NEVER;
       }
@@ -229,7 +229,7 @@ export const apiShape = {
     .optional()
     .describe('Bearer token GET /metrics requires (16+ chars); required when NODE_ENV=production'),
   BULL_BOARD_USERS: boardUsers.describe(
-    'Bull Board operators, name:scrypt-hash pairs separated by commas (podfleet hash-password); unset: Bull Board is off',
+    'Bull Board operators, name:scrypt-hash pairs separated by commas (the API\'s hash-password command); unset: Bull Board is off',
   ),
   BULL_BOARD_VIEWERS: boardUsers.describe(
     'Bull Board read-only viewers, name:scrypt-hash pairs separated by commas',
