@@ -215,6 +215,9 @@ describe('/metrics', () => {
     const wrong = await request(t.app).get('/metrics?name=podfleet_nope').expect(400);
     expect(wrong.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(wrong.body.detail).toBe('no such metric: podfleet_nope');
+    // A name of Object.prototype is no metric either (found by the contract fuzzer: it was a 500).
+    for (const name of ['__proto__', 'constructor', 'toString'])
+      expect((await request(t.app).get(`/metrics?name=${name}`)).status).toBe(400);
   });
 
   it('needs METRICS_TOKEN as Bearer when it is set; the admin key and user keys do not open it (issue #18)', async () => {

@@ -79,7 +79,9 @@ export function systemRouter(ctx: RouteContext): Router {
     }
     const { name: names } = parseQuery(req, metricsQuerySchema);
     const { registry } = ctx.metrics;
-    const unknown = names.filter((name) => registry.getSingleMetric(name) === undefined);
+    // By the registered names: getSingleMetric('__proto__') answers Object.prototype, not undefined.
+    const registered = new Set(registry.getMetricsAsArray().map((metric) => metric.name));
+    const unknown = names.filter((name) => !registered.has(name));
     if (unknown.length > 0) {
       throw new HttpProblem(400, {
         type: 'validation',
