@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir } from '@podfleet/test-kit';
+import { dropDatabase, query, scratchDatabaseUrl } from '../test/databases';
 import { defaultMigrationsDir, migrate } from './migrations/runner';
-import { dropDatabase, query, scratchDatabaseUrl } from './testing/databases';
 
 const packageDir = join(__dirname, '..');
 const derivedSchema = join(packageDir, '../../prisma/schema.migrate.prisma');

@@ -1,8 +1,8 @@
 // Every model and every column goes through the generated client and comes back unchanged;
 // both views answer with the shapes their `view` blocks declare.
 import { types } from 'node:util';
+import { dropDatabase, migratedScratchDatabase } from '../test/databases';
 import { createPrismaClient, disconnectPrisma, getPrisma, type PrismaClient } from './index';
-import { dropDatabase, migratedScratchDatabase } from './testing/databases';
 
 const databaseUrl = process.env.DATABASE_URL as string;
 let db: PrismaClient;

@@ -1,7 +1,7 @@
 import { failJob } from '@podfleet/db';
 import { stageJobId } from '@podfleet/queue';
+import { createTestContext, createUser, customRequest, type TestContext } from '../test/maintenance';
 import { cancelEpisodeJob, retryEpisodeJob, submitEpisodeJob } from './lifecycle';
-import { createTestContext, createUser, customRequest, type TestContext } from './maintenance/testing';
 
 let t: TestContext;
 

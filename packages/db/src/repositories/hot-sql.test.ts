@@ -1,8 +1,8 @@
 import { waitFor } from '@podfleet/test-kit';
+import { dropDatabase, migratedScratchDatabase, query } from '../../test/databases';
+import { customJobInput } from '../../test/jobs';
 import { createPrismaClient, hotDriverOf } from '../client';
 import type { PrismaClient } from '../index';
-import { dropDatabase, migratedScratchDatabase, query } from '../testing/databases';
-import { customJobInput } from '../testing/jobs';
 import { DatabaseUnreachableError } from './hot-sql';
 import { submitJob } from './jobs';
 import { findRequester } from './users';

@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import { customJobInput } from '../../test/jobs';
 import {
   createPrismaClient,
   isUniqueViolation,
@@ -7,7 +8,6 @@ import {
   UNIQUE_CONSTRAINTS,
   type User,
 } from '../index';
-import { customJobInput } from '../testing/jobs';
 import {
   appendEvent,
   beginRun,

@@ -1,8 +1,8 @@
 import { createJobWithStages, type Job } from '@podfleet/db';
 import { type FakeServer, startHttpServer } from '@podfleet/test-kit';
+import { createTestContext, type TestContext } from '../../test/maintenance';
 import { type AlertSettings, checkAlerts } from './alerts';
 import { workerMaintenance } from './schedule';
-import { createTestContext, type TestContext } from './testing';
 
 const MINUTE = 60_000;
 

@@ -1,27 +1,18 @@
 import { cancelJob, markStageCompleted, startStage } from '@podfleet/db';
-import { stageJobId, type WorkerRuntime } from '@podfleet/queue';
-import { writeArtifact } from '../artifacts';
-import { submitEpisodeJob } from '../lifecycle';
-import { reconcile, reconcileLockKey } from './reconciler';
+import { stageJobId } from '@podfleet/queue';
 import {
+  contextPerTest,
   createTestContext,
   createUser,
   customRequest,
   forgetRedis,
-  settleOtherJobs,
-  startTestWorkers,
-  type TestContext,
-} from './testing';
+} from '../../test/maintenance';
+import { writeArtifact } from '../artifacts';
+import { submitEpisodeJob } from '../lifecycle';
+import { reconcile, reconcileLockKey } from './reconciler';
 
 describe('reconcile: PostgreSQL against Redis', () => {
-  let t: TestContext;
-  beforeEach(async () => {
-    t = await createTestContext();
-    await settleOtherJobs(t);
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  const t = contextPerTest();
 
   const submit = async () => {
     const user = await createUser(t.ctx);
@@ -103,15 +94,9 @@ describe('reconcile: PostgreSQL against Redis', () => {
   });
 
   describe('stage jobs Redis failed while the database still says active', () => {
-    let runtime: WorkerRuntime | undefined;
-    afterEach(async () => {
-      await runtime?.close();
-      runtime = undefined;
-    });
-
     // A scrape worker that fails without reaching the database, as one does while PostgreSQL is down.
     const failScrapeWith = async (error: { code: string; message: string }) => {
-      runtime = startTestWorkers(t.ctx, {
+      const runtime = t.startWorkers({
         scrape: async () => {
           throw Object.assign(new Error(error.message), { code: error.code, retryable: false });
         },
@@ -122,6 +107,7 @@ describe('reconcile: PostgreSQL against Redis', () => {
         upload: async () => {},
       });
       await runtime.ready;
+      return runtime;
     };
 
     it('records a real failure in the database (code from BullMQ) instead of re-running it', async () => {
@@ -139,13 +125,13 @@ describe('reconcile: PostgreSQL against Redis', () => {
     });
 
     it('re-enqueues a job whose stage ran out of attempts because the database was unavailable', async () => {
-      await failScrapeWith({
+      const runtime = await failScrapeWith({
         code: 'DB_UNAVAILABLE',
         message: 'database unavailable: Connection terminated',
       });
       const job = await submit();
       await waitForState(() => stateOf(job.id, 1, 'upload'), 'failed');
-      await runtime!.close();
+      await runtime.close();
       const result = await reconcile(t.ctx, { graceMs: 0 });
       expect(result).toMatchObject({ reenqueued: [job.id], failed: [] });
       expect(['waiting', 'prioritized']).toContain(await stateOf(job.id, 2, 'scrape'));

@@ -1,5 +1,11 @@
-import type { WorkerRuntime } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
+import {
+  contextPerTest,
+  createUser,
+  customRequest,
+  forgetRedis,
+  loseNextScheduledJob,
+} from '../../test/maintenance';
 import type { PipelineContext } from '../context';
 import { submitEpisodeJob } from '../lifecycle';
 import {
@@ -10,29 +16,9 @@ import {
   schedulerWillFire,
   workerMaintenance,
 } from './schedule';
-import {
-  createTestContext,
-  createUser,
-  customRequest,
-  forgetRedis,
-  loseNextScheduledJob,
-  settleOtherJobs,
-  startTestWorkers,
-  type TestContext,
-} from './testing';
 
 describe('maintenance scheduling', () => {
-  let t: TestContext;
-  let runtime: WorkerRuntime | undefined;
-  beforeEach(async () => {
-    t = await createTestContext();
-    await settleOtherJobs(t);
-  });
-  afterEach(async () => {
-    await runtime?.close();
-    runtime = undefined;
-    await t.close();
-  });
+  const t = contextPerTest();
 
   it('creates the four schedulers under fixed ids, and upserting again does not duplicate them', async () => {
     await ensureMaintenanceSchedulers(t.ctx.queues, { everyMs: 30_000 });
@@ -53,7 +39,7 @@ describe('maintenance scheduling', () => {
       ran.push(task);
       return { task };
     };
-    runtime = startTestWorkers(t.ctx, {
+    const runtime = t.startWorkers({
       maintenance: maintenanceProcessor(t.ctx, {
         reconcile: handler('reconcile'),
         sweep: handler('sweep'),
@@ -85,7 +71,7 @@ describe('maintenance scheduling', () => {
     const user = await createUser(t.ctx);
     const { job } = await submitEpisodeJob(t.ctx, { userId: user.id, request: customRequest() });
     const maintenance = workerMaintenance(t.ctx, { everyMs: 100 });
-    runtime = startTestWorkers(t.ctx, { maintenance: maintenance.processor });
+    const runtime = t.startWorkers({ maintenance: maintenance.processor });
     try {
       await runtime.ready;
       await maintenance.start();
@@ -129,7 +115,7 @@ describe('maintenance scheduling', () => {
         },
       },
     });
-    runtime = startTestWorkers(t.ctx, { maintenance: maintenance.processor });
+    const runtime = t.startWorkers({ maintenance: maintenance.processor });
     const { maintenance: queue } = t.ctx.queues;
     try {
       await runtime.ready;
@@ -162,7 +148,7 @@ describe('maintenance scheduling', () => {
       );
     };
     const maintenance = workerMaintenance(t.ctx, { everyMs: 100, ensureSchedulers });
-    runtime = startTestWorkers(t.ctx, { maintenance: maintenance.processor });
+    const runtime = t.startWorkers({ maintenance: maintenance.processor });
     const present = async () =>
       (await t.ctx.queues.pregenerate.getJobScheduler(APP_SCHEDULER)) !== undefined &&
       (await t.ctx.queues.maintenance.getJobScheduler(MAINTENANCE_SCHEDULER_IDS.reconcile)) !== undefined;

@@ -1,31 +1,14 @@
 import { startStage } from '@podfleet/db';
-import { STAGES, stageJobId, type WorkerRuntime } from '@podfleet/queue';
+import { STAGES, stageJobId } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
+import { contextPerTest, createUser, customRequest } from '../../test/maintenance';
 import { retryEpisodeJob, submitEpisodeJob } from '../lifecycle';
 import { DEFAULT_STAGE_DEADLINES_MS, sweepStuckJobs } from './sweeper';
-import {
-  createTestContext,
-  createUser,
-  customRequest,
-  settleOtherJobs,
-  startTestWorkers,
-  type TestContext,
-} from './testing';
 
 const MINUTE = 60_000;
 
 describe('sweepStuckJobs', () => {
-  let t: TestContext;
-  let runtime: WorkerRuntime | undefined;
-  beforeEach(async () => {
-    t = await createTestContext();
-    await settleOtherJobs(t);
-  });
-  afterEach(async () => {
-    await runtime?.close();
-    runtime = undefined;
-    await t.close();
-  });
+  const t = contextPerTest();
 
   const submit = async () => {
     const user = await createUser(t.ctx);
@@ -89,7 +72,7 @@ describe('sweepStuckJobs', () => {
     const hung = new Promise<void>((resolve) => {
       release = resolve;
     });
-    runtime = startTestWorkers(t.ctx, {
+    const runtime = t.startWorkers({
       scrape: async ({ jobId, run }) => {
         await startStage(t.ctx.db, { jobId, run, stage: 'scrape' });
         await hung;

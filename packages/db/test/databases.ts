@@ -1,7 +1,7 @@
-// Test support (not exported from the package): throwaway databases on the test server.
+// Test support private to this package: throwaway databases on the test server.
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { defaultMigrationsDir, ensureDatabase, migrate } from '../migrations/runner';
+import { defaultMigrationsDir, ensureDatabase, migrate } from '../src/migrations/runner';
 
 /** A URL for a new, not yet created database on the same server as `baseUrl`. */
 export function scratchDatabaseUrl(baseUrl: string, label: string): string {

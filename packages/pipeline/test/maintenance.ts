@@ -1,14 +1,15 @@
-// Shared set-up of the maintenance tests: a pipeline context with no workers (the tests decide
-// what Redis and the database hold), on its own queue prefix.
+// Test support private to this package (the maintenance and lifecycle tests): a pipeline context
+// with no workers (the tests decide what Redis and the database hold), on its own queue prefix.
 import { randomUUID } from 'node:crypto';
 import { childEnv } from '@podfleet/config';
 import { type ProcessorMap, startWorkers, type WorkerRuntime } from '@podfleet/queue';
-import type { PipelineContext } from '../context';
-import { episodeRequestSchema } from '../request';
-import type { TestContext } from '../testing';
-import { scheduledJobId } from './schedule';
+import type { PipelineContext } from '../src/context';
+import { episodeRequestSchema } from '../src/request';
+import { createTestContext, type TestContext } from '../src/testing';
 
-export { createTestContext, type TestContext } from '../testing';
+export { createTestContext, type TestContext };
+
+import { scheduledJobId } from '../src/maintenance/schedule';
 
 /**
  * Deletes every Redis key of the context's prefix at once (one script: nothing runs in between),
@@ -68,13 +69,38 @@ export async function settleOtherJobs({ ctx }: TestContext): Promise<void> {
   });
 }
 
-/** In-process workers with the given processors on the context's queues (the test closes them). */
-export function startTestWorkers(ctx: PipelineContext, processors: ProcessorMap): WorkerRuntime {
-  return startWorkers({
-    app: 'test',
-    redisUrl: childEnv().REDIS_URL!,
-    prefix: ctx.prefix,
-    logger: ctx.logger,
-    processors,
+export type PerTestContext = TestContext & {
+  /** In-process workers with the given processors on the context's queues, closed after the test. */
+  startWorkers(processors: ProcessorMap): WorkerRuntime;
+};
+
+/**
+ * For each test of the calling `describe`: a fresh context (the fields of the object returned,
+ * replaced before each test), other tests' active jobs settled first, and the workers the test
+ * started closed after it, then the context.
+ */
+export function contextPerTest(): PerTestContext {
+  const runtimes: WorkerRuntime[] = [];
+  const t = {
+    startWorkers(processors: ProcessorMap) {
+      const runtime = startWorkers({
+        app: 'test',
+        redisUrl: childEnv().REDIS_URL!,
+        prefix: t.ctx.prefix,
+        logger: t.ctx.logger,
+        processors,
+      });
+      runtimes.push(runtime);
+      return runtime;
+    },
+  } as PerTestContext;
+  beforeEach(async () => {
+    Object.assign(t, await createTestContext());
+    await settleOtherJobs(t);
   });
+  afterEach(async () => {
+    await Promise.all(runtimes.splice(0).map((r) => r.close()));
+    await t.close();
+  });
+  return t;
 }

@@ -1,5 +1,5 @@
-// Test support (not exported from the package): inputs for the job repository.
-import type { SubmitJobInput } from '../repositories/jobs';
+// Test support private to this package: inputs for the job repository.
+import type { SubmitJobInput } from '../src/repositories/jobs';
 
 /** submitJob's input for a plain custom job of `userId` (enqueued if a slot is free), `extra` on top. */
 export const customJobInput = (userId: string, extra: Partial<SubmitJobInput> = {}): SubmitJobInput => ({
