@@ -1,6 +1,5 @@
 export {
   type AppDependencies,
-  createAppDependencies,
   runWorkerApp,
   storageFromConfig,
   tracingFromConfig,
