@@ -18,7 +18,7 @@ module.exports = (packageDir) => ({
   // ESM-only dependencies are compiled to CommonJS like our own sources, and so is the OTLP
   // exporter's CommonJS, whose `import('http')` Jest's VM cannot run (Node itself can).
   transformIgnorePatterns: [
-    '/node_modules/(?!.pnpm/)(?!(espeak-ng|linkedom|htmlparser2|entities|domhandler|domutils|dom-serializer|uhyphen|html-escaper|cssom|css-select|css-what|nth-check|boolbase|domelementtype|cssomnom|@opentelemetry/otlp-exporter-base|github-slugger)/)',
+    '/node_modules/(?!.pnpm/)(?!(espeak-ng|linkedom|htmlparser2|entities|domhandler|domutils|dom-serializer|uhyphen|html-escaper|cssom|css-select|css-what|nth-check|boolbase|domelementtype|cssomnom|@opentelemetry/otlp-exporter-base|github-slugger|file-type|strtok3|token-types|uint8array-extras|@tokenizer/inflate|@tokenizer/token|@borewit/text-codec|@plussub/srt-vtt-parser)/)',
   ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   globalSetup: path.join(__dirname, 'test/global-setup.ts'),
