@@ -42,6 +42,8 @@ import {
   transcriptSchema,
   updateMeBodySchema,
   updateUserBodySchema,
+  userSchema,
+  usersQuerySchema,
 } from './schemas';
 
 /** `userOrSigned`: a key, or none at all with a valid `?exp=&sig=` (signed audio URLs). */
@@ -90,6 +92,9 @@ const jobStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled
  */
 const operationIds: Record<string, string> = {
   'post /v1/users': 'createUser',
+  'get /v1/users': 'listUsers',
+  'get /v1/users/{id}/keys': 'listUserKeys',
+  'delete /v1/users/{id}/keys/{keyId}': 'revokeUserKey',
   'get /v1/users/{id}': 'getUser',
   'patch /v1/users/{id}': 'updateUser',
   'get /v1/me': 'getMe',
@@ -228,6 +233,43 @@ function routes(): RouteConfig[] {
       'admin',
       { 200: json('The user, updated', adminUserSchema), 404: problem('No such user'), 422: invalid },
       { request: { params: idParams, ...body(updateUserBodySchema) } },
+    ),
+    r(
+      'get',
+      '/v1/users',
+      'Users',
+      'Users, newest first; q finds them by part of the e-mail',
+      'admin',
+      {
+        200: json('A page of users', pageOf(userSchema, 'UserPage')),
+        400: problem('Invalid query'),
+      },
+      { request: { query: usersQuerySchema } },
+    ),
+    r(
+      'get',
+      '/v1/users/{id}/keys',
+      'Users',
+      "A user's active API keys (prefixes, never the keys)",
+      'admin',
+      {
+        200: json('Keys (without secrets)', z.object({ items: z.array(apiKeySchema) })),
+        404: problem('No such user'),
+      },
+      { request: { params: idParams } },
+    ),
+    r(
+      'delete',
+      '/v1/users/{id}/keys/{keyId}',
+      'Users',
+      "Revoke one of a user's API keys (a leaked key)",
+      'admin',
+      { 204: { description: 'Revoked' }, 404: problem('No such active key of this user') },
+      {
+        request: {
+          params: idParams.extend({ keyId: z.string().openapi({ description: 'The key id (GET …/keys)' }) }),
+        },
+      },
     ),
     r('get', '/v1/me', 'Users', 'Your profile, feed URL and webhook secret', 'user', {
       200: json('You', meSchema),

@@ -5,6 +5,7 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { isValidTimeZone } from '@podfleet/pipeline';
 import { sourceSpecSchema, styleSchema } from '@podfleet/providers';
 import { z } from 'zod';
+import { pageQuerySchema } from './http/pagination';
 
 extendZodWithOpenApi(z);
 
@@ -70,6 +71,11 @@ export const updateMeBodySchema = z
   })
   .strict()
   .openapi('UpdateMeRequest');
+
+/** `GET /v1/users`: newest first, `q` matching part of the e-mail. */
+export const usersQuerySchema = pageQuerySchema.extend({
+  q: z.string().min(1).max(320).optional().openapi({ description: 'Part of the e-mail, any case' }),
+});
 
 export const createKeyBodySchema = z
   .object({ name: z.string().min(1).max(100).optional() })

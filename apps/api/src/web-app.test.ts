@@ -44,6 +44,7 @@ describe('web app in Chromium', () => {
   let listener: BrowserContext;
   let page: Page;
   let key: string;
+  let listenerEmail: string;
   let article: FakeServer;
   let releaseArticle: () => void = () => {};
   const articleHeld = new Promise<void>((resolve) => {
@@ -66,7 +67,10 @@ describe('web app in Chromium', () => {
       await articleHeld;
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(ARTICLE);
     });
-    ({ key } = await t.createUser());
+    ({
+      key,
+      user: { email: listenerEmail },
+    } = await t.createUser());
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--mute-audio'],
@@ -267,7 +271,7 @@ describe('web app in Chromium', () => {
     expect(seen.some((s) => /Writing the script|Voicing/.test(s.text))).toBe(true);
   });
 
-  it('the admin finds the job and sees its timeline and stage rows', async () => {
+  it("the admin finds the job and sees its timeline and stage rows, and revokes a user's key", async () => {
     const jobs = await fetch(`${base}/v1/jobs?limit=10`, { headers: { Authorization: `Bearer ${key}` } });
     const textJob = ((await jobs.json()) as { items: Array<{ id: string }> }).items.at(-1);
     if (!textJob) throw new Error('no job of the listener');
@@ -294,6 +298,24 @@ describe('web app in Chromium', () => {
       await admin.getByRole('link', { name: 'Open Bull Board' }).waitFor();
       await admin.getByText('Queue depth').waitFor();
       await check(admin, 'admin-fleet');
+
+      // A leaked key: the operator finds the user, sees the key's prefix and revokes it.
+      const spare = (await (
+        await fetch(`${base}/v1/keys`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ name: 'spare' }),
+        })
+      ).json()) as { apiKey: string; key: { prefix: string } };
+      await admin.getByRole('link', { name: 'Users' }).click();
+      await admin.getByLabel('E-mail contains').fill(listenerEmail);
+      await admin.getByRole('button', { name: 'Find users' }).click();
+      await admin.getByRole('button', { name: listenerEmail }).click();
+      await admin.getByRole('button', { name: `Revoke key ${spare.key.prefix}` }).click();
+      await admin.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
+      const refused = await fetch(`${base}/v1/me`, { headers: { Authorization: `Bearer ${spare.apiKey}` } });
+      expect(refused.status).toBe(401);
+      await check(admin, 'admin-users');
     } finally {
       await operator.close();
     }

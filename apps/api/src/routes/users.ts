@@ -1,11 +1,19 @@
-import { createApiKey, isUniqueViolation, Prisma, rotateFeedToken, type User } from '@podfleet/db';
+import {
+  createApiKey,
+  isUniqueViolation,
+  Prisma,
+  revokeApiKey,
+  rotateFeedToken,
+  type User,
+} from '@podfleet/db';
 import { quotaStatus, storageUsedByUser } from '@podfleet/pregeneration';
 import { userWebhookSecret } from '@podfleet/webhooks';
 import { type Request, Router } from 'express';
+import { afterCursor, newestFirst, page } from '../http/pagination';
 import { conflict, HttpProblem, notFound } from '../http/problem';
-import { parseBody } from '../http/validate';
+import { parseBody, parseQuery } from '../http/validate';
 import { currentUserId } from '../middleware/auth';
-import { createUserBodySchema, updateMeBodySchema, updateUserBodySchema } from '../schemas';
+import { createUserBodySchema, updateMeBodySchema, updateUserBodySchema, usersQuerySchema } from '../schemas';
 import { toApiKeyView, toUserView } from '../services/views';
 import { checkWebhookUrl } from '../services/webhook-url';
 import type { RouteContext } from './context';
@@ -68,6 +76,39 @@ export function usersRouter(ctx: RouteContext): Router {
     );
     return { user: toUserView(user), storage: quota };
   };
+
+  router.get('/v1/users', guards.admin, async (req, res) => {
+    const query = parseQuery(req, usersQuerySchema);
+    const rows = await db.user.findMany({
+      where: {
+        ...(query.q ? { email: { contains: query.q, mode: 'insensitive' as const } } : {}),
+        ...afterCursor(query.cursor),
+      },
+      orderBy: newestFirst,
+      take: query.limit + 1,
+    });
+    const { items, nextCursor } = page(rows, query.limit);
+    res.json({ items: items.map(toUserView), nextCursor });
+  });
+
+  // A user's keys as the operator sees them: prefixes only, and revocable (a leaked key).
+  router.get('/v1/users/:id/keys', guards.admin, async (req, res) => {
+    const user = await db.user.findUnique({ where: { id: String(req.params.id) }, select: { id: true } });
+    if (!user) throw notFound('user');
+    const keys = await db.apiKey.findMany({
+      where: { userId: user.id, revokedAt: null },
+      orderBy: { createdAt: 'desc' },
+    });
+    res.json({ items: keys.map(toApiKeyView) });
+  });
+
+  router.delete('/v1/users/:id/keys/:keyId', guards.admin, async (req, res) => {
+    const keyId = String(req.params.keyId);
+    const revoked = await revokeApiKey(db, String(req.params.id), keyId);
+    if (!revoked) throw notFound('API key');
+    ctx.authenticator.forgetKey(keyId);
+    res.status(204).end();
+  });
 
   router.get('/v1/users/:id', guards.admin, async (req, res) => {
     const user = await db.user.findUnique({ where: { id: String(req.params.id) } });
