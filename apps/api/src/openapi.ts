@@ -8,7 +8,6 @@ import { COVER_MAX_BYTES, COVER_MAX_PX, COVER_MIN_PX } from '@podfleet/artwork';
 import { episodeRequestSchema } from '@podfleet/pipeline';
 import { showUpdateSchema } from '@podfleet/pregeneration';
 import { voiceListSchema } from '@podfleet/providers';
-import { voiceListSchema } from '@podfleet/providers';
 import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
 import {
@@ -61,10 +60,6 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
 // clone(): a schema made before extendZodWithOpenApi ran (in @podfleet/pipeline) lacks .openapi().
 const episodeRequestDoc = episodeRequestSchema.clone().openapi('EpisodeRequest');
 const showUpdateDoc = showUpdateSchema.clone().openapi('UpdatePodcastShowRequest');
-const voiceListDoc = voiceListSchema.clone().openapi('VoiceList', {
-  description:
-    "The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch)",
-});
 const voiceListDoc = voiceListSchema.clone().openapi('VoiceList', {
   description:
     "The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch)",
@@ -126,7 +121,6 @@ const operationIds: Record<string, string> = {
   'get /v1/admin/failures': 'listFailures',
   'get /v1/queue/stats': 'getQueueStats',
   'get /v1/stats': 'getStats',
-  'get /v1/voices': 'listVoices',
   'get /v1/voices': 'listVoices',
   'get /v1/feeds/{token}.xml': 'getFeed',
   'get /v1/feeds/{token}/cover.{extension}': 'getFeedCover',
@@ -401,17 +395,6 @@ function routes(): RouteConfig[] {
               .openapi({ description: 'Same key within 24 h: the first answer again' }),
           }),
         },
-      },
-    ),
-    r(
-      'get',
-      '/v1/voices',
-      'Episodes',
-      "The voices (and languages) of the fleet's TTS engine, for style.hosts[].voice; a voice it does not offer is a 422 naming the valid ones",
-      'userOrAdmin',
-      {
-        200: json('The engine, its voices, languages and default voices', voiceListDoc),
-        503: problem('No audio worker has published its voices yet (Retry-After)'),
       },
     ),
     r(
