@@ -344,6 +344,33 @@ describe('failed authentication throttle (issue #18)', () => {
     await request(app).get('/who').set(bearer(ADMIN_KEY)).set(from('198.51.100.1')).expect(200);
   });
 
+  it('throttles CRON_SECRET guesses the same way', async () => {
+    const authenticator = createAuthenticator({
+      db: t.db,
+      adminApiKey: ADMIN_KEY,
+      keyCacheTtlMs: 0,
+      failures: {
+        limiter: new RateLimiter(t.redis, `${t.settings.prefix}-throttle-cron-${Date.now()}`),
+        perMinute: 2,
+      },
+    });
+    const app = express();
+    app.set('trust proxy', true);
+    app.post('/cron', createAuthGuards(authenticator, 'the-cron-secret-0123456789').cron, (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.use(errorHandler);
+    const from = { 'X-Forwarded-For': '203.0.113.21' };
+    await request(app).post('/cron').set(bearer('guess-one-0123456789')).set(from).expect(401);
+    await request(app).post('/cron').set(bearer('guess-two-0123456789')).set(from).expect(401);
+    await request(app).post('/cron').set(bearer('the-cron-secret-0123456789')).set(from).expect(429);
+    await request(app)
+      .post('/cron')
+      .set(bearer('the-cron-secret-0123456789'))
+      .set({ 'X-Forwarded-For': '203.0.113.22' })
+      .expect(200);
+  });
+
   it('refuses a malformed key or another scheme without a lookup, counting it as a failure', async () => {
     const { db, lookups } = countingKeyLookups();
     const app = throttledApp(db, 3, `${t.settings.prefix}-throttle-shape-${Date.now()}`);

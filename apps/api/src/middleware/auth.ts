@@ -333,8 +333,10 @@ export function createAuthGuards(authenticate: Authenticator, cronSecret: string
           detail: 'the cron endpoints are off: CRON_SECRET is not set',
         });
       }
+      await authenticate.refuseThrottled(req);
       const token = bearerToken(req.headers.authorization);
       if (token === null || !secretsEqual(token, cronSecret)) {
+        await authenticate.countFailure(req);
         throw unauthorized('send CRON_SECRET as Authorization: Bearer <secret>');
       }
       next();

@@ -68,8 +68,10 @@ export function systemRouter(ctx: RouteContext): Router {
     const { metricsToken } = ctx.settings;
     if (metricsToken !== undefined) {
       // Its own token, so a scraper holds nothing that opens the API (nor the admin key).
+      await ctx.authenticator.refuseThrottled(req);
       const token = bearerToken(req.headers.authorization);
       if (token === null || !secretsEqual(token, metricsToken)) {
+        await ctx.authenticator.countFailure(req);
         throw new HttpProblem(401, {
           type: 'unauthorized',
           detail: 'send METRICS_TOKEN as Authorization: Bearer <token>',
