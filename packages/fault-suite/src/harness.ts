@@ -168,6 +168,26 @@ async function startSuiteOn(redisServer: PrivateRedis, postgres: PrivatePostgres
   };
 }
 
+/**
+ * Calls the API as a client that honours 503 + Retry-After (a busy database: a new API process's
+ * first connections on a loaded machine) for up to `ms`: the scenarios' own requests are set-up,
+ * not what they test.
+ */
+async function callApiPatiently(
+  suite: Suite,
+  method: string,
+  path: string,
+  options: Parameters<typeof callApi>[3],
+  ms = 20_000,
+): ReturnType<typeof callApi> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const res = await callApi(suite, method, path, options);
+    if (res.status !== 503 || Date.now() > deadline) return res;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 export interface ApiUser {
   id: string;
   apiKey: string;
@@ -201,7 +221,7 @@ export async function callApi(
 /** A user and their API key, made by the admin through the API. */
 export async function createApiUser(suite: Suite): Promise<ApiUser> {
   const email = `faults-${randomBytes(6).toString('hex')}@example.test`;
-  const res = await callApi(suite, 'POST', '/v1/users', { body: { email } });
+  const res = await callApiPatiently(suite, 'POST', '/v1/users', { body: { email } });
   if (res.status !== 201)
     throw new Error(
       `POST /v1/users answered ${res.status}: ${JSON.stringify(res.body)}\n${suite.fleet.describe()}`,
@@ -247,7 +267,7 @@ export async function submitTagged(
   options: { user?: ApiUser; source?: 'text' | 'url'; idempotencyKey?: string } = {},
 ): Promise<Job> {
   const user = options.user ?? (await createApiUser(suite));
-  const res = await callApi(suite, 'POST', '/v1/episodes', {
+  const res = await callApiPatiently(suite, 'POST', '/v1/episodes', {
     key: user.apiKey,
     body: taggedRequest(suite, tag, options.source),
     ...(options.idempotencyKey ? { headers: { 'idempotency-key': options.idempotencyKey } } : {}),
