@@ -46,21 +46,7 @@ describe('resolveShow', () => {
   });
 
   it('takes what the user set', () => {
-    const show = resolveShow(
-      user,
-      row({
-        title: 'Harbour Hour',
-        description: 'Ships.',
-        author: 'Ada L.',
-        ownerEmail: 'ada@example.test',
-        language: 'de',
-        category: 'Technology',
-        subcategory: null,
-        explicit: true,
-        color: '#123456',
-      }),
-    );
-    expect(show).toMatchObject({
+    const settings = {
       title: 'Harbour Hour',
       description: 'Ships.',
       author: 'Ada L.',
@@ -70,7 +56,8 @@ describe('resolveShow', () => {
       subcategory: null,
       explicit: true,
       color: '#123456',
-    });
+    };
+    expect(resolveShow(user, row(settings))).toMatchObject(settings);
   });
 
   it('has a podcast:guid that is a UUIDv5 fixed by the user, whatever the feed URL', () => {

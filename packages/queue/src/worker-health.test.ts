@@ -1,16 +1,10 @@
 import { metricsRegistry } from '@podfleet/telemetry';
 import { waitFor } from '@podfleet/test-kit';
-import { Queue, UnrecoverableError } from 'bullmq';
+import { type Queue, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { blockEventLoop, captureLogger, deferred, deleteKeys, REDIS_URL, testPrefix } from '../test/support';
-import { createRedis } from './connection';
+import { blockEventLoop, deferred, workerRuntimesPerTest } from '../test/support';
 import type { LivenessReport, ReadinessReport } from './worker-health';
-import {
-  type ProcessorMap,
-  type StartWorkersOptions,
-  startWorkers,
-  type WorkerRuntime,
-} from './worker-runtime';
+import type { WorkerRuntime } from './worker-runtime';
 
 const payload = (jobId: string) => ({ jobId, run: 1, userId: 'u1' });
 
@@ -20,37 +14,10 @@ describe('worker health server', () => {
   let redis: Redis;
   let prefix: string;
   let scrape: Queue;
-  const runtimes: WorkerRuntime[] = [];
-
-  beforeEach(async () => {
-    prefix = testPrefix('health');
-    redis = createRedis(REDIS_URL, { role: 'producer', name: 'test' });
-    scrape = new Queue('scrape', { connection: redis, prefix });
-    await scrape.waitUntilReady();
+  const start = workerRuntimesPerTest('health', (env) => ({ redis, prefix, scrape } = env), {
+    app: 'health-test',
+    health: { port: 0, maxEventLoopLagMs: 2_000 },
   });
-
-  afterEach(async () => {
-    await Promise.all(runtimes.splice(0).map((r) => r.close()));
-    await deleteKeys(redis, prefix);
-    await scrape.close();
-    await redis.quit();
-  });
-
-  const start = (processors: ProcessorMap, extra: Partial<StartWorkersOptions> = {}) => {
-    const captured = captureLogger();
-    const runtime = startWorkers({
-      app: 'health-test',
-      redisUrl: REDIS_URL,
-      prefix,
-      logger: captured.logger,
-      processors,
-      shutdownTimeoutMs: 5_000,
-      health: { port: 0, maxEventLoopLagMs: 2_000 },
-      ...extra,
-    });
-    runtimes.push(runtime);
-    return { runtime, lines: captured.lines };
-  };
 
   const get = async <T = ReadinessReport>(runtime: WorkerRuntime, path: string, method = 'GET') => {
     const res = await fetch(`http://127.0.0.1:${await runtime.healthPort}${path}`, { method });

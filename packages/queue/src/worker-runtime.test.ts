@@ -2,21 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { waitFor } from '@podfleet/test-kit';
-import { Job, Queue } from 'bullmq';
+import { Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { captureLogger, deferred, deleteKeys, REDIS_URL, testPrefix } from '../test/support';
-import { createRedis } from './connection';
+import { captureLogger, deferred, REDIS_URL, workerRuntimesPerTest } from '../test/support';
 import { parseFailedReason, RetryableJobError } from './errors';
 import { RETRY_AFTER_BACKOFF } from './queues';
 import type { ReadinessReport } from './worker-health';
-import {
-  installSignalHandlers,
-  type ProcessorMap,
-  ShutdownError,
-  type StartWorkersOptions,
-  startWorkers,
-  type WorkerRuntime,
-} from './worker-runtime';
+import { installSignalHandlers, ShutdownError } from './worker-runtime';
 
 const payload = (jobId: string) => ({ jobId, run: 1, userId: 'u1' });
 /** Short backoff so retries happen within the test. */
@@ -26,36 +18,7 @@ describe('startWorkers', () => {
   let redis: Redis;
   let prefix: string;
   let scrape: Queue;
-  const runtimes: WorkerRuntime[] = [];
-
-  beforeEach(async () => {
-    prefix = testPrefix('rt');
-    redis = createRedis(REDIS_URL, { role: 'producer', name: 'test' });
-    scrape = new Queue('scrape', { connection: redis, prefix });
-    await scrape.waitUntilReady();
-  });
-
-  afterEach(async () => {
-    await Promise.all(runtimes.splice(0).map((r) => r.close()));
-    await deleteKeys(redis, prefix);
-    await scrape.close();
-    await redis.quit();
-  });
-
-  const start = (processors: ProcessorMap, extra: Partial<StartWorkersOptions> = {}) => {
-    const captured = captureLogger();
-    const runtime = startWorkers({
-      app: 'test-app',
-      redisUrl: REDIS_URL,
-      prefix,
-      logger: captured.logger,
-      processors,
-      shutdownTimeoutMs: 5_000,
-      ...extra,
-    });
-    runtimes.push(runtime);
-    return { runtime, lines: captured.lines };
-  };
+  const start = workerRuntimesPerTest('rt', (env) => ({ redis, prefix, scrape } = env));
 
   const finished = async (jobId: string) =>
     waitFor(

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
-import { deleteKeysWithPrefix } from '../src/connection';
+import { createRedis, deleteKeysWithPrefix } from '../src/connection';
+import {
+  type ProcessorMap,
+  type StartWorkersOptions,
+  startWorkers,
+  type WorkerRuntime,
+} from '../src/worker-runtime';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -49,4 +56,55 @@ export function blockEventLoop(ms: number): void {
   while (performance.now() < until) {
     // busy on purpose
   }
+}
+
+export interface QueueTestEnv {
+  prefix: string;
+  redis: Redis;
+  /** The `scrape` queue on `redis`, to add jobs and read their state. */
+  scrape: Queue;
+}
+
+/**
+ * For each test of the calling `describe`: a key prefix of its own, a producer connection and the
+ * `scrape` queue on it, handed to `use` before the test; returns `start`, which starts a worker
+ * runtime (`defaults`, then `extra`) whose log lines are captured. After the test the runtimes
+ * close, the prefix's keys are deleted and the connection quits.
+ */
+export function workerRuntimesPerTest(
+  name: string,
+  use: (env: QueueTestEnv) => void,
+  defaults: Partial<StartWorkersOptions> = {},
+) {
+  let env: QueueTestEnv;
+  const runtimes: WorkerRuntime[] = [];
+  beforeEach(async () => {
+    const prefix = testPrefix(name);
+    const redis = createRedis(REDIS_URL, { role: 'producer', name: 'test' });
+    const scrape = new Queue('scrape', { connection: redis, prefix });
+    await scrape.waitUntilReady();
+    env = { prefix, redis, scrape };
+    use(env);
+  });
+  afterEach(async () => {
+    await Promise.all(runtimes.splice(0).map((r) => r.close()));
+    await deleteKeys(env.redis, env.prefix);
+    await env.scrape.close();
+    await env.redis.quit();
+  });
+  return (processors: ProcessorMap, extra: Partial<StartWorkersOptions> = {}) => {
+    const captured = captureLogger();
+    const runtime = startWorkers({
+      app: 'test-app',
+      redisUrl: REDIS_URL,
+      prefix: env.prefix,
+      logger: captured.logger,
+      processors,
+      shutdownTimeoutMs: 5_000,
+      ...defaults,
+      ...extra,
+    });
+    runtimes.push(runtime);
+    return { runtime, lines: captured.lines };
+  };
 }
