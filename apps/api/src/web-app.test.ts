@@ -236,6 +236,11 @@ describe('web app in Chromium', () => {
     await page.getByLabel('Timezone').waitFor();
     await waitFor(async () => (await page.getByLabel('Timezone').inputValue()) !== '', { what: 'settings' });
     await check(page, 'settings');
+    await page.getByLabel('Timezone').fill('Europe/Berlin');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+    const saved = await fetch(`${base}/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(((await saved.json()) as { user: { timezone: string } }).user.timezone).toBe('Europe/Berlin');
   });
 
   it('follows a job through a reload and a dropped event stream', async () => {
@@ -269,6 +274,33 @@ describe('web app in Chromium', () => {
     const seen = await progressSeen(page);
     expect(seen.at(-1)?.value).toBe(100);
     expect(seen.some((s) => /Writing the script|Voicing/.test(s.text))).toBe(true);
+  });
+
+  it("today's episode: made once, then a cache hit opens the player at once", async () => {
+    const saved = await fetch(`${base}/v1/me`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        sources: [{ kind: 'text', title: 'Tide tables', text: 'High tide is at noon; low tide at six.' }],
+        style: { targetMinutes: 0.5 },
+      }),
+    });
+    expect(saved.status).toBe(200);
+    await page.getByRole('link', { name: 'Create' }).click();
+    await page.getByRole('button', { name: "Today's episode" }).click();
+    await page.waitForURL(/#\/jobs\//);
+    await page.waitForURL(/#\/episodes\//, { timeout: 90_000 });
+    const made = page.url();
+
+    await page.getByRole('link', { name: 'Create' }).click();
+    const streams: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/events')) streams.push(req.url());
+    });
+    await page.getByRole('button', { name: "Today's episode" }).click();
+    await page.waitForURL(/#\/episodes\//);
+    expect(page.url()).toBe(made);
+    expect(streams).toEqual([]); // no job to follow: the cache answered
   });
 
   it("the admin finds the job and sees its timeline and stage rows, and revokes a user's key", async () => {
