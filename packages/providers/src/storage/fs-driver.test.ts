@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { makeTempDir } from '@podfleet/test-kit';
+import { describeStorageContract } from '../../test/storage-contract';
 import { FsStorageDriver } from './fs-driver';
-import { describeStorageContract } from './testing/storage-contract';
 import type { StorageDriver } from './types';
 
 const roots = new WeakMap<StorageDriver, { dir: string; remove(): Promise<void> }>();

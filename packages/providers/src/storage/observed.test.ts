@@ -1,7 +1,7 @@
 import { metricsRegistry } from '@podfleet/telemetry';
 import { makeTempDir } from '@podfleet/test-kit';
+import { describeStorageContract } from '../../test/storage-contract';
 import { createStorageDriver } from './index';
-import { describeStorageContract } from './testing/storage-contract';
 import type { StorageDriver } from './types';
 
 const roots = new WeakMap<StorageDriver, { remove(): Promise<void> }>();

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type FakeServer, startHttpServer } from '@podfleet/test-kit';
+import { describeStorageContract } from '../../test/storage-contract';
 import { S3StorageDriver } from './s3-driver';
 import { type S3rverHandle, startS3rver } from './testing/s3rver';
-import { describeStorageContract } from './testing/storage-contract';
 
 let s3: S3rverHandle;
 

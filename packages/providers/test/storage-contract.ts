@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ProviderError } from '../../types';
-import { StorageKeyNotFoundError } from '../errors';
-import { readAll } from '../hashing';
-import { probeStorage, STORAGE_PROBE_KEY } from '../probe';
-import type { StorageDriver } from '../types';
+import { StorageKeyNotFoundError } from '../src/storage/errors';
+import { readAll } from '../src/storage/hashing';
+import { probeStorage, STORAGE_PROBE_KEY } from '../src/storage/probe';
+import type { StorageDriver } from '../src/storage/types';
+import { ProviderError } from '../src/types';
 
 export interface StorageContractOptions {
   /** Creates a driver over empty storage. */
