@@ -205,6 +205,14 @@ describe('web app in Chromium', () => {
     await waitFor(async () => (await transcript.locator('[aria-current="true"]').count()) === 1, {
       what: 'the spoken line to be marked',
     });
+    // Playing records one listen (pre-generation targeting).
+    await waitFor(
+      async () => {
+        const me = await fetch(`${base}/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+        return ((await me.json()) as { user: { listens: number } }).user.listens === 1;
+      },
+      { what: 'the listen to be recorded' },
+    );
 
     const fourth = lines.nth(3);
     const start = Number(await fourth.getAttribute('data-start'));

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { apiClient } from './api/client';
 import { go, useRoute } from './router';
 import { loadSession, type Session, saveSession } from './session';
@@ -27,6 +27,11 @@ const OPERATOR_NAV = [
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
   const route = useRoute();
+  const here = route.join('/');
+  // A new view: move focus to it, so keyboard and screen-reader users start there.
+  useEffect(() => {
+    document.getElementById('main')?.focus();
+  }, [here]);
   const signIn = (next: Session) => {
     saveSession(next);
     setSession(next);
@@ -37,7 +42,6 @@ export function App() {
 
   const api = apiClient(session.key);
   const nav: ReadonlyArray<readonly string[]> = session.role === 'operator' ? OPERATOR_NAV : LISTENER_NAV;
-  const here = route.join('/');
   const [first = session.role === 'operator' ? 'admin' : 'create', second, third] = route;
   let view: JSX.Element;
   if (first === 'jobs' && second) view = <JobView api={api} apiKey={session.key} jobId={second} />;

@@ -14,6 +14,7 @@ export function EpisodeView({ api, episodeId }: { api: Api; episodeId: string })
   const [message, setMessage] = useState('');
   const audio = useRef<HTMLAudioElement>(null);
   const lines = useRef<Array<HTMLButtonElement | null>>([]);
+  const listened = useRef(false);
 
   useEffect(() => {
     const path = { params: { path: { id: episodeId } } };
@@ -65,6 +66,12 @@ export function EpisodeView({ api, episodeId }: { api: Api; episodeId: string })
             src={episode.audioUrl}
             aria-label={`Audio of ${episode.title}`}
             onTimeUpdate={(e) => setCurrent(segmentAt(segments, e.currentTarget.currentTime))}
+            onPlay={() => {
+              // One listen per visit, for pre-generation targeting.
+              if (listened.current) return;
+              listened.current = true;
+              void api.POST('/v1/episodes/{id}/listens', { params: { path: { id: episodeId } } });
+            }}
           >
             <track
               kind="captions"
