@@ -122,7 +122,7 @@ export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedCl
   const lookups = await Promise.all(
     lines.map(async (line, index) => {
       const voice = voiceOf(line.speaker)!;
-      const key = cache.keyFor(engine.name, voice, line.text);
+      const key = cache.keyFor(engine.cacheScope ?? engine.name, voice, line.text);
       return { index, voice, key, text: line.text, clip: await cache.get(key) };
     }),
   );

@@ -65,6 +65,15 @@ describe('OpenAI-compatible TTS engine (local fakes of OpenAI, Kokoro-FastAPI, S
     expect(clip.durationSec).toBeCloseTo(9 * 0.05, 1);
   });
 
+  it('caches clips per server and model, not per voice name alone', () => {
+    const scopes = [
+      createOpenAiTtsEngine({ baseUrl: 'http://localhost:8000/v1' }),
+      createOpenAiTtsEngine({ baseUrl: 'http://localhost:8000/v1', model: 'tts-1-hd' }),
+      createOpenAiTtsEngine(),
+    ].map((engine) => engine.cacheScope);
+    expect(new Set(scopes).size).toBe(3);
+  });
+
   it('gives each host a distinct voice unless one is chosen; a chosen voice is used as it is', () => {
     const tts = createOpenAiTtsEngine();
     const voices = tts.voicesFor([{ name: 'A' }, { name: 'B', voice: 'nova' }, { name: 'C' }, { name: 'D' }]);

@@ -226,6 +226,8 @@ export function createOpenAiTtsEngine(options: OpenAiTtsEngineOptions = {}): Tts
 
   return {
     name: 'openai',
+    // Voice names repeat across servers and models (OpenAI's and a Speaches server's "alloy").
+    cacheScope: `openai ${opts.baseUrl} ${opts.model} ${opts.format}`,
     voicesFor(hosts: Host[]) {
       const taken = new Set(hosts.flatMap((h) => (h.voice ? [h.voice] : [])));
       const free = [...defaults, ...voices].filter((v, i, all) => !taken.has(v) && all.indexOf(v) === i);

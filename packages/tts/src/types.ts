@@ -29,6 +29,11 @@ export interface BatchSynthesisRequest {
 /** A text-to-speech engine; one instance is shared by every job of a worker process. */
 export interface TtsEngine {
   readonly name: TtsEngineName;
+  /**
+   * What clips are cached under besides voice and text, when the engine name alone does not say
+   * what voiced them (one voice name on two servers or models). Default: the name.
+   */
+  readonly cacheScope?: string;
   /** One voice per host, all distinct; a host's explicit `voice` wins. */
   voicesFor(hosts: Host[]): string[];
   synthesize(req: SynthesisRequest): Promise<SynthesisResult>;
