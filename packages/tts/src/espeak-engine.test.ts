@@ -1,4 +1,7 @@
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ProviderError, unknownVoices } from '@podfleet/providers';
+import { makeTempDir } from '@podfleet/test-kit';
 import { createEspeakEngine, type EspeakEngine } from './espeak-engine';
 import { parseWav } from './wav';
 
@@ -149,6 +152,27 @@ describe('espeak engine set-up', () => {
     const missing = createEspeakEngine({ backend: 'native', nativeBinary: '/nonexistent/espeak-ng' });
     await expect(missing.setUp()).rejects.toMatchObject({ code: 'TTS_FAILED' });
     await missing.close();
+  });
+});
+
+describe('espeak engine backend', () => {
+  it('uses native espeak-ng by itself when the binary runs, WASM when it does not', async () => {
+    const dir = await makeTempDir('pf-espeak-bin-');
+    try {
+      // Stands in for Debian's binary: answers --version as espeak-ng 1.51 does.
+      const binary = join(dir.dir, 'espeak-ng');
+      await writeFile(
+        binary,
+        '#!/bin/sh\necho "eSpeak NG text-to-speech: 1.51  Data at: /usr/lib/x86_64-linux-gnu/espeak-ng-data"\n',
+      );
+      await chmod(binary, 0o755);
+      const native = createEspeakEngine({ nativeBinary: binary });
+      const missing = createEspeakEngine({ nativeBinary: join(dir.dir, 'absent') });
+      expect([await native.backend(), await missing.backend()]).toEqual(['native', 'wasm']);
+      await Promise.all([native.close(), missing.close()]);
+    } finally {
+      await dir.remove();
+    }
   });
 });
 
