@@ -22,26 +22,24 @@ export function parseBody<S extends z.ZodType>(req: Request, schema: S): z.outpu
       });
     }
   }
-  const result = schema.safeParse(req.body ?? {});
-  if (!result.success) {
-    throw new HttpProblem(422, {
-      type: 'validation',
-      detail: 'the request body is invalid',
-      errors: fieldErrors(result.error),
-    });
-  }
-  return result.data;
+  return validated(schema, req.body ?? {}, 422, 'the request body is invalid');
 }
 
 /** Query parameters validated against `schema`; 400 when invalid. */
 export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
-  const result = schema.safeParse(req.query);
+  return validated(schema, req.query, 400, 'the query parameters are invalid');
+}
+
+/** `input` parsed by `schema`, or a validation problem (`status`) listing each field's error. */
+function validated<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  status: 400 | 422,
+  detail: string,
+): z.output<S> {
+  const result = schema.safeParse(input);
   if (!result.success) {
-    throw new HttpProblem(400, {
-      type: 'validation',
-      detail: 'the query parameters are invalid',
-      errors: fieldErrors(result.error),
-    });
+    throw new HttpProblem(status, { type: 'validation', detail, errors: fieldErrors(result.error) });
   }
   return result.data;
 }

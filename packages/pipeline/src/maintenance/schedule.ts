@@ -2,6 +2,7 @@
 // the whole fleet, visible in Bull Board), re-created by every worker at start, plus a watchdog in
 // each worker that notices when Redis lost them (restarted empty, flushed) and recovers at once.
 import { jobOptionsFor, type MaintenancePayload, type QueueProcessor, type QueueSet } from '@podfleet/queue';
+import type { RepeatOptions } from 'bullmq';
 import type { PipelineContext } from '../context';
 import { type AlertSettings, checkAlerts } from './alerts';
 import { purgeOldJobs } from './job-retention';
@@ -35,26 +36,10 @@ export async function ensureMaintenanceSchedulers(
   const every = options.everyMs ?? DEFAULT_MAINTENANCE_EVERY_MS;
   const opts = jobOptionsFor('maintenance');
   const queue = queues.maintenance;
-  await queue.upsertJobScheduler(
-    MAINTENANCE_SCHEDULER_IDS.reconcile,
-    { every },
-    { name: 'reconcile', data: { task: 'reconcile' }, opts },
-  );
-  await queue.upsertJobScheduler(
-    MAINTENANCE_SCHEDULER_IDS.sweep,
-    { every },
-    { name: 'sweep', data: { task: 'sweep' }, opts },
-  );
-  await queue.upsertJobScheduler(
-    MAINTENANCE_SCHEDULER_IDS.alerts,
-    { every },
-    { name: 'alerts', data: { task: 'alerts' }, opts },
-  );
-  await queue.upsertJobScheduler(
-    MAINTENANCE_SCHEDULER_IDS.cleanup,
-    { pattern: options.cleanupPattern ?? '17 4 * * *', tz: 'UTC' },
-    { name: 'cleanup', data: { task: 'cleanup' }, opts },
-  );
+  const upsert = (task: MaintenanceTask, repeat: RepeatOptions) =>
+    queue.upsertJobScheduler(MAINTENANCE_SCHEDULER_IDS[task], repeat, { name: task, data: { task }, opts });
+  for (const task of ['reconcile', 'sweep', 'alerts'] as const) await upsert(task, { every });
+  await upsert('cleanup', { pattern: options.cleanupPattern ?? '17 4 * * *', tz: 'UTC' });
 }
 
 /** BullMQ's id of the job scheduler `id` runs at `next` (JobScheduler.getSchedulerNextJobId). */
