@@ -20,7 +20,7 @@ import {
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { findExecutable, startLocalRedis } from '../src/services';
-import { writeBenchResult } from './harness';
+import { runBench, writeBenchResult } from './harness';
 import { callsBetween, commandCalls } from './redis-commandstats';
 
 const { values } = parseArgs({ options: { flows: { type: 'string', default: '2000' } } });
@@ -130,7 +130,4 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench('redis-memory', main);
