@@ -36,7 +36,6 @@ import { samplesRouter } from './routes/samples';
 import { systemRouter } from './routes/system';
 import { usersRouter } from './routes/users';
 import { voicesRouter } from './routes/voices';
-import { voicesRouter } from './routes/voices';
 import { webRouter } from './routes/web';
 import { QueueDepth } from './services/backpressure';
 import { JobStreams } from './services/job-streams';
@@ -182,7 +181,6 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.use(cronRouter(ctx));
   app.use(feedsRouter(ctx));
   app.use(podcastShowRouter(ctx));
-  app.use(voicesRouter(ctx));
   app.use(voicesRouter(ctx));
   app.use(samplesRouter());
   app.use(webRouter(ctx));
