@@ -72,21 +72,28 @@ export function redactUrl(url: string): string {
   return parsed.toString();
 }
 
+/** What to start, and what else to point at, per service. */
+const SERVICE_HELP = {
+  redis: {
+    name: 'Redis',
+    install:
+      'sudo apt-get install redis-server && redis-server --daemonize yes --maxmemory-policy noeviction',
+    otherwise: 'point REDIS_URL at a running Redis 6.2+ (maxmemory-policy noeviction).',
+  },
+  postgres: {
+    name: 'PostgreSQL',
+    install: 'sudo apt-get install postgresql && sudo pg_ctlcluster 15 main start',
+    otherwise: 'point DATABASE_URL at a running PostgreSQL 13+ (the database is created if missing).',
+  },
+} as const;
+
 export function missingServiceMessage(service: 'redis' | 'postgres', url: string, reason: string): string {
-  const where = redactUrl(url);
-  if (service === 'redis') {
-    return [
-      `Redis is not reachable at ${where} (${reason}).`,
-      'Start one, e.g. on Debian/Ubuntu:',
-      '  sudo apt-get install redis-server && redis-server --daemonize yes --maxmemory-policy noeviction',
-      'or point REDIS_URL at a running Redis 6.2+ (maxmemory-policy noeviction).',
-    ].join('\n');
-  }
+  const help = SERVICE_HELP[service];
   return [
-    `PostgreSQL is not reachable at ${where} (${reason}).`,
+    `${help.name} is not reachable at ${redactUrl(url)} (${reason}).`,
     'Start one, e.g. on Debian/Ubuntu:',
-    '  sudo apt-get install postgresql && sudo pg_ctlcluster 15 main start',
-    'or point DATABASE_URL at a running PostgreSQL 13+ (the database is created if missing).',
+    `  ${help.install}`,
+    `or ${help.otherwise}`,
   ].join('\n');
 }
 
