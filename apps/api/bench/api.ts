@@ -18,11 +18,9 @@ import {
   createUsers,
   floorLabel,
   load,
-  loadAverage,
   loadOptions,
   type PacedRequest,
   reportComparison,
-  resultHeader,
   runBench,
   summarize,
   withBenchFleet,
@@ -34,8 +32,7 @@ const { durationSec: DURATION_SEC, users: USERS, rate: RATE } = OPTIONS;
 const TARGET_P99_MS = 10;
 
 async function main(): Promise<void> {
-  const loadAvgBefore = loadAverage();
-  await withBenchFleet('api', async ({ apiUrl, bareUrl, pids, adminKey, env }) => {
+  await withBenchFleet('api', async ({ apiUrl, bareUrl, pids, adminKey, env, loadAvgBefore }) => {
     process.stderr.write(`creating ${USERS} users…\n`);
     const users = await createUsers(apiUrl, adminKey, USERS);
     const keys = users.map((u) => u.key);
@@ -121,9 +118,10 @@ async function main(): Promise<void> {
       targetP99Ms: TARGET_P99_MS,
       targetKey: 'ticketP99Ms',
       rate: RATE,
+      options: OPTIONS,
+      loadAvgBefore,
       extraRows: [['GET /v1/jobs/:id (saturated)', getResult]],
       result: {
-        ...resultHeader('api', loadAvgBefore, OPTIONS),
         saturated: {
           bareExpress202: saturated.bare,
           postEpisodesTicket: saturated.target,

@@ -32,11 +32,9 @@ import { createLogger, createRedis } from '@podfleet/queue';
 import {
   compareWithBare,
   createUsers,
-  loadAverage,
   loadOptions,
   type PacedRequest,
   reportComparison,
-  resultHeader,
   runBench,
   withBenchFleet,
 } from './harness';
@@ -127,10 +125,9 @@ async function warmCache(ctx: PipelineContext, apiUrl: string, users: BenchUser[
 }
 
 async function main(): Promise<void> {
-  const loadAvgBefore = loadAverage();
   await withBenchFleet(
     'cache',
-    async ({ apiUrl, bareUrl, pids, adminKey, databaseUrl, redisUrl, prefix, work }) => {
+    async ({ apiUrl, bareUrl, pids, adminKey, databaseUrl, redisUrl, prefix, work, loadAvgBefore }) => {
       process.stderr.write(`creating ${USERS} users and today's episode of each…\n`);
       const users = await createUsers(apiUrl, adminKey, USERS, { sources: SOURCES });
       const db: PrismaClient = createPrismaClient(databaseUrl, { maxConnections: 4 });
@@ -168,9 +165,10 @@ async function main(): Promise<void> {
           targetP99Ms: TARGET_P99_MS,
           targetKey: 'cacheHitP99Ms',
           rate: RATE,
+          options: OPTIONS,
+          loadAvgBefore,
           note: `${lookups.hits} requests, all Redis hits; ${jobsMade} jobs made\n`,
           result: {
-            ...resultHeader('cache', loadAvgBefore, OPTIONS),
             request: 'POST /v1/episodes {"type":"daily"} answered from the episode cache (200)',
             saturated: { bareExpress202: saturated.bare, cacheHit: saturated.target },
             paced: { bareExpress202: paced.bare, cacheHit: paced.target },

@@ -510,6 +510,9 @@ function comparisonVerdict(what: string, c: BareComparison, targetP99Ms: number)
 }
 
 export interface ComparisonReport {
+  /** The bench's options and the load average before it started, for the result's header. */
+  options: LoadOptions;
+  loadAvgBefore: number[];
   /** The target as the table's rows name it, and as the verdict does. */
   label: string;
   what: string;
@@ -522,7 +525,7 @@ export interface ComparisonReport {
   /** Rows after the comparison's own, and a line after the verdict. */
   extraRows?: Array<[string, Summary]>;
   note?: string;
-  /** The bench's own result; the ratios and the target met or not are added to it. */
+  /** The bench's own result; the header, the ratios and the target met or not are added to it. */
   result: Record<string, unknown>;
 }
 
@@ -532,6 +535,7 @@ export async function reportComparison(name: string, report: ComparisonReport): 
   printTable([...comparisonRows(label, comparison, rate), ...extraRows]);
   process.stdout.write(`${comparisonVerdict(what, comparison, targetP99Ms)}${note}`);
   await writeResult(name, {
+    ...resultHeader(name, report.loadAvgBefore, report.options),
     ...report.result,
     ratio: comparisonRatios(comparison),
     target: { [targetKey]: targetP99Ms, ...targetMet(comparison, targetP99Ms) },
@@ -547,6 +551,8 @@ export interface BenchEnv {
   adminKey: string;
   /** Scratch directory (the API's fs storage is `${work}/media`). */
   work: string;
+  /** The load average when the bench started: other work on the machine shows in every number. */
+  loadAvgBefore: number[];
 }
 
 /**
@@ -559,6 +565,7 @@ export async function withBenchFleet(
     fleet: BenchEnv & { apiUrl: string; bareUrl: string; pids: { api: number; bare: number } },
   ) => Promise<void>,
 ): Promise<void> {
+  const loadAvgBefore = loadAverage();
   const base = readEnv();
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const dbUrl = new URL(base.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/podfleet');
@@ -597,6 +604,7 @@ export async function withBenchFleet(
     const bare = await startServer('bare', 'bench/bare-server.ts', env);
     children.push(api.child, bare.child);
     await body({
+      loadAvgBefore,
       env,
       databaseUrl: dbUrl.toString(),
       redisUrl,
@@ -643,7 +651,7 @@ export async function createUsers(
 }
 
 /** What each API bench's result starts with: which bench, when, on what machine, under what load. */
-export function resultHeader(name: string, loadAvgBefore: number[], options: LoadOptions) {
+function resultHeader(name: string, loadAvgBefore: number[], options: LoadOptions) {
   return {
     benchmark: name,
     at: new Date().toISOString(),
@@ -678,7 +686,7 @@ function machine(loadAvgBefore: number[]) {
   };
 }
 
-export const loadAverage = () => loadavg().map((l) => Math.round(l * 100) / 100);
+const loadAverage = () => loadavg().map((l) => Math.round(l * 100) / 100);
 
 /** Prints rows of [scenario, Summary] as an aligned table. */
 function printTable(rows: ReadonlyArray<readonly [string, Summary]>): void {
