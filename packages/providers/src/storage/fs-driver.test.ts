@@ -81,6 +81,19 @@ describe('FsStorageDriver specifics', () => {
     expect(existsSync(join(root, 'jobs', 'j2', 'b.txt'))).toBe(true);
   });
 
+  it('a put lands while deletes prune the directories it is creating', async () => {
+    // As a cover upload racing a cover delete of the same user (found by the API's contract
+    // fuzzer: the recursive mkdir failed with ENOENT and the upload answered 500).
+    for (let i = 0; i < 300; i++) {
+      await driver.put(`users/u${i}/deep/old.txt`, Buffer.from('old'), { contentType: 'text/plain' });
+      await Promise.all([
+        driver.delete(`users/u${i}/deep/old.txt`),
+        driver.put(`users/u${i}/deep/new.txt`, Buffer.from('new'), { contentType: 'text/plain' }),
+      ]);
+      expect((await driver.getBuffer(`users/u${i}/deep/new.txt`)).toString()).toBe('new');
+    }
+  });
+
   it('never writes outside its root for a traversal key', async () => {
     await expect(
       driver.put('../escape.txt', Buffer.from('x'), { contentType: 'text/plain' }),

@@ -127,15 +127,18 @@ export class FsStorageDriver implements StorageDriver {
     }
   }
 
-  /** A concurrent delete may prune the parent directory between mkdir and rename: retry a few times. */
+  /**
+   * A concurrent delete may prune the parent directories between mkdir and rename, or during the
+   * recursive mkdir itself (it then fails with ENOENT): retry both a few times.
+   */
   private async renameIntoPlace(tmp: string, target: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      await mkdir(dirname(target), { recursive: true });
       try {
+        await mkdir(dirname(target), { recursive: true });
         await rename(tmp, target);
         return;
       } catch (err) {
-        if (errnoCode(err) !== 'ENOENT' || attempt >= 3) throw err;
+        if (errnoCode(err) !== 'ENOENT' || attempt >= 5) throw err;
       }
     }
   }
