@@ -1,6 +1,6 @@
+import { deleteKeysWithPrefix } from '@podfleet/queue';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { deleteKeysWithPrefix } from '@podfleet/queue';
 
 /** Drops the run's database and deletes every Redis key under its queue prefix. */
 export default async function globalTeardown(): Promise<void> {
