@@ -633,6 +633,10 @@ function routes(): RouteConfig[] {
             q: z.string().optional().openapi({
               description: 'Matches job id, user email, error message, episode and source titles',
             }),
+            errorCode: z
+              .string()
+              .optional()
+              .openapi({ description: 'The error code, exactly (e.g. TTS_FAILED)' }),
           }),
         },
       },

@@ -47,6 +47,9 @@ describe('GET /v1/admin/jobs', () => {
     expect(await search({ q: `${tag} migration 1_0` })).toEqual([]);
     expect(await search({ userId: bob.user.id })).toEqual([b2.id, b1.id]);
     expect(await search({ userId: bob.user.id, status: 'failed' })).toEqual([b1.id]);
+    await t.db.job.update({ where: { id: b1.id }, data: { errorCode: `TTS_${tag.toUpperCase()}` } });
+    expect(await search({ errorCode: `TTS_${tag.toUpperCase()}` })).toEqual([b1.id]);
+    expect(await search({ errorCode: `tts_${tag}` })).toEqual([]); // codes match exactly
 
     const res = await request(t.app)
       .get('/v1/admin/jobs')

@@ -15,6 +15,7 @@ const searchQuerySchema = pageQuerySchema.extend({
   userId: z.string().min(1).max(64).optional(),
   status: jobStatusSchema.optional(),
   q: z.string().min(1).max(200).optional(),
+  errorCode: z.string().min(1).max(100).optional(),
 });
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -24,7 +25,7 @@ export function adminRouter(ctx: RouteContext): Router {
   const { db, guards } = ctx;
 
   /**
-   * Finds jobs across users (Bull Board cannot search): by user, status, and `q` matched
+   * Finds jobs across users (Bull Board cannot search): by user, status, error code, and `q` matched
    * (ILIKE) against the job id, the user's email, the error message, the episode title and
    * the titles of the request's sources.
    */
@@ -33,6 +34,7 @@ export function adminRouter(ctx: RouteContext): Router {
     const where: Prisma.Sql[] = [];
     if (query.userId) where.push(Prisma.sql`j.user_id = ${query.userId}`);
     if (query.status) where.push(Prisma.sql`j.status = ${query.status}::job_status`);
+    if (query.errorCode) where.push(Prisma.sql`j.error_code = ${query.errorCode}`);
     if (query.q) {
       const pattern = `%${escapeLike(query.q)}%`;
       where.push(Prisma.sql`(

@@ -11,6 +11,7 @@ export function AdminJobs({ api }: { api: Api }) {
   const [q, setQ] = useState('');
   const [userId, setUserId] = useState('');
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('');
+  const [errorCode, setErrorCode] = useState('');
   const [jobs, setJobs] = useState<AdminJob[] | null>(null);
   const [message, setMessage] = useState('');
 
@@ -24,6 +25,7 @@ export function AdminJobs({ api }: { api: Api }) {
           ...(q.trim() ? { q: q.trim() } : {}),
           ...(userId.trim() ? { userId: userId.trim() } : {}),
           ...(status ? { status } : {}),
+          ...(errorCode.trim() ? { errorCode: errorCode.trim() } : {}),
         },
       },
     });
@@ -46,6 +48,10 @@ export function AdminJobs({ api }: { api: Api }) {
           <div class="stack">
             <label for="job-user">User id</label>
             <input id="job-user" value={userId} onInput={(e) => setUserId(e.currentTarget.value)} />
+          </div>
+          <div class="stack">
+            <label for="job-error">Error code</label>
+            <input id="job-error" value={errorCode} onInput={(e) => setErrorCode(e.currentTarget.value)} />
           </div>
           <div class="stack">
             <label for="job-status">Status</label>

@@ -4089,6 +4089,8 @@ export interface operations {
                 status?: "queued" | "running" | "completed" | "failed" | "cancelled";
                 /** @description Matches job id, user email, error message, episode and source titles */
                 q?: string;
+                /** @description The error code, exactly (e.g. TTS_FAILED) */
+                errorCode?: string;
             };
             header?: never;
             path?: never;
