@@ -72,6 +72,19 @@ function samplesOf(pcm: Buffer): Int16Array {
   return copy;
 }
 
+/** How quiet counts as silence (sample magnitude) and how much of it to keep next to the sound. */
+interface TrimOptions {
+  threshold?: number;
+  keepSec?: number;
+}
+
+/** Index of the first sample louder than `threshold`, walking from `from` by `step`. */
+function firstSound(samples: Int16Array, threshold: number, from: number, step: 1 | -1): number {
+  let i = from;
+  while (i >= 0 && i < samples.length && Math.abs(samples[i]!) <= threshold) i += step;
+  return i;
+}
+
 /**
  * Drops the silence a synthesiser appends after speech (espeak-ng: ~0.2–0.33 s), keeping a short
  * tail for the decay, so the pauses between turns are the ones assembly chooses.
@@ -79,11 +92,10 @@ function samplesOf(pcm: Buffer): Int16Array {
 export function trimTrailingSilence(
   pcm: Buffer,
   sampleRate: number,
-  { threshold = 64, keepSec = 0.02 }: { threshold?: number; keepSec?: number } = {},
+  { threshold = 64, keepSec = 0.02 }: TrimOptions = {},
 ): Buffer {
   const samples = samplesOf(pcm);
-  let last = samples.length - 1;
-  while (last >= 0 && Math.abs(samples[last]!) <= threshold) last--;
+  const last = firstSound(samples, threshold, samples.length - 1, -1);
   const keep = Math.min(pcm.length / 2, last + 1 + Math.round(keepSec * sampleRate));
   return pcm.subarray(0, keep * 2);
 }
@@ -92,11 +104,9 @@ export function trimTrailingSilence(
 export function trimLeadingSilence(
   pcm: Buffer,
   sampleRate: number,
-  { threshold = 64, keepSec = 0.012 }: { threshold?: number; keepSec?: number } = {},
+  { threshold = 64, keepSec = 0.012 }: TrimOptions = {},
 ): Buffer {
-  const samples = samplesOf(pcm);
-  let first = 0;
-  while (first < samples.length && Math.abs(samples[first]!) <= threshold) first++;
+  const first = firstSound(samplesOf(pcm), threshold, 0, 1);
   return pcm.subarray(Math.max(0, first - Math.round(keepSec * sampleRate)) * 2);
 }
 
