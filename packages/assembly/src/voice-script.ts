@@ -1,6 +1,6 @@
 import { type Host, mapLimit, ProviderError, type ScriptLine } from '@podfleet/providers';
 import { recordTtsCharacters, withSpan } from '@podfleet/telemetry';
-import type { CachedClip, ClipCache, TtsEngine } from '@podfleet/tts';
+import type { CachedClip, ClipCache, DialogueSynthesis, TtsEngine } from '@podfleet/tts';
 
 export interface VoicedClip {
   speaker: string;
@@ -90,6 +90,28 @@ function planCalls(
 }
 
 /**
+ * Groups uncached lines, in script order, into dialogue calls within the engine's limits of
+ * characters and voices (a line alone over the limit is a call of its own).
+ */
+function planDialogue(pending: Pending[], { maxChars, maxVoices }: DialogueSynthesis): Pending[][] {
+  const calls: Pending[][] = [];
+  let call: Pending[] = [];
+  let chars = 0;
+  for (const p of pending) {
+    const voices = new Set([...call.map((c) => c.voice), p.voice]);
+    if (call.length > 0 && (chars + p.text.length > maxChars || voices.size > maxVoices)) {
+      calls.push(call);
+      call = [];
+      chars = 0;
+    }
+    call.push(p);
+    chars += p.text.length;
+  }
+  if (call.length > 0) calls.push(call);
+  return calls;
+}
+
+/**
  * Voices every line of a script: cache first, then the engine (batched per voice when it can),
  * up to `concurrency` calls at once, checking for cancellation before each call.
  */
@@ -138,12 +160,10 @@ export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedCl
     await onProgress?.({ done, total: lines.length, indexes: cachedIndexes, cached: true });
   }
 
-  const calls = planCalls(
-    pending,
-    engine.synthesizeBatch !== undefined,
-    concurrency,
-    options.maxBatchChars ?? 1500,
-  );
+  const { dialogue } = engine;
+  const calls = dialogue
+    ? planDialogue(pending, dialogue)
+    : planCalls(pending, engine.synthesizeBatch !== undefined, concurrency, options.maxBatchChars ?? 1500);
   await mapLimit(calls, concurrency, async (call) => {
     signal?.throwIfAborted();
     if (await isCancelled?.()) throw new VoicingCancelledError();
@@ -152,16 +172,18 @@ export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedCl
     const characters = texts.reduce((n, text) => n + text.length, 0);
     const attributes = {
       'podfleet.tts.engine': engine.name,
-      'podfleet.tts.voice': voice,
+      'podfleet.tts.voice': [...new Set(call.map((p) => p.voice))].join(','),
       'podfleet.tts.lines': call.length,
       'podfleet.tts.characters': characters,
     };
     // A paid engine's HTTP requests are client spans inside this one.
-    const synthesized = await withSpan('tts synthesize', { attributes }, async () =>
-      call.length > 1 && engine.synthesizeBatch
+    const synthesized = await withSpan('tts synthesize', { attributes }, async () => {
+      if (dialogue)
+        return dialogue.synthesize({ lines: call.map(({ text, voice }) => ({ text, voice })), signal });
+      return call.length > 1 && engine.synthesizeBatch
         ? engine.synthesizeBatch({ texts, voice, signal })
-        : [await engine.synthesize({ text: texts[0]!, voice, signal })],
-    );
+        : [await engine.synthesize({ text: texts[0]!, voice, signal })];
+    });
     recordTtsCharacters(
       engine.name,
       synthesized.reduce((n, result) => n + result.characters, 0),
@@ -169,7 +191,7 @@ export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedCl
     await Promise.all(
       call.map(async (p, i) => {
         const result = synthesized[i]!;
-        finish(p.index, voice, await cache.put(p.key, result), result.characters);
+        finish(p.index, p.voice, await cache.put(p.key, result), result.characters);
       }),
     );
     done += call.length;

@@ -1,6 +1,14 @@
 // Test doubles for third-party APIs, for other packages' tests (`@podfleet/providers/testing`).
 // Never imported by production code.
 export {
+  type DialogueAnswer,
+  type DialogueRequestBody,
+  type FakeElevenLabs,
+  type FakeElevenLabsOptions,
+  type FakeElevenLabsReply,
+  startFakeElevenLabs,
+} from './elevenlabs/testing/fake-elevenlabs';
+export {
   type FakeChatReply,
   type FakeOpenAI,
   type FakeOpenAIOptions,

@@ -11,7 +11,14 @@ import { z } from 'zod';
 import type { FleetLimiter } from './fleet-limiter';
 import { mp3DurationSec } from './mp3-duration';
 import { retryInPlace } from './retry';
-import type { SynthesisRequest, SynthesisResult, TtsEngine } from './types';
+import type {
+  DialogueSynthesis,
+  DialogueSynthesisRequest,
+  SynthesisRequest,
+  SynthesisResult,
+  TtsEngine,
+} from './types';
+import { encodeWav } from './wav';
 
 /** Premade voices (Rachel, Adam, Bella, Antoni): two clearly different hosts, then two more. */
 export const ELEVENLABS_DEFAULT_VOICES = [
@@ -43,6 +50,17 @@ export const elevenLabsEngineOptionsSchema = z.object({
       speed: z.number().min(0.7).max(1.2).optional(),
     })
     .optional(),
+  /** `dialogue`: runs of consecutive lines go to text-to-dialogue, split back into lines by its voice_segments. */
+  mode: z.enum(['speech', 'dialogue']).default('speech'),
+  /** Text-to-dialogue's model (only eleven_v3 speaks dialogue). */
+  dialogueModelId: z.string().min(1).default('eleven_v3'),
+  /** Raw PCM, so the conversation is cut into lines at exact samples (pcm_44100 needs the Pro plan). */
+  dialogueOutputFormat: z
+    .string()
+    .regex(/^pcm_\d+$/)
+    .default('pcm_24000'),
+  /** Characters per dialogue request (ElevenLabs: ~5 000 at most, ≤ 2 000 advised for reliable output). */
+  dialogueMaxChars: z.number().int().min(1).max(5_000).default(2_000),
   /** Per request (headers and body). */
   timeoutMs: z.number().int().positive().default(60_000),
   /** Attempts per line for retryable failures (429, 5xx, network); later failures go to the queue's retries. */
@@ -92,15 +110,84 @@ function describeError(body: Buffer): { status: string | undefined; message: str
   return { status: detail.status, message: detail.message ?? detail.status ?? 'unknown error' };
 }
 
+// text-to-dialogue/with-timestamps; alignment (per character) is not needed to cut lines.
+const dialogueBodySchema = z.object({
+  audio_base64: z.string(),
+  voice_segments: z.array(
+    z.object({
+      voice_id: z.string(),
+      start_time_seconds: z.number(),
+      end_time_seconds: z.number(),
+      dialogue_input_index: z.number().int(),
+    }),
+  ),
+});
+
+/** A failed ElevenLabs answer, with its HTTP status (dialogue falls back on some, not others). */
+class ElevenLabsError extends ProviderError {
+  constructor(
+    readonly httpStatus: number,
+    ...args: ConstructorParameters<typeof ProviderError>
+  ) {
+    super(...args);
+  }
+}
+
 function httpError(status: number, headers: Record<string, string | string[] | undefined>, body: Buffer) {
   const { status: reason, message } = describeError(body);
   const header = headers['retry-after'];
   const retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header);
   const text = `ElevenLabs ${status}${reason ? ` ${reason}` : ''}: ${message}`;
-  if (status === 429) return new ProviderError('RATE_LIMITED', text, true, retryAfterMs);
-  if (status >= 500 || status === 408) return new ProviderError('TTS_FAILED', text, true, retryAfterMs);
+  if (status === 429) return new ElevenLabsError(status, 'RATE_LIMITED', text, true, retryAfterMs);
+  if (status >= 500 || status === 408)
+    return new ElevenLabsError(status, 'TTS_FAILED', text, true, retryAfterMs);
   // 400 voice_not_found / text too long, 401 invalid_api_key / quota_exceeded, 422 validation.
-  return new ProviderError('TTS_FAILED', text, false);
+  return new ElevenLabsError(status, 'TTS_FAILED', text, false);
+}
+
+/**
+ * Whether a failed dialogue request is worth voicing line by line instead: not when the key, the
+ * quota or the rate limit refused it (the speech endpoint would refuse too), nor when cancelled.
+ */
+function speechMaySucceed(err: unknown): boolean {
+  if (!(err instanceof ProviderError) || err.code === 'RATE_LIMITED') return false;
+  return !(err instanceof ElevenLabsError && [401, 402, 403].includes(err.httpStatus));
+}
+
+/**
+ * Cuts a conversation's PCM into one WAV clip per input at its voice segments' times (an input's
+ * earliest start to its latest end); unusable timings (an input without a segment of its voice, or
+ * with no audio) are a failure, so the lines are voiced one by one instead.
+ */
+function splitDialogue(
+  pcm: Buffer,
+  sampleRate: number,
+  lines: DialogueSynthesisRequest['lines'],
+  segments: z.infer<typeof dialogueBodySchema>['voice_segments'],
+): SynthesisResult[] {
+  const totalSamples = Math.floor(pcm.length / 2);
+  return lines.map((line, index) => {
+    const own = segments.filter((s) => s.dialogue_input_index === index && s.voice_id === line.voice);
+    const start = Math.round(Math.min(...own.map((s) => s.start_time_seconds)) * sampleRate);
+    const end = Math.min(
+      totalSamples,
+      Math.round(Math.max(...own.map((s) => s.end_time_seconds)) * sampleRate),
+    );
+    if (own.length === 0 || !(start >= 0 && end > start)) {
+      throw new ProviderError(
+        'TTS_FAILED',
+        `ElevenLabs dialogue: no usable voice segment for line ${index + 1} of ${lines.length}`,
+        false,
+      );
+    }
+    return {
+      audio: encodeWav(pcm.subarray(start * 2, end * 2), sampleRate),
+      format: 'wav',
+      sampleRate,
+      durationSec: (end - start) / sampleRate,
+      characters: line.text.length,
+    };
+  });
 }
 
 /** ElevenLabs text-to-speech over HTTP, one request per line, MP3 out. */
@@ -110,29 +197,42 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
   const sampleRate = Number(opts.outputFormat.split('_')[1]);
   const base = opts.baseUrl.replace(/\/+$/, '');
 
-  async function attempt(text: string, voice: string, signal?: AbortSignal): Promise<Buffer> {
+  /** One POST through the fleet limiter, as a client span; the answer's body on 2xx. */
+  async function post(
+    operation: 'text-to-speech' | 'text-to-dialogue',
+    path: string,
+    body: unknown,
+    attributes: { characters: number; voice: string },
+    signal?: AbortSignal,
+  ): Promise<Buffer> {
     const lease = await limiter?.acquire(signal);
     const timeout = AbortSignal.timeout(opts.timeoutMs);
     const call = {
       kind: 'tts',
       provider: 'elevenlabs',
-      operation: 'text-to-speech',
-      attributes: { 'podfleet.tts.characters': text.length, 'podfleet.tts.voice': voice },
+      operation,
+      attributes: {
+        'podfleet.tts.characters': attributes.characters,
+        'podfleet.tts.voice': attributes.voice,
+      },
     } as const;
     try {
       return await observeProviderCall(call, async (span) => {
         try {
-          const url = `${base}/v1/text-to-speech/${encodeURIComponent(voice)}?output_format=${opts.outputFormat}`;
-          const res = await request(url, {
+          const res = await request(`${base}${path}`, {
             method: 'POST',
-            headers: { 'xi-api-key': opts.apiKey, 'content-type': 'application/json', accept: 'audio/mpeg' },
-            body: JSON.stringify({ text, model_id: opts.modelId, voice_settings: opts.voiceSettings }),
+            headers: {
+              'xi-api-key': opts.apiKey,
+              'content-type': 'application/json',
+              accept: operation === 'text-to-speech' ? 'audio/mpeg' : 'application/json',
+            },
+            body: JSON.stringify(body),
             signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
           });
           span.setAttribute('http.response.status_code', res.statusCode);
-          const body = Buffer.from(await res.body.arrayBuffer());
-          if (res.statusCode >= 200 && res.statusCode < 300) return body;
-          const error = httpError(res.statusCode, res.headers, body);
+          const answer = Buffer.from(await res.body.arrayBuffer());
+          if (res.statusCode >= 200 && res.statusCode < 300) return answer;
+          const error = httpError(res.statusCode, res.headers, answer);
           // Every worker shares the key's limit: one worker's 429 slows the whole fleet down.
           if (error.code === 'RATE_LIMITED')
             await limiter?.pauseFor(error.retryAfterMs ?? opts.rateLimitPauseMs);
@@ -168,12 +268,77 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
   }
 
   async function synthesize({ text, voice, signal }: SynthesisRequest): Promise<SynthesisResult> {
-    const audio = await retryInPlace(() => attempt(text, voice, signal), opts, signal);
+    const path = `/v1/text-to-speech/${encodeURIComponent(voice)}?output_format=${opts.outputFormat}`;
+    const body = { text, model_id: opts.modelId, voice_settings: opts.voiceSettings };
+    const audio = await retryInPlace(
+      () => post('text-to-speech', path, body, { characters: text.length, voice }, signal),
+      opts,
+      signal,
+    );
     return { audio, format: 'mp3', sampleRate, durationSec: mp3DurationSec(audio), characters: text.length };
   }
 
+  const dialogueRate = Number(opts.dialogueOutputFormat.split('_')[1]);
+  const dialogueMaxVoices = 10;
+
+  async function voiceDialogue({ lines, signal }: DialogueSynthesisRequest): Promise<SynthesisResult[]> {
+    const path = `/v1/text-to-dialogue/with-timestamps?output_format=${opts.dialogueOutputFormat}`;
+    const body = {
+      inputs: lines.map((l) => ({ text: l.text, voice_id: l.voice })),
+      model_id: opts.dialogueModelId,
+    };
+    const attributes = {
+      characters: lines.reduce((n, l) => n + l.text.length, 0),
+      voice: [...new Set(lines.map((l) => l.voice))].join(','),
+    };
+    const answer = await retryInPlace(
+      () => post('text-to-dialogue', path, body, attributes, signal),
+      opts,
+      signal,
+    );
+    let parsed: z.infer<typeof dialogueBodySchema>;
+    try {
+      parsed = dialogueBodySchema.parse(JSON.parse(answer.toString('utf8')));
+    } catch (err) {
+      throw new ProviderError('TTS_FAILED', 'ElevenLabs dialogue: unexpected answer', false, undefined, {
+        cause: err,
+      });
+    }
+    return splitDialogue(
+      Buffer.from(parsed.audio_base64, 'base64'),
+      dialogueRate,
+      lines,
+      parsed.voice_segments,
+    );
+  }
+
+  const dialogue: DialogueSynthesis = {
+    maxChars: opts.dialogueMaxChars,
+    maxVoices: dialogueMaxVoices,
+    async synthesize(req) {
+      const { lines, signal } = req;
+      const chars = lines.reduce((n, l) => n + l.text.length, 0);
+      if (chars <= opts.dialogueMaxChars && new Set(lines.map((l) => l.voice)).size <= dialogueMaxVoices) {
+        try {
+          return await voiceDialogue(req);
+        } catch (err) {
+          if (signal?.aborted || !speechMaySucceed(err)) throw err;
+        }
+      }
+      // Per-line speech, the default mode's way, for a chunk dialogue could not voice.
+      const results: SynthesisResult[] = [];
+      for (const line of lines)
+        results.push(await synthesize({ text: line.text, voice: line.voice, signal }));
+      return results;
+    },
+  };
+
   return {
     name: 'elevenlabs',
+    // Dialogue clips differ from speech clips of the same line (model, context): cached apart.
+    ...(opts.mode === 'dialogue'
+      ? { cacheScope: `elevenlabs:dialogue:${opts.dialogueModelId}`, dialogue }
+      : {}),
     voicesFor(hosts: Host[]) {
       const taken = new Set(hosts.flatMap((h) => (h.voice ? [h.voice] : [])));
       const free = opts.defaultVoices.filter((v) => !taken.has(v));

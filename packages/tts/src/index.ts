@@ -18,6 +18,8 @@ export { publishEngineVoices } from './publish-voices';
 export type {
   AudioFormat,
   BatchSynthesisRequest,
+  DialogueSynthesis,
+  DialogueSynthesisRequest,
   SynthesisRequest,
   SynthesisResult,
   TtsEngine,

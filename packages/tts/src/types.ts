@@ -26,6 +26,22 @@ export interface BatchSynthesisRequest {
   signal?: AbortSignal;
 }
 
+export interface DialogueSynthesisRequest {
+  /** Consecutive script lines, each with its host's voice. */
+  lines: Array<{ text: string; voice: string }>;
+  signal?: AbortSignal;
+}
+
+/** Several voices' consecutive lines voiced in one call, so the engine hears them as a conversation. */
+export interface DialogueSynthesis {
+  /** Most characters (all lines together) one call takes. */
+  maxChars: number;
+  /** Most distinct voices one call takes. */
+  maxVoices: number;
+  /** One result per line (same order), each cut from the conversation's audio. */
+  synthesize(req: DialogueSynthesisRequest): Promise<SynthesisResult[]>;
+}
+
 /** A text-to-speech engine; one instance is shared by every job of a worker process. */
 export interface TtsEngine {
   readonly name: TtsEngineName;
@@ -42,6 +58,8 @@ export interface TtsEngine {
    * cheaper than one call per line (espeak WASM: ~0.1 s fixed cost per call). Optional.
    */
   synthesizeBatch?(req: BatchSynthesisRequest): Promise<SynthesisResult[]>;
+  /** Voices runs of consecutive lines as dialogue (ElevenLabs with ELEVENLABS_MODE=dialogue). Optional. */
+  readonly dialogue?: DialogueSynthesis;
   /**
    * Pays the engine's start-up cost (threads, compiled modules, binaries read from disk) now, so
    * that the first line voiced does not: a worker calls it before taking jobs. Optional.
