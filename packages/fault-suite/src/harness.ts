@@ -55,8 +55,17 @@ export interface Suite {
 }
 
 export async function startSuite(): Promise<Suite> {
-  const [redisServer, postgres] = await Promise.all([startPrivateRedis(), startPrivatePostgres()]);
-  return startSuiteOn(redisServer, postgres);
+  const [redisStart, postgresStart] = await Promise.allSettled([startPrivateRedis(), startPrivatePostgres()]);
+  const started = [redisStart, postgresStart].flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  try {
+    if (redisStart.status === 'rejected') throw redisStart.reason;
+    if (postgresStart.status === 'rejected') throw postgresStart.reason;
+    return await startSuiteOn(redisStart.value, postgresStart.value);
+  } catch (err) {
+    // Stopping a stopped server is a no-op, so this is safe after startSuiteOn's own clean-up.
+    await Promise.all(started.map((server) => server.close()));
+    throw err;
+  }
 }
 
 async function startSuiteOn(redisServer: PrivateRedis, postgres: PrivatePostgres): Promise<Suite> {
