@@ -469,6 +469,29 @@ export const audioShape = {
   ELEVENLABS_TIMEOUT_MS: positiveInt(60_000).describe(
     'client timeout per ElevenLabs line (ms); a timeout is retried',
   ),
+  ELEVENLABS_MODE: z
+    .enum(['speech', 'dialogue'])
+    .default('speech')
+    .describe(
+      'speech: a text-to-speech request per line; dialogue: runs of lines per text-to-dialogue request, cut at its voice segments (speech for a run it cannot voice)',
+    ),
+  ELEVENLABS_DIALOGUE_MODEL: z
+    .string()
+    .min(1)
+    .default('eleven_v3')
+    .describe('text-to-dialogue model (ELEVENLABS_MODE=dialogue)'),
+  ELEVENLABS_DIALOGUE_FORMAT: z
+    .string()
+    .regex(/^pcm_\d+$/, 'expected pcm_<sample rate>, e.g. pcm_24000')
+    .default('pcm_24000')
+    .describe('raw PCM of dialogue audio (pcm_16000, pcm_22050, pcm_24000; pcm_44100 needs the Pro plan)'),
+  ELEVENLABS_DIALOGUE_MAX_CHARS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5_000)
+    .default(2_000)
+    .describe('characters per text-to-dialogue request (at most 5000; ElevenLabs advises 2000 or fewer)'),
   ...openAiShape,
   OPENAI_TTS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL')
     .optional()

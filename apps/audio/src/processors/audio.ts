@@ -84,6 +84,10 @@ function engineFor(ctx: PipelineContext, config: AudioConfig): TtsEngine {
     apiKey: config.ELEVENLABS_API_KEY!,
     baseUrl: config.ELEVENLABS_BASE_URL,
     modelId: config.ELEVENLABS_MODEL,
+    mode: config.ELEVENLABS_MODE,
+    dialogueModelId: config.ELEVENLABS_DIALOGUE_MODEL,
+    dialogueOutputFormat: config.ELEVENLABS_DIALOGUE_FORMAT,
+    dialogueMaxChars: config.ELEVENLABS_DIALOGUE_MAX_CHARS,
     timeoutMs: config.ELEVENLABS_TIMEOUT_MS,
     limiter: createFleetLimiter({
       redis: ctx.redis,
