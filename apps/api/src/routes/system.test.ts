@@ -360,7 +360,11 @@ describe('OpenAPI and docs', () => {
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     const sources = [...res.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
-    expect(sources).toEqual(['/docs/assets/swagger-ui.css', '/docs/assets/swagger-ui-bundle.js', '/docs/init.js']);
+    expect(sources).toEqual([
+      '/docs/assets/swagger-ui.css',
+      '/docs/assets/swagger-ui-bundle.js',
+      '/docs/init.js',
+    ]);
     expect(res.text).not.toMatch(/<script>|<style>|https?:\/\//); // nothing inline, nothing from elsewhere
     for (const source of sources) await request(t.app).get(source).expect(200);
     const init = await request(t.app).get('/docs/init.js').expect(200);
