@@ -33,6 +33,7 @@ export interface DialogueRequestBody {
 }
 
 export interface DialogueAnswer {
+  inputs: DialogueRequestBody['inputs'];
   sampleRate: number;
   voice_segments: Array<{
     voice_id: string;
@@ -131,7 +132,7 @@ export async function startFakeElevenLabs(options: FakeElevenLabsOptions): Promi
         ends.push(start + (i + 1) * step);
       });
     });
-    answers.push({ sampleRate: rate, voice_segments: segments });
+    answers.push({ inputs: body.inputs, sampleRate: rate, voice_segments: segments });
     const alignment = {
       characters,
       character_start_times_seconds: starts,
