@@ -112,7 +112,8 @@ function planDialogue(pending: Pending[], { maxChars, maxVoices }: DialogueSynth
 }
 
 /**
- * Voices every line of a script: cache first, then the engine (batched per voice when it can),
+ * Voices every line of a script: cache first, then the engine (runs of lines as dialogue, or
+ * batched per voice, when it can),
  * up to `concurrency` calls at once, checking for cancellation before each call.
  */
 export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedClip[]> {
