@@ -8,9 +8,9 @@ import { COVER_MIN_PX, renderCover } from '@podfleet/artwork';
 import { createApiKey } from '@podfleet/db';
 import { publishVoiceList } from '@podfleet/providers';
 import fc from 'fast-check';
-import { contractRequests, type FuzzRequest, type FuzzWorld } from './testing/contract-fuzz';
-import { makeEpisode } from './testing/fixtures';
-import { ADMIN_KEY, startTestApi, type TestApi, testEnv } from './testing/harness';
+import { contractRequests, type FuzzRequest, type FuzzWorld } from '../test/contract-fuzz';
+import { makeEpisode } from '../test/fixtures';
+import { ADMIN_KEY, startTestApi, type TestApi, testEnv } from '../test/harness';
 
 /** Fixed, so a failure replays: the report names each failing request in full. */
 const SEED = 20261207;

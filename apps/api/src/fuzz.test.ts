@@ -1,7 +1,7 @@
 // Bad input never breaks the API: ≥ 1 000 random and malformed requests (bodies, headers, paths,
 // query strings, URLs) get answers below 500, each a problem+json when it is an error.
 import request from 'supertest';
-import { ADMIN_KEY, startTestApi, type TestApi, testEnv } from './testing/harness';
+import { ADMIN_KEY, startTestApi, type TestApi, testEnv } from '../test/harness';
 
 let t: TestApi;
 let userKey = '';

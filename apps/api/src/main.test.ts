@@ -4,8 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { makeTempDir, waitFor } from '@podfleet/test-kit';
-import { verifyPassword } from './services/password-hash';
-import { makeJob } from './testing/fixtures';
+import { makeJob } from '../test/fixtures';
 import {
   ADMIN_KEY,
   bearer,
@@ -14,8 +13,9 @@ import {
   type TestApi,
   testEnv,
   WEBHOOK_SECRET,
-} from './testing/harness';
-import { openSse } from './testing/sse-client';
+} from '../test/harness';
+import { openSse } from '../test/sse-client';
+import { verifyPassword } from './services/password-hash';
 
 const tsx = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
 const env = testEnv(process.env, 'main');

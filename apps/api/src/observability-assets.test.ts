@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { collectProcessMetrics } from '@podfleet/telemetry';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parse } from 'yaml';
-import { startTestApi, type TestApi, testEnv } from './testing/harness';
+import { startTestApi, type TestApi, testEnv } from '../test/harness';
 
 const root = join(__dirname, '..', '..', '..', 'docker', 'observability');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');

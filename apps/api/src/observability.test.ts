@@ -8,8 +8,8 @@ import { startTracing, type Tracing } from '@podfleet/telemetry';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '@podfleet/telemetry/testing';
 import { type FakeServer, makeTempDir, startHttpServer, waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
-import { startTestFleet, type TestFleet } from './testing/fleet';
-import { bearer, startTestApi, type TestApi, testEnv } from './testing/harness';
+import { startTestFleet, type TestFleet } from '../test/fleet';
+import { bearer, startTestApi, type TestApi, testEnv } from '../test/harness';
 
 type LogLine = Record<string, unknown>;
 

@@ -4,10 +4,10 @@ import { ProviderError } from '@podfleet/providers';
 import { type FakeServer, makeTempDir, startHttpServer, waitFor } from '@podfleet/test-kit';
 import { verifySignature } from '@podfleet/webhooks';
 import request from 'supertest';
-import { startTestFleet, type TestFleet } from './testing/fleet';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from './testing/harness';
-import { openSse } from './testing/sse-client';
-import { parseVtt } from './testing/subtitles';
+import { startTestFleet, type TestFleet } from '../test/fleet';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../test/harness';
+import { openSse } from '../test/sse-client';
+import { parseVtt } from '../test/subtitles';
 
 const source = {
   kind: 'text',

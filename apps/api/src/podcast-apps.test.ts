@@ -7,8 +7,8 @@ import NodeID3 from 'node-id3';
 import { parseFeed } from 'podcast-partytime';
 import Parser from 'rss-parser';
 import request from 'supertest';
-import { startTestFleet, type TestFleet } from './testing/fleet';
-import { bearer, startTestApi, type TestApi, testEnv } from './testing/harness';
+import { startTestFleet, type TestFleet } from '../test/fleet';
+import { bearer, startTestApi, type TestApi, testEnv } from '../test/harness';
 
 const env = testEnv(process.env, 'podcast-apps');
 let t: TestApi;

@@ -4,7 +4,7 @@
 // run targets every user, so this file has a database of its own.
 import { waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
-import { startTestFleet, type TestFleet } from './testing/fleet';
+import { startTestFleet, type TestFleet } from '../test/fleet';
 import {
   ADMIN_KEY,
   bearer,
@@ -12,7 +12,7 @@ import {
   startTestApi,
   type TestApi,
   testEnv,
-} from './testing/harness';
+} from '../test/harness';
 
 const CRON_SECRET = 'cron-secret-for-tests-0123456789';
 const DAY = 86_400_000;

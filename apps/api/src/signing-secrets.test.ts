@@ -5,7 +5,7 @@ import { FsStorageDriver } from '@podfleet/providers';
 import { makeTempDir } from '@podfleet/test-kit';
 import { userWebhookSecret, webhookSigningKey } from '@podfleet/webhooks';
 import request from 'supertest';
-import { makeEpisode } from './testing/fixtures';
+import { makeEpisode } from '../test/fixtures';
 import {
   bearer,
   startTestApi,
@@ -13,7 +13,7 @@ import {
   type TestApiOptions,
   testEnv,
   WEBHOOK_SECRET,
-} from './testing/harness';
+} from '../test/harness';
 
 const env = testEnv(process.env, 'secrets');
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type FakeServer, makeTempDir, startHttpServer, waitFor } from '@podfleet/test-kit';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { startTestFleet, type TestFleet } from './testing/fleet';
-import { ADMIN_KEY, startTestApi, type TestApi, testEnv } from './testing/harness';
+import { startTestFleet, type TestFleet } from '../test/fleet';
+import { ADMIN_KEY, startTestApi, type TestApi, testEnv } from '../test/harness';
 import { bundledWebDir } from './web-dir';
 
 const WEB_APP = join(__dirname, '..', '..', 'web');

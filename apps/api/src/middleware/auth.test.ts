@@ -1,8 +1,8 @@
 import { waitFor } from '@podfleet/test-kit';
 import express from 'express';
 import request from 'supertest';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
 import { RateLimiter } from '../services/rate-limit';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
 import { createAuthenticator, createAuthGuards, SEEN_RESOLUTION_MS, secretsEqual } from './auth';
 import { errorHandler } from './errors';
 

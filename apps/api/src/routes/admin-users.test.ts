@@ -1,7 +1,7 @@
 // The operator's view of users and their keys: list and find users, see a user's key prefixes,
 // revoke a key (issue #15: the web app's Users page).
 import request from 'supertest';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
 
 let t: TestApi;
 beforeAll(async () => {

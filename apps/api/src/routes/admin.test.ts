@@ -1,7 +1,7 @@
 import { failJob, markStageFailed } from '@podfleet/db';
 import { cacheCounterKey } from '@podfleet/pregeneration';
 import request from 'supertest';
-import { makeJob } from '../testing/fixtures';
+import { makeJob } from '../../test/fixtures';
 import {
   ADMIN_KEY,
   bearer,
@@ -9,7 +9,7 @@ import {
   startTestApi,
   type TestApi,
   testEnv,
-} from '../testing/harness';
+} from '../../test/harness';
 
 const env = testEnv(process.env, 'admin');
 let t: TestApi;

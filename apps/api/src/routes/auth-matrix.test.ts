@@ -2,9 +2,9 @@
 // added there is checked here without a new test, and a route whose guard disagrees with what the
 // document promises fails.
 import request from 'supertest';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
 import { openApiDocument } from '../openapi';
 import { hashPassword } from '../services/password-hash';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
 
 const env = testEnv(process.env, 'auth-matrix');
 let t: TestApi;

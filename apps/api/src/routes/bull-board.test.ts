@@ -1,6 +1,6 @@
 import request from 'supertest';
+import { ADMIN_KEY, startTestApi, type TestApi, testEnv } from '../../test/harness';
 import { hashPassword, verifyPassword } from '../services/password-hash';
-import { ADMIN_KEY, startTestApi, type TestApi, testEnv } from '../testing/harness';
 
 const env = testEnv(process.env, 'bull-board');
 // A cheap cost for tests; production hashes carry their own (N=2^15 by default).

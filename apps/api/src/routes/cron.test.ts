@@ -5,7 +5,7 @@ import type { User } from '@podfleet/db';
 import { stageJobId } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
-import { makeEpisode, makeJob } from '../testing/fixtures';
+import { makeEpisode, makeJob } from '../../test/fixtures';
 import {
   ADMIN_KEY,
   bearer,
@@ -13,7 +13,7 @@ import {
   startTestApi,
   type TestApi,
   testEnv,
-} from '../testing/harness';
+} from '../../test/harness';
 
 // Monday 11 March 2030, 03:00 UTC.
 const NOW = new Date('2030-03-11T03:00:00Z');

@@ -3,8 +3,8 @@ import { cacheRedisKey, readCacheCounters, writeEpisodeCache } from '@podfleet/p
 import { QUEUE_NAMES, stageJobId } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
-import { makeEpisode } from '../testing/fixtures';
-import { bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { makeEpisode } from '../../test/fixtures';
+import { bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
 
 // 00:30 on Friday 27 November 2026 in Tokyo (ISO week 48): the users below live there.
 const NOW = new Date('2026-11-26T15:30:00Z');

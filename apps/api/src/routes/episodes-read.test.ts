@@ -3,9 +3,9 @@ import { S3StorageDriver } from '@podfleet/providers';
 import { waitFor } from '@podfleet/test-kit';
 import { mediaUrlSigningKey, UrlSigner } from '@podfleet/webhooks';
 import request from 'supertest';
-import { makeEpisode, SEGMENTS } from '../testing/fixtures';
-import { ADMIN_KEY, bearer, MEDIA_URL_SECRET, startTestApi, type TestApi, testEnv } from '../testing/harness';
-import { parseSrt, parseVtt } from '../testing/subtitles';
+import { makeEpisode, SEGMENTS } from '../../test/fixtures';
+import { ADMIN_KEY, bearer, MEDIA_URL_SECRET, startTestApi, type TestApi, testEnv } from '../../test/harness';
+import { parseSrt, parseVtt } from '../../test/subtitles';
 
 let t: TestApi;
 beforeAll(async () => {

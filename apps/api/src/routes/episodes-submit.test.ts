@@ -1,7 +1,7 @@
 import { stageJobId } from '@podfleet/queue';
 import { Job as BullJob } from 'bullmq';
 import request from 'supertest';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
 
 const env = testEnv(process.env, 'submit');
 let t: TestApi;

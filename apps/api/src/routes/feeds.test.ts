@@ -3,8 +3,8 @@ import { inspectCover } from '@podfleet/artwork';
 import { sampleFeedPath } from '@podfleet/providers';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import request from 'supertest';
-import { makeEpisode } from '../testing/fixtures';
-import { bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { makeEpisode } from '../../test/fixtures';
+import { bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 const HOUR = 3_600_000;

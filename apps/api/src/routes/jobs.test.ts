@@ -1,8 +1,8 @@
 import { stageJobId } from '@podfleet/queue';
 import { Job as BullJob } from 'bullmq';
 import request from 'supertest';
-import { makeJob } from '../testing/fixtures';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { makeJob } from '../../test/fixtures';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
 
 let t: TestApi;
 beforeAll(async () => {

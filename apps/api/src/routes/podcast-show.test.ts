@@ -2,7 +2,7 @@ import { inspectCover } from '@podfleet/artwork';
 import { Resvg } from '@resvg/resvg-js';
 import { XMLParser } from 'fast-xml-parser';
 import request from 'supertest';
-import { bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
 
 let t: TestApi;
 let base: string;

@@ -4,10 +4,10 @@ import { FsStorageDriver, type HeadResult, STORAGE_PROBE_KEY } from '@podfleet/p
 import { createLogger } from '@podfleet/queue';
 import { makeTempDir, waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
+import { makeEpisode, makeJob } from '../../test/fixtures';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
+import { openSse } from '../../test/sse-client';
 import { createApi } from '../app';
-import { makeEpisode, makeJob } from '../testing/fixtures';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
-import { openSse } from '../testing/sse-client';
 
 const env = testEnv(process.env, 'system');
 let t: TestApi;

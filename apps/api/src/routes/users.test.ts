@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { makeEpisode } from '../testing/fixtures';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { makeEpisode } from '../../test/fixtures';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
 
 let t: TestApi;
 beforeAll(async () => {

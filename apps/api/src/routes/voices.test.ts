@@ -5,7 +5,7 @@ import {
   type TtsEngine,
 } from '@podfleet/tts';
 import request from 'supertest';
-import { bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
+import { bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
 
 let t: TestApi;
 beforeAll(async () => {

@@ -2,9 +2,9 @@ import { completeJob, failJob, updateProgress } from '@podfleet/db';
 import { publishState } from '@podfleet/pipeline';
 import { waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
-import { makeJob } from '../testing/fixtures';
-import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../testing/harness';
-import { openSse } from '../testing/sse-client';
+import { makeJob } from '../../test/fixtures';
+import { ADMIN_KEY, bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
+import { openSse } from '../../test/sse-client';
 
 const env = testEnv(process.env, 'sse');
 let t: TestApi;

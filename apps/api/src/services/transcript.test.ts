@@ -1,5 +1,5 @@
-import { SEGMENTS } from '../testing/fixtures';
-import { parseSrt, parseVtt } from '../testing/subtitles';
+import { SEGMENTS } from '../../test/fixtures';
+import { parseSrt, parseVtt } from '../../test/subtitles';
 import { readSegments, timestamp, toPodcastJson, toSrt, toText, toVtt } from './transcript';
 
 describe('transcript formats', () => {

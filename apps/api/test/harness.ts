@@ -17,9 +17,9 @@ import { createLogger, createRedis } from '@podfleet/queue';
 import { makeTempDir } from '@podfleet/test-kit';
 import type { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
-import { type ApiApp, createApi } from '../app';
-import { createHttpServer } from '../http/server';
-import type { ApiSettings } from '../settings';
+import { type ApiApp, createApi } from '../src/app';
+import { createHttpServer } from '../src/http/server';
+import type { ApiSettings } from '../src/settings';
 
 /** What the root global setup provides; test files pass their environment in. */
 export interface TestEnv {

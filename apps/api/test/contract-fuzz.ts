@@ -3,7 +3,7 @@
 // fields, hostile strings, other credentials), so the fuzzer reaches the handlers behind
 // validation as well as validation itself. What the document says drives what is sent.
 import fc from 'fast-check';
-import { openApiDocument } from '../openapi';
+import { openApiDocument } from '../src/openapi';
 
 /** A JSON Schema as the document writes it (the subset zod-to-openapi emits). */
 interface Schema {
