@@ -467,7 +467,7 @@ export const audioShape = {
     'ElevenLabs requests at once, across the whole fleet (a Redis limiter)',
   ),
   ELEVENLABS_TIMEOUT_MS: positiveInt(60_000).describe(
-    'client timeout per ElevenLabs line (ms); a timeout is retried',
+    'client timeout per ElevenLabs request (a line, or a dialogue run) (ms); a timeout is retried',
   ),
   ELEVENLABS_MODE: z
     .enum(['speech', 'dialogue'])
