@@ -28,6 +28,9 @@ export const ELEVENLABS_DEFAULT_VOICES = [
   'ErXwobaYiN019PkySvjV',
 ] as const;
 
+/** Distinct voices text-to-dialogue takes in one request. */
+const DIALOGUE_MAX_VOICES = 10;
+
 export const elevenLabsEngineOptionsSchema = z.object({
   apiKey: z.string().min(1),
   baseUrl: z.string().url().default('https://api.elevenlabs.io'),
@@ -279,7 +282,6 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
   }
 
   const dialogueRate = Number(opts.dialogueOutputFormat.split('_')[1]);
-  const dialogueMaxVoices = 10;
 
   async function voiceDialogue({ lines, signal }: DialogueSynthesisRequest): Promise<SynthesisResult[]> {
     const path = `/v1/text-to-dialogue/with-timestamps?output_format=${opts.dialogueOutputFormat}`;
@@ -314,11 +316,11 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
 
   const dialogue: DialogueSynthesis = {
     maxChars: opts.dialogueMaxChars,
-    maxVoices: dialogueMaxVoices,
+    maxVoices: DIALOGUE_MAX_VOICES,
     async synthesize(req) {
       const { lines, signal } = req;
       const chars = lines.reduce((n, l) => n + l.text.length, 0);
-      if (chars <= opts.dialogueMaxChars && new Set(lines.map((l) => l.voice)).size <= dialogueMaxVoices) {
+      if (chars <= opts.dialogueMaxChars && new Set(lines.map((l) => l.voice)).size <= DIALOGUE_MAX_VOICES) {
         try {
           return await voiceDialogue(req);
         } catch (err) {
