@@ -229,7 +229,7 @@ export const apiShape = {
     .optional()
     .describe('Bearer token GET /metrics requires (16+ chars); required when NODE_ENV=production'),
   BULL_BOARD_USERS: boardUsers.describe(
-    'Bull Board operators, name:scrypt-hash pairs separated by commas (the API\'s hash-password command); unset: Bull Board is off',
+    "Bull Board operators, name:scrypt-hash pairs separated by commas (the API's hash-password command); unset: Bull Board is off",
   ),
   BULL_BOARD_VIEWERS: boardUsers.describe(
     'Bull Board read-only viewers, name:scrypt-hash pairs separated by commas',
