@@ -48,6 +48,8 @@ test('a row in every model, every column set, reads back unchanged', async () =>
     pregenerateTier: 'partial' as const,
     webhookUrl: 'https://hooks.example.com/pf',
     feedToken: `feed-${suffix}`,
+    mediaUrlVersion: 3,
+    highPriorityPerDay: 5,
     storageQuotaBytes: 5n * 10n ** 12n, // past int4 and int32
     episodesGenerated: 7,
     listens: 11,
