@@ -67,17 +67,20 @@ export function webRouter(ctx: RouteContext): Router {
   const swaggerDir = dirname(require.resolve('swagger-ui-dist/package.json'));
   const csp = (res: Response, policy: string) => res.setHeader('Content-Security-Policy', policy);
 
-  router.get(['/', '/index.html'], (_req, res) => {
-    const index = webDir ? join(webDir, 'index.html') : null;
-    if (!index || !existsSync(index))
-      throw new HttpProblem(503, {
-        type: 'web-app-not-built',
-        detail: 'The web app is not built: run `npx -y pnpm@10.34.9 --filter @podfleet/web run build`',
-      });
-    csp(res, WEB_CSP);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
-  });
+  // An API set up without a web app (webDir unset) has no page at / (404); one whose web app
+  // should be there but is not built is misdeployed (503).
+  if (webDir)
+    router.get(['/', '/index.html'], (_req, res) => {
+      const index = join(webDir, 'index.html');
+      if (!existsSync(index))
+        throw new HttpProblem(503, {
+          type: 'web-app-not-built',
+          detail: 'The web app is not built: run `npx -y pnpm@10.34.9 --filter @podfleet/web run build`',
+        });
+      csp(res, WEB_CSP);
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    });
   if (webDir)
     router.use(
       '/assets',
