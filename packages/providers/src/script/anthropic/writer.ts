@@ -1,16 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { observeProviderCall, recordLlmUsage } from '@podfleet/telemetry';
-import { ProviderError, type ScriptDocument, scriptDocumentSchema } from '../../types';
-import { checkModelScript } from '../output';
+import { ProviderError, type ScriptDocument } from '../../types';
 import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
-import {
-  countWords,
-  parseWriteRequest,
-  type ScriptWriteRequest,
-  type ScriptWriter,
-  targetWordCount,
-} from '../types';
+import { type ModelAttempt, repairRequest, writeWithOneRepair } from '../repair';
+import { parseWriteRequest, type ScriptWriteRequest, type ScriptWriter, targetWordCount } from '../types';
 import { toProviderError } from './errors';
 import { costUsd, type ModelPrice } from './pricing';
 
@@ -36,16 +30,6 @@ export interface AnthropicScriptWriterOptions {
   maxTotalSourceChars?: number;
   /** Overrides/extends the price table ($ per million tokens). */
   prices?: Readonly<Record<string, ModelPrice>>;
-}
-
-interface Attempt {
-  text: string;
-  /** Stopped at max_tokens: the JSON is incomplete. */
-  truncated: boolean;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
 }
 
 /**
@@ -86,54 +70,20 @@ export class AnthropicScriptWriter implements ScriptWriter {
     // JSON costs ~1.6 tokens per spoken word; the rest is room for adaptive thinking. Stays below the
     // SDK's non-streaming ceiling (~21 000 tokens).
     const maxTokens = Math.min(20_000, Math.ceil(targetWordCount(style) * 2) + 6_000);
-    const attempts: Attempt[] = [];
-
-    for (let round = 1; ; round++) {
-      const attempt = await this.send(system, messages, hostNames, maxTokens, request.signal);
-      attempts.push(attempt);
-      const check = attempt.truncated
-        ? {
-            ok: false as const,
-            problem: 'the answer was cut off at the output token limit; keep the lines shorter',
-          }
-        : checkModelScript(attempt.text, hostNames, documents.length);
-      if (check.ok) {
-        const lines = check.script.lines.map((l) => ({
-          speaker: l.speaker,
-          text: l.text,
-          chapter: l.chapter,
-        }));
-        return scriptDocumentSchema.parse({
-          title: check.script.title,
-          description: check.script.description,
-          hosts: style.hosts,
-          chapters: check.script.chapters,
-          lines,
-          wordCount: lines.reduce((sum, l) => sum + countWords(l.text), 0),
-          usage: {
-            provider: 'anthropic',
-            model: attempts[0]?.model ?? this.model,
-            inputTokens: attempts.reduce((sum, a) => sum + a.inputTokens, 0),
-            outputTokens: attempts.reduce((sum, a) => sum + a.outputTokens, 0),
-            costUsd: Math.round(attempts.reduce((sum, a) => sum + a.costUsd, 0) * 1e6) / 1e6,
-          },
-        });
-      }
-      if (round === 2) {
-        throw new ProviderError(
-          'SCRIPT_INVALID',
-          `anthropic: invalid script after one repair: ${check.problem}`,
-          false,
-        );
-      }
-      messages.push(
-        { role: 'assistant', content: attempt.text.trim() || '(no text)' },
-        {
-          role: 'user',
-          content: `That answer cannot be used: ${check.problem}. Reply with the complete, corrected JSON object only.`,
-        },
-      );
-    }
+    return writeWithOneRepair({
+      provider: 'anthropic',
+      model: this.model,
+      style,
+      documentCount: documents.length,
+      ask: (repair) => {
+        if (repair)
+          messages.push(
+            { role: 'assistant', content: repair.answer },
+            { role: 'user', content: repairRequest(repair.problem) },
+          );
+        return this.send(system, messages, hostNames, maxTokens, request.signal);
+      },
+    });
   }
 
   private async send(
@@ -142,7 +92,7 @@ export class AnthropicScriptWriter implements ScriptWriter {
     hostNames: string[],
     maxTokens: number,
     signal: AbortSignal | undefined,
-  ): Promise<Attempt> {
+  ): Promise<ModelAttempt> {
     const message = await observeProviderCall(
       {
         kind: 'llm',

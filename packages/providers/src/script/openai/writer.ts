@@ -10,17 +10,11 @@ import {
   openAiTransportError,
   openAiUrl,
 } from '../../openai/http';
-import { ProviderError, type ScriptDocument, scriptDocumentSchema } from '../../types';
+import { ProviderError, type ScriptDocument } from '../../types';
 import { costUsd, type ModelPrice } from '../anthropic/pricing';
-import { checkModelScript } from '../output';
 import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
-import {
-  countWords,
-  parseWriteRequest,
-  type ScriptWriteRequest,
-  type ScriptWriter,
-  targetWordCount,
-} from '../types';
+import { type ModelAttempt, repairRequest, writeWithOneRepair } from '../repair';
+import { parseWriteRequest, type ScriptWriteRequest, type ScriptWriter, targetWordCount } from '../types';
 import { openAiPriceFor } from './pricing';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
@@ -65,16 +59,6 @@ const completionSchema = z.object({
     .min(1),
   usage: z.object({ prompt_tokens: z.number().nullish(), completion_tokens: z.number().nullish() }).nullish(),
 });
-
-interface Attempt {
-  text: string;
-  /** Stopped at the token limit (`finish_reason: "length"`): the JSON is incomplete. */
-  truncated: boolean;
-  model: string;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
 
 /** A 400 that says the server does not take this way of asking for JSON. */
 const RESPONSE_FORMAT_REJECTED = /response_format|json_schema|json_object|structured output|grammar/i;
@@ -123,56 +107,20 @@ export class OpenAIScriptWriter implements ScriptWriter {
     // JSON costs ~1.6 tokens per spoken word, plus room for a reasoning model's thinking; 16 000
     // is the output ceiling of the smaller hosted models.
     const maxTokens = Math.min(16_000, Math.ceil(targetWordCount(style) * 2) + 4_000);
-    const attempts: Attempt[] = [];
-
-    for (let round = 1; ; round++) {
-      const attempt = await this.complete(messages, hostNames, maxTokens, request.signal);
-      attempts.push(attempt);
-      const check = attempt.truncated
-        ? {
-            ok: false as const,
-            problem: 'the answer was cut off at the output token limit; keep the lines shorter',
-          }
-        : attempt.text.trim() === ''
-          ? { ok: false as const, problem: 'the answer was empty' }
-          : checkModelScript(attempt.text, hostNames, documents.length);
-      if (check.ok) {
-        const lines = check.script.lines.map((l) => ({
-          speaker: l.speaker,
-          text: l.text,
-          chapter: l.chapter,
-        }));
-        return scriptDocumentSchema.parse({
-          title: check.script.title,
-          description: check.script.description,
-          hosts: style.hosts,
-          chapters: check.script.chapters,
-          lines,
-          wordCount: lines.reduce((sum, l) => sum + countWords(l.text), 0),
-          usage: {
-            provider: 'openai',
-            model: attempts[0]?.model ?? this.model,
-            inputTokens: attempts.reduce((sum, a) => sum + a.inputTokens, 0),
-            outputTokens: attempts.reduce((sum, a) => sum + a.outputTokens, 0),
-            costUsd: Math.round(attempts.reduce((sum, a) => sum + a.costUsd, 0) * 1e6) / 1e6,
-          },
-        });
-      }
-      if (round === 2) {
-        throw new ProviderError(
-          'SCRIPT_INVALID',
-          `openai: invalid script after one repair: ${check.problem}`,
-          false,
-        );
-      }
-      messages.push(
-        { role: 'assistant', content: attempt.text.trim() || '(no text)' },
-        {
-          role: 'user',
-          content: `That answer cannot be used: ${check.problem}. Reply with the complete, corrected JSON object only.`,
-        },
-      );
-    }
+    return writeWithOneRepair({
+      provider: 'openai',
+      model: this.model,
+      style,
+      documentCount: documents.length,
+      ask: (repair) => {
+        if (repair)
+          messages.push(
+            { role: 'assistant', content: repair.answer },
+            { role: 'user', content: repairRequest(repair.problem) },
+          );
+        return this.complete(messages, hostNames, maxTokens, request.signal);
+      },
+    });
   }
 
   /** One answer: retryable failures retried in place while the wait is short. */
@@ -181,7 +129,7 @@ export class OpenAIScriptWriter implements ScriptWriter {
     hostNames: string[],
     maxTokens: number,
     signal: AbortSignal | undefined,
-  ): Promise<Attempt> {
+  ): Promise<ModelAttempt> {
     const maxAttempts = this.options.maxAttempts ?? 3;
     for (let n = 1; ; n++) {
       try {
@@ -224,7 +172,7 @@ export class OpenAIScriptWriter implements ScriptWriter {
     hostNames: string[],
     maxTokens: number,
     signal: AbortSignal | undefined,
-  ): Promise<Attempt> {
+  ): Promise<ModelAttempt> {
     for (;;) {
       const answer = await this.post(this.body(messages, hostNames, maxTokens), signal);
       if (answer.status === 200) return this.read(answer.body);
@@ -278,7 +226,7 @@ export class OpenAIScriptWriter implements ScriptWriter {
     );
   }
 
-  private read(body: string): Attempt {
+  private read(body: string): ModelAttempt {
     let json: unknown;
     try {
       json = JSON.parse(body);
