@@ -3,21 +3,15 @@
 // (TTS_PROVIDER=elevenlabs, ELEVENLABS_MODE=dialogue), a text source in, an episode out, against
 // local fakes of Anthropic and ElevenLabs (text-to-dialogue with timestamps, text-to-speech).
 import { randomBytes } from 'node:crypto';
-import { childEnv } from '@podfleet/config';
-import { createPrismaClient, type PrismaClient } from '@podfleet/db';
-import { closePipelineContext, createPipelineContext, type PipelineContext } from '@podfleet/pipeline';
-import { createStorageDriver } from '@podfleet/providers';
 import {
   type FakeAnthropic,
   type FakeElevenLabs,
   startFakeAnthropic,
   startFakeElevenLabs,
 } from '@podfleet/providers/testing';
-import { createLogger, createRedis } from '@podfleet/queue';
-import { makeTempDir, waitFor } from '@podfleet/test-kit';
-import type { Redis } from 'ioredis';
-import { Fleet } from './fleet';
+import { waitFor } from '@podfleet/test-kit';
 import { makeToneMp3 } from './mp3';
+import { type ProviderFleet, startProviderFleet } from './provider-fleet';
 
 /** ElevenLabs' premade Adam, one of the engine's default voices (so the API knows it). */
 const THEO_VOICE = 'pNInY2ZSB7x0fq7ddJZq';
@@ -26,119 +20,47 @@ const SPEECH_CLIP_SEC = 0.8;
 
 let llm: FakeAnthropic;
 let tts: FakeElevenLabs;
-let fleet: Fleet;
-let apiUrl: string;
-let adminKey: string;
-let db: PrismaClient;
-let producer: Redis;
-let ctx: PipelineContext;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-async function call(method: string, path: string, key: string, body?: unknown) {
-  const res = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
+let scenario: ProviderFleet;
 
 beforeAll(async () => {
-  const outer = childEnv();
-  const prefix = `${outer.QUEUE_PREFIX}-dialogue-${randomBytes(3).toString('hex')}`;
   [llm, tts] = await Promise.all([
     startFakeAnthropic(),
     makeToneMp3(SPEECH_CLIP_SEC).then((mp3) => startFakeElevenLabs({ apiKey: 'xi-dialogue', mp3 })),
   ]);
-  cleanups.push(
-    () => llm.close(),
-    () => tts.close(),
-  );
-  const storageDir = await makeTempDir('pf-dialogue-media-');
-  const cacheDir = await makeTempDir('pf-dialogue-tts-');
-  cleanups.push(
-    () => storageDir.remove(),
-    () => cacheDir.remove(),
-  );
-
-  db = createPrismaClient(outer.DATABASE_URL!);
-  producer = createRedis(outer.REDIS_URL!, { role: 'producer', name: 'elevenlabs-dialogue' });
-  if (producer.status !== 'ready') await new Promise((resolve) => producer.once('ready', resolve));
-  ctx = createPipelineContext({
-    db,
-    redis: producer,
-    prefix,
-    storage: createStorageDriver({ driver: 'fs', dir: storageDir.dir }),
-    logger: createLogger({ app: 'elevenlabs-dialogue', level: 'silent' }),
+  scenario = await startProviderFleet('dialogue', {
+    SCRIPT_PROVIDER: 'anthropic',
+    ANTHROPIC_API_KEY: llm.apiKey,
+    ANTHROPIC_BASE_URL: llm.url,
+    TTS_PROVIDER: 'elevenlabs',
+    ELEVENLABS_API_KEY: 'xi-dialogue',
+    ELEVENLABS_BASE_URL: tts.url,
+    ELEVENLABS_MODE: 'dialogue',
+    // Small runs, so one script is voiced in several dialogue requests.
+    ELEVENLABS_DIALOGUE_MAX_CHARS: '250',
   });
-  adminKey = `admin-${randomBytes(12).toString('hex')}`;
-  fleet = new Fleet(
-    {
-      PATH: outer.PATH,
-      HOME: outer.HOME,
-      TMPDIR: outer.TMPDIR,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: outer.DATABASE_URL,
-      REDIS_URL: outer.REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      STORAGE_DRIVER: 'fs',
-      STORAGE_DIR: storageDir.dir,
-      TTS_CACHE_DIR: cacheDir.dir,
-      ALLOW_PRIVATE_SOURCE_URLS: 'true',
-      ADMIN_API_KEY: adminKey,
-      MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
-      WEBHOOK_SECRET: randomBytes(32).toString('hex'),
-      SHUTDOWN_TIMEOUT_MS: '1500',
-      SCRIPT_PROVIDER: 'anthropic',
-      ANTHROPIC_API_KEY: llm.apiKey,
-      ANTHROPIC_BASE_URL: llm.url,
-      TTS_PROVIDER: 'elevenlabs',
-      ELEVENLABS_API_KEY: 'xi-dialogue',
-      ELEVENLABS_BASE_URL: tts.url,
-      ELEVENLABS_MODE: 'dialogue',
-      // Small runs, so one script is voiced in several dialogue requests.
-      ELEVENLABS_DIALOGUE_MAX_CHARS: '250',
-    },
-    ctx.queues,
-  );
-  try {
-    [apiUrl] = await Promise.all([fleet.startApi(), fleet.startAll()]);
-  } catch (err) {
-    await fleet.stopAll(2_000);
-    throw err;
-  }
 }, 120_000);
 
 afterAll(async () => {
-  await fleet?.stopAll();
-  if (ctx) await closePipelineContext(ctx);
-  producer?.disconnect();
-  await db?.$disconnect();
-  await Promise.all(cleanups.map((clean) => clean()));
+  await scenario?.stop();
+  await Promise.all([llm?.close(), tts?.close()]);
 }, 60_000);
 
 describe('the fleet with ElevenLabs in dialogue mode (local fakes)', () => {
   it('voices runs of lines by text-to-dialogue, timing the transcript by its voice segments', async () => {
-    const user = await call('POST', '/v1/users', adminKey, {
+    const user = await scenario.call('POST', '/v1/users', scenario.adminKey, {
       email: `dialogue-${randomBytes(6).toString('hex')}@example.test`,
     });
     expect(user.status).toBe(201);
     const userKey = user.body.apiKey as string;
     // The audio worker publishes its voices while it sets up; a host's chosen voice is checked against them.
     await waitFor(
-      async () => ((await call('GET', '/v1/voices', userKey)).status === 200 ? true : undefined),
+      async () => ((await scenario.call('GET', '/v1/voices', userKey)).status === 200 ? true : undefined),
       { timeoutMs: 30_000, intervalMs: 200, what: 'the audio worker to publish its voices' },
     );
 
     // One run the dialogue endpoint refuses (not for the key, quota or rate): voiced line by line.
     tts.enqueueDialogue({ status: 400, reason: 'invalid_request' });
-    const submitted = await call('POST', '/v1/episodes', userKey, {
+    const submitted = await scenario.call('POST', '/v1/episodes', userKey, {
       type: 'custom',
       sources: [
         {
@@ -157,17 +79,17 @@ describe('the fleet with ElevenLabs in dialogue mode (local fakes)', () => {
 
     const job = await waitFor(
       async () => {
-        const row = await db.job.findUniqueOrThrow({ where: { id: jobId } });
+        const row = await scenario.db.job.findUniqueOrThrow({ where: { id: jobId } });
         return ['completed', 'failed'].includes(row.status) ? row : undefined;
       },
       { timeoutMs: 90_000, intervalMs: 200, what: `job ${jobId} to finish` },
     ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${fleet.describe()}`);
+      throw new Error(`${err.message}\n${scenario.fleet.describe()}`);
     });
     expect([job.status, job.errorCode, job.errorMessage]).toEqual(['completed', null, null]);
     expect(job.providers).toMatchObject({ script: 'anthropic', tts: 'elevenlabs' });
 
-    const transcript = await call('GET', `/v1/episodes/${job.episodeId}/transcript`, userKey);
+    const transcript = await scenario.call('GET', `/v1/episodes/${job.episodeId}/transcript`, userKey);
     expect(transcript.status).toBe(200);
     const segments = transcript.body.segments as Array<{
       speaker: string;
@@ -220,9 +142,9 @@ describe('the fleet with ElevenLabs in dialogue mode (local fakes)', () => {
       });
     }
 
-    const episode = await db.episode.findUniqueOrThrow({ where: { id: job.episodeId! } });
+    const episode = await scenario.db.episode.findUniqueOrThrow({ where: { id: job.episodeId! } });
     expect(episode.durationSec).toBeGreaterThan(segments.at(-1)!.end - 0.01);
-    const audio = await fetch(`${apiUrl}/v1/episodes/${episode.id}/audio`, {
+    const audio = await fetch(`${scenario.apiUrl}/v1/episodes/${episode.id}/audio`, {
       headers: { authorization: `Bearer ${userKey}` },
     });
     expect(audio.status).toBe(200);

@@ -4,119 +4,41 @@
 // out. The chat server is a local fake with llama.cpp's quirk (json_schema refused, json_object
 // taken), the speech server one of Kokoro-FastAPI (its own voices, listed at /v1/audio/voices).
 import { randomBytes } from 'node:crypto';
-import { childEnv } from '@podfleet/config';
-import { createPrismaClient, type PrismaClient } from '@podfleet/db';
-import { closePipelineContext, createPipelineContext, type PipelineContext } from '@podfleet/pipeline';
-import { createStorageDriver } from '@podfleet/providers';
 import { type FakeOpenAI, startFakeOpenAI } from '@podfleet/providers/testing';
-import { createLogger, createRedis } from '@podfleet/queue';
-import { makeTempDir, waitFor } from '@podfleet/test-kit';
-import type { Redis } from 'ioredis';
-import { Fleet } from './fleet';
+import { waitFor } from '@podfleet/test-kit';
+import { type ProviderFleet, startProviderFleet } from './provider-fleet';
 
 const KOKORO_VOICES = ['af_bella', 'af_sky', 'am_adam', 'am_michael', 'bf_emma', 'bm_george'];
 
 let chat: FakeOpenAI;
 let speech: FakeOpenAI;
-let fleet: Fleet;
-let apiUrl: string;
-let adminKey: string;
-let db: PrismaClient;
-let producer: Redis;
-let ctx: PipelineContext;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-async function call(method: string, path: string, key: string, body?: unknown) {
-  const res = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
-}
+let scenario: ProviderFleet;
 
 beforeAll(async () => {
-  const outer = childEnv();
-  const prefix = `${outer.QUEUE_PREFIX}-openai-${randomBytes(3).toString('hex')}`;
   [chat, speech] = await Promise.all([
     startFakeOpenAI({ apiKey: 'sk-chat', responseFormat: 'json_object_only' }),
     startFakeOpenAI({ voices: KOKORO_VOICES, listsVoices: true, errorStyle: 'fastapi' }),
   ]);
-  cleanups.push(
-    () => chat.close(),
-    () => speech.close(),
-  );
-  const storageDir = await makeTempDir('pf-openai-media-');
-  const cacheDir = await makeTempDir('pf-openai-tts-');
-  cleanups.push(
-    () => storageDir.remove(),
-    () => cacheDir.remove(),
-  );
-
-  db = createPrismaClient(outer.DATABASE_URL!);
-  producer = createRedis(outer.REDIS_URL!, { role: 'producer', name: 'openai-providers' });
-  if (producer.status !== 'ready') await new Promise((resolve) => producer.once('ready', resolve));
-  ctx = createPipelineContext({
-    db,
-    redis: producer,
-    prefix,
-    storage: createStorageDriver({ driver: 'fs', dir: storageDir.dir }),
-    logger: createLogger({ app: 'openai-providers', level: 'silent' }),
+  scenario = await startProviderFleet('openai', {
+    SCRIPT_PROVIDER: 'openai',
+    OPENAI_BASE_URL: chat.url,
+    OPENAI_API_KEY: 'sk-chat',
+    OPENAI_MODEL: 'qwen2.5:7b',
+    TTS_PROVIDER: 'openai',
+    OPENAI_TTS_BASE_URL: speech.url,
+    OPENAI_TTS_MODEL: 'kokoro',
+    OPENAI_TTS_FORMAT: 'pcm',
   });
-  adminKey = `admin-${randomBytes(12).toString('hex')}`;
-  fleet = new Fleet(
-    {
-      PATH: outer.PATH,
-      HOME: outer.HOME,
-      TMPDIR: outer.TMPDIR,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: outer.DATABASE_URL,
-      REDIS_URL: outer.REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      STORAGE_DRIVER: 'fs',
-      STORAGE_DIR: storageDir.dir,
-      TTS_CACHE_DIR: cacheDir.dir,
-      ALLOW_PRIVATE_SOURCE_URLS: 'true',
-      ADMIN_API_KEY: adminKey,
-      MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
-      WEBHOOK_SECRET: randomBytes(32).toString('hex'),
-      SHUTDOWN_TIMEOUT_MS: '1500',
-      SCRIPT_PROVIDER: 'openai',
-      OPENAI_BASE_URL: chat.url,
-      OPENAI_API_KEY: 'sk-chat',
-      OPENAI_MODEL: 'qwen2.5:7b',
-      TTS_PROVIDER: 'openai',
-      OPENAI_TTS_BASE_URL: speech.url,
-      OPENAI_TTS_MODEL: 'kokoro',
-      OPENAI_TTS_FORMAT: 'pcm',
-    },
-    ctx.queues,
-  );
-  try {
-    [apiUrl] = await Promise.all([fleet.startApi(), fleet.startAll()]);
-  } catch (err) {
-    await fleet.stopAll(2_000);
-    throw err;
-  }
 }, 120_000);
 
 afterAll(async () => {
-  await fleet?.stopAll();
-  if (ctx) await closePipelineContext(ctx);
-  producer?.disconnect();
-  await db?.$disconnect();
-  await Promise.all(cleanups.map((clean) => clean()));
+  await scenario?.stop();
+  await Promise.all([chat?.close(), speech?.close()]);
 }, 60_000);
 
 describe('the fleet with the OpenAI-compatible providers (local fakes)', () => {
   it('turns a text source into an episode: script by chat completions, a voice per host by /audio/speech', async () => {
-    const user = await call('POST', '/v1/users', adminKey, {
+    const user = await scenario.call('POST', '/v1/users', scenario.adminKey, {
       email: `openai-${randomBytes(6).toString('hex')}@example.test`,
     });
     expect(user.status).toBe(201);
@@ -126,7 +48,7 @@ describe('the fleet with the OpenAI-compatible providers (local fakes)', () => {
     // which the fleet waits for, may register first).
     const voices = await waitFor(
       async () => {
-        const answer = await call('GET', '/v1/voices', userKey);
+        const answer = await scenario.call('GET', '/v1/voices', userKey);
         return answer.status === 503 ? undefined : answer;
       },
       { timeoutMs: 30_000, intervalMs: 200, what: 'the audio worker to publish its voices' },
@@ -134,7 +56,7 @@ describe('the fleet with the OpenAI-compatible providers (local fakes)', () => {
     expect(voices.status).toBe(200);
     expect(voices.body).toMatchObject({ engine: 'openai', languages: ['en-gb', 'en-us'] });
     expect((voices.body.voices as Array<{ id: string }>).map((v) => v.id)).toEqual(KOKORO_VOICES);
-    const refused = await call('POST', '/v1/episodes', userKey, {
+    const refused = await scenario.call('POST', '/v1/episodes', userKey, {
       type: 'custom',
       sources: [{ kind: 'text', title: 'Refused', text: 'A voice the server does not have.' }],
       style: { hosts: [{ name: 'Maya', voice: 'nova' }] },
@@ -142,7 +64,7 @@ describe('the fleet with the OpenAI-compatible providers (local fakes)', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.detail).toContain(`valid voices: ${KOKORO_VOICES.join(', ')}`);
 
-    const submitted = await call('POST', '/v1/episodes', userKey, {
+    const submitted = await scenario.call('POST', '/v1/episodes', userKey, {
       type: 'custom',
       sources: [
         {
@@ -161,12 +83,12 @@ describe('the fleet with the OpenAI-compatible providers (local fakes)', () => {
 
     const job = await waitFor(
       async () => {
-        const row = await db.job.findUniqueOrThrow({ where: { id: jobId } });
+        const row = await scenario.db.job.findUniqueOrThrow({ where: { id: jobId } });
         return ['completed', 'failed'].includes(row.status) ? row : undefined;
       },
       { timeoutMs: 90_000, intervalMs: 200, what: `job ${jobId} to finish` },
     ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${fleet.describe()}`);
+      throw new Error(`${err.message}\n${scenario.fleet.describe()}`);
     });
     expect([job.status, job.errorCode, job.errorMessage]).toEqual(['completed', null, null]);
     expect(job.providers).toMatchObject({ script: 'openai', tts: 'openai' });
@@ -178,7 +100,7 @@ describe('the fleet with the OpenAI-compatible providers (local fakes)', () => {
     expect(chat.requests.every((r) => r.headers.authorization === 'Bearer sk-chat')).toBe(true);
 
     // The voices: Maya takes the server's first voice, Theo the one chosen; no key for a local server.
-    const transcript = await call('GET', `/v1/episodes/${job.episodeId}/transcript`, userKey);
+    const transcript = await scenario.call('GET', `/v1/episodes/${job.episodeId}/transcript`, userKey);
     expect(transcript.status).toBe(200);
     const segments = transcript.body.segments as Array<{
       speaker: string;
@@ -200,11 +122,11 @@ describe('the fleet with the OpenAI-compatible providers (local fakes)', () => {
     expect(speech.requests.some((r) => r.headers.authorization !== undefined)).toBe(false);
 
     // The audio: as long as the fake's speech plus the pauses, timed line by line.
-    const episode = await db.episode.findUniqueOrThrow({ where: { id: job.episodeId! } });
+    const episode = await scenario.db.episode.findUniqueOrThrow({ where: { id: job.episodeId! } });
     const spoken = segments.reduce((sum, s) => sum + s.end - s.start, 0);
     expect(spoken).toBeGreaterThan(segments.reduce((sum, s) => sum + s.text.length * 0.05, 0) * 0.9);
     expect(episode.durationSec).toBeGreaterThan(spoken);
-    const audio = await fetch(`${apiUrl}/v1/episodes/${episode.id}/audio`, {
+    const audio = await fetch(`${scenario.apiUrl}/v1/episodes/${episode.id}/audio`, {
       headers: { authorization: `Bearer ${userKey}` },
     });
     expect(audio.status).toBe(200);
