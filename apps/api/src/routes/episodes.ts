@@ -387,7 +387,13 @@ export function episodesRouter(ctx: RouteContext): Router {
       .digest('base64url');
     const key = `${settings.prefix}:listened:${episode.id}:${client}`;
     if ((await ctx.redis.set(key, '1', 'EX', LISTEN_DEDUP_SEC, 'NX')) !== 'OK') return;
-    await recordListen(db, episode.userId, episode.id);
+    try {
+      await recordListen(db, episode.userId, episode.id);
+    } catch (err) {
+      // Not counted after all: the next fetch or POST from this client may count it.
+      await ctx.redis.del(key).catch(() => {});
+      throw err;
+    }
   };
 
   const transcriptBodies: Record<TranscriptFormat, (episode: Episode, segments: Segment[]) => string> = {
