@@ -1,5 +1,6 @@
 // The fleet under test: each worker app as its own process, started, killed and restarted by the
 // scenarios. An app counts as up once its BullMQ workers are registered in Redis under its pid.
+import { randomBytes } from 'node:crypto';
 import type { QueueName, QueueSet } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
 import { type AppName, AppProcess, type Exit } from './app-process';
@@ -9,6 +10,39 @@ export type WorkerApp = (typeof WORKER_APPS)[number];
 
 /** A queue each app serves, whose worker registration tells that the app is up. */
 const READY_QUEUE: Record<WorkerApp, QueueName> = { scraper: 'script', audio: 'audio', uploader: 'upload' };
+
+/** Where a test fleet's apps keep their state, and the admin key its API takes. */
+export interface FleetPlaces {
+  outer: NodeJS.ProcessEnv;
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  storageDir: string;
+  cacheDir: string;
+  adminKey: string;
+}
+
+/** The environment every app of a test fleet gets, before its providers' variables. */
+export function fleetAppEnv(places: FleetPlaces): NodeJS.ProcessEnv {
+  return {
+    PATH: places.outer.PATH,
+    HOME: places.outer.HOME,
+    TMPDIR: places.outer.TMPDIR,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: places.databaseUrl,
+    REDIS_URL: places.redisUrl,
+    QUEUE_PREFIX: places.prefix,
+    STORAGE_DRIVER: 'fs',
+    STORAGE_DIR: places.storageDir,
+    TTS_CACHE_DIR: places.cacheDir,
+    ALLOW_PRIVATE_SOURCE_URLS: 'true',
+    ADMIN_API_KEY: places.adminKey,
+    MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
+    WEBHOOK_SECRET: randomBytes(32).toString('hex'),
+    SHUTDOWN_TIMEOUT_MS: '1500',
+  };
+}
 
 export class Fleet {
   private readonly apps = new Map<WorkerApp, AppProcess>();

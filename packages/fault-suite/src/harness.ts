@@ -14,7 +14,7 @@ import { type FakeServer, makeTempDir, startHttpServer, waitFor } from '@podflee
 import type { Redis } from 'ioredis';
 import { type JobOutcome, outcomeOf } from './checks';
 import { type FaultyServer, startFaultyAnthropic, startFaultyElevenLabs, startFaultySite } from './fakes';
-import { Fleet } from './fleet';
+import { Fleet, fleetAppEnv } from './fleet';
 import { makeToneMp3 } from './mp3';
 import { type PgProxy, startPgProxy } from './pg-proxy';
 import {
@@ -106,22 +106,15 @@ async function startSuiteOn(redisServer: PrivateRedis, postgres: PrivatePostgres
   ctx.flowProducer.on('error', () => {});
 
   const env: NodeJS.ProcessEnv = {
-    PATH: outer.PATH,
-    HOME: outer.HOME,
-    TMPDIR: outer.TMPDIR,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: pg.url,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    STORAGE_DRIVER: 'fs',
-    STORAGE_DIR: storageDir.dir,
-    TTS_CACHE_DIR: cacheDir.dir,
-    ALLOW_PRIVATE_SOURCE_URLS: 'true',
-    ADMIN_API_KEY: adminKey,
-    MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
-    WEBHOOK_SECRET: randomBytes(32).toString('hex'),
-    SHUTDOWN_TIMEOUT_MS: '1500',
+    ...fleetAppEnv({
+      outer,
+      databaseUrl: pg.url,
+      redisUrl,
+      prefix,
+      storageDir: storageDir.dir,
+      cacheDir: cacheDir.dir,
+      adminKey,
+    }),
     LOCK_DURATION_MS: String(LOCK_DURATION_MS),
     STALLED_INTERVAL_MS: String(STALLED_INTERVAL_MS),
     MAINTENANCE_INTERVAL_MS: String(MAINTENANCE_INTERVAL_MS),

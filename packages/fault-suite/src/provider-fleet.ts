@@ -9,7 +9,7 @@ import { createStorageDriver } from '@podfleet/providers';
 import { createLogger, createRedis } from '@podfleet/queue';
 import { makeTempDir } from '@podfleet/test-kit';
 import type { Redis } from 'ioredis';
-import { Fleet } from './fleet';
+import { Fleet, fleetAppEnv } from './fleet';
 
 export interface ProviderFleet {
   fleet: Fleet;
@@ -47,22 +47,15 @@ export async function startProviderFleet(
   const adminKey = `admin-${randomBytes(12).toString('hex')}`;
   const fleet = new Fleet(
     {
-      PATH: outer.PATH,
-      HOME: outer.HOME,
-      TMPDIR: outer.TMPDIR,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: outer.DATABASE_URL,
-      REDIS_URL: outer.REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      STORAGE_DRIVER: 'fs',
-      STORAGE_DIR: storageDir.dir,
-      TTS_CACHE_DIR: cacheDir.dir,
-      ALLOW_PRIVATE_SOURCE_URLS: 'true',
-      ADMIN_API_KEY: adminKey,
-      MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
-      WEBHOOK_SECRET: randomBytes(32).toString('hex'),
-      SHUTDOWN_TIMEOUT_MS: '1500',
+      ...fleetAppEnv({
+        outer,
+        databaseUrl: outer.DATABASE_URL!,
+        redisUrl: outer.REDIS_URL!,
+        prefix,
+        storageDir: storageDir.dir,
+        cacheDir: cacheDir.dir,
+        adminKey,
+      }),
       ...providerEnv,
     },
     ctx.queues,
