@@ -1,6 +1,7 @@
 // Stands in for the outside world on the suite's fleet network: a webhook receiver (every POST is
 // kept, headers and body as received, for GET /deliveries) and a slow web page, so a scraper can
-// be caught mid-stage (GET /slow-article?ms=N answers after N ms; GET /requests lists its fetches).
+// be caught mid-stage (GET /slow-article?ms=N answers after N ms, with once=1 only the first time;
+// GET /requests lists its fetches).
 import { createServer } from 'node:http';
 
 const deliveries = [];
@@ -19,9 +20,11 @@ createServer((req, res) => {
   } else if (req.method === 'GET' && url.pathname === '/slow-article') {
     articleFetches.push({ at: Date.now() });
     const html = `<!doctype html><html><head><title>Sea walls rebuilt</title></head><body><article><h1>Sea walls rebuilt</h1>${'<p>'.concat(paragraph.repeat(4), '</p>').repeat(6)}</article></body></html>`;
+    // once=1: only the first fetch is slow (the one a scraper is stopped in); the retry is quick.
+    const slow = url.searchParams.get('once') !== '1' || articleFetches.length === 1;
     setTimeout(
       () => res.writeHead(200, { 'content-type': 'text/html' }).end(html),
-      Number(url.searchParams.get('ms') ?? 0),
+      slow ? Number(url.searchParams.get('ms') ?? 0) : 0,
     );
   } else if (req.method === 'POST') {
     const chunks = [];

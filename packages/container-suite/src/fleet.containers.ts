@@ -224,10 +224,11 @@ describe('three users, 12 episodes, under faults', () => {
     }
     for (let i = 0; i < 12; i++) {
       const listener = listeners[i % 3]!;
-      // The first job reads a slow web page, so a scraper is caught in the middle of its stage.
+      // The first job reads a slow web page, so a scraper is caught in the middle of its stage: 30 s,
+      // so it still runs SHUTDOWN_TIMEOUT_MS (10 s) after the stop however long finding it took.
       const source =
         i === 0
-          ? { kind: 'url', url: 'http://webhook-receiver:8080/slow-article?ms=13500' }
+          ? { kind: 'url', url: 'http://webhook-receiver:8080/slow-article?ms=30000&once=1' }
           : { kind: 'text', title: `Council update ${i}`, text: longText(`Council ${i}`) };
       const ticket = await call<{ jobId: string; status: string }>(
         'POST',
@@ -280,16 +281,24 @@ describe('three users, 12 episodes, under faults', () => {
   });
 
   it('recovers the job of an audio container killed while it holds it', async () => {
-    const holder = await waitFor(() => holderOfActiveJob('audio'), {
-      timeoutMs: 120_000,
-      intervalMs: 100,
-      what: 'an audio job in progress',
-    });
-    log(`killing audio ${holder.containerId} (holds ${holder.bullJobId})`);
-    await fleet.kill(holder.containerId);
-    const jobId = holder.bullJobId.split('.')[0]!;
-    const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
-    expect(job.status).not.toBe('completed');
+    // A holder found by polling can finish its job before the kill lands (a loaded machine widens
+    // that window): then the next holder is tried, at most two of the three audio containers.
+    for (let kills = 1; ; kills++) {
+      const holder = await waitFor(() => holderOfActiveJob('audio'), {
+        timeoutMs: 120_000,
+        intervalMs: 100,
+        what: 'an audio job in progress',
+      });
+      log(`killing audio ${holder.containerId} (holds ${holder.bullJobId})`);
+      await fleet.kill(holder.containerId);
+      const jobId = holder.bullJobId.split('.')[0]!;
+      const job = await db.job.findUniqueOrThrow({ where: { id: jobId } });
+      if (job.status !== 'completed' || kills === 2) {
+        expect(job.status).not.toBe('completed');
+        return;
+      }
+      log(`job ${jobId} completed before the kill landed: trying the next holder`);
+    }
   });
 
   it('survives a Redis restart that loses every key while jobs are in flight', async () => {
