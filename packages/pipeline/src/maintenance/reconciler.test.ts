@@ -57,7 +57,13 @@ describe('reconcile: PostgreSQL against Redis', () => {
       await markStageCompleted(t.ctx.db, job.id, stage, { artifactKey, checksum });
     }
     await forgetRedis(t.ctx);
-    expect((await reconcile(t.ctx, { graceMs: 0 })).reenqueued).toEqual([job.id]);
+    const result = await reconcile(t.ctx, { graceMs: 0 });
+    // Seen once on a loaded machine: nothing re-enqueued. What the job looked like then, if again.
+    const row = await t.ctx.db.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect({ reenqueued: result.reenqueued, result, row }).toMatchObject({
+      reenqueued: [job.id],
+      result: { ran: true },
+    });
     expect(await stateOf(job.id, 2, 'audio')).toBe('unknown');
     expect(['waiting', 'prioritized']).toContain(await stateOf(job.id, 2, 'upload'));
     const events = await t.ctx.db.jobEvent.findMany({ where: { jobId: job.id, type: 'reconciled' } });
