@@ -248,6 +248,8 @@ describe('the API killed while submitting (SIGKILL)', () => {
         );
       }
       expect((await suite.fleet.stopApi('SIGKILL')).signal).toBe('SIGKILL');
+      // The relay must see the dead client before the release, or it would pass the request on.
+      if (at === 'request') await within(hold.clientGone, 15_000, 'the relay to see the API gone', suite);
     } finally {
       hold.release();
     }

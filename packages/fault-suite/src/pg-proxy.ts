@@ -10,7 +10,9 @@ import { startPgRelay } from '@podfleet/test-kit';
 export interface StatementHold {
   /** Resolves once a connection sent the statement: from then on that connection is held. */
   engaged: Promise<void>;
-  /** Lets the held bytes through and ends the hold. */
+  /** Resolves once the held connection's client is gone: a request held then never runs. */
+  clientGone: Promise<void>;
+  /** Lets the held bytes through (to a client still there) and ends the hold. */
   release(): void;
 }
 
@@ -33,6 +35,7 @@ interface PendingHold {
   marker: Buffer;
   at: 'request' | 'response';
   engage(): void;
+  clientGone(): void;
   /** Set once engaged: flushes what was held. */
   flush?: () => void;
   released: boolean;
@@ -68,6 +71,12 @@ export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
             heldUp = undefined;
             heldDown = undefined;
           };
+          // A client killed while its request is held never had it run: drop it, whatever
+          // order the kill's socket close and the scenario's release come in.
+          client.once('close', () => {
+            heldUp = undefined;
+            pending.clientGone();
+          });
           pending.engage();
           return;
         }
@@ -91,13 +100,18 @@ export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
     },
     holdStatement(marker, at) {
       let engage!: () => void;
+      let clientGone!: () => void;
       const engaged = new Promise<void>((resolve) => {
         engage = resolve;
       });
-      const pending: PendingHold = { marker: Buffer.from(marker), at, engage, released: false };
+      const gone = new Promise<void>((resolve) => {
+        clientGone = resolve;
+      });
+      const pending: PendingHold = { marker: Buffer.from(marker), at, engage, clientGone, released: false };
       hold = pending;
       return {
         engaged,
+        clientGone: gone,
         release() {
           pending.released = true;
           pending.flush?.();
