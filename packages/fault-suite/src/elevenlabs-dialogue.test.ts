@@ -10,6 +10,7 @@ import {
   startFakeElevenLabs,
 } from '@podfleet/providers/testing';
 import { waitFor } from '@podfleet/test-kit';
+import { waitForJob } from './harness';
 import { makeToneMp3 } from './mp3';
 import { type ProviderFleet, startProviderFleet } from './provider-fleet';
 
@@ -77,15 +78,7 @@ describe('the fleet with ElevenLabs in dialogue mode (local fakes)', () => {
     expect(submitted.status).toBe(202);
     const jobId = submitted.body.jobId as string;
 
-    const job = await waitFor(
-      async () => {
-        const row = await scenario.db.job.findUniqueOrThrow({ where: { id: jobId } });
-        return ['completed', 'failed'].includes(row.status) ? row : undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 200, what: `job ${jobId} to finish` },
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${scenario.fleet.describe()}`);
-    });
+    const job = await waitForJob(scenario, jobId, ['completed', 'failed'], 90_000);
     expect([job.status, job.errorCode, job.errorMessage]).toEqual(['completed', null, null]);
     expect(job.providers).toMatchObject({ script: 'anthropic', tts: 'elevenlabs' });
 

@@ -289,7 +289,12 @@ export async function retryThroughApi(suite: Suite, jobId: string): Promise<unkn
 }
 
 /** Waits for the job to reach one of `statuses`; on time-out, says where it was and shows the fleet's logs. */
-export async function waitForJob(suite: Suite, jobId: string, statuses: Job['status'][], timeoutMs = 60_000) {
+export async function waitForJob(
+  suite: Pick<Suite, 'db' | 'fleet'>,
+  jobId: string,
+  statuses: Job['status'][],
+  timeoutMs = 60_000,
+) {
   try {
     return await waitFor(
       async () => {

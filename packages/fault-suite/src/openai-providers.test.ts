@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FakeOpenAI, startFakeOpenAI } from '@podfleet/providers/testing';
 import { waitFor } from '@podfleet/test-kit';
+import { waitForJob } from './harness';
 import { type ProviderFleet, startProviderFleet } from './provider-fleet';
 
 const KOKORO_VOICES = ['af_bella', 'af_sky', 'am_adam', 'am_michael', 'bf_emma', 'bm_george'];
@@ -81,15 +82,7 @@ describe('the fleet with the OpenAI-compatible providers (local fakes)', () => {
     expect(submitted.status).toBe(202);
     const jobId = submitted.body.jobId as string;
 
-    const job = await waitFor(
-      async () => {
-        const row = await scenario.db.job.findUniqueOrThrow({ where: { id: jobId } });
-        return ['completed', 'failed'].includes(row.status) ? row : undefined;
-      },
-      { timeoutMs: 90_000, intervalMs: 200, what: `job ${jobId} to finish` },
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}\n${scenario.fleet.describe()}`);
-    });
+    const job = await waitForJob(scenario, jobId, ['completed', 'failed'], 90_000);
     expect([job.status, job.errorCode, job.errorMessage]).toEqual(['completed', null, null]);
     expect(job.providers).toMatchObject({ script: 'openai', tts: 'openai' });
 
