@@ -1,5 +1,6 @@
 // The Docker engine and docker-compose, driven through their command-line clients.
 import { execFile, spawn } from 'node:child_process';
+import { childEnv } from '@podfleet/config';
 
 export class CommandError extends Error {
   constructor(
@@ -26,7 +27,7 @@ export function run(command: string, args: string[], opts: RunOptions = {}): Pro
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      env: childEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

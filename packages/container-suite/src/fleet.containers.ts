@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeToPcm, probeAudio } from '@podfleet/assembly';
+import { childEnv } from '@podfleet/config';
 import { createPrismaClient, type PrismaClient } from '@podfleet/db';
 import { waitFor } from '@podfleet/test-kit';
 import { verifySignature } from '@podfleet/webhooks';
@@ -21,7 +22,7 @@ const log = (line: string) => process.stderr.write(`  [containers] ${line}\n`);
 const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 // PODFLEET_CONTAINERS_REUSE_TAG=<tag> runs images already built with that tag instead of building
 // (for iterating on the suite itself; CI always builds from the working tree).
-const reuseTag = process.env.PODFLEET_CONTAINERS_REUSE_TAG;
+const reuseTag = childEnv().PODFLEET_CONTAINERS_REUSE_TAG;
 const TAG = reuseTag ?? 'containers-suite';
 const secrets = {
   ADMIN_API_KEY: `admin-${randomBytes(12).toString('hex')}`,
@@ -101,7 +102,7 @@ beforeAll(async () => {
   const unavailable = await dockerUnavailable();
   if (unavailable)
     throw new Error(`no Docker engine answers here (${unavailable}): the container suite cannot run`);
-  images = await thirdPartyImages(process.env, log);
+  images = await thirdPartyImages(childEnv(), log);
   const buildStarted = Date.now();
   if (!reuseTag) await buildImages(images.BASE_IMAGE, TAG, log);
   log(`images ready in ${((Date.now() - buildStarted) / 1000).toFixed(0)} s`);

@@ -3,6 +3,7 @@
 //   npx -y pnpm@10.34.9 --filter @podfleet/k8s-manifests render docker/k8s/overlays/prod
 // Validation is the tests' job (manifests.test.ts): the schema packages load as ES modules only.
 import { resolve } from 'node:path';
+import { childEnv } from '@podfleet/config';
 import { stringify } from 'yaml';
 import { renderKustomization } from './kustomize';
 
@@ -12,7 +13,7 @@ if (!dir || extra.length > 0) {
   process.exit(2);
 }
 // pnpm runs package scripts in the package's folder; the path is meant from where the user stands.
-const target = resolve(process.env.INIT_CWD ?? process.cwd(), dir);
+const target = resolve(childEnv().INIT_CWD ?? process.cwd(), dir);
 try {
   const objects = renderKustomization(target);
   // YAML 1.1 quoting: kubectl reads `yes`, `on`, `y` unquoted as booleans.
