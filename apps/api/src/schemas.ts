@@ -209,10 +209,13 @@ export const podcastShowSchema = z
   })
   .openapi('PodcastShow');
 
+/** What a job makes: an episode (daily, weekly, custom), promo clips, or an episode from an upload. */
+const jobTypeSchema = z.enum(['daily', 'weekly', 'custom', 'clips', 'upload']);
+
 export const jobSchema = z
   .object({
     id: z.string(),
-    type: z.enum(['daily', 'weekly', 'custom']),
+    type: jobTypeSchema,
     status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
     phase: z.enum(['scrape', 'script', 'audio', 'upload']).nullable(),
     progress: z.number().int().min(0).max(100),
@@ -291,7 +294,7 @@ export const activeJobsSchema = z
         jobId: z.string(),
         userId: z.string(),
         userEmail: z.string(),
-        type: z.enum(['daily', 'weekly', 'custom']),
+        type: jobTypeSchema,
         status: z.enum(['queued', 'running']),
         phase: z.enum(['scrape', 'script', 'audio', 'upload']).nullable(),
         progress: z.number().int(),
@@ -372,7 +375,9 @@ export const episodeSchema = z
   .object({
     id: z.string(),
     jobId: z.string(),
-    type: z.enum(['daily', 'weekly', 'custom']),
+    type: z
+      .enum(['daily', 'weekly', 'custom', 'upload'])
+      .openapi({ description: 'upload: made from an uploaded audio file' }),
     title: z.string(),
     description: z.string(),
     audioUrl: z

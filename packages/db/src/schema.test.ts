@@ -126,6 +126,7 @@ test('a row in every model, every column set, reads back unchanged', async () =>
     localDate: '2026-01-02',
     createdAt: t('2026-01-02T02:01:00.000Z'),
     expiresAt: t('2026-01-03T00:00:00.000Z'),
+    archivedAt: t('2026-01-04T00:00:00.000Z'),
   };
   await db.episode.create({ data: episode });
   expectStored(await db.episode.findUniqueOrThrow({ where: { id: episode.id } }), episode);
@@ -219,6 +220,47 @@ test('a row in every model, every column set, reads back unchanged', async () =>
   };
   await db.listen.create({ data: listen });
   expectStored(await db.listen.findUniqueOrThrow({ where: { id: listen.id } }), listen);
+
+  const clip = {
+    id: `clip-${suffix}`,
+    userId: user.id,
+    episodeId: episode.id,
+    jobId: job.id,
+    platform: 'reels',
+    startSec: 12.5,
+    endSec: 41.25,
+    durationSec: 28.75,
+    score: 0.82,
+    confidence: 'high',
+    title: 'Why the bill matters',
+    text: 'Why does this bill matter? Three reasons.',
+    features: { values: { hookQuestion: 1 }, hook: 'question' },
+    mp3Key: `clips/${suffix}.mp3`,
+    mp4Key: `clips/${suffix}.mp4`,
+    sizeBytes: 3_000_000_000n, // past int4
+    createdAt: t('2026-01-02T08:00:00.000Z'),
+    expiresAt: t('2026-02-02T08:00:00.000Z'),
+    archivedAt: t('2026-02-03T08:00:00.000Z'),
+  };
+  await db.clip.create({ data: clip });
+  expectStored(await db.clip.findUniqueOrThrow({ where: { id: clip.id } }), clip);
+
+  const feedback = {
+    id: `feedback-${suffix}`,
+    userId: user.id,
+    episodeId: episode.id,
+    clipId: clip.id,
+    type: 'rating',
+    rating: 5,
+    comment: 'Great hook.',
+    platform: 'reels',
+    createdAt: t('2026-01-02T09:00:00.000Z'),
+  };
+  await db.feedback.create({ data: feedback });
+  expectStored(await db.feedback.findUniqueOrThrow({ where: { id: feedback.id } }), feedback);
+  await expect(db.feedback.create({ data: { userId: user.id, type: 'rating', rating: 6 } })).rejects.toThrow(
+    /feedback_rating_check/,
+  );
 
   // Relations resolve both ways between a job and its episode.
   const linked = await db.job.findUniqueOrThrow({

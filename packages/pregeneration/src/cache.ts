@@ -46,7 +46,12 @@ const cachedEpisodeSchema = z.object({
   localDate: z.string().nullable(),
   createdAt: z.coerce.date(),
   expiresAt: z.coerce.date().nullable(),
+  // Absent in entries written before archiving existed; archived episodes are never cached.
+  archivedAt: z.coerce.date().nullable().default(null),
 });
+
+/** Only daily and weekly episodes have a period, and so a cache entry. */
+const isPeriodic = (type: Episode['type']): type is EpisodeKind => type === 'daily' || type === 'weekly';
 
 export const cacheRedisKey = (prefix: string, userId: string, kind: EpisodeKind, period: string) =>
   `${prefix}:${episodeCacheKey(userId, kind, period)}`;
@@ -76,7 +81,7 @@ export async function writeEpisodeCache(
     typeof episodeOrId === 'string'
       ? await ctx.db.episode.findUnique({ where: { id: episodeOrId }, omit: { transcript: true } })
       : toCached(episodeOrId);
-  if (!episode || episode.type === 'custom' || episode.localDate === null) return false;
+  if (!episode || !isPeriodic(episode.type) || episode.localDate === null || episode.archivedAt) return false;
   const user = await ctx.db.user.findUnique({ where: { id: episode.userId }, select: { timezone: true } });
   if (!user) return false;
   const ends = Math.min(
@@ -132,6 +137,7 @@ export async function readEpisodeCache(
       userId: user.id,
       type: kind,
       localDate: period,
+      archivedAt: null,
       OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
     },
     orderBy: { createdAt: 'desc' },
@@ -156,7 +162,7 @@ export async function invalidateEpisodeCache(
   ctx: PipelineContext,
   episode: Pick<Episode, 'userId' | 'type' | 'localDate'>,
 ): Promise<void> {
-  if (episode.type === 'custom' || episode.localDate === null) return;
+  if (!isPeriodic(episode.type) || episode.localDate === null) return;
   await ctx.redis.del(cacheRedisKey(ctx.prefix, episode.userId, episode.type, episode.localDate));
 }
 

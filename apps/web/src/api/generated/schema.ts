@@ -901,8 +901,11 @@ export interface components {
         Episode: {
             id: string;
             jobId: string;
-            /** @enum {string} */
-            type: "daily" | "weekly" | "custom";
+            /**
+             * @description upload: made from an uploaded audio file
+             * @enum {string}
+             */
+            type: "daily" | "weekly" | "custom" | "upload";
             title: string;
             description: string;
             /** @description Signed, expiring URL: plays without an Authorization header */
@@ -1036,7 +1039,7 @@ export interface components {
         Job: {
             id: string;
             /** @enum {string} */
-            type: "daily" | "weekly" | "custom";
+            type: "daily" | "weekly" | "custom" | "clips" | "upload";
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             /** @enum {string|null} */
@@ -1137,7 +1140,7 @@ export interface components {
                 userId: string;
                 userEmail: string;
                 /** @enum {string} */
-                type: "daily" | "weekly" | "custom";
+                type: "daily" | "weekly" | "custom" | "clips" | "upload";
                 /** @enum {string} */
                 status: "queued" | "running";
                 /** @enum {string|null} */
