@@ -85,7 +85,9 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     allowPrivateUrls: true,
     sseHeartbeatMs: 15_000,
     queueDepthCacheMs: 0,
-    healthTimeoutMs: 1_000,
+    // Generous: the first probe connects PostgreSQL and writes the storage probe, which a loaded
+    // machine can take over a second to do.
+    healthTimeoutMs: 3_000,
     keyCacheTtlMs: 10_000,
     // Limits high enough for suites that make many users, keys, streams and bad guesses; the
     // hardening tests set their own.
