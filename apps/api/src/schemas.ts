@@ -533,7 +533,9 @@ export const feedbackBodySchema = z
     if (body.type === 'comment' && !body.comment?.trim())
       issues.addIssue({ code: 'custom', path: ['comment'], message: 'a comment needs its text' });
   })
-  .openapi('FeedbackRequest');
+  .openapi('FeedbackRequest', {
+    description: 'At least one of episodeId and clipId; given both, the clip must be of that episode',
+  });
 
 /** `GET /v1/feedback`: yours, newest first, on one episode or clip when given. */
 export const feedbackQuerySchema = pageQuerySchema.extend({

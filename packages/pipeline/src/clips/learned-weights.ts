@@ -15,7 +15,7 @@ import { z } from 'zod';
 
 /**
  * How many of the user's clips (the latest they gave feedback on) teach their weights: bounds
- * the read; weights are clamped to ¼×–4× their defaults, so older feedback would add little.
+ * what one clips job reads; feedback on older clips stops counting.
  */
 const LEARNING_CLIPS = 500;
 

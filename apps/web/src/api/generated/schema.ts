@@ -1067,6 +1067,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /** @description At least one of episodeId and clipId; given both, the clip must be of that episode */
         FeedbackRequest: {
             episodeId?: string;
             /** @description The clip's episode and platform are recorded with the feedback */
