@@ -78,6 +78,7 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     prefix: env.prefix,
     maxQueueSize: 1000,
     userRequestsPerMinute: 1000,
+    userFeedbackPerMinute: 1000,
     userMaxActiveJobs: 100,
     userStorageQuotaBytes: 1024 ** 3,
     signedUrlTtlSec: 3600,

@@ -15,6 +15,7 @@ export {
   type StageArtifact,
   writeArtifact,
 } from './artifacts';
+export { learnedClipWeights } from './clips/learned-weights';
 export {
   closePipelineContext,
   createPipelineContext,

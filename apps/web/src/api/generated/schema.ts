@@ -298,6 +298,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your feedback, newest first; on one episode or clip when given */
+        get: operations["listFeedback"];
+        put?: never;
+        /** Like, dislike, rate (1–5), report or comment on one of your episodes or clips; clip likes and ratings teach your clip scorer for the clip's platform */
+        post: operations["giveFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/jobs": {
         parameters: {
             query?: never;
@@ -459,7 +477,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Job statistics, queue counts, cache hit rate, pre-generation runs, cost per user per day, time to first audio, daily history */
+        /** Job statistics, queue counts, cache hit rate, pre-generation runs, cost per user per day, time to first audio, daily history, feedback (ratings, likes and dislikes per clip platform and feature) */
         get: operations["getStats"];
         put?: never;
         post?: never;
@@ -1032,6 +1050,39 @@ export interface components {
                 end: number;
             }[];
         };
+        Feedback: {
+            id: string;
+            /** @enum {string} */
+            type: "like" | "dislike" | "rating" | "report" | "comment";
+            episodeId: string | null;
+            /** @description null once the clip is deleted */
+            clipId: string | null;
+            /**
+             * @description The clip's platform; null for feedback on an episode alone
+             * @enum {string|null}
+             */
+            platform: "tiktok" | "reels" | "shorts" | "x" | "generic" | null;
+            rating: number | null;
+            comment: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description At least one of episodeId and clipId; given both, the clip must be of that episode */
+        FeedbackRequest: {
+            episodeId?: string;
+            /** @description The clip's episode and platform are recorded with the feedback */
+            clipId?: string;
+            /** @enum {string} */
+            type: "like" | "dislike" | "rating" | "report" | "comment";
+            /** @description 1–5: required for a rating, refused with any other type */
+            rating?: number;
+            /** @description Required (not blank) for a comment; optional with any other type */
+            comment?: string;
+        };
+        FeedbackPage: {
+            items: components["schemas"]["Feedback"][];
+            nextCursor: string | null;
+        };
         JobPage: {
             items: components["schemas"]["Job"][];
             nextCursor: string | null;
@@ -1431,6 +1482,7 @@ export interface components {
                     rolledUp: boolean;
                 }[];
             };
+            feedback: components["schemas"]["FeedbackStats"];
         };
         StoredPregenerationRun: components["schemas"]["PregenerationRun"] & ({
             /** @description errors[] keeps the first 5 */
@@ -1466,6 +1518,45 @@ export interface components {
                 message: string;
             }[];
             durationMs: number;
+        };
+        FeedbackStats: {
+            /**
+             * Format: date-time
+             * @description Feedback given since the start of the first history day
+             */
+            since: string;
+            all: components["schemas"]["FeedbackCounts"];
+            episodes: components["schemas"]["FeedbackCounts"] & unknown;
+            /** @description Feedback on clips, by the clip's platform (kept after the clip is deleted) */
+            platforms: {
+                tiktok?: components["schemas"]["FeedbackCounts"];
+                reels?: components["schemas"]["FeedbackCounts"];
+                shorts?: components["schemas"]["FeedbackCounts"];
+                x?: components["schemas"]["FeedbackCounts"];
+                generic?: components["schemas"]["FeedbackCounts"];
+            };
+            /** @description Feedback on clips still stored, by what the clip had: hookQuestion/hookNumber/hookClaim the hook of that kind; any other feature a value above 0.5 (what a like raises the feature's weight for) */
+            features: {
+                hookQuestion?: components["schemas"]["FeedbackCounts"];
+                hookNumber?: components["schemas"]["FeedbackCounts"];
+                hookClaim?: components["schemas"]["FeedbackCounts"];
+                completeThought?: components["schemas"]["FeedbackCounts"];
+                speakerTurns?: components["schemas"]["FeedbackCounts"];
+                energy?: components["schemas"]["FeedbackCounts"];
+                topic?: components["schemas"]["FeedbackCounts"];
+                lengthFit?: components["schemas"]["FeedbackCounts"];
+            };
+        };
+        FeedbackCounts: {
+            likes: number;
+            dislikes: number;
+            reports: number;
+            comments: number;
+            ratings: {
+                count: number;
+                /** @description 1–5; null without ratings */
+                average: number | null;
+            };
         };
         Health: {
             /** @enum {string} */
@@ -3621,6 +3712,199 @@ export interface operations {
                 };
             };
             /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFeedback: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                episodeId?: string;
+                clipId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of feedback */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackPage"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The admin key: this route needs a user key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    giveFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description The feedback, stored (a clip: its episode and platform filled in) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The admin key: this route needs a user key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The episode or clip is not found or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (errors[] names each field): no episodeId or clipId, a rating missing or where it does not belong, a comment without text or over 2000 characters, a clip of another episode */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description More than USER_FEEDBACK_PER_MINUTE this minute (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
