@@ -191,6 +191,19 @@ describe('LocalScriptWriter', () => {
     );
   });
 
+  it('writes English only: en and its regions, and a clear non-retryable refusal of another language', async () => {
+    expect(writer.languages).toEqual(['en']);
+    const british = await writer.write({ documents: [erieCanal], style: { ...style(1), language: 'en-GB' } });
+    expect(british.language).toBe('en-GB');
+    await expect(
+      writer.write({ documents: [erieCanal], style: { ...style(1), language: 'de' } }),
+    ).rejects.toMatchObject({
+      code: 'SCRIPT_FAILED',
+      retryable: false,
+      message: expect.stringContaining('writes only English (en), not "de"'),
+    });
+  });
+
   it('stops when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort(new Error('job cancelled'));

@@ -12,6 +12,8 @@ export type FakeReply =
       kind: 'script';
       /** The JSON object to return; default: generated from the request (hosts, sources, word target). */
       script?: unknown;
+      /** Scales the generated dialogue's length (0.5: half the word target), for length checks. */
+      lengthFactor?: number;
       usage?: { input_tokens: number; output_tokens: number };
       stopReason?: 'end_turn' | 'max_tokens' | 'refusal';
     }
@@ -63,6 +65,12 @@ export const fakeReplies = {
     message: 'Internal server error',
   }),
   refusal: (): FakeReply => ({ kind: 'script', script: {}, stopReason: 'refusal' }),
+  /** A valid dialogue `factor` times as long as the prompt's word target asks. */
+  scaledScript: (factor: number, usage?: { input_tokens: number; output_tokens: number }): FakeReply => ({
+    kind: 'script',
+    lengthFactor: factor,
+    usage,
+  }),
 };
 
 /** The parts of a request body the fake reads. */
@@ -125,7 +133,7 @@ function sendError(
 }
 
 /** A plausible dialogue for the request: host names from the schema enum, sources and word target from the prompt. */
-export function dialogueFor(request: FakeMessageRequest): unknown {
+export function dialogueFor(request: FakeMessageRequest, lengthFactor = 1): unknown {
   const schema = request.output_config?.format?.schema as
     | { properties?: { lines?: { items?: { properties?: { speaker?: { enum?: string[] } } } } } }
     | undefined;
@@ -137,7 +145,7 @@ export function dialogueFor(request: FakeMessageRequest): unknown {
       words: (m[2] ?? '').split(/\s+/).filter(Boolean),
     }),
   );
-  const target = Number(/about (\d+) spoken words/.exec(request.system ?? '')?.[1] ?? 300);
+  const target = lengthFactor * Number(/about (\d+) spoken words/.exec(request.system ?? '')?.[1] ?? 300);
   const lines: Array<{ speaker: string; text: string; chapter: number }> = [];
   let turn = 0;
   const say = (chapter: number, text: string) =>
@@ -239,7 +247,7 @@ export async function startFakeAnthropic(options: { apiKey?: string } = {}): Pro
     const reply = queue.shift() ?? fakeReplies.script();
     if (reply.kind === 'error') return sendError(res, reply.status, reply.type, reply.message, reply);
 
-    const text = reply.kind === 'text' ? reply.text : JSON.stringify(reply.script ?? dialogueFor(body));
+    const text = reply.kind === 'text' ? reply.text : JSON.stringify(reply.script ?? dialogueFor(body, reply.lengthFactor));
     const usage =
       reply.kind === 'script' && reply.usage
         ? reply.usage
