@@ -3,7 +3,7 @@
 // the OpenAPI document, so the docs and the code share one definition.
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { isValidTimeZone } from '@podfleet/pipeline';
-import { sourceSpecSchema, styleSchema } from '@podfleet/providers';
+import { sourceSpecSchema, stylePatchSchema } from '@podfleet/providers';
 import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
 
@@ -36,7 +36,7 @@ export const createUserBodySchema = z
     dailyEnabled: z.boolean().optional(),
     weeklyEnabled: z.boolean().optional(),
     sources: z.array(sourceSpecSchema).max(20).optional(),
-    style: styleSchema.partial().optional(),
+    style: stylePatchSchema.optional(),
     webhookUrl: webhookUrl.optional(),
     pregenerateTier: pregenerateTier.optional(),
     storageQuotaBytes: storageQuotaBytes.optional(),
@@ -66,7 +66,7 @@ export const updateMeBodySchema = z
     dailyEnabled: z.boolean().optional(),
     weeklyEnabled: z.boolean().optional(),
     sources: z.array(sourceSpecSchema).max(20).optional(),
-    style: styleSchema.partial().nullable().optional(),
+    style: stylePatchSchema.nullable().optional(),
     webhookUrl: webhookUrl.nullable().optional(),
   })
   .strict()

@@ -36,10 +36,10 @@ export {
   readVoiceList,
   unknownVoices,
   unspokenLanguage,
-  voiceLanguageMismatches,
   type VoiceInfo,
   type VoiceList,
   type VoiceStore,
+  voiceLanguageMismatches,
   voiceListKey,
   voiceListSchema,
 } from './voices';

@@ -61,7 +61,10 @@ export async function publishWriterLanguages(
 }
 
 /** The published record; null before any scraper worker has started (or when it is unreadable). */
-export async function readWriterLanguages(store: LanguageStore, prefix: string): Promise<WriterLanguages | null> {
+export async function readWriterLanguages(
+  store: LanguageStore,
+  prefix: string,
+): Promise<WriterLanguages | null> {
   const raw = await store.get(writerLanguagesKey(prefix));
   if (raw === null) return null;
   try {

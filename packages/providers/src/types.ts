@@ -44,21 +44,29 @@ export const hostSchema = z.object({
 });
 export type Host = z.infer<typeof hostSchema>;
 
-export const styleSchema = z.object({
-  hosts: z
-    .array(hostSchema)
-    .min(1)
-    .max(4)
-    .default([{ name: 'Maya' }, { name: 'Theo' }]),
-  targetMinutes: z.number().min(0.5).max(60).default(3),
-  tone: z.string().min(1).max(200).default('conversational'),
+const styleFields = {
+  hosts: z.array(hostSchema).min(1).max(4),
+  targetMinutes: z.number().min(0.5).max(60),
+  tone: z.string().min(1).max(200),
   /** BCP 47 (`en`, `de`, `pt-BR`): the script is written in it and voiced by voices that speak it. */
   language: z
     .string()
     .max(35)
-    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as en or pt-BR')
-    .default('en'),
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as en or pt-BR'),
+};
+
+export const styleSchema = z.object({
+  hosts: styleFields.hosts.default([{ name: 'Maya' }, { name: 'Theo' }]),
+  targetMinutes: styleFields.targetMinutes.default(3),
+  tone: styleFields.tone.default('conversational'),
+  language: styleFields.language.default('en'),
 });
+/**
+ * Some of a style's fields with nothing filled in (unlike `styleSchema.partial()`, which fills the
+ * defaults): what a request sets over the user's saved style, the rest coming from it.
+ */
+export const stylePatchSchema = z.object(styleFields).partial();
+export type StylePatch = z.infer<typeof stylePatchSchema>;
 export type Style = z.infer<typeof styleSchema>;
 
 export const scriptLineSchema = z.object({

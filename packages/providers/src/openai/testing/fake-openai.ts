@@ -137,13 +137,16 @@ function dialogue(body: ChatRequestBody, lengthFactor?: number): string {
     properties: { lines: { items: { properties: { speaker: { enum: hostsFromPrompt(system) } } } } },
   };
   return JSON.stringify(
-    dialogueFor({
-      model: body.model,
-      max_tokens: 0,
-      system,
-      messages: [{ role: 'user', content: user }],
-      output_config: { format: { type: 'json_schema', schema } },
-    }, lengthFactor),
+    dialogueFor(
+      {
+        model: body.model,
+        max_tokens: 0,
+        system,
+        messages: [{ role: 'user', content: user }],
+        output_config: { format: { type: 'json_schema', schema } },
+      },
+      lengthFactor,
+    ),
   );
 }
 

@@ -249,7 +249,12 @@ describe('AnthropicScriptWriter', () => {
       expect(fake.requests).toHaveLength(2);
       expect(script.wordCount).toBeGreaterThanOrEqual(383);
       expect(script.wordCount).toBeLessThanOrEqual(518);
-      expect(script.length).toMatchObject({ target: 450, spoken: script.wordCount, within: true, followUps: 1 });
+      expect(script.length).toMatchObject({
+        target: 450,
+        spoken: script.wordCount,
+        within: true,
+        followUps: 1,
+      });
       expect(script.usage).toMatchObject({ inputTokens: 20_500, outputTokens: 1_200 });
       // The follow-up quotes the short script and asks for the difference.
       const [first, second] = fake.messageRequests();

@@ -4,7 +4,7 @@ import { observeProviderCall, recordLlmUsage } from '@podfleet/telemetry';
 import { ProviderError, type ScriptDocument } from '../../types';
 import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
 import { type ModelAttempt, writeWithOneRepair } from '../repair';
-import { parseWriteRequest, type ScriptWriteRequest, type ScriptWriter, lengthTarget } from '../types';
+import { lengthTarget, parseWriteRequest, type ScriptWriteRequest, type ScriptWriter } from '../types';
 import { toProviderError } from './errors';
 import { costUsd, type ModelPrice } from './pricing';
 

@@ -94,23 +94,30 @@ describe('OpenAIScriptWriter (local fakes of OpenAI-compatible servers)', () => 
     expect(fake.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
 
-  it('writes in the style\'s language: the prompt names it, the script records it', async () => {
+  it("writes in the style's language: the prompt names it, the script records it", async () => {
     const fake = await server();
     const script = await writerFor(fake).write({ documents, style: { ...style, language: 'pt-BR' } });
     const system = fake.chatRequests()[0]!.messages[0]!.content;
-    expect(system).toContain('in the language with BCP 47 code "pt-BR", whatever the language of the sources');
+    expect(system).toContain(
+      'in the language with BCP 47 code "pt-BR", whatever the language of the sources',
+    );
     expect(script.language).toBe('pt-BR');
   });
 
   it('counts Chinese in characters: the prompt asks for 500 spoken characters for 2 minutes', async () => {
     const fake = await server();
-    fake.enqueueChat({ kind: 'script', script: { ...validScript, lines: validScript.lines.map((l) => ({ ...l, text: '大运河'.repeat(42) })) } });
+    fake.enqueueChat({
+      kind: 'script',
+      script: { ...validScript, lines: validScript.lines.map((l) => ({ ...l, text: '大运河'.repeat(42) })) },
+    });
     const script = await writerFor(fake).write({ documents, style: { ...style, language: 'zh-CN' } });
     const system = fake.chatRequests()[0]!.messages[0]!.content;
     expect(system).toContain('about 500 spoken characters in total (at least 425, at most 575)');
     // 5 lines of 126 characters: 630, over 575, so one follow-up was asked (the fake's default answer).
     expect(fake.chatRequests()).toHaveLength(2);
-    expect(fake.chatRequests()[1]!.messages.at(-1)!.content).toContain('That script has 630 spoken characters');
+    expect(fake.chatRequests()[1]!.messages.at(-1)!.content).toContain(
+      'That script has 630 spoken characters',
+    );
     expect(script.length).toMatchObject({ unit: 'characters', target: 500, followUps: 1 });
   });
 

@@ -14,7 +14,7 @@ import { ProviderError, type ScriptDocument } from '../../types';
 import { costUsd, type ModelPrice } from '../anthropic/pricing';
 import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
 import { type ModelAttempt, writeWithOneRepair } from '../repair';
-import { parseWriteRequest, type ScriptWriteRequest, type ScriptWriter, lengthTarget } from '../types';
+import { lengthTarget, parseWriteRequest, type ScriptWriteRequest, type ScriptWriter } from '../types';
 import { openAiPriceFor } from './pricing';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';

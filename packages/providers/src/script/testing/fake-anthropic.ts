@@ -247,7 +247,10 @@ export async function startFakeAnthropic(options: { apiKey?: string } = {}): Pro
     const reply = queue.shift() ?? fakeReplies.script();
     if (reply.kind === 'error') return sendError(res, reply.status, reply.type, reply.message, reply);
 
-    const text = reply.kind === 'text' ? reply.text : JSON.stringify(reply.script ?? dialogueFor(body, reply.lengthFactor));
+    const text =
+      reply.kind === 'text'
+        ? reply.text
+        : JSON.stringify(reply.script ?? dialogueFor(body, reply.lengthFactor));
     const usage =
       reply.kind === 'script' && reply.usage
         ? reply.usage
