@@ -223,7 +223,9 @@ describe('AnthropicScriptWriter', () => {
       const script = await writer.write({ documents, style: { ...style, hosts } });
       expect(new Set(script.lines.map((l) => l.speaker))).toEqual(new Set(hosts.map((h) => h.name)));
       expect(script.chapters).toHaveLength(4);
+      expect(script.length).toMatchObject({ within: true, followUps: 0 });
     }
+    expect(fake.requests).toHaveLength(4);
   });
 
   describe('length check (target 450 words ±15 %: 383–518)', () => {

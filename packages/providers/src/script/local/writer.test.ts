@@ -98,6 +98,9 @@ describe('LocalScriptWriter', () => {
         const speakers = new Set(script.lines.map((l) => l.speaker));
         expect(speakers).toEqual(new Set(NAMES.slice(0, hostCount)));
         if (hostCount > 1) expect(repeats(script)).toBe(0);
+        // The length holds whatever the number of hosts.
+        const target = targetWordCount(style(minutes));
+        expect(Math.abs(script.wordCount - target)).toBeLessThanOrEqual(target * 0.15);
         // Each host carries source content, not only greetings, once there is room for it.
         if (minutes === 3) {
           for (const name of NAMES.slice(0, hostCount)) {

@@ -90,7 +90,9 @@ describe('OpenAIScriptWriter (local fakes of OpenAI-compatible servers)', () => 
       expect(new Set(script.lines.map((l) => l.speaker))).toEqual(new Set(hosts.map((h) => h.name)));
       expect(script.usage).toMatchObject({ provider: 'openai', model: 'llama3.1:8b', costUsd: 0 });
       expect(script.usage!.inputTokens).toBeGreaterThan(0);
+      expect(script.length).toMatchObject({ within: true, followUps: 0 });
     }
+    expect(fake.chatRequests()).toHaveLength(4);
     expect(fake.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
   });
 
