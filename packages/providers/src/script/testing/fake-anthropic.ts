@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type RecordedRequest, startHttpServer } from '@podfleet/test-kit';
+import { countWords } from '../types';
 
 /**
  * A local stand-in for the Anthropic Messages API (`POST /v1/messages`), answering with the real
@@ -165,6 +166,16 @@ export function dialogueFor(request: FakeMessageRequest, lengthFactor = 1): unkn
   });
   say(sources.length + 1, 'That is all for today. Thanks for listening.');
   if (hosts.length > 1) say(sources.length + 1, 'See you next time.');
+  // Land on the target, as a model that counts well would: the last source line takes the difference.
+  const last = lines.findLast((l) => l.chapter >= 1 && l.chapter <= sources.length);
+  if (last) {
+    const diff = Math.round(target) - lines.reduce((sum, l) => sum + countWords(l.text), 0);
+    const tokens = last.text.split(' ');
+    const pool = sources[last.chapter - 1]?.words.filter((w) => countWords(w) === 1) ?? [];
+    if (diff > 0 && pool.length > 0)
+      last.text = [...tokens, ...Array.from({ length: diff }, (_, k) => pool[k % pool.length])].join(' ');
+    else if (diff < 0) last.text = tokens.slice(0, Math.max(5, tokens.length + diff)).join(' ');
+  }
   return {
     title: sources[0]?.title ?? 'Episode',
     description: `An episode about ${sources.map((s) => s.title).join(', ')}.`,
