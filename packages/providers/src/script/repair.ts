@@ -67,7 +67,7 @@ const spokenOf = (script: ModelScript, language: string) =>
  * the closer of the two is kept, and the `length` record says whether it holds. The usage counts
  * every answer.
  */
-export async function writeWithOneRepair(options: RepairLoopOptions): Promise<ScriptDocument> {
+export async function writeCheckedScript(options: RepairLoopOptions): Promise<ScriptDocument> {
   const { style } = options;
   const hostNames = style.hosts.map((h) => h.name);
   const attempts: ModelAttempt[] = [];

@@ -3,7 +3,7 @@ import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { observeProviderCall, recordLlmUsage } from '@podfleet/telemetry';
 import { ProviderError, type ScriptDocument } from '../../types';
 import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
-import { type ModelAttempt, writeWithOneRepair } from '../repair';
+import { type ModelAttempt, writeCheckedScript } from '../repair';
 import { lengthTarget, parseWriteRequest, type ScriptWriteRequest, type ScriptWriter } from '../types';
 import { toProviderError } from './errors';
 import { costUsd, type ModelPrice } from './pricing';
@@ -73,7 +73,7 @@ export class AnthropicScriptWriter implements ScriptWriter {
     // JSON costs ~1.6 tokens per spoken word; the rest is room for adaptive thinking. Stays below the
     // SDK's non-streaming ceiling (~21 000 tokens).
     const maxTokens = Math.min(20_000, Math.ceil(lengthTarget(style).target * 2) + 6_000);
-    return writeWithOneRepair({
+    return writeCheckedScript({
       provider: 'anthropic',
       model: this.model,
       style,

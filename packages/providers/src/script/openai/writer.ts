@@ -13,7 +13,7 @@ import {
 import { ProviderError, type ScriptDocument } from '../../types';
 import { costUsd, type ModelPrice } from '../anthropic/pricing';
 import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
-import { type ModelAttempt, writeWithOneRepair } from '../repair';
+import { type ModelAttempt, writeCheckedScript } from '../repair';
 import { lengthTarget, parseWriteRequest, type ScriptWriteRequest, type ScriptWriter } from '../types';
 import { openAiPriceFor } from './pricing';
 
@@ -110,7 +110,7 @@ export class OpenAIScriptWriter implements ScriptWriter {
     // JSON costs ~1.6 tokens per spoken word, plus room for a reasoning model's thinking; 16 000
     // is the output ceiling of the smaller hosted models.
     const maxTokens = Math.min(16_000, Math.ceil(lengthTarget(style).target * 2) + 4_000);
-    return writeWithOneRepair({
+    return writeCheckedScript({
       provider: 'openai',
       model: this.model,
       style,
