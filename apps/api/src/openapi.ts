@@ -7,7 +7,7 @@ import {
 import { COVER_MAX_BYTES, COVER_MAX_PX, COVER_MIN_PX } from '@podfleet/artwork';
 import { episodeRequestSchema } from '@podfleet/pipeline';
 import { showUpdateSchema } from '@podfleet/pregeneration';
-import { voiceListSchema } from '@podfleet/providers';
+import { voiceListSchema, writerLanguagesSchema } from '@podfleet/providers';
 import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
 import {
@@ -63,10 +63,17 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
 // clone(): a schema made before extendZodWithOpenApi ran (in @podfleet/pipeline) lacks .openapi().
 const episodeRequestDoc = episodeRequestSchema.clone().openapi('EpisodeRequest');
 const showUpdateDoc = showUpdateSchema.clone().openapi('UpdatePodcastShowRequest');
-const voiceListDoc = voiceListSchema.clone().openapi('VoiceList', {
-  description:
-    "The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch)",
-});
+const voiceListDoc = voiceListSchema
+  .extend({
+    writer: writerLanguagesSchema.optional().openapi({
+      description:
+        'The script writer and the languages it writes (null: any), once a scraper worker has published them; style.language must be one it writes and one the engine speaks',
+    }),
+  })
+  .openapi('VoiceList', {
+    description:
+      "The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch); languages are what style.language may name (any, when anyLanguage)",
+  });
 
 const idParams = z.object({ id: z.string().openapi({ description: 'Resource id' }) });
 const cacheHeader = {
@@ -406,7 +413,7 @@ function routes(): RouteConfig[] {
       'get',
       '/v1/voices',
       'Episodes',
-      "The voices (and languages) of the fleet's TTS engine, for style.hosts[].voice; a voice it does not offer is a 422 naming the valid ones",
+      "The voices and languages of the fleet's TTS engine (and the languages its script writer writes), for style.hosts[].voice and style.language; a voice or language the fleet does not offer is a 422 naming the valid ones",
       'userOrAdmin',
       {
         200: json('The engine, its voices, languages and default voices', voiceListDoc),

@@ -4,7 +4,7 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { FEATURES, HOOK_WEIGHTS, PLATFORMS } from '@podfleet/clips';
 import { isValidTimeZone } from '@podfleet/pipeline';
-import { sourceSpecSchema, styleSchema } from '@podfleet/providers';
+import { sourceSpecSchema, stylePatchSchema } from '@podfleet/providers';
 import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
 
@@ -37,7 +37,7 @@ export const createUserBodySchema = z
     dailyEnabled: z.boolean().optional(),
     weeklyEnabled: z.boolean().optional(),
     sources: z.array(sourceSpecSchema).max(20).optional(),
-    style: styleSchema.partial().optional(),
+    style: stylePatchSchema.optional(),
     webhookUrl: webhookUrl.optional(),
     pregenerateTier: pregenerateTier.optional(),
     storageQuotaBytes: storageQuotaBytes.optional(),
@@ -67,7 +67,7 @@ export const updateMeBodySchema = z
     dailyEnabled: z.boolean().optional(),
     weeklyEnabled: z.boolean().optional(),
     sources: z.array(sourceSpecSchema).max(20).optional(),
-    style: styleSchema.partial().nullable().optional(),
+    style: stylePatchSchema.nullable().optional(),
     webhookUrl: webhookUrl.nullable().optional(),
   })
   .strict()

@@ -1,4 +1,14 @@
 export { mapLimit, settle } from './concurrency';
+export {
+  bestLanguageMatch,
+  type LanguageStore,
+  languageMatches,
+  publishWriterLanguages,
+  readWriterLanguages,
+  type WriterLanguages,
+  writerLanguagesKey,
+  writerLanguagesSchema,
+} from './languages';
 export { parseRetryAfter } from './net/retry-after';
 export { type SafeFetchOptions, type SafeFetchResponse, safeFetch, trustedFetch } from './net/safe-fetch';
 export {
@@ -25,9 +35,11 @@ export {
   publishVoiceList,
   readVoiceList,
   unknownVoices,
+  unspokenLanguage,
   type VoiceInfo,
   type VoiceList,
   type VoiceStore,
+  voiceLanguageMismatches,
   voiceListKey,
   voiceListSchema,
 } from './voices';

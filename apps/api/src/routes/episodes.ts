@@ -33,7 +33,7 @@ import {
 } from '../services/transcript';
 import { checkWebhookUrl } from '../services/webhook-url';
 import type { RouteContext } from './context';
-import { checkHostVoices } from './voices';
+import { checkStyle } from './voices';
 
 /** How long a client should wait when the fleet's queue is full. */
 const QUEUE_FULL_RETRY_AFTER_SEC = 30;
@@ -159,7 +159,7 @@ export function episodesRouter(ctx: RouteContext): Router {
     const principal = currentUser(req);
     const userId = principal.userId;
     const request = parseBody(req, episodeRequestSchema);
-    await checkHostVoices(ctx, request.style?.hosts);
+    await checkStyle(ctx, request.style);
     const idempotencyKey = idempotencyKeyOf(req);
     const now = ctx.clock();
     const kind: EpisodeKind | null = request.type === 'custom' ? null : request.type;

@@ -202,7 +202,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The voices (and languages) of the fleet's TTS engine, for style.hosts[].voice; a voice it does not offer is a 422 naming the valid ones */
+        /** The voices and languages of the fleet's TTS engine (and the languages its script writer writes), for style.hosts[].voice and style.language; a voice or language the fleet does not offer is a 422 naming the valid ones */
         get: operations["listVoices"];
         put?: never;
         post?: never;
@@ -744,26 +744,13 @@ export interface components {
                 recent: number;
             })[];
             style?: {
-                /**
-                 * @default [
-                 *       {
-                 *         "name": "Maya"
-                 *       },
-                 *       {
-                 *         "name": "Theo"
-                 *       }
-                 *     ]
-                 */
-                hosts: {
+                hosts?: {
                     name: string;
                     voice?: string;
                 }[];
-                /** @default 3 */
-                targetMinutes: number;
-                /** @default conversational */
-                tone: string;
-                /** @default en */
-                language: string;
+                targetMinutes?: number;
+                tone?: string;
+                language?: string;
             };
             /** Format: uri */
             webhookUrl?: string;
@@ -843,26 +830,13 @@ export interface components {
                 recent: number;
             })[];
             style?: {
-                /**
-                 * @default [
-                 *       {
-                 *         "name": "Maya"
-                 *       },
-                 *       {
-                 *         "name": "Theo"
-                 *       }
-                 *     ]
-                 */
-                hosts: {
+                hosts?: {
                     name: string;
                     voice?: string;
                 }[];
-                /** @default 3 */
-                targetMinutes: number;
-                /** @default conversational */
-                tone: string;
-                /** @default en */
-                language: string;
+                targetMinutes?: number;
+                tone?: string;
+                language?: string;
             } | null;
             /** Format: uri */
             webhookUrl?: string | null;
@@ -991,26 +965,13 @@ export interface components {
                 recent: number;
             })[];
             style?: {
-                /**
-                 * @default [
-                 *       {
-                 *         "name": "Maya"
-                 *       },
-                 *       {
-                 *         "name": "Theo"
-                 *       }
-                 *     ]
-                 */
-                hosts: {
+                hosts?: {
                     name: string;
                     voice?: string;
                 }[];
-                /** @default 3 */
-                targetMinutes: number;
-                /** @default conversational */
-                tone: string;
-                /** @default en */
-                language: string;
+                targetMinutes?: number;
+                tone?: string;
+                language?: string;
             };
             /** @default false */
             forceRegenerate: boolean;
@@ -1022,7 +983,7 @@ export interface components {
             /** Format: uri */
             webhookUrl?: string;
         };
-        /** @description The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch) */
+        /** @description The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch); languages are what style.language may name (any, when anyLanguage) */
         VoiceList: {
             engine: string;
             voices: {
@@ -1031,10 +992,18 @@ export interface components {
                 languages: string[];
             }[];
             languages: string[];
+            anyLanguage?: boolean;
+            languagesByVoice?: boolean;
             defaults: string[];
             pattern?: {
                 regex: string;
                 example: string;
+            };
+            /** @description The script writer and the languages it writes (null: any), once a scraper worker has published them; style.language must be one it writes and one the engine speaks */
+            writer?: {
+                /** @enum {string} */
+                provider: "local" | "anthropic" | "openai";
+                languages: string[] | null;
             };
         };
         EpisodePage: {
