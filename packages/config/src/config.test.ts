@@ -228,7 +228,7 @@ describe('parseConfig', () => {
 describe('worker roles and health', () => {
   it('gives each worker app all its queues unless WORKER_QUEUES picks some, in the order given', () => {
     expect(parseConfig('scraper', {}).WORKER_QUEUES).toEqual(['scrape', 'script', 'pregenerate']);
-    expect(parseConfig('audio', {}).WORKER_QUEUES).toEqual(['audio']);
+    expect(parseConfig('audio', {}).WORKER_QUEUES).toEqual(['audio', 'clips']);
     expect(parseConfig('uploader', signingSecrets).WORKER_QUEUES).toEqual(['upload', 'webhooks']);
     expect(parseConfig('scraper', { WORKER_QUEUES: ' script, scrape,script ' }).WORKER_QUEUES).toEqual([
       'script',
