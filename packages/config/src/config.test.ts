@@ -250,10 +250,10 @@ describe('worker roles and health', () => {
       expect.objectContaining({ message: 'unknown queue "scrpe": uploader serves upload, webhooks' }),
     ]);
     expect(problemsOf(() => parseConfig('audio', { WORKER_QUEUES: 'maintenance' }))[0]?.message).toBe(
-      'maintenance always runs and is not listed; audio serves audio',
+      'maintenance always runs and is not listed; audio serves audio, clips',
     );
     expect(problemsOf(() => parseConfig('audio', { WORKER_QUEUES: ' , ' }))[0]?.message).toBe(
-      'expected at least one queue: audio serves audio',
+      'expected at least one queue: audio serves audio, clips',
     );
   });
 
