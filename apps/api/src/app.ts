@@ -25,6 +25,7 @@ import { requestLogging } from './middleware/logging';
 import { requestTracing } from './middleware/tracing';
 import { adminRouter } from './routes/admin';
 import { bullBoardRouter } from './routes/bull-board';
+import { clipsRouter } from './routes/clips';
 import type { RouteContext } from './routes/context';
 import { cronRouter } from './routes/cron';
 import { episodesRouter } from './routes/episodes';
@@ -175,6 +176,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   // come first. No two routers share a path, so the order changes nothing else.
   app.use(episodesRouter(ctx));
   app.use(jobsRouter(ctx));
+  app.use(clipsRouter(ctx));
   app.use(systemRouter(ctx));
   app.use(usersRouter(ctx));
   app.use(keysRouter(ctx));

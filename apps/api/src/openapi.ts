@@ -5,6 +5,7 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 import { COVER_MAX_BYTES, COVER_MAX_PX, COVER_MIN_PX } from '@podfleet/artwork';
+import { clipRequestSchema } from '@podfleet/clips';
 import { episodeRequestSchema } from '@podfleet/pipeline';
 import { showUpdateSchema } from '@podfleet/pregeneration';
 import { voiceListSchema, writerLanguagesSchema } from '@podfleet/providers';
@@ -17,6 +18,8 @@ import {
   adminUserSchema,
   apiKeySchema,
   cachedEpisodeSchema,
+  clipListSchema,
+  clipSchema,
   createdKeySchema,
   createdUserSchema,
   createKeyBodySchema,
@@ -62,6 +65,7 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
 
 // clone(): a schema made before extendZodWithOpenApi ran (in @podfleet/pipeline) lacks .openapi().
 const episodeRequestDoc = episodeRequestSchema.clone().openapi('EpisodeRequest');
+const clipRequestDoc = clipRequestSchema.clone().openapi('ClipRequest');
 const showUpdateDoc = showUpdateSchema.clone().openapi('UpdatePodcastShowRequest');
 const voiceListDoc = voiceListSchema
   .extend({
@@ -120,6 +124,11 @@ const operationIds: Record<string, string> = {
   'get /v1/episodes/{id}/transcript': 'getEpisodeTranscript',
   'get /v1/episodes/{id}/chapters': 'getEpisodeChapters',
   'post /v1/episodes/{id}/listens': 'recordListen',
+  'post /v1/episodes/{id}/clips': 'requestClips',
+  'get /v1/episodes/{id}/clips': 'listEpisodeClips',
+  'get /v1/clips/{id}': 'getClip',
+  'get /v1/clips/{id}/media': 'getClipMedia',
+  'delete /v1/clips/{id}': 'deleteClip',
   'get /v1/jobs': 'listJobs',
   'get /v1/jobs/{id}': 'getJob',
   'delete /v1/jobs/{id}': 'cancelJob',
@@ -538,6 +547,83 @@ function routes(): RouteConfig[] {
         204: { description: 'Recorded' },
         404: problem('Not found or not yours'),
       },
+      { request: { params: idParams } },
+    ),
+    // Promo clips (docs/clips.md).
+    r(
+      'post',
+      '/v1/episodes/{id}/clips',
+      'Clips',
+      'Cut promo clips from an episode: a clips job (progress, SSE, cancel and retry like any job)',
+      'user',
+      {
+        200: json(
+          'The same request (episode and normalised parameters) was already served: its clips',
+          clipListSchema,
+        ),
+        202: json('A clips job was made (or one in flight for the same request answers)', ticketSchema),
+        404: problem('Episode not found or not yours'),
+        409: problem('A transcript is needed: the episode has no timed transcript'),
+        422: problem(
+          'The body is invalid, or no clip of the asked length fits the episode (type episode-too-short)',
+        ),
+      },
+      { request: { params: idParams, ...body(clipRequestDoc) } },
+    ),
+    r(
+      'get',
+      '/v1/episodes/{id}/clips',
+      'Clips',
+      "The episode's clips, newest job first, best clip first",
+      'userOrAdmin',
+      { 200: json('Its clips', clipListSchema), 404: problem('Episode not found or not yours') },
+      { request: { params: idParams } },
+    ),
+    r(
+      'get',
+      '/v1/clips/{id}',
+      'Clips',
+      'One clip',
+      'userOrAdmin',
+      { 200: json('The clip', clipSchema), 404: problem('Not found or not yours') },
+      { request: { params: idParams } },
+    ),
+    r(
+      'get',
+      '/v1/clips/{id}/media',
+      'Clips',
+      "The clip's MP3 or vertical MP4 (Range supported); with ?exp=&sig= (media.mp3Url, mp4Url) no auth header is needed",
+      'userOrSigned',
+      {
+        200: {
+          description: 'The whole file',
+          content: {
+            'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) },
+            'video/mp4': { schema: z.string().openapi({ format: 'binary' }) },
+          },
+        },
+        206: { description: 'Partial content (Content-Range)' },
+        302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
+        400: problem('format is not mp3 or mp4'),
+        403: problem('Signature invalid or expired'),
+        404: problem('Not found, not yours, or not rendered in that format'),
+        416: problem('Range not satisfiable'),
+      },
+      {
+        request: {
+          params: idParams,
+          query: z.object({ format: z.enum(['mp3', 'mp4']), ...signedQuery }),
+          headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
+        },
+      },
+    ),
+    r(
+      'delete',
+      '/v1/clips/{id}',
+      'Clips',
+      'Delete a clip: its media and its record',
+      'userOrAdmin',
+      { 204: { description: 'Deleted' }, 404: problem('Not found or not yours') },
       { request: { params: idParams } },
     ),
     r(

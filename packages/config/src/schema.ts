@@ -333,7 +333,7 @@ export function cronPatternProblem(pattern: string): string | undefined {
 /** The queues each worker app consumes, besides `maintenance`, which every worker serves. */
 export const WORKER_APP_QUEUES = {
   scraper: ['scrape', 'script', 'pregenerate'],
-  audio: ['audio'],
+  audio: ['audio', 'clips'],
   uploader: ['upload', 'webhooks'],
 } as const;
 

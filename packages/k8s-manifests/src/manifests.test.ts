@@ -95,7 +95,7 @@ const ROLES: Readonly<Record<string, Role>> = {
     app: 'audio',
     image: 'podfleet/audio',
     secretKeys: [...EVERY_APP, 'ELEVENLABS_API_KEY'],
-    queues: ['audio'],
+    queues: ['audio', 'clips'],
   },
   'podfleet-uploader': {
     app: 'uploader',

@@ -7,6 +7,7 @@ export {
 } from './app-wiring';
 export {
   type AudioArtifact,
+  type ClipsArtifact,
   type JsonArtifact,
   type JsonArtifactKind,
   jsonArtifactKey,
@@ -15,7 +16,17 @@ export {
   type StageArtifact,
   writeArtifact,
 } from './artifacts';
+export { completeClipsJob } from './clips/complete';
 export { learnedClipWeights } from './clips/learned-weights';
+export {
+  type ClipsJobRequest,
+  clipsCacheKey,
+  clipsJobRequestSchema,
+  episodeTopic,
+  normaliseClipsRequest,
+  timedTranscript,
+} from './clips/request';
+export { type SubmitClipsInput, submitClipsJob } from './clips/submit';
 export {
   closePipelineContext,
   createPipelineContext,

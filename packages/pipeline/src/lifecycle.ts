@@ -10,6 +10,7 @@ import {
   findIdempotentJob,
   firstUnfinishedStage,
   isUniqueViolation,
+  JOB_STAGES,
   type Job,
   type Prisma,
   retryJob,
@@ -148,13 +149,15 @@ interface EnqueueOptions {
  * Adds the BullMQ flow for `run`, in a producer span whose trace context every stage carries. A
  * failure fails the job (never stuck `queued` with nothing in Redis). Returns the job as it now stands.
  */
-async function enqueueRun(
+export async function enqueueRun(
   ctx: PipelineContext,
   job: Job,
   run: number,
   { fromStage, newTrace = false }: EnqueueOptions = {},
 ): Promise<Job> {
-  const from = fromStage ?? (await firstUnfinishedStage(ctx.db, job.id)) ?? 'upload';
+  const stages = JOB_STAGES[job.type];
+  // Every stage recorded: the last one again, whose resume finishes the job (see StageWork.finalize).
+  const from = fromStage ?? (await firstUnfinishedStage(ctx.db, job.id)) ?? (stages.at(-1) as Stage);
   const span = {
     kind: SpanKind.PRODUCER,
     attributes: { 'podfleet.job.id': job.id, 'podfleet.job.run': run, 'podfleet.stage.first': from },
@@ -167,6 +170,7 @@ async function enqueueRun(
         run,
         userId: job.userId,
         priority: job.priority as EpisodePriority,
+        stages,
         fromStage: from,
         ...(job.partial ? { toStage: 'script' as const } : {}),
         prefix: ctx.prefix,
@@ -180,7 +184,8 @@ async function enqueueRun(
     }
     return { ...job, run };
   };
-  return newTrace ? inNewTrace('enqueue episode', span, enqueue) : withSpan('enqueue episode', span, enqueue);
+  const name = job.type === 'clips' ? 'enqueue clips' : 'enqueue episode';
+  return newTrace ? inNewTrace(name, span, enqueue) : withSpan(name, span, enqueue);
 }
 
 /**
