@@ -85,7 +85,9 @@ function checkCueTimings(text: string, format: 'vtt' | 'srt'): void {
     const header = format === 'vtt' && (start === 0 || /^(NOTE|STYLE|REGION)(\s|$)/.test(block[0]!));
     if (!header) {
       // The timing is the block's first line, or its second after a cue identifier (SRT's number).
-      const at = block[0]!.includes('-->') || block.length === 1 ? 0 : 1;
+      const identified =
+        block[1]?.includes('-->') || (format === 'srt' && block.length > 1 && /^\d+\s*$/.test(block[0]!));
+      const at = identified ? 1 : 0;
       const timing = CUE_TIMING.exec(block[at]!);
       const line = `line ${start + at + 1}`;
       if (!timing) {
@@ -104,8 +106,9 @@ function checkCueTimings(text: string, format: 'vtt' | 'srt'): void {
 /** The 1-based line of a character offset. */
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
 
+// A JSON string holds no raw control characters (\p{Cc} also takes DEL and C1, which only moves a reported line).
 const JSON_LITERAL =
-  /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+  /true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|"(?:[^"\\\p{Cc}]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/uy;
 
 /**
  * Where JSON.parse gave up on `text` (V8 names no position for many errors): the offset of the
