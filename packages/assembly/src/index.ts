@@ -20,6 +20,7 @@ export { type AudioProbe, probeAudio, probeDurationSec } from './probe';
 export { encodeRawPath } from './raw-path';
 export { setUpAudioStage } from './set-up';
 export { ffmpegPath, runTool } from './tools';
+export { type NormalizedUpload, normalizeUploadedAudio, UndecodableAudioError } from './upload-audio';
 export {
   type VoicedClip,
   type VoiceProgress,

@@ -48,8 +48,12 @@ export function runTool(
       else if (code === 0) resolve({ stdout: Buffer.concat(out), stderr });
       else
         reject(
-          new Error(
-            `${bin.split('/').pop()} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          // The whole of stderr goes with it: the lines that say why are not always the last ones.
+          Object.assign(
+            new Error(
+              `${bin.split('/').pop()} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+            ),
+            { stderr },
           ),
         );
     });

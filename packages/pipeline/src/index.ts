@@ -31,8 +31,10 @@ export {
   SubmitError,
   type SubmitInput,
   type SubmitResult,
+  type SubmitUploadInput,
   type SubmitUser,
   submitEpisodeJob,
+  submitUploadJob,
 } from './lifecycle';
 export {
   type EpisodeKind,
@@ -91,4 +93,11 @@ export {
 export { type ScrapeOptions, scrapeStage } from './stages/scrape';
 export { scriptStage } from './stages/script';
 export { type EpisodePublishedHook, uploadStage } from './stages/upload';
+export {
+  firstStageOf,
+  UPLOAD_SKIPPED_STAGES,
+  type UploadJobRequest,
+  uploadDescription,
+  uploadJobRequestSchema,
+} from './upload-request';
 export { type EpisodeView, type JobView, toEpisodeView, toJobView } from './views';
