@@ -371,6 +371,23 @@ export const ticketSchema = z
   })
   .openapi('JobTicket');
 
+// POST /v1/uploads (issue #16, uploads)
+export const uploadFormSchema = z
+  .object({
+    audio: z.string().openapi({
+      format: 'binary',
+      description:
+        'The audio: MP3, M4A/AAC, WAV, FLAC or Ogg, recognised by its bytes (never its name); at most UPLOAD_MAX_BYTES (500 MB by default)',
+    }),
+    transcript: z.string().optional().openapi({
+      format: 'binary',
+      description:
+        'Its transcript, timings as they are: WebVTT, SRT or podfleet JSON ({segments: [{speaker, text, start, end}], chapters?: [{title, startSec}]} or the bare array); at most 5 MB',
+    }),
+    title: z.string().min(1).max(200).openapi({ description: "The episode's title" }),
+  })
+  .openapi('UploadForm');
+
 export const episodeSchema = z
   .object({
     id: z.string(),
