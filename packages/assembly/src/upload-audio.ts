@@ -64,18 +64,30 @@ const SILENCE_LUFS = -70;
 /** Every upload becomes the feed's format: mono, 44.1 kHz, resampled and downmixed before any measurement. */
 const TO_EPISODE_FORMAT = `aresample=${OUTPUT_SAMPLE_RATE},aformat=channel_layouts=mono`;
 
-/** ffmpeg's distinct complaints about the input (without its `[decoder @ 0x…]` prefixes), at most three. */
-const decoderErrors = (stderr: string) =>
+/** ffmpeg's distinct complaints about `inFile` (without `[decoder @ 0x…]` prefixes nor the work path), at most three. */
+const decoderErrors = (stderr: string, inFile: string) =>
   [
     ...new Set(
       stderr
         .split('\n')
-        .filter((l) => /error|invalid|missing|corrupt/i.test(l))
-        .map((l) => l.replace(/^\[[^\]]+\]\s*/, '').trim()),
+        .filter((l) => /error|invalid|missing|corrupt|fail/i.test(l))
+        .map((l) =>
+          l
+            .replace(/^\[[^\]]+\]\s*/, '')
+            .replaceAll(inFile, 'the file')
+            .trim(),
+        ),
     ),
   ]
     .slice(0, 3)
     .join('; ');
+
+/** ffmpeg refused the file (runTool's error carries its stderr). */
+function undecodable(err: unknown, inFile: string): UndecodableAudioError {
+  const stderr = (err as { stderr?: unknown }).stderr;
+  const errors = typeof stderr === 'string' ? decoderErrors(stderr, inFile) : '';
+  return new UndecodableAudioError(`the audio cannot be decoded: ${errors || (err as Error).message}`);
+}
 
 /**
  * Decodes the whole upload once, in the episode's format: its loudness and how much of it
@@ -99,14 +111,12 @@ async function measureDecoded(
     );
   } catch (err) {
     if (signal?.aborted) throw err;
-    const stderr = (err as { stderr?: unknown }).stderr;
-    const errors = typeof stderr === 'string' ? decoderErrors(stderr) : '';
-    throw new UndecodableAudioError(`the audio cannot be decoded: ${errors || (err as Error).message}`);
+    throw undecodable(err, inFile);
   }
   const times = [...result.stdout.toString('utf8').matchAll(/^out_time_(?:us|ms)=(\d+)$/gm)];
   const decodedSec = times.length > 0 ? Number(times.at(-1)![1]) / 1e6 : 0;
   if (decodedSec < MIN_DECODED_SEC || decodedSec < declaredSec * MIN_DECODED_SHARE) {
-    const errors = decoderErrors(result.stderr);
+    const errors = decoderErrors(result.stderr, inFile);
     throw new UndecodableAudioError(
       `only ${decodedSec.toFixed(2)} s of the ${declaredSec.toFixed(2)} s of audio the file declares could be decoded` +
         (errors ? ` (${errors})` : ''),
@@ -156,7 +166,7 @@ export async function normalizeUploadedAudio(options: NormalizeUploadOptions): P
     input = await probeAudio(inFile, { signal });
   } catch (err) {
     if (signal?.aborted) throw err;
-    throw new UndecodableAudioError(`ffmpeg finds no audio in the file: ${(err as Error).message}`);
+    throw undecodable(err, inFile);
   }
   await options.onStep?.('measure', 0);
   const measured = await measureDecoded(inFile, input.durationSec, signal);
