@@ -227,7 +227,14 @@ export const jobSchema = z
     episodeId: z.string().nullable(),
     costUsd: z.number(),
     wordCount: z.number().int().nullable(),
-    providers: z.object({ script: z.string().optional(), tts: z.string().optional() }),
+    providers: z.object({
+      script: z.string().optional(),
+      tts: z.string().optional(),
+      transcript: z
+        .string()
+        .optional()
+        .openapi({ description: 'Upload jobs: where the transcript came from (uploaded, none)' }),
+    }),
     pregenerated: z.boolean(),
     createdAt: isoDate,
     startedAt: isoDate.nullable(),

@@ -104,7 +104,12 @@ describe('POST /v1/uploads', () => {
       deduplicated: false,
     });
     const job = await finished(ticket.body.jobId);
-    expect(job).toMatchObject({ status: 'completed', progress: 100, error: null });
+    expect(job).toMatchObject({
+      status: 'completed',
+      progress: 100,
+      error: null,
+      providers: { transcript: 'uploaded' },
+    });
 
     const stages = await t.db.jobStage.findMany({ where: { jobId: job.id }, orderBy: { stage: 'asc' } });
     expect(Object.fromEntries(stages.map((s) => [s.stage, s.status]))).toEqual({
@@ -170,7 +175,7 @@ describe('POST /v1/uploads', () => {
       .field('title', 'Disguised')
       .expect(202);
     const job = await finished(ticket.body.jobId);
-    expect(job.status).toBe('completed');
+    expect(job).toMatchObject({ status: 'completed', providers: { transcript: 'none' } });
     const row = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
     expect(row.type).toBe('upload');
     expect(row.request).toMatchObject({

@@ -12,7 +12,6 @@ import {
   uploadJobRequestSchema,
   writeArtifact,
 } from '@podfleet/pipeline';
-import { StorageKeyNotFoundError } from '@podfleet/providers';
 import { type StagedTranscript, stagedTranscriptSchema } from '@podfleet/uploads';
 import { normalizeUploadedAudio } from './upload-audio';
 
@@ -56,12 +55,13 @@ export async function uploadAudioWork(ctx: PipelineContext, scope: StageScope): 
   const workDir = await mkdtemp(join(tmpdir(), 'podfleet-upload-'));
   try {
     await scope.progress(0.02, 'fetching the uploaded audio');
-    const inFile = join(workDir, `upload.${request.upload.format}`);
-    try {
-      await pipeline(await ctx.storage.get(request.upload.audioKey), createWriteStream(inFile));
-    } catch (err) {
-      if (err instanceof StorageKeyNotFoundError) throw new UploadMissingError(request.upload.audioKey);
-      throw err;
+    const { audioKey: uploadKey } = request.upload;
+    if (!(await ctx.storage.head(uploadKey))) throw new UploadMissingError(uploadKey);
+    // ffmpeg reads local storage in place; other drivers' objects are fetched to the work directory.
+    let inFile = ctx.storage.localPath?.(uploadKey);
+    if (!inFile) {
+      inFile = join(workDir, `upload.${request.upload.format}`);
+      await pipeline(await ctx.storage.get(uploadKey), createWriteStream(inFile));
     }
     const transcript = await uploadTranscript(ctx, request);
     await checkCancelled();

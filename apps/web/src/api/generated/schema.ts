@@ -1091,6 +1091,8 @@ export interface components {
             providers: {
                 script?: string;
                 tts?: string;
+                /** @description Upload jobs: where the transcript came from (uploaded, none) */
+                transcript?: string;
             };
             pregenerated: boolean;
             /** Format: date-time */
