@@ -57,8 +57,10 @@ describe('POST /v1/uploads', () => {
       return [];
     }
   };
+  /** Staged uploads (`jobs/{jobId}/upload/…`) still in storage. */
+  const stagedUploads = async () => (await t.storage.list('jobs/')).filter((k) => k.includes('/upload/'));
   const expectNothingStaged = async () => {
-    expect(await t.storage.list('uploads/')).toEqual([]);
+    expect(await stagedUploads()).toEqual([]);
     expect(inProgressWrites()).toEqual([]);
   };
 
@@ -160,7 +162,7 @@ describe('POST /v1/uploads', () => {
     expect(loudness.truePeakDb).toBeLessThanOrEqual(-0.9);
 
     // The staged upload is gone once the episode is out; the feed lists the episode.
-    expect(await t.storage.list('uploads/')).toEqual([]);
+    expect(await stagedUploads()).toEqual([]);
     const me = await request(t.app).get('/v1/me').set(bearer(key)).expect(200);
     const feed = await request(t.app).get(new URL(me.body.feedUrl).pathname).expect(200);
     expect(feed.text).toContain('Tomatoes in small spaces');
@@ -254,12 +256,9 @@ describe('POST /v1/uploads', () => {
     // The audio passed the sniff and is being written to storage when the client goes.
     await waitFor(() => inProgressWrites().length > 0, { what: 'the upload to be streaming into storage' });
     req.destroy();
-    await waitFor(
-      async () => inProgressWrites().length === 0 && (await t.storage.list('uploads/')).length === 0,
-      {
-        what: 'the partial upload to be removed',
-      },
-    );
+    await waitFor(async () => inProgressWrites().length === 0 && (await stagedUploads()).length === 0, {
+      what: 'the partial upload to be removed',
+    });
     expect(await t.db.job.count({ where: { userId } })).toBe(jobsBefore);
   });
 
@@ -314,6 +313,8 @@ describe('POST /v1/uploads', () => {
       where: { jobId_stage: { jobId: failed.id, stage: 'audio' } },
     });
     expect(stage).toMatchObject({ status: 'failed', attempts: 1, errorCode: 'AUDIO_UNDECODABLE' });
+    // The upload stays staged among the job's artifacts, for the retry (retention removes it later).
+    expect(await stagedUploads()).toEqual([`jobs/${failed.id}/upload/audio.mp3`]);
     const retried = await request(t.app).post(`/v1/jobs/${failed.id}/retry`).set(bearer(key)).expect(202);
     expect(retried.body.status).toBe('queued');
     // The retry answered `queued` from the database: the next end it reaches is the retry's own.

@@ -44,6 +44,7 @@ export {
   jobStatus,
   markStageCompleted,
   markStageFailed,
+  newJobId,
   type ProgressSnapshot,
   type ProgressUpdate,
   type PublishedEpisode,

@@ -1,4 +1,4 @@
-import { failJob } from '@podfleet/db';
+import { failJob, newJobId } from '@podfleet/db';
 import { stageJobId } from '@podfleet/queue';
 import { createTestContext, createUser, customRequest, type TestContext } from '../test/maintenance';
 import { cancelEpisodeJob, retryEpisodeJob, submitEpisodeJob, submitUploadJob } from './lifecycle';
@@ -51,8 +51,8 @@ describe('upload jobs', () => {
   const uploadRequest = (name: string) => ({
     title: name,
     upload: {
-      prefix: `uploads/${name}/`,
-      audioKey: `uploads/${name}/audio.mp3`,
+      prefix: `jobs/${name}/upload/`,
+      audioKey: `jobs/${name}/upload/audio.mp3`,
       format: 'mp3',
       sizeBytes: 1000,
       filename: `${name}.mp3`,
@@ -64,7 +64,11 @@ describe('upload jobs', () => {
 
   it('record scrape and script skipped and start at audio, also when one waited for a slot', async () => {
     const user = await createUser(t.ctx);
-    const { job: first } = await submitUploadJob(t.ctx, { userId: user.id, request: uploadRequest('first') });
+    const { job: first } = await submitUploadJob(t.ctx, {
+      jobId: newJobId(),
+      userId: user.id,
+      request: uploadRequest('first'),
+    });
     expect(first).toMatchObject({ type: 'upload', status: 'queued', run: 1 });
     expect(await inRedis(first.id, 1, 'audio')).toBe(true);
     expect(await inRedis(first.id, 1, 'upload')).toBe(true);
@@ -78,6 +82,7 @@ describe('upload jobs', () => {
     });
 
     const { job: second } = await submitUploadJob(t.ctx, {
+      jobId: newJobId(),
       userId: user.id,
       request: uploadRequest('second'),
     });

@@ -137,6 +137,8 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
 }
 
 export interface SubmitUploadInput {
+  /** Chosen before the upload was received (newJobId): its files are staged under `jobs/{jobId}/upload/`. */
+  jobId: string;
   userId: string;
   request: UploadJobRequest;
   idempotencyKey?: string;
@@ -155,6 +157,7 @@ export async function submitUploadJob(ctx: PipelineContext, input: SubmitUploadI
   let created: SubmitResult;
   try {
     created = await submitJob(ctx.db, {
+      id: input.jobId,
       userId,
       type: 'upload',
       request: input.request as unknown as Prisma.InputJsonValue,

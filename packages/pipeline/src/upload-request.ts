@@ -8,7 +8,10 @@ import type { AudioArtifact } from './artifacts';
 export const uploadJobRequestSchema = z.object({
   title: z.string().min(1).max(200),
   upload: z.object({
-    /** Every object of the upload lives under it (`uploads/{id}/`); removed once the episode is published. */
+    /**
+     * Every object of the upload lives under it (`jobs/{jobId}/upload/`): removed once the episode
+     * is published, and with the job's other artifacts by retention when it never is.
+     */
     prefix: z.string().min(1),
     audioKey: z.string().min(1),
     /** As recognised from the file's bytes (mp3, m4a, aac, wav, flac, ogg…). */

@@ -36,7 +36,7 @@ export class UploadError extends Error {
 
 export interface ReceiveUploadOptions {
   storage: StorageDriver;
-  /** Where this upload's objects are staged (`uploads/{id}/`); all of them are deleted on failure. */
+  /** Where this upload's objects are staged (e.g. `jobs/{jobId}/upload/`); all of them are deleted on failure. */
   keyPrefix: string;
   /** Largest audio file accepted (UPLOAD_MAX_BYTES). */
   maxAudioBytes: number;

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { findRequester } from '@podfleet/db';
+import { findRequester, newJobId } from '@podfleet/db';
 import { submitUploadJob } from '@podfleet/pipeline';
 import { quotaStatus } from '@podfleet/pregeneration';
 import { receiveUpload, UploadError, type UploadErrorKind } from '@podfleet/uploads';
@@ -87,7 +86,10 @@ export function uploadsRouter(ctx: RouteContext): Router {
       );
     }
 
-    const prefix = `uploads/${randomUUID()}/`;
+    // The job's id comes first: its upload is staged among its artifacts, which retention removes
+    // with the job's others should no episode ever come of it (a failed job that is never retried).
+    const jobId = newJobId();
+    const prefix = `jobs/${jobId}/upload/`;
     let received: Awaited<ReturnType<typeof receiveUpload>>;
     try {
       received = await receiveUpload(req, req.headers, {
@@ -108,6 +110,7 @@ export function uploadsRouter(ctx: RouteContext): Router {
     let submitted: Awaited<ReturnType<typeof submitUploadJob>>;
     try {
       submitted = await submitUploadJob(ctx.pipelineFor(req), {
+        jobId,
         userId,
         request: {
           title: received.title,
