@@ -192,6 +192,20 @@ describe('receiveUpload', () => {
     expect(err).not.toBeInstanceOf(UploadError);
   });
 
+  test('two audio files: refused, neither kept', async () => {
+    const err = await refused(
+      chunked(
+        form([
+          { name: 'title', value: 'x' },
+          { name: 'audio', filename: 'one.mp3', body: mp3 },
+          { name: 'audio', filename: 'two.wav', body: wav },
+        ]),
+      ),
+      'k',
+    );
+    expect(err).toMatchObject({ kind: 'invalid', field: 'audio', message: 'send one "audio" file' });
+  });
+
   test('a form cut short, missing audio, missing title, not multipart', async () => {
     const whole = form([
       { name: 'title', value: 'x' },

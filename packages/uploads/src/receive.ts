@@ -126,7 +126,6 @@ function receive(
     };
 
     const storeAudio = async (file: Readable, filename: string | null) => {
-      if (audio) throw new UploadError('invalid', 'send one audio file', 'audio');
       const chunks = file[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
       const head = await readHead(chunks, SNIFF_BYTES);
       const sniffed = await sniffAudio(head);
@@ -157,7 +156,6 @@ function receive(
     };
 
     const storeTranscript = async (file: Readable) => {
-      if (transcript) throw new UploadError('invalid', 'send one transcript file', 'transcript');
       const chunks: Buffer[] = [];
       let length = 0;
       for await (const chunk of file as AsyncIterable<Buffer>) {
@@ -198,9 +196,17 @@ function receive(
       if (info.valueTruncated) fail(new UploadError('invalid', 'the title is too long', 'title'));
       else title = value;
     });
+    // Counted as parts arrive: an earlier part may still be finishing its write.
+    const filesSeen = new Set<string>();
     parser.on('file', (name, file, info) => {
-      const part =
-        name === 'audio'
+      // A file stream ends in error when the form is destroyed under it: its reader (if any) sees
+      // that, and an unread one (a refused part) must not raise it unheard.
+      file.on('error', () => {});
+      const repeated = filesSeen.has(name);
+      filesSeen.add(name);
+      const part = repeated
+        ? Promise.reject(new UploadError('invalid', `send one "${name}" file`, name))
+        : name === 'audio'
           ? storeAudio(file, info.filename ?? null)
           : name === 'transcript'
             ? storeTranscript(file)
