@@ -36,6 +36,7 @@ import { keysRouter } from './routes/keys';
 import { podcastShowRouter } from './routes/podcast-show';
 import { samplesRouter } from './routes/samples';
 import { systemRouter } from './routes/system';
+import { uploadsRouter } from './routes/uploads';
 import { usersRouter } from './routes/users';
 import { voicesRouter } from './routes/voices';
 import { webRouter } from './routes/web';
@@ -168,6 +169,8 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.use(metrics.httpTimer);
   app.use(helmet());
   app.use(cors(settings.corsOrigins));
+  // Uploads stream into storage under their own limit (UPLOAD_MAX_BYTES), so they come before the JSON one.
+  app.use(uploadsRouter(ctx));
   app.use(refuseOversizedBodies(BODY_LIMIT_BYTES));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(rejectUnreadablePaths);

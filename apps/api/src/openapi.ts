@@ -47,6 +47,7 @@ import {
   transcriptSchema,
   updateMeBodySchema,
   updateUserBodySchema,
+  uploadFormSchema,
   userSchema,
   usersQuerySchema,
 } from './schemas';
@@ -117,6 +118,7 @@ const operationIds: Record<string, string> = {
   'post /v1/keys': 'createKey',
   'delete /v1/keys/{id}': 'revokeKey',
   'post /v1/episodes': 'requestEpisode',
+  'post /v1/uploads': 'uploadEpisode',
   'get /v1/episodes': 'listEpisodes',
   'get /v1/episodes/{id}': 'getEpisode',
   'get /v1/episodes/{id}/audio': 'getEpisodeAudio',
@@ -415,6 +417,39 @@ function routes(): RouteConfig[] {
               .optional()
               .openapi({ description: 'Same key within 24 h: the first answer again' }),
           }),
+        },
+      },
+    ),
+    r(
+      'post',
+      '/v1/uploads',
+      'Episodes',
+      "Make an episode from an audio file: the file (and its transcript, if any) as multipart/form-data, streamed to storage; the job normalises it to the feed's MP3 at −16 LUFS and publishes an episode of type upload",
+      'user',
+      {
+        202: json(
+          'Job ticket: poll pollUrl or follow eventsUrl (deduplicated is always false)',
+          ticketSchema,
+        ),
+        400: problem('The form cannot be read: cut short, or not multipart/form-data with a boundary'),
+        409: problem(
+          'Storage quota exceeded (type urn:podfleet:problem:quota-exceeded; usedBytes and quotaBytes members)',
+        ),
+        413: problem(
+          'The audio is over UPLOAD_MAX_BYTES (or the transcript over 5 MB): refused from Content-Length before a byte is stored, or once the limit is reached; nothing is kept',
+        ),
+        415: problem(
+          "Not multipart/form-data, or the audio's bytes are not MP3, M4A/AAC, WAV, FLAC or Ogg (the detail names what they are)",
+        ),
+        422: problem(
+          'No audio file or no title (errors[] names the field), or the transcript cannot be read (type urn:podfleet:problem:invalid-transcript; the detail names the line)',
+        ),
+        429: problem('Too many uploads this minute (Retry-After)'),
+        503: problem('Queue full or Redis down (Retry-After)'),
+      },
+      {
+        request: {
+          body: { required: true, content: { 'multipart/form-data': { schema: uploadFormSchema } } },
         },
       },
     ),

@@ -231,7 +231,14 @@ export const jobSchema = z
     episodeId: z.string().nullable(),
     costUsd: z.number(),
     wordCount: z.number().int().nullable(),
-    providers: z.object({ script: z.string().optional(), tts: z.string().optional() }),
+    providers: z.object({
+      script: z.string().optional(),
+      tts: z.string().optional(),
+      transcript: z
+        .string()
+        .optional()
+        .openapi({ description: 'Upload jobs: where the transcript came from (uploaded, none)' }),
+    }),
     pregenerated: z.boolean(),
     createdAt: isoDate,
     startedAt: isoDate.nullable(),
@@ -374,6 +381,23 @@ export const ticketSchema = z
     deduplicated: z.boolean().openapi({ description: 'An earlier job answers this request' }),
   })
   .openapi('JobTicket');
+
+// POST /v1/uploads (issue #16, uploads)
+export const uploadFormSchema = z
+  .object({
+    audio: z.string().openapi({
+      format: 'binary',
+      description:
+        'The audio: MP3, M4A/AAC, WAV, FLAC or Ogg, recognised by its bytes (never its name); at most UPLOAD_MAX_BYTES (500 MB by default)',
+    }),
+    transcript: z.string().optional().openapi({
+      format: 'binary',
+      description:
+        'Its transcript, timings as they are: WebVTT, SRT or podfleet JSON ({segments: [{speaker, text, start, end}], chapters?: [{title, startSec}]} or the bare array); at most 5 MB',
+    }),
+    title: z.string().min(1).max(200).openapi({ description: "The episode's title" }),
+  })
+  .openapi('UploadForm');
 
 export const episodeSchema = z
   .object({

@@ -22,6 +22,7 @@ export { encodeRawPath } from './raw-path';
 export { segmentLoudnessDb } from './segment-energy';
 export { setUpAudioStage } from './set-up';
 export { ffmpegPath, runTool } from './tools';
+export { type NormalizedUpload, normalizeUploadedAudio, UndecodableAudioError } from './upload-audio';
 export {
   type VoicedClip,
   type VoiceProgress,

@@ -45,6 +45,7 @@ export {
   jobStatus,
   markStageCompleted,
   markStageFailed,
+  newJobId,
   type ProgressSnapshot,
   type ProgressUpdate,
   type PublishedEpisode,

@@ -43,8 +43,10 @@ export {
   SubmitError,
   type SubmitInput,
   type SubmitResult,
+  type SubmitUploadInput,
   type SubmitUser,
   submitEpisodeJob,
+  submitUploadJob,
 } from './lifecycle';
 export {
   type EpisodeKind,
@@ -103,4 +105,11 @@ export {
 export { type ScrapeOptions, scrapeStage } from './stages/scrape';
 export { publishScriptWriterLanguages, scriptStage } from './stages/script';
 export { type EpisodePublishedHook, uploadStage } from './stages/upload';
+export {
+  firstStageOf,
+  UPLOAD_SKIPPED_STAGES,
+  type UploadJobRequest,
+  uploadDescription,
+  uploadJobRequestSchema,
+} from './upload-request';
 export { type EpisodeView, type JobView, toEpisodeView, toJobView } from './views';

@@ -122,7 +122,12 @@ export async function findIdempotentJob(
   return null;
 }
 
+/** A new job's id (UUIDv7, time-ordered), for a caller that needs it before the job exists. */
+export const newJobId = (): string => uuidv7();
+
 export interface SubmitJobInput {
+  /** The job's id when the caller chose it first (an upload stages its files under it); a new one otherwise. */
+  id?: string;
   userId: string;
   type: JobType;
   /** The validated request, as it will be stored. */
@@ -156,7 +161,7 @@ export async function submitJob(
   db: PrismaClient,
   input: SubmitJobInput,
 ): Promise<{ job: Job; deduplicated: boolean }> {
-  const id = uuidv7();
+  const id = input.id ?? newJobId();
   const stages = JOB_STAGES[input.type];
   const [job] = await runHot<Job>(db, SUBMIT_JOB, [
     id,

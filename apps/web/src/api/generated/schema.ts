@@ -195,6 +195,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an episode from an audio file: the file (and its transcript, if any) as multipart/form-data, streamed to storage; the job normalises it to the feed's MP3 at −16 LUFS and publishes an episode of type upload */
+        post: operations["uploadEpisode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/voices": {
         parameters: {
             query?: never;
@@ -1036,6 +1053,20 @@ export interface components {
             /** Format: uri */
             webhookUrl?: string;
         };
+        UploadForm: {
+            /**
+             * Format: binary
+             * @description The audio: MP3, M4A/AAC, WAV, FLAC or Ogg, recognised by its bytes (never its name); at most UPLOAD_MAX_BYTES (500 MB by default)
+             */
+            audio: string;
+            /**
+             * Format: binary
+             * @description Its transcript, timings as they are: WebVTT, SRT or podfleet JSON ({segments: [{speaker, text, start, end}], chapters?: [{title, startSec}]} or the bare array); at most 5 MB
+             */
+            transcript?: string;
+            /** @description The episode's title */
+            title: string;
+        };
         /** @description The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch); languages are what style.language may name (any, when anyLanguage) */
         VoiceList: {
             engine: string;
@@ -1186,6 +1217,8 @@ export interface components {
             providers: {
                 script?: string;
                 tts?: string;
+                /** @description Upload jobs: where the transcript came from (uploaded, none) */
+                transcript?: string;
             };
             pregenerated: boolean;
             /** Format: date-time */
@@ -3216,6 +3249,120 @@ export interface operations {
                 };
             };
             /** @description Too many requests this minute (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or Redis down (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    uploadEpisode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadForm"];
+            };
+        };
+        responses: {
+            /** @description Job ticket: poll pollUrl or follow eventsUrl (deduplicated is always false) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobTicket"];
+                };
+            };
+            /** @description The form cannot be read: cut short, or not multipart/form-data with a boundary */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The admin key: this route needs a user key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage quota exceeded (type urn:podfleet:problem:quota-exceeded; usedBytes and quotaBytes members) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The audio is over UPLOAD_MAX_BYTES (or the transcript over 5 MB): refused from Content-Length before a byte is stored, or once the limit is reached; nothing is kept */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not multipart/form-data, or the audio's bytes are not MP3, M4A/AAC, WAV, FLAC or Ogg (the detail names what they are) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No audio file or no title (errors[] names the field), or the transcript cannot be read (type urn:podfleet:problem:invalid-transcript; the detail names the line) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many uploads this minute (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;
