@@ -137,6 +137,29 @@ export const baseShape = {
     .describe(
       "per-user storage quota, checked before generating (0: unlimited; PATCH /v1/users/:id sets a user's own)",
     ),
+  // Fleet quota and the archive (#16): expired episodes and clips are archived, then deleted.
+  STORAGE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10_737_418_240)
+    .describe(
+      'fleet-wide storage quota: bytes of every stored episode, upload, clip and archived object together (0: unlimited); new uploads and clips past it are refused with 507',
+    ),
+  ARCHIVE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30)
+    .describe(
+      'expired episodes and clips stay this many days under the archive/ prefix, restorable by an admin, before they are deleted (0: deleted at expiry, no archive)',
+    ),
+  ARCHIVE_STORAGE_CLASS: z
+    .enum(['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'])
+    .optional()
+    .describe(
+      'S3 storage class of archived objects (classes readable at once only, so a restore needs no thaw); unset, the bucket default. Ignored by the fs driver',
+    ),
   /** Jobs one user may have in the fleet: the API admits by it, workers start waiting jobs by it. */
   USER_MAX_ACTIVE_JOBS: positiveInt(3).describe(
     'jobs one user may have in the fleet at once; the API admits by it and workers start waiting jobs by it',
