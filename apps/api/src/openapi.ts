@@ -35,8 +35,10 @@ import {
   problemSchema,
   progressEventSchema,
   queueStatsSchema,
+  restoredClipSchema,
   statsQuerySchema,
   statsSchema,
+  storageStatsSchema,
   ticketSchema,
   transcriptSchema,
   updateMeBodySchema,
@@ -119,6 +121,9 @@ const operationIds: Record<string, string> = {
   'get /v1/admin/jobs': 'searchJobs',
   'get /v1/admin/active-jobs': 'listActiveJobs',
   'get /v1/admin/failures': 'listFailures',
+  'get /v1/storage/stats': 'getStorageStats',
+  'post /v1/admin/episodes/{id}/restore': 'restoreEpisode',
+  'post /v1/admin/clips/{id}/restore': 'restoreClip',
   'get /v1/queue/stats': 'getQueueStats',
   'get /v1/stats': 'getStats',
   'get /v1/voices': 'listVoices',
@@ -661,6 +666,35 @@ function routes(): RouteConfig[] {
         400: problem('Invalid hours or limit'),
       },
       { request: { query: failuresQuerySchema } },
+    ),
+    r(
+      'get',
+      '/v1/storage/stats',
+      'Storage',
+      'Stored bytes by kind against the quota: a user key sees its own (episodes, uploads, clips) and its limit; the admin key the fleet (archive too) and STORAGE_QUOTA_BYTES',
+      'userOrAdmin',
+      { 200: json('Usage and quota', storageStatsSchema) },
+    ),
+    ...(['episodes', 'clips'] as const).map((kind) =>
+      r(
+        'post',
+        `/v1/admin/${kind}/{id}/restore`,
+        'Storage',
+        `Restore an archived (expired) ${kind === 'episodes' ? 'episode' : 'clip'} within ARCHIVE_DAYS: its objects move back from archive/, it is listed again and expires again after EPISODE_RETENTION_DAYS`,
+        'admin',
+        {
+          200:
+            kind === 'episodes'
+              ? json('The episode, playable again', episodeSchema)
+              : json('The clip, restored', restoredClipSchema),
+          404: problem('No such id (also once deleted after ARCHIVE_DAYS)'),
+          409: problem('Not archived (type urn:podfleet:problem:not-archived)'),
+          410: problem(
+            'Past ARCHIVE_DAYS, awaiting deletion, or its objects are gone (type urn:podfleet:problem:archive-expired)',
+          ),
+        },
+        { request: { params: idParams } },
+      ),
     ),
     r(
       'get',

@@ -41,6 +41,10 @@ export interface ApiSettings {
   userMaxActiveJobs: number;
   /** Default per-user storage quota (User.storageQuotaBytes overrides; 0: unlimited), checked before generating. */
   userStorageQuotaBytes: number;
+  /** STORAGE_QUOTA_BYTES: every stored byte of the fleet, archive included (0: unlimited). */
+  fleetStorageQuotaBytes: number;
+  /** ARCHIVE_DAYS: how long an expired episode or clip can be restored. */
+  archiveDays: number;
   signedUrlTtlSec: number;
   /** Allowed CORS origins (`*` for any); empty: no CORS headers at all. */
   corsOrigins: string[];
@@ -78,6 +82,8 @@ export function settingsFromConfig(config: ApiConfig): ApiSettings {
     userRequestsPerMinute: config.USER_REQUESTS_PER_MINUTE,
     userMaxActiveJobs: config.USER_MAX_ACTIVE_JOBS,
     userStorageQuotaBytes: config.USER_STORAGE_QUOTA_BYTES,
+    fleetStorageQuotaBytes: config.STORAGE_QUOTA_BYTES,
+    archiveDays: config.ARCHIVE_DAYS,
     signedUrlTtlSec: config.SIGNED_URL_TTL_SEC,
     corsOrigins: (config.CORS_ORIGINS ?? '')
       .split(',')

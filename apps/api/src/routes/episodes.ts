@@ -59,7 +59,10 @@ export function episodesRouter(ctx: RouteContext): Router {
   const { db, guards, settings } = ctx;
 
   const findEpisode = async (req: Request): Promise<Episode> => {
-    const episode = await db.episode.findFirst({ where: { id: String(req.params.id), ...ownerScope(req) } });
+    // Archived (expired) episodes are gone for their users: their objects sit under archive/.
+    const episode = await db.episode.findFirst({
+      where: { id: String(req.params.id), archivedAt: null, ...ownerScope(req) },
+    });
     if (!episode) throw notFound('episode');
     return episode;
   };
@@ -281,7 +284,7 @@ export function episodesRouter(ctx: RouteContext): Router {
   router.get('/v1/episodes', guards.userOrAdmin, async (req, res) => {
     const query = parseQuery(req, pageQuerySchema);
     const rows = await db.episode.findMany({
-      where: { ...ownerScope(req), ...afterCursor(query.cursor) },
+      where: { ...ownerScope(req), archivedAt: null, ...afterCursor(query.cursor) },
       orderBy: newestFirst,
       take: query.limit + 1,
     });

@@ -1,0 +1,39 @@
+// The quota check of every route that stores new bytes (uploads, clips): a refusal becomes a
+// problem+json naming the quota and its figures, 413 for the user's own, 507 for the fleet's.
+import type { PrismaClient } from '@podfleet/db';
+import { checkStorageRoom, type StorageRefusal } from '@podfleet/pregeneration';
+import { HttpProblem } from '../http/problem';
+import type { ApiSettings } from '../settings';
+
+/** The refusal as the client sees it: which quota, what it holds, its limit and the request's size. */
+export function storageRefusalProblem(refusal: StorageRefusal): HttpProblem {
+  const { quota, usedBytes, limitBytes, incomingBytes } = refusal;
+  const figures = { quota, usedBytes, limitBytes, incomingBytes };
+  if (quota === 'user') {
+    return new HttpProblem(413, {
+      type: 'storage-quota-exceeded',
+      detail:
+        `your storage quota is full: ${usedBytes} of ${limitBytes} bytes used, ${incomingBytes} more asked for; ` +
+        'delete clips or uploads, or wait for older episodes to expire',
+      extra: figures,
+    });
+  }
+  return new HttpProblem(507, {
+    type: 'fleet-storage-full',
+    detail: `the fleet's storage quota (STORAGE_QUOTA_BYTES) is full: ${usedBytes} of ${limitBytes} bytes used, ${incomingBytes} more asked for; try again once an operator has made room`,
+    extra: figures,
+  });
+}
+
+/** Throws the 413 / 507 problem unless `incomingBytes` more fit both the user's quota and the fleet's. */
+export async function assertStorageRoom(
+  db: PrismaClient,
+  settings: Pick<ApiSettings, 'userStorageQuotaBytes' | 'fleetStorageQuotaBytes'>,
+  request: { userId: string; incomingBytes: number },
+): Promise<void> {
+  const room = await checkStorageRoom(db, request, {
+    userDefaultQuotaBytes: settings.userStorageQuotaBytes,
+    fleetQuotaBytes: settings.fleetStorageQuotaBytes,
+  });
+  if (!room.ok) throw storageRefusalProblem(room);
+}
