@@ -16,6 +16,8 @@ import {
   adminJobSchema,
   adminUserSchema,
   apiKeySchema,
+  archiveListSchema,
+  archiveQuerySchema,
   cachedEpisodeSchema,
   createdKeySchema,
   createdUserSchema,
@@ -122,6 +124,7 @@ const operationIds: Record<string, string> = {
   'get /v1/admin/active-jobs': 'listActiveJobs',
   'get /v1/admin/failures': 'listFailures',
   'get /v1/storage/stats': 'getStorageStats',
+  'get /v1/admin/archive': 'listArchive',
   'post /v1/admin/episodes/{id}/restore': 'restoreEpisode',
   'post /v1/admin/clips/{id}/restore': 'restoreClip',
   'get /v1/queue/stats': 'getQueueStats',
@@ -674,6 +677,15 @@ function routes(): RouteConfig[] {
       'Stored bytes by kind against the quota: a user key sees its own (episodes, uploads, clips) and its limit; the admin key the fleet (archive too) and STORAGE_QUOTA_BYTES',
       'userOrAdmin',
       { 200: json('Usage and quota', storageStatsSchema) },
+    ),
+    r(
+      'get',
+      '/v1/admin/archive',
+      'Storage',
+      'Archived (expired) episodes and clips, the most recently archived first, with the end of their restore window',
+      'admin',
+      { 200: json('Archived items', archiveListSchema), 400: problem('Invalid userId or limit') },
+      { request: { query: archiveQuerySchema } },
     ),
     ...(['episodes', 'clips'] as const).map((kind) =>
       r(

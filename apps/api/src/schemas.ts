@@ -667,3 +667,32 @@ export const restoredClipSchema = z
       .openapi({ description: 'When it expires again (EPISODE_RETENTION_DAYS from now)' }),
   })
   .openapi('RestoredClip');
+
+export const archiveQuerySchema = z.object({
+  userId: z.string().min(1).max(64).optional().openapi({ description: "Only this user's archived items" }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ description: 'Items of each kind (1–200)' }),
+});
+
+const archivedItem = {
+  id: z.string(),
+  userId: z.string(),
+  title: z.string(),
+  sizeBytes: bytes,
+  archivedAt: isoDate,
+  restorableUntil: isoDate.openapi({
+    description: 'archivedAt + ARCHIVE_DAYS: the restore answers 410 after it',
+  }),
+};
+
+export const archiveListSchema = z
+  .object({
+    episodes: z.array(z.object({ ...archivedItem, type: z.string() })),
+    clips: z.array(z.object({ ...archivedItem, episodeId: z.string(), platform: z.string() })),
+  })
+  .openapi('ArchiveList', { description: 'Archived episodes and clips, the most recently archived first' });

@@ -156,6 +156,24 @@ describe('archive and restore', () => {
     await archive([episode.audioKey], { episodeId: episode.id }, archivedAt);
     expect(await t.storage.head(episode.audioKey)).toBeNull();
     expect(await t.storage.getBuffer(`archive/${episode.audioKey}`)).toEqual(audio);
+    const listedArchive = await request(t.app)
+      .get(`/v1/admin/archive?userId=${user.id}`)
+      .set(admin)
+      .expect(200);
+    expect(listedArchive.body).toEqual({
+      episodes: [
+        {
+          id: episode.id,
+          userId: user.id,
+          type: 'custom',
+          title: 'Soon archived',
+          sizeBytes: audio.length,
+          archivedAt: archivedAt.toISOString(),
+          restorableUntil: new Date(archivedAt.getTime() + 30 * DAY).toISOString(),
+        },
+      ],
+      clips: [],
+    });
     // Still before its expiresAt by the clock: only archivedAt keeps it out.
     expect(await listed()).toEqual([]);
     expect((await request(t.app).get(feedPath).expect(200)).text).not.toContain('Soon archived');

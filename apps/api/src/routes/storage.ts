@@ -3,6 +3,8 @@
 import { type RestoreOutcome, restoreClip, restoreEpisode, storageUsage } from '@podfleet/pregeneration';
 import { type Request, Router } from 'express';
 import { HttpProblem, notFound } from '../http/problem';
+import { parseQuery } from '../http/validate';
+import { archiveQuerySchema } from '../schemas';
 import type { RouteContext } from './context';
 
 const remaining = (usedBytes: number, quotaBytes: number) =>
@@ -43,6 +45,47 @@ export function storageRouter(ctx: RouteContext): Router {
       usedBytes: mine.liveBytes,
       quotaBytes,
       remainingBytes: remaining(mine.liveBytes, quotaBytes),
+    });
+  });
+
+  /** What an operator can restore, and until when. */
+  router.get('/v1/admin/archive', guards.admin, async (req, res) => {
+    const { userId, limit } = parseQuery(req, archiveQuerySchema);
+    const where = { archivedAt: { not: null }, ...(userId ? { userId } : {}) };
+    const orderBy = [{ archivedAt: 'desc' as const }, { id: 'desc' as const }];
+    const [episodes, clips] = await Promise.all([
+      db.episode.findMany({
+        where,
+        orderBy,
+        take: limit,
+        select: { id: true, userId: true, type: true, title: true, sizeBytes: true, archivedAt: true },
+      }),
+      db.clip.findMany({
+        where,
+        orderBy,
+        take: limit,
+        select: {
+          id: true,
+          userId: true,
+          episodeId: true,
+          platform: true,
+          title: true,
+          sizeBytes: true,
+          archivedAt: true,
+        },
+      }),
+    ]);
+    const window = (archivedAt: Date | null) => {
+      const at = archivedAt ?? new Date(0); // never null: selected by archivedAt
+      return {
+        archivedAt: at.toISOString(),
+        restorableUntil: new Date(at.getTime() + settings.archiveDays * 86_400_000).toISOString(),
+      };
+    };
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      episodes: episodes.map((e) => ({ ...e, ...window(e.archivedAt) })),
+      clips: clips.map((c) => ({ ...c, sizeBytes: Number(c.sizeBytes), ...window(c.archivedAt) })),
     });
   });
 

@@ -9,23 +9,28 @@ import type { ApiSettings } from '../settings';
 export function storageRefusalProblem(refusal: StorageRefusal): HttpProblem {
   const { quota, usedBytes, limitBytes, incomingBytes } = refusal;
   const figures = { quota, usedBytes, limitBytes, incomingBytes };
+  const asked = incomingBytes > 0 ? `, ${incomingBytes} more asked for` : '';
   if (quota === 'user') {
     return new HttpProblem(413, {
       type: 'storage-quota-exceeded',
       detail:
-        `your storage quota is full: ${usedBytes} of ${limitBytes} bytes used, ${incomingBytes} more asked for; ` +
+        `your storage quota is full: ${usedBytes} of ${limitBytes} bytes used${asked}; ` +
         'delete clips or uploads, or wait for older episodes to expire',
       extra: figures,
     });
   }
   return new HttpProblem(507, {
     type: 'fleet-storage-full',
-    detail: `the fleet's storage quota (STORAGE_QUOTA_BYTES) is full: ${usedBytes} of ${limitBytes} bytes used, ${incomingBytes} more asked for; try again once an operator has made room`,
+    detail: `the fleet's storage quota (STORAGE_QUOTA_BYTES) is full: ${usedBytes} of ${limitBytes} bytes used${asked}; try again once an operator has made room`,
     extra: figures,
   });
 }
 
-/** Throws the 413 / 507 problem unless `incomingBytes` more fit both the user's quota and the fleet's. */
+/**
+ * Throws the 413 / 507 problem unless `incomingBytes` more fit both the user's quota and the
+ * fleet's. A route that streams a body of unknown size checks with its Content-Length (an upper
+ * bound) before storing, and may check again with the stored size.
+ */
 export async function assertStorageRoom(
   db: PrismaClient,
   settings: Pick<ApiSettings, 'userStorageQuotaBytes' | 'fleetStorageQuotaBytes'>,

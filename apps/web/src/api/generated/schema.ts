@@ -452,6 +452,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Archived (expired) episodes and clips, the most recently archived first, with the end of their restore window */
+        get: operations["listArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/episodes/{id}/restore": {
         parameters: {
             query?: never;
@@ -1280,6 +1297,38 @@ export interface components {
             userQuotaBytes: number;
             /** @description ARCHIVE_DAYS: how long archived items can be restored */
             archiveDays: number;
+        };
+        /** @description Archived episodes and clips, the most recently archived first */
+        ArchiveList: {
+            episodes: {
+                id: string;
+                userId: string;
+                title: string;
+                sizeBytes: number;
+                /** Format: date-time */
+                archivedAt: string;
+                /**
+                 * Format: date-time
+                 * @description archivedAt + ARCHIVE_DAYS: the restore answers 410 after it
+                 */
+                restorableUntil: string;
+                type: string;
+            }[];
+            clips: {
+                id: string;
+                userId: string;
+                title: string;
+                sizeBytes: number;
+                /** Format: date-time */
+                archivedAt: string;
+                /**
+                 * Format: date-time
+                 * @description archivedAt + ARCHIVE_DAYS: the restore answers 410 after it
+                 */
+                restorableUntil: string;
+                episodeId: string;
+                platform: string;
+            }[];
         };
         RestoredClip: {
             id: string;
@@ -4445,6 +4494,85 @@ export interface operations {
             };
             /** @description Missing or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listArchive: {
+        parameters: {
+            query?: {
+                /** @description Only this user's archived items */
+                userId?: string;
+                /** @description Items of each kind (1–200) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Archived items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveList"];
+                };
+            };
+            /** @description Invalid userId or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A user key: this route needs the admin key */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
