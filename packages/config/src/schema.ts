@@ -144,7 +144,7 @@ export const baseShape = {
     .min(0)
     .default(10_737_418_240)
     .describe(
-      'fleet-wide storage quota: bytes of every stored episode, upload, clip and archived object together (0: unlimited); new uploads and clips past it are refused with 507',
+      'fleet-wide storage quota: every stored episode, upload, clip and archived object together (0: unlimited); uploads and clips past it get 507',
     ),
   ARCHIVE_DAYS: z.coerce
     .number()
@@ -152,13 +152,13 @@ export const baseShape = {
     .min(0)
     .default(30)
     .describe(
-      'expired episodes and clips stay this many days under the archive/ prefix, restorable by an admin, before they are deleted (0: deleted at expiry, no archive)',
+      'expired episodes and clips stay under archive/, restorable by an admin, this many days before deletion (0: deleted at expiry)',
     ),
   ARCHIVE_STORAGE_CLASS: z
     .enum(['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'])
     .optional()
     .describe(
-      'S3 storage class of archived objects (classes readable at once only, so a restore needs no thaw); unset, the bucket default. Ignored by the fs driver',
+      'S3 storage class of archived objects (readable at once: a restore needs no thaw); unset, the bucket default',
     ),
   /** Jobs one user may have in the fleet: the API admits by it, workers start waiting jobs by it. */
   USER_MAX_ACTIVE_JOBS: positiveInt(3).describe(
