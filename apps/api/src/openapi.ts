@@ -392,6 +392,9 @@ function routes(): RouteConfig[] {
         422: invalid,
         429: problem('Too many requests this minute (Retry-After)'),
         503: problem('Queue full or Redis down (Retry-After)'),
+        507: problem(
+          "The fleet's storage quota (STORAGE_QUOTA_BYTES) is used up (type urn:podfleet:problem:fleet-storage-full; quota, usedBytes, limitBytes members)",
+        ),
       },
       {
         request: {

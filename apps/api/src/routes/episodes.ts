@@ -20,6 +20,7 @@ import { idempotencyKeySchema } from '../schemas';
 import { CHAPTERS_CONTENT_TYPE, toJsonChapters } from '../services/chapters';
 import { sendLocalFile, sentFromStart } from '../services/local-file';
 import type { RateLimitResult } from '../services/rate-limit';
+import { FleetStorageGauge } from '../services/storage-room';
 import {
   CONTENT_TYPES,
   readSegments,
@@ -107,9 +108,12 @@ export function episodesRouter(ctx: RouteContext): Router {
     });
   };
 
+  const fleetStorage = new FleetStorageGauge(db, settings.fleetStorageQuotaBytes);
+
   /**
    * What generateEpisode needs of the user, read fresh (saved sources and style, the current
-   * timezone), once its storage quota is known to have room: 409 naming both figures otherwise.
+   * timezone), once its storage quota is known to have room: 409 naming both figures otherwise;
+   * 507 when the fleet's quota (STORAGE_QUOTA_BYTES) is used up.
    */
   const loadRequester = async (userId: string) => {
     const user = await findRequester(db, userId);
@@ -125,6 +129,7 @@ export function episodesRouter(ctx: RouteContext): Router {
         extra: { usedBytes: quota.usedBytes, quotaBytes: quota.quotaBytes },
       });
     }
+    await fleetStorage.assertRoom();
     return user;
   };
 

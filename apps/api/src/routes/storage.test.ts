@@ -136,6 +136,39 @@ describe('storage quota refusals', () => {
   });
 });
 
+describe('episode submit and the fleet quota', () => {
+  it('507 once the fleet quota is used up, naming its figures, and no job', async () => {
+    // Other suites' bytes share this database: a quota this user's own episode alone fills.
+    const full = await startTestApi(testEnv(process.env, 'storage-fleet'), {
+      settings: { fleetStorageQuotaBytes: 4096 },
+    });
+    try {
+      const { user, key } = await full.createUser();
+      await makeEpisode(full.db, full.storage, user.id); // 4096 bytes
+      const jobsBefore = await full.db.job.count({ where: { userId: user.id } });
+      const res = await request(full.app)
+        .post('/v1/episodes')
+        .set(bearer(key))
+        .send({
+          type: 'custom',
+          sources: [{ kind: 'text', title: 'Canals', text: 'The Erie Canal opened in 1825.' }],
+        })
+        .expect(507);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({
+        type: 'urn:podfleet:problem:fleet-storage-full',
+        quota: 'fleet',
+        limitBytes: 4096,
+      });
+      expect(res.body.usedBytes).toBeGreaterThanOrEqual(4096);
+      expect(res.body.detail).toContain(`${res.body.usedBytes} of 4096 bytes used; try again`);
+      expect(await full.db.job.count({ where: { userId: user.id } })).toBe(jobsBefore);
+    } finally {
+      await full.close();
+    }
+  });
+});
+
 describe('archive and restore', () => {
   it('an expired episode leaves the list, the feed and GET; the admin restores it playable once, within ARCHIVE_DAYS', async () => {
     const { user, key } = await t.createUser();
