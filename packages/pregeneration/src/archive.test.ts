@@ -191,6 +191,20 @@ describe('archive', () => {
     expect(await t.ctx.storage.list('')).toEqual([]);
   });
 
+  it("keeps a live clip's media when its episode is archived, and deletes them with the episode", async () => {
+    const user = await createUser(t.db);
+    const episode = await createEpisode(t.db, { userId: user.id, expiresAt: new Date(NOW.getTime() - 1) });
+    await putEpisodeFiles(episode.jobId);
+    const clip = await createClip(t, episode, { sizeBytes: 10 }); // stored under the episode job's prefix
+    expect(await cleanup(NOW)).toMatchObject({ archived: { episodes: 1, clips: 0 }, files: 3 });
+    expect(await t.ctx.storage.list(`jobs/${episode.jobId}/`)).toEqual([clip.mp3Key, clip.mp4Key]);
+    expect(await cleanup(new Date(NOW.getTime() + (ARCHIVE_DAYS + 1) * DAY))).toMatchObject({
+      episodes: 1,
+      clips: 1,
+    });
+    expect(await t.ctx.storage.list('')).toEqual([]);
+  });
+
   it('deletes at expiry with ARCHIVE_DAYS 0, archived rows included', async () => {
     const user = await createUser(t.db);
     const expired = await createEpisode(t.db, { userId: user.id, expiresAt: new Date(NOW.getTime() - 1) });

@@ -74,6 +74,18 @@ async function deleteKeys(ctx: PipelineContext, keys: string[]): Promise<number>
 }
 
 /**
+ * The episode job's objects (its artifacts and live media) but those of its clips, which keep
+ * their own expiry and may be stored under the same job prefix.
+ */
+async function deleteJobArtifacts(ctx: PipelineContext, episode: EpisodeObjects): Promise<number> {
+  const clips = await ctx.db.clip.findMany({ where: { episodeId: episode.id }, select: CLIP_OBJECTS });
+  const kept = new Set(clips.flatMap(clipKeys));
+  const doomed = (await ctx.storage.list(jobPrefix(episode.jobId))).filter((key) => !kept.has(key));
+  for (const key of doomed) await ctx.storage.delete(key);
+  return doomed.length;
+}
+
+/**
  * Archives episodes and clips whose expiresAt is before `now`: objects copied under `archive/`
  * (in `storageClass` on S3), archivedAt set, then the live objects (and the episode job's other
  * artifacts) deleted and the episode's cache key dropped. Returns the rows archived and the live
@@ -102,7 +114,7 @@ export async function archiveExpired(
       });
       if (count === 0) continue; // restored or deleted meanwhile: its objects are someone else's now
       result.archived.episodes += 1;
-      result.files += await ctx.storage.deletePrefix(jobPrefix(episode.jobId));
+      result.files += await deleteJobArtifacts(ctx, episode);
       result.files += await deleteKeys(ctx, episodeKeys(episode));
       await invalidateEpisodeCache(ctx, episode);
     }
