@@ -1,4 +1,6 @@
 import type { Prisma, PrismaClient } from '@podfleet/db';
+import { S3StorageDriver } from '@podfleet/providers';
+import { type S3rverHandle, startS3rver } from '@podfleet/providers/testing';
 import { createEpisode, createTestContext, createUser, type TestContext } from '../test/context';
 import { archiveKeyOf, restoreClip, restoreEpisode } from './archive';
 import { cacheRedisKey, writeEpisodeCache } from './cache';
@@ -218,6 +220,62 @@ describe('archive', () => {
     expect(result).toMatchObject({ archived: { episodes: 0, clips: 0 }, episodes: 2, files: 3 });
     expect(await t.db.episode.count()).toBe(0);
     expect(await t.ctx.storage.list('')).toEqual([]);
+  });
+});
+
+describe('archive on S3 (s3rver)', () => {
+  let t: TestContext;
+  let s3: S3rverHandle;
+  let storage: S3StorageDriver;
+  beforeAll(async () => {
+    s3 = await startS3rver();
+    storage = new S3StorageDriver({
+      bucket: s3.bucket,
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: s3.credentials,
+    });
+    t = await createTestContext();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await storage?.close();
+    await s3?.stop();
+  });
+
+  it('archives into ARCHIVE_STORAGE_CLASS by a server-side copy, and restores into the default class', async () => {
+    const ctx = { ...t.ctx, storage };
+    const user = await createUser(t.db);
+    const episode = await createEpisode(t.db, { userId: user.id, expiresAt: new Date(NOW.getTime() - 1) });
+    const audio = `jobs/${episode.jobId}/episode.mp3`;
+    const put = await storage.put(audio, Buffer.from('mp3 on s3'), { contentType: 'audio/mpeg' });
+
+    // Other suites' expired rows share this database: only this episode's objects are in the bucket.
+    await cleanupExpired(ctx, { now: NOW, archiveDays: ARCHIVE_DAYS, archiveStorageClass: 'STANDARD_IA' });
+    expect(await t.db.episode.findUniqueOrThrow({ where: { id: episode.id } })).toMatchObject({
+      archivedAt: NOW,
+    });
+    expect(await storage.head(audio)).toBeNull();
+    expect(await storage.head(archiveKeyOf(audio))).toEqual({
+      sizeBytes: 9,
+      contentType: 'audio/mpeg',
+      checksum: put.checksum,
+      storageClass: 'STANDARD_IA',
+    });
+
+    const restored = await restoreEpisode(ctx, episode.id, {
+      now: NOW,
+      archiveDays: ARCHIVE_DAYS,
+      retentionDays: 30,
+    });
+    expect(restored.status).toBe('restored');
+    expect(await storage.head(audio)).toEqual({
+      sizeBytes: 9,
+      contentType: 'audio/mpeg',
+      checksum: put.checksum,
+    });
+    expect(await storage.getBuffer(audio)).toEqual(Buffer.from('mp3 on s3'));
+    expect(await storage.list('archive/')).toEqual([]);
   });
 });
 

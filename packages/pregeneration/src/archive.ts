@@ -278,6 +278,12 @@ interface Restorable {
   archivedAt: Date | null;
 }
 
+/** An object a restore brings back; without a required one (the audio, a clip's media) it is 410. */
+interface RestoredObject {
+  key: string;
+  required: boolean;
+}
+
 /**
  * The shared steps of a restore: window check, objects copied back (an interrupted restore's
  * copies are fine), the row updated only if still archived within the window, archive copies
@@ -286,7 +292,7 @@ interface Restorable {
 async function restore<T extends Restorable>(
   ctx: PipelineContext,
   row: T | null,
-  keys: (row: T) => string[],
+  objects: (row: T) => RestoredObject[],
   update: (cutoff: Date, expiresAt: Date | null) => Promise<T | null>,
   reread: () => Promise<T | null>,
   options: RestoreOptions,
@@ -299,13 +305,15 @@ async function restore<T extends Restorable>(
     return { status: 'gone', detail: `the restore window (ARCHIVE_DAYS) ended at ${deadline}` };
   }
   const copied: string[] = [];
-  for (const key of keys(row)) {
+  for (const { key, required } of objects(row)) {
     if (await ctx.storage.head(archiveKeyOf(key))) {
       await ctx.storage.copy(archiveKeyOf(key), key);
       copied.push(key);
-    } else if (!(await ctx.storage.head(key))) {
-      return { status: 'gone', detail: `its object ${key} is no longer stored` };
+      continue;
     }
+    if (await ctx.storage.head(key)) continue; // copied back by an interrupted restore
+    if (required) return { status: 'gone', detail: `its object ${key} is no longer stored` };
+    ctx.logger.warn({ key }, 'restore: object missing, restoring without it');
   }
   const expiresAt =
     options.retentionDays > 0 ? new Date(options.now.getTime() + options.retentionDays * DAY_MS) : null;
@@ -317,7 +325,7 @@ async function restore<T extends Restorable>(
     for (const key of copied) await ctx.storage.delete(key);
     return { status: 'gone', detail: `the restore window (ARCHIVE_DAYS) ended at ${deadline}` };
   }
-  for (const key of keys(row)) await ctx.storage.delete(archiveKeyOf(key));
+  for (const { key } of objects(row)) await ctx.storage.delete(archiveKeyOf(key));
   return { status: 'restored', row: restored };
 }
 
@@ -331,7 +339,11 @@ export async function restoreEpisode(
   return restore(
     ctx,
     await find(),
-    episodeKeys,
+    // The transcript file is secondary: the row holds the segments too.
+    (e) => [
+      { key: e.audioKey, required: true },
+      ...keysOf([e.transcriptKey]).map((key) => ({ key, required: false })),
+    ],
     async (cutoff, expiresAt) => {
       const { count } = await ctx.db.episode.updateMany({
         where: { id, archivedAt: { gte: cutoff } },
@@ -354,7 +366,7 @@ export async function restoreClip(
   return restore(
     ctx,
     await find(),
-    clipKeys,
+    (c) => clipKeys(c).map((key) => ({ key, required: true })),
     async (cutoff, expiresAt) => {
       const { count } = await ctx.db.clip.updateMany({
         where: { id, archivedAt: { gte: cutoff } },
