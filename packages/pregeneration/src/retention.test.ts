@@ -193,4 +193,23 @@ describe('storage quota', () => {
     expect(s.targets.map((x) => x.user.id)).toEqual([roomy.id]);
     expect(s.skipped).toEqual([{ userId: full.id, reason: 'over-quota' }]);
   });
+
+  it('keeps every candidate out of pre-generation once the fleet quota is used up', async () => {
+    await t.db.user.deleteMany();
+    const now = new Date('2026-11-26T03:00:00Z');
+    const a = await createUser(t.db, { name: 'a' }, now);
+    await createEpisode(t.db, { userId: a.id, sizeBytes: 1_000, localDate: '2026-11-25' });
+    const b = await createUser(t.db, { name: 'b' }, now);
+    // Other suites' rows share this database: a quota of 1 byte is full, one of a petabyte is not.
+    const full = await selectPregenerationTargets(t.db, { now, mode: 'all', fleetQuotaBytes: 1 });
+    expect(full.targets).toEqual([]);
+    expect(full.skipped).toEqual(
+      expect.arrayContaining([
+        { userId: a.id, reason: 'over-quota' },
+        { userId: b.id, reason: 'over-quota' },
+      ]),
+    );
+    const roomy = await selectPregenerationTargets(t.db, { now, mode: 'all', fleetQuotaBytes: 1e15 });
+    expect(new Set(roomy.targets.map((x) => x.user.id))).toEqual(new Set([a.id, b.id]));
+  });
 });
