@@ -35,6 +35,7 @@ import { jobsRouter } from './routes/jobs';
 import { keysRouter } from './routes/keys';
 import { podcastShowRouter } from './routes/podcast-show';
 import { samplesRouter } from './routes/samples';
+import { storageRouter } from './routes/storage';
 import { systemRouter } from './routes/system';
 import { uploadsRouter } from './routes/uploads';
 import { usersRouter } from './routes/users';
@@ -184,6 +185,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.use(usersRouter(ctx));
   app.use(keysRouter(ctx));
   app.use(adminRouter(ctx));
+  app.use(storageRouter(ctx));
   app.use(cronRouter(ctx));
   app.use(feedsRouter(ctx));
   app.use(podcastShowRouter(ctx));

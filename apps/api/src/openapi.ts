@@ -17,6 +17,8 @@ import {
   adminJobSchema,
   adminUserSchema,
   apiKeySchema,
+  archiveListSchema,
+  archiveQuerySchema,
   cachedEpisodeSchema,
   clipListSchema,
   clipSchema,
@@ -41,8 +43,10 @@ import {
   problemSchema,
   progressEventSchema,
   queueStatsSchema,
+  restoredClipSchema,
   statsQuerySchema,
   statsSchema,
+  storageStatsSchema,
   ticketSchema,
   transcriptSchema,
   updateMeBodySchema,
@@ -140,6 +144,10 @@ const operationIds: Record<string, string> = {
   'get /v1/admin/jobs': 'searchJobs',
   'get /v1/admin/active-jobs': 'listActiveJobs',
   'get /v1/admin/failures': 'listFailures',
+  'get /v1/storage/stats': 'getStorageStats',
+  'get /v1/admin/archive': 'listArchive',
+  'post /v1/admin/episodes/{id}/restore': 'restoreEpisode',
+  'post /v1/admin/clips/{id}/restore': 'restoreClip',
   'get /v1/queue/stats': 'getQueueStats',
   'get /v1/stats': 'getStats',
   'get /v1/voices': 'listVoices',
@@ -407,6 +415,9 @@ function routes(): RouteConfig[] {
         422: invalid,
         429: problem('Too many requests this minute (Retry-After)'),
         503: problem('Queue full or Redis down (Retry-After)'),
+        507: problem(
+          "The fleet's storage quota (STORAGE_QUOTA_BYTES) is used up (type urn:podfleet:problem:fleet-storage-full; quota, usedBytes, limitBytes members)",
+        ),
       },
       {
         request: {
@@ -822,6 +833,44 @@ function routes(): RouteConfig[] {
         400: problem('Invalid hours or limit'),
       },
       { request: { query: failuresQuerySchema } },
+    ),
+    r(
+      'get',
+      '/v1/storage/stats',
+      'Storage',
+      'Stored bytes by kind against the quota: a user key sees its own (episodes, uploads, clips) and its limit; the admin key the fleet (archive too) and STORAGE_QUOTA_BYTES',
+      'userOrAdmin',
+      { 200: json('Usage and quota', storageStatsSchema) },
+    ),
+    r(
+      'get',
+      '/v1/admin/archive',
+      'Storage',
+      'Archived (expired) episodes and clips, the most recently archived first, with the end of their restore window',
+      'admin',
+      { 200: json('Archived items', archiveListSchema), 400: problem('Invalid userId or limit') },
+      { request: { query: archiveQuerySchema } },
+    ),
+    ...(['episodes', 'clips'] as const).map((kind) =>
+      r(
+        'post',
+        `/v1/admin/${kind}/{id}/restore`,
+        'Storage',
+        `Restore an archived (expired) ${kind === 'episodes' ? 'episode' : 'clip'} within ARCHIVE_DAYS: its objects move back from archive/, it is listed again and expires again after EPISODE_RETENTION_DAYS`,
+        'admin',
+        {
+          200:
+            kind === 'episodes'
+              ? json('The episode, playable again', episodeSchema)
+              : json('The clip, restored', restoredClipSchema),
+          404: problem('No such id (also once deleted after ARCHIVE_DAYS)'),
+          409: problem('Not archived (type urn:podfleet:problem:not-archived)'),
+          410: problem(
+            'Past ARCHIVE_DAYS, awaiting deletion, or its objects are gone (type urn:podfleet:problem:archive-expired)',
+          ),
+        },
+        { request: { params: idParams } },
+      ),
     ),
     r(
       'get',

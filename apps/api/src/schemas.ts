@@ -763,3 +763,95 @@ export const statsSchema = z
     feedback: feedbackStatsSchema,
   })
   .openapi('Stats');
+
+// ---- storage: quotas, usage and the archive (#16) ----
+
+const bytes = z.number().int().min(0);
+
+export const userStorageStatsSchema = z
+  .object({
+    scope: z.literal('user'),
+    usage: z
+      .object({ episodes: bytes, uploads: bytes, clips: bytes })
+      .openapi({ description: 'Bytes stored per kind: generated episodes, uploaded episodes, clips' }),
+    usedBytes: bytes.openapi({ description: 'What counts against your quota: the kinds together' }),
+    quotaBytes: bytes.openapi({
+      description:
+        'Your limit: your own (set by the admin) or the default USER_STORAGE_QUOTA_BYTES; 0 unlimited',
+    }),
+    remainingBytes: bytes
+      .nullable()
+      .openapi({ description: 'quotaBytes − usedBytes (never below 0); null when unlimited' }),
+  })
+  .openapi('UserStorageStats');
+
+export const fleetStorageStatsSchema = z
+  .object({
+    scope: z.literal('fleet'),
+    usage: z.object({ episodes: bytes, uploads: bytes, clips: bytes, archive: bytes }).openapi({
+      description:
+        'Bytes stored per kind over every user; archive: expired episodes and clips kept for ARCHIVE_DAYS',
+    }),
+    usedBytes: bytes.openapi({
+      description: 'Every stored byte, archive included: what counts against the fleet quota',
+    }),
+    quotaBytes: bytes.openapi({ description: 'STORAGE_QUOTA_BYTES; 0 unlimited' }),
+    remainingBytes: bytes
+      .nullable()
+      .openapi({ description: 'quotaBytes − usedBytes (never below 0); null when unlimited' }),
+    userQuotaBytes: bytes.openapi({
+      description: 'The default per-user quota (USER_STORAGE_QUOTA_BYTES); 0 unlimited',
+    }),
+    archiveDays: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: 'ARCHIVE_DAYS: how long archived items can be restored' }),
+  })
+  .openapi('FleetStorageStats');
+
+export const storageStatsSchema = z
+  .discriminatedUnion('scope', [userStorageStatsSchema, fleetStorageStatsSchema])
+  .openapi('StorageStats', {
+    description: 'A user key sees its own usage (scope user); the admin key the fleet (scope fleet)',
+  });
+
+export const restoredClipSchema = z
+  .object({
+    id: z.string(),
+    episodeId: z.string(),
+    userId: z.string(),
+    expiresAt: isoDate
+      .nullable()
+      .openapi({ description: 'When it expires again (EPISODE_RETENTION_DAYS from now)' }),
+  })
+  .openapi('RestoredClip');
+
+export const archiveQuerySchema = z.object({
+  userId: z.string().min(1).max(64).optional().openapi({ description: "Only this user's archived items" }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ description: 'Items of each kind (1–200)' }),
+});
+
+const archivedItem = {
+  id: z.string(),
+  userId: z.string(),
+  title: z.string(),
+  sizeBytes: bytes,
+  archivedAt: isoDate,
+  restorableUntil: isoDate.openapi({
+    description: 'archivedAt + ARCHIVE_DAYS: the restore answers 410 after it',
+  }),
+};
+
+export const archiveListSchema = z
+  .object({
+    episodes: z.array(z.object({ ...archivedItem, type: z.string() })),
+    clips: z.array(z.object({ ...archivedItem, episodeId: z.string(), platform: z.string() })),
+  })
+  .openapi('ArchiveList', { description: 'Archived episodes and clips, the most recently archived first' });

@@ -43,6 +43,10 @@ export interface ApiSettings {
   userMaxActiveJobs: number;
   /** Default per-user storage quota (User.storageQuotaBytes overrides; 0: unlimited), checked before generating. */
   userStorageQuotaBytes: number;
+  /** STORAGE_QUOTA_BYTES: every stored byte of the fleet, archive included (0: unlimited). */
+  fleetStorageQuotaBytes: number;
+  /** ARCHIVE_DAYS: how long an expired episode or clip can be restored. */
+  archiveDays: number;
   signedUrlTtlSec: number;
   /** Allowed CORS origins (`*` for any); empty: no CORS headers at all. */
   corsOrigins: string[];
@@ -84,6 +88,8 @@ export function settingsFromConfig(config: ApiConfig): ApiSettings {
     userMaxActiveJobs: config.USER_MAX_ACTIVE_JOBS,
     userStorageQuotaBytes: config.USER_STORAGE_QUOTA_BYTES,
     uploadMaxBytes: config.UPLOAD_MAX_BYTES,
+    fleetStorageQuotaBytes: config.STORAGE_QUOTA_BYTES,
+    archiveDays: config.ARCHIVE_DAYS,
     signedUrlTtlSec: config.SIGNED_URL_TTL_SEC,
     corsOrigins: (config.CORS_ORIGINS ?? '')
       .split(',')

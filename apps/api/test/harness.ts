@@ -81,6 +81,8 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     userFeedbackPerMinute: 1000,
     userMaxActiveJobs: 100,
     userStorageQuotaBytes: 1024 ** 3,
+    fleetStorageQuotaBytes: 10 * 1024 ** 3,
+    archiveDays: 30,
     signedUrlTtlSec: 3600,
     corsOrigins: [],
     allowPrivateUrls: true,

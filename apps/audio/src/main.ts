@@ -1,7 +1,7 @@
 import { setUpAudioStage } from '@podfleet/assembly';
 import { loadConfigOrExit } from '@podfleet/config';
 import { runWorkerApp } from '@podfleet/pipeline';
-import { retentionCleanup } from '@podfleet/pregeneration';
+import { archiveOptions, retentionCleanup } from '@podfleet/pregeneration';
 import { audioProcessor, createTtsEngine } from './processors/audio';
 import { clipsProcessor } from './processors/clips';
 
@@ -14,7 +14,7 @@ void runWorkerApp('audio', config, (deps) => {
       audio: audioProcessor(deps.pipeline, config, engine),
       clips: clipsProcessor(deps.pipeline),
     },
-    maintenanceHandlers: { cleanup: retentionCleanup() },
+    maintenanceHandlers: { cleanup: retentionCleanup(archiveOptions(config)) },
     concurrency: { audio: config.AUDIO_CONCURRENCY },
     // Readiness waits for it: no job (a new or autoscaled container's first) pays for the set-up.
     setUp: () => setUpAudioStage(engine),

@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '@podfleet/config';
 import { runWorkerApp } from '@podfleet/pipeline';
-import { ensurePregenerationScheduler, retentionCleanup } from '@podfleet/pregeneration';
+import { archiveOptions, ensurePregenerationScheduler, retentionCleanup } from '@podfleet/pregeneration';
 import { pregenerateProcessor } from './processors/pregenerate';
 import { scrapeProcessor } from './processors/scrape';
 import { scriptProcessor } from './processors/script';
@@ -14,7 +14,7 @@ void runWorkerApp('scraper', config, (deps) => ({
     pregenerate: pregenerateProcessor(deps.pipeline, config),
   },
   concurrency: { scrape: config.SCRAPE_CONCURRENCY, script: config.SCRIPT_CONCURRENCY },
-  maintenanceHandlers: { cleanup: retentionCleanup() },
+  maintenanceHandlers: { cleanup: retentionCleanup(archiveOptions(config)) },
   // One scheduler per fleet whatever the number of replicas: its id is fixed (upsert). Ensured at
   // start and again by the maintenance watchdog when Redis lost it (restarted empty, flushed).
   ensureSchedulers: async () => {

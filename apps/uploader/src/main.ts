@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '@podfleet/config';
 import { runWorkerApp } from '@podfleet/pipeline';
-import { retentionCleanup } from '@podfleet/pregeneration';
+import { archiveOptions, retentionCleanup } from '@podfleet/pregeneration';
 import { uploadProcessor } from './processors/upload';
 import { webhooksProcessor } from './processors/webhooks';
 
@@ -8,6 +8,6 @@ const config = loadConfigOrExit('uploader');
 
 void runWorkerApp('uploader', config, (deps) => ({
   processors: { upload: uploadProcessor(deps.pipeline), webhooks: webhooksProcessor(deps.db, config) },
-  maintenanceHandlers: { cleanup: retentionCleanup() },
+  maintenanceHandlers: { cleanup: retentionCleanup(archiveOptions(config)) },
   concurrency: { upload: config.UPLOAD_CONCURRENCY, webhooks: config.WEBHOOKS_CONCURRENCY },
 }));

@@ -30,6 +30,11 @@ export function memoryStorage(): StorageDriver {
         ? { sizeBytes: object.body.length, contentType: object.contentType, checksum: object.checksum }
         : null;
     },
+    copy: async (sourceKey, targetKey) => {
+      const object = objects.get(sourceKey);
+      if (!object) throw new StorageKeyNotFoundError(sourceKey);
+      objects.set(targetKey, { ...object });
+    },
     delete: async (key) => {
       objects.delete(key);
     },

@@ -137,6 +137,29 @@ export const baseShape = {
     .describe(
       "per-user storage quota, checked before generating (0: unlimited; PATCH /v1/users/:id sets a user's own)",
     ),
+  // Fleet quota and the archive (#16): expired episodes and clips are archived, then deleted.
+  STORAGE_QUOTA_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10_737_418_240)
+    .describe(
+      'fleet-wide storage quota: every stored episode, upload, clip and archived object together (0: unlimited); uploads and clips past it get 507',
+    ),
+  ARCHIVE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30)
+    .describe(
+      'expired episodes and clips stay under archive/, restorable by an admin, this many days before deletion (0: deleted at expiry)',
+    ),
+  ARCHIVE_STORAGE_CLASS: z
+    .enum(['STANDARD_IA', 'ONEZONE_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'])
+    .optional()
+    .describe(
+      'S3 storage class of archived objects (readable at once: a restore needs no thaw); unset, the bucket default',
+    ),
   /** Jobs one user may have in the fleet: the API admits by it, workers start waiting jobs by it. */
   USER_MAX_ACTIVE_JOBS: positiveInt(3).describe(
     'jobs one user may have in the fleet at once; the API admits by it and workers start waiting jobs by it',

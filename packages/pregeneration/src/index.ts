@@ -2,6 +2,20 @@
 // low-priority runs, the fleet's scheduler, the daily/weekly episode cache, podcast feeds and the
 // show settings behind them, retention and quota, and the numbers /v1/stats and /metrics show
 // about them.
+
+export {
+  ARCHIVE_PREFIX,
+  type ArchiveCounts,
+  archiveCutoff,
+  archiveExpired,
+  archiveKeyOf,
+  purgeExpired,
+  type RestoreOptions,
+  type RestoreOutcome,
+  removeUnreferencedArchive,
+  restoreClip,
+  restoreEpisode,
+} from './archive';
 export {
   type CacheCounters,
   type CachedAnswer,
@@ -45,6 +59,7 @@ export {
   type PartialScript,
 } from './request';
 export {
+  archiveOptions,
   type CleanupOptions,
   type CleanupResult,
   cleanupExpired,
@@ -72,6 +87,17 @@ export {
   showUpdateData,
   showUpdateSchema,
 } from './show';
+export {
+  checkStorageRoom,
+  STORAGE_KINDS,
+  type StorageBytes,
+  type StorageKind,
+  type StorageLimits,
+  type StorageRefusal,
+  type StorageRoom,
+  type StorageUsage,
+  storageUsage,
+} from './storage-usage';
 export {
   type ActivityRule,
   cacheKeysAlreadyGenerated,

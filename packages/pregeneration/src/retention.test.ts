@@ -7,6 +7,7 @@ import { selectPregenerationTargets } from './targeting';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-11-26T04:30:00Z');
+const NONE = { episodes: 0, clips: 0 };
 
 describe('cleanupExpired', () => {
   let t: TestContext;
@@ -40,7 +41,7 @@ describe('cleanupExpired', () => {
     });
   };
 
-  it('removes exactly the expired episodes with their files, and the orphaned artifacts', async () => {
+  it('without an archive (ARCHIVE_DAYS=0), removes exactly the expired episodes with their files, and the orphaned artifacts', async () => {
     const user = await createUser(t.db);
     const expired = await createEpisode(t.db, {
       userId: user.id,
@@ -71,8 +72,8 @@ describe('cleanupExpired', () => {
     await put('sources/abc123.txt'); // shared source texts are not artifacts
 
     const before = await t.ctx.storage.list('');
-    const result = await cleanupExpired(t.ctx, { now: NOW });
-    expect(result).toEqual({ episodes: 1, files: 5, orphans: 6 });
+    const result = await cleanupExpired(t.ctx, { now: NOW, archiveDays: 0 });
+    expect(result).toEqual({ archived: NONE, episodes: 1, clips: 0, files: 5, orphans: 6 });
 
     const removed = [
       ...artifacts.map((n) => `jobs/${expired.jobId}/${n}`),
@@ -101,7 +102,13 @@ describe('cleanupExpired', () => {
     expect(kept.status).toBe('completed');
 
     // Nothing left to do the second time.
-    expect(await cleanupExpired(t.ctx, { now: NOW })).toEqual({ episodes: 0, files: 0, orphans: 0 });
+    expect(await cleanupExpired(t.ctx, { now: NOW, archiveDays: 0 })).toEqual({
+      archived: NONE,
+      episodes: 0,
+      clips: 0,
+      files: 0,
+      orphans: 0,
+    });
   });
 
   it("removes an expired episode's clips with their media", async () => {
@@ -133,8 +140,8 @@ describe('cleanupExpired', () => {
     await put(clip.mp4Key!);
     await put(`clips/${user.id}/other.mp3`); // another episode's clip stays
 
-    const result = await cleanupExpired(t.ctx, { now: NOW });
-    expect(result).toMatchObject({ episodes: 1, files: 2 });
+    const result = await cleanupExpired(t.ctx, { now: NOW, archiveDays: 0 });
+    expect(result).toMatchObject({ episodes: 1, clips: 1, files: 2 });
     expect(await t.db.clip.count({ where: { id: clip.id } })).toBe(0);
     expect(await t.ctx.storage.list('clips/')).toEqual([`clips/${user.id}/other.mp3`]);
   });
@@ -143,16 +150,27 @@ describe('cleanupExpired', () => {
     const user = await createUser(t.db);
     const expired = await createEpisode(t.db, { userId: user.id, expiresAt: new Date(Date.now() - 1000) });
     await putJobFiles(expired.jobId, ['episode.mp3']);
-    expect(await retentionCleanup()(t.ctx)).toEqual({ episodes: 1, files: 1, orphans: 0 });
-    expect(await t.db.episode.count({ where: { id: expired.id } })).toBe(0);
+    expect(await retentionCleanup({ archiveDays: 30 })(t.ctx)).toEqual({
+      archived: { episodes: 1, clips: 0 },
+      episodes: 0,
+      clips: 0,
+      files: 1,
+      orphans: 0,
+    });
+    expect(await t.db.episode.findUniqueOrThrow({ where: { id: expired.id } })).toMatchObject({
+      archivedAt: expect.any(Date),
+    });
+    expect(await t.ctx.storage.list('')).toEqual([`archive/jobs/${expired.jobId}/episode.mp3`]);
   });
 
   it('keeps failed jobs’ artifacts for the grace period it is given', async () => {
     const user = await createUser(t.db);
     const failed = await finishedJob(user.id, 'failed', 2);
     await putJobFiles(failed.id, ['sources.json']);
-    expect((await cleanupExpired(t.ctx, { now: NOW, orphanGraceMs: 3 * DAY })).orphans).toBe(0);
-    expect((await cleanupExpired(t.ctx, { now: NOW, orphanGraceMs: DAY })).orphans).toBe(1);
+    expect((await cleanupExpired(t.ctx, { now: NOW, archiveDays: 30, orphanGraceMs: 3 * DAY })).orphans).toBe(
+      0,
+    );
+    expect((await cleanupExpired(t.ctx, { now: NOW, archiveDays: 30, orphanGraceMs: DAY })).orphans).toBe(1);
   });
 });
 
@@ -209,5 +227,24 @@ describe('storage quota', () => {
     const s = await selectPregenerationTargets(t.db, { now, mode: 'all', quotaBytes: 500 });
     expect(s.targets.map((x) => x.user.id)).toEqual([roomy.id]);
     expect(s.skipped).toEqual([{ userId: full.id, reason: 'over-quota' }]);
+  });
+
+  it('keeps every candidate out of pre-generation once the fleet quota is used up', async () => {
+    await t.db.user.deleteMany();
+    const now = new Date('2026-11-26T03:00:00Z');
+    const a = await createUser(t.db, { name: 'a' }, now);
+    await createEpisode(t.db, { userId: a.id, sizeBytes: 1_000, localDate: '2026-11-25' });
+    const b = await createUser(t.db, { name: 'b' }, now);
+    // Other suites' rows share this database: a quota of 1 byte is full, one of a petabyte is not.
+    const full = await selectPregenerationTargets(t.db, { now, mode: 'all', fleetQuotaBytes: 1 });
+    expect(full.targets).toEqual([]);
+    expect(full.skipped).toEqual(
+      expect.arrayContaining([
+        { userId: a.id, reason: 'over-quota' },
+        { userId: b.id, reason: 'over-quota' },
+      ]),
+    );
+    const roomy = await selectPregenerationTargets(t.db, { now, mode: 'all', fleetQuotaBytes: 1e15 });
+    expect(new Set(roomy.targets.map((x) => x.user.id))).toEqual(new Set([a.id, b.id]));
   });
 });

@@ -1,26 +1,39 @@
-// Retention: expired episodes (and their promo clips) leave storage and the database; artifacts nobody can use any more
-// leave storage. Storage quota: the bytes of a user's stored episodes against their limit.
+// Retention: expired episodes and clips are archived, then leave storage and the database;
+// artifacts nobody can use any more leave storage. Storage quota: the bytes of a user's live
+// episodes and clips against their limit.
+import type { BaseConfig } from '@podfleet/config';
 import type { JobStatus, PrismaClient } from '@podfleet/db';
 import type { PipelineContext } from '@podfleet/pipeline';
-import { invalidateEpisodeCache } from './cache';
+import { type ArchiveCounts, archiveExpired, purgeExpired, removeUnreferencedArchive } from './archive';
 
 export interface CleanupOptions {
   now: Date;
+  /**
+   * ARCHIVE_DAYS: expired episodes and clips are archived and deleted this many days later;
+   * 0 deletes them at expiry.
+   */
+  archiveDays: number;
+  /** ARCHIVE_STORAGE_CLASS: the S3 storage class of archived objects. */
+  archiveStorageClass?: string;
   /**
    * How long a finished job without an episode (failed, cancelled, or a partial pre-generation)
    * keeps its artifacts, so a retry can still resume from them. Default 7 days.
    */
   orphanGraceMs?: number;
-  /** Episodes handled per query. */
+  /** Rows handled per query. */
   batchSize?: number;
 }
 
 export interface CleanupResult {
-  /** Episode rows removed (expiresAt < now). */
+  /** Rows archived (expiresAt < now); none when archiveDays is 0. */
+  archived: ArchiveCounts;
+  /** Episode rows deleted (past the archive window, or expired when there is no archive). */
   episodes: number;
-  /** Storage objects of those episodes removed: audio, transcript, their job's artifacts and their clips' media. */
+  /** Clip rows deleted (their own, and those of deleted episodes). */
+  clips: number;
+  /** Storage objects of those rows removed: live or archived media and their job's artifacts. */
   files: number;
-  /** Orphaned artifact objects removed (see isOrphaned). */
+  /** Orphaned artifact objects removed (see isOrphaned), and archive objects no row points at. */
   orphans: number;
 }
 
@@ -29,68 +42,52 @@ const FINISHED: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 const jobPrefix = (jobId: string) => `jobs/${jobId}/`;
 
 /**
- * Removes episodes whose `expiresAt` is before `now` (their objects first, then the row, then
- * their cache key; the Job row stays as history), then orphaned artifacts under `jobs/`: those
- * of a job whose row no longer exists, or of a job that finished more than `orphanGraceMs` ago
- * without an episode. Artifacts of queued/running jobs and of jobs with an episode stay.
+ * Expired episodes and clips (expiresAt < now) move to the archive (see archive.ts); those archived
+ * more than `archiveDays` ago are deleted with their objects (episode job rows stay as history).
+ * Then orphaned artifacts under `jobs/`: those of a job whose row no longer exists, or of a job
+ * that finished more than `orphanGraceMs` ago with neither an episode nor clips. Artifacts of
+ * queued/running jobs and of jobs with an episode or clips stay. Last, archive objects no row
+ * points at (left by a crash).
  */
 export async function cleanupExpired(ctx: PipelineContext, options: CleanupOptions): Promise<CleanupResult> {
-  const { now } = options;
-  const batchSize = options.batchSize ?? 100;
-  const result: CleanupResult = { episodes: 0, files: 0, orphans: 0 };
+  const { now, archiveDays, batchSize } = options;
+  const archive =
+    archiveDays > 0
+      ? await archiveExpired(ctx, {
+          now,
+          ...(options.archiveStorageClass ? { storageClass: options.archiveStorageClass } : {}),
+          ...(batchSize ? { batchSize } : {}),
+        })
+      : { archived: { episodes: 0, clips: 0 }, files: 0 };
+  const purge = await purgeExpired(ctx, { now, archiveDays, ...(batchSize ? { batchSize } : {}) });
+  const orphans =
+    (await removeOrphanedArtifacts(ctx, now, options.orphanGraceMs ?? 7 * DAY_MS)) +
+    (await removeUnreferencedArchive(ctx));
+  return {
+    archived: archive.archived,
+    episodes: purge.deleted.episodes,
+    clips: purge.deleted.clips,
+    files: archive.files + purge.files,
+    orphans,
+  };
+}
 
-  for (;;) {
-    const expired = await ctx.db.episode.findMany({
-      where: { expiresAt: { lt: now } },
-      select: {
-        id: true,
-        jobId: true,
-        userId: true,
-        type: true,
-        localDate: true,
-        audioKey: true,
-        transcriptKey: true,
-      },
-      orderBy: { expiresAt: 'asc' },
-      take: batchSize,
-    });
-    if (expired.length === 0) break;
-    for (const episode of expired) {
-      const prefix = jobPrefix(episode.jobId);
-      result.files += await ctx.storage.deletePrefix(prefix);
-      for (const key of [episode.audioKey, episode.transcriptKey]) {
-        if (key && !key.startsWith(prefix) && (await ctx.storage.head(key))) {
-          await ctx.storage.delete(key);
-          result.files += 1;
-        }
-      }
-      // Its promo clips go with it (their rows by cascade): their media first.
-      const clips = await ctx.db.clip.findMany({
-        where: { episodeId: episode.id },
-        select: { mp3Key: true, mp4Key: true },
-      });
-      for (const key of clips.flatMap((c) => [c.mp3Key, c.mp4Key])) {
-        if (key && (await ctx.storage.head(key))) {
-          await ctx.storage.delete(key);
-          result.files += 1;
-        }
-      }
-      const { count } = await ctx.db.episode.deleteMany({ where: { id: episode.id } });
-      result.episodes += count;
-      await invalidateEpisodeCache(ctx, episode);
-    }
-  }
-
-  result.orphans = await removeOrphanedArtifacts(ctx, now, options.orphanGraceMs ?? 7 * DAY_MS);
-  return result;
+/** The archive settings of a process's configuration (ARCHIVE_DAYS, ARCHIVE_STORAGE_CLASS). */
+export function archiveOptions(
+  config: BaseConfig,
+): Pick<CleanupOptions, 'archiveDays' | 'archiveStorageClass'> {
+  return {
+    archiveDays: config.ARCHIVE_DAYS,
+    ...(config.ARCHIVE_STORAGE_CLASS ? { archiveStorageClass: config.ARCHIVE_STORAGE_CLASS } : {}),
+  };
 }
 
 /**
  * The `cleanup` task of pipeline's maintenance queue (scheduled daily there):
- * `runWorkerApp(app, config, () => ({ …, maintenanceHandlers: { cleanup: retentionCleanup() } }))`.
+ * `runWorkerApp(app, config, () => ({ …, maintenanceHandlers: { cleanup: retentionCleanup(archiveOptions(config)) } }))`.
  */
 export function retentionCleanup(
-  options: Omit<CleanupOptions, 'now'> = {},
+  options: Omit<CleanupOptions, 'now'>,
 ): (ctx: PipelineContext) => Promise<CleanupResult> {
   return async (ctx) => {
     const result = await cleanupExpired(ctx, { ...options, now: new Date() });
@@ -111,6 +108,16 @@ async function removeOrphanedArtifacts(ctx: PipelineContext, now: Date, graceMs:
       select: { id: true, status: true, completedAt: true, producedBy: { select: { id: true } } },
     });
     const byId = new Map(jobs.map((j) => [j.id, j]));
+    // A clips job produces clips, not an episode: its artifacts hold their media.
+    const withClips = new Set(
+      (
+        await ctx.db.clip.findMany({
+          where: { jobId: { in: ids } },
+          select: { jobId: true },
+          distinct: ['jobId'],
+        })
+      ).map((c) => c.jobId),
+    );
     const stale: string[] = [];
     for (const id of ids) {
       const job = byId.get(id);
@@ -118,6 +125,7 @@ async function removeOrphanedArtifacts(ctx: PipelineContext, now: Date, graceMs:
         !job ||
         (FINISHED.includes(job.status) &&
           job.producedBy === null &&
+          !withClips.has(job.id) &&
           job.completedAt !== null &&
           now.getTime() - job.completedAt.getTime() > graceMs);
       if (!orphaned) continue;
@@ -135,14 +143,26 @@ async function removeOrphanedArtifacts(ctx: PipelineContext, now: Date, graceMs:
   return removed;
 }
 
-/** Bytes of stored episodes per user (users without episodes are absent). */
+/**
+ * Bytes per user that count against their quota: live (not archived) episodes, uploads and clips.
+ * Users with none are absent.
+ */
 export async function storageUsedByUser(db: PrismaClient, userIds: string[]): Promise<Map<string, number>> {
-  const rows = await db.episode.groupBy({
-    by: ['userId'],
-    where: { userId: { in: userIds } },
-    _sum: { sizeBytes: true },
-  });
-  return new Map(rows.map((r) => [r.userId, r._sum.sizeBytes ?? 0]));
+  const [episodes, clips] = await Promise.all([
+    db.episode.groupBy({
+      by: ['userId'],
+      where: { userId: { in: userIds }, archivedAt: null },
+      _sum: { sizeBytes: true },
+    }),
+    db.clip.groupBy({
+      by: ['userId'],
+      where: { userId: { in: userIds }, archivedAt: null },
+      _sum: { sizeBytes: true },
+    }),
+  ]);
+  const used = new Map(episodes.map((r) => [r.userId, r._sum.sizeBytes ?? 0]));
+  for (const r of clips) used.set(r.userId, (used.get(r.userId) ?? 0) + Number(r._sum.sizeBytes ?? 0n));
+  return used;
 }
 
 export interface QuotaStatus {

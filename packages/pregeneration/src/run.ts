@@ -34,6 +34,8 @@ export interface RunOptions {
   localHour?: number;
   activity?: Partial<ActivityRule>;
   quotaBytes?: number;
+  /** STORAGE_QUOTA_BYTES: a full fleet makes every candidate `over-quota`. */
+  fleetQuotaBytes?: number;
 }
 
 /** Runs targeting and submits the jobs; records the summary in Redis (see listPregenerationRuns). */
@@ -51,6 +53,7 @@ export async function runPregeneration(
     ...(options.localHour === undefined ? {} : { localHour: options.localHour }),
     ...(options.activity ? { activity: options.activity } : {}),
     ...(options.quotaBytes === undefined ? {} : { quotaBytes: options.quotaBytes }),
+    ...(options.fleetQuotaBytes === undefined ? {} : { fleetQuotaBytes: options.fleetQuotaBytes }),
   });
 
   const summary: PregenerationSummary = {

@@ -7,7 +7,8 @@
 //   inactive        none of: generated within N days, seen (any authenticated API request, a
 //                   listen) within M days, ≥ K listens, created within the last day (a new
 //                   user's first morning comes before they had a chance to be seen)
-//   over-quota      only when `quotaBytes` is given: stored episodes reach the user's quota
+//   over-quota      only when `quotaBytes` is given: stored episodes reach the user's quota;
+//                   or, when `fleetQuotaBytes` is given, the fleet's stored bytes reach it
 //   already-generated  per kind: a queued, running or completed job exists for the period's
 //                   cache key `podcast:{userId}:{kind}:{period}` (a failed or cancelled one
 //                   does not count, so a later run tries again)
@@ -23,6 +24,7 @@ import {
 } from '@podfleet/pipeline';
 import { isoWeekday } from './period';
 import { quotaStatus, storageUsedByUser } from './retention';
+import { storageUsage } from './storage-usage';
 
 export interface ActivityRule {
   /** Active when an episode was generated within this many days… */
@@ -87,6 +89,8 @@ export interface TargetingOptions {
   activity?: Partial<ActivityRule>;
   /** Default per-user storage quota (User.storageQuotaBytes overrides); unchecked when omitted. */
   quotaBytes?: number;
+  /** STORAGE_QUOTA_BYTES: once the fleet's stored bytes reach it, every candidate is over quota. */
+  fleetQuotaBytes?: number;
   /** Users read per query. */
   pageSize?: number;
 }
@@ -144,6 +148,8 @@ export async function selectPregenerationTargets(
   const selection: TargetSelection = { targets: [], skipped: [] };
 
   let cursor: string | undefined;
+  /** Read once, with the first candidates (a fleet-wide sum). */
+  let fleetFull: boolean | undefined;
   for (;;) {
     const users = await db.user.findMany({
       orderBy: { id: 'asc' },
@@ -170,9 +176,10 @@ export async function selectPregenerationTargets(
       candidates.map((c) => c.user),
       options.quotaBytes,
     );
+    fleetFull ??= await isFleetFull(db, candidates.length, options.fleetQuotaBytes);
     const planned = candidates
       .filter(({ user }) => {
-        if (!overQuota.has(user.id)) return true;
+        if (!fleetFull && !overQuota.has(user.id)) return true;
         selection.skipped.push({ userId: user.id, reason: 'over-quota' });
         return false;
       })
@@ -213,6 +220,16 @@ export async function cacheKeysAlreadyGenerated(db: PrismaClient, cacheKeys: str
     select: { cacheKey: true },
   });
   return new Set(jobs.flatMap((j) => (j.cacheKey ? [j.cacheKey] : [])));
+}
+
+/** Whether the fleet's stored bytes (archive included) reach STORAGE_QUOTA_BYTES; not asked without candidates. */
+async function isFleetFull(
+  db: PrismaClient,
+  candidates: number,
+  fleetQuotaBytes: number | undefined,
+): Promise<boolean | undefined> {
+  if (!fleetQuotaBytes || candidates === 0) return undefined;
+  return (await storageUsage(db)).totalBytes >= fleetQuotaBytes;
 }
 
 async function usersOverQuota(

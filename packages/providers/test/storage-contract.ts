@@ -208,6 +208,24 @@ export function describeStorageContract(name: string, options: StorageContractOp
       expect(await driver.list('')).toEqual([]);
     });
 
+    it('copies an object with its type and checksum, leaving the source; a missing source throws', async () => {
+      const body = randomBytes(200 * 1024);
+      await driver.put('jobs/j1/episode.mp3', chunked(body), { contentType: 'audio/mpeg' });
+      await driver.put('archive/jobs/j1/episode.mp3', Buffer.from('older'), { contentType: 'text/plain' });
+      await driver.copy('jobs/j1/episode.mp3', 'archive/jobs/j1/episode.mp3');
+      expect(await driver.getBuffer('archive/jobs/j1/episode.mp3')).toEqual(body);
+      expect(await driver.head('archive/jobs/j1/episode.mp3')).toMatchObject({
+        sizeBytes: body.length,
+        contentType: 'audio/mpeg',
+        checksum: sha256(body),
+      });
+      expect(await driver.list('')).toEqual(['archive/jobs/j1/episode.mp3', 'jobs/j1/episode.mp3']);
+      await expect(driver.copy('jobs/j1/missing.mp3', 'archive/jobs/j1/missing.mp3')).rejects.toBeInstanceOf(
+        StorageKeyNotFoundError,
+      );
+      expect(await driver.head('archive/jobs/j1/missing.mp3')).toBeNull();
+    });
+
     it('refuses to delete with an empty prefix', async () => {
       await driver.put('jobs/j1/a.txt', Buffer.from('a'), { contentType: 'text/plain' });
       await expect(driver.deletePrefix('')).rejects.toMatchObject({

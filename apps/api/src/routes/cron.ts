@@ -20,6 +20,7 @@ export function cronRouter(ctx: RouteContext): Router {
       mode: 'all',
       deferWhenFull: true,
       quotaBytes: ctx.settings.userStorageQuotaBytes,
+      fleetQuotaBytes: ctx.settings.fleetStorageQuotaBytes,
     });
     res.setHeader('Cache-Control', 'no-store');
     res.json(summary);

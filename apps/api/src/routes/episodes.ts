@@ -20,6 +20,7 @@ import { idempotencyKeySchema } from '../schemas';
 import { CHAPTERS_CONTENT_TYPE, toJsonChapters } from '../services/chapters';
 import { sentFromStart } from '../services/local-file';
 import { enforceRateLimit } from '../services/rate-limit';
+import { FleetStorageGauge } from '../services/storage-room';
 import { serveStoredMedia } from '../services/stored-media';
 import {
   CONTENT_TYPES,
@@ -58,7 +59,10 @@ export function episodesRouter(ctx: RouteContext): Router {
   const { db, guards, settings } = ctx;
 
   const findEpisode = async (req: Request): Promise<Episode> => {
-    const episode = await db.episode.findFirst({ where: { id: String(req.params.id), ...ownerScope(req) } });
+    // Archived (expired) episodes are gone for their users: their objects sit under archive/.
+    const episode = await db.episode.findFirst({
+      where: { id: String(req.params.id), archivedAt: null, ...ownerScope(req) },
+    });
     if (!episode) throw notFound('episode');
     return episode;
   };
@@ -103,9 +107,12 @@ export function episodesRouter(ctx: RouteContext): Router {
     });
   };
 
+  const fleetStorage = new FleetStorageGauge(db, settings.fleetStorageQuotaBytes);
+
   /**
    * What generateEpisode needs of the user, read fresh (saved sources and style, the current
-   * timezone), once its storage quota is known to have room: 409 naming both figures otherwise.
+   * timezone), once its storage quota is known to have room: 409 naming both figures otherwise;
+   * 507 when the fleet's quota (STORAGE_QUOTA_BYTES) is used up.
    */
   const loadRequester = async (userId: string) => {
     const user = await findRequester(db, userId);
@@ -121,6 +128,7 @@ export function episodesRouter(ctx: RouteContext): Router {
         extra: { usedBytes: quota.usedBytes, quotaBytes: quota.quotaBytes },
       });
     }
+    await fleetStorage.assertRoom();
     return user;
   };
 
@@ -267,7 +275,7 @@ export function episodesRouter(ctx: RouteContext): Router {
   router.get('/v1/episodes', guards.userOrAdmin, async (req, res) => {
     const query = parseQuery(req, pageQuerySchema);
     const rows = await db.episode.findMany({
-      where: { ...ownerScope(req), ...afterCursor(query.cursor) },
+      where: { ...ownerScope(req), archivedAt: null, ...afterCursor(query.cursor) },
       orderBy: newestFirst,
       take: query.limit + 1,
     });

@@ -50,7 +50,7 @@ export function feedsRouter(ctx: RouteContext): Router {
     const { settings, cover } = await loadShowWithCover(ctx, user, user.podcastShow);
     const now = ctx.clock();
     const episodes = await db.episode.findMany({
-      where: { userId: user.id, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      where: { userId: user.id, archivedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
       orderBy: newestFirst,
       take: FEED_ITEMS,
       omit: { transcript: true },

@@ -7,5 +7,9 @@ export function pregenerateProcessor(
   ctx: PipelineContext,
   config: ScraperConfig,
 ): QueueProcessor<'pregenerate'> {
-  return createProcessor(ctx, { cron: config.PREGENERATE_CRON, quotaBytes: config.USER_STORAGE_QUOTA_BYTES });
+  return createProcessor(ctx, {
+    cron: config.PREGENERATE_CRON,
+    quotaBytes: config.USER_STORAGE_QUOTA_BYTES,
+    fleetQuotaBytes: config.STORAGE_QUOTA_BYTES,
+  });
 }

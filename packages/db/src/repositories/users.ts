@@ -3,7 +3,7 @@ import type { PrismaClient, User } from '../generated/prisma/client';
 import { type HotStatement, runHot } from './hot-sql';
 import type { DbClient } from './jobs';
 
-/** What a submit needs of its user, and the bytes their episodes take against their quota. */
+/** What a submit needs of its user, and the bytes their live episodes and clips take against their quota. */
 export type Requester = Pick<
   User,
   'id' | 'timezone' | 'sources' | 'style' | 'webhookUrl' | 'storageQuotaBytes' | 'highPriorityPerDay'
@@ -14,7 +14,8 @@ export type Requester = Pick<
 const FIND_REQUESTER: HotStatement = {
   name: 'podfleet_find_requester',
   text: `SELECT u.id, u.timezone, u.sources, u.style, u.webhook_url, u.storage_quota_bytes, u.high_priority_per_day,
-                (SELECT COALESCE(SUM(e.size_bytes), 0)::bigint FROM episodes e WHERE e.user_id = u.id) AS used_bytes
+                (SELECT COALESCE(SUM(e.size_bytes), 0)::bigint FROM episodes e WHERE e.user_id = u.id AND e.archived_at IS NULL)
+                + (SELECT COALESCE(SUM(c.size_bytes), 0)::bigint FROM clips c WHERE c.user_id = u.id AND c.archived_at IS NULL) AS used_bytes
            FROM users u WHERE u.id = $1`,
 };
 

@@ -9,7 +9,7 @@ import { ProviderError } from '../types';
 import { StorageKeyNotFoundError, storageError } from './errors';
 import { createSha256Meter, getWholeObject, sha256Hex, sha256OfStream } from './hashing';
 import { assertValidKey, assertValidPrefix, assertValidRange } from './keys';
-import type { ByteRange, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
+import type { ByteRange, CopyOptions, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
 
 export interface FsStorageOptions {
   /** Root directory; created on first write. */
@@ -211,6 +211,16 @@ export class FsStorageDriver implements StorageDriver {
     } catch {
       return null;
     }
+  }
+
+  /** A streamed put of the source's bytes: the target appears whole or not at all. */
+  async copy(sourceKey: string, targetKey: string, _options?: CopyOptions): Promise<void> {
+    assertValidKey(targetKey);
+    const head = await this.head(sourceKey);
+    if (!head) throw new StorageKeyNotFoundError(sourceKey);
+    await this.put(targetKey, await this.get(sourceKey), {
+      contentType: head.contentType ?? 'application/octet-stream',
+    });
   }
 
   async delete(key: string): Promise<void> {

@@ -8,7 +8,7 @@ export { FsStorageDriver, type FsStorageOptions } from './fs-driver';
 export { assertValidKey } from './keys';
 export { probeStorage, STORAGE_PROBE_KEY } from './probe';
 export { S3StorageDriver, type S3StorageOptions, s3StorageOptionsSchema } from './s3-driver';
-export type { ByteRange, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
+export type { ByteRange, CopyOptions, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
 
 export type StorageDriverConfig =
   | ({ driver: 'fs' } & FsStorageOptions)

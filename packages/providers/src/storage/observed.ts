@@ -16,6 +16,7 @@ export function observedStorage(driver: StorageDriver): StorageDriver {
     getRange: (key, range) => call('get_range', () => driver.getRange(key, range)),
     getBuffer: (key) => call('get', () => driver.getBuffer(key)),
     head: (key) => call('head', () => driver.head(key)),
+    copy: (sourceKey, targetKey, options) => call('copy', () => driver.copy(sourceKey, targetKey, options)),
     delete: (key) => call('delete', () => driver.delete(key)),
     deletePrefix: (prefix) => call('delete_prefix', () => driver.deletePrefix(prefix)),
     list: (prefix) => call('list', () => driver.list(prefix)),

@@ -56,6 +56,27 @@ describe('S3StorageDriver specifics', () => {
     await driver.close();
   });
 
+  it('copies into the storage class asked for, keeping type and sha256; a plain copy stays STANDARD', async () => {
+    const driver = driverFor(s3.endpoint);
+    const put = await driver.put('cls/episode.mp3', Buffer.from('mp3 bytes'), { contentType: 'audio/mpeg' });
+    await driver.copy('cls/episode.mp3', 'archive/cls/episode.mp3', { storageClass: 'STANDARD_IA' });
+    expect(await driver.head('archive/cls/episode.mp3')).toEqual({
+      sizeBytes: 9,
+      contentType: 'audio/mpeg',
+      checksum: put.checksum,
+      storageClass: 'STANDARD_IA',
+    });
+    await driver.copy('archive/cls/episode.mp3', 'cls/restored.mp3');
+    expect(await driver.head('cls/restored.mp3')).toEqual({
+      sizeBytes: 9,
+      contentType: 'audio/mpeg',
+      checksum: put.checksum,
+    });
+    await driver.deletePrefix('cls/');
+    await driver.deletePrefix('archive/');
+    await driver.close();
+  });
+
   it('sends bodies above the part size as a multipart upload of 5 MiB parts', async () => {
     // A recording proxy in front of s3rver shows which S3 operations the driver used.
     const seen: string[] = [];

@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   paginateListObjectsV2,
   S3Client,
+  type StorageClass,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -20,7 +22,7 @@ import { ProviderError } from '../types';
 import { StorageKeyNotFoundError, storageError } from './errors';
 import { createSha256Meter, getWholeObject, sha256Hex } from './hashing';
 import { assertValidKey, assertValidPrefix, assertValidRange } from './keys';
-import type { ByteRange, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
+import type { ByteRange, CopyOptions, HeadResult, PutOptions, PutResult, StorageDriver } from './types';
 
 export const s3StorageOptionsSchema = z.object({
   bucket: z.string().min(1),
@@ -211,10 +213,37 @@ export class S3StorageDriver implements StorageDriver {
       const result: HeadResult = { sizeBytes: out.ContentLength ?? 0 };
       if (out.ContentType) result.contentType = out.ContentType;
       if (out.Metadata?.sha256) result.checksum = out.Metadata.sha256;
+      if (out.StorageClass && out.StorageClass !== 'STANDARD') result.storageClass = out.StorageClass;
       return result;
     } catch (err) {
       if (isNotFound(err)) return null;
       throw wrap(err, `head ${key}`);
+    }
+  }
+
+  /**
+   * A server-side CopyObject (up to 5 GB, S3's limit for one copy). The metadata is written again
+   * (REPLACE) from the source's HEAD, so the storage class can change while type and sha256 stay.
+   */
+  async copy(sourceKey: string, targetKey: string, options: CopyOptions = {}): Promise<void> {
+    assertValidKey(targetKey);
+    const head = await this.head(sourceKey);
+    if (!head) throw new StorageKeyNotFoundError(sourceKey);
+    try {
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.options.bucket,
+          Key: targetKey,
+          CopySource: `${this.options.bucket}/${encodeKeyForUrl(sourceKey)}`,
+          MetadataDirective: 'REPLACE',
+          ContentType: head.contentType ?? 'application/octet-stream',
+          Metadata: head.checksum ? { sha256: head.checksum } : {},
+          ...(options.storageClass ? { StorageClass: options.storageClass as StorageClass } : {}),
+        }),
+      );
+    } catch (err) {
+      if (isNotFound(err)) throw new StorageKeyNotFoundError(sourceKey);
+      throw wrap(err, `copy ${sourceKey} to ${targetKey}`);
     }
   }
 

@@ -16,6 +16,13 @@ export interface HeadResult {
   contentType?: string;
   /** sha256 hex, when the driver knows it (always for objects written through a driver). */
   checksum?: string;
+  /** S3 storage class, when not the bucket's default (STANDARD is not reported). */
+  storageClass?: string;
+}
+
+export interface CopyOptions {
+  /** S3 storage class of the copy (the archive's ARCHIVE_STORAGE_CLASS); the fs driver ignores it. */
+  storageClass?: string;
 }
 
 /** Inclusive byte range, as in an HTTP `Range: bytes=start-end` header. */
@@ -39,6 +46,11 @@ export interface StorageDriver {
   getBuffer(key: string): Promise<Buffer>;
   /** `null` when the key does not exist. */
   head(key: string): Promise<HeadResult | null>;
+  /**
+   * Copies an object within the store, content type and sha256 kept; replaces the target
+   * atomically. Throws `StorageKeyNotFoundError` when the source does not exist.
+   */
+  copy(sourceKey: string, targetKey: string, options?: CopyOptions): Promise<void>;
   /** Idempotent: deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /** Deletes every key starting with `prefix` (non-empty); returns how many were deleted. */

@@ -523,6 +523,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/storage/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored bytes by kind against the quota: a user key sees its own (episodes, uploads, clips) and its limit; the admin key the fleet (archive too) and STORAGE_QUOTA_BYTES */
+        get: operations["getStorageStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Archived (expired) episodes and clips, the most recently archived first, with the end of their restore window */
+        get: operations["listArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/episodes/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an archived (expired) episode within ARCHIVE_DAYS: its objects move back from archive/, it is listed again and expires again after EPISODE_RETENTION_DAYS */
+        post: operations["restoreEpisode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/clips/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an archived (expired) clip within ARCHIVE_DAYS: its objects move back from archive/, it is listed again and expires again after EPISODE_RETENTION_DAYS */
+        post: operations["restoreClip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/queue/stats": {
         parameters: {
             query?: never;
@@ -1343,6 +1411,93 @@ export interface components {
                     historyUrl: string;
                 };
             }[];
+        };
+        /** @description A user key sees its own usage (scope user); the admin key the fleet (scope fleet) */
+        StorageStats: components["schemas"]["UserStorageStats"] | components["schemas"]["FleetStorageStats"];
+        UserStorageStats: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            scope: "user";
+            /** @description Bytes stored per kind: generated episodes, uploaded episodes, clips */
+            usage: {
+                episodes: number;
+                uploads: number;
+                clips: number;
+            };
+            /** @description What counts against your quota: the kinds together */
+            usedBytes: number;
+            /** @description Your limit: your own (set by the admin) or the default USER_STORAGE_QUOTA_BYTES; 0 unlimited */
+            quotaBytes: number;
+            /** @description quotaBytes − usedBytes (never below 0); null when unlimited */
+            remainingBytes: number | null;
+        };
+        FleetStorageStats: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            scope: "fleet";
+            /** @description Bytes stored per kind over every user; archive: expired episodes and clips kept for ARCHIVE_DAYS */
+            usage: {
+                episodes: number;
+                uploads: number;
+                clips: number;
+                archive: number;
+            };
+            /** @description Every stored byte, archive included: what counts against the fleet quota */
+            usedBytes: number;
+            /** @description STORAGE_QUOTA_BYTES; 0 unlimited */
+            quotaBytes: number;
+            /** @description quotaBytes − usedBytes (never below 0); null when unlimited */
+            remainingBytes: number | null;
+            /** @description The default per-user quota (USER_STORAGE_QUOTA_BYTES); 0 unlimited */
+            userQuotaBytes: number;
+            /** @description ARCHIVE_DAYS: how long archived items can be restored */
+            archiveDays: number;
+        };
+        /** @description Archived episodes and clips, the most recently archived first */
+        ArchiveList: {
+            episodes: {
+                id: string;
+                userId: string;
+                title: string;
+                sizeBytes: number;
+                /** Format: date-time */
+                archivedAt: string;
+                /**
+                 * Format: date-time
+                 * @description archivedAt + ARCHIVE_DAYS: the restore answers 410 after it
+                 */
+                restorableUntil: string;
+                type: string;
+            }[];
+            clips: {
+                id: string;
+                userId: string;
+                title: string;
+                sizeBytes: number;
+                /** Format: date-time */
+                archivedAt: string;
+                /**
+                 * Format: date-time
+                 * @description archivedAt + ARCHIVE_DAYS: the restore answers 410 after it
+                 */
+                restorableUntil: string;
+                episodeId: string;
+                platform: string;
+            }[];
+        };
+        RestoredClip: {
+            id: string;
+            episodeId: string;
+            userId: string;
+            /**
+             * Format: date-time
+             * @description When it expires again (EPISODE_RETENTION_DAYS from now)
+             */
+            expiresAt: string | null;
         };
         QueueStats: {
             /** Format: date-time */
@@ -3268,6 +3423,15 @@ export interface operations {
             };
             /** @description Queue full or Redis down (Retry-After) */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The fleet's storage quota (STORAGE_QUOTA_BYTES) is used up (type urn:podfleet:problem:fleet-storage-full; quota, usedBytes, limitBytes members) */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5257,6 +5421,331 @@ export interface operations {
             };
             /** @description A user key: this route needs the admin key */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStorageStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Usage and quota */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageStats"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listArchive: {
+        parameters: {
+            query?: {
+                /** @description Only this user's archived items */
+                userId?: string;
+                /** @description Items of each kind (1–200) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Archived items */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArchiveList"];
+                };
+            };
+            /** @description Invalid userId or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A user key: this route needs the admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restoreEpisode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The episode, playable again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Episode"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A user key: this route needs the admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such id (also once deleted after ARCHIVE_DAYS) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not archived (type urn:podfleet:problem:not-archived) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Past ARCHIVE_DAYS, awaiting deletion, or its objects are gone (type urn:podfleet:problem:archive-expired) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    restoreClip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clip, restored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoredClip"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A user key: this route needs the admin key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such id (also once deleted after ARCHIVE_DAYS) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not archived (type urn:podfleet:problem:not-archived) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Past ARCHIVE_DAYS, awaiting deletion, or its objects are gone (type urn:podfleet:problem:archive-expired) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
