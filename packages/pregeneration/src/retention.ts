@@ -18,7 +18,10 @@ export interface CleanupOptions {
 export interface CleanupResult {
   /** Episode rows removed (expiresAt < now). */
   episodes: number;
-  /** Storage objects of those episodes removed: audio, transcript and their job's artifacts. */
+  /**
+   * Storage objects of those episodes removed: audio, transcript and the artifacts of their job
+   * and of their re-render jobs (every version).
+   */
   files: number;
   /** Orphaned artifact objects removed (see isOrphaned). */
   orphans: number;
@@ -32,7 +35,8 @@ const jobPrefix = (jobId: string) => `jobs/${jobId}/`;
  * Removes episodes whose `expiresAt` is before `now` (their objects first, then the row, then
  * their cache key; the Job row stays as history), then orphaned artifacts under `jobs/`: those
  * of a job whose row no longer exists, or of a job that finished more than `orphanGraceMs` ago
- * without an episode. Artifacts of queued/running jobs and of jobs with an episode stay.
+ * without an episode. Artifacts of queued/running jobs, of jobs with an episode and of an
+ * episode's re-render jobs (its versions) stay.
  */
 export async function cleanupExpired(ctx: PipelineContext, options: CleanupOptions): Promise<CleanupResult> {
   const { now } = options;
@@ -56,10 +60,15 @@ export async function cleanupExpired(ctx: PipelineContext, options: CleanupOptio
     });
     if (expired.length === 0) break;
     for (const episode of expired) {
-      const prefix = jobPrefix(episode.jobId);
-      result.files += await ctx.storage.deletePrefix(prefix);
+      // The episode's own job, and its re-render jobs: every version's audio, transcript and script.
+      const rerenders = await ctx.db.job.findMany({
+        where: { episodeId: episode.id, id: { not: episode.jobId } },
+        select: { id: true },
+      });
+      const prefixes = [episode.jobId, ...rerenders.map((j) => j.id)].map(jobPrefix);
+      for (const prefix of prefixes) result.files += await ctx.storage.deletePrefix(prefix);
       for (const key of [episode.audioKey, episode.transcriptKey]) {
-        if (key && !key.startsWith(prefix) && (await ctx.storage.head(key))) {
+        if (key && !prefixes.some((p) => key.startsWith(p)) && (await ctx.storage.head(key))) {
           await ctx.storage.delete(key);
           result.files += 1;
         }
@@ -97,7 +106,13 @@ async function removeOrphanedArtifacts(ctx: PipelineContext, now: Date, graceMs:
     const ids = jobIds.slice(i, i + 500);
     const jobs = await ctx.db.job.findMany({
       where: { id: { in: ids } },
-      select: { id: true, status: true, completedAt: true, producedBy: { select: { id: true } } },
+      select: {
+        id: true,
+        status: true,
+        completedAt: true,
+        episodeId: true,
+        producedBy: { select: { id: true } },
+      },
     });
     const byId = new Map(jobs.map((j) => [j.id, j]));
     const stale: string[] = [];
@@ -107,6 +122,8 @@ async function removeOrphanedArtifacts(ctx: PipelineContext, now: Date, graceMs:
         !job ||
         (FINISHED.includes(job.status) &&
           job.producedBy === null &&
+          // A re-render job's artifacts are a version of its episode (or its edited script).
+          job.episodeId === null &&
           job.completedAt !== null &&
           now.getTime() - job.completedAt.getTime() > graceMs);
       if (!orphaned) continue;
