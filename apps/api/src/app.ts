@@ -27,6 +27,7 @@ import { adminRouter } from './routes/admin';
 import { bullBoardRouter } from './routes/bull-board';
 import type { RouteContext } from './routes/context';
 import { cronRouter } from './routes/cron';
+import { episodeEditsRouter } from './routes/episode-edits';
 import { episodesRouter } from './routes/episodes';
 import { feedsRouter } from './routes/feeds';
 import { jobsRouter } from './routes/jobs';
@@ -173,6 +174,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   // Express walks routers in order until one answers: the hot paths (submit, cache hit, polling)
   // come first. No two routers share a path, so the order changes nothing else.
   app.use(episodesRouter(ctx));
+  app.use(episodeEditsRouter(ctx));
   app.use(jobsRouter(ctx));
   app.use(systemRouter(ctx));
   app.use(usersRouter(ctx));

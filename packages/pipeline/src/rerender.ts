@@ -35,7 +35,9 @@ export const episodeScriptKey = (episode: Pick<Episode, 'jobId' | 'scriptKey'>) 
   episode.scriptKey ?? jsonArtifactKey(episode.jobId, 'script');
 
 /** A script whose every line has an id. */
-export type EditableScript = ScriptDocument & { lines: Array<ScriptDocument['lines'][number] & { id: string }> };
+export type EditableScript = ScriptDocument & {
+  lines: Array<ScriptDocument['lines'][number] & { id: string }>;
+};
 
 const positionalId = (index: number) => `l${index + 1}`;
 
@@ -103,7 +105,8 @@ export function applyScriptEdit(
   const hostNames = new Map<string, number>();
   edit.hosts.forEach((host, i) => {
     const folded = host.name.toLowerCase();
-    if (hostNames.has(folded)) problems.push({ path: `hosts.${i}.name`, message: `host "${host.name}" is named twice` });
+    if (hostNames.has(folded))
+      problems.push({ path: `hosts.${i}.name`, message: `host "${host.name}" is named twice` });
     hostNames.set(folded, i);
   });
   const ids = new Set<string>();
@@ -121,7 +124,8 @@ export function applyScriptEdit(
       });
     }
     if (line.id !== undefined) {
-      if (ids.has(line.id)) problems.push({ path: `lines.${i}.id`, message: `line id "${line.id}" is used twice` });
+      if (ids.has(line.id))
+        problems.push({ path: `lines.${i}.id`, message: `line id "${line.id}" is used twice` });
       ids.add(line.id);
     }
   });
@@ -157,7 +161,9 @@ export function applyVoices(
   const next: Host[] = current.hosts.map((h) => ({ ...h }));
   hosts.forEach((change, i) => {
     const index =
-      change.name === undefined ? i : next.findIndex((h) => h.name.toLowerCase() === change.name!.toLowerCase());
+      change.name === undefined
+        ? i
+        : next.findIndex((h) => h.name.toLowerCase() === change.name!.toLowerCase());
     const host = next[index];
     if (!host) {
       problems.push({
@@ -218,13 +224,21 @@ export async function submitRerenderJob(
     const advanced = await advanceScriptVersion(ctx.db, episode.id, expected, artifact.key);
     if (advanced === null) {
       await ctx.storage.delete(artifact.key).catch(() => {});
-      const now = await ctx.db.episode.findUnique({ where: { id: episode.id }, select: { scriptVersion: true } });
+      const now = await ctx.db.episode.findUnique({
+        where: { id: episode.id },
+        select: { scriptVersion: true },
+      });
       throw new ScriptVersionConflictError(now?.scriptVersion ?? expected);
     }
     version = advanced;
     await ctx.db.jobStage.update({
       where: { jobId_stage: { jobId: job.id, stage: 'script' } },
-      data: { status: 'completed', artifactKey: artifact.key, checksum: artifact.checksum, finishedAt: new Date() },
+      data: {
+        status: 'completed',
+        artifactKey: artifact.key,
+        checksum: artifact.checksum,
+        finishedAt: new Date(),
+      },
     });
     const marker: RerenderMarker = { episodeId: episode.id, version, kind };
     await ctx.db.job.update({
@@ -244,4 +258,3 @@ export async function submitRerenderJob(
   });
   return { ...submitted, version };
 }
-

@@ -8,6 +8,7 @@ export {
   episodeChaptersPath,
   episodeTranscriptPath,
   episodeUrls,
+  episodeVersionAudioPath,
   feedMediaUrls,
   feedUrlExpiry,
 } from './episode-urls';

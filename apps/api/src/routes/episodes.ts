@@ -9,7 +9,12 @@ import {
   quotaStatus,
   readEpisodeCache,
 } from '@podfleet/pregeneration';
-import { episodeAudioPath, episodeChaptersPath, episodeTranscriptPath } from '@podfleet/webhooks';
+import {
+  episodeAudioPath,
+  episodeChaptersPath,
+  episodeTranscriptPath,
+  episodeVersionAudioPath,
+} from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { afterCursor, newestFirst, page, pageQuerySchema } from '../http/pagination';
@@ -304,7 +309,8 @@ export function episodesRouter(ctx: RouteContext): Router {
    * (podcast apps send none): the audio, transcripts and chapters that feeds link.
    */
   const signedOrUser =
-    (pathOf: (episodeId: string) => string) => async (req: Request, res: Response, next: () => void) => {
+    (pathOf: (episodeId: string, req: Request) => string) =>
+    async (req: Request, res: Response, next: () => void) => {
       if (req.query.sig === undefined && req.query.exp === undefined) {
         await guards.userOrAdmin(req, res, next);
         return;
@@ -317,7 +323,7 @@ export function episodesRouter(ctx: RouteContext): Router {
       });
       const verdict = owner
         ? ctx.mediaSigner.verify(
-            pathOf(id),
+            pathOf(id, req),
             req.query.exp,
             req.query.sig,
             Date.now(),
@@ -337,21 +343,26 @@ export function episodesRouter(ctx: RouteContext): Router {
       next();
     };
 
-  router.get('/v1/episodes/:id/audio', signedOrUser(episodeAudioPath), async (req, res) => {
-    const episode = await findEpisode(req);
+  /** Sends one version's MP3 (or redirects to it on S3); an audio fetch from the start counts as a listen. */
+  const sendAudio = async (
+    req: Request,
+    res: Response,
+    episode: Episode,
+    media: { audioKey: string; mimeType: string },
+  ) => {
     if (ctx.storage.kind === 's3') {
       const url =
-        ctx.storage.publicUrl(episode.audioKey) ??
-        (await ctx.storage.signedUrl(episode.audioKey, PRESIGNED_TTL_SEC));
+        ctx.storage.publicUrl(media.audioKey) ??
+        (await ctx.storage.signedUrl(media.audioKey, PRESIGNED_TTL_SEC));
       if (!url) throw new Error('the s3 storage driver returned no URL');
       countListen(req, episode, true);
       res.redirect(302, url);
       return;
     }
-    const head = await ctx.storage.head(episode.audioKey);
-    const path = ctx.storage.localPath?.(episode.audioKey);
+    const head = await ctx.storage.head(media.audioKey);
+    const path = ctx.storage.localPath?.(media.audioKey);
     if (!head || !path) throw notFound('episode audio');
-    res.setHeader('Content-Type', episode.mimeType);
+    res.setHeader('Content-Type', media.mimeType);
     res.setHeader('Cache-Control', 'private, max-age=3600');
     if (head.checksum) res.setHeader('ETag', `"${head.checksum}"`);
     const outcome = await sendLocalFile(res, path);
@@ -364,7 +375,36 @@ export function episodesRouter(ctx: RouteContext): Router {
       });
     }
     countListen(req, episode, sentFromStart(res, 1024));
+  };
+
+  router.get('/v1/episodes/:id/audio', signedOrUser(episodeAudioPath), async (req, res) => {
+    const episode = await findEpisode(req);
+    await sendAudio(req, res, episode, episode);
   });
+
+  /**
+   * One version's MP3: the current one (a re-rendered episode's feed enclosure) or one a
+   * re-render replaced, until retention removes the episode.
+   */
+  router.get(
+    '/v1/episodes/:id/versions/:version/audio',
+    signedOrUser((id, req) => episodeVersionAudioPath(id, Number(req.params.version))),
+    async (req, res) => {
+      const episode = await findEpisode(req);
+      const version = Number(req.params.version);
+      if (version === episode.version) {
+        await sendAudio(req, res, episode, episode);
+        return;
+      }
+      const replaced = Number.isSafeInteger(version)
+        ? await db.episodeVersion.findUnique({
+            where: { episodeId_version: { episodeId: episode.id, version } },
+          })
+        : null;
+      if (!replaced) throw notFound('episode version');
+      await sendAudio(req, res, episode, replaced);
+    },
+  );
 
   /**
    * An audio fetch from the start counts as a listen for pre-generation targeting (players'

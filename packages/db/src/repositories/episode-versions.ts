@@ -56,9 +56,7 @@ export function publishEpisodeVersion(
     if (!active) return null;
     const [locked] = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM episodes WHERE id = ${episodeId} FOR UPDATE`;
-    const current = locked
-      ? await tx.episode.findUniqueOrThrow({ where: { id: episodeId } })
-      : null;
+    const current = locked ? await tx.episode.findUniqueOrThrow({ where: { id: episodeId } }) : null;
     const newer = current !== null && version > current.version;
     if (current && newer) {
       const renderJobId = current.renderJobId ?? current.jobId;
@@ -102,7 +100,9 @@ export function publishEpisodeVersion(
     const episode = current
       ? await tx.episode.findUniqueOrThrow({ where: { id: episodeId }, omit: { transcript: true } })
       : null;
-    return newer && episode ? { outcome: 'published', job, episode } : { outcome: 'superseded', job, episode };
+    return newer && episode
+      ? { outcome: 'published', job, episode }
+      : { outcome: 'superseded', job, episode };
   });
 }
 
