@@ -47,10 +47,8 @@ const positionalId = (index: number) => `l${index + 1}`;
  */
 export function withLineIds(script: ScriptDocument): EditableScript {
   const taken = new Set(script.lines.flatMap((l) => (l.id ? [l.id] : [])));
-  let next = Math.max(
-    script.lines.length,
-    ...[...taken].map((id) => (/^l\d+$/.test(id) ? Number(id.slice(1)) : 0)),
-  );
+  // positionalId(next) is one past the highest `l{n}` in use.
+  let next = Math.max(0, ...[...taken].map((id) => (/^l\d+$/.test(id) ? Number(id.slice(1)) : 0)));
   const lines = script.lines.map((line, index) => {
     if (line.id) return { ...line, id: line.id };
     if (taken.size === 0) return { ...line, id: positionalId(index) };
