@@ -147,6 +147,7 @@ export function episodeEditsRouter(ctx: RouteContext): Router {
   });
 
   router.put('/v1/episodes/:id/script', guards.user, async (req, res) => {
+    const edit = parseBody(req, scriptEditSchema);
     const episode = await findEpisode(req);
     const ifMatch = req.get('if-match');
     if (ifMatch === undefined) {
@@ -157,7 +158,6 @@ export function episodeEditsRouter(ctx: RouteContext): Router {
     }
     const expected = ifMatchVersion(ifMatch, episode.scriptVersion);
     if (expected !== episode.scriptVersion) throw versionMoved(episode.scriptVersion);
-    const edit = parseBody(req, scriptEditSchema);
     const { script: current } = await scriptOf(episode);
     const applied = applyScriptEdit(current, edit);
     if (!applied.script) throw invalid('the script is invalid', applied.problems);
@@ -167,8 +167,8 @@ export function episodeEditsRouter(ctx: RouteContext): Router {
   });
 
   router.post('/v1/episodes/:id/rerender', guards.user, async (req, res) => {
-    const episode = await findEpisode(req);
     const body = parseBody(req, rerenderBodySchema);
+    const episode = await findEpisode(req);
     await checkHostVoices(ctx, body.hosts, 'hosts');
     const { version, script: current } = await scriptOf(episode);
     const applied = applyVoices(current, body.hosts);
