@@ -285,7 +285,9 @@ test('a row in every model, every column set, reads back unchanged', async () =>
   };
   await db.episodeVersion.create({ data: replaced });
   expectStored(await db.episodeVersion.findUniqueOrThrow({ where: { id: replaced.id } }), replaced);
-  await expect(db.episodeVersion.create({ data: { ...replaced, id: `version2-${suffix}` } })).rejects.toThrow();
+  await expect(db.episodeVersion.create({ data: { ...replaced, id: `version2-${suffix}` } })).rejects.toThrow(
+    /Unique constraint/,
+  );
   // A re-render job points at the episode it renders, beside the job that made it.
   await db.job.create({
     data: { id: `rerender-${suffix}`, userId: user.id, type: 'custom', request: {}, episodeId: episode.id },
