@@ -142,6 +142,8 @@ describe('edit, then re-render (the fleet, the speech fake counting lines)', () 
     expect(new Set(script.lines.map((l) => l.id)).size).toBe(script.lines.length);
     const before = await spokenTexts(episodeId, userKey);
     expect(before).toEqual(script.lines.map((l) => l.text));
+    // Version 1 voiced every line once.
+    expect(speech.speechRequests()).toHaveLength(script.lines.length);
 
     const edited = 'Here is a line the listener asked us to fix, said again with care.';
     const target = script.lines[1]!;
@@ -176,14 +178,16 @@ describe('edit, then re-render (the fleet, the speech fake counting lines)', () 
 
     const job = await waitForJob(scenario, put.body.jobId as string, ['completed', 'failed'], 90_000);
     expect([job.status, job.errorCode, job.episodeId]).toEqual(['completed', null, episodeId]);
-    // Only audio and upload ran; the scrape and script came from the episode's job.
+    // The scrape came from the episode's job (it did not run); the script stage took the edit.
     const stages = await scenario.db.jobStage.findMany({ where: { jobId: job.id } });
     expect(Object.fromEntries(stages.map((s) => [s.stage, s.durationMs !== null]))).toEqual({
       scrape: false,
-      script: false,
+      script: true,
       audio: true,
       upload: true,
     });
+    const reused = await scenario.db.jobEvent.findMany({ where: { jobId: job.id, type: 'stage_reused' } });
+    expect(reused.map((e) => (e.data as { stage: string }).stage)).toEqual(['scrape']);
 
     // Exactly the edited line went to the speech server, in its host's voice.
     const voiced = speech.speechRequests().slice(requestsBefore);
@@ -251,6 +255,7 @@ describe('edit, then re-render (the fleet, the speech fake counting lines)', () 
 
     const theirs = script.lines.filter((l) => l.speaker === 'Theo').map((l) => l.text);
     expect(theirs.length).toBeGreaterThan(0);
+    expect(theirs.length).toBeLessThan(script.lines.length);
     const voiced = speech.speechRequests().slice(requestsBefore);
     expect(voiced.map((r) => r.voice)).toEqual(theirs.map(() => 'am_adam'));
     expect(voiced.map((r) => r.input).sort()).toEqual([...theirs].sort());

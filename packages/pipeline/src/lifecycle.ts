@@ -43,12 +43,8 @@ export interface SubmitInput {
    * job takes over, so its flow runs only audio and upload (see copyStageArtifacts).
    */
   reuseArtifactsFrom?: string;
-  /**
-   * Runs once the job exists, after the reused artifacts are copied and before it is enqueued
-   * (a re-render writes its edited script here). When it throws, the job is deleted (it never
-   * ran) and the error propagates.
-   */
-  prepare?: (job: Job) => Promise<void>;
+  /** The stages taken over from `reuseArtifactsFrom`: default scrape and script (a re-render: scrape). */
+  reuseStages?: readonly Stage[];
   /** The user as the caller already read it (saves a read); read by id otherwise. */
   user?: SubmitUser;
   now?: Date;
@@ -125,16 +121,8 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
   }
   if (created.deduplicated) return created;
   const { job } = created;
-  if (input.reuseArtifactsFrom) await copyStageArtifacts(ctx, input.reuseArtifactsFrom, job.id);
-  if (input.prepare) {
-    try {
-      await input.prepare(job);
-    } catch (err) {
-      await ctx.db.job.delete({ where: { id: job.id } });
-      // The deleted job may have held one of its user's slots.
-      if (job.enqueuedAt !== null) await promoteWaitingJobs(ctx, userId);
-      throw err;
-    }
+  if (input.reuseArtifactsFrom) {
+    await copyStageArtifacts(ctx, input.reuseArtifactsFrom, job.id, input.reuseStages);
   }
   if (job.enqueuedAt === null) {
     ctx.logger.info({ jobId: job.id, userId }, 'job waits for a free slot of its user');

@@ -1,12 +1,13 @@
 // Edit, then re-render (#17): an episode's script as the edit API shows it (lines with stable
 // ids), and the job that renders an edited script (or new voices) as the episode's next version.
-// The job reuses the episode's scrape artifact and gets the edited script as its script artifact,
-// so its flow runs audio and upload only; the audio stage takes unchanged lines (same text, same
+// The job reuses the episode's scrape artifact and its script stage takes the edited script saved
+// with the version (no writer runs), so only audio and upload do real work; the audio stage takes unchanged lines (same text, same
 // voice) from the clip cache, and the upload stage publishes a new version of the same episode.
-import { advanceScriptVersion, type Episode, type Job, type Prisma } from '@podfleet/db';
+import { randomUUID } from 'node:crypto';
+import { advanceScriptVersion, type Episode, type Prisma } from '@podfleet/db';
 import { type Host, type ScriptDocument, scriptDocumentSchema } from '@podfleet/providers';
 import { z } from 'zod';
-import { jsonArtifactKey, writeArtifact } from './artifacts';
+import { artifactKeyFor, jsonArtifactKey } from './artifacts';
 import type { PipelineContext } from './context';
 import { type SubmitResult, submitEpisodeJob } from './lifecycle';
 import type { EpisodeRequest } from './request';
@@ -20,6 +21,8 @@ export const rerenderMarkerSchema = z.object({
     /** The script version the job renders, the episode's version once it is published. */
     version: z.number().int().min(2),
     kind: z.enum(['script', 'voices']),
+    /** The script as saved with its version: the job's script stage takes it (no writer runs). */
+    scriptKey: z.string(),
   }),
 });
 export type RerenderMarker = z.infer<typeof rerenderMarkerSchema>['rerender'];
@@ -197,8 +200,10 @@ export interface RerenderInput {
 
 /**
  * Saves `script` as the episode's next script version (compare-and-set on `expectedVersion`:
- * ScriptVersionConflictError when it moved on) and submits the job that renders it. Nothing is
- * left behind when the version moved on.
+ * ScriptVersionConflictError, and nothing left behind, when it moved on), then submits the job
+ * that renders it. The script is stored before the job exists (under the episode's own job, so
+ * it lives as long as the episode) and named in the job's request, so whenever the job's flow
+ * starts, its script stage takes exactly this script.
  */
 export async function submitRerenderJob(
   ctx: PipelineContext,
@@ -208,51 +213,36 @@ export async function submitRerenderJob(
   const expected = input.expectedVersion ?? episode.scriptVersion;
   if (expected !== episode.scriptVersion) throw new ScriptVersionConflictError(episode.scriptVersion);
   const origin = await ctx.db.job.findUniqueOrThrow({ where: { id: episode.jobId } });
+  // A key of its own per attempt: two edits racing from one version never write the same object.
+  const scriptKey = artifactKeyFor(episode.jobId, `scripts/${randomUUID()}.json`);
+  await ctx.storage.put(scriptKey, Buffer.from(JSON.stringify(script)), { contentType: 'application/json' });
+  const version = await advanceScriptVersion(ctx.db, episode.id, expected, scriptKey);
+  if (version === null) {
+    await ctx.storage.delete(scriptKey).catch(() => {});
+    const now = await ctx.db.episode.findUnique({
+      where: { id: episode.id },
+      select: { scriptVersion: true },
+    });
+    throw new ScriptVersionConflictError(now?.scriptVersion ?? expected);
+  }
   const originRequest = origin.request as { sources?: unknown; style?: Record<string, unknown> };
+  const rerender: RerenderMarker = { episodeId: episode.id, version, kind, scriptKey };
   const request = {
     type: 'custom',
     sources: originRequest.sources,
     style: { ...(originRequest.style ?? {}), hosts: script.hosts },
     forceRegenerate: false,
     priority: 'normal',
+    rerender,
   } as EpisodeRequest;
-  let version = 0;
-  const prepare = async (job: Job) => {
-    const artifact = await writeArtifact(ctx, job.id, 'script', script);
-    const advanced = await advanceScriptVersion(ctx.db, episode.id, expected, artifact.key);
-    if (advanced === null) {
-      await ctx.storage.delete(artifact.key).catch(() => {});
-      const now = await ctx.db.episode.findUnique({
-        where: { id: episode.id },
-        select: { scriptVersion: true },
-      });
-      throw new ScriptVersionConflictError(now?.scriptVersion ?? expected);
-    }
-    version = advanced;
-    await ctx.db.jobStage.update({
-      where: { jobId_stage: { jobId: job.id, stage: 'script' } },
-      data: {
-        status: 'completed',
-        artifactKey: artifact.key,
-        checksum: artifact.checksum,
-        finishedAt: new Date(),
-      },
-    });
-    const marker: RerenderMarker = { episodeId: episode.id, version, kind };
-    await ctx.db.job.update({
-      where: { id: job.id },
-      data: {
-        episodeId: episode.id,
-        wordCount: script.wordCount,
-        request: { ...(job.request as Prisma.JsonObject), rerender: marker } as Prisma.InputJsonObject,
-      },
-    });
-  };
   const submitted = await submitEpisodeJob(ctx, {
     userId: episode.userId,
     request,
     reuseArtifactsFrom: episode.jobId,
-    prepare,
+    reuseStages: ['scrape'],
   });
-  return { ...submitted, version };
+  // The job renders this episode: it shows so from the start, and retention keeps its artifacts
+  // (a version of the episode) while the episode lives.
+  await ctx.db.job.update({ where: { id: submitted.job.id }, data: { episodeId: episode.id } });
+  return { ...submitted, job: { ...submitted.job, episodeId: episode.id }, version };
 }
