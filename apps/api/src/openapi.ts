@@ -499,7 +499,7 @@ function routes(): RouteConfig[] {
       'put',
       '/v1/episodes/{id}/script',
       'Episodes',
-      "Replace the script and re-render: a job runs only audio and upload (lines whose text and voice are unchanged come from the clip cache, not paid for again) and publishes the episode's next version; the replaced one stays downloadable",
+      "Replace the script and re-render: a job voices it (the scrape reused, no writer runs; lines whose text and voice are unchanged come from the clip cache, not paid for again) and publishes the episode's next version; the replaced one stays downloadable",
       'user',
       {
         202: {
@@ -531,7 +531,7 @@ function routes(): RouteConfig[] {
       'post',
       '/v1/episodes/{id}/rerender',
       'Episodes',
-      "Re-voice the episode: the same script with new hosts' voices, rendered as its next version (audio and upload only)",
+      "Re-voice the episode: the same script with new hosts' voices, rendered as its next version (no writer runs)",
       'user',
       {
         202: json('Ticket of the re-render job; version: the new script version', rerenderTicketSchema),

@@ -256,7 +256,7 @@ export interface paths {
         };
         /** The episode's newest script: hosts, chapters, lines with stable ids; its version is the ETag */
         get: operations["getEpisodeScript"];
-        /** Replace the script and re-render: a job runs only audio and upload (lines whose text and voice are unchanged come from the clip cache, not paid for again) and publishes the episode's next version; the replaced one stays downloadable */
+        /** Replace the script and re-render: a job voices it (the scrape reused, no writer runs; lines whose text and voice are unchanged come from the clip cache, not paid for again) and publishes the episode's next version; the replaced one stays downloadable */
         put: operations["editEpisodeScript"];
         post?: never;
         delete?: never;
@@ -274,7 +274,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Re-voice the episode: the same script with new hosts' voices, rendered as its next version (audio and upload only) */
+        /** Re-voice the episode: the same script with new hosts' voices, rendered as its next version (no writer runs) */
         post: operations["rerenderEpisode"];
         delete?: never;
         options?: never;
