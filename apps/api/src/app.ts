@@ -28,6 +28,7 @@ import { bullBoardRouter } from './routes/bull-board';
 import { clipsRouter } from './routes/clips';
 import type { RouteContext } from './routes/context';
 import { cronRouter } from './routes/cron';
+import { episodeEditsRouter } from './routes/episode-edits';
 import { episodesRouter } from './routes/episodes';
 import { feedbackRouter } from './routes/feedback';
 import { feedsRouter } from './routes/feeds';
@@ -179,6 +180,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   // Express walks routers in order until one answers: the hot paths (submit, cache hit, polling)
   // come first. No two routers share a path, so the order changes nothing else.
   app.use(episodesRouter(ctx));
+  app.use(episodeEditsRouter(ctx));
   app.use(jobsRouter(ctx));
   app.use(clipsRouter(ctx));
   app.use(systemRouter(ctx));

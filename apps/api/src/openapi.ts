@@ -6,7 +6,7 @@ import {
 } from '@asteasolutions/zod-to-openapi';
 import { COVER_MAX_BYTES, COVER_MAX_PX, COVER_MIN_PX } from '@podfleet/artwork';
 import { clipRequestSchema } from '@podfleet/clips';
-import { episodeRequestSchema } from '@podfleet/pipeline';
+import { episodeRequestSchema, scriptEditSchema } from '@podfleet/pipeline';
 import { showUpdateSchema } from '@podfleet/pregeneration';
 import { voiceListSchema, writerLanguagesSchema } from '@podfleet/providers';
 import { z } from 'zod';
@@ -27,6 +27,8 @@ import {
   createKeyBodySchema,
   createUserBodySchema,
   episodeSchema,
+  episodeScriptSchema,
+  episodeVersionsSchema,
   failuresQuerySchema,
   failuresSchema,
   feedbackBodySchema,
@@ -43,6 +45,8 @@ import {
   problemSchema,
   progressEventSchema,
   queueStatsSchema,
+  rerenderBodySchema,
+  rerenderTicketSchema,
   restoredClipSchema,
   statsQuerySchema,
   statsSchema,
@@ -71,6 +75,10 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
 // clone(): a schema made before extendZodWithOpenApi ran (in @podfleet/pipeline) lacks .openapi().
 const episodeRequestDoc = episodeRequestSchema.clone().openapi('EpisodeRequest');
 const clipRequestDoc = clipRequestSchema.clone().openapi('ClipRequest');
+const scriptEditDoc = scriptEditSchema.clone().openapi('ScriptEdit', {
+  description:
+    "The whole script: lines keep the ids GET gave them (a line without one is new); title and description default to the current ones. Validated as the pipeline validates a writer's script, and every speaker must be a host, every chapter index exist",
+});
 const showUpdateDoc = showUpdateSchema.clone().openapi('UpdatePodcastShowRequest');
 const voiceListDoc = voiceListSchema
   .extend({
@@ -135,6 +143,11 @@ const operationIds: Record<string, string> = {
   'get /v1/clips/{id}': 'getClip',
   'get /v1/clips/{id}/media': 'getClipMedia',
   'delete /v1/clips/{id}': 'deleteClip',
+  'get /v1/episodes/{id}/script': 'getEpisodeScript',
+  'put /v1/episodes/{id}/script': 'editEpisodeScript',
+  'post /v1/episodes/{id}/rerender': 'rerenderEpisode',
+  'get /v1/episodes/{id}/versions': 'listEpisodeVersions',
+  'get /v1/episodes/{id}/versions/{version}/audio': 'getEpisodeVersionAudio',
   'get /v1/jobs': 'listJobs',
   'get /v1/jobs/{id}': 'getJob',
   'delete /v1/jobs/{id}': 'cancelJob',
@@ -528,6 +541,112 @@ function routes(): RouteConfig[] {
           },
         },
       ),
+    ),
+    r(
+      'get',
+      '/v1/episodes/{id}/script',
+      'Episodes',
+      "The episode's newest script: hosts, chapters, lines with stable ids; its version is the ETag",
+      'userOrAdmin',
+      {
+        200: {
+          ...json('The script', episodeScriptSchema),
+          headers: {
+            ETag: {
+              description: 'The script version, e.g. "2": send it as If-Match with PUT',
+              schema: { type: 'string' },
+            },
+          },
+        },
+        404: problem('Not found or not yours, or the episode has no script (made from an upload)'),
+      },
+      { request: { params: idParams } },
+    ),
+    r(
+      'put',
+      '/v1/episodes/{id}/script',
+      'Episodes',
+      "Replace the script and re-render: a job voices it (the scrape reused, no writer runs; lines whose text and voice are unchanged come from the clip cache, not paid for again) and publishes the episode's next version; the replaced one stays downloadable",
+      'user',
+      {
+        202: {
+          ...json('Ticket of the re-render job; version: the new script version', rerenderTicketSchema),
+          headers: { ETag: { description: 'The new script version', schema: { type: 'string' } } },
+        },
+        404: problem('Not found or not yours, or the episode has no script'),
+        412: problem(
+          'If-Match is not the current script version (type urn:podfleet:problem:script-version-mismatch; currentVersion member, ETag header)',
+        ),
+        422: problem(
+          'The script is invalid, or a voice is unknown (errors[] names each problem; the valid voices for a voice)',
+        ),
+        428: problem('No If-Match header'),
+        429: problem('Too many requests this minute (Retry-After)'),
+        503: problem('Queue full or Redis down (Retry-After)'),
+      },
+      {
+        request: {
+          params: idParams,
+          ...body(scriptEditDoc),
+          headers: z.object({
+            'If-Match': z.string().openapi({ description: 'The ETag of GET …/script, e.g. "1"' }),
+          }),
+        },
+      },
+    ),
+    r(
+      'post',
+      '/v1/episodes/{id}/rerender',
+      'Episodes',
+      "Re-voice the episode: the same script with new hosts' voices, rendered as its next version (no writer runs)",
+      'user',
+      {
+        202: json('Ticket of the re-render job; version: the new script version', rerenderTicketSchema),
+        404: problem('Not found or not yours, or the episode has no script'),
+        422: problem(
+          'A voice the engine does not offer (the detail names the valid ones) or a host the script lacks',
+        ),
+        429: problem('Too many requests this minute (Retry-After)'),
+        503: problem('Queue full or Redis down (Retry-After)'),
+      },
+      { request: { params: idParams, ...body(rerenderBodySchema) } },
+    ),
+    r(
+      'get',
+      '/v1/episodes/{id}/versions',
+      'Episodes',
+      'The current version and those re-renders replaced (kept until the episode expires), each with a signed audio URL',
+      'userOrAdmin',
+      {
+        200: json('The versions, newest first', episodeVersionsSchema),
+        404: problem('Not found or not yours'),
+      },
+      { request: { params: idParams } },
+    ),
+    r(
+      'get',
+      '/v1/episodes/{id}/versions/{version}/audio',
+      'Episodes',
+      "One version's MP3 (Range supported); with ?exp=&sig= no auth header is needed (a re-rendered episode's feed enclosure)",
+      'userOrSigned',
+      {
+        200: {
+          description: 'The whole file',
+          content: { 'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) } },
+        },
+        206: { description: 'Partial content (Content-Range)' },
+        302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
+        403: problem('Signature invalid or expired'),
+        404: problem('Not found or not yours, or no such version (any more)'),
+        416: problem('Range not satisfiable'),
+      },
+      {
+        request: {
+          params: idParams.extend({ version: z.string().openapi({ description: 'The version number' }) }),
+          query: z.object(signedQuery),
+          headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
+        },
+      },
     ),
     r(
       'get',

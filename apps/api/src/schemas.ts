@@ -419,6 +419,10 @@ export const episodeSchema = z
     sources: z.array(z.object({ kind: z.string(), title: z.string(), url: z.string().nullable() })),
     createdAt: isoDate,
     expiresAt: isoDate.nullable(),
+    version: z
+      .number()
+      .int()
+      .openapi({ description: 'The version audioUrl plays: 1, then one more with each re-render' }),
   })
   .openapi('Episode');
 
@@ -454,6 +458,87 @@ export const clipSchema = z
   .openapi('Clip');
 
 export const clipListSchema = z.object({ items: z.array(clipSchema) }).openapi('ClipList');
+const scriptHostSchema = z.object({ name: z.string(), voice: z.string().optional() });
+
+/** GET /v1/episodes/{id}/script. */
+export const episodeScriptSchema = z
+  .object({
+    episodeId: z.string(),
+    version: z.number().int().openapi({
+      description:
+        "The script's version (also its ETag, for PUT's If-Match); ahead of renderedVersion while its re-render runs",
+    }),
+    renderedVersion: z.number().int().openapi({ description: 'The version the episode plays now' }),
+    title: z.string(),
+    description: z.string(),
+    hosts: z.array(scriptHostSchema),
+    chapters: z.array(z.object({ title: z.string() })),
+    lines: z.array(
+      z.object({
+        id: z.string().openapi({ description: 'Stable across edits: send it back with the line' }),
+        speaker: z.string(),
+        text: z.string(),
+        chapter: z.number().int().openapi({ description: 'Index into chapters' }),
+      }),
+    ),
+    wordCount: z.number().int(),
+  })
+  .openapi('EpisodeScript');
+
+/** POST /v1/episodes/{id}/rerender body. */
+export const rerenderBodySchema = z
+  .object({
+    hosts: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(40).optional().openapi({
+              description: 'The host to re-voice; without it, the host at the same position',
+            }),
+            voice: z.string().min(1).max(100),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(4),
+  })
+  .strict()
+  .openapi('RerenderRequest');
+
+export const rerenderTicketSchema = ticketSchema
+  .extend({
+    version: z
+      .number()
+      .int()
+      .openapi({ description: 'The version the job renders (the new script version, its ETag)' }),
+  })
+  .openapi('RerenderTicket');
+
+export const episodeVersionSchema = z
+  .object({
+    version: z.number().int(),
+    current: z.boolean().openapi({ description: 'The version the episode plays now' }),
+    jobId: z.string().openapi({ description: 'The job that rendered it' }),
+    audioUrl: z.string().openapi({ description: "Signed, expiring URL of this version's MP3" }),
+    durationSec: z.number(),
+    sizeBytes: z.number().int(),
+    renderedAt: isoDate,
+    replacedAt: isoDate
+      .nullable()
+      .openapi({ description: 'When a re-render replaced it; null for the current one' }),
+  })
+  .openapi('EpisodeVersion');
+
+export const episodeVersionsSchema = z
+  .object({
+    episodeId: z.string(),
+    version: z.number().int(),
+    scriptVersion: z.number().int(),
+    items: z
+      .array(episodeVersionSchema)
+      .openapi({ description: 'Newest first: the current version, then those it replaced' }),
+  })
+  .openapi('EpisodeVersions');
 
 export const cachedEpisodeSchema = z
   .object({ cached: z.literal(true), source: z.literal('cache'), episode: episodeSchema })

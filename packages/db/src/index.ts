@@ -25,6 +25,13 @@ export {
   hashApiKey,
   revokeApiKey,
 } from './repositories/apiKeys';
+export {
+  advanceScriptVersion,
+  listEpisodeVersions,
+  type PublishVersionResult,
+  publishEpisodeVersion,
+  type RenderedVersion,
+} from './repositories/episode-versions';
 export { createEpisodeOnce, type EpisodeInput, recordListen } from './repositories/episodes';
 export { DATABASE_SOCKET_FAILURES } from './repositories/hot-sql';
 export {

@@ -127,6 +127,11 @@ test('a row in every model, every column set, reads back unchanged', async () =>
     createdAt: t('2026-01-02T02:01:00.000Z'),
     expiresAt: t('2026-01-03T00:00:00.000Z'),
     archivedAt: t('2026-01-04T00:00:00.000Z'),
+    version: 2,
+    scriptVersion: 3,
+    scriptKey: `jobs/rerender-${suffix}/script.json`,
+    renderJobId: `rerender-${suffix}`,
+    renderedAt: t('2026-01-02T05:00:00.000Z'),
   };
   await db.episode.create({ data: episode });
   expectStored(await db.episode.findUniqueOrThrow({ where: { id: episode.id } }), episode);
@@ -262,6 +267,32 @@ test('a row in every model, every column set, reads back unchanged', async () =>
     /feedback_rating_check/,
   );
 
+  const replaced = {
+    id: `version-${suffix}`,
+    episodeId: episode.id,
+    version: 1,
+    jobId: job.id,
+    audioKey: `jobs/${job.id}/episode.mp3`,
+    transcriptKey: `jobs/${job.id}/transcript.json`,
+    scriptKey: `jobs/${job.id}/script.json`,
+    sizeBytes: 1_000_000,
+    durationSec: 180.5,
+    mimeType: 'audio/mpeg',
+    chapters: [{ title: 'Intro', startSec: 0 }],
+    transcript: [{ speaker: 'Theo', text: 'Hi.', start: 0, end: 0.5 }],
+    renderedAt: t('2026-01-02T02:01:00.000Z'),
+    replacedAt: t('2026-01-02T05:00:00.000Z'),
+  };
+  await db.episodeVersion.create({ data: replaced });
+  expectStored(await db.episodeVersion.findUniqueOrThrow({ where: { id: replaced.id } }), replaced);
+  await expect(db.episodeVersion.create({ data: { ...replaced, id: `version2-${suffix}` } })).rejects.toThrow(
+    /Unique constraint/,
+  );
+  // A re-render job points at the episode it renders, beside the job that made it.
+  await db.job.create({
+    data: { id: `rerender-${suffix}`, userId: user.id, type: 'custom', request: {}, episodeId: episode.id },
+  });
+
   // Relations resolve both ways between a job and its episode.
   const linked = await db.job.findUniqueOrThrow({
     where: { id: job.id },
@@ -269,6 +300,12 @@ test('a row in every model, every column set, reads back unchanged', async () =>
   });
   expect(linked.episode?.id).toBe(episode.id);
   expect(linked.producedBy?.id).toBe(episode.id);
+  const rendered = await db.episode.findUniqueOrThrow({
+    where: { id: episode.id },
+    include: { resultOf: { orderBy: { id: 'asc' } }, versions: true },
+  });
+  expect(rendered.resultOf.map((j) => j.id)).toEqual([job.id, `rerender-${suffix}`]);
+  expect(rendered.versions.map((v) => v.version)).toEqual([1]);
   expect([linked.stages.length, linked.events.length, linked.deliveries.length]).toEqual([1, 1, 1]);
 
   // Deleting the user removes everything that belongs to them.

@@ -93,6 +93,23 @@ export { computeDailyFigures, type DayFigures, readDailyFigures } from './operat
 export { type FailureGroup, topFailures } from './operations/failures';
 export { oldestWaitingByStage, type QueueStats, readQueueStats } from './operations/queue-stats';
 export { type EpisodeRequest, type EpisodeRequestInput, episodeRequestSchema } from './request';
+export {
+  applyScriptEdit,
+  applyVoices,
+  type EditableScript,
+  episodeScriptKey,
+  type RerenderInput,
+  type RerenderKind,
+  type RerenderMarker,
+  readEpisodeScript,
+  rerenderOf,
+  type ScriptEdit,
+  type ScriptProblem,
+  ScriptVersionConflictError,
+  scriptEditSchema,
+  submitRerenderJob,
+  withLineIds,
+} from './rerender';
 export { copyStageArtifacts } from './reuse-artifacts';
 export {
   JobCancelledError,

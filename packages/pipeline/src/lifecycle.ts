@@ -47,6 +47,8 @@ export interface SubmitInput {
    * job takes over, so its flow runs only audio and upload (see copyStageArtifacts).
    */
   reuseArtifactsFrom?: string;
+  /** The stages taken over from `reuseArtifactsFrom`: default scrape and script (a re-render: scrape). */
+  reuseStages?: readonly Stage[];
   /** The user as the caller already read it (saves a read); read by id otherwise. */
   user?: SubmitUser;
   now?: Date;
@@ -123,7 +125,9 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
   }
   if (created.deduplicated) return created;
   const { job } = created;
-  if (input.reuseArtifactsFrom) await copyStageArtifacts(ctx, input.reuseArtifactsFrom, job.id);
+  if (input.reuseArtifactsFrom) {
+    await copyStageArtifacts(ctx, input.reuseArtifactsFrom, job.id, input.reuseStages);
+  }
   if (job.enqueuedAt === null) {
     ctx.logger.info({ jobId: job.id, userId }, 'job waits for a free slot of its user');
     return created;

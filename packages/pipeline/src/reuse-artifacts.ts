@@ -6,7 +6,7 @@ import type { PipelineContext } from './context';
 const REUSABLE_STAGES: readonly Stage[] = ['scrape', 'script'];
 
 /**
- * Copies the completed scrape/script stages of `fromJobId` into `toJobId` (a new job that has
+ * Copies the completed scrape/script stages of `fromJobId` (those of `stages`) into `toJobId` (a new job that has
  * not been enqueued yet): each artifact under the new job's keys, byte for byte (same
  * checksum), and its JobStage row as completed, so the new job's flow starts at audio. The
  * copies carry no duration (they did not run; stage statistics skip them) and no cost (the
@@ -17,12 +17,14 @@ export async function copyStageArtifacts(
   ctx: PipelineContext,
   fromJobId: string,
   toJobId: string,
+  stages: readonly Stage[] = REUSABLE_STAGES,
 ): Promise<Stage[]> {
+  const wanted = REUSABLE_STAGES.filter((stage) => stages.includes(stage));
   const rows = await ctx.db.jobStage.findMany({
-    where: { jobId: fromJobId, stage: { in: [...REUSABLE_STAGES] } },
+    where: { jobId: fromJobId, stage: { in: wanted } },
   });
   const copied: Stage[] = [];
-  for (const stage of REUSABLE_STAGES) {
+  for (const stage of wanted) {
     const row = rows.find((r) => r.stage === stage);
     if (row?.status !== 'completed' || !row.artifactKey || !row.checksum) break;
     const body = await ctx.storage.getBuffer(row.artifactKey).catch(() => null);

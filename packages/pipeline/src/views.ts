@@ -38,6 +38,8 @@ export interface EpisodeView {
   sources: Array<{ kind: string; title: string; url: string | null }>;
   createdAt: string;
   expiresAt: string | null;
+  /** 1, then one more with each re-render (edit, then re-render). */
+  version: number;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -85,5 +87,6 @@ export function toEpisodeView(
     sources: episode.sources as EpisodeView['sources'],
     createdAt: episode.createdAt.toISOString(),
     expiresAt: iso(episode.expiresAt),
+    version: episode.version,
   };
 }

@@ -165,12 +165,20 @@ async function deleteEpisodes(
     });
     if (episodes.length === 0) break;
     for (const episode of episodes) {
+      // Its re-render jobs hold its versions (audio, transcript, edited script); read before the
+      // row goes, which unlinks them.
+      const rerenders = await ctx.db.job.findMany({
+        where: { episodeId: episode.id, id: { not: episode.jobId } },
+        select: { id: true },
+      });
       const { count } = await ctx.db.episode.deleteMany({ where: { ...where, id: episode.id } });
       if (count === 0) continue;
       result.deleted.episodes += 1;
       result.deleted.clips += episode.clips.length; // cascaded with the row
       const keys = [...episodeKeys(episode), ...episode.clips.flatMap(clipKeys)];
-      result.files += await ctx.storage.deletePrefix(jobPrefix(episode.jobId));
+      for (const jobId of [episode.jobId, ...rerenders.map((j) => j.id)]) {
+        result.files += await ctx.storage.deletePrefix(jobPrefix(jobId));
+      }
       result.files += await deleteKeys(ctx, [...keys, ...keys.map(archiveKeyOf)]);
       await invalidateEpisodeCache(ctx, episode);
     }

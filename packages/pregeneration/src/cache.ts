@@ -48,6 +48,12 @@ const cachedEpisodeSchema = z.object({
   expiresAt: z.coerce.date().nullable(),
   // Absent in entries written before archiving existed; archived episodes are never cached.
   archivedAt: z.coerce.date().nullable().default(null),
+  // Absent in entries written before re-rendering existed (#17): those are version 1.
+  version: z.number().int().default(1),
+  scriptVersion: z.number().int().default(1),
+  scriptKey: z.string().nullable().default(null),
+  renderJobId: z.string().nullable().default(null),
+  renderedAt: z.coerce.date().nullable().default(null),
 });
 
 /** Only daily and weekly episodes have a period, and so a cache entry. */

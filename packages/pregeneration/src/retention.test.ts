@@ -146,6 +146,34 @@ describe('cleanupExpired', () => {
     expect(await t.ctx.storage.list('clips/')).toEqual([`clips/${user.id}/other.mp3`]);
   });
 
+  it("keeps a re-rendered episode's versions while it lives, and removes them all with it", async () => {
+    const user = await createUser(t.db);
+    const episode = await createEpisode(t.db, { userId: user.id, expiresAt: new Date(NOW.getTime() + DAY) });
+    await putJobFiles(episode.jobId);
+    // A re-render job finished long ago (past the orphan grace) holds version 2.
+    const rerender = await finishedJob(user.id, 'completed', 30);
+    await t.db.job.update({ where: { id: rerender.id }, data: { episodeId: episode.id } });
+    await putJobFiles(rerender.id, ['script.json', 'audio.json', 'episode.mp3', 'transcript.json']);
+    const before = await t.ctx.storage.list('');
+    expect(await cleanupExpired(t.ctx, { now: NOW, archiveDays: 0 })).toMatchObject({
+      episodes: 0,
+      files: 0,
+      orphans: 0,
+    });
+    expect(await t.ctx.storage.list('')).toEqual(before);
+
+    await t.db.episode.update({
+      where: { id: episode.id },
+      data: { expiresAt: new Date(NOW.getTime() - 1) },
+    });
+    expect(await cleanupExpired(t.ctx, { now: NOW, archiveDays: 0 })).toMatchObject({
+      episodes: 1,
+      files: 9,
+      orphans: 0,
+    });
+    expect(await t.ctx.storage.list('jobs/')).toEqual([]);
+  });
+
   it('runs as the maintenance cleanup task at the current time', async () => {
     const user = await createUser(t.db);
     const expired = await createEpisode(t.db, { userId: user.id, expiresAt: new Date(Date.now() - 1000) });

@@ -105,7 +105,13 @@ async function removeOrphanedArtifacts(ctx: PipelineContext, now: Date, graceMs:
     const ids = jobIds.slice(i, i + 500);
     const jobs = await ctx.db.job.findMany({
       where: { id: { in: ids } },
-      select: { id: true, status: true, completedAt: true, producedBy: { select: { id: true } } },
+      select: {
+        id: true,
+        status: true,
+        completedAt: true,
+        episodeId: true,
+        producedBy: { select: { id: true } },
+      },
     });
     const byId = new Map(jobs.map((j) => [j.id, j]));
     // A clips job produces clips, not an episode: its artifacts hold their media.
@@ -126,6 +132,8 @@ async function removeOrphanedArtifacts(ctx: PipelineContext, now: Date, graceMs:
         (FINISHED.includes(job.status) &&
           job.producedBy === null &&
           !withClips.has(job.id) &&
+          // A re-render job's artifacts are a version of its episode (or its edited script).
+          job.episodeId === null &&
           job.completedAt !== null &&
           now.getTime() - job.completedAt.getTime() > graceMs);
       if (!orphaned) continue;

@@ -70,6 +70,14 @@ export type StylePatch = z.infer<typeof stylePatchSchema>;
 export type Style = z.infer<typeof styleSchema>;
 
 export const scriptLineSchema = z.object({
+  /**
+   * Stable id of the line across script edits (GET/PUT /v1/episodes/:id/script); writers leave it
+   * out and the edit API numbers such lines `l1`, `l2`… by position.
+   */
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64')
+    .optional(),
   speaker: z.string().min(1), // a host name from style.hosts
   text: z.string().min(1),
   chapter: z.number().int().min(0), // index into chapters

@@ -11,6 +11,9 @@ export interface EpisodeUrlOptions {
 }
 
 export const episodeAudioPath = (episodeId: string) => `/v1/episodes/${encodeURIComponent(episodeId)}/audio`;
+/** One version's MP3 (GET /v1/episodes/:id/versions): the current one or one a re-render replaced. */
+export const episodeVersionAudioPath = (episodeId: string, version: number) =>
+  `/v1/episodes/${encodeURIComponent(episodeId)}/versions/${version}/audio`;
 export const episodeTranscriptPath = (episodeId: string) =>
   `/v1/episodes/${encodeURIComponent(episodeId)}/transcript`;
 
@@ -41,17 +44,22 @@ export function feedUrlExpiry(expiresAt: Date | null, ttlSec: number, nowMs: num
   return expiresAt ? Math.max(window, Math.ceil(expiresAt.getTime() / 1000 / 3600) * 3600) : window;
 }
 
-/** The signed URLs a feed item links: audio, transcripts (WebVTT, Podcasting 2.0 JSON), chapters. */
+/**
+ * The signed URLs a feed item links: audio, transcripts (WebVTT, Podcasting 2.0 JSON), chapters.
+ * A re-rendered episode's enclosure is its version's own URL: a new URL (and length) under the
+ * same guid is how podcast apps learn to download the audio again.
+ */
 export function feedMediaUrls(
-  episode: { id: string; expiresAt: Date | null },
+  episode: { id: string; expiresAt: Date | null; version?: number },
   opts: { baseUrl: string; signer: UrlSigner; ttlSec: number; nowMs: number; urlVersion: number },
 ): { audio: string; transcriptVtt: string; transcriptJson: string; chapters: string } {
   const exp = feedUrlExpiry(episode.expiresAt, opts.ttlSec, opts.nowMs);
   const signed = (path: string) =>
     `${opts.baseUrl}${opts.signer.signedPathUntil(path, exp, opts.urlVersion)}`;
   const transcript = signed(episodeTranscriptPath(episode.id));
+  const version = episode.version ?? 1;
   return {
-    audio: signed(episodeAudioPath(episode.id)),
+    audio: signed(version > 1 ? episodeVersionAudioPath(episode.id, version) : episodeAudioPath(episode.id)),
     transcriptVtt: `${transcript}&format=vtt`,
     transcriptJson: `${transcript}&format=podcast-json`,
     chapters: signed(episodeChaptersPath(episode.id)),

@@ -9,6 +9,7 @@ export {
   episodeChaptersPath,
   episodeTranscriptPath,
   episodeUrls,
+  episodeVersionAudioPath,
   feedMediaUrls,
   feedUrlExpiry,
 } from './episode-urls';

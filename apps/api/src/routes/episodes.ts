@@ -9,7 +9,12 @@ import {
   quotaStatus,
   readEpisodeCache,
 } from '@podfleet/pregeneration';
-import { episodeAudioPath, episodeChaptersPath, episodeTranscriptPath } from '@podfleet/webhooks';
+import {
+  episodeAudioPath,
+  episodeChaptersPath,
+  episodeTranscriptPath,
+  episodeVersionAudioPath,
+} from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { afterCursor, newestFirst, page, pageQuerySchema } from '../http/pagination';
@@ -298,7 +303,8 @@ export function episodesRouter(ctx: RouteContext): Router {
    * (podcast apps send none): the audio, transcripts and chapters that feeds link.
    */
   const signedOrUser =
-    (pathOf: (episodeId: string) => string) => async (req: Request, res: Response, next: () => void) => {
+    (pathOf: (episodeId: string, req: Request) => string) =>
+    async (req: Request, res: Response, next: () => void) => {
       if (req.query.sig === undefined && req.query.exp === undefined) {
         await guards.userOrAdmin(req, res, next);
         return;
@@ -311,7 +317,7 @@ export function episodesRouter(ctx: RouteContext): Router {
       });
       const verdict = owner
         ? ctx.mediaSigner.verify(
-            pathOf(id),
+            pathOf(id, req),
             req.query.exp,
             req.query.sig,
             Date.now(),
@@ -331,15 +337,49 @@ export function episodesRouter(ctx: RouteContext): Router {
       next();
     };
 
-  router.get('/v1/episodes/:id/audio', signedOrUser(episodeAudioPath), async (req, res) => {
-    const episode = await findEpisode(req);
+  /** Sends one version's MP3 (or redirects to it on S3); an audio fetch from the start counts as a listen. */
+  const sendAudio = async (
+    req: Request,
+    res: Response,
+    episode: Episode,
+    media: { audioKey: string; mimeType: string },
+  ) => {
     const outcome = await serveStoredMedia(ctx.storage, res, {
-      key: episode.audioKey,
-      contentType: episode.mimeType,
+      key: media.audioKey,
+      contentType: media.mimeType,
       what: 'episode audio',
     });
     countListen(req, episode, outcome === 'redirected' || sentFromStart(res, 1024));
+  };
+
+  router.get('/v1/episodes/:id/audio', signedOrUser(episodeAudioPath), async (req, res) => {
+    const episode = await findEpisode(req);
+    await sendAudio(req, res, episode, episode);
   });
+
+  /**
+   * One version's MP3: the current one (a re-rendered episode's feed enclosure) or one a
+   * re-render replaced, until retention removes the episode.
+   */
+  router.get(
+    '/v1/episodes/:id/versions/:version/audio',
+    signedOrUser((id, req) => episodeVersionAudioPath(id, Number(req.params.version))),
+    async (req, res) => {
+      const episode = await findEpisode(req);
+      const version = Number(req.params.version);
+      if (version === episode.version) {
+        await sendAudio(req, res, episode, episode);
+        return;
+      }
+      const replaced = Number.isSafeInteger(version)
+        ? await db.episodeVersion.findUnique({
+            where: { episodeId_version: { episodeId: episode.id, version } },
+          })
+        : null;
+      if (!replaced) throw notFound('episode version');
+      await sendAudio(req, res, episode, replaced);
+    },
+  );
 
   /**
    * An audio fetch from the start counts as a listen for pre-generation targeting (players'

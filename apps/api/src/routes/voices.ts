@@ -51,6 +51,8 @@ export async function checkStyle(
   style: { hosts?: readonly Pick<Host, 'voice'>[]; language?: string } | null | undefined,
   path = 'style',
 ): Promise<void> {
+  // '' for a body that is the style-like object itself (a script edit, a re-render).
+  const at = (field: string) => (path ? `${path}.${field}` : field);
   const hosts = style?.hosts;
   const language = style?.language;
   const voicesChosen = hosts?.some((h) => h.voice !== undefined) ?? false;
@@ -72,7 +74,7 @@ export async function checkStyle(
       );
       for (const u of unknown)
         problems.push({
-          path: `${path}.hosts.${u.index}.voice`,
+          path: at(`hosts.${u.index}.voice`),
           message: `not a voice of the ${list.engine} engine; valid: ${valid}`,
         });
     }
@@ -81,18 +83,18 @@ export async function checkStyle(
     if (writer?.languages && !writer.languages.some((code) => languageMatches(language, code))) {
       const message = `the ${writer.provider} script writer does not write "${language}"; it writes: ${writer.languages.join(', ')}`;
       details.push(message);
-      problems.push({ path: `${path}.language`, message });
+      problems.push({ path: at('language'), message });
     }
     const unspoken = list ? unspokenLanguage(list, language) : null;
     if (unspoken) {
       details.push(unspoken);
-      problems.push({ path: `${path}.language`, message: unspoken });
+      problems.push({ path: at('language'), message: unspoken });
     }
     if (list && hosts && !unspoken) {
       for (const m of voiceLanguageMismatches(list, hosts, language)) {
         const message = `voice "${m.voice}" speaks ${m.languages.join(', ')}, not "${language}"; choose a ${language} voice (GET /v1/voices) or leave voice unset for one`;
         details.push(message);
-        problems.push({ path: `${path}.hosts.${m.index}.voice`, message });
+        problems.push({ path: at(`hosts.${m.index}.voice`), message });
       }
     }
   }

@@ -191,4 +191,34 @@ describe('purgeOldJobs', () => {
     expect(order).toEqual(['episodes (job still there: true)', 'episodes (job still there: true)']);
     expect(await db.job.count({ where: { id: old.id } })).toBe(0);
   });
+  it("keeps an old re-render job while its episode lives: it holds one of the episode's versions", async () => {
+    const { db } = t;
+    const { id: userId } = await db.user.create({ data: { email: 'retention-rerender@example.test' } });
+    const made = await job(db, userId, {
+      createdAt: '2026-07-01T10:00:00Z',
+      status: 'completed',
+      tookMs: 1_000,
+    });
+    const { episode } = await createEpisodeOnce(db, made.id, {
+      userId,
+      type: 'daily',
+      title: 'Re-rendered',
+      description: 'Version 2 is current',
+      audioKey: `jobs/${made.id}/episode.mp3`,
+      sizeBytes: 10,
+      durationSec: 1,
+    });
+    const rerender = await job(db, userId, {
+      createdAt: '2026-07-02T10:00:00Z',
+      status: 'completed',
+      tookMs: 1_000,
+    });
+    await db.job.update({ where: { id: rerender.id }, data: { episodeId: episode.id } });
+    await purgeOldJobs(t.ctx, { now: NOW, retentionDays: 90 });
+    expect(await db.job.count({ where: { id: { in: [made.id, rerender.id] } } })).toBe(2);
+    // Once the episode is gone (its link cleared), the job goes like any other.
+    await db.episode.delete({ where: { id: episode.id } });
+    await purgeOldJobs(t.ctx, { now: NOW, retentionDays: 90 });
+    expect(await db.job.count({ where: { id: rerender.id } })).toBe(0);
+  });
 });

@@ -69,6 +69,8 @@ export async function purgeOldJobs(
         SELECT j.id FROM jobs j
          WHERE j.created_at < ${before} AND j.status IN ('completed', 'failed', 'cancelled')
            AND NOT EXISTS (SELECT 1 FROM episodes e WHERE e.job_id = j.id)
+           -- A re-render job holds a version of its episode (and the edited script) while the episode lives.
+           AND j.episode_id IS NULL
          LIMIT ${limit})`,
   );
   // Deliveries of deleted jobs lost their job (SET NULL); requests keep theirs only while it lives.

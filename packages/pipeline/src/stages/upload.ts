@@ -1,8 +1,9 @@
-import { type Job, type PublishedEpisode, publishEpisode } from '@podfleet/db';
+import { type Job, type PublishedEpisode, publishEpisode, publishEpisodeVersion } from '@podfleet/db';
 import { type AudioArtifact, jsonArtifactKey, readArtifact, writeArtifact } from '../artifacts';
 import type { PipelineContext } from '../context';
 import { publishState } from '../events';
 import { onJobEnded, queueWebhookIfUnsent } from '../job-end';
+import { type RerenderMarker, rerenderOf } from '../rerender';
 import type { StageWork } from '../stage-runner';
 import { uploadDescription, uploadJobRequestSchema } from '../upload-request';
 
@@ -43,6 +44,8 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
     if (job.status === 'completed') return queueWebhookIfUnsent(ctx, job);
     // Cancelled, or failed: skip the artifact reads (publishEpisode checks again, locked).
     if (job.status !== 'queued' && job.status !== 'running') return;
+    const rerender = rerenderOf(job.request);
+    if (rerender) return publishVersion(ctx, job, rerender, onPublished);
     const audio = await readArtifact(ctx, jobId, 'audio');
     const about =
       job.type === 'upload' ? uploadedEpisodeText(job, audio) : await generatedEpisodeText(ctx, jobId);
@@ -113,4 +116,36 @@ function uploadedEpisodeText(job: Job, audio: AudioArtifact): EpisodeText {
     sources: [],
     stagedPrefix: request.upload.prefix,
   };
+}
+
+/**
+ * A re-render job's end: what it rendered becomes the episode's next version (the one it replaces
+ * stays downloadable as an EpisodeVersion), and the job completes, in one transaction.
+ */
+async function publishVersion(
+  ctx: PipelineContext,
+  job: Job,
+  rerender: RerenderMarker,
+  onPublished: EpisodePublishedHook | undefined,
+): Promise<void> {
+  const audio = await readArtifact(ctx, job.id, 'audio');
+  const script = await readArtifact(ctx, job.id, 'script');
+  const published = await publishEpisodeVersion(ctx.db, job.id, rerender.episodeId, rerender.version, {
+    title: script.title,
+    description: script.description,
+    audioKey: audio.audioKey,
+    transcriptKey: jsonArtifactKey(job.id, 'transcript'),
+    sizeBytes: audio.sizeBytes,
+    durationSec: audio.durationSec,
+    chapters: audio.chapters,
+    transcript: audio.segments,
+  });
+  if (!published) return;
+  if (published.outcome === 'superseded') {
+    ctx.logger.info({ jobId: job.id, ...rerender }, 'a newer version was published first; this one is not');
+  } else if (onPublished) {
+    await onPublished(ctx, published.episode);
+  }
+  await publishState(ctx, published.job, 'completed');
+  await onJobEnded(ctx, published.job);
 }
