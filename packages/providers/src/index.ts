@@ -1,4 +1,6 @@
+export * from './asr';
 export { mapLimit, settle } from './concurrency';
+export { type InlineRetry, retryInPlace } from './net/retry';
 export { parseRetryAfter } from './net/retry-after';
 export { type SafeFetchOptions, type SafeFetchResponse, safeFetch, trustedFetch } from './net/safe-fetch';
 export {

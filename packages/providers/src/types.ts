@@ -94,6 +94,7 @@ export class ProviderError extends Error {
       | 'SCRIPT_INVALID'
       | 'SCRIPT_FAILED'
       | 'TTS_FAILED'
+      | 'ASR_FAILED'
       | 'STORAGE_FAILED'
       | 'RATE_LIMITED'
       | 'TIMEOUT',
