@@ -28,6 +28,7 @@ import { bullBoardRouter } from './routes/bull-board';
 import type { RouteContext } from './routes/context';
 import { cronRouter } from './routes/cron';
 import { episodesRouter } from './routes/episodes';
+import { feedbackRouter } from './routes/feedback';
 import { feedsRouter } from './routes/feeds';
 import { jobsRouter } from './routes/jobs';
 import { keysRouter } from './routes/keys';
@@ -182,6 +183,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.use(feedsRouter(ctx));
   app.use(podcastShowRouter(ctx));
   app.use(voicesRouter(ctx));
+  app.use(feedbackRouter(ctx));
   app.use(samplesRouter());
   app.use(webRouter(ctx));
   app.use(bullBoardRouter(ctx));

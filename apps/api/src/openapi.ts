@@ -7,7 +7,7 @@ import {
 import { COVER_MAX_BYTES, COVER_MAX_PX, COVER_MIN_PX } from '@podfleet/artwork';
 import { episodeRequestSchema } from '@podfleet/pipeline';
 import { showUpdateSchema } from '@podfleet/pregeneration';
-import { voiceListSchema } from '@podfleet/providers';
+import { voiceListSchema, writerLanguagesSchema } from '@podfleet/providers';
 import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
 import {
@@ -24,6 +24,9 @@ import {
   episodeSchema,
   failuresQuerySchema,
   failuresSchema,
+  feedbackBodySchema,
+  feedbackQuerySchema,
+  feedbackSchema,
   healthSchema,
   jobHistorySchema,
   jobSchema,
@@ -60,10 +63,17 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
 // clone(): a schema made before extendZodWithOpenApi ran (in @podfleet/pipeline) lacks .openapi().
 const episodeRequestDoc = episodeRequestSchema.clone().openapi('EpisodeRequest');
 const showUpdateDoc = showUpdateSchema.clone().openapi('UpdatePodcastShowRequest');
-const voiceListDoc = voiceListSchema.clone().openapi('VoiceList', {
-  description:
-    "The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch)",
-});
+const voiceListDoc = voiceListSchema
+  .extend({
+    writer: writerLanguagesSchema.optional().openapi({
+      description:
+        'The script writer and the languages it writes (null: any), once a scraper worker has published them; style.language must be one it writes and one the engine speaks',
+    }),
+  })
+  .openapi('VoiceList', {
+    description:
+      "The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch); languages are what style.language may name (any, when anyLanguage)",
+  });
 
 const idParams = z.object({ id: z.string().openapi({ description: 'Resource id' }) });
 const cacheHeader = {
@@ -122,6 +132,8 @@ const operationIds: Record<string, string> = {
   'get /v1/queue/stats': 'getQueueStats',
   'get /v1/stats': 'getStats',
   'get /v1/voices': 'listVoices',
+  'post /v1/feedback': 'giveFeedback',
+  'get /v1/feedback': 'listFeedback',
   'get /v1/feeds/{token}.xml': 'getFeed',
   'get /v1/feeds/{token}/cover.{extension}': 'getFeedCover',
   'post /v1/cron/pregenerate': 'runPregeneration',
@@ -401,7 +413,7 @@ function routes(): RouteConfig[] {
       'get',
       '/v1/voices',
       'Episodes',
-      "The voices (and languages) of the fleet's TTS engine, for style.hosts[].voice; a voice it does not offer is a 422 naming the valid ones",
+      "The voices and languages of the fleet's TTS engine (and the languages its script writer writes), for style.hosts[].voice and style.language; a voice or language the fleet does not offer is a 422 naming the valid ones",
       'userOrAdmin',
       {
         200: json('The engine, its voices, languages and default voices', voiceListDoc),
@@ -527,6 +539,34 @@ function routes(): RouteConfig[] {
         404: problem('Not found or not yours'),
       },
       { request: { params: idParams } },
+    ),
+    r(
+      'post',
+      '/v1/feedback',
+      'Feedback',
+      "Like, dislike, rate (1–5), report or comment on one of your episodes or clips; clip likes and ratings teach your clip scorer for the clip's platform",
+      'user',
+      {
+        201: json('The feedback, stored (a clip: its episode and platform filled in)', feedbackSchema),
+        404: problem('The episode or clip is not found or not yours'),
+        422: problem(
+          'The body is invalid (errors[] names each field): no episodeId or clipId, a rating missing or where it does not belong, a comment without text or over 2000 characters, a clip of another episode',
+        ),
+        429: problem('More than USER_FEEDBACK_PER_MINUTE this minute (Retry-After)'),
+      },
+      { request: body(feedbackBodySchema) },
+    ),
+    r(
+      'get',
+      '/v1/feedback',
+      'Feedback',
+      'Your feedback, newest first; on one episode or clip when given',
+      'user',
+      {
+        200: json('A page of feedback', pageOf(feedbackSchema, 'FeedbackPage')),
+        400: problem('Invalid query'),
+      },
+      { request: { query: feedbackQuerySchema } },
     ),
     r(
       'get',
@@ -674,7 +714,7 @@ function routes(): RouteConfig[] {
       'get',
       '/v1/stats',
       'Operators',
-      'Job statistics, queue counts, cache hit rate, pre-generation runs, cost per user per day, time to first audio, daily history',
+      'Job statistics, queue counts, cache hit rate, pre-generation runs, cost per user per day, time to first audio, daily history, feedback (ratings, likes and dislikes per clip platform and feature)',
       'admin',
       { 200: json('Statistics', statsSchema), 400: problem('Invalid days') },
       { request: { query: statsQuerySchema } },

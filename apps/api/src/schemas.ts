@@ -2,8 +2,9 @@
 // document what handlers send (the views in @podfleet/pipeline and services/views.ts) and feed
 // the OpenAPI document, so the docs and the code share one definition.
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { FEATURES, HOOK_WEIGHTS, PLATFORMS } from '@podfleet/clips';
 import { isValidTimeZone } from '@podfleet/pipeline';
-import { sourceSpecSchema, styleSchema } from '@podfleet/providers';
+import { sourceSpecSchema, stylePatchSchema } from '@podfleet/providers';
 import { z } from 'zod';
 import { pageQuerySchema } from './http/pagination';
 
@@ -36,7 +37,7 @@ export const createUserBodySchema = z
     dailyEnabled: z.boolean().optional(),
     weeklyEnabled: z.boolean().optional(),
     sources: z.array(sourceSpecSchema).max(20).optional(),
-    style: styleSchema.partial().optional(),
+    style: stylePatchSchema.optional(),
     webhookUrl: webhookUrl.optional(),
     pregenerateTier: pregenerateTier.optional(),
     storageQuotaBytes: storageQuotaBytes.optional(),
@@ -66,7 +67,7 @@ export const updateMeBodySchema = z
     dailyEnabled: z.boolean().optional(),
     weeklyEnabled: z.boolean().optional(),
     sources: z.array(sourceSpecSchema).max(20).optional(),
-    style: styleSchema.partial().nullable().optional(),
+    style: stylePatchSchema.nullable().optional(),
     webhookUrl: webhookUrl.nullable().optional(),
   })
   .strict()
@@ -490,6 +491,103 @@ const runOutcomes = {
   deferred: z.number().int(),
 };
 
+// ---- feedback (#16) ----
+
+export const FEEDBACK_TYPES = ['like', 'dislike', 'rating', 'report', 'comment'] as const;
+export const FEEDBACK_COMMENT_MAX_CHARS = 2000;
+const feedbackTargetId = z.string().min(1).max(64);
+
+/** `POST /v1/feedback`: on an episode, a clip, or both (the clip's own episode). */
+export const feedbackBodySchema = z
+  .object({
+    episodeId: feedbackTargetId.optional(),
+    clipId: feedbackTargetId
+      .optional()
+      .openapi({ description: "The clip's episode and platform are recorded with the feedback" }),
+    type: z.enum(FEEDBACK_TYPES),
+    rating: z
+      .number()
+      .int()
+      .min(1)
+      .max(5)
+      .optional()
+      .openapi({ description: '1–5: required for a rating, refused with any other type' }),
+    comment: z
+      .string()
+      .max(FEEDBACK_COMMENT_MAX_CHARS)
+      .optional()
+      .openapi({ description: 'Required (not blank) for a comment; optional with any other type' }),
+  })
+  .strict()
+  .superRefine((body, issues) => {
+    if (body.episodeId === undefined && body.clipId === undefined)
+      issues.addIssue({
+        code: 'custom',
+        path: ['episodeId'],
+        message: 'give an episodeId, a clipId or both',
+      });
+    if (body.type === 'rating' && body.rating === undefined)
+      issues.addIssue({ code: 'custom', path: ['rating'], message: 'a rating needs a rating of 1–5' });
+    if (body.type !== 'rating' && body.rating !== undefined)
+      issues.addIssue({ code: 'custom', path: ['rating'], message: `a ${body.type} takes no rating` });
+    if (body.type === 'comment' && !body.comment?.trim())
+      issues.addIssue({ code: 'custom', path: ['comment'], message: 'a comment needs its text' });
+  })
+  .openapi('FeedbackRequest', {
+    description: 'At least one of episodeId and clipId; given both, the clip must be of that episode',
+  });
+
+/** `GET /v1/feedback`: yours, newest first, on one episode or clip when given. */
+export const feedbackQuerySchema = pageQuerySchema.extend({
+  episodeId: feedbackTargetId.optional(),
+  clipId: feedbackTargetId.optional(),
+});
+
+export const feedbackSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(FEEDBACK_TYPES),
+    episodeId: z.string().nullable(),
+    clipId: z.string().nullable().openapi({ description: 'null once the clip is deleted' }),
+    platform: z
+      .enum(PLATFORMS)
+      .nullable()
+      .openapi({ description: "The clip's platform; null for feedback on an episode alone" }),
+    rating: z.number().int().nullable(),
+    comment: z.string().nullable(),
+    createdAt: isoDate,
+  })
+  .openapi('Feedback');
+
+const feedbackCountsSchema = z
+  .object({
+    likes: z.number().int(),
+    dislikes: z.number().int(),
+    reports: z.number().int(),
+    comments: z.number().int(),
+    ratings: z.object({
+      count: z.number().int(),
+      average: z.number().nullable().openapi({ description: '1–5; null without ratings' }),
+    }),
+  })
+  .openapi('FeedbackCounts');
+
+/** The feedback part of GET /v1/stats (definitions in docs/api.md "Feedback"). */
+export const feedbackStatsSchema = z
+  .object({
+    since: isoDate.openapi({ description: 'Feedback given since the start of the first history day' }),
+    all: feedbackCountsSchema,
+    episodes: feedbackCountsSchema.openapi({ description: 'Feedback on an episode, not on a clip' }),
+    platforms: z
+      .record(z.enum(PLATFORMS), feedbackCountsSchema)
+      .openapi({ description: "Feedback on clips, by the clip's platform (kept after the clip is deleted)" }),
+    features: z.record(z.enum([...HOOK_WEIGHTS, ...FEATURES]), feedbackCountsSchema).openapi({
+      description:
+        "Feedback on clips still stored, by what the clip had: hookQuestion/hookNumber/hookClaim the hook of that kind; any other feature a value above 0.5 (what a like raises the feature's weight for)",
+    }),
+  })
+  .openapi('FeedbackStats');
+
 export const statsSchema = z
   .object({
     periods: z.array(
@@ -602,5 +700,6 @@ export const statsSchema = z
         ),
       })
       .openapi({ description: 'Per UTC day (jobs by the day they were created), days without any left out' }),
+    feedback: feedbackStatsSchema,
   })
   .openapi('Stats');

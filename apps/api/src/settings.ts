@@ -38,6 +38,8 @@ export interface ApiSettings {
   /** Waiting stage jobs at which POST /v1/episodes answers 503. */
   maxQueueSize: number;
   userRequestsPerMinute: number;
+  /** POST /v1/feedback per user per minute. */
+  userFeedbackPerMinute: number;
   userMaxActiveJobs: number;
   /** Default per-user storage quota (User.storageQuotaBytes overrides; 0: unlimited), checked before generating. */
   userStorageQuotaBytes: number;
@@ -76,6 +78,7 @@ export function settingsFromConfig(config: ApiConfig): ApiSettings {
     ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL.replace(/\/+$/, '') } : {}),
     maxQueueSize: config.MAX_QUEUE_SIZE,
     userRequestsPerMinute: config.USER_REQUESTS_PER_MINUTE,
+    userFeedbackPerMinute: config.USER_FEEDBACK_PER_MINUTE,
     userMaxActiveJobs: config.USER_MAX_ACTIVE_JOBS,
     userStorageQuotaBytes: config.USER_STORAGE_QUOTA_BYTES,
     signedUrlTtlSec: config.SIGNED_URL_TTL_SEC,

@@ -78,6 +78,7 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     prefix: env.prefix,
     maxQueueSize: 1000,
     userRequestsPerMinute: 1000,
+    userFeedbackPerMinute: 1000,
     userMaxActiveJobs: 100,
     userStorageQuotaBytes: 1024 ** 3,
     signedUrlTtlSec: 3600,
@@ -85,7 +86,9 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     allowPrivateUrls: true,
     sseHeartbeatMs: 15_000,
     queueDepthCacheMs: 0,
-    healthTimeoutMs: 1_000,
+    // Generous: the first probe connects PostgreSQL and writes the storage probe, which a loaded
+    // machine can take over a second to do.
+    healthTimeoutMs: 3_000,
     keyCacheTtlMs: 10_000,
     // Limits high enough for suites that make many users, keys, streams and bad guesses; the
     // hardening tests set their own.

@@ -30,6 +30,7 @@ export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWo
       engine: options.engine,
       lines: script.lines,
       hosts: script.hosts,
+      ...(script.language ? { language: script.language } : {}),
       cache: options.cache,
       concurrency: options.concurrency,
       signal: scope.signal,

@@ -3,6 +3,7 @@
 
 import type { EpisodePublishedHook, PipelineContext, ScrapeOptions } from '@podfleet/pipeline';
 import { type StageWorkers, startStageWorkers } from '@podfleet/pipeline/testing';
+import type { ScriptWriter } from '@podfleet/providers';
 import { makeTempDir } from '@podfleet/test-kit';
 import { createClipCache, createEspeakEngine, type TtsEngine } from '@podfleet/tts';
 import { audioStage } from './audio-stage';
@@ -14,7 +15,13 @@ import { audioStage } from './audio-stage';
  */
 export async function startEpisodeWorkers(
   ctx: PipelineContext,
-  options: { engine?: TtsEngine; scrape?: Partial<ScrapeOptions>; onPublished?: EpisodePublishedHook } = {},
+  options: {
+    engine?: TtsEngine;
+    /** The script writer; default the offline one. */
+    writer?: ScriptWriter;
+    scrape?: Partial<ScrapeOptions>;
+    onPublished?: EpisodePublishedHook;
+  } = {},
 ): Promise<StageWorkers> {
   const clipsTmp = await makeTempDir('pf-clips-');
   const engine = options.engine ?? createEspeakEngine({ backend: 'wasm' });
@@ -27,6 +34,7 @@ export async function startEpisodeWorkers(
   const workers = await startStageWorkers(ctx, {
     audio,
     scrape: options.scrape,
+    ...(options.writer ? { writer: options.writer } : {}),
     onPublished: options.onPublished,
   });
   return {

@@ -24,7 +24,7 @@ function counting(engine: EspeakEngine) {
   const calls = { single: 0, batch: 0 };
   const wrapped: TtsEngine = {
     name: engine.name,
-    voicesFor: (h) => engine.voicesFor(h),
+    voicesFor: (h, language) => engine.voicesFor(h, language),
     synthesize: (req) => {
       calls.single++;
       return engine.synthesize(req);
@@ -53,6 +53,27 @@ describe('voiceScript', () => {
   afterAll(async () => {
     await espeak.close();
     await tmp.remove();
+  });
+
+  it('gives hosts without a voice the script language’s voices, and passes the language on to each call', async () => {
+    const seen: Array<string | undefined> = [];
+    const engine: TtsEngine = {
+      name: espeak.name,
+      voicesFor: (h, language) => espeak.voicesFor(h, language),
+      synthesize: (req) => {
+        seen.push(req.language);
+        return espeak.synthesize(req);
+      },
+      close: () => Promise.resolve(),
+    };
+    const german: ScriptLine[] = [
+      { speaker: 'Maya', text: 'Willkommen zur Sendung.', chapter: 0 },
+      { speaker: 'Theo', text: 'Heute lesen wir ein kurzes Gesetz.', chapter: 0 },
+    ];
+    const clips = await voiceScript({ engine, lines: german, hosts, language: 'de', cache });
+    expect(clips.map((c) => c.voice)).toEqual(['de+f3@70', 'de@35']);
+    expect(seen).toEqual(['de', 'de']);
+    expect(clips.every((c) => c.durationSec > 1)).toBe(true);
   });
 
   it('voices every line in order with one voice per host, batched per voice, then serves re-runs from the cache', async () => {

@@ -28,6 +28,8 @@ export interface VoiceScriptOptions {
   engine: TtsEngine;
   lines: readonly ScriptLine[];
   hosts: readonly Host[];
+  /** The script's language (BCP 47): hosts without a voice get one that speaks it. Default English. */
+  language?: string;
   cache: ClipCache;
   /** Engine calls at once; 2 suits WASM espeak on 2 cores (a fleet limiter caps paid engines anyway). */
   concurrency?: number;
@@ -54,8 +56,12 @@ interface Pending {
   text: string;
 }
 
-function voiceMap(engine: TtsEngine, hosts: readonly Host[]): (speaker: string) => string | undefined {
-  const voices = engine.voicesFor([...hosts]);
+function voiceMap(
+  engine: TtsEngine,
+  hosts: readonly Host[],
+  language: string | undefined,
+): (speaker: string) => string | undefined {
+  const voices = engine.voicesFor([...hosts], language);
   const exact = new Map(hosts.map((h, i) => [h.name, voices[i]!]));
   const folded = new Map(hosts.map((h, i) => [h.name.toLowerCase(), voices[i]!]));
   return (speaker) => exact.get(speaker) ?? folded.get(speaker.toLowerCase());
@@ -117,9 +123,9 @@ function planDialogue(pending: Pending[], { maxChars, maxVoices }: DialogueSynth
  * up to `concurrency` calls at once, checking for cancellation before each call.
  */
 export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedClip[]> {
-  const { engine, lines, hosts, cache, onProgress, signal, isCancelled } = options;
+  const { engine, lines, hosts, language, cache, onProgress, signal, isCancelled } = options;
   const concurrency = Math.max(1, options.concurrency ?? 2);
-  const voiceOf = voiceMap(engine, hosts);
+  const voiceOf = voiceMap(engine, hosts, language);
   const unknown = lines.find((l) => voiceOf(l.speaker) === undefined);
   if (unknown)
     throw new ProviderError('SCRIPT_INVALID', `line speaker "${unknown.speaker}" is not a host`, false);
@@ -180,10 +186,14 @@ export async function voiceScript(options: VoiceScriptOptions): Promise<VoicedCl
     // A paid engine's HTTP requests are client spans inside this one.
     const synthesized = await withSpan('tts synthesize', { attributes }, async () => {
       if (dialogue)
-        return dialogue.synthesize({ lines: call.map(({ text, voice }) => ({ text, voice })), signal });
+        return dialogue.synthesize({
+          lines: call.map(({ text, voice }) => ({ text, voice })),
+          ...(language ? { language } : {}),
+          signal,
+        });
       return call.length > 1 && engine.synthesizeBatch
         ? engine.synthesizeBatch({ texts, voice, signal })
-        : [await engine.synthesize({ text: texts[0]!, voice, signal })];
+        : [await engine.synthesize({ text: texts[0]!, voice, ...(language ? { language } : {}), signal })];
     });
     recordTtsCharacters(
       engine.name,

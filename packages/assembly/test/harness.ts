@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Job, PrismaClient } from '@podfleet/db';
 import type { PipelineContext, ScrapeOptions } from '@podfleet/pipeline';
 import { createTestContext } from '@podfleet/pipeline/testing';
+import type { ScriptWriter } from '@podfleet/providers';
 import type { WorkerRuntime } from '@podfleet/queue';
 import { waitFor } from '@podfleet/test-kit';
 import type { TtsEngine } from '@podfleet/tts';
@@ -18,13 +19,19 @@ export interface Fleet {
 }
 
 export async function startFleet(
-  options: { scrape?: Partial<ScrapeOptions>; engine?: TtsEngine; userMaxActiveJobs?: number } = {},
+  options: {
+    scrape?: Partial<ScrapeOptions>;
+    engine?: TtsEngine;
+    writer?: ScriptWriter;
+    userMaxActiveJobs?: number;
+  } = {},
 ): Promise<Fleet> {
   const context = await createTestContext(
     options.userMaxActiveJobs ? { userMaxActiveJobs: options.userMaxActiveJobs } : {},
   );
   const workers = await startEpisodeWorkers(context.ctx, {
     ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.writer ? { writer: options.writer } : {}),
     ...(options.scrape ? { scrape: options.scrape } : {}),
   });
   return {

@@ -12,6 +12,7 @@ import { memoryStorage } from './memory-storage';
 
 const instantWriter: ScriptWriter = {
   provider: 'local',
+  languages: ['en'],
   async write({ documents }) {
     const title = documents[0]?.title ?? 'Bulletin';
     const lines = [

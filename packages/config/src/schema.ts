@@ -222,6 +222,9 @@ export const apiShape = {
     .describe('Bearer secret of POST /v1/cron/pregenerate (16+ chars); unset, the route is off'),
   MAX_QUEUE_SIZE: positiveInt(1000).describe('waiting stage jobs at which episode requests get 503'),
   USER_REQUESTS_PER_MINUTE: positiveInt(30).describe('episode requests per user per minute (429 above)'),
+  USER_FEEDBACK_PER_MINUTE: positiveInt(20).describe(
+    'feedback (POST /v1/feedback) per user per minute (429 above); it also bounds how fast one user moves their clip weights',
+  ),
   CORS_ORIGINS: z.string().optional().describe('comma-separated origins allowed by CORS; unset, CORS is off'),
   METRICS_TOKEN: z
     .string()

@@ -15,6 +15,7 @@ export {
   type StageArtifact,
   writeArtifact,
 } from './artifacts';
+export { learnedClipWeights } from './clips/learned-weights';
 export {
   closePipelineContext,
   createPipelineContext,
@@ -89,6 +90,6 @@ export {
   stageProcessor,
 } from './stage-runner';
 export { type ScrapeOptions, scrapeStage } from './stages/scrape';
-export { scriptStage } from './stages/script';
+export { publishScriptWriterLanguages, scriptStage } from './stages/script';
 export { type EpisodePublishedHook, uploadStage } from './stages/upload';
 export { type EpisodeView, type JobView, toEpisodeView, toJobView } from './views';

@@ -1,4 +1,4 @@
-import { sourceSpecSchema, styleSchema } from '@podfleet/providers';
+import { sourceSpecSchema, stylePatchSchema } from '@podfleet/providers';
 import { z } from 'zod';
 
 /** `POST /v1/episodes` body (CONTRACT "Episode request"). */
@@ -6,7 +6,7 @@ export const episodeRequestSchema = z
   .object({
     type: z.enum(['daily', 'weekly', 'custom']).default('custom'),
     sources: z.array(sourceSpecSchema).min(1).max(20).optional(),
-    style: styleSchema.partial().optional(),
+    style: stylePatchSchema.optional(),
     forceRegenerate: z.boolean().default(false),
     priority: z.enum(['high', 'normal', 'low']).default('normal'),
     webhookUrl: z

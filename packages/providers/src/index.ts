@@ -1,5 +1,15 @@
 export * from './asr';
 export { mapLimit, settle } from './concurrency';
+export {
+  bestLanguageMatch,
+  type LanguageStore,
+  languageMatches,
+  publishWriterLanguages,
+  readWriterLanguages,
+  type WriterLanguages,
+  writerLanguagesKey,
+  writerLanguagesSchema,
+} from './languages';
 export { type InlineRetry, retryInPlace } from './net/retry';
 export { parseRetryAfter } from './net/retry-after';
 export { type SafeFetchOptions, type SafeFetchResponse, safeFetch, trustedFetch } from './net/safe-fetch';
@@ -27,9 +37,11 @@ export {
   publishVoiceList,
   readVoiceList,
   unknownVoices,
+  unspokenLanguage,
   type VoiceInfo,
   type VoiceList,
   type VoiceStore,
+  voiceLanguageMismatches,
   voiceListKey,
   voiceListSchema,
 } from './voices';

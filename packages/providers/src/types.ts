@@ -44,16 +44,29 @@ export const hostSchema = z.object({
 });
 export type Host = z.infer<typeof hostSchema>;
 
+const styleFields = {
+  hosts: z.array(hostSchema).min(1).max(4),
+  targetMinutes: z.number().min(0.5).max(60),
+  tone: z.string().min(1).max(200),
+  /** BCP 47 (`en`, `de`, `pt-BR`): the script is written in it and voiced by voices that speak it. */
+  language: z
+    .string()
+    .max(35)
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as en or pt-BR'),
+};
+
 export const styleSchema = z.object({
-  hosts: z
-    .array(hostSchema)
-    .min(1)
-    .max(4)
-    .default([{ name: 'Maya' }, { name: 'Theo' }]),
-  targetMinutes: z.number().min(0.5).max(60).default(3),
-  tone: z.string().min(1).max(200).default('conversational'),
-  language: z.string().min(2).max(10).default('en'),
+  hosts: styleFields.hosts.default([{ name: 'Maya' }, { name: 'Theo' }]),
+  targetMinutes: styleFields.targetMinutes.default(3),
+  tone: styleFields.tone.default('conversational'),
+  language: styleFields.language.default('en'),
 });
+/**
+ * Some of a style's fields with nothing filled in (unlike `styleSchema.partial()`, which fills the
+ * defaults): what a request sets over the user's saved style, the rest coming from it.
+ */
+export const stylePatchSchema = z.object(styleFields).partial();
+export type StylePatch = z.infer<typeof stylePatchSchema>;
 export type Style = z.infer<typeof styleSchema>;
 
 export const scriptLineSchema = z.object({
@@ -68,9 +81,25 @@ export const scriptDocumentSchema = z.object({
   title: z.string().min(1),
   description: z.string().min(1),
   hosts: z.array(hostSchema).min(1),
+  /** The style's language (BCP 47) it is written in; absent in scripts written before it was recorded. */
+  language: z.string().min(2).max(35).optional(),
   chapters: z.array(z.object({ title: z.string().min(1) })).min(1),
   lines: z.array(scriptLineSchema).min(1),
   wordCount: z.number().int().min(0),
+  /** How the LLM writers' length check went (absent for the offline writer, which fits as it writes). */
+  length: z
+    .object({
+      unit: z.enum(['words', 'characters']),
+      target: z.number().int().min(0),
+      spoken: z.number().int().min(0),
+      /** Within the tolerance (±15 %) of the target. */
+      within: z.boolean(),
+      /** Follow-up calls made to extend or trim (0 or 1). */
+      followUps: z.number().int().min(0),
+      /** Why the script is kept off target, when it is. */
+      warning: z.string().optional(),
+    })
+    .optional(),
   usage: z
     .object({
       provider: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { languageMatches } from './languages';
 import type { Host } from './types';
 
 /**
@@ -19,8 +20,15 @@ export type VoiceInfo = z.infer<typeof voiceInfoSchema>;
 export const voiceListSchema = z.object({
   engine: z.string().min(1),
   voices: z.array(voiceInfoSchema),
-  /** Every language some voice speaks, sorted. */
+  /** Every language the engine speaks (some voice speaks it, or the model does with any voice), sorted. */
   languages: z.array(z.string()),
+  /** Speaks whatever language the text is in (OpenAI's voices, ElevenLabs v3): `languages` is not a limit. */
+  anyLanguage: z.boolean().optional(),
+  /**
+   * A voice speaks only its own `languages` (espeak, Kokoro); false or absent: every voice speaks
+   * every language of the engine, its label being an accent (ElevenLabs' multilingual models).
+   */
+  languagesByVoice: z.boolean().optional(),
   /** Voices hosts without one get, in host order. */
   defaults: z.array(z.string()),
   /** Ids accepted besides the listed ones (espeak: a language, a variant and a pitch). */
@@ -65,4 +73,34 @@ export function unknownVoices(
       ? []
       : [{ index, voice: host.voice }],
   );
+}
+
+/** The listed voice behind an id: itself, or for a pattern id (`de+m3@40`) its language's plain voice. */
+function listedVoice(list: VoiceList, id: string): VoiceInfo | undefined {
+  return list.voices.find((v) => v.id === id) ?? list.voices.find((v) => v.id === id.split(/[+@]/)[0]);
+}
+
+/** Why the engine cannot speak `language` (null when it can): for a 422 naming what it speaks. */
+export function unspokenLanguage(list: VoiceList, language: string): string | null {
+  if (list.anyLanguage || list.languages.some((code) => languageMatches(language, code))) return null;
+  return `the ${list.engine} engine does not speak "${language}"; it speaks: ${list.languages.join(', ') || '(none listed)'}`;
+}
+
+/**
+ * Hosts' chosen voices that do not speak `language`, where a voice speaks only its own languages
+ * (espeak, Kokoro): such a voice would read the script with another language's sounds.
+ */
+export function voiceLanguageMismatches(
+  list: VoiceList,
+  hosts: readonly Pick<Host, 'voice'>[],
+  language: string,
+): Array<{ index: number; voice: string; languages: string[] }> {
+  if (!list.languagesByVoice) return [];
+  return hosts.flatMap((host, index) => {
+    if (host.voice === undefined) return [];
+    const languages = listedVoice(list, host.voice)?.languages ?? [];
+    return languages.length === 0 || languages.some((code) => languageMatches(language, code))
+      ? []
+      : [{ index, voice: host.voice, languages }];
+  });
 }

@@ -1,4 +1,4 @@
-import { ProviderError } from '@podfleet/providers';
+import { ProviderError, unspokenLanguage, voiceLanguageMismatches } from '@podfleet/providers';
 import { metricsRegistry } from '@podfleet/telemetry';
 import { type FakeServer, startHttpServer } from '@podfleet/test-kit';
 import { Redis } from 'ioredis';
@@ -88,6 +88,38 @@ describe('ElevenLabs engine (local fake API)', () => {
     expect(list.voices.map((v) => v.id)).toEqual(expect.arrayContaining([...ELEVENLABS_DEFAULT_VOICES]));
     expect(list.languages).toEqual(['de']);
     expect(list.defaults).toEqual([...ELEVENLABS_DEFAULT_VOICES]);
+  });
+
+  it('tells the models that take it the language (language_code), and no other model', async () => {
+    await engine({ modelId: 'eleven_flash_v2_5' }).synthesize({
+      text: 'Servus.',
+      voice: 'v1',
+      language: 'de-AT',
+    });
+    await engine({ modelId: 'eleven_multilingual_v2' }).synthesize({
+      text: 'Servus.',
+      voice: 'v1',
+      language: 'de-AT',
+    });
+    const [flash, multilingual] = server.requests.map((r) => JSON.parse(r.body.toString()));
+    expect(flash).toMatchObject({ model_id: 'eleven_flash_v2_5', language_code: 'de' });
+    expect(multilingual.model_id).toBe('eleven_multilingual_v2');
+    expect(multilingual).not.toHaveProperty('language_code');
+  });
+
+  it('lists what the model speaks, with any voice: multilingual v2’s 29 languages, English only for an English model', async () => {
+    const multilingual = await engine({ modelId: 'eleven_multilingual_v2' }).listVoices!();
+    expect(multilingual).toMatchObject({ anyLanguage: false, languagesByVoice: false });
+    expect(multilingual.languages).toHaveLength(29);
+    expect(unspokenLanguage(multilingual, 'pt-BR')).toBeNull();
+    expect(unspokenLanguage(multilingual, 'vi')).toContain('does not speak "vi"');
+    // A voice's label is an accent: any voice speaks the model's languages.
+    expect(voiceLanguageMismatches(multilingual, [{ voice: ELEVENLABS_DEFAULT_VOICES[0] }], 'de')).toEqual(
+      [],
+    );
+    const english = await engine({ modelId: 'eleven_turbo_v2' }).listVoices!();
+    expect(english.languages).toEqual(['en']);
+    expect(unspokenLanguage(english, 'de')).toBe('the elevenlabs engine does not speak "de"; it speaks: en');
   });
 
   it('maps 429 with Retry-After to a retryable RATE_LIMITED error with retryAfterMs', async () => {

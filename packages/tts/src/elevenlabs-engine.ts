@@ -28,6 +28,22 @@ export const ELEVENLABS_DEFAULT_VOICES = [
   'ErXwobaYiN019PkySvjV',
 ] as const;
 
+// What each model speaks (ISO 639-1, as ElevenLabs' model list names them); a model not listed
+// (eleven_v3: 70+ languages, or a newer one) is taken to speak whatever the text is in.
+const MULTILINGUAL_V2 =
+  'en ja zh de hi fr ko pt it es id nl tr fil pl sv bg ro ar cs el fi hr ms sk da ta uk ru';
+const V2_5 = `${MULTILINGUAL_V2} hu no vi`;
+const MODEL_LANGUAGES: Record<string, readonly string[]> = {
+  eleven_multilingual_v2: MULTILINGUAL_V2.split(' '),
+  eleven_turbo_v2_5: V2_5.split(' '),
+  eleven_flash_v2_5: V2_5.split(' '),
+  eleven_turbo_v2: ['en'],
+  eleven_flash_v2: ['en'],
+  eleven_monolingual_v1: ['en'],
+};
+/** Models that take `language_code` (the others refuse it with an error). */
+const LANGUAGE_CODE_MODELS = new Set(['eleven_turbo_v2_5', 'eleven_flash_v2_5']);
+
 /** Distinct voices text-to-dialogue takes in one request. */
 const DIALOGUE_MAX_VOICES = 10;
 
@@ -270,9 +286,17 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
     }
   }
 
-  async function synthesize({ text, voice, signal }: SynthesisRequest): Promise<SynthesisResult> {
+  async function synthesize({ text, voice, language, signal }: SynthesisRequest): Promise<SynthesisResult> {
     const path = `/v1/text-to-speech/${encodeURIComponent(voice)}?output_format=${opts.outputFormat}`;
-    const body = { text, model_id: opts.modelId, voice_settings: opts.voiceSettings };
+    const body = {
+      text,
+      model_id: opts.modelId,
+      voice_settings: opts.voiceSettings,
+      // The models that can be told the language (it steers pronunciation and text normalisation).
+      ...(language && LANGUAGE_CODE_MODELS.has(opts.modelId)
+        ? { language_code: language.toLowerCase().split('-')[0] }
+        : {}),
+    };
     const audio = await retryInPlace(
       () => post('text-to-speech', path, body, { characters: text.length, voice }, signal),
       opts,
@@ -330,7 +354,9 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
       // Per-line speech, the default mode's way, for a chunk dialogue could not voice.
       const results: SynthesisResult[] = [];
       for (const line of lines)
-        results.push(await synthesize({ text: line.text, voice: line.voice, signal }));
+        results.push(
+          await synthesize({ text: line.text, voice: line.voice, language: req.language, signal }),
+        );
       return results;
     },
   };
@@ -368,10 +394,14 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
       }
       const listed = new Set(voices.map((v) => v.id));
       for (const id of opts.defaultVoices) if (!listed.has(id)) voices.push({ id, name: id, languages: [] });
+      const modelLanguages = MODEL_LANGUAGES[opts.modelId];
       return {
         engine: 'elevenlabs',
         voices,
-        languages: [...new Set(voices.flatMap((v) => v.languages))].sort(),
+        // The model speaks its languages with any voice (a voice's label is its accent).
+        languages: [...(modelLanguages ?? new Set(voices.flatMap((v) => v.languages)))].sort(),
+        anyLanguage: modelLanguages === undefined,
+        languagesByVoice: false,
         defaults: opts.defaultVoices.slice(0, 4),
       };
     },

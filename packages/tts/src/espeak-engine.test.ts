@@ -1,6 +1,6 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ProviderError, unknownVoices } from '@podfleet/providers';
+import { ProviderError, unknownVoices, unspokenLanguage, voiceLanguageMismatches } from '@podfleet/providers';
 import { makeTempDir } from '@podfleet/test-kit';
 import { createEspeakEngine, type EspeakEngine } from './espeak-engine';
 import { parseWav } from './wav';
@@ -200,6 +200,46 @@ describe('espeak engine voices', () => {
       // An accepted id voices, as the pattern promises.
       const clip = await engine.synthesize({ text: 'Guten Tag.', voice: 'de+m3@40' });
       expect(clip.durationSec).toBeGreaterThan(0.3);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('gives hosts without a voice voices of style.language, which speak it; checks languages and voices against it', async () => {
+    const engine = createEspeakEngine({ backend: 'wasm', threads: 1 });
+    try {
+      const hosts = [{ name: 'A' }, { name: 'B' }, { name: 'C' }];
+      // Before the voice table is read: the primary language, which espeak-ng names most voices by.
+      expect(engine.voicesFor(hosts.slice(0, 2), 'de')).toEqual(['de+f3@70', 'de@35']);
+      const list = await engine.listVoices();
+      expect(engine.voicesFor([...hosts, { name: 'D', voice: 'de+m1@20' }], 'fr')).toEqual([
+        'fr-fr+f3@70',
+        'fr-fr@35',
+        'fr-fr+f4@85',
+        'de+m1@20',
+      ]);
+      expect(engine.voicesFor(hosts.slice(0, 1), 'pt-BR')).toEqual(['pt-br+f3@70']);
+      expect(engine.voicesFor(hosts.slice(0, 1), 'zh')).toEqual(['cmn+f3@70']);
+      expect(engine.voicesFor(hosts.slice(0, 2), 'en-GB')).toEqual(['en-us+f3@70', 'en-us@35']);
+      expect(engine.voicesFor(hosts, 'de')[2]).toBe('de+f4@85');
+
+      const [german] = engine.voicesFor(hosts.slice(0, 1), 'de');
+      const clip = await engine.synthesize({ text: 'Guten Tag und willkommen zur Sendung.', voice: german! });
+      expect(clip.durationSec).toBeGreaterThan(1);
+
+      expect(list.languagesByVoice).toBe(true);
+      expect(unspokenLanguage(list, 'de-AT')).toBeNull();
+      expect(unspokenLanguage(list, 'zh-CN')).toBeNull();
+      expect(unspokenLanguage(list, 'xx')).toMatch(
+        /^the espeak engine does not speak "xx"; it speaks: af, am, an, /,
+      );
+      expect(
+        voiceLanguageMismatches(
+          list,
+          [{ voice: 'en-us@35' }, { voice: 'de+m3@40' }, { voice: 'de' }, {}],
+          'de',
+        ),
+      ).toEqual([{ index: 0, voice: 'en-us@35', languages: ['en-us'] }]);
     } finally {
       await engine.close();
     }

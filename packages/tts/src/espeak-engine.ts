@@ -47,6 +47,8 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
   const binary = options.nativeBinary ?? 'espeak-ng';
   let pool: EspeakWasmPool | undefined;
   let nativeRunning = 0;
+  /** The languages of the voice table, once listed (set-up publishes the list): default voices per language. */
+  let languageCodes: string[] = [];
   const nativeWaiting: Array<() => void> = [];
 
   const backend: Promise<'wasm' | 'native'> =
@@ -135,7 +137,7 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
   return {
     name: 'espeak',
     backend: () => backend,
-    voicesFor: espeakVoicesFor,
+    voicesFor: (hosts, language) => espeakVoicesFor(hosts, language, languageCodes),
     synthesize,
     synthesizeBatch,
     // One word per thread or process slot: chooses the backend and, for WASM, starts every
@@ -145,9 +147,15 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
       await Promise.all(Array.from({ length: threads }, () => synthesize({ text: 'Ready.', voice: voice! })));
     },
     async listVoices() {
-      if ((await backend) === 'native') return espeakVoiceList(await listNativeVoices(binary));
-      pool ??= new EspeakWasmPool(wasmFiles(), threads);
-      return espeakVoiceList(await pool.listVoices());
+      let table: string;
+      if ((await backend) === 'native') table = await listNativeVoices(binary);
+      else {
+        pool ??= new EspeakWasmPool(wasmFiles(), threads);
+        table = await pool.listVoices();
+      }
+      const list = espeakVoiceList(table);
+      languageCodes = list.languages;
+      return list;
     },
     async close() {
       await pool?.close();

@@ -1,4 +1,4 @@
-import type { Host, VoiceList } from '@podfleet/providers';
+import { bestLanguageMatch, type Host, languageMatches, type VoiceList } from '@podfleet/providers';
 
 /**
  * espeak-ng voice ids are `<voice>[+<variant>][@<pitch 0-99>]`, e.g. `en-us@35`, `en-us+f3@70`.
@@ -24,10 +24,32 @@ export function parseEspeakVoice(voice: string): EspeakVoice {
   return { name: m[1]!, pitch: m[2] === undefined ? 50 : Number(m[2]) };
 }
 
-/** Explicit host voices first, then unused presets; more hosts than presets get pitch-shifted repeats. */
-export function espeakVoicesFor(hosts: Host[]): string[] {
+/** The same four contrasts (variant and pitch) as the English presets, in another espeak language. */
+export const espeakPresetsFor = (code: string) => [
+  `${code}+f3@70`,
+  `${code}@35`,
+  `${code}+f4@85`,
+  `${code}+m3@50`,
+];
+
+/**
+ * The espeak language code that speaks a BCP 47 tag: the best of `codes` (the engine's own list,
+ * once read), else the tag's primary language, which espeak-ng names most languages by.
+ */
+export function espeakLanguageFor(language: string, codes: readonly string[] = []): string {
+  return bestLanguageMatch(language, codes) ?? language.toLowerCase().split('-')[0]!;
+}
+
+/**
+ * Explicit host voices first, then unused presets of the language (English: the tuned presets
+ * above); more hosts than presets get pitch-shifted repeats. `codes` are the engine's languages.
+ */
+export function espeakVoicesFor(hosts: Host[], language = 'en', codes: readonly string[] = []): string[] {
+  const english = languageMatches(language, 'en');
+  const code = english ? 'en-us' : espeakLanguageFor(language, codes);
+  const presets = english ? [...ESPEAK_VOICE_PRESETS] : espeakPresetsFor(code);
   const taken = new Set(hosts.flatMap((h) => (h.voice ? [h.voice] : [])));
-  const free = ESPEAK_VOICE_PRESETS.filter((v) => !taken.has(v));
+  const free = presets.filter((v) => !taken.has(v));
   let extra = 0;
   return hosts.map((host) => {
     if (host.voice) {
@@ -37,7 +59,7 @@ export function espeakVoicesFor(hosts: Host[]): string[] {
     const preset = free.shift();
     if (preset) return preset;
     extra++;
-    return `en-us+m${(extra % 7) + 1}@${(20 + extra * 13) % 100}`;
+    return `${code}+m${(extra % 7) + 1}@${(20 + extra * 13) % 100}`;
   });
 }
 
@@ -67,6 +89,7 @@ export function espeakVoiceList(table: string): VoiceList {
     engine: 'espeak',
     voices: [...presets, ...codes.map((code) => ({ id: code, name: names.get(code)!, languages: [code] }))],
     languages: codes,
+    languagesByVoice: true,
     defaults: [...ESPEAK_VOICE_PRESETS],
     pattern: {
       regex: `^(?:${codes.join('|')})(?:\\+[A-Za-z0-9_]{1,32})?(?:@\\d{1,2})?$`,

@@ -1,4 +1,4 @@
-import { ProviderError } from '@podfleet/providers';
+import { ProviderError, unspokenLanguage, voiceLanguageMismatches } from '@podfleet/providers';
 import { type FakeOpenAI, fakeOpenAIReplies, startFakeOpenAI } from '@podfleet/providers/testing';
 import { Redis } from 'ioredis';
 import { createFleetLimiter } from './fleet-limiter';
@@ -93,6 +93,35 @@ describe('OpenAI-compatible TTS engine (local fakes of OpenAI, Kokoro-FastAPI, S
     expect(tts.voicesFor([{ name: 'Maya' }, { name: 'Theo' }])).toEqual(['af_bella', 'am_adam']);
     const clip = await tts.synthesize({ text: 'Kokoro speaking.', voice: 'am_adam' });
     expect(clip.durationSec).toBeGreaterThan(0.5);
+  });
+
+  it('speaks style.language: Kokoro gives hosts without a voice that language’s voices and says what it speaks; OpenAI’s voices speak any', async () => {
+    const kokoro = await server({ voices: [...KOKORO_VOICES, 'ff_siwis'], listsVoices: true });
+    const tts = engineFor(kokoro, { model: 'kokoro' });
+    const list = await tts.listVoices!();
+    expect(list).toMatchObject({
+      languages: ['en-gb', 'en-us', 'fr'],
+      anyLanguage: false,
+      languagesByVoice: true,
+    });
+    expect(tts.voicesFor([{ name: 'Maya' }, { name: 'Theo' }], 'en-GB')).toEqual(['bf_emma', 'bm_george']);
+    expect(tts.voicesFor([{ name: 'Maya' }, { name: 'Theo', voice: 'am_adam' }], 'fr')).toEqual([
+      'ff_siwis',
+      'am_adam',
+    ]);
+    expect(unspokenLanguage(list, 'fr-CA')).toBeNull();
+    expect(unspokenLanguage(list, 'de')).toBe(
+      'the openai engine does not speak "de"; it speaks: en-gb, en-us, fr',
+    );
+    expect(voiceLanguageMismatches(list, [{ voice: 'ff_siwis' }, { voice: 'af_bella' }], 'fr')).toEqual([
+      { index: 1, voice: 'af_bella', languages: ['en-us'] },
+    ]);
+
+    const openai = await server();
+    const any = await engineFor(openai).listVoices!();
+    expect(any.anyLanguage).toBe(true);
+    expect(unspokenLanguage(any, 'de')).toBeNull();
+    expect(voiceLanguageMismatches(any, [{ voice: 'nova' }], 'de')).toEqual([]);
   });
 
   it('keeps OpenAI’s voices where the server has no list, and the configured ones over any list', async () => {

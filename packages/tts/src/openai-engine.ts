@@ -1,4 +1,5 @@
 import {
+  bestLanguageMatch,
   DEFAULT_OPENAI_BASE_URL,
   type Host,
   openAiHeaders,
@@ -228,9 +229,17 @@ export function createOpenAiTtsEngine(options: OpenAiTtsEngineOptions = {}): Tts
     name: 'openai',
     // Voice names repeat across servers and models (OpenAI's and a Speaches server's "alloy").
     cacheScope: `openai ${opts.baseUrl} ${opts.model} ${opts.format}`,
-    voicesFor(hosts: Host[]) {
+    voicesFor(hosts: Host[], language?: string) {
       const taken = new Set(hosts.flatMap((h) => (h.voice ? [h.voice] : [])));
-      const free = [...defaults, ...voices].filter((v, i, all) => !taken.has(v) && all.indexOf(v) === i);
+      // Kokoro's voices each speak one language: hosts without a voice get the script's, when it has some.
+      const best = language
+        ? bestLanguageMatch(language, [...new Set(voices.flatMap((v) => voiceInfo(v).languages))])
+        : undefined;
+      const ofLanguage = best ? voices.filter((v) => voiceInfo(v).languages.includes(best)) : [];
+      const preferred = ofLanguage.length > 0 ? [...defaultsOf(ofLanguage), ...ofLanguage] : [];
+      const free = [...preferred, ...defaults, ...voices].filter(
+        (v, i, all) => !taken.has(v) && all.indexOf(v) === i,
+      );
       let next = 0;
       return hosts.map((h) => h.voice ?? free[next++ % Math.max(1, free.length)] ?? defaults[0]!);
     },
@@ -243,6 +252,9 @@ export function createOpenAiTtsEngine(options: OpenAiTtsEngineOptions = {}): Tts
         engine: 'openai',
         voices: infos,
         languages: [...new Set(infos.flatMap((v) => v.languages))].sort(),
+        // OpenAI's voices (no language of their own) read whatever language the text is in.
+        anyLanguage: infos.some((v) => v.languages.length === 0),
+        languagesByVoice: true,
         defaults: [...defaults],
       };
     },

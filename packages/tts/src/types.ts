@@ -7,6 +7,8 @@ export interface SynthesisRequest {
   text: string;
   /** An engine-specific voice id, one of `voicesFor()`'s answers or a host's explicit voice. */
   voice: string;
+  /** The script's language (BCP 47), for engines whose model is told it (ElevenLabs' `language_code`). */
+  language?: string;
   signal?: AbortSignal;
 }
 
@@ -29,6 +31,8 @@ export interface BatchSynthesisRequest {
 export interface DialogueSynthesisRequest {
   /** Consecutive script lines, each with its host's voice. */
   lines: Array<{ text: string; voice: string }>;
+  /** The script's language (BCP 47). */
+  language?: string;
   signal?: AbortSignal;
 }
 
@@ -50,8 +54,11 @@ export interface TtsEngine {
    * what voiced them (one voice name on two servers or models). Default: the name.
    */
   readonly cacheScope?: string;
-  /** One voice per host, all distinct; a host's explicit `voice` wins. */
-  voicesFor(hosts: Host[]): string[];
+  /**
+   * One voice per host, all distinct; a host's explicit `voice` wins. The others speak `language`
+   * (BCP 47) where the engine's voices are per language (espeak, Kokoro); default English.
+   */
+  voicesFor(hosts: Host[], language?: string): string[];
   synthesize(req: SynthesisRequest): Promise<SynthesisResult>;
   /**
    * Several lines of one voice in one engine call, one result per text (same order), where that is

@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor, pageQuerySchema } from '../http/pagination'
 import { parseQuery } from '../http/validate';
 import { QUEUE_STATES } from '../metrics';
 import { activeJobsQuerySchema, failuresQuerySchema, statsQuerySchema } from '../schemas';
+import { readFeedbackFigures } from '../services/feedback-figures';
 import { type CacheAndRuns, readCacheAndRuns, readCostAndLatency } from '../services/pregeneration-figures';
 import type { RouteContext } from './context';
 import { jobStatusSchema } from './jobs';
@@ -131,7 +132,7 @@ export function adminRouter(ctx: RouteContext): Router {
     const { days } = parseQuery(req, statsQuerySchema);
     const until = ctx.clock();
     const since = new Date(until.getTime() - (days - 1) * 86_400_000);
-    const [periods, queues, redisFigures, costAndLatency, history] = await Promise.all([
+    const [periods, queues, redisFigures, costAndLatency, history, feedback] = await Promise.all([
       db.generationJobStats.findMany({ orderBy: { period: 'asc' } }),
       queueCounts(ctx).catch((err: unknown) => {
         req.log.warn({ err }, 'stats: queue counts unavailable');
@@ -143,6 +144,8 @@ export function adminRouter(ctx: RouteContext): Router {
       }),
       readCostAndLatency(db, ctx.clock()),
       readDailyFigures(db, { since, until }),
+      // Over the same UTC days as the history.
+      readFeedbackFigures(db, new Date(`${since.toISOString().slice(0, 10)}T00:00:00Z`)),
     ]);
     res.json({
       periods: periods.map((p) => ({
@@ -167,6 +170,7 @@ export function adminRouter(ctx: RouteContext): Router {
       costPerUserPerDay: costAndLatency.costPerUserPerDay,
       timeToFirstAudio: costAndLatency.timeToFirstAudio,
       history: { since: since.toISOString().slice(0, 10), days: history },
+      feedback,
     });
   });
 

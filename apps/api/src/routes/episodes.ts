@@ -19,7 +19,7 @@ import { currentUser, ownerScope } from '../middleware/auth';
 import { idempotencyKeySchema } from '../schemas';
 import { CHAPTERS_CONTENT_TYPE, toJsonChapters } from '../services/chapters';
 import { sendLocalFile, sentFromStart } from '../services/local-file';
-import type { RateLimitResult } from '../services/rate-limit';
+import { enforceRateLimit } from '../services/rate-limit';
 import {
   CONTENT_TYPES,
   readSegments,
@@ -33,7 +33,7 @@ import {
 } from '../services/transcript';
 import { checkWebhookUrl } from '../services/webhook-url';
 import type { RouteContext } from './context';
-import { checkHostVoices } from './voices';
+import { checkStyle } from './voices';
 
 /** How long a client should wait when the fleet's queue is full. */
 const QUEUE_FULL_RETRY_AFTER_SEC = 30;
@@ -138,19 +138,6 @@ export function episodesRouter(ctx: RouteContext): Router {
     });
   };
 
-  /** RateLimit headers on every answer; 429 + Retry-After past the limit. */
-  const enforceRateLimit = (res: Response, quota: RateLimitResult) => {
-    res.setHeader('RateLimit-Limit', String(quota.limit));
-    res.setHeader('RateLimit-Remaining', String(Math.max(0, quota.limit - quota.count)));
-    res.setHeader('RateLimit-Reset', String(quota.resetSec));
-    if (quota.allowed) return;
-    throw new HttpProblem(429, {
-      type: 'rate-limited',
-      detail: `at most ${quota.limit} episode requests per minute; try again in ${quota.resetSec} s`,
-      headers: { 'Retry-After': String(quota.resetSec) },
-    });
-  };
-
   /**
    * Jumping the queue takes an allowance the admin grants (PATCH /v1/users/:id
    * highPriorityPerDay): 403 without one or once today's is used up. Counted when asked for.
@@ -172,7 +159,7 @@ export function episodesRouter(ctx: RouteContext): Router {
     const principal = currentUser(req);
     const userId = principal.userId;
     const request = parseBody(req, episodeRequestSchema);
-    await checkHostVoices(ctx, request.style?.hosts);
+    await checkStyle(ctx, request.style);
     const idempotencyKey = idempotencyKeyOf(req);
     const now = ctx.clock();
     const kind: EpisodeKind | null = request.type === 'custom' ? null : request.type;
@@ -212,7 +199,7 @@ export function episodesRouter(ctx: RouteContext): Router {
         .decr(cacheCounterKey(settings.prefix, counter))
         .catch((err: unknown) => req.log.warn({ err }, 'could not take back a cache count'));
     }
-    enforceRateLimit(res, quota);
+    enforceRateLimit(res, quota, 'episode requests');
 
     if (idempotencyKey) {
       // A replay answers like the first request did, even while the queue is full.

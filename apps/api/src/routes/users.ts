@@ -17,7 +17,7 @@ import { createUserBodySchema, updateMeBodySchema, updateUserBodySchema, usersQu
 import { toApiKeyView, toUserView } from '../services/views';
 import { checkWebhookUrl } from '../services/webhook-url';
 import type { RouteContext } from './context';
-import { checkHostVoices } from './voices';
+import { checkStyle } from './voices';
 
 /** The column holds bytes as bigint; null means the fleet default. */
 const quotaColumn = (bytes: number | null) => (bytes === null ? null : BigInt(bytes));
@@ -35,7 +35,7 @@ export function usersRouter(ctx: RouteContext): Router {
   router.post('/v1/users', guards.admin, async (req, res) => {
     const body = parseBody(req, createUserBodySchema);
     if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl, ctx.settings.allowPrivateUrls, req.log);
-    await checkHostVoices(ctx, body.style?.hosts);
+    await checkStyle(ctx, body.style);
     try {
       const { user, apiKey, key } = await db.$transaction(async (tx) => {
         const user = await tx.user.create({
@@ -149,7 +149,7 @@ export function usersRouter(ctx: RouteContext): Router {
   router.patch('/v1/me', guards.user, async (req, res) => {
     const body = parseBody(req, updateMeBodySchema);
     if (body.webhookUrl) await checkWebhookUrl(body.webhookUrl, ctx.settings.allowPrivateUrls, req.log);
-    await checkHostVoices(ctx, body.style?.hosts);
+    await checkStyle(ctx, body.style);
     const user = await db.user.update({
       where: { id: currentUserId(req) },
       data: {

@@ -1,3 +1,4 @@
+import { publishWriterLanguages } from '@podfleet/providers';
 import {
   createEspeakEngine,
   createOpenAiTtsEngine,
@@ -112,5 +113,79 @@ describe('GET /v1/voices and the check of style.hosts[].voice', () => {
         ),
       )
       .expect(202);
+  });
+
+  it('checks style.language: the writer must write it, the engine speak it, and a voice named with it speak it', async () => {
+    await workerStarts(createEspeakEngine({ backend: 'wasm', threads: 1 }));
+    const { key } = await t.createUser();
+    const post = (style: object) =>
+      request(t.app)
+        .post('/v1/episodes')
+        .set(bearer(key))
+        .send({ type: 'custom', sources: [textSource], style });
+
+    // An LLM writer writes any language; espeak speaks German and Brazilian Portuguese.
+    await publishWriterLanguages(t.redis, t.settings.prefix, { provider: 'openai', languages: null });
+    await post({ language: 'de' }).expect(202);
+    await post({ language: 'pt-BR', hosts: [{ name: 'Ana', voice: 'pt-br+f3@70' }, { name: 'Rui' }] }).expect(
+      202,
+    );
+    const listed = await request(t.app).get('/v1/voices').set(bearer(key)).expect(200);
+    expect(listed.body).toMatchObject({
+      languagesByVoice: true,
+      writer: { provider: 'openai', languages: null },
+    });
+
+    const unspoken = await post({ language: 'xx' }).expect(422);
+    expect(unspoken.body.detail).toMatch(
+      /^the espeak engine does not speak "xx"; it speaks: af, am, an, .* de, /,
+    );
+    expect(unspoken.body.errors).toEqual([{ path: 'style.language', message: unspoken.body.detail }]);
+
+    const mismatch = await post({
+      language: 'de',
+      hosts: [
+        { name: 'Maya', voice: 'en-us+f3@70' },
+        { name: 'Theo', voice: 'de@35' },
+      ],
+    }).expect(422);
+    expect(mismatch.body.errors).toEqual([
+      {
+        path: 'style.hosts.0.voice',
+        message:
+          'voice "en-us+f3@70" speaks en-us, not "de"; choose a de voice (GET /v1/voices) or leave voice unset for one',
+      },
+    ]);
+
+    // The offline writer writes English only.
+    await publishWriterLanguages(t.redis, t.settings.prefix, { provider: 'local', languages: ['en'] });
+    const unwritten = await post({ language: 'de' }).expect(422);
+    expect(unwritten.body.detail).toBe('the local script writer does not write "de"; it writes: en');
+    expect(unwritten.body.errors).toEqual([{ path: 'style.language', message: unwritten.body.detail }]);
+    await post({ language: 'en-GB' }).expect(202);
+    await request(t.app)
+      .patch('/v1/me')
+      .set(bearer(key))
+      .send({ style: { language: 'fr' } })
+      .expect(422);
+    // Not a BCP 47 tag: refused by the schema.
+    await post({ language: 'english!' }).expect(422);
+  });
+
+  it('a request’s style overrides only the fields it names: the saved language stays', async () => {
+    await publishWriterLanguages(t.redis, t.settings.prefix, { provider: 'anthropic', languages: null });
+    const { user, key } = await t.createUser();
+    await request(t.app)
+      .patch('/v1/me')
+      .set(bearer(key))
+      .send({ style: { language: 'de' } })
+      .expect(200);
+    await request(t.app)
+      .post('/v1/episodes')
+      .set(bearer(key))
+      .send({ type: 'custom', sources: [textSource], style: { targetMinutes: 1 } })
+      .expect(202);
+    const job = await t.db.job.findFirstOrThrow({ where: { userId: user.id } });
+    expect((job.request as { style: object }).style).toEqual({ language: 'de', targetMinutes: 1 });
   });
 });

@@ -1,5 +1,7 @@
 import { RedisScript } from '@podfleet/queue';
+import type { Response } from 'express';
 import type { Redis } from 'ioredis';
+import { HttpProblem } from '../http/problem';
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -48,4 +50,17 @@ export class RateLimiter {
     const count = await this.redis.get(`${this.prefix}:ratelimit:${subject}:${Math.floor(now / windowMs)}`);
     return count === null ? 0 : Number(count);
   }
+}
+
+/** RateLimit headers on every answer; past the limit a 429 `rate-limited` (with Retry-After) saying `what` is limited. */
+export function enforceRateLimit(res: Response, quota: RateLimitResult, what: string): void {
+  res.setHeader('RateLimit-Limit', String(quota.limit));
+  res.setHeader('RateLimit-Remaining', String(Math.max(0, quota.limit - quota.count)));
+  res.setHeader('RateLimit-Reset', String(quota.resetSec));
+  if (quota.allowed) return;
+  throw new HttpProblem(429, {
+    type: 'rate-limited',
+    detail: `at most ${quota.limit} ${what} per minute; try again in ${quota.resetSec} s`,
+    headers: { 'Retry-After': String(quota.resetSec) },
+  });
 }

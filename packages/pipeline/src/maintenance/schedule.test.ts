@@ -159,7 +159,8 @@ describe('maintenance scheduling', () => {
       expect(calls).toBe(2);
 
       await forgetRedis(t.ctx);
-      await waitFor(async () => calls === 3 && (await present()), {
+      // At least once more: on a loaded machine the watchdog may look again before this poll does.
+      await waitFor(async () => calls >= 3 && (await present()), {
         what: "the app's scheduler re-created after Redis forgot it",
       });
     } finally {

@@ -1,4 +1,10 @@
-import { type ScriptDocument, type ScriptWriter, styleSchema } from '@podfleet/providers';
+import { once } from 'node:events';
+import {
+  publishWriterLanguages,
+  type ScriptDocument,
+  type ScriptWriter,
+  styleSchema,
+} from '@podfleet/providers';
 import { withSpan } from '@podfleet/telemetry';
 import { z } from 'zod';
 import { readArtifact, writeArtifact } from '../artifacts';
@@ -23,6 +29,13 @@ export function scriptStage(ctx: PipelineContext, writer: ScriptWriter): StageWo
       },
       () => writer.write({ documents, style, signal: scope.signal }),
     );
+    if (script.length && !script.length.within) {
+      // The job goes on: a script off its length is still an episode, and the record says how far off.
+      scope.logger.warn(
+        { jobId: scope.job.id, writer: writer.provider, length: script.length },
+        `script length off target: ${script.length.warning ?? 'outside the tolerance'}`,
+      );
+    }
     const artifact = await writeArtifact(ctx, scope.job.id, 'script', script);
     return {
       artifact,
@@ -33,4 +46,29 @@ export function scriptStage(ctx: PipelineContext, writer: ScriptWriter): StageWo
   };
   work.provider = writer.provider;
   return work;
+}
+
+/** How long publishing waits for the connection, which a worker opens as it starts. */
+const CONNECT_WAIT_MS = 30_000;
+
+/**
+ * Tells the API which languages the fleet's writer writes (a `style.language` it cannot write is
+ * refused at submit). A failure leaves the last published record and does not stop the worker.
+ */
+export async function publishScriptWriterLanguages(
+  ctx: PipelineContext,
+  writer: ScriptWriter,
+): Promise<void> {
+  try {
+    // Worker connections queue no commands while they connect.
+    if (ctx.redis.status !== 'ready') {
+      await once(ctx.redis, 'ready', { signal: AbortSignal.timeout(CONNECT_WAIT_MS) });
+    }
+    await publishWriterLanguages(ctx.redis, ctx.prefix, {
+      provider: writer.provider,
+      languages: writer.languages ? [...writer.languages] : null,
+    });
+  } catch (err) {
+    ctx.logger.warn({ err, writer: writer.provider }, "could not publish the script writer's languages");
+  }
 }

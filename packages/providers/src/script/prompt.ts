@@ -1,5 +1,5 @@
 import type { SourceDocument, Style } from '../types';
-import { targetWordCount, WORD_BUDGET_TOLERANCE, WORDS_PER_MINUTE } from './types';
+import { lengthTarget } from './types';
 
 export interface SourceLimits {
   /** Characters of one source sent to the model. */
@@ -17,9 +17,7 @@ const ROLES = [
 ];
 
 export function systemPrompt(style: Style, sourceCount: number): string {
-  const target = targetWordCount(style);
-  const low = Math.round(target * (1 - WORD_BUDGET_TOLERANCE));
-  const high = Math.round(target * (1 + WORD_BUDGET_TOLERANCE));
+  const { target, low, high, unit, perMinute } = lengthTarget(style);
   const hosts = style.hosts.map((h, i) => `- ${h.name} (${ROLES[i]})`).join('\n');
   const structure = [
     'chapter 0: intro (greet listeners, name the episode and preview the sources)',
@@ -30,8 +28,9 @@ export function systemPrompt(style: Style, sourceCount: number): string {
     `You write the script of an audio podcast episode with ${style.hosts.length === 1 ? 'one host' : `${style.hosts.length} hosts`}:`,
     hosts,
     '',
-    `Tone: ${style.tone}. Write every spoken line in the language with code "${style.language}".`,
-    `Length: about ${target} spoken words in total (at least ${low}, at most ${high}); that is ${style.targetMinutes} minutes at ${WORDS_PER_MINUTE} words per minute.`,
+    `Tone: ${style.tone}.`,
+    `Language: write the title, description, chapter titles and every spoken line in the language with BCP 47 code "${style.language}", whatever the language of the sources.`,
+    `Length: about ${target} spoken ${unit} in total (at least ${low}, at most ${high}); that is ${style.targetMinutes} minutes at ${perMinute} ${unit} per minute.`,
     `Chapters, in this order, exactly ${sourceCount + 2}: ${structure}. Each line's "chapter" is the index of its chapter; lines are in chapter order and every chapter has lines.`,
     'Rules:',
     '- Use only facts stated in the sources. Do not invent facts, names, quotes or numbers.',

@@ -1,6 +1,6 @@
 import { ProviderError, type ScriptDocument, type Style, scriptDocumentSchema } from '../types';
-import { checkModelScript } from './output';
-import { countWords } from './types';
+import { checkModelScript, type ModelScript } from './output';
+import { countWords, lengthTarget, spokenLength } from './types';
 
 /** One answer of an LLM writer, with what it cost. */
 export interface ModelAttempt {
@@ -13,6 +13,12 @@ export interface ModelAttempt {
   costUsd: number;
 }
 
+/** A turn added to the conversation before asking again: the model's last answer and what to do with it. */
+export interface FollowUp {
+  answer: string;
+  request: string;
+}
+
 export interface RepairLoopOptions {
   provider: 'anthropic' | 'openai';
   /** The model named in the usage when no answer names one. */
@@ -20,62 +26,127 @@ export interface RepairLoopOptions {
   style: Style;
   documentCount: number;
   /**
-   * Asks the model: the first time without `repair`, the second time with the unusable answer
-   * and what is wrong with it, to be added to the conversation before asking again.
+   * Asks the model: the first time without `followUp`; then, after an unusable answer, with it and
+   * what is wrong; or, after a usable script of the wrong length, with it and the length wanted.
+   * The writer adds the follow-up to the conversation before asking again.
    */
-  ask(repair?: { answer: string; problem: string }): Promise<ModelAttempt>;
+  ask(followUp?: FollowUp): Promise<ModelAttempt>;
 }
 
 /** The user turn that asks for a corrected script after an unusable answer. */
 export const repairRequest = (problem: string) =>
   `That answer cannot be used: ${problem}. Reply with the complete, corrected JSON object only.`;
 
+/** The user turn that asks for the same script at the length the episode needs. */
+export function lengthRequest(style: Style, spoken: number): string {
+  const { target, low, high, unit } = lengthTarget(style);
+  const change =
+    spoken < target
+      ? `Extend it: add about ${target - spoken} ${unit}, with more of what the sources say (facts, context, the hosts' questions and answers), in the existing chapters`
+      : `Trim it: remove about ${spoken - target} ${unit}, keeping the facts that matter most and every chapter`;
+  return `That script has ${spoken} spoken ${unit}, but the episode needs about ${target} (at least ${low}, at most ${high}) to last ${style.targetMinutes} minutes. ${change}. Keep the title, chapters, hosts and language. Reply with the complete JSON object only.`;
+}
+
+type Check = { ok: true; script: ModelScript } | { ok: false; problem: string };
+
+function checkAttempt(attempt: ModelAttempt, hostNames: string[], documentCount: number): Check {
+  if (attempt.truncated)
+    return { ok: false, problem: 'the answer was cut off at the output token limit; keep the lines shorter' };
+  if (attempt.text.trim() === '') return { ok: false, problem: 'the answer was empty' };
+  return checkModelScript(attempt.text, hostNames, documentCount);
+}
+
+const spokenOf = (script: ModelScript, language: string) =>
+  script.lines.reduce((sum, l) => sum + spokenLength(l.text, language), 0);
+
 /**
  * Asks an LLM writer for a script, and once more with what was wrong when the answer cannot be
- * used (cut off, empty, not the script's JSON): the script with the usage of both answers, or
- * SCRIPT_INVALID after the repair round fails too.
+ * used (cut off, empty, not the script's JSON): SCRIPT_INVALID after the repair round fails too.
+ * Then the length: a script whose spoken length (words, or characters for Chinese and Japanese)
+ * is off the target by more than the tolerance gets one follow-up asking to extend or trim it;
+ * the closer of the two is kept, and the `length` record says whether it holds. The usage counts
+ * every answer.
  */
-export async function writeWithOneRepair(options: RepairLoopOptions): Promise<ScriptDocument> {
+export async function writeCheckedScript(options: RepairLoopOptions): Promise<ScriptDocument> {
   const { style } = options;
   const hostNames = style.hosts.map((h) => h.name);
   const attempts: ModelAttempt[] = [];
-  let repair: { answer: string; problem: string } | undefined;
-  for (let round = 1; ; round++) {
-    const attempt = await options.ask(repair);
+  let followUp: FollowUp | undefined;
+  let script: ModelScript | undefined;
+  let answer = '';
+  for (let round = 1; !script; round++) {
+    const attempt = await options.ask(followUp);
     attempts.push(attempt);
-    const check = attempt.truncated
-      ? {
-          ok: false as const,
-          problem: 'the answer was cut off at the output token limit; keep the lines shorter',
-        }
-      : attempt.text.trim() === ''
-        ? { ok: false as const, problem: 'the answer was empty' }
-        : checkModelScript(attempt.text, hostNames, options.documentCount);
+    const check = checkAttempt(attempt, hostNames, options.documentCount);
     if (check.ok) {
-      const lines = check.script.lines.map((l) => ({ speaker: l.speaker, text: l.text, chapter: l.chapter }));
-      return scriptDocumentSchema.parse({
-        title: check.script.title,
-        description: check.script.description,
-        hosts: style.hosts,
-        chapters: check.script.chapters,
-        lines,
-        wordCount: lines.reduce((sum, l) => sum + countWords(l.text), 0),
-        usage: {
-          provider: options.provider,
-          model: attempts[0]?.model ?? options.model,
-          inputTokens: attempts.reduce((sum, a) => sum + a.inputTokens, 0),
-          outputTokens: attempts.reduce((sum, a) => sum + a.outputTokens, 0),
-          costUsd: Math.round(attempts.reduce((sum, a) => sum + a.costUsd, 0) * 1e6) / 1e6,
-        },
-      });
-    }
-    if (round === 2) {
+      script = check.script;
+      answer = attempt.text.trim();
+    } else if (round === 2) {
       throw new ProviderError(
         'SCRIPT_INVALID',
         `${options.provider}: invalid script after one repair: ${check.problem}`,
         false,
       );
+    } else {
+      followUp = { answer: attempt.text.trim() || '(no text)', request: repairRequest(check.problem) };
     }
-    repair = { answer: attempt.text.trim() || '(no text)', problem: check.problem };
   }
+
+  const { target, tolerance } = lengthTarget(style);
+  let spoken = spokenOf(script, style.language);
+  let lengthFollowUps = 0;
+  let lengthProblem: string | undefined;
+  if (Math.abs(spoken - target) > target * tolerance) {
+    lengthFollowUps = 1;
+    let check: Check;
+    try {
+      const attempt = await options.ask({ answer, request: lengthRequest(style, spoken) });
+      attempts.push(attempt);
+      check = checkAttempt(attempt, hostNames, options.documentCount);
+    } catch (err) {
+      // A usable script is already paid for: a failed resize (rate limit, refusal) keeps it.
+      if (!(err instanceof ProviderError)) throw err;
+      check = { ok: false, problem: err.message };
+    }
+    if (!check.ok) {
+      lengthProblem = `the resized script could not be used (${check.problem})`;
+    } else {
+      const resized = spokenOf(check.script, style.language);
+      if (Math.abs(resized - target) < Math.abs(spoken - target)) {
+        script = check.script;
+        spoken = resized;
+      }
+    }
+  }
+
+  const lines = script.lines.map((l) => ({ speaker: l.speaker, text: l.text, chapter: l.chapter }));
+  const within = Math.abs(spoken - target) <= target * tolerance;
+  return scriptDocumentSchema.parse({
+    title: script.title,
+    description: script.description,
+    hosts: style.hosts,
+    language: style.language,
+    chapters: script.chapters,
+    lines,
+    wordCount: lines.reduce((sum, l) => sum + countWords(l.text), 0),
+    length: {
+      unit: lengthTarget(style).unit,
+      target,
+      spoken,
+      within,
+      followUps: lengthFollowUps,
+      ...(within
+        ? {}
+        : {
+            warning: `the script has ${spoken} ${lengthTarget(style).unit} for a target of ${target} (±${Math.round(tolerance * 100)} %)${lengthProblem ? `; ${lengthProblem}` : ''}`,
+          }),
+    },
+    usage: {
+      provider: options.provider,
+      model: attempts[0]?.model ?? options.model,
+      inputTokens: attempts.reduce((sum, a) => sum + a.inputTokens, 0),
+      outputTokens: attempts.reduce((sum, a) => sum + a.outputTokens, 0),
+      costUsd: Math.round(attempts.reduce((sum, a) => sum + a.costUsd, 0) * 1e6) / 1e6,
+    },
+  });
 }

@@ -16,6 +16,8 @@ export interface ScriptWriteRequest {
 
 export interface ScriptWriter {
   readonly provider: 'local' | 'anthropic' | 'openai';
+  /** Languages (BCP 47) it writes; null: any the model knows. */
+  readonly languages: readonly string[] | null;
   /** Resolves to a script valid under `scriptDocumentSchema`; rejects with ProviderError. */
   write(request: ScriptWriteRequest): Promise<ScriptDocument>;
 }
@@ -27,6 +29,55 @@ export const WORD_BUDGET_TOLERANCE = 0.15;
 
 export function targetWordCount(style: Pick<Style, 'targetMinutes'>): number {
   return Math.round(style.targetMinutes * WORDS_PER_MINUTE);
+}
+
+/**
+ * How spoken length is counted and how fast it is spoken, by language: words for languages written
+ * with spaces between words, characters for Chinese and Japanese (a "word" there is a whole clause).
+ * Rates are typical podcast speech; a language not listed speaks at the English rate.
+ */
+export interface SpeechRate {
+  unit: 'words' | 'characters';
+  perMinute: number;
+}
+
+const CHARACTER_RATES: Record<string, number> = { zh: 250, cmn: 250, yue: 250, ja: 350 };
+const WORD_RATES: Record<string, number> = { de: 130, fi: 110, ru: 130, pl: 130, hu: 120, tr: 120 };
+
+/** The primary subtag of a BCP 47 tag, lower case: `pt-BR` → `pt`. */
+export const primaryLanguage = (tag: string) => tag.toLowerCase().split(/[-_]/)[0] ?? tag.toLowerCase();
+
+export function speechRate(language: string): SpeechRate {
+  const primary = primaryLanguage(language);
+  const characters = CHARACTER_RATES[primary];
+  if (characters !== undefined) return { unit: 'characters', perMinute: characters };
+  return { unit: 'words', perMinute: WORD_RATES[primary] ?? WORDS_PER_MINUTE };
+}
+
+/** Spoken length of a text in the unit `speechRate(language)` counts. */
+export function spokenLength(text: string, language: string): number {
+  if (speechRate(language).unit === 'words') return countWords(text);
+  return [...text].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
+}
+
+/** The script's length target for a style: what the prompt asks for and the length check holds. */
+export function lengthTarget(style: Pick<Style, 'targetMinutes' | 'language'>): {
+  unit: SpeechRate['unit'];
+  perMinute: number;
+  target: number;
+  low: number;
+  high: number;
+  tolerance: number;
+} {
+  const rate = speechRate(style.language);
+  const target = Math.round(style.targetMinutes * rate.perMinute);
+  return {
+    ...rate,
+    target,
+    low: Math.round(target * (1 - WORD_BUDGET_TOLERANCE)),
+    high: Math.round(target * (1 + WORD_BUDGET_TOLERANCE)),
+    tolerance: WORD_BUDGET_TOLERANCE,
+  };
 }
 
 /** Spoken words: whitespace-separated tokens holding a letter or digit (dashes and bare punctuation don't count). */

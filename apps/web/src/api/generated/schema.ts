@@ -202,7 +202,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The voices (and languages) of the fleet's TTS engine, for style.hosts[].voice; a voice it does not offer is a 422 naming the valid ones */
+        /** The voices and languages of the fleet's TTS engine (and the languages its script writer writes), for style.hosts[].voice and style.language; a voice or language the fleet does not offer is a 422 naming the valid ones */
         get: operations["listVoices"];
         put?: never;
         post?: never;
@@ -292,6 +292,24 @@ export interface paths {
         put?: never;
         /** Record a listen (pre-generation targeting) */
         post: operations["recordListen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your feedback, newest first; on one episode or clip when given */
+        get: operations["listFeedback"];
+        put?: never;
+        /** Like, dislike, rate (1–5), report or comment on one of your episodes or clips; clip likes and ratings teach your clip scorer for the clip's platform */
+        post: operations["giveFeedback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -459,7 +477,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Job statistics, queue counts, cache hit rate, pre-generation runs, cost per user per day, time to first audio, daily history */
+        /** Job statistics, queue counts, cache hit rate, pre-generation runs, cost per user per day, time to first audio, daily history, feedback (ratings, likes and dislikes per clip platform and feature) */
         get: operations["getStats"];
         put?: never;
         post?: never;
@@ -726,26 +744,13 @@ export interface components {
                 recent: number;
             })[];
             style?: {
-                /**
-                 * @default [
-                 *       {
-                 *         "name": "Maya"
-                 *       },
-                 *       {
-                 *         "name": "Theo"
-                 *       }
-                 *     ]
-                 */
-                hosts: {
+                hosts?: {
                     name: string;
                     voice?: string;
                 }[];
-                /** @default 3 */
-                targetMinutes: number;
-                /** @default conversational */
-                tone: string;
-                /** @default en */
-                language: string;
+                targetMinutes?: number;
+                tone?: string;
+                language?: string;
             };
             /** Format: uri */
             webhookUrl?: string;
@@ -825,26 +830,13 @@ export interface components {
                 recent: number;
             })[];
             style?: {
-                /**
-                 * @default [
-                 *       {
-                 *         "name": "Maya"
-                 *       },
-                 *       {
-                 *         "name": "Theo"
-                 *       }
-                 *     ]
-                 */
-                hosts: {
+                hosts?: {
                     name: string;
                     voice?: string;
                 }[];
-                /** @default 3 */
-                targetMinutes: number;
-                /** @default conversational */
-                tone: string;
-                /** @default en */
-                language: string;
+                targetMinutes?: number;
+                tone?: string;
+                language?: string;
             } | null;
             /** Format: uri */
             webhookUrl?: string | null;
@@ -973,26 +965,13 @@ export interface components {
                 recent: number;
             })[];
             style?: {
-                /**
-                 * @default [
-                 *       {
-                 *         "name": "Maya"
-                 *       },
-                 *       {
-                 *         "name": "Theo"
-                 *       }
-                 *     ]
-                 */
-                hosts: {
+                hosts?: {
                     name: string;
                     voice?: string;
                 }[];
-                /** @default 3 */
-                targetMinutes: number;
-                /** @default conversational */
-                tone: string;
-                /** @default en */
-                language: string;
+                targetMinutes?: number;
+                tone?: string;
+                language?: string;
             };
             /** @default false */
             forceRegenerate: boolean;
@@ -1004,7 +983,7 @@ export interface components {
             /** Format: uri */
             webhookUrl?: string;
         };
-        /** @description The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch) */
+        /** @description The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch); languages are what style.language may name (any, when anyLanguage) */
         VoiceList: {
             engine: string;
             voices: {
@@ -1013,10 +992,18 @@ export interface components {
                 languages: string[];
             }[];
             languages: string[];
+            anyLanguage?: boolean;
+            languagesByVoice?: boolean;
             defaults: string[];
             pattern?: {
                 regex: string;
                 example: string;
+            };
+            /** @description The script writer and the languages it writes (null: any), once a scraper worker has published them; style.language must be one it writes and one the engine speaks */
+            writer?: {
+                /** @enum {string} */
+                provider: "local" | "anthropic" | "openai";
+                languages: string[] | null;
             };
         };
         EpisodePage: {
@@ -1031,6 +1018,39 @@ export interface components {
                 start: number;
                 end: number;
             }[];
+        };
+        Feedback: {
+            id: string;
+            /** @enum {string} */
+            type: "like" | "dislike" | "rating" | "report" | "comment";
+            episodeId: string | null;
+            /** @description null once the clip is deleted */
+            clipId: string | null;
+            /**
+             * @description The clip's platform; null for feedback on an episode alone
+             * @enum {string|null}
+             */
+            platform: "tiktok" | "reels" | "shorts" | "x" | "generic" | null;
+            rating: number | null;
+            comment: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        /** @description At least one of episodeId and clipId; given both, the clip must be of that episode */
+        FeedbackRequest: {
+            episodeId?: string;
+            /** @description The clip's episode and platform are recorded with the feedback */
+            clipId?: string;
+            /** @enum {string} */
+            type: "like" | "dislike" | "rating" | "report" | "comment";
+            /** @description 1–5: required for a rating, refused with any other type */
+            rating?: number;
+            /** @description Required (not blank) for a comment; optional with any other type */
+            comment?: string;
+        };
+        FeedbackPage: {
+            items: components["schemas"]["Feedback"][];
+            nextCursor: string | null;
         };
         JobPage: {
             items: components["schemas"]["Job"][];
@@ -1431,6 +1451,7 @@ export interface components {
                     rolledUp: boolean;
                 }[];
             };
+            feedback: components["schemas"]["FeedbackStats"];
         };
         StoredPregenerationRun: components["schemas"]["PregenerationRun"] & ({
             /** @description errors[] keeps the first 5 */
@@ -1466,6 +1487,45 @@ export interface components {
                 message: string;
             }[];
             durationMs: number;
+        };
+        FeedbackStats: {
+            /**
+             * Format: date-time
+             * @description Feedback given since the start of the first history day
+             */
+            since: string;
+            all: components["schemas"]["FeedbackCounts"];
+            episodes: components["schemas"]["FeedbackCounts"] & unknown;
+            /** @description Feedback on clips, by the clip's platform (kept after the clip is deleted) */
+            platforms: {
+                tiktok?: components["schemas"]["FeedbackCounts"];
+                reels?: components["schemas"]["FeedbackCounts"];
+                shorts?: components["schemas"]["FeedbackCounts"];
+                x?: components["schemas"]["FeedbackCounts"];
+                generic?: components["schemas"]["FeedbackCounts"];
+            };
+            /** @description Feedback on clips still stored, by what the clip had: hookQuestion/hookNumber/hookClaim the hook of that kind; any other feature a value above 0.5 (what a like raises the feature's weight for) */
+            features: {
+                hookQuestion?: components["schemas"]["FeedbackCounts"];
+                hookNumber?: components["schemas"]["FeedbackCounts"];
+                hookClaim?: components["schemas"]["FeedbackCounts"];
+                completeThought?: components["schemas"]["FeedbackCounts"];
+                speakerTurns?: components["schemas"]["FeedbackCounts"];
+                energy?: components["schemas"]["FeedbackCounts"];
+                topic?: components["schemas"]["FeedbackCounts"];
+                lengthFit?: components["schemas"]["FeedbackCounts"];
+            };
+        };
+        FeedbackCounts: {
+            likes: number;
+            dislikes: number;
+            reports: number;
+            comments: number;
+            ratings: {
+                count: number;
+                /** @description 1–5; null without ratings */
+                average: number | null;
+            };
         };
         Health: {
             /** @enum {string} */
@@ -3621,6 +3681,199 @@ export interface operations {
                 };
             };
             /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFeedback: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                episodeId?: string;
+                clipId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of feedback */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackPage"];
+                };
+            };
+            /** @description Invalid query */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The admin key: this route needs a user key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    giveFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description The feedback, stored (a clip: its episode and platform filled in) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Feedback"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The admin key: this route needs a user key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The episode or clip is not found or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid (errors[] names each field): no episodeId or clipId, a rating missing or where it does not belong, a comment without text or over 2000 characters, a clip of another episode */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description More than USER_FEEDBACK_PER_MINUTE this minute (Retry-After) */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -37,7 +37,13 @@ export interface FakeOpenAIOptions {
 }
 
 export type FakeChatReply =
-  | { kind: 'script'; script?: unknown; usage?: { prompt_tokens: number; completion_tokens: number } }
+  | {
+      kind: 'script';
+      script?: unknown;
+      /** Scales the generated dialogue's length (0.5: half the word target), for length checks. */
+      lengthFactor?: number;
+      usage?: { prompt_tokens: number; completion_tokens: number };
+    }
   | { kind: 'text'; text: string }
   /** `content` null and `refusal` set, as OpenAI answers what it declines under structured outputs. */
   | { kind: 'refusal'; refusal: string }
@@ -124,20 +130,23 @@ function hostsFromPrompt(system: string): string[] {
   return [...system.matchAll(/^- (.+?) \((?:lead host|co-host|analyst|skeptic)/gm)].map((m) => m[1]!);
 }
 
-function dialogue(body: ChatRequestBody): string {
+function dialogue(body: ChatRequestBody, lengthFactor?: number): string {
   const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
   const user = body.messages.find((m) => m.role === 'user')?.content ?? '';
   const schema = body.response_format?.json_schema?.schema ?? {
     properties: { lines: { items: { properties: { speaker: { enum: hostsFromPrompt(system) } } } } },
   };
   return JSON.stringify(
-    dialogueFor({
-      model: body.model,
-      max_tokens: 0,
-      system,
-      messages: [{ role: 'user', content: user }],
-      output_config: { format: { type: 'json_schema', schema } },
-    }),
+    dialogueFor(
+      {
+        model: body.model,
+        max_tokens: 0,
+        system,
+        messages: [{ role: 'user', content: user }],
+        output_config: { format: { type: 'json_schema', schema } },
+      },
+      lengthFactor,
+    ),
   );
 }
 
@@ -242,7 +251,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       content = reply.text;
     } else {
       const json =
-        reply.kind === 'script' && reply.script !== undefined ? JSON.stringify(reply.script) : dialogue(body);
+        reply.kind === 'script' && reply.script !== undefined
+          ? JSON.stringify(reply.script)
+          : dialogue(body, reply.kind === 'script' ? reply.lengthFactor : undefined);
       if (reply.kind === 'truncated') {
         content = json.slice(0, Math.floor(json.length / 2));
         finish = 'length';

@@ -1,7 +1,7 @@
 import { metricsRegistry } from '@podfleet/telemetry';
 import { ProviderError, type Style, scriptDocumentSchema } from '../../types';
 import { type FakeAnthropic, fakeReplies, startFakeAnthropic } from '../testing/fake-anthropic';
-import { apollo11, erieCanal, makeDocument } from '../testing/fixtures';
+import { apollo11, erieCanal, lineOfWords, makeDocument } from '../testing/fixtures';
 import { AnthropicScriptWriter } from './writer';
 
 const style: Style = {
@@ -20,6 +20,8 @@ const validScript = {
   lines: [
     { speaker: 'Maya', text: 'Welcome in. Today: a canal and a Moon landing.', chapter: 0 },
     { speaker: 'Theo', text: 'The Erie Canal opened in 1825 and ran about 363 miles.', chapter: 1 },
+    // Brings the script to its 450-word target, so the length check asks nothing more.
+    { speaker: 'Maya', text: lineOfWords(erieCanal, 418), chapter: 1 },
     { speaker: 'Maya', text: 'Apollo 11 landed on the Moon in July 1969.', chapter: 2 },
     { speaker: 'Theo', text: 'Thanks for listening!', chapter: 3 },
   ],
@@ -57,7 +59,7 @@ describe('AnthropicScriptWriter', () => {
       hosts: style.hosts,
       chapters: validScript.chapters,
       lines: validScript.lines,
-      wordCount: 9 + 11 + 9 + 3,
+      wordCount: 9 + 11 + 418 + 9 + 3,
     });
     // claude-sonnet-5-5: $2 / MTok in, $10 / MTok out.
     expect(script.usage).toEqual({
@@ -221,7 +223,83 @@ describe('AnthropicScriptWriter', () => {
       const script = await writer.write({ documents, style: { ...style, hosts } });
       expect(new Set(script.lines.map((l) => l.speaker))).toEqual(new Set(hosts.map((h) => h.name)));
       expect(script.chapters).toHaveLength(4);
+      expect(script.length).toMatchObject({ within: true, followUps: 0 });
     }
+    expect(fake.requests).toHaveLength(4);
+  });
+
+  describe('length check (target 450 words ±15 %: 383–518)', () => {
+    const lastUser = (i: number) => {
+      const messages = fake.messageRequests()[i]!.messages;
+      return String(messages[messages.length - 1]!.content);
+    };
+
+    it('a script of the right length takes one call', async () => {
+      const script = await writer.write({ documents, style });
+      expect(fake.requests).toHaveLength(1);
+      expect(script.length).toMatchObject({ unit: 'words', target: 450, within: true, followUps: 0 });
+      expect(script.length!.warning).toBeUndefined();
+    });
+
+    it('extends a too-short script in one follow-up: within ±15 %, exactly 2 calls, both paid for', async () => {
+      fake.enqueue(
+        fakeReplies.scaledScript(0.5, { input_tokens: 10_000, output_tokens: 400 }),
+        fakeReplies.scaledScript(1, { input_tokens: 10_500, output_tokens: 800 }),
+      );
+      const script = await writer.write({ documents, style });
+
+      expect(fake.requests).toHaveLength(2);
+      expect(script.wordCount).toBeGreaterThanOrEqual(383);
+      expect(script.wordCount).toBeLessThanOrEqual(518);
+      expect(script.length).toMatchObject({
+        target: 450,
+        spoken: script.wordCount,
+        within: true,
+        followUps: 1,
+      });
+      expect(script.usage).toMatchObject({ inputTokens: 20_500, outputTokens: 1_200 });
+      // The follow-up quotes the short script and asks for the difference.
+      const [first, second] = fake.messageRequests();
+      expect(second!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+      expect(second!.system).toBe(first!.system);
+      const shortWords = Number(/That script has (\d+) spoken words/.exec(lastUser(1))?.[1]);
+      expect(shortWords).toBeLessThan(383);
+      expect(lastUser(1)).toContain('needs about 450 (at least 383, at most 518)');
+      expect(lastUser(1)).toContain(`Extend it: add about ${450 - shortWords} words`);
+      const tokens = await series('podfleet_llm_tokens_total');
+      expect(tokens.map(([labels, value]) => [labels.type, value])).toEqual([
+        ['input', 20_500],
+        ['output', 1_200],
+      ]);
+    });
+
+    it('trims a too-long script the same way', async () => {
+      fake.enqueue(fakeReplies.scaledScript(2), fakeReplies.scaledScript(1));
+      const script = await writer.write({ documents, style });
+      expect(fake.requests).toHaveLength(2);
+      expect(lastUser(1)).toMatch(/Trim it: remove about \d+ words/);
+      expect(script.length).toMatchObject({ within: true, followUps: 1 });
+      expect(script.wordCount).toBeLessThanOrEqual(518);
+    });
+
+    it('a script that stays too short: keeps the closer one, completes, and records a warning', async () => {
+      fake.enqueue(fakeReplies.scaledScript(0.4), fakeReplies.scaledScript(0.6), fakeReplies.scaledScript(1));
+      const script = await writer.write({ documents, style });
+
+      expect(fake.requests).toHaveLength(2); // one follow-up, never more
+      expect(script.wordCount).toBeLessThan(383);
+      expect(script.wordCount).toBeGreaterThan(0.5 * 450); // the 0.6 answer, not the 0.4 one
+      expect(script.length).toMatchObject({ within: false, followUps: 1, spoken: script.wordCount });
+      expect(script.length!.warning).toContain(`${script.wordCount} words for a target of 450 (±15 %)`);
+    });
+
+    it('a follow-up that cannot be used keeps the first script', async () => {
+      fake.enqueue(fakeReplies.scaledScript(0.5), fakeReplies.invalidJson());
+      const script = await writer.write({ documents, style });
+      expect(fake.requests).toHaveLength(2);
+      expect(script.length).toMatchObject({ within: false, followUps: 1 });
+      expect(script.length!.warning).toContain('the resized script could not be used');
+    });
   });
 
   it('does not call the API when the signal is already aborted', async () => {

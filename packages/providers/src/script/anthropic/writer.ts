@@ -3,8 +3,8 @@ import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { observeProviderCall, recordLlmUsage } from '@podfleet/telemetry';
 import { ProviderError, type ScriptDocument } from '../../types';
 import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
-import { type ModelAttempt, repairRequest, writeWithOneRepair } from '../repair';
-import { parseWriteRequest, type ScriptWriteRequest, type ScriptWriter, targetWordCount } from '../types';
+import { type ModelAttempt, writeCheckedScript } from '../repair';
+import { lengthTarget, parseWriteRequest, type ScriptWriteRequest, type ScriptWriter } from '../types';
 import { toProviderError } from './errors';
 import { costUsd, type ModelPrice } from './pricing';
 
@@ -37,9 +37,12 @@ export interface AnthropicScriptWriterOptions {
  * (`output_config.format`, which current models accept where forced `tool_choice` is rejected), and
  * validates the answer. An invalid answer gets one repair turn that quotes the problem; a second
  * invalid answer is SCRIPT_INVALID (not retryable: the same input would likely fail the same way).
+ * A script off its length target by more than 15 % gets one follow-up to extend or trim it.
  */
 export class AnthropicScriptWriter implements ScriptWriter {
   readonly provider = 'anthropic' as const;
+  /** Whatever language the prompt names: the model writes it (how well depends on the model). */
+  readonly languages = null;
   private readonly client: Anthropic;
   private readonly model: string;
 
@@ -69,17 +72,17 @@ export class AnthropicScriptWriter implements ScriptWriter {
     ];
     // JSON costs ~1.6 tokens per spoken word; the rest is room for adaptive thinking. Stays below the
     // SDK's non-streaming ceiling (~21 000 tokens).
-    const maxTokens = Math.min(20_000, Math.ceil(targetWordCount(style) * 2) + 6_000);
-    return writeWithOneRepair({
+    const maxTokens = Math.min(20_000, Math.ceil(lengthTarget(style).target * 2) + 6_000);
+    return writeCheckedScript({
       provider: 'anthropic',
       model: this.model,
       style,
       documentCount: documents.length,
-      ask: (repair) => {
-        if (repair)
+      ask: (followUp) => {
+        if (followUp)
           messages.push(
-            { role: 'assistant', content: repair.answer },
-            { role: 'user', content: repairRequest(repair.problem) },
+            { role: 'assistant', content: followUp.answer },
+            { role: 'user', content: followUp.request },
           );
         return this.send(system, messages, hostNames, maxTokens, request.signal);
       },

@@ -98,6 +98,9 @@ describe('LocalScriptWriter', () => {
         const speakers = new Set(script.lines.map((l) => l.speaker));
         expect(speakers).toEqual(new Set(NAMES.slice(0, hostCount)));
         if (hostCount > 1) expect(repeats(script)).toBe(0);
+        // The length holds whatever the number of hosts.
+        const target = targetWordCount(style(minutes));
+        expect(Math.abs(script.wordCount - target)).toBeLessThanOrEqual(target * 0.15);
         // Each host carries source content, not only greetings, once there is room for it.
         if (minutes === 3) {
           for (const name of NAMES.slice(0, hostCount)) {
@@ -189,6 +192,19 @@ describe('LocalScriptWriter', () => {
     await expect(writer.write({ documents: [erieCanal], style: twins })).rejects.toBeInstanceOf(
       ProviderError,
     );
+  });
+
+  it('writes English only: en and its regions, and a clear non-retryable refusal of another language', async () => {
+    expect(writer.languages).toEqual(['en']);
+    const british = await writer.write({ documents: [erieCanal], style: { ...style(1), language: 'en-GB' } });
+    expect(british.language).toBe('en-GB');
+    await expect(
+      writer.write({ documents: [erieCanal], style: { ...style(1), language: 'de' } }),
+    ).rejects.toMatchObject({
+      code: 'SCRIPT_FAILED',
+      retryable: false,
+      message: expect.stringContaining('writes only English (en), not "de"'),
+    });
   });
 
   it('stops when the signal is already aborted', async () => {

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type ScriptDocument, type ScriptLine, type SourceDocument, scriptDocumentSchema } from '../../types';
+import { languageMatches } from '../../languages';
+import {
+  ProviderError,
+  type ScriptDocument,
+  type ScriptLine,
+  type SourceDocument,
+  scriptDocumentSchema,
+} from '../../types';
 import {
   countWords,
   parseWriteRequest,
@@ -75,10 +82,19 @@ interface Draft {
  */
 export class LocalScriptWriter implements ScriptWriter {
   readonly provider = 'local' as const;
+  /** Its framing phrases are English; it writes no other language (the LLM writers do). */
+  readonly languages = ['en'];
 
   async write(request: ScriptWriteRequest): Promise<ScriptDocument> {
     request.signal?.throwIfAborted();
     const { documents, style } = parseWriteRequest(request);
+    if (!this.languages.some((code) => languageMatches(style.language, code))) {
+      throw new ProviderError(
+        'SCRIPT_FAILED',
+        `the offline script writer writes only English (en), not "${style.language}"; SCRIPT_PROVIDER=anthropic or openai writes other languages`,
+        false,
+      );
+    }
     const hosts = style.hosts.map((h) => h.name);
     const target = targetWordCount(style);
     const scored = scoreDocuments(
@@ -142,6 +158,7 @@ export class LocalScriptWriter implements ScriptWriter {
       title: episodeTitle(documents),
       description,
       hosts: style.hosts,
+      language: style.language,
       chapters: best.chapters,
       lines: best.lines,
       wordCount: best.words,

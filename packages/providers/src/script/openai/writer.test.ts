@@ -1,7 +1,7 @@
 import { metricsRegistry } from '@podfleet/telemetry';
 import { type FakeOpenAI, fakeOpenAIReplies, startFakeOpenAI } from '../../openai/testing/fake-openai';
 import { ProviderError, type Style, scriptDocumentSchema } from '../../types';
-import { apollo11, erieCanal } from '../testing/fixtures';
+import { apollo11, erieCanal, lineOfWords } from '../testing/fixtures';
 import { OpenAIScriptWriter, type OpenAIScriptWriterOptions } from './writer';
 
 const style: Style = {
@@ -19,6 +19,8 @@ const validScript = {
   lines: [
     { speaker: 'Maya', text: 'Welcome in. Today: a canal and a Moon landing.', chapter: 0 },
     { speaker: 'Theo', text: 'The Erie Canal opened in 1825 and ran about 363 miles.', chapter: 1 },
+    // Brings the script to its 300-word target, so the length check asks nothing more.
+    { speaker: 'Maya', text: lineOfWords(erieCanal, 268), chapter: 1 },
     { speaker: 'Maya', text: 'Apollo 11 landed on the Moon in July 1969.', chapter: 2 },
     { speaker: 'Theo', text: 'Thanks for listening!', chapter: 3 },
   ],
@@ -88,8 +90,82 @@ describe('OpenAIScriptWriter (local fakes of OpenAI-compatible servers)', () => 
       expect(new Set(script.lines.map((l) => l.speaker))).toEqual(new Set(hosts.map((h) => h.name)));
       expect(script.usage).toMatchObject({ provider: 'openai', model: 'llama3.1:8b', costUsd: 0 });
       expect(script.usage!.inputTokens).toBeGreaterThan(0);
+      expect(script.length).toMatchObject({ within: true, followUps: 0 });
     }
+    expect(fake.chatRequests()).toHaveLength(4);
     expect(fake.requests.every((r) => r.headers.authorization === undefined)).toBe(true);
+  });
+
+  it("writes in the style's language: the prompt names it, the script records it", async () => {
+    const fake = await server();
+    const script = await writerFor(fake).write({ documents, style: { ...style, language: 'pt-BR' } });
+    const system = fake.chatRequests()[0]!.messages[0]!.content;
+    expect(system).toContain(
+      'in the language with BCP 47 code "pt-BR", whatever the language of the sources',
+    );
+    expect(script.language).toBe('pt-BR');
+  });
+
+  it('counts Chinese in characters: the prompt asks for 500 spoken characters for 2 minutes', async () => {
+    const fake = await server();
+    fake.enqueueChat({
+      kind: 'script',
+      script: { ...validScript, lines: validScript.lines.map((l) => ({ ...l, text: '大运河'.repeat(42) })) },
+    });
+    const script = await writerFor(fake).write({ documents, style: { ...style, language: 'zh-CN' } });
+    const system = fake.chatRequests()[0]!.messages[0]!.content;
+    expect(system).toContain('about 500 spoken characters in total (at least 425, at most 575)');
+    // 5 lines of 126 characters: 630, over 575, so one follow-up was asked (the fake's default answer).
+    expect(fake.chatRequests()).toHaveLength(2);
+    expect(fake.chatRequests()[1]!.messages.at(-1)!.content).toContain(
+      'That script has 630 spoken characters',
+    );
+    expect(script.length).toMatchObject({ unit: 'characters', target: 500, followUps: 1 });
+  });
+
+  describe('length check (target 300 words ±15 %: 255–345)', () => {
+    it('one call when the first script is the right length', async () => {
+      const fake = await server();
+      fake.enqueueChat({ kind: 'script', lengthFactor: 1 });
+      const script = await writerFor(fake).write({ documents, style });
+      expect(fake.chatRequests()).toHaveLength(1);
+      expect(script.length).toMatchObject({ target: 300, within: true, followUps: 0 });
+    });
+
+    it('too short, then right: exactly 2 calls, within ±15 %, tokens of both', async () => {
+      const fake = await server();
+      fake.enqueueChat(
+        { kind: 'script', lengthFactor: 0.5, usage: { prompt_tokens: 3_000, completion_tokens: 300 } },
+        { kind: 'script', lengthFactor: 1, usage: { prompt_tokens: 3_400, completion_tokens: 600 } },
+      );
+      const script = await writerFor(fake).write({ documents, style });
+      expect(fake.chatRequests()).toHaveLength(2);
+      expect(script.wordCount).toBeGreaterThanOrEqual(255);
+      expect(script.wordCount).toBeLessThanOrEqual(345);
+      expect(script.length).toMatchObject({ within: true, followUps: 1 });
+      expect(script.usage).toMatchObject({ inputTokens: 6_400, outputTokens: 900 });
+      const follow = fake.chatRequests()[1]!.messages;
+      expect(follow.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+      expect(follow[3]!.content).toMatch(/Extend it: add about \d+ words/);
+    });
+
+    it('stays too short: keeps the closer script, completes, records a warning', async () => {
+      const fake = await server();
+      fake.enqueueChat({ kind: 'script', lengthFactor: 0.6 }, { kind: 'script', lengthFactor: 0.3 });
+      const script = await writerFor(fake).write({ documents, style });
+      expect(fake.chatRequests()).toHaveLength(2);
+      expect(script.wordCount).toBeGreaterThan(0.45 * 300); // the 0.6 answer, not the 0.3 one
+      expect(script.length).toMatchObject({ within: false, followUps: 1 });
+      expect(script.length!.warning).toMatch(/^the script has \d+ words for a target of 300/);
+    });
+
+    it('a follow-up that hits a rate limit keeps the first script', async () => {
+      const fake = await server();
+      fake.enqueueChat({ kind: 'script', lengthFactor: 0.5 }, fakeOpenAIReplies.quotaExceeded());
+      const script = await writerFor(fake).write({ documents, style });
+      expect(script.length).toMatchObject({ within: false, followUps: 1 });
+      expect(script.length!.warning).toContain('quota');
+    });
   });
 
   it('prices a model by the configured price over the table', async () => {

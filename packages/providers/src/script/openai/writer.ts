@@ -13,8 +13,8 @@ import {
 import { ProviderError, type ScriptDocument } from '../../types';
 import { costUsd, type ModelPrice } from '../anthropic/pricing';
 import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
-import { type ModelAttempt, repairRequest, writeWithOneRepair } from '../repair';
-import { parseWriteRequest, type ScriptWriteRequest, type ScriptWriter, targetWordCount } from '../types';
+import { type ModelAttempt, writeCheckedScript } from '../repair';
+import { lengthTarget, parseWriteRequest, type ScriptWriteRequest, type ScriptWriter } from '../types';
 import { openAiPriceFor } from './pricing';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
@@ -70,10 +70,13 @@ const MAX_TOKENS_REJECTED = /max_completion_tokens/;
  * llama.cpp server, LM Studio). It asks for JSON by schema and steps down to `json_object`, then
  * to the prompt alone, when a server rejects that (remembered for later requests); the answer is
  * validated whatever the server claims. An invalid or cut-off answer gets one repair turn quoting
- * the problem; a second is SCRIPT_INVALID. A refusal is SCRIPT_FAILED, not retried.
+ * the problem; a second is SCRIPT_INVALID. A refusal is SCRIPT_FAILED, not retried. A script off its
+ * length target by more than 15 % gets one follow-up to extend or trim it.
  */
 export class OpenAIScriptWriter implements ScriptWriter {
   readonly provider = 'openai' as const;
+  /** Whatever language the prompt names: the model writes it (how well depends on the model). */
+  readonly languages = null;
   private readonly model: string;
   private readonly baseURL: string;
   private mode: StructuredOutputMode;
@@ -106,17 +109,17 @@ export class OpenAIScriptWriter implements ScriptWriter {
     ];
     // JSON costs ~1.6 tokens per spoken word, plus room for a reasoning model's thinking; 16 000
     // is the output ceiling of the smaller hosted models.
-    const maxTokens = Math.min(16_000, Math.ceil(targetWordCount(style) * 2) + 4_000);
-    return writeWithOneRepair({
+    const maxTokens = Math.min(16_000, Math.ceil(lengthTarget(style).target * 2) + 4_000);
+    return writeCheckedScript({
       provider: 'openai',
       model: this.model,
       style,
       documentCount: documents.length,
-      ask: (repair) => {
-        if (repair)
+      ask: (followUp) => {
+        if (followUp)
           messages.push(
-            { role: 'assistant', content: repair.answer },
-            { role: 'user', content: repairRequest(repair.problem) },
+            { role: 'assistant', content: followUp.answer },
+            { role: 'user', content: followUp.request },
           );
         return this.complete(messages, hostNames, maxTokens, request.signal);
       },

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type RecordedRequest, startHttpServer } from '@podfleet/test-kit';
+import { countWords } from '../types';
 
 /**
  * A local stand-in for the Anthropic Messages API (`POST /v1/messages`), answering with the real
@@ -12,6 +13,8 @@ export type FakeReply =
       kind: 'script';
       /** The JSON object to return; default: generated from the request (hosts, sources, word target). */
       script?: unknown;
+      /** Scales the generated dialogue's length (0.5: half the word target), for length checks. */
+      lengthFactor?: number;
       usage?: { input_tokens: number; output_tokens: number };
       stopReason?: 'end_turn' | 'max_tokens' | 'refusal';
     }
@@ -63,6 +66,12 @@ export const fakeReplies = {
     message: 'Internal server error',
   }),
   refusal: (): FakeReply => ({ kind: 'script', script: {}, stopReason: 'refusal' }),
+  /** A valid dialogue `factor` times as long as the prompt's word target asks. */
+  scaledScript: (factor: number, usage?: { input_tokens: number; output_tokens: number }): FakeReply => ({
+    kind: 'script',
+    lengthFactor: factor,
+    usage,
+  }),
 };
 
 /** The parts of a request body the fake reads. */
@@ -125,7 +134,7 @@ function sendError(
 }
 
 /** A plausible dialogue for the request: host names from the schema enum, sources and word target from the prompt. */
-export function dialogueFor(request: FakeMessageRequest): unknown {
+export function dialogueFor(request: FakeMessageRequest, lengthFactor = 1): unknown {
   const schema = request.output_config?.format?.schema as
     | { properties?: { lines?: { items?: { properties?: { speaker?: { enum?: string[] } } } } } }
     | undefined;
@@ -137,7 +146,7 @@ export function dialogueFor(request: FakeMessageRequest): unknown {
       words: (m[2] ?? '').split(/\s+/).filter(Boolean),
     }),
   );
-  const target = Number(/about (\d+) spoken words/.exec(request.system ?? '')?.[1] ?? 300);
+  const target = lengthFactor * Number(/about (\d+) spoken words/.exec(request.system ?? '')?.[1] ?? 300);
   const lines: Array<{ speaker: string; text: string; chapter: number }> = [];
   let turn = 0;
   const say = (chapter: number, text: string) =>
@@ -157,6 +166,16 @@ export function dialogueFor(request: FakeMessageRequest): unknown {
   });
   say(sources.length + 1, 'That is all for today. Thanks for listening.');
   if (hosts.length > 1) say(sources.length + 1, 'See you next time.');
+  // Land on the target, as a model that counts well would: the last source line takes the difference.
+  const last = lines.findLast((l) => l.chapter >= 1 && l.chapter <= sources.length);
+  if (last) {
+    const diff = Math.round(target) - lines.reduce((sum, l) => sum + countWords(l.text), 0);
+    const tokens = last.text.split(' ');
+    const pool = sources[last.chapter - 1]?.words.filter((w) => countWords(w) === 1) ?? [];
+    if (diff > 0 && pool.length > 0)
+      last.text = [...tokens, ...Array.from({ length: diff }, (_, k) => pool[k % pool.length])].join(' ');
+    else if (diff < 0) last.text = tokens.slice(0, Math.max(5, tokens.length + diff)).join(' ');
+  }
   return {
     title: sources[0]?.title ?? 'Episode',
     description: `An episode about ${sources.map((s) => s.title).join(', ')}.`,
@@ -239,7 +258,10 @@ export async function startFakeAnthropic(options: { apiKey?: string } = {}): Pro
     const reply = queue.shift() ?? fakeReplies.script();
     if (reply.kind === 'error') return sendError(res, reply.status, reply.type, reply.message, reply);
 
-    const text = reply.kind === 'text' ? reply.text : JSON.stringify(reply.script ?? dialogueFor(body));
+    const text =
+      reply.kind === 'text'
+        ? reply.text
+        : JSON.stringify(reply.script ?? dialogueFor(body, reply.lengthFactor));
     const usage =
       reply.kind === 'script' && reply.usage
         ? reply.usage

@@ -128,3 +128,12 @@ export const thinDocument = makeDocument(
 );
 
 export const richDocuments = [erieCanal, photosynthesis, apollo11, postalReform];
+
+/**
+ * A spoken line of exactly `words` words drawn from `source`'s text, so a hand-written test script
+ * can meet its length target (the LLM writers' length check then asks nothing more).
+ */
+export function lineOfWords(source: SourceDocument, words: number): string {
+  const pool = source.text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  return Array.from({ length: words }, (_, i) => pool[i % pool.length]).join(' ');
+}
