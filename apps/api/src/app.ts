@@ -25,6 +25,7 @@ import { requestLogging } from './middleware/logging';
 import { requestTracing } from './middleware/tracing';
 import { adminRouter } from './routes/admin';
 import { bullBoardRouter } from './routes/bull-board';
+import { clipsRouter } from './routes/clips';
 import type { RouteContext } from './routes/context';
 import { cronRouter } from './routes/cron';
 import { episodesRouter } from './routes/episodes';
@@ -35,6 +36,7 @@ import { keysRouter } from './routes/keys';
 import { podcastShowRouter } from './routes/podcast-show';
 import { samplesRouter } from './routes/samples';
 import { systemRouter } from './routes/system';
+import { uploadsRouter } from './routes/uploads';
 import { usersRouter } from './routes/users';
 import { voicesRouter } from './routes/voices';
 import { webRouter } from './routes/web';
@@ -167,6 +169,8 @@ export function createApi(deps: ApiDependencies): ApiApp {
   app.use(metrics.httpTimer);
   app.use(helmet());
   app.use(cors(settings.corsOrigins));
+  // Uploads stream into storage under their own limit (UPLOAD_MAX_BYTES), so they come before the JSON one.
+  app.use(uploadsRouter(ctx));
   app.use(refuseOversizedBodies(BODY_LIMIT_BYTES));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
   app.use(rejectUnreadablePaths);
@@ -175,6 +179,7 @@ export function createApi(deps: ApiDependencies): ApiApp {
   // come first. No two routers share a path, so the order changes nothing else.
   app.use(episodesRouter(ctx));
   app.use(jobsRouter(ctx));
+  app.use(clipsRouter(ctx));
   app.use(systemRouter(ctx));
   app.use(usersRouter(ctx));
   app.use(keysRouter(ctx));

@@ -5,6 +5,7 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 import { COVER_MAX_BYTES, COVER_MAX_PX, COVER_MIN_PX } from '@podfleet/artwork';
+import { clipRequestSchema } from '@podfleet/clips';
 import { episodeRequestSchema } from '@podfleet/pipeline';
 import { showUpdateSchema } from '@podfleet/pregeneration';
 import { voiceListSchema, writerLanguagesSchema } from '@podfleet/providers';
@@ -17,6 +18,8 @@ import {
   adminUserSchema,
   apiKeySchema,
   cachedEpisodeSchema,
+  clipListSchema,
+  clipSchema,
   createdKeySchema,
   createdUserSchema,
   createKeyBodySchema,
@@ -44,6 +47,7 @@ import {
   transcriptSchema,
   updateMeBodySchema,
   updateUserBodySchema,
+  uploadFormSchema,
   userSchema,
   usersQuerySchema,
 } from './schemas';
@@ -62,6 +66,7 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
 
 // clone(): a schema made before extendZodWithOpenApi ran (in @podfleet/pipeline) lacks .openapi().
 const episodeRequestDoc = episodeRequestSchema.clone().openapi('EpisodeRequest');
+const clipRequestDoc = clipRequestSchema.clone().openapi('ClipRequest');
 const showUpdateDoc = showUpdateSchema.clone().openapi('UpdatePodcastShowRequest');
 const voiceListDoc = voiceListSchema
   .extend({
@@ -113,6 +118,7 @@ const operationIds: Record<string, string> = {
   'post /v1/keys': 'createKey',
   'delete /v1/keys/{id}': 'revokeKey',
   'post /v1/episodes': 'requestEpisode',
+  'post /v1/uploads': 'uploadEpisode',
   'get /v1/episodes': 'listEpisodes',
   'get /v1/episodes/{id}': 'getEpisode',
   'get /v1/episodes/{id}/audio': 'getEpisodeAudio',
@@ -120,6 +126,11 @@ const operationIds: Record<string, string> = {
   'get /v1/episodes/{id}/transcript': 'getEpisodeTranscript',
   'get /v1/episodes/{id}/chapters': 'getEpisodeChapters',
   'post /v1/episodes/{id}/listens': 'recordListen',
+  'post /v1/episodes/{id}/clips': 'requestClips',
+  'get /v1/episodes/{id}/clips': 'listEpisodeClips',
+  'get /v1/clips/{id}': 'getClip',
+  'get /v1/clips/{id}/media': 'getClipMedia',
+  'delete /v1/clips/{id}': 'deleteClip',
   'get /v1/jobs': 'listJobs',
   'get /v1/jobs/{id}': 'getJob',
   'delete /v1/jobs/{id}': 'cancelJob',
@@ -410,6 +421,39 @@ function routes(): RouteConfig[] {
       },
     ),
     r(
+      'post',
+      '/v1/uploads',
+      'Episodes',
+      "Make an episode from an audio file: the file (and its transcript, if any) as multipart/form-data, streamed to storage; the job normalises it to the feed's MP3 at −16 LUFS and publishes an episode of type upload",
+      'user',
+      {
+        202: json(
+          'Job ticket: poll pollUrl or follow eventsUrl (deduplicated is always false)',
+          ticketSchema,
+        ),
+        400: problem('The form cannot be read: cut short, or not multipart/form-data with a boundary'),
+        409: problem(
+          'Storage quota exceeded (type urn:podfleet:problem:quota-exceeded; usedBytes and quotaBytes members)',
+        ),
+        413: problem(
+          'The audio is over UPLOAD_MAX_BYTES (or the transcript over 5 MB): refused from Content-Length before a byte is stored, or once the limit is reached; nothing is kept',
+        ),
+        415: problem(
+          "Not multipart/form-data, or the audio's bytes are not MP3, M4A/AAC, WAV, FLAC or Ogg (the detail names what they are)",
+        ),
+        422: problem(
+          'No audio file or no title (errors[] names the field), or the transcript cannot be read (type urn:podfleet:problem:invalid-transcript; the detail names the line)',
+        ),
+        429: problem('Too many uploads this minute (Retry-After)'),
+        503: problem('Queue full or Redis down (Retry-After)'),
+      },
+      {
+        request: {
+          body: { required: true, content: { 'multipart/form-data': { schema: uploadFormSchema } } },
+        },
+      },
+    ),
+    r(
       'get',
       '/v1/voices',
       'Episodes',
@@ -538,6 +582,83 @@ function routes(): RouteConfig[] {
         204: { description: 'Recorded' },
         404: problem('Not found or not yours'),
       },
+      { request: { params: idParams } },
+    ),
+    // Promo clips (docs/clips.md).
+    r(
+      'post',
+      '/v1/episodes/{id}/clips',
+      'Clips',
+      'Cut promo clips from an episode: a clips job (progress, SSE, cancel and retry like any job)',
+      'user',
+      {
+        200: json(
+          'The same request (episode and normalised parameters) was already served: its clips',
+          clipListSchema,
+        ),
+        202: json('A clips job was made (or one in flight for the same request answers)', ticketSchema),
+        404: problem('Episode not found or not yours'),
+        409: problem('A transcript is needed: the episode has no timed transcript'),
+        422: problem(
+          'The body is invalid, or no clip of the asked length fits the episode (type episode-too-short)',
+        ),
+      },
+      { request: { params: idParams, ...body(clipRequestDoc) } },
+    ),
+    r(
+      'get',
+      '/v1/episodes/{id}/clips',
+      'Clips',
+      "The episode's clips, newest job first, best clip first",
+      'userOrAdmin',
+      { 200: json('Its clips', clipListSchema), 404: problem('Episode not found or not yours') },
+      { request: { params: idParams } },
+    ),
+    r(
+      'get',
+      '/v1/clips/{id}',
+      'Clips',
+      'One clip',
+      'userOrAdmin',
+      { 200: json('The clip', clipSchema), 404: problem('Not found or not yours') },
+      { request: { params: idParams } },
+    ),
+    r(
+      'get',
+      '/v1/clips/{id}/media',
+      'Clips',
+      "The clip's MP3 or vertical MP4 (Range supported); with ?exp=&sig= (media.mp3Url, mp4Url) no auth header is needed",
+      'userOrSigned',
+      {
+        200: {
+          description: 'The whole file',
+          content: {
+            'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) },
+            'video/mp4': { schema: z.string().openapi({ format: 'binary' }) },
+          },
+        },
+        206: { description: 'Partial content (Content-Range)' },
+        302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
+        400: problem('format is not mp3 or mp4'),
+        403: problem('Signature invalid or expired'),
+        404: problem('Not found, not yours, or not rendered in that format'),
+        416: problem('Range not satisfiable'),
+      },
+      {
+        request: {
+          params: idParams,
+          query: z.object({ format: z.enum(['mp3', 'mp4']), ...signedQuery }),
+          headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
+        },
+      },
+    ),
+    r(
+      'delete',
+      '/v1/clips/{id}',
+      'Clips',
+      'Delete a clip: its media and its record',
+      'userOrAdmin',
+      { 204: { description: 'Deleted' }, 404: problem('Not found or not yours') },
       { request: { params: idParams } },
     ),
     r(

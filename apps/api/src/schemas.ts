@@ -213,12 +213,15 @@ export const podcastShowSchema = z
 /** What a job makes: an episode (daily, weekly, custom), promo clips, or an episode from an upload. */
 const jobTypeSchema = z.enum(['daily', 'weekly', 'custom', 'clips', 'upload']);
 
+/** A job's stages: an episode's scrape, script, audio, upload; a clips job's clips. */
+const stageSchema = z.enum(['scrape', 'script', 'audio', 'upload', 'clips']);
+
 export const jobSchema = z
   .object({
     id: z.string(),
     type: jobTypeSchema,
     status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
-    phase: z.enum(['scrape', 'script', 'audio', 'upload']).nullable(),
+    phase: stageSchema.nullable(),
     progress: z.number().int().min(0).max(100),
     currentStep: z.string().nullable(),
     attempts: z.number().int(),
@@ -228,7 +231,14 @@ export const jobSchema = z
     episodeId: z.string().nullable(),
     costUsd: z.number(),
     wordCount: z.number().int().nullable(),
-    providers: z.object({ script: z.string().optional(), tts: z.string().optional() }),
+    providers: z.object({
+      script: z.string().optional(),
+      tts: z.string().optional(),
+      transcript: z
+        .string()
+        .optional()
+        .openapi({ description: 'Upload jobs: where the transcript came from (uploaded, none)' }),
+    }),
     pregenerated: z.boolean(),
     createdAt: isoDate,
     startedAt: isoDate.nullable(),
@@ -297,7 +307,7 @@ export const activeJobsSchema = z
         userEmail: z.string(),
         type: jobTypeSchema,
         status: z.enum(['queued', 'running']),
-        phase: z.enum(['scrape', 'script', 'audio', 'upload']).nullable(),
+        phase: stageSchema.nullable(),
         progress: z.number().int(),
         currentStep: z.string().nullable(),
         priority: z.enum(['high', 'normal', 'low']),
@@ -333,7 +343,7 @@ export const jobHistorySchema = z
     eventsTruncated: z.boolean().openapi({ description: 'More than 1000 events: the newest are left out' }),
     stages: z.array(
       z.object({
-        stage: z.enum(['scrape', 'script', 'audio', 'upload']),
+        stage: stageSchema,
         status: z.enum(['pending', 'running', 'completed', 'failed', 'skipped']),
         attempts: z.number().int().openapi({ description: 'Attempts in the current run' }),
         startedAt: isoDate.nullable(),
@@ -372,6 +382,23 @@ export const ticketSchema = z
   })
   .openapi('JobTicket');
 
+// POST /v1/uploads (issue #16, uploads)
+export const uploadFormSchema = z
+  .object({
+    audio: z.string().openapi({
+      format: 'binary',
+      description:
+        'The audio: MP3, M4A/AAC, WAV, FLAC or Ogg, recognised by its bytes (never its name); at most UPLOAD_MAX_BYTES (500 MB by default)',
+    }),
+    transcript: z.string().optional().openapi({
+      format: 'binary',
+      description:
+        'Its transcript, timings as they are: WebVTT, SRT or podfleet JSON ({segments: [{speaker, text, start, end}], chapters?: [{title, startSec}]} or the bare array); at most 5 MB',
+    }),
+    title: z.string().min(1).max(200).openapi({ description: "The episode's title" }),
+  })
+  .openapi('UploadForm');
+
 export const episodeSchema = z
   .object({
     id: z.string(),
@@ -395,6 +422,39 @@ export const episodeSchema = z
   })
   .openapi('Episode');
 
+// Promo clips (docs/clips.md).
+export const clipSchema = z
+  .object({
+    id: z.string(),
+    episodeId: z.string(),
+    platform: z.enum(['tiktok', 'reels', 'shorts', 'x', 'generic']),
+    startSec: z.number().openapi({ description: "Where the clip starts in the episode's audio" }),
+    endSec: z.number(),
+    durationSec: z.number(),
+    score: z.number().openapi({ description: '0–1: the weighted features over the weights' }),
+    confidence: z.enum(['high', 'medium', 'low']).openapi({ description: 'high ≥ 0.7, medium ≥ 0.5' }),
+    title: z.string().openapi({ description: 'Its first sentence, at most 80 characters' }),
+    text: z.string(),
+    features: z.record(z.string(), z.unknown()).openapi({
+      description:
+        'Why it scored so: per feature (hook, completeThought, speakerTurns, energy, topic, lengthFit) its value, weight and contribution; hook also names its kind',
+    }),
+    media: z.object({
+      mp3Url: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Signed, expiring; null when not rendered as MP3' }),
+      mp4Url: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Signed, expiring; null when not rendered as MP4' }),
+    }),
+    createdAt: isoDate,
+  })
+  .openapi('Clip');
+
+export const clipListSchema = z.object({ items: z.array(clipSchema) }).openapi('ClipList');
+
 export const cachedEpisodeSchema = z
   .object({ cached: z.literal(true), source: z.literal('cache'), episode: episodeSchema })
   .openapi('CachedEpisode');
@@ -406,7 +466,7 @@ export const progressEventSchema = z
   .object({
     jobId: z.string(),
     status: z.enum(['queued', 'running']),
-    phase: z.enum(['scrape', 'script', 'audio', 'upload']).nullable(),
+    phase: stageSchema.nullable(),
     progress: z.number().int(),
     currentStep: z.string().nullable(),
   })
@@ -434,7 +494,7 @@ export const queueStatsSchema = z
   .object({
     at: isoDate,
     queues: z.record(
-      z.enum(['scrape', 'script', 'audio', 'upload', 'webhooks', 'pregenerate', 'maintenance']),
+      z.enum(['scrape', 'script', 'audio', 'upload', 'clips', 'webhooks', 'pregenerate', 'maintenance']),
       z.object({
         waiting: z.number().int(),
         prioritized: z.number().int(),

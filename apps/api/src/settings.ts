@@ -58,6 +58,8 @@ export interface ApiSettings {
   keyCacheTtlMs: number;
   /** The built web app served at `/` (apps/web/dist); unset, `/` answers 503. */
   webDir?: string;
+  /** Largest audio file POST /v1/uploads accepts (UPLOAD_MAX_BYTES). */
+  uploadMaxBytes: number;
 }
 
 export function settingsFromConfig(config: ApiConfig): ApiSettings {
@@ -81,6 +83,7 @@ export function settingsFromConfig(config: ApiConfig): ApiSettings {
     userFeedbackPerMinute: config.USER_FEEDBACK_PER_MINUTE,
     userMaxActiveJobs: config.USER_MAX_ACTIVE_JOBS,
     userStorageQuotaBytes: config.USER_STORAGE_QUOTA_BYTES,
+    uploadMaxBytes: config.UPLOAD_MAX_BYTES,
     signedUrlTtlSec: config.SIGNED_URL_TTL_SEC,
     corsOrigins: (config.CORS_ORIGINS ?? '')
       .split(',')

@@ -258,7 +258,14 @@ function objectOf(g: Gen, schema: Schema, depth: number): fc.Arbitrary<Record<st
     )
     .map(([value, extra, missing]) => {
       const out: Record<string, unknown> = { ...value };
-      if (extra) Object.defineProperty(out, extra[0], { value: extra[1], enumerable: true, writable: true });
+      // Configurable: a schema without required fields may then drop that very key.
+      if (extra)
+        Object.defineProperty(out, extra[0], {
+          value: extra[1],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       if (missing) delete out[missing];
       return out;
     });

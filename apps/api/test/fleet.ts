@@ -1,9 +1,10 @@
 // Test support: the worker fleet in-process. Scrape, script and upload are the real stages (text
 // sources and the local script writer need no network); audio is either the real espeak/ffmpeg
 // stage or the pipeline's stand-in that voices nothing but reports per-line progress, can wait
-// at a line (cancel during audio) and can fail (retry after a failure).
+// at a line (cancel during audio) and can fail (retry after a failure). The clips stage is the
+// real one (ffmpeg); it needs the real audio stage's episodes.
 import { resolve } from 'node:path';
-import { audioStage } from '@podfleet/assembly';
+import { audioStage, clipsStage } from '@podfleet/assembly';
 import type { PipelineContext } from '@podfleet/pipeline';
 import {
   type StageWorkers,
@@ -39,6 +40,7 @@ export async function startTestFleet(
   const webhookKey = webhookSigningKey(WEBHOOK_SECRET);
   const workers = await startStageWorkers(ctx, {
     audio: audioWork,
+    clips: clipsStage(ctx),
     scrape: { congress: { baseUrl: 'http://127.0.0.1:9' } },
     // As the uploader does: publishing warms the episode cache.
     onPublished: warmEpisodeCache,

@@ -99,6 +99,7 @@ export async function startTestApi(env: TestEnv, options: TestApiOptions = {}): 
     sseMaxStreamMs: 15 * 60_000,
     authFailuresPerMinute: 10_000,
     userMaxApiKeys: 100,
+    uploadMaxBytes: 500 * 1024 * 1024,
     ...options.settings,
   };
   const temp = options.storage ? null : await makeTempDir('podfleet-api-test-');

@@ -15,6 +15,9 @@ describe('stageText', () => {
     expect(job({ phase: 'upload', currentStep: 'publishing the episode' })).toBe(
       'Publishing: publishing the episode',
     );
+    expect(job({ phase: 'clips', currentStep: 'rendering clip 1 of 3' })).toBe(
+      'Cutting clips: rendering clip 1 of 3',
+    );
   });
 
   it('says what a job that is not running is', () => {

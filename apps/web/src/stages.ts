@@ -1,7 +1,7 @@
 // Progress in words: what the job is doing now, for the progress bar's label and aria-valuetext.
 export interface JobProgress {
   status: string;
-  phase: 'scrape' | 'script' | 'audio' | 'upload' | null;
+  phase: 'scrape' | 'script' | 'audio' | 'upload' | 'clips' | null;
   progress: number;
   currentStep: string | null;
 }
@@ -11,6 +11,7 @@ const PHASES = {
   script: 'Writing the script',
   audio: 'Voicing',
   upload: 'Publishing',
+  clips: 'Cutting clips',
 } as const;
 
 export function stageText(job: JobProgress): string {

@@ -63,12 +63,12 @@ const ms = (seconds: number) => Math.round(seconds * 1000) / 1000;
 
 // The limiter holds the PCM's true peak (4× oversampled) this far under the ceiling: the MP3
 // encoder's ripple moves peaks by up to ~0.3 dB either way (measured on espeak speech).
-const LIMITER_HEADROOM_DB = 0.5;
+export const LIMITER_HEADROOM_DB = 0.5;
 // MP3 at 64–128 kbps, as ffmpeg measures it, reads this much quieter than our meter reads the PCM
 // fed to the encoder (espeak speech: 0.45–0.55 LU; none at 320 kbps): the PCM is aimed that much higher.
-const MP3_LOUDNESS_LOSS_LU = 0.5;
+export const MP3_LOUDNESS_LOSS_LU = 0.5;
 // With `measureOutput`, past these on the finished file it is re-encoded once with corrected settings.
-const OUTPUT_LOUDNESS_TOLERANCE_LU = 0.75;
+export const OUTPUT_LOUDNESS_TOLERANCE_LU = 0.75;
 
 /** Concatenates clips with pauses in memory; segment times come from sample counts. */
 function concatenate(clips: Buffer[], sampleRate: number, pauseSec: number, lines: AssembleOptions['clips']) {

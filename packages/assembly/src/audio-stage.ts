@@ -5,6 +5,7 @@ import { type PipelineContext, readArtifact, type StageWork, writeArtifact } fro
 import { recordTtsCost } from '@podfleet/telemetry';
 import type { ClipCache, TtsEngine } from '@podfleet/tts';
 import { assembleEpisode } from './assemble';
+import { uploadAudioWork } from './upload-stage';
 import { voiceScript } from './voice-script';
 
 export interface AudioOptions {
@@ -17,12 +18,15 @@ export interface AudioOptions {
 }
 
 /**
- * Voices every line (clips cached by engine, voice and text), then assembles one MP3. TTS and
+ * Voices every line (clips cached by engine, voice and text), then assembles one MP3 (an upload
+ * job's file is normalised instead, see uploadAudioWork). TTS and
  * loudness work run in worker threads and ffmpeg in child processes, so this event loop stays
  * free to renew the job's lock.
  */
 export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWork {
   const work: StageWork = async (scope) => {
+    // An uploaded file brings its own audio: nothing to voice, only to normalise.
+    if (scope.job.type === 'upload') return uploadAudioWork(ctx, scope);
     const script = await readArtifact(ctx, scope.job.id, 'script');
     const total = script.lines.length;
     const voiceStarted = performance.now();

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AUDIOGRAM, clipCaptions, renderClip, titleLines } from './clip-render';
+import { probeMedia as probe } from './testing';
 import { ffmpegPath, runTool } from './tools';
 
 const LINES = [
@@ -18,19 +19,6 @@ const segments = LINES.map((text, i) => ({
   start: i * 5,
   end: i * 5 + 4.8,
 }));
-
-/** What libavformat reads from a file's headers (ffmpeg -i; ffprobe reads them the same way). */
-async function probe(file: string) {
-  const { stderr } = await runTool(ffmpegPath(), ['-hide_banner', '-i', file, '-t', '0', '-f', 'null', '-']);
-  const [, h, m, s] = /Duration: (\d+):(\d{2}):(\d{2}\.\d+)/.exec(stderr) ?? [];
-  const video = /Video: (\w+)[^\n]*?, (\d+)x(\d+)/.exec(stderr);
-  const audio = /Audio: (\w+)/.exec(stderr);
-  return {
-    durationSec: Number(h) * 3600 + Number(m) * 60 + Number(s),
-    video: video ? { codec: video[1], width: Number(video[2]), height: Number(video[3]) } : undefined,
-    audio: audio?.[1],
-  };
-}
 
 /** Share of bright pixels (text is white) in a horizontal band of the frame at `atSec`. */
 async function brightShare(file: string, atSec: number, band: { y: number; h: number }): Promise<number> {

@@ -7,6 +7,7 @@ import type { ScriptWriter } from '@podfleet/providers';
 import { makeTempDir } from '@podfleet/test-kit';
 import { createClipCache, createEspeakEngine, type TtsEngine } from '@podfleet/tts';
 import { audioStage } from './audio-stage';
+import { ffmpegPath, runTool } from './tools';
 
 /**
  * The four real stages as in-process workers, offline: the audio stage voices with WASM espeak
@@ -44,5 +45,25 @@ export async function startEpisodeWorkers(
       if (!options.engine) await engine.close();
       await clipsTmp.remove();
     },
+  };
+}
+
+/**
+ * What libavformat reads from a media file's headers: duration, video codec and size, audio codec
+ * (ffmpeg -i, as ffprobe reads them; the npm ffprobe binary is not executable under pnpm).
+ */
+export async function probeMedia(file: string): Promise<{
+  durationSec: number;
+  video?: { codec: string; width: number; height: number };
+  audio?: string;
+}> {
+  const { stderr } = await runTool(ffmpegPath(), ['-hide_banner', '-i', file, '-t', '0', '-f', 'null', '-']);
+  const [, h, m, s] = /Duration: (\d+):(\d{2}):(\d{2}\.\d+)/.exec(stderr) ?? [];
+  const video = /Video: (\w+)[^\n]*?, (\d+)x(\d+)/.exec(stderr);
+  const audio = /Audio: (\w+)/.exec(stderr);
+  return {
+    durationSec: Number(h) * 3600 + Number(m) * 60 + Number(s),
+    ...(video ? { video: { codec: video[1]!, width: Number(video[2]), height: Number(video[3]) } } : {}),
+    ...(audio ? { audio: audio[1]! } : {}),
   };
 }

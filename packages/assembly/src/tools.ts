@@ -48,8 +48,14 @@ export function runTool(
       else if (code === 0) resolve({ stdout: Buffer.concat(out), stderr });
       else
         reject(
-          new Error(
-            `${bin.split('/').pop()} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          // The whole of stderr goes with it (the lines that say why are not always the last ones),
+          // not enumerable: loggers that serialise the error leave it out.
+          Object.defineProperty(
+            new Error(
+              `${bin.split('/').pop()} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+            ),
+            'stderr',
+            { value: stderr, enumerable: false },
           ),
         );
     });

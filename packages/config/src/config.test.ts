@@ -269,7 +269,7 @@ describe('parseConfig', () => {
 describe('worker roles and health', () => {
   it('gives each worker app all its queues unless WORKER_QUEUES picks some, in the order given', () => {
     expect(parseConfig('scraper', {}).WORKER_QUEUES).toEqual(['scrape', 'script', 'pregenerate']);
-    expect(parseConfig('audio', {}).WORKER_QUEUES).toEqual(['audio']);
+    expect(parseConfig('audio', {}).WORKER_QUEUES).toEqual(['audio', 'clips']);
     expect(parseConfig('uploader', signingSecrets).WORKER_QUEUES).toEqual(['upload', 'webhooks']);
     expect(parseConfig('scraper', { WORKER_QUEUES: ' script, scrape,script ' }).WORKER_QUEUES).toEqual([
       'script',
@@ -291,10 +291,10 @@ describe('worker roles and health', () => {
       expect.objectContaining({ message: 'unknown queue "scrpe": uploader serves upload, webhooks' }),
     ]);
     expect(problemsOf(() => parseConfig('audio', { WORKER_QUEUES: 'maintenance' }))[0]?.message).toBe(
-      'maintenance always runs and is not listed; audio serves audio',
+      'maintenance always runs and is not listed; audio serves audio, clips',
     );
     expect(problemsOf(() => parseConfig('audio', { WORKER_QUEUES: ' , ' }))[0]?.message).toBe(
-      'expected at least one queue: audio serves audio',
+      'expected at least one queue: audio serves audio, clips',
     );
   });
 

@@ -246,6 +246,9 @@ export const apiShape = {
     'failed authentications per client address per minute before 429 (no key lookups meanwhile)',
   ),
   USER_MAX_API_KEYS: positiveInt(10).describe('active API keys per user (POST /v1/keys answers 409 above)'),
+  UPLOAD_MAX_BYTES: positiveInt(500 * 1024 * 1024).describe(
+    'largest audio file POST /v1/uploads accepts (bytes; 413 above), streamed to storage as it arrives',
+  ),
 } as const;
 
 /** The OpenAI-compatible server both the script writer and the TTS engine default to. */
@@ -333,7 +336,7 @@ export function cronPatternProblem(pattern: string): string | undefined {
 /** The queues each worker app consumes, besides `maintenance`, which every worker serves. */
 export const WORKER_APP_QUEUES = {
   scraper: ['scrape', 'script', 'pregenerate'],
-  audio: ['audio'],
+  audio: ['audio', 'clips'],
   uploader: ['upload', 'webhooks'],
 } as const;
 

@@ -98,7 +98,7 @@ const ROLES: Readonly<Record<string, Role>> = {
     app: 'audio',
     image: 'podfleet/audio',
     secretKeys: [...EVERY_APP, 'ELEVENLABS_API_KEY', 'OPENAI_TTS_API_KEY', 'OPENAI_ASR_API_KEY'],
-    queues: ['audio'],
+    queues: ['audio', 'clips'],
   },
   'podfleet-uploader': {
     app: 'uploader',

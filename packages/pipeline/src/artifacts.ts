@@ -53,12 +53,35 @@ export const transcriptArtifactSchema = z.object({
   chapters: z.array(chapterMarkSchema),
 });
 
+/**
+ * `clips.json` (clips): the windows a clips job chose, best first, each with the id its Clip row
+ * and media take, so a retry renders the same clips and skips those already stored.
+ */
+export const clipsArtifactSchema = z.object({
+  clips: z.array(
+    z.object({
+      id: z.string(),
+      startSec: z.number(),
+      endSec: z.number(),
+      durationSec: z.number(),
+      title: z.string(),
+      text: z.string(),
+      score: z.number(),
+      confidence: z.enum(['high', 'medium', 'low']),
+      /** The selection's explanation of the score (SelectedClip.features). */
+      features: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+export type ClipsArtifact = z.infer<typeof clipsArtifactSchema>;
+
 /** The JSON artifacts by kind: file name and schema. */
 const jsonArtifacts = {
   sources: { name: 'sources.json', schema: sourcesArtifactSchema },
   script: { name: 'script.json', schema: scriptDocumentSchema },
   audio: { name: 'audio.json', schema: audioArtifactSchema },
   transcript: { name: 'transcript.json', schema: transcriptArtifactSchema },
+  clips: { name: 'clips.json', schema: clipsArtifactSchema },
 } as const;
 
 export type JsonArtifactKind = keyof typeof jsonArtifacts;

@@ -7,6 +7,7 @@ export {
 } from './app-wiring';
 export {
   type AudioArtifact,
+  type ClipsArtifact,
   type JsonArtifact,
   type JsonArtifactKind,
   jsonArtifactKey,
@@ -15,7 +16,17 @@ export {
   type StageArtifact,
   writeArtifact,
 } from './artifacts';
+export { completeClipsJob } from './clips/complete';
 export { learnedClipWeights } from './clips/learned-weights';
+export {
+  type ClipsJobRequest,
+  clipsCacheKey,
+  clipsJobRequestSchema,
+  episodeTopic,
+  normaliseClipsRequest,
+  timedTranscript,
+} from './clips/request';
+export { type SubmitClipsInput, submitClipsJob } from './clips/submit';
 export {
   closePipelineContext,
   createPipelineContext,
@@ -32,8 +43,10 @@ export {
   SubmitError,
   type SubmitInput,
   type SubmitResult,
+  type SubmitUploadInput,
   type SubmitUser,
   submitEpisodeJob,
+  submitUploadJob,
 } from './lifecycle';
 export {
   type EpisodeKind,
@@ -92,4 +105,11 @@ export {
 export { type ScrapeOptions, scrapeStage } from './stages/scrape';
 export { publishScriptWriterLanguages, scriptStage } from './stages/script';
 export { type EpisodePublishedHook, uploadStage } from './stages/upload';
+export {
+  firstStageOf,
+  UPLOAD_SKIPPED_STAGES,
+  type UploadJobRequest,
+  uploadDescription,
+  uploadJobRequestSchema,
+} from './upload-request';
 export { type EpisodeView, type JobView, toEpisodeView, toJobView } from './views';

@@ -1,7 +1,7 @@
-import { failJob } from '@podfleet/db';
+import { failJob, newJobId } from '@podfleet/db';
 import { stageJobId } from '@podfleet/queue';
 import { createTestContext, createUser, customRequest, type TestContext } from '../test/maintenance';
-import { cancelEpisodeJob, retryEpisodeJob, submitEpisodeJob } from './lifecycle';
+import { cancelEpisodeJob, retryEpisodeJob, submitEpisodeJob, submitUploadJob } from './lifecycle';
 
 let t: TestContext;
 
@@ -44,5 +44,54 @@ describe('retry takes a slot by the same rule as a submit', () => {
     expect(promoted).toMatchObject({ status: 'queued', run: first.run + 1 });
     expect(promoted.enqueuedAt).not.toBeNull();
     expect(await scrapeInRedis(first.id, first.run + 1)).toBe(true);
+  });
+});
+
+describe('upload jobs', () => {
+  const uploadRequest = (name: string) => ({
+    title: name,
+    upload: {
+      prefix: `jobs/${name}/upload/`,
+      audioKey: `jobs/${name}/upload/audio.mp3`,
+      format: 'mp3',
+      sizeBytes: 1000,
+      filename: `${name}.mp3`,
+      transcriptKey: null,
+    },
+  });
+  const inRedis = async (jobId: string, run: number, stage: 'scrape' | 'script' | 'audio' | 'upload') =>
+    (await t.ctx.queues[stage].getJob(stageJobId(jobId, run, stage))) !== undefined;
+
+  it('record scrape and script skipped and start at audio, also when one waited for a slot', async () => {
+    const user = await createUser(t.ctx);
+    const { job: first } = await submitUploadJob(t.ctx, {
+      jobId: newJobId(),
+      userId: user.id,
+      request: uploadRequest('first'),
+    });
+    expect(first).toMatchObject({ type: 'upload', status: 'queued', run: 1 });
+    expect(await inRedis(first.id, 1, 'audio')).toBe(true);
+    expect(await inRedis(first.id, 1, 'upload')).toBe(true);
+    expect(await inRedis(first.id, 1, 'scrape')).toBe(false);
+    const stages = await t.ctx.db.jobStage.findMany({ where: { jobId: first.id } });
+    expect(Object.fromEntries(stages.map((s) => [s.stage, s.status]))).toEqual({
+      scrape: 'skipped',
+      script: 'skipped',
+      audio: 'pending',
+      upload: 'pending',
+    });
+
+    const { job: second } = await submitUploadJob(t.ctx, {
+      jobId: newJobId(),
+      userId: user.id,
+      request: uploadRequest('second'),
+    });
+    expect(second.enqueuedAt).toBeNull(); // the user's only slot is taken
+    await cancelEpisodeJob(t.ctx, first.id);
+    const promoted = await t.ctx.db.job.findUniqueOrThrow({ where: { id: second.id } });
+    expect(promoted.enqueuedAt).not.toBeNull();
+    expect(await inRedis(second.id, promoted.run, 'audio')).toBe(true);
+    expect(await inRedis(second.id, promoted.run, 'scrape')).toBe(false);
+    await cancelEpisodeJob(t.ctx, second.id);
   });
 });

@@ -3,6 +3,7 @@
 // `userMaxActiveJobs` stay `queued` in the database (enqueued_at NULL) and are enqueued as
 // earlier ones finish, so one user cannot fill the fleet and nobody's job fails for it.
 import {
+  appendEvent,
   beginRun,
   cancelJob,
   claimWaitingJobs,
@@ -10,9 +11,11 @@ import {
   findIdempotentJob,
   firstUnfinishedStage,
   isUniqueViolation,
+  JOB_STAGES,
   type Job,
   type Prisma,
   retryJob,
+  STAGES,
   type Stage,
   submitJob,
   type User,
@@ -29,6 +32,7 @@ import { publishState } from './events';
 import { episodeCacheKey, localPeriod } from './local-date';
 import type { EpisodeRequest } from './request';
 import { copyStageArtifacts } from './reuse-artifacts';
+import { firstStageOf, UPLOAD_SKIPPED_STAGES, type UploadJobRequest } from './upload-request';
 
 export interface SubmitInput {
   userId: string;
@@ -133,6 +137,66 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
   return { job: started, deduplicated: false };
 }
 
+export interface SubmitUploadInput {
+  /** Chosen before the upload was received (newJobId): its files are staged under `jobs/{jobId}/upload/`. */
+  jobId: string;
+  userId: string;
+  request: UploadJobRequest;
+  idempotencyKey?: string;
+}
+
+/**
+ * Creates the job of a received upload (type `upload`, its scrape and script stages recorded
+ * `skipped`), then enqueues its flow from the audio stage (or leaves it waiting its turn, like
+ * any job beyond the user's active-job limit). `deduplicated`: an earlier job with the same
+ * Idempotency-Key answers, and this upload's staged objects are the caller's to remove.
+ */
+export async function submitUploadJob(ctx: PipelineContext, input: SubmitUploadInput): Promise<SubmitResult> {
+  const { userId } = input;
+  const user = await ctx.db.user.findUnique({ where: { id: userId }, select: { webhookUrl: true } });
+  if (!user) throw new SubmitError('USER_NOT_FOUND', `user ${userId} not found`);
+  let created: SubmitResult;
+  try {
+    created = await submitJob(ctx.db, {
+      id: input.jobId,
+      userId,
+      type: 'upload',
+      request: input.request as unknown as Prisma.InputJsonValue,
+      priority: 'normal',
+      idempotencyKey: input.idempotencyKey ?? null,
+      cacheKey: null,
+      pregenerated: false,
+      partial: false,
+      webhookUrl: user.webhookUrl,
+      dedupeInFlight: false,
+      maxActiveJobs: ctx.userMaxActiveJobs,
+    });
+  } catch (err) {
+    if (input.idempotencyKey && isUniqueViolation(err)) {
+      const first = await ctx.db.job.findUnique({
+        where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } },
+      });
+      if (first) return { job: first, deduplicated: true };
+    }
+    throw err;
+  }
+  if (created.deduplicated) return created;
+  const { job } = created;
+  await ctx.db.jobStage.updateMany({
+    where: { jobId: job.id, stage: { in: [...UPLOAD_SKIPPED_STAGES] } },
+    data: { status: 'skipped' },
+  });
+  await appendEvent(ctx.db, job.id, 'stages_skipped', {
+    stages: [...UPLOAD_SKIPPED_STAGES],
+    reason: 'an upload brings its own audio',
+  });
+  if (job.enqueuedAt === null) {
+    ctx.logger.info({ jobId: job.id, userId }, 'job waits for a free slot of its user');
+    return created;
+  }
+  return { job: await enqueueRun(ctx, job, job.run, { fromStage: 'audio' }), deduplicated: false };
+}
+
 interface EnqueueOptions {
   /** Default: the first unfinished stage. */
   fromStage?: Stage;
@@ -148,13 +212,18 @@ interface EnqueueOptions {
  * Adds the BullMQ flow for `run`, in a producer span whose trace context every stage carries. A
  * failure fails the job (never stuck `queued` with nothing in Redis). Returns the job as it now stands.
  */
-async function enqueueRun(
+export async function enqueueRun(
   ctx: PipelineContext,
   job: Job,
   run: number,
   { fromStage, newTrace = false }: EnqueueOptions = {},
 ): Promise<Job> {
-  const from = fromStage ?? (await firstUnfinishedStage(ctx.db, job.id)) ?? 'upload';
+  const stages = JOB_STAGES[job.type];
+  // Every stage recorded: the last one again, whose resume finishes the job (see StageWork.finalize).
+  const unfinished = fromStage ?? (await firstUnfinishedStage(ctx.db, job.id)) ?? (stages.at(-1) as Stage);
+  // An upload job claimed before its skipped stages were recorded still starts at audio.
+  const earliest = firstStageOf(job.type);
+  const from = stages.indexOf(unfinished) < stages.indexOf(earliest) ? earliest : unfinished;
   const span = {
     kind: SpanKind.PRODUCER,
     attributes: { 'podfleet.job.id': job.id, 'podfleet.job.run': run, 'podfleet.stage.first': from },
@@ -167,6 +236,7 @@ async function enqueueRun(
         run,
         userId: job.userId,
         priority: job.priority as EpisodePriority,
+        stages,
         fromStage: from,
         ...(job.partial ? { toStage: 'script' as const } : {}),
         prefix: ctx.prefix,
@@ -180,7 +250,8 @@ async function enqueueRun(
     }
     return { ...job, run };
   };
-  return newTrace ? inNewTrace('enqueue episode', span, enqueue) : withSpan('enqueue episode', span, enqueue);
+  const name = job.type === 'clips' ? 'enqueue clips' : 'enqueue episode';
+  return newTrace ? inNewTrace(name, span, enqueue) : withSpan(name, span, enqueue);
 }
 
 /**

@@ -68,11 +68,13 @@ export interface StageWorkers {
 
 export interface StageWorkersOptions {
   audio: StageWork;
+  /** The clips stage (@podfleet/assembly's clipsStage); no clips worker without it. */
+  clips?: StageWork;
   scrape?: Partial<ScrapeOptions>;
   /** The offline local writer unless given. */
   writer?: ScriptWriter;
   onPublished?: EpisodePublishedHook;
-  /** Processors of queues beside the four stages' (e.g. `webhooks`). */
+  /** Processors of queues beside the stages' (e.g. `webhooks`). */
   processors?: Omit<ProcessorMap, Stage>;
   /** Worker options; by default the run's Redis, the context's logger, `test` as the app. */
   workers?: Partial<
@@ -110,6 +112,7 @@ export async function startStageWorkers(
       script: stageProcessor(ctx, 'script', script),
       audio: stageProcessor(ctx, 'audio', options.audio),
       upload: stageProcessor(ctx, 'upload', upload),
+      ...(options.clips ? { clips: stageProcessor(ctx, 'clips', options.clips) } : {}),
     },
   });
   await runtime.ready;

@@ -15,7 +15,8 @@ export interface JobView {
   episodeId: string | null;
   costUsd: number;
   wordCount: number | null;
-  providers: { script?: string; tts?: string };
+  /** Who did the work: script writer, TTS engine; for an upload, where its transcript came from. */
+  providers: { script?: string; tts?: string; transcript?: string };
   pregenerated: boolean;
   createdAt: string;
   startedAt: string | null;

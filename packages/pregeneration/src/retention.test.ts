@@ -104,6 +104,41 @@ describe('cleanupExpired', () => {
     expect(await cleanupExpired(t.ctx, { now: NOW })).toEqual({ episodes: 0, files: 0, orphans: 0 });
   });
 
+  it("removes an expired episode's clips with their media", async () => {
+    const user = await createUser(t.db);
+    const expired = await createEpisode(t.db, {
+      userId: user.id,
+      expiresAt: new Date(NOW.getTime() - 60_000),
+    });
+    const clipsJob = await createJobWithStages(t.db, { userId: user.id, type: 'clips', request: {} });
+    const clip = await t.db.clip.create({
+      data: {
+        userId: user.id,
+        episodeId: expired.id,
+        jobId: clipsJob.id,
+        platform: 'generic',
+        startSec: 0,
+        endSec: 12,
+        durationSec: 12,
+        score: 0.5,
+        confidence: 'medium',
+        title: 'A clip',
+        text: 'A clip.',
+        features: {},
+        mp3Key: `clips/${user.id}/c1.mp3`,
+        mp4Key: `clips/${user.id}/c1.mp4`,
+      },
+    });
+    await put(clip.mp3Key!);
+    await put(clip.mp4Key!);
+    await put(`clips/${user.id}/other.mp3`); // another episode's clip stays
+
+    const result = await cleanupExpired(t.ctx, { now: NOW });
+    expect(result).toMatchObject({ episodes: 1, files: 2 });
+    expect(await t.db.clip.count({ where: { id: clip.id } })).toBe(0);
+    expect(await t.ctx.storage.list('clips/')).toEqual([`clips/${user.id}/other.mp3`]);
+  });
+
   it('runs as the maintenance cleanup task at the current time', async () => {
     const user = await createUser(t.db);
     const expired = await createEpisode(t.db, { userId: user.id, expiresAt: new Date(Date.now() - 1000) });

@@ -1,4 +1,4 @@
-// Retention: expired episodes leave storage and the database; artifacts nobody can use any more
+// Retention: expired episodes (and their promo clips) leave storage and the database; artifacts nobody can use any more
 // leave storage. Storage quota: the bytes of a user's stored episodes against their limit.
 import type { JobStatus, PrismaClient } from '@podfleet/db';
 import type { PipelineContext } from '@podfleet/pipeline';
@@ -18,7 +18,7 @@ export interface CleanupOptions {
 export interface CleanupResult {
   /** Episode rows removed (expiresAt < now). */
   episodes: number;
-  /** Storage objects of those episodes removed: audio, transcript and their job's artifacts. */
+  /** Storage objects of those episodes removed: audio, transcript, their job's artifacts and their clips' media. */
   files: number;
   /** Orphaned artifact objects removed (see isOrphaned). */
   orphans: number;
@@ -60,6 +60,17 @@ export async function cleanupExpired(ctx: PipelineContext, options: CleanupOptio
       result.files += await ctx.storage.deletePrefix(prefix);
       for (const key of [episode.audioKey, episode.transcriptKey]) {
         if (key && !key.startsWith(prefix) && (await ctx.storage.head(key))) {
+          await ctx.storage.delete(key);
+          result.files += 1;
+        }
+      }
+      // Its promo clips go with it (their rows by cascade): their media first.
+      const clips = await ctx.db.clip.findMany({
+        where: { episodeId: episode.id },
+        select: { mp3Key: true, mp4Key: true },
+      });
+      for (const key of clips.flatMap((c) => [c.mp3Key, c.mp4Key])) {
+        if (key && (await ctx.storage.head(key))) {
           await ctx.storage.delete(key);
           result.files += 1;
         }

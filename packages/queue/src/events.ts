@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { STAGES } from './queues';
+import { STAGE_ORDER } from './queues';
 
 /**
  * A job-event bus over Redis pub/sub, so whichever API replica holds a client's SSE stream hears
@@ -11,7 +11,7 @@ export const jobEventSchema = z.object({
   type: z.enum(['progress', 'completed', 'failed', 'cancelled']),
   jobId: z.string().min(1),
   status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']),
-  phase: z.enum(STAGES).nullable(),
+  phase: z.enum(STAGE_ORDER).nullable(),
   progress: z.number().min(0).max(100),
   currentStep: z.string().nullable(),
   /** ISO timestamp of the change. */

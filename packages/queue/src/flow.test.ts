@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { captureLogger, deferred, deleteKeys, REDIS_URL, testPrefix } from '../test/support';
 import { createRedis } from './connection';
 import { buildEpisodeFlow, enqueueEpisodeFlow, PRIORITY_LEVELS, removeEpisodeFlow, stageJobId } from './flow';
-import { RETRY_AFTER_BACKOFF, STAGES, type StageName, type StagePayload } from './queues';
+import { RETRY_AFTER_BACKOFF, STAGE_ORDER, STAGES, type StageName, type StagePayload } from './queues';
 import { startWorkers, type WorkerRuntime } from './worker-runtime';
 
 /** Walks root → leaf. */
@@ -74,6 +74,14 @@ describe('buildEpisodeFlow', () => {
     expect(single[0]!.data.partial).toBeUndefined();
   });
 
+  it("builds a clips job's flow: its one stage, the root, not partial", () => {
+    const nodes = chain(buildEpisodeFlow({ ...base, stages: ['clips'] }));
+    expect(nodes.map((n) => [n.queueName, n.opts?.jobId])).toEqual([['clips', 'job_1.2.clips']]);
+    expect(nodes[0]!.data).toEqual({ jobId: 'job_1', run: 2, userId: 'user_1' });
+    expect(chain(buildEpisodeFlow({ ...base, stages: ['clips'], fromStage: 'clips' }))).toHaveLength(1);
+    expect(() => buildEpisodeFlow({ ...base, stages: ['clips'], fromStage: 'audio' })).toThrow(/fromStage/);
+  });
+
   it('rejects bad arguments', () => {
     expect(() => buildEpisodeFlow({ ...base, fromStage: 'audio', toStage: 'script' })).toThrow(/fromStage/);
     expect(() => buildEpisodeFlow({ ...base, jobId: 'a:b' })).toThrow(/jobId/);
@@ -93,7 +101,7 @@ describe('episode flows in Redis', () => {
     redis = createRedis(REDIS_URL, { role: 'producer', name: 'test' });
     flowProducer = new FlowProducer({ connection: redis, prefix });
     queues = Object.fromEntries(
-      STAGES.map((s) => [s, new Queue(s, { connection: redis, prefix })]),
+      STAGE_ORDER.map((s) => [s, new Queue(s, { connection: redis, prefix })]),
     ) as typeof queues;
     await flowProducer.waitUntilReady();
   });
@@ -244,6 +252,20 @@ describe('episode flows in Redis', () => {
       expect(await Job.fromId(queues[stage], stageJobId('ep4', 2, stage))).toBeDefined();
     }
     expect(await removeEpisodeFlow(queues, 'ep4', 1)).toEqual({ removed: [], active: [] });
+  });
+
+  it("removeEpisodeFlow removes a clips job's waiting stage", async () => {
+    await enqueueEpisodeFlow(flowProducer, {
+      jobId: 'cl1',
+      run: 1,
+      userId: 'u1',
+      priority: 'normal',
+      stages: ['clips'],
+      prefix,
+    });
+    expect(await queues.clips.getJobState(stageJobId('cl1', 1, 'clips'))).toBe('prioritized');
+    expect(await removeEpisodeFlow(queues, 'cl1', 1)).toEqual({ removed: ['clips'], active: [] });
+    expect(await Job.fromId(queues.clips, stageJobId('cl1', 1, 'clips'))).toBeUndefined();
   });
 
   it('removeEpisodeFlow leaves a running stage alone, removes the rest, and nothing runs after it', async () => {

@@ -1,7 +1,14 @@
 import { type FlowJob, type FlowProducer, Job, type JobNode, type Queue } from 'bullmq';
 import { z } from 'zod';
 import { assertRedisReady } from './connection';
-import { jobOptionsFor, parsePayload, STAGES, type StageName, type StagePayload } from './queues';
+import {
+  jobOptionsFor,
+  parsePayload,
+  STAGE_ORDER,
+  STAGES,
+  type StageName,
+  type StagePayload,
+} from './queues';
 
 export type EpisodePriority = 'high' | 'normal' | 'low';
 
@@ -11,7 +18,7 @@ export type EpisodePriority = 'high' | 'normal' | 'low';
  */
 export const PRIORITY_LEVELS: Readonly<Record<EpisodePriority, number>> = { high: 1, normal: 5, low: 10 };
 
-const stageName = z.enum(STAGES);
+const stageName = z.enum(STAGE_ORDER);
 
 const flowArgsSchema = z
   .object({
@@ -19,15 +26,29 @@ const flowArgsSchema = z
     run: z.number(),
     userId: z.string(),
     priority: z.enum(['high', 'normal', 'low']),
+    stages: z.array(stageName).min(1).optional(),
     fromStage: stageName.optional(),
     toStage: stageName.optional(),
     prefix: z.string().min(1),
     traceparent: z.string().optional(),
   })
-  .refine((a) => STAGES.indexOf(a.fromStage ?? 'scrape') <= STAGES.indexOf(a.toStage ?? 'upload'), {
-    message: 'fromStage must not come after toStage',
-    path: ['fromStage'],
-  });
+  .refine(
+    (a) => {
+      const stages: readonly StageName[] = a.stages ?? STAGES;
+      return (
+        (a.fromStage === undefined || stages.includes(a.fromStage)) &&
+        (a.toStage === undefined || stages.includes(a.toStage))
+      );
+    },
+    { message: "fromStage and toStage must be stages of the job's flow", path: ['fromStage'] },
+  )
+  .refine(
+    (a) => {
+      const stages: readonly StageName[] = a.stages ?? STAGES;
+      return stages.indexOf(a.fromStage ?? stages[0]!) <= stages.indexOf(a.toStage ?? stages.at(-1)!);
+    },
+    { message: 'fromStage must not come after toStage', path: ['fromStage'] },
+  );
 
 export interface EpisodeFlowArgs {
   jobId: string;
@@ -35,9 +56,11 @@ export interface EpisodeFlowArgs {
   run: number;
   userId: string;
   priority: EpisodePriority;
-  /** First stage to run (resume, or pre-generation that already has a script). Default `scrape`. */
+  /** The job's stages in order (JOB_STAGES of its type). Default: an episode's four (STAGES). */
+  stages?: readonly StageName[];
+  /** First stage to run (resume, or pre-generation that already has a script). Default: the first. */
   fromStage?: StageName;
-  /** Last stage, the flow's root. `script` for partial pre-generation. Default `upload`. */
+  /** Last stage, the flow's root. `script` for partial pre-generation. Default: the last. */
   toStage?: StageName;
   /** BullMQ key prefix (QUEUE_PREFIX). */
   prefix: string;
@@ -50,25 +73,35 @@ export function stageJobId(jobId: string, run: number, stage: StageName): string
   return `${jobId}.${run}.${stage}`;
 }
 
-/** The stages a flow covers, in pipeline order. */
-export function flowStages(fromStage: StageName = 'scrape', toStage: StageName = 'upload'): StageName[] {
-  return STAGES.slice(STAGES.indexOf(fromStage), STAGES.indexOf(toStage) + 1);
+/** The stages a flow covers, in pipeline order: `stages` (an episode's by default) from `fromStage` to `toStage`. */
+export function flowStages(
+  fromStage?: StageName,
+  toStage?: StageName,
+  stages: readonly StageName[] = STAGES,
+): StageName[] {
+  const from = fromStage === undefined ? 0 : stages.indexOf(fromStage);
+  const to = toStage === undefined ? stages.length - 1 : stages.indexOf(toStage);
+  return stages.slice(from, to + 1);
 }
 
 /**
- * The BullMQ flow of one run of an episode job: the last stage is the root and each stage is
+ * The BullMQ flow of one run of a job (an episode's, or a clips job's single stage): the last
+ * stage is the root and each stage is
  * the only child of the next, so the first stage (the leaf) runs first. Every child carries
  * `failParentOnFailure`, so a stage that fails for good fails the whole chain up to the root
  * instead of leaving parents in waiting-children forever (bullmq#3362).
  */
 export function buildEpisodeFlow(args: EpisodeFlowArgs): FlowJob {
   const a = flowArgsSchema.parse(args);
-  const stages = flowStages(a.fromStage, a.toStage);
+  const all: readonly StageName[] = a.stages ?? STAGES;
+  const stages = flowStages(a.fromStage, a.toStage, all);
+  // Partial pre-generation: an episode flow that stops before its audio.
+  const partial = all.includes('audio') && all.indexOf(a.toStage ?? all.at(-1)!) < all.indexOf('audio');
   const payload: StagePayload = parsePayload('scrape', {
     jobId: a.jobId,
     run: a.run,
     userId: a.userId,
-    ...(STAGES.indexOf(a.toStage ?? 'upload') < STAGES.indexOf('audio') ? { partial: true } : {}),
+    ...(partial ? { partial: true } : {}),
     ...(a.traceparent ? { traceparent: a.traceparent } : {}),
   });
 
@@ -88,7 +121,7 @@ export function buildEpisodeFlow(args: EpisodeFlowArgs): FlowJob {
       ...(node ? { children: [{ ...node, opts: { ...node.opts, failParentOnFailure: true } }] } : {}),
     } as FlowJob;
   }
-  // flowStages always returns at least one stage (the refine above guarantees from <= to).
+  // flowStages always returns at least one stage (the refines above guarantee from <= to).
   return node as FlowJob;
 }
 
@@ -110,7 +143,8 @@ export interface RemovedFlow {
 }
 
 /**
- * Cancels a run: removes every stage of it that has not started. Removing a parent does not
+ * Cancels a run (of any job type: every stage queue is looked in, the job's own stages exist):
+ * removes every stage of it that has not started. Removing a parent does not
  * remove its children (bullmq#3339), so each stage is removed on its own. Parents go first:
  * removing a child that is its parent's last pending dependency moves that parent to wait
  * (removeParentDependencyKey), where a worker could grab it before it is removed.
@@ -122,7 +156,7 @@ export async function removeEpisodeFlow(
   run: number,
 ): Promise<RemovedFlow> {
   const result: RemovedFlow = { removed: [], active: [] };
-  for (const stage of [...STAGES].reverse()) {
+  for (const stage of [...STAGE_ORDER].reverse()) {
     const job = await Job.fromId(queues[stage], stageJobId(jobId, run, stage));
     if (!job) continue;
     const state = await job.getState();

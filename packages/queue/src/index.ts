@@ -58,6 +58,7 @@ export {
   type QueueDefinition,
   type QueueName,
   RETRY_AFTER_BACKOFF,
+  STAGE_ORDER,
   STAGES,
   type StageName,
   type StagePayload,

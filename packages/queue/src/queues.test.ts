@@ -6,15 +6,17 @@ import {
   QUEUE_NAMES,
   QUEUES,
   RETRY_AFTER_BACKOFF,
+  STAGE_ORDER,
   STAGES,
   stageProgress,
 } from './queues';
 
 describe('queue catalog', () => {
-  it('lists the four stages in pipeline order plus the support queues', () => {
+  it('lists the four episode stages in pipeline order, the clips stage, and the support queues', () => {
     expect(STAGES).toEqual(['scrape', 'script', 'audio', 'upload']);
+    expect(STAGE_ORDER).toEqual(['scrape', 'script', 'audio', 'upload', 'clips']);
     expect(QUEUE_NAMES.sort()).toEqual(
-      ['audio', 'maintenance', 'pregenerate', 'scrape', 'script', 'upload', 'webhooks'].sort(),
+      ['audio', 'clips', 'maintenance', 'pregenerate', 'scrape', 'script', 'upload', 'webhooks'].sort(),
     );
   });
 
@@ -33,10 +35,12 @@ describe('queue catalog', () => {
   });
 
   it('retries every stage 3 times with the Retry-After-aware exponential backoff', () => {
-    for (const stage of STAGES) {
+    for (const stage of STAGE_ORDER) {
       expect(jobOptionsFor(stage)).toMatchObject({ attempts: 3, backoff: { type: RETRY_AFTER_BACKOFF } });
     }
     expect(QUEUES.audio.lockDurationMs).toBeGreaterThan(QUEUES.scrape.lockDurationMs);
+    // ffmpeg-heavy like audio: the same lock margins, one job at a time.
+    expect(QUEUES.clips).toMatchObject({ concurrency: 1, lockDurationMs: QUEUES.audio.lockDurationMs });
   });
 
   it('accepts valid payloads of every queue', () => {
@@ -82,13 +86,15 @@ describe('queue catalog', () => {
     ).toThrow(/event/);
   });
 
-  it('has contiguous progress bands from 0 to 100 and maps stage fractions into them', () => {
+  it('has contiguous progress bands from 0 to 100 per job type and maps stage fractions into them', () => {
     let expectedStart = 0;
     for (const stage of STAGES) {
       expect(PROGRESS_BANDS[stage].start).toBe(expectedStart);
       expectedStart = PROGRESS_BANDS[stage].end;
     }
     expect(expectedStart).toBe(100);
+    expect(PROGRESS_BANDS.clips).toEqual({ start: 0, end: 100 });
+    expect(stageProgress('clips', 0.5)).toBe(50);
     expect(stageProgress('audio', 0)).toBe(40);
     expect(stageProgress('audio', 0.5)).toBe(60);
     expect(stageProgress('audio', 1)).toBe(80);

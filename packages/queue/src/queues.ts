@@ -64,14 +64,23 @@ export type MaintenancePayload = z.infer<typeof maintenancePayloadSchema>;
 
 /** The four episode stages in pipeline order (scrape runs first, upload last). */
 export const STAGES = ['scrape', 'script', 'audio', 'upload'] as const;
-export type StageName = (typeof STAGES)[number];
+/**
+ * Every stage queue: the episode's four, then `clips` (a clips job's only stage). A job's flow
+ * runs the stages of its type (JOB_STAGES in @podfleet/db), in this order.
+ */
+export const STAGE_ORDER = [...STAGES, 'clips'] as const;
+export type StageName = (typeof STAGE_ORDER)[number];
 
-/** Progress (0–100) each stage covers; a stage reports within its band. */
+/**
+ * Progress (0–100) each stage covers; a stage reports within its band. Each job type's stages
+ * together cover 0–100: an episode's four, a clips job's one.
+ */
 export const PROGRESS_BANDS: Readonly<Record<StageName, { readonly start: number; readonly end: number }>> = {
   scrape: { start: 0, end: 20 },
   script: { start: 20, end: 40 },
   audio: { start: 40, end: 80 },
   upload: { start: 80, end: 100 },
+  clips: { start: 0, end: 100 },
 };
 
 /** Maps a stage's own fraction done (0..1) to overall job progress (integer 0..100). */
@@ -124,6 +133,10 @@ export const QUEUES = {
   // stage twice, bullmq#2857), and two stalls are tolerated since a stage can take minutes.
   audio: stage({ concurrency: 1, lockDurationMs: 120_000, stalledIntervalMs: 60_000, maxStalledCount: 2 }),
   upload: stage({ concurrency: 4 }),
+  // Rendering clips is ffmpeg work of the audio role, as heavy as the audio stage's (child
+  // processes, same lock margins); one job at a time renders its clips one after another, and a
+  // retry keeps the clips an earlier attempt stored.
+  clips: stage({ concurrency: 1, lockDurationMs: 120_000, stalledIntervalMs: 60_000, maxStalledCount: 2 }),
   webhooks: {
     schema: webhookPayloadSchema,
     attempts: 8, // 10 s … ~21 min between tries

@@ -1,4 +1,13 @@
 export {
+  type ReceivedUpload,
+  type ReceiveUploadOptions,
+  receiveUpload,
+  type StagedTranscript,
+  stagedTranscriptSchema,
+  UploadError,
+  type UploadErrorKind,
+} from './receive';
+export {
   SNIFF_BYTES,
   type SniffedAudio,
   type SniffResult,
@@ -8,7 +17,9 @@ export {
 } from './sniff';
 export {
   detectTranscriptFormat,
+  type ParsedTranscript,
   parseTranscript,
+  type TranscriptChapter,
   TranscriptError,
   type TranscriptFormat,
   type TranscriptSegment,

@@ -71,13 +71,22 @@ describe('transcripts', () => {
         { speaker: 'Ava', text: 'First line.', start: 1, end: 3.5 },
         { speaker: '', text: 'Second line.', start: 4, end: 6 },
       ],
+      chapters: [],
     });
   });
 
-  test("podfleet JSON: the episode's transcript.json or a bare array", () => {
+  test("podfleet JSON: the episode's transcript.json (chapters kept, in order) or a bare array", () => {
     const segments = [{ speaker: 'Ava', text: 'Hi.', start: 0, end: 1.5 }];
-    expect(parseTranscript(JSON.stringify({ segments, chapters: [] })).segments).toEqual(segments);
-    expect(parseTranscript(JSON.stringify(segments)).format).toBe('json');
+    const chapters = [
+      { title: 'Later', startSec: 60 },
+      { title: 'Intro', startSec: 0 },
+    ];
+    expect(parseTranscript(JSON.stringify({ segments, chapters }))).toEqual({
+      format: 'json',
+      segments,
+      chapters: [chapters[1], chapters[0]],
+    });
+    expect(parseTranscript(JSON.stringify(segments))).toEqual({ format: 'json', segments, chapters: [] });
   });
 
   test.each([
@@ -85,6 +94,22 @@ describe('transcripts', () => {
     ['{"segments": [{"text": "x", "start": 2, "end": 1}]}', /segments\.0\.end: end must be after start/],
     ['{"segments": [', /not valid JSON/],
     ['WEBVTT\n\n', /no timed text/],
+    [
+      'WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nfine\n\n00:00:03.000 --> 00:0x:04.000\nbad\n',
+      /^line 6: .* is not a cue timing/,
+    ],
+    [
+      'WEBVTT\n\n00:00:05.000 --> 00:00:04.000\nbackwards\n',
+      /^line 3: the cue ends \(00:00:04.000\) before it starts/,
+    ],
+    [
+      '1\n00:00:01,000 --> 00:00:02,000\nA\n\n2\n00:00:03,000 -> 00:00:04,000\nB\n',
+      /^line 6: "00:00:03,000 -> 00:00:04,000" is not a cue timing/,
+    ],
+    [
+      '{\n  "segments": [\n    {"text": "x", "start": 0, "end": 1},,\n  ]\n}',
+      /^line 3: the transcript is not valid JSON/,
+    ],
   ])('%s is a clear error', (text, message) => {
     expect(() => parseTranscript(text)).toThrow(TranscriptError);
     expect(() => parseTranscript(text)).toThrow(message);

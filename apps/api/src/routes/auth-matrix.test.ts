@@ -75,6 +75,7 @@ it('the document describes the routes this matrix relies on', () => {
     'PATCH /v1/me/podcast',
     'PATCH /v1/users/{id}',
     'POST /v1/episodes',
+    'POST /v1/episodes/{id}/clips',
     'POST /v1/keys',
     'POST /v1/users',
   ]);

@@ -18,8 +18,9 @@ import { parseBody, parseQuery } from '../http/validate';
 import { currentUser, ownerScope } from '../middleware/auth';
 import { idempotencyKeySchema } from '../schemas';
 import { CHAPTERS_CONTENT_TYPE, toJsonChapters } from '../services/chapters';
-import { sendLocalFile, sentFromStart } from '../services/local-file';
+import { sentFromStart } from '../services/local-file';
 import { enforceRateLimit } from '../services/rate-limit';
+import { serveStoredMedia } from '../services/stored-media';
 import {
   CONTENT_TYPES,
   readSegments,
@@ -41,8 +42,6 @@ const QUEUE_FULL_RETRY_AFTER_SEC = 30;
 const LISTEN_DEDUP_SEC = 3600;
 /** High-priority allowances count per UTC day. */
 const DAY_MS = 24 * 3600 * 1000;
-/** Presigned S3 URLs handed out by the audio redirect live this long. */
-const PRESIGNED_TTL_SEC = 300;
 /** Daily/weekly answers say how the cache answered: hit (Redis), fallback (database), miss, bypass (forceRegenerate). */
 export const CACHE_HEADER = 'X-Podfleet-Cache';
 
@@ -326,31 +325,12 @@ export function episodesRouter(ctx: RouteContext): Router {
 
   router.get('/v1/episodes/:id/audio', signedOrUser(episodeAudioPath), async (req, res) => {
     const episode = await findEpisode(req);
-    if (ctx.storage.kind === 's3') {
-      const url =
-        ctx.storage.publicUrl(episode.audioKey) ??
-        (await ctx.storage.signedUrl(episode.audioKey, PRESIGNED_TTL_SEC));
-      if (!url) throw new Error('the s3 storage driver returned no URL');
-      countListen(req, episode, true);
-      res.redirect(302, url);
-      return;
-    }
-    const head = await ctx.storage.head(episode.audioKey);
-    const path = ctx.storage.localPath?.(episode.audioKey);
-    if (!head || !path) throw notFound('episode audio');
-    res.setHeader('Content-Type', episode.mimeType);
-    res.setHeader('Cache-Control', 'private, max-age=3600');
-    if (head.checksum) res.setHeader('ETag', `"${head.checksum}"`);
-    const outcome = await sendLocalFile(res, path);
-    if (outcome === 'missing') throw notFound('episode audio');
-    if (outcome === 'unsatisfiable') {
-      throw new HttpProblem(416, {
-        type: 'range-not-satisfiable',
-        detail: `the audio is ${head.sizeBytes} bytes long`,
-        headers: { 'Content-Range': `bytes */${head.sizeBytes}` },
-      });
-    }
-    countListen(req, episode, sentFromStart(res, 1024));
+    const outcome = await serveStoredMedia(ctx.storage, res, {
+      key: episode.audioKey,
+      contentType: episode.mimeType,
+      what: 'episode audio',
+    });
+    countListen(req, episode, outcome === 'redirected' || sentFromStart(res, 1024));
   });
 
   /**

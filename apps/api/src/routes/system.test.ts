@@ -276,6 +276,11 @@ describe('OpenAPI and docs', () => {
         'GET /v1/episodes/{id}/transcript',
         'GET /v1/episodes/{id}/chapters',
         'POST /v1/episodes/{id}/listens',
+        'POST /v1/episodes/{id}/clips',
+        'GET /v1/episodes/{id}/clips',
+        'GET /v1/clips/{id}',
+        'GET /v1/clips/{id}/media',
+        'DELETE /v1/clips/{id}',
         'GET /v1/jobs',
         'GET /v1/jobs/{id}',
         'GET /v1/jobs/{id}/events',
@@ -317,6 +322,9 @@ describe('OpenAPI and docs', () => {
       'PodcastShow',
       'UpdatePodcastShowRequest',
       'VoiceList',
+      'ClipRequest',
+      'Clip',
+      'ClipList',
     ]) {
       expect(doc.components.schemas).toHaveProperty(name);
     }

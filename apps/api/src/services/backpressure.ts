@@ -1,7 +1,7 @@
-import { assertRedisReady, type QueueSet, type StageName } from '@podfleet/queue';
+import { assertRedisReady, type QueueSet, STAGE_ORDER } from '@podfleet/queue';
 
 /** Stage queues whose waiting jobs count as the fleet's backlog. */
-const STAGE_QUEUES: readonly StageName[] = ['scrape', 'script', 'audio', 'upload'];
+const STAGE_QUEUES = STAGE_ORDER;
 /** States of jobs no worker has picked up yet (waiting-children parents are not extra work). */
 const WAITING_STATES = ['wait', 'prioritized', 'delayed'] as const;
 

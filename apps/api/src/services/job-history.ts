@@ -1,4 +1,4 @@
-import { type Job, type PrismaClient, STAGES } from '@podfleet/db';
+import { type Job, type PrismaClient, STAGE_ORDER } from '@podfleet/db';
 import { toJobView } from '@podfleet/pipeline';
 import type { z } from 'zod';
 import type { jobHistorySchema } from '../schemas';
@@ -27,7 +27,7 @@ export async function readJobHistory(db: PrismaClient, job: Job): Promise<JobHis
     })),
     eventsTruncated: events.length > HISTORY_EVENTS_MAX,
     stages: stages
-      .sort((a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage))
+      .sort((a, b) => STAGE_ORDER.indexOf(a.stage) - STAGE_ORDER.indexOf(b.stage))
       .map((s) => ({
         stage: s.stage,
         status: s.status,

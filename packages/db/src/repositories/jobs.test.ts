@@ -18,6 +18,7 @@ import {
   failJob,
   findIdempotentJob,
   firstUnfinishedStage,
+  JOB_STAGES,
   markStageCompleted,
   markStageFailed,
   retryJob,
@@ -334,6 +335,16 @@ test('appendEvent ids order events', async () => {
 const input = (extra: Partial<SubmitJobInput> = {}) => customJobInput(user.id, extra);
 
 describe('submitJob', () => {
+  it('gives a job the stages of its type: a clips job has the one clips stage, which runs first', async () => {
+    const { job } = await submitJob(db, input({ type: 'clips', request: { episodeId: 'e1', count: 1 } }));
+    const stages = await db.jobStage.findMany({ where: { jobId: job.id } });
+    expect(stages.map((s) => [s.stage, s.status])).toEqual([['clips', 'pending']]);
+    expect(JOB_STAGES.clips).toEqual(['clips']);
+    expect(await firstUnfinishedStage(db, job.id)).toBe('clips');
+    await markStageCompleted(db, job.id, 'clips', { artifactKey: 'jobs/x/clips.json', checksum: 'c' });
+    expect(await firstUnfinishedStage(db, job.id)).toBeNull();
+  });
+
   it('inserts the job, its four pending stages and its created event, enqueued as run 1', async () => {
     const { job, deduplicated } = await submitJob(
       db,

@@ -21,15 +21,31 @@ import { type HotStatement, JOB_COLUMNS, modelColumns, modelFrom, runHot } from 
 /** A client or an interactive-transaction client: for functions that are a single statement. */
 export type DbClient = PrismaClient | Prisma.TransactionClient;
 
-/** The pipeline stages in the order they run. */
+/** An episode's stages in the order they run. */
 export const STAGES = ['scrape', 'script', 'audio', 'upload'] as const satisfies readonly Stage[];
 
-/** The slice of 0–100 each stage's progress occupies. */
+/** Every stage, each job type's in the order they run: sorts any job's stage rows. */
+export const STAGE_ORDER = [...STAGES, 'clips'] as const satisfies readonly Stage[];
+
+/**
+ * The stages a job of each type runs, in order: its stage rows, its BullMQ flow (last stage the
+ * root) and where a retry or re-enqueue resumes all follow this.
+ */
+export const JOB_STAGES: Readonly<Record<JobType, readonly Stage[]>> = {
+  daily: STAGES,
+  weekly: STAGES,
+  custom: STAGES,
+  upload: STAGES,
+  clips: ['clips'],
+};
+
+/** The slice of 0–100 each stage's progress occupies (each job type's stages cover 0–100). */
 export const STAGE_PROGRESS: Readonly<Record<Stage, { start: number; end: number }>> = {
   scrape: { start: 0, end: 20 },
   script: { start: 20, end: 40 },
   audio: { start: 40, end: 80 },
   upload: { start: 80, end: 100 },
+  clips: { start: 0, end: 100 },
 };
 
 /** Milliseconds since the stage row's started_at, by the database clock. */
@@ -56,7 +72,7 @@ export interface CreateJobInput {
 }
 
 /**
- * A queued job with its four pending stage rows and a `created` event, in one transaction.
+ * A queued job with its pending stage rows (JOB_STAGES of its type) and a `created` event, in one transaction.
  * A second job with the same (userId, idempotencyKey) fails with Prisma's P2002 (see
  * isUniqueViolation) and leaves nothing behind.
  */
@@ -64,7 +80,7 @@ export function createJobWithStages(db: DbClient, input: CreateJobInput): Promis
   return db.job.create({
     data: {
       ...input,
-      stages: { createMany: { data: STAGES.map((stage) => ({ stage })) } },
+      stages: { createMany: { data: JOB_STAGES[input.type].map((stage) => ({ stage })) } },
       events: {
         create: {
           type: 'created',
@@ -106,7 +122,12 @@ export async function findIdempotentJob(
   return null;
 }
 
+/** A new job's id (UUIDv7, time-ordered), for a caller that needs it before the job exists. */
+export const newJobId = (): string => uuidv7();
+
 export interface SubmitJobInput {
+  /** The job's id when the caller chose it first (an upload stages its files under it); a new one otherwise. */
+  id?: string;
   userId: string;
   type: JobType;
   /** The validated request, as it will be stored. */
@@ -125,14 +146,14 @@ export interface SubmitJobInput {
 
 const SUBMIT_JOB: HotStatement = {
   name: 'podfleet_submit_job',
-  text: `SELECT ${JOB_COLUMNS} FROM submit_job($1, $2::text[], $3, $4::"job_type", $5::jsonb,
-           $6::"job_priority", $7, $8, $9, $10, $11, $12, $13::int)`,
+  text: `SELECT ${JOB_COLUMNS} FROM submit_job($1, $2::text[], $3::"stage"[], $4, $5::"job_type", $6::jsonb,
+           $7::"job_priority", $8, $9, $10, $11, $12, $13, $14::int)`,
 };
 
 /**
  * The submit of a new job in one round trip (the `submit_job` SQL function, a hot statement):
  * under the user's slot lock, a job in flight for the same cached episode answers (when
- * `dedupeInFlight`), otherwise the job, its four stages and its `created` event are inserted,
+ * `dedupeInFlight`), otherwise the job, its stages (JOB_STAGES of its type) and its `created` event are inserted,
  * enqueued (run 1) if the user has a free slot. A repeated (userId, idempotencyKey) fails with a
  * unique violation (see isUniqueViolation) and leaves nothing behind.
  */
@@ -140,11 +161,12 @@ export async function submitJob(
   db: PrismaClient,
   input: SubmitJobInput,
 ): Promise<{ job: Job; deduplicated: boolean }> {
-  const id = uuidv7();
-  const stageIds = STAGES.map(() => uuidv7());
+  const id = input.id ?? newJobId();
+  const stages = JOB_STAGES[input.type];
   const [job] = await runHot<Job>(db, SUBMIT_JOB, [
     id,
-    stageIds,
+    stages.map(() => uuidv7()),
+    stages,
     input.userId,
     input.type,
     JSON.stringify(input.request),
@@ -366,13 +388,13 @@ export function appendEvent(
   return db.jobEvent.create({ data: { jobId, type, data } });
 }
 
-/** The first stage, in pipeline order, not completed or skipped; null when all are done. */
+/** The job's first stage, in pipeline order, not completed or skipped; null when all are done. */
 export async function firstUnfinishedStage(db: DbClient, jobId: string): Promise<Stage | null> {
   const rows = await db.jobStage.findMany({ where: { jobId }, select: { stage: true, status: true } });
-  const done = new Set(
-    rows.filter((r) => r.status === 'completed' || r.status === 'skipped').map((r) => r.stage),
+  const unfinished = new Set(
+    rows.filter((r) => r.status !== 'completed' && r.status !== 'skipped').map((r) => r.stage),
   );
-  return STAGES.find((stage) => !done.has(stage)) ?? null;
+  return STAGE_ORDER.find((stage) => unfinished.has(stage)) ?? null;
 }
 
 export interface CompletionDetails {

@@ -2,7 +2,7 @@
 // flushed, a crash between the database commit and the flow reaching Redis, a stage that failed
 // while the database was down), the job would sit `queued`/`running` forever. The reconciler
 // compares the two and puts such jobs back on the queue from their first unfinished stage.
-import { appendEvent, failJob, firstUnfinishedStage, STAGES } from '@podfleet/db';
+import { appendEvent, failJob, firstUnfinishedStage, JOB_STAGES, type JobType } from '@podfleet/db';
 import { parseFailedReason, stageJobId } from '@podfleet/queue';
 import type { PipelineContext } from '../context';
 import { publishState } from '../events';
@@ -63,13 +63,15 @@ export const reconcileLockKey = (prefix: string) => `${prefix}:locks:maintenance
  *   failure never reached the database (it was down, or the worker died right after), so record
  *   it there.
  */
-async function judge(ctx: PipelineContext, jobId: string, run: number, partial: boolean): Promise<Verdict> {
+async function judge(ctx: PipelineContext, job: Candidate): Promise<Verdict> {
+  const { id: jobId, run, partial } = job;
+  const stages = JOB_STAGES[job.type];
   const states = await Promise.all(
-    STAGES.map((stage) => ctx.queues[stage].getJobState(stageJobId(jobId, run, stage))),
+    stages.map((stage) => ctx.queues[stage].getJobState(stageJobId(jobId, run, stage))),
   );
   if (states.some((state) => PENDING_STATES.has(state))) return { kind: 'alive' };
 
-  const failedAt = STAGES.find((_, i) => states[i] === 'failed');
+  const failedAt = stages.find((_, i) => states[i] === 'failed');
   if (failedAt) {
     const bullJob = await ctx.queues[failedAt].getJob(stageJobId(jobId, run, failedAt));
     const reason = bullJob?.failedReason ?? '';
@@ -86,11 +88,12 @@ async function judge(ctx: PipelineContext, jobId: string, run: number, partial: 
   }
 
   const from = await firstUnfinishedStage(ctx.db, jobId);
-  // Every stage recorded but the job still active: the process died between recording upload and
-  // publishing. A run from `upload` resumes it, and the upload stage's finalize step publishes.
+  // Every stage recorded but the job still active: the process died between recording its last
+  // stage (upload, clips) and finishing the job. A run from that stage resumes it, and the
+  // stage's finalize step publishes the episode (or completes the clips job).
   if (from === null && !partial) return { kind: 'reenqueue', reason: 'unpublished' };
   // A partial (script-only) job past its script has nothing a flow could run.
-  if (from === null || STAGES.indexOf(from) > STAGES.indexOf(partial ? 'script' : 'upload')) {
+  if (from === null || (partial && stages.indexOf(from) > stages.indexOf('script'))) {
     return { kind: 'nothing-to-run' };
   }
   return { kind: 'reenqueue', reason: states.every((s) => s === 'unknown') ? 'lost' : 'incomplete' };
@@ -117,7 +120,7 @@ export async function reconcile(
   return outcome.value;
 }
 
-type Candidate = { id: string; run: number; partial: boolean };
+type Candidate = { id: string; run: number; partial: boolean; type: JobType };
 
 async function reconcileNow(
   ctx: PipelineContext,
@@ -137,7 +140,7 @@ async function reconcileNow(
       },
       orderBy: { id: 'asc' },
       take: batchSize,
-      select: { id: true, run: true, partial: true },
+      select: { id: true, run: true, partial: true, type: true },
     });
     for (const job of batch) await reconcileJob(ctx, job, result);
     const last = batch.at(-1);
@@ -168,7 +171,7 @@ async function reconcileNow(
 
 async function reconcileJob(ctx: PipelineContext, job: Candidate, result: ReconcileResult): Promise<void> {
   result.checked++;
-  const verdict = await judge(ctx, job.id, job.run, job.partial);
+  const verdict = await judge(ctx, job);
   const log = ctx.logger.child({ jobId: job.id, run: job.run });
   if (verdict.kind === 'reenqueue') {
     await appendEvent(ctx.db, job.id, 'reconciled', { run: job.run, reason: verdict.reason });

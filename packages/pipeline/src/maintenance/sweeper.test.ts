@@ -23,6 +23,7 @@ describe('sweepStuckJobs', () => {
       script: 10 * MINUTE,
       audio: 30 * MINUTE,
       upload: 5 * MINUTE,
+      clips: 30 * MINUTE,
     });
   });
 

@@ -14,6 +14,8 @@ export const DEFAULT_STAGE_DEADLINES_MS: Readonly<Record<Stage, number>> = {
   script: 10 * 60_000,
   audio: 30 * 60_000,
   upload: 5 * 60_000,
+  // Rendering up to ten clips of a minute each.
+  clips: 30 * 60_000,
 };
 
 export interface SweepOptions {

@@ -76,6 +76,7 @@ describe('queue stats', () => {
     const stats = await readQueueStats(t.db, t.ctx.queues, Date.now());
     expect(Object.keys(stats).sort()).toEqual([
       'audio',
+      'clips',
       'maintenance',
       'pregenerate',
       'scrape',

@@ -2,7 +2,7 @@
 // finished per minute over the last hour (BullMQ's per-minute metrics), and how long the oldest
 // waiting job has waited.
 import type { PrismaClient } from '@podfleet/db';
-import { QUEUE_NAMES, type QueueName, type QueueSet, queueThroughput, STAGES } from '@podfleet/queue';
+import { QUEUE_NAMES, type QueueName, type QueueSet, queueThroughput, STAGE_ORDER } from '@podfleet/queue';
 import type { Job as BullJob } from 'bullmq';
 
 export interface QueueStats {
@@ -21,7 +21,7 @@ export interface QueueStats {
   oldestWaitingSec: number;
 }
 
-const STAGE_QUEUES: readonly string[] = STAGES;
+const STAGE_QUEUES: readonly string[] = STAGE_ORDER;
 
 /**
  * How long the oldest job waiting for each stage has waited, from PostgreSQL: a queued or running

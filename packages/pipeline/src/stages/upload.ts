@@ -1,9 +1,10 @@
-import { type PublishedEpisode, publishEpisode } from '@podfleet/db';
-import { jsonArtifactKey, readArtifact, writeArtifact } from '../artifacts';
+import { type Job, type PublishedEpisode, publishEpisode } from '@podfleet/db';
+import { type AudioArtifact, jsonArtifactKey, readArtifact, writeArtifact } from '../artifacts';
 import type { PipelineContext } from '../context';
 import { publishState } from '../events';
 import { onJobEnded, queueWebhookIfUnsent } from '../job-end';
 import type { StageWork } from '../stage-runner';
+import { uploadDescription, uploadJobRequestSchema } from '../upload-request';
 
 /** Called after the Episode row exists and the job is completed (e.g. to warm the episode cache). */
 export type EpisodePublishedHook = (ctx: PipelineContext, episode: PublishedEpisode) => Promise<void>;
@@ -43,8 +44,8 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
     // Cancelled, or failed: skip the artifact reads (publishEpisode checks again, locked).
     if (job.status !== 'queued' && job.status !== 'running') return;
     const audio = await readArtifact(ctx, jobId, 'audio');
-    const script = await readArtifact(ctx, jobId, 'script');
-    const { documents } = await readArtifact(ctx, jobId, 'sources');
+    const about =
+      job.type === 'upload' ? uploadedEpisodeText(job, audio) : await generatedEpisodeText(ctx, jobId);
     const expiresAt =
       ctx.retentionDays > 0 ? new Date(Date.now() + ctx.retentionDays * 24 * 3600 * 1000) : null;
     // The episode and the job's completion are one statement under the job's row lock: a cancel
@@ -55,8 +56,8 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
       {
         userId: job.userId,
         type: job.type,
-        title: script.title,
-        description: script.description,
+        title: about.title,
+        description: about.description,
         audioKey: audio.audioKey,
         transcriptKey: jsonArtifactKey(jobId, 'transcript'),
         sizeBytes: audio.sizeBytes,
@@ -64,16 +65,52 @@ export function uploadStage(ctx: PipelineContext, onPublished?: EpisodePublished
         mimeType: 'audio/mpeg',
         chapters: audio.chapters,
         transcript: audio.segments,
-        sources: documents.map((d) => ({ kind: d.kind, title: d.title, url: d.url })),
+        sources: about.sources,
         localDate: job.cacheKey?.split(':').at(-1) ?? null,
         expiresAt,
       },
       ctx.userMaxActiveJobs,
     );
     if (!published) return;
+    if (about.stagedPrefix) {
+      // The upload as received is no longer needed: the episode's MP3 is made from it.
+      await ctx.storage
+        .deletePrefix(about.stagedPrefix)
+        .catch((err: unknown) => ctx.logger.warn({ err, jobId }, 'could not remove the staged upload'));
+    }
     if (onPublished) await onPublished(ctx, published.episode);
     await publishState(ctx, published.job, 'completed');
     await onJobEnded(ctx, published.job, published.claimed);
   };
   return work;
+}
+
+/** What an episode says of itself besides its audio, and the upload to remove once it is out. */
+interface EpisodeText {
+  title: string;
+  description: string;
+  sources: Array<{ kind: string; title: string; url: string | null }>;
+  stagedPrefix?: string;
+}
+
+/** A generated episode: its script's title and description, and the documents it was written from. */
+async function generatedEpisodeText(ctx: PipelineContext, jobId: string): Promise<EpisodeText> {
+  const script = await readArtifact(ctx, jobId, 'script');
+  const { documents } = await readArtifact(ctx, jobId, 'sources');
+  return {
+    title: script.title,
+    description: script.description,
+    sources: documents.map((d) => ({ kind: d.kind, title: d.title, url: d.url })),
+  };
+}
+
+/** An uploaded episode: the form's title, a description from its transcript (or the file), no sources. */
+function uploadedEpisodeText(job: Job, audio: AudioArtifact): EpisodeText {
+  const request = uploadJobRequestSchema.parse(job.request);
+  return {
+    title: request.title,
+    description: uploadDescription(request, audio),
+    sources: [],
+    stagedPrefix: request.upload.prefix,
+  };
 }

@@ -195,6 +195,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an episode from an audio file: the file (and its transcript, if any) as multipart/form-data, streamed to storage; the job normalises it to the feed's MP3 at −16 LUFS and publishes an episode of type upload */
+        post: operations["uploadEpisode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/voices": {
         parameters: {
             query?: never;
@@ -292,6 +309,59 @@ export interface paths {
         put?: never;
         /** Record a listen (pre-generation targeting) */
         post: operations["recordListen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/episodes/{id}/clips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The episode's clips, newest job first, best clip first */
+        get: operations["listEpisodeClips"];
+        put?: never;
+        /** Cut promo clips from an episode: a clips job (progress, SSE, cancel and retry like any job) */
+        post: operations["requestClips"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clips/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One clip */
+        get: operations["getClip"];
+        put?: never;
+        post?: never;
+        /** Delete a clip: its media and its record */
+        delete: operations["deleteClip"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clips/{id}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The clip's MP3 or vertical MP4 (Range supported); with ?exp=&sig= (media.mp3Url, mp4Url) no auth header is needed */
+        get: operations["getClipMedia"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -649,7 +719,7 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running";
             /** @enum {string|null} */
-            phase: "scrape" | "script" | "audio" | "upload" | null;
+            phase: "scrape" | "script" | "audio" | "upload" | "clips" | null;
             progress: number;
             currentStep: string | null;
         };
@@ -983,6 +1053,20 @@ export interface components {
             /** Format: uri */
             webhookUrl?: string;
         };
+        UploadForm: {
+            /**
+             * Format: binary
+             * @description The audio: MP3, M4A/AAC, WAV, FLAC or Ogg, recognised by its bytes (never its name); at most UPLOAD_MAX_BYTES (500 MB by default)
+             */
+            audio: string;
+            /**
+             * Format: binary
+             * @description Its transcript, timings as they are: WebVTT, SRT or podfleet JSON ({segments: [{speaker, text, start, end}], chapters?: [{title, startSec}]} or the bare array); at most 5 MB
+             */
+            transcript?: string;
+            /** @description The episode's title */
+            title: string;
+        };
         /** @description The fleet's TTS engine and its voices: an id is what style.hosts[].voice takes; pattern, when present, accepts more ids (espeak: a language, a variant and a pitch); languages are what style.language may name (any, when anyLanguage) */
         VoiceList: {
             engine: string;
@@ -1018,6 +1102,59 @@ export interface components {
                 start: number;
                 end: number;
             }[];
+        };
+        ClipList: {
+            items: components["schemas"]["Clip"][];
+        };
+        Clip: {
+            id: string;
+            episodeId: string;
+            /** @enum {string} */
+            platform: "tiktok" | "reels" | "shorts" | "x" | "generic";
+            /** @description Where the clip starts in the episode's audio */
+            startSec: number;
+            endSec: number;
+            durationSec: number;
+            /** @description 0–1: the weighted features over the weights */
+            score: number;
+            /**
+             * @description high ≥ 0.7, medium ≥ 0.5
+             * @enum {string}
+             */
+            confidence: "high" | "medium" | "low";
+            /** @description Its first sentence, at most 80 characters */
+            title: string;
+            text: string;
+            /** @description Why it scored so: per feature (hook, completeThought, speakerTurns, energy, topic, lengthFit) its value, weight and contribution; hook also names its kind */
+            features: {
+                [key: string]: unknown;
+            };
+            media: {
+                /** @description Signed, expiring; null when not rendered as MP3 */
+                mp3Url: string | null;
+                /** @description Signed, expiring; null when not rendered as MP4 */
+                mp4Url: string | null;
+            };
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ClipRequest: {
+            /**
+             * @default generic
+             * @enum {string}
+             */
+            platform: "tiktok" | "reels" | "shorts" | "x" | "generic";
+            /** @default 3 */
+            count: number;
+            minSec?: number;
+            maxSec?: number;
+            /**
+             * @default [
+             *       "mp3",
+             *       "mp4"
+             *     ]
+             */
+            formats: ("mp3" | "mp4")[];
         };
         Feedback: {
             id: string;
@@ -1063,7 +1200,7 @@ export interface components {
             /** @enum {string} */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
             /** @enum {string|null} */
-            phase: "scrape" | "script" | "audio" | "upload" | null;
+            phase: "scrape" | "script" | "audio" | "upload" | "clips" | null;
             progress: number;
             currentStep: string | null;
             attempts: number;
@@ -1080,6 +1217,8 @@ export interface components {
             providers: {
                 script?: string;
                 tts?: string;
+                /** @description Upload jobs: where the transcript came from (uploaded, none) */
+                transcript?: string;
             };
             pregenerated: boolean;
             /** Format: date-time */
@@ -1107,7 +1246,7 @@ export interface components {
             eventsTruncated: boolean;
             stages: {
                 /** @enum {string} */
-                stage: "scrape" | "script" | "audio" | "upload";
+                stage: "scrape" | "script" | "audio" | "upload" | "clips";
                 /** @enum {string} */
                 status: "pending" | "running" | "completed" | "failed" | "skipped";
                 /** @description Attempts in the current run */
@@ -1164,7 +1303,7 @@ export interface components {
                 /** @enum {string} */
                 status: "queued" | "running";
                 /** @enum {string|null} */
-                phase: "scrape" | "script" | "audio" | "upload" | null;
+                phase: "scrape" | "script" | "audio" | "upload" | "clips" | null;
                 progress: number;
                 currentStep: string | null;
                 /** @enum {string} */
@@ -1255,6 +1394,21 @@ export interface components {
                     oldestWaitingSec: number;
                 };
                 upload?: {
+                    waiting: number;
+                    prioritized: number;
+                    active: number;
+                    delayed: number;
+                    /** @description Failed for good, still kept in Redis */
+                    failed: number;
+                    completedLastHour: number;
+                    /** @description completedLastHour / 60 */
+                    completedPerMinute: number;
+                    /** @description Failed for good in the last hour */
+                    failedLastHour: number;
+                    /** @description How long the job waiting longest has waited; a stage queue counts from when the job was enqueued or its previous stage finished */
+                    oldestWaitingSec: number;
+                };
+                clips?: {
                     waiting: number;
                     prioritized: number;
                     active: number;
@@ -3123,6 +3277,120 @@ export interface operations {
             };
         };
     };
+    uploadEpisode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["UploadForm"];
+            };
+        };
+        responses: {
+            /** @description Job ticket: poll pollUrl or follow eventsUrl (deduplicated is always false) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobTicket"];
+                };
+            };
+            /** @description The form cannot be read: cut short, or not multipart/form-data with a boundary */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The admin key: this route needs a user key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage quota exceeded (type urn:podfleet:problem:quota-exceeded; usedBytes and quotaBytes members) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The audio is over UPLOAD_MAX_BYTES (or the transcript over 5 MB): refused from Content-Length before a byte is stored, or once the limit is reached; nothing is kept */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not multipart/form-data, or the audio's bytes are not MP3, M4A/AAC, WAV, FLAC or Ogg (the detail names what they are) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No audio file or no title (errors[] names the field), or the transcript cannot be read (type urn:podfleet:problem:invalid-transcript; the detail names the line) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many uploads this minute (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Queue full or Redis down (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listVoices: {
         parameters: {
             query?: never;
@@ -3673,6 +3941,459 @@ export interface operations {
             };
             /** @description Not found or not yours */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEpisodeClips: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its clips */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClipList"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Episode not found or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestClips: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClipRequest"];
+            };
+        };
+        responses: {
+            /** @description The same request (episode and normalised parameters) was already served: its clips */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClipList"];
+                };
+            };
+            /** @description A clips job was made (or one in flight for the same request answers) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobTicket"];
+                };
+            };
+            /** @description Malformed JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The admin key: this route needs a user key */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Episode not found or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A transcript is needed: the episode has no timed transcript */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than 1 MB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is invalid, or no clip of the asked length fits the episode (type episode-too-short) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getClip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clip */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Clip"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteClip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found or not yours */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed authentications from this address (AUTH_FAILURES_PER_MINUTE): Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected error: the detail names the request id (X-Request-Id), the logs the rest */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Redis or PostgreSQL is unavailable (Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getClipMedia: {
+        parameters: {
+            query: {
+                format: "mp3" | "mp4";
+                exp?: string;
+                sig?: string;
+            };
+            header?: {
+                Range?: string;
+            };
+            path: {
+                /** @description Resource id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The whole file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": string;
+                    "video/mp4": string;
+                };
+            };
+            /** @description Partial content (Content-Range) */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Redirect to a presigned object-storage URL (s3 driver) */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description format is not mp3 or mp4 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Signature invalid or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, not yours, or not rendered in that format */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Range not satisfiable */
+            416: {
                 headers: {
                     [name: string]: unknown;
                 };

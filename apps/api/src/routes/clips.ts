@@ -1,0 +1,208 @@
+import { ClipSelectionError, clipRequestSchema, selectClips } from '@podfleet/clips';
+import type { Clip } from '@podfleet/db';
+import {
+  clipsCacheKey,
+  episodeTopic,
+  normaliseClipsRequest,
+  submitClipsJob,
+  timedTranscript,
+} from '@podfleet/pipeline';
+import { type ClipFormat, clipMediaSignedPart, clipMediaUrls } from '@podfleet/webhooks';
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { HttpProblem, notFound, serviceUnavailable } from '../http/problem';
+import { parseBody, parseQuery } from '../http/validate';
+import { currentUser, ownerScope } from '../middleware/auth';
+import type { clipSchema } from '../schemas';
+import { serveStoredMedia } from '../services/stored-media';
+import type { RouteContext } from './context';
+
+export type ClipView = z.infer<typeof clipSchema>;
+
+/** How long a client should wait when the fleet's queue is full. */
+const QUEUE_FULL_RETRY_AFTER_SEC = 30;
+const CONTENT_TYPES: Record<ClipFormat, string> = { mp3: 'audio/mpeg', mp4: 'video/mp4' };
+const mediaQuerySchema = z.object({ format: z.enum(['mp3', 'mp4']) });
+
+/** A job's (or an episode's) clips in the order they were chosen: newest job first, best clip first. */
+const clipOrder = [{ jobId: 'desc' as const }, { score: 'desc' as const }, { startSec: 'asc' as const }];
+
+/** Promo clips of episodes (docs/clips.md): made by a `clips` job, read, downloaded, deleted. */
+export function clipsRouter(ctx: RouteContext): Router {
+  const router = Router();
+  const { db, guards, settings } = ctx;
+
+  /** The clips' views, their media URLs signed under each owner's media URL version. */
+  const views = async (req: Request, clips: Clip[]): Promise<ClipView[]> => {
+    const owners = await db.user.findMany({
+      where: { id: { in: [...new Set(clips.map((c) => c.userId))] } },
+      select: { id: true, mediaUrlVersion: true },
+    });
+    const versions = new Map(owners.map((o) => [o.id, o.mediaUrlVersion]));
+    const baseUrl = ctx.baseUrl(req);
+    return clips.map((clip) =>
+      toClipView(
+        clip,
+        clipMediaUrls(clip, {
+          baseUrl,
+          signer: ctx.mediaSigner,
+          urlVersion: versions.get(clip.userId) ?? 1,
+        }),
+      ),
+    );
+  };
+
+  const findClip = async (req: Request): Promise<Clip> => {
+    const clip = await db.clip.findFirst({ where: { id: String(req.params.id), ...ownerScope(req) } });
+    if (!clip) throw notFound('clip');
+    return clip;
+  };
+
+  const findEpisode = async (req: Request) => {
+    const episode = await db.episode.findFirst({ where: { id: String(req.params.id), ...ownerScope(req) } });
+    if (!episode) throw notFound('episode');
+    return episode;
+  };
+
+  router.post('/v1/episodes/:id/clips', guards.user, async (req, res) => {
+    const { userId } = currentUser(req);
+    const body = parseBody(req, clipRequestSchema);
+    const episode = await findEpisode(req);
+    const { segments, timed } = timedTranscript(episode.transcript);
+    if (!timed) {
+      throw new HttpProblem(409, {
+        type: 'transcript-needed',
+        detail: 'a transcript is needed: this episode has no timed transcript to cut clips from',
+      });
+    }
+    const request = normaliseClipsRequest(episode.id, body);
+    // Refused before anything is enqueued when no window of the asked length fits.
+    try {
+      selectClips({ segments, topic: episodeTopic(episode), request: { ...request, count: 1 } });
+    } catch (err) {
+      if (!(err instanceof ClipSelectionError)) throw err;
+      throw new HttpProblem(422, {
+        type: 'episode-too-short',
+        detail: err.message,
+        extra: { code: err.code },
+      });
+    }
+
+    // The same request already served: its clips, while they last.
+    const served = await db.job.findFirst({
+      where: { userId, type: 'clips', cacheKey: clipsCacheKey(request), status: 'completed' },
+      orderBy: { completedAt: 'desc' },
+      select: { id: true },
+    });
+    if (served) {
+      const clips = await db.clip.findMany({ where: { jobId: served.id }, orderBy: clipOrder });
+      if (clips.length > 0) {
+        res.json({ items: await views(req, clips) });
+        return;
+      }
+    }
+
+    // Storage quota: the check that refuses a clips request over the user's or the fleet's
+    // quota belongs here, before the job is made.
+
+    const waiting = await ctx.queueDepth.waiting();
+    if (waiting >= settings.maxQueueSize) {
+      throw serviceUnavailable(
+        `the queue is full (${waiting} jobs waiting); try again later`,
+        QUEUE_FULL_RETRY_AFTER_SEC,
+        'queue-full',
+      );
+    }
+    const { job, deduplicated } = await submitClipsJob(ctx.pipelineFor(req), { userId, request });
+    const pollUrl = `${ctx.baseUrl(req)}/v1/jobs/${job.id}`;
+    res
+      .status(202)
+      .location(pollUrl)
+      .json({ jobId: job.id, status: job.status, pollUrl, eventsUrl: `${pollUrl}/events`, deduplicated });
+  });
+
+  router.get('/v1/episodes/:id/clips', guards.userOrAdmin, async (req, res) => {
+    const episode = await findEpisode(req);
+    const clips = await db.clip.findMany({ where: { episodeId: episode.id }, orderBy: clipOrder });
+    res.json({ items: await views(req, clips) });
+  });
+
+  router.get('/v1/clips/:id', guards.userOrAdmin, async (req, res) => {
+    res.json((await views(req, [await findClip(req)]))[0]);
+  });
+
+  /** A valid `?exp=&sig=` for this clip's medium stands in for the Authorization header (players send none). */
+  const signedOrUser = async (req: Request, res: Response, next: NextFunction) => {
+    if (req.query.sig === undefined && req.query.exp === undefined) {
+      await guards.userOrAdmin(req, res, next);
+      return;
+    }
+    const { format } = parseQuery(req, mediaQuerySchema);
+    const id = String(req.params.id);
+    // Signed under the owner's current media URL version: a rotated feed token voids older URLs.
+    const owner = await db.clip.findUnique({
+      where: { id },
+      select: { user: { select: { mediaUrlVersion: true } } },
+    });
+    const verdict = owner
+      ? ctx.mediaSigner.verify(
+          clipMediaSignedPart(id, format),
+          req.query.exp,
+          req.query.sig,
+          Date.now(),
+          owner.user.mediaUrlVersion,
+        )
+      : 'invalid';
+    if (verdict !== 'valid') {
+      throw new HttpProblem(403, {
+        type: verdict === 'expired' ? 'signature-expired' : 'signature-invalid',
+        detail:
+          verdict === 'expired'
+            ? 'this URL has expired; fetch the clip again for a fresh one'
+            : 'the URL signature is not valid',
+      });
+    }
+    req.principal = { kind: 'admin' }; // the signature grants this one resource, nothing else
+    next();
+  };
+
+  router.get('/v1/clips/:id/media', signedOrUser, async (req, res) => {
+    const { format } = parseQuery(req, mediaQuerySchema);
+    const clip = await findClip(req);
+    const key = format === 'mp3' ? clip.mp3Key : clip.mp4Key;
+    if (!key) throw notFound(`${format} of this clip (it was rendered without it)`);
+    await serveStoredMedia(ctx.storage, res, {
+      key,
+      contentType: CONTENT_TYPES[format],
+      what: `clip ${format}`,
+    });
+  });
+
+  router.delete('/v1/clips/:id', guards.userOrAdmin, async (req, res) => {
+    const clip = await findClip(req);
+    // Objects first: a failure leaves the row, so the delete can be repeated.
+    for (const key of [clip.mp3Key, clip.mp4Key]) if (key) await ctx.storage.delete(key);
+    await db.clip.deleteMany({ where: { id: clip.id } });
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+function toClipView(clip: Clip, media: ClipView['media']): ClipView {
+  return {
+    id: clip.id,
+    episodeId: clip.episodeId,
+    platform: clip.platform as ClipView['platform'],
+    startSec: clip.startSec,
+    endSec: clip.endSec,
+    durationSec: clip.durationSec,
+    score: clip.score,
+    confidence: clip.confidence as ClipView['confidence'],
+    title: clip.title,
+    text: clip.text,
+    features: clip.features as ClipView['features'],
+    media,
+    createdAt: clip.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "stage" ADD VALUE 'clips';
