@@ -141,9 +141,14 @@ function hear(pcm: Buffer): HeardSegment[] {
   return runs
     .filter((r) => r.to - r.from >= 0.1 * rate)
     .map(({ from, to }) => {
+      // Sign changes counted with hysteresis: noise near zero (re-encoding leaves some) is no crossing.
       let crossings = 0;
-      for (let i = from + 1; i < to; i++) {
-        if (pcm.readInt16LE((i - 1) * 2) < 0 !== pcm.readInt16LE(i * 2) < 0) crossings++;
+      let positive: boolean | undefined;
+      for (let i = from; i < to; i++) {
+        const sample = pcm.readInt16LE(i * 2);
+        if (Math.abs(sample) < 500) continue;
+        if (positive !== undefined && sample > 0 !== positive) crossings++;
+        positive = sample > 0;
       }
       const hz = crossings / 2 / ((to - from) / rate);
       const word = FAKE_ASR_WORDS[Math.round((hz - 250) / 50)] ?? 'unknown';
