@@ -13,6 +13,7 @@ import {
   startStageWorkers,
 } from '@podfleet/pipeline/testing';
 import { warmEpisodeCache } from '@podfleet/pregeneration';
+import type { AsrProvider } from '@podfleet/providers';
 import { createLogger, type StartWorkersOptions } from '@podfleet/queue';
 import { createClipCache, createEspeakEngine } from '@podfleet/tts';
 import { deliverWebhook, webhookSigningKey } from '@podfleet/webhooks';
@@ -23,7 +24,9 @@ export type TestFleet = StageWorkers;
 export async function startTestFleet(
   env: TestEnv,
   ctx: PipelineContext,
-  audio: { kind: 'real'; cacheDir: string } | { kind: 'stand-in'; control: StandInAudioControl },
+  audio:
+    | { kind: 'real'; cacheDir: string; asr?: AsrProvider | null }
+    | { kind: 'stand-in'; control: StandInAudioControl },
   /** A logger to read the workers' lines (silent otherwise), a health server for /metrics. */
   options: Partial<Pick<StartWorkersOptions, 'logger' | 'health'>> = {},
 ): Promise<TestFleet> {
@@ -35,6 +38,7 @@ export async function startTestFleet(
           cache: createClipCache(resolve(audio.cacheDir)),
           concurrency: 1,
           usdPer1000Characters: 0,
+          asr: audio.asr ?? null,
         })
       : standInAudioStage(ctx, audio.kind === 'stand-in' ? audio.control : {});
   const webhookKey = webhookSigningKey(WEBHOOK_SECRET);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PipelineContext, readArtifact, type StageWork, writeArtifact } from '@podfleet/pipeline';
+import type { AsrProvider } from '@podfleet/providers';
 import { recordTtsCost } from '@podfleet/telemetry';
 import type { ClipCache, TtsEngine } from '@podfleet/tts';
 import { assembleEpisode } from './assemble';
@@ -15,6 +16,8 @@ export interface AudioOptions {
   concurrency: number;
   /** Estimated USD per 1 000 characters sent to the engine (0 for espeak). */
   usdPer1000Characters: number;
+  /** Transcribes uploads that come without a transcript (ASR_PROVIDER); unset, they stay without one. */
+  asr?: AsrProvider | null;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface AudioOptions {
 export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWork {
   const work: StageWork = async (scope) => {
     // An uploaded file brings its own audio: nothing to voice, only to normalise.
-    if (scope.job.type === 'upload') return uploadAudioWork(ctx, scope);
+    if (scope.job.type === 'upload') return uploadAudioWork(ctx, scope, options.asr ?? null);
     const script = await readArtifact(ctx, scope.job.id, 'script');
     const total = script.lines.length;
     const voiceStarted = performance.now();

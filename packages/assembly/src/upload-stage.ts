@@ -12,6 +12,7 @@ import {
   uploadJobRequestSchema,
   writeArtifact,
 } from '@podfleet/pipeline';
+import type { AsrProvider } from '@podfleet/providers';
 import { type StagedTranscript, stagedTranscriptSchema } from '@podfleet/uploads';
 import { normalizeUploadedAudio } from './upload-audio';
 
@@ -29,8 +30,7 @@ type EpisodeTranscript = Pick<StagedTranscript, 'segments' | 'chapters'>;
 
 /**
  * The timed transcript of an upload's episode: the uploaded one, its timings as given; without
- * one, an empty transcript. This is where speech-to-text plugs in: once a transcript provider is
- * configured, an upload without a transcript is transcribed here (from the normalised MP3) instead.
+ * one, an empty transcript (speech to text, when configured, fills it in from the normalised MP3).
  */
 async function uploadTranscript(ctx: PipelineContext, request: UploadJobRequest): Promise<EpisodeTranscript> {
   const key = request.upload.transcriptKey;
@@ -45,9 +45,14 @@ async function uploadTranscript(ctx: PipelineContext, request: UploadJobRequest)
  * The audio stage of an upload job: the staged file is fetched to a work directory, normalised to
  * the feed's MP3 (normalizeUploadedAudio), stored as the episode audio, and the same `audio.json`
  * a generated episode's stage writes is written, with the uploaded transcript and chapters, so the
- * upload stage publishes it like any episode.
+ * upload stage publishes it like any episode. An upload without a transcript is transcribed by
+ * `asr` when one is configured (ASR_PROVIDER); without one it stays untranscribed.
  */
-export async function uploadAudioWork(ctx: PipelineContext, scope: StageScope): Promise<StageOutput> {
+export async function uploadAudioWork(
+  ctx: PipelineContext,
+  scope: StageScope,
+  asr: AsrProvider | null,
+): Promise<StageOutput> {
   const request = uploadJobRequestSchema.parse(scope.job.request);
   const checkCancelled = async () => {
     if (await scope.isCancelled()) throw new JobCancelledError(scope.job.id);
@@ -64,6 +69,9 @@ export async function uploadAudioWork(ctx: PipelineContext, scope: StageScope): 
       await pipeline(await ctx.storage.get(uploadKey), createWriteStream(inFile));
     }
     const transcript = await uploadTranscript(ctx, request);
+    const transcribe = !request.upload.transcriptKey && asr !== null;
+    // Transcription takes the last part of the progress when it follows.
+    const normaliseBand = transcribe ? 0.5 : 0.9;
     await checkCancelled();
     const outFile = join(workDir, 'episode.mp3');
     const steps = {
@@ -79,9 +87,14 @@ export async function uploadAudioWork(ctx: PipelineContext, scope: StageScope): 
       signal: scope.signal,
       onStep: async (step, fraction) => {
         await checkCancelled();
-        await scope.progress(0.05 + fraction * 0.9, steps[step]);
+        await scope.progress(0.05 + fraction * normaliseBand, steps[step]);
       },
     });
+    if (transcribe) {
+      await scope.progress(0.6, 'transcribing the audio');
+      transcript.segments = await asr.transcribeFile(outFile, { signal: scope.signal });
+      await checkCancelled();
+    }
     const audioKey = scope.artifactKey('episode.mp3');
     const stored = await ctx.storage.put(audioKey, createReadStream(outFile), { contentType: 'audio/mpeg' });
     await writeArtifact(ctx, scope.job.id, 'audio', {
@@ -104,7 +117,9 @@ export async function uploadAudioWork(ctx: PipelineContext, scope: StageScope): 
     );
     return {
       artifact: { key: audioKey, checksum: stored.checksum },
-      providers: { transcript: request.upload.transcriptKey ? 'uploaded' : 'none' },
+      providers: {
+        transcript: request.upload.transcriptKey ? 'uploaded' : transcribe ? `asr:${asr.name}` : 'none',
+      },
     };
   } finally {
     await rm(workDir, { recursive: true, force: true });

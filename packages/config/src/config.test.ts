@@ -132,6 +132,47 @@ describe('parseConfig', () => {
     );
   });
 
+  it('reads the speech-to-text settings: off by default, keys only for the server they belong to', () => {
+    const off = parseConfig('audio', {});
+    expect(off).toMatchObject({
+      ASR_PROVIDER: 'none',
+      OPENAI_ASR_MODEL: 'whisper-1',
+      OPENAI_ASR_CHUNK_SEC: 600,
+      OPENAI_ASR_OVERLAP_SEC: 5,
+      OPENAI_ASR_CONCURRENCY: 2,
+    });
+    expect(problemsOf(() => parseConfig('audio', { ASR_PROVIDER: 'openai' }))[0]?.name).toBe(
+      'OPENAI_ASR_API_KEY',
+    );
+    expect(parseConfig('audio', { ASR_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-1' }).ASR_PROVIDER).toBe(
+      'openai',
+    );
+    // The chat server's key is not sent to another transcription server.
+    expect(
+      problemsOf(() =>
+        parseConfig('audio', {
+          ASR_PROVIDER: 'openai',
+          OPENAI_BASE_URL: 'http://localhost:11434/v1',
+          OPENAI_API_KEY: 'sk-1',
+          OPENAI_ASR_BASE_URL: 'https://api.openai.com/v1',
+        }),
+      )[0]?.name,
+    ).toBe('OPENAI_ASR_API_KEY');
+    const speaches = parseConfig('audio', {
+      ASR_PROVIDER: 'openai',
+      OPENAI_ASR_BASE_URL: 'http://localhost:8000/v1',
+      OPENAI_ASR_MODEL: 'Systran/faster-whisper-small',
+      OPENAI_ASR_CHUNK_SEC: '120',
+      OPENAI_ASR_OVERLAP_SEC: '2.5',
+    });
+    expect(speaches).toMatchObject({ OPENAI_ASR_CHUNK_SEC: 120, OPENAI_ASR_OVERLAP_SEC: 2.5 });
+    expect(speaches.OPENAI_ASR_API_KEY).toBeUndefined();
+    // 64 kbit/s chunks: past 3000 s one would pass OpenAI's 25 MB.
+    expect(problemsOf(() => parseConfig('audio', { OPENAI_ASR_CHUNK_SEC: '3600' }))[0]?.name).toBe(
+      'OPENAI_ASR_CHUNK_SEC',
+    );
+  });
+
   it('refuses a PREGENERATE_CRON whose hour field is not one hour (the scheduler targets that local hour)', () => {
     expect(parseConfig('scraper', { PREGENERATE_CRON: ' 15 22 * * 1-5 ' }).PREGENERATE_CRON).toBe(
       ' 15 22 * * 1-5 ',

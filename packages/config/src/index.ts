@@ -12,6 +12,7 @@ export {
 } from './load';
 export {
   type ApiConfig,
+  type AsrConfig,
   type AudioConfig,
   type BaseConfig,
   type ConfigName,

@@ -474,6 +474,55 @@ export const scraperShape = {
   SCRIPT_CONCURRENCY: positiveInt(2).describe('script jobs per process'),
 } as const;
 
+/**
+ * Speech to text for uploads without a transcript. Chunks are cut by ffmpeg and sent as 16 kHz
+ * mono MP3 at 64 kbit/s (8 KB/s), so 3000 s stays under OpenAI's 25 MB per file.
+ */
+const asrShape = {
+  ASR_PROVIDER: z
+    .enum(['none', 'openai'])
+    .default('none')
+    .describe(
+      'speech to text for uploads without a transcript: none (they stay without one), or an OpenAI-compatible transcription API',
+    ),
+  OPENAI_ASR_BASE_URL: url(['http:', 'https:'], 'an http(s) URL')
+    .optional()
+    .describe(
+      'OpenAI-compatible transcription API base URL ending in /v1 (Speaches or faster-whisper-server http://localhost:8000/v1); unset, OPENAI_BASE_URL',
+    ),
+  OPENAI_ASR_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Bearer key for the transcription API; unset, OPENAI_API_KEY when OPENAI_ASR_BASE_URL is unset too (local servers need none)',
+    ),
+  OPENAI_ASR_MODEL: z
+    .string()
+    .min(1)
+    .default('whisper-1')
+    .describe('transcription model (whisper-1; Systran/faster-whisper-small on Speaches)'),
+  OPENAI_ASR_CHUNK_SEC: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(3000)
+    .default(600)
+    .describe('longest audio per transcription request (s, 30-3000: a chunk stays under 25 MB)'),
+  OPENAI_ASR_OVERLAP_SEC: z.coerce
+    .number()
+    .min(0)
+    .max(15)
+    .default(5)
+    .describe(
+      'seconds neighbouring chunks share; a segment in both is kept from the chunk that owns its midpoint',
+    ),
+  OPENAI_ASR_CONCURRENCY: positiveInt(2).describe('chunks of one file transcribed at once'),
+  OPENAI_ASR_TIMEOUT_MS: positiveInt(300_000).describe(
+    'client timeout per transcription request (a chunk) (ms); a timeout is retried',
+  ),
+} as const;
+
 export const audioShape = {
   ...baseShape,
   ...workerShape('audio'),
@@ -566,6 +615,7 @@ export const audioShape = {
   OPENAI_TTS_USD_PER_1000_CHARACTERS: usd().describe(
     'speech price per 1000 characters for the cost estimate; unset, 0.015 on api.openai.com (tts-1), 0 elsewhere',
   ),
+  ...asrShape,
   AUDIO_CONCURRENCY: positiveInt(1).describe('audio jobs per process (CPU-bound: one per core)'),
   TTS_CACHE_DIR: z
     .string()
@@ -617,6 +667,15 @@ function withRules<S extends Shape>(shape: S, { linksWithoutRequest = false } = 
       !speechKey
     ) {
       need('OPENAI_TTS_API_KEY', 'TTS_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY for it');
+    }
+    // Likewise OPENAI_API_KEY serves transcription only when it goes to OPENAI_BASE_URL too.
+    const asrKey = env.OPENAI_ASR_BASE_URL === undefined ? env.OPENAI_API_KEY : undefined;
+    if (
+      env.ASR_PROVIDER === 'openai' &&
+      isOpenAi(env.OPENAI_ASR_BASE_URL ?? env.OPENAI_BASE_URL) &&
+      !asrKey
+    ) {
+      need('OPENAI_ASR_API_KEY', 'ASR_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY for it');
     }
     // The uploader writes links into webhook bodies with no request to take an origin from.
     if (linksWithoutRequest && env.NODE_ENV === 'production') {
@@ -676,6 +735,8 @@ export type BaseConfig = ConfigOf<'base'>;
 export type ApiConfig = ConfigOf<'api'>;
 export type ScraperConfig = ConfigOf<'scraper'>;
 export type AudioConfig = ConfigOf<'audio'>;
+/** What builds the speech-to-text provider (`createAsrProvider` in @podfleet/providers). */
+export type AsrConfig = Pick<AudioConfig, keyof typeof asrShape | 'OPENAI_BASE_URL' | 'OPENAI_API_KEY'>;
 export type UploaderConfig = ConfigOf<'uploader'>;
 export type FullConfig = ConfigOf<'all'>;
 /** What runWorkerApp needs, whichever worker app it runs. */

@@ -51,7 +51,10 @@ const SECRET_OF: Readonly<Record<string, string>> = {
   BULL_BOARD_VIEWERS: 'podfleet-api',
   CONGRESS_API_KEY: 'podfleet-scrape',
   ANTHROPIC_API_KEY: 'podfleet-script',
+  OPENAI_API_KEY: 'podfleet-script',
   ELEVENLABS_API_KEY: 'podfleet-audio',
+  OPENAI_TTS_API_KEY: 'podfleet-audio',
+  OPENAI_ASR_API_KEY: 'podfleet-audio',
 };
 /** Every app touches the database, Redis and storage. */
 const EVERY_APP = ['DATABASE_URL', 'REDIS_URL', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'];
@@ -88,13 +91,13 @@ const ROLES: Readonly<Record<string, Role>> = {
   'podfleet-script': {
     app: 'scraper',
     image: 'podfleet/scraper',
-    secretKeys: [...EVERY_APP, 'ANTHROPIC_API_KEY'],
+    secretKeys: [...EVERY_APP, 'ANTHROPIC_API_KEY', 'OPENAI_API_KEY'],
     queues: ['script'],
   },
   'podfleet-audio': {
     app: 'audio',
     image: 'podfleet/audio',
-    secretKeys: [...EVERY_APP, 'ELEVENLABS_API_KEY'],
+    secretKeys: [...EVERY_APP, 'ELEVENLABS_API_KEY', 'OPENAI_TTS_API_KEY', 'OPENAI_ASR_API_KEY'],
     queues: ['audio', 'clips'],
   },
   'podfleet-uploader': {
@@ -121,7 +124,10 @@ const PLACEHOLDER_SECRETS: Readonly<Record<string, string>> = {
   BULL_BOARD_VIEWERS: '',
   CONGRESS_API_KEY: 'placeholder',
   ANTHROPIC_API_KEY: 'placeholder',
+  OPENAI_API_KEY: 'placeholder',
   ELEVENLABS_API_KEY: 'placeholder',
+  OPENAI_TTS_API_KEY: 'placeholder',
+  OPENAI_ASR_API_KEY: 'placeholder',
 };
 
 /** After SHUTDOWN_TIMEOUT_MS a worker hands jobs back, closes BullMQ, drains: 2 s each at most
@@ -348,6 +354,10 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
     expect(usersOf('ANTHROPIC_API_KEY')).toEqual(['podfleet-script']);
     expect(usersOf('CONGRESS_API_KEY')).toEqual(['podfleet-scrape']);
     expect(usersOf('ELEVENLABS_API_KEY')).toEqual(['podfleet-audio']);
+    // OpenAI keys: the chat key with the script role only; speech and transcription keys with audio.
+    expect(usersOf('OPENAI_API_KEY')).toEqual(['podfleet-script']);
+    expect(usersOf('OPENAI_TTS_API_KEY')).toEqual(['podfleet-audio']);
+    expect(usersOf('OPENAI_ASR_API_KEY')).toEqual(['podfleet-audio']);
   });
 
   test("each app accepts its configuration (the apps' own schemas), with known variable names only", () => {

@@ -1,3 +1,4 @@
+export * from './asr';
 export { mapLimit, settle } from './concurrency';
 export {
   bestLanguageMatch,
@@ -9,6 +10,7 @@ export {
   writerLanguagesKey,
   writerLanguagesSchema,
 } from './languages';
+export { type InlineRetry, retryInPlace } from './net/retry';
 export { parseRetryAfter } from './net/retry-after';
 export { type SafeFetchOptions, type SafeFetchResponse, safeFetch, trustedFetch } from './net/safe-fetch';
 export {

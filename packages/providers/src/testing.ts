@@ -1,5 +1,16 @@
 // Test doubles for third-party APIs, for other packages' tests (`@podfleet/providers/testing`).
 // Never imported by production code.
+
+export {
+  FAKE_ASR_WORDS,
+  type FakeTranscription,
+  type FakeTranscriptionOptions,
+  type FakeTranscriptionReply,
+  type FakeUtterance,
+  startFakeTranscription,
+  type TranscriptionRequestFields,
+  toneSpeechPcm,
+} from './asr/testing/fake-transcription';
 export {
   type DialogueAnswer,
   type DialogueRequestBody,

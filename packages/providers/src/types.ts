@@ -131,6 +131,7 @@ export class ProviderError extends Error {
       | 'SCRIPT_INVALID'
       | 'SCRIPT_FAILED'
       | 'TTS_FAILED'
+      | 'ASR_FAILED'
       | 'STORAGE_FAILED'
       | 'RATE_LIMITED'
       | 'TIMEOUT',

@@ -1,5 +1,5 @@
-// One call to a provider (an LLM, a TTS engine, object storage, a webhook receiver), seen twice:
-// as a client span in the job's trace and in the provider metrics.
+// One call to a provider (an LLM, a TTS engine, speech to text, object storage, a webhook
+// receiver), seen twice: as a client span in the job's trace and in the provider metrics.
 
 import {
   llmTokens,
@@ -11,7 +11,7 @@ import {
 } from './metrics';
 import { type Attributes, type Span, SpanKind, withSpan } from './spans';
 
-export type ProviderKind = 'llm' | 'tts' | 'storage' | 'webhook';
+export type ProviderKind = 'llm' | 'tts' | 'asr' | 'storage' | 'webhook';
 
 export interface ProviderCall {
   kind: ProviderKind;

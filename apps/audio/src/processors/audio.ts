@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { audioStage } from '@podfleet/assembly';
 import { type AudioConfig, isOpenAi } from '@podfleet/config';
 import { type PipelineContext, stageProcessor } from '@podfleet/pipeline';
+import { createAsrProvider } from '@podfleet/providers';
 import type { QueueProcessor } from '@podfleet/queue';
 import {
   createClipCache,
@@ -106,6 +107,7 @@ export function audioProcessor(
     engine,
     cache: createClipCache(resolve(config.TTS_CACHE_DIR)),
     ...ttsSettings(config),
+    asr: createAsrProvider(config),
   });
   return stageProcessor(ctx, 'audio', work);
 }

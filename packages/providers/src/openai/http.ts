@@ -3,11 +3,15 @@ import { parseRetryAfter } from '../net/retry-after';
 import { ProviderError } from '../types';
 
 /**
- * What OpenAI-compatible servers have in common, for the script writer and the TTS engine: the
- * base URL (ending in `/v1`), the optional Bearer key, and their error bodies and status codes.
+ * What OpenAI-compatible servers have in common, for the script writer, the TTS engine and the
+ * transcription client: the base URL (ending in `/v1`), the optional Bearer key, and their error
+ * bodies and status codes.
  */
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+/** The error code of a failure that is not a rate limit or a timeout, per client. */
+type OpenAiFailCode = 'SCRIPT_FAILED' | 'TTS_FAILED' | 'ASR_FAILED';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -102,7 +106,7 @@ const BILLING_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached
  */
 export function openAiHttpError(
   service: string,
-  failCode: 'SCRIPT_FAILED' | 'TTS_FAILED',
+  failCode: OpenAiFailCode,
   status: number,
   headers: Headers,
   body: string,
@@ -118,7 +122,7 @@ export function openAiHttpError(
 /** A network failure, a timeout or an abort, as ProviderError (the abort reason itself is rethrown). */
 export function openAiTransportError(
   service: string,
-  failCode: 'SCRIPT_FAILED' | 'TTS_FAILED',
+  failCode: OpenAiFailCode,
   err: unknown,
   { signal, timeout, timeoutMs }: { signal?: AbortSignal; timeout: AbortSignal; timeoutMs: number },
 ): unknown {
