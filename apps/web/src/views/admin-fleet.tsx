@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, problemText, type Schemas } from '../api/client';
+import { Alert } from './parts';
 
 interface Bar {
   label: string;
@@ -67,11 +68,7 @@ export function AdminFleet({ api }: { api: Api }) {
         <h1 id="fleet-title">Fleet</h1>
         <a href="/admin/queues">Open Bull Board</a>
       </div>
-      {message && (
-        <p role="alert" class="error">
-          {message}
-        </p>
-      )}
+      <Alert message={message} />
       <p>
         Failure rate over 7 days: <strong>{finished ? pct(failed / finished) : '—'}</strong> · cache hit
         ratio: <strong>{pct(stats?.cache.hitRate ?? null)}</strong>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, problemText, type Schemas } from '../api/client';
 import { go } from '../router';
+import { Alert, countOf, Field, SearchField, Table } from './parts';
 
 type AdminJob = Schemas['AdminJob'];
 type History = Schemas['JobHistory'];
@@ -41,20 +42,14 @@ export function AdminJobs({ api }: { api: Api }) {
       <h1 id="jobs-title">Jobs</h1>
       <search>
         <form class="card row" onSubmit={search}>
-          <div class="stack grow">
-            <label for="job-q">Job id, e-mail, error or title</label>
-            <input id="job-q" type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-          </div>
-          <div class="stack">
-            <label for="job-user">User id</label>
+          <SearchField id="job-q" label="Job id, e-mail, error or title" value={q} onValue={setQ} />
+          <Field id="job-user" label="User id">
             <input id="job-user" value={userId} onInput={(e) => setUserId(e.currentTarget.value)} />
-          </div>
-          <div class="stack">
-            <label for="job-error">Error code</label>
+          </Field>
+          <Field id="job-error" label="Error code">
             <input id="job-error" value={errorCode} onInput={(e) => setErrorCode(e.currentTarget.value)} />
-          </div>
-          <div class="stack">
-            <label for="job-status">Status</label>
+          </Field>
+          <Field id="job-status" label="Status">
             <select
               id="job-status"
               value={status}
@@ -66,42 +61,29 @@ export function AdminJobs({ api }: { api: Api }) {
                 </option>
               ))}
             </select>
-          </div>
+          </Field>
           <button type="submit">Search</button>
         </form>
       </search>
-      {message && (
-        <p role="alert" class="error">
-          {message}
-        </p>
-      )}
+      <Alert message={message} />
       {jobs && (
         <div>
-          <table>
-            <caption>{jobs.length === 1 ? '1 job' : `${jobs.length} jobs`}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Job</th>
-                <th scope="col">User</th>
-                <th scope="col">Status</th>
-                <th scope="col">Error</th>
-                <th scope="col">Created</th>
+          <Table
+            caption={countOf(jobs.length, 'job')}
+            columns={['Job', 'User', 'Status', 'Error', 'Created']}
+          >
+            {jobs.map((j) => (
+              <tr key={j.id}>
+                <td>
+                  <a href={`#/admin/jobs/${j.id}`}>{j.id}</a>
+                </td>
+                <td>{j.userEmail}</td>
+                <td>{j.status}</td>
+                <td>{j.error?.code ?? ''}</td>
+                <td>{new Date(j.createdAt).toLocaleString()}</td>
               </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => (
-                <tr key={j.id}>
-                  <td>
-                    <a href={`#/admin/jobs/${j.id}`}>{j.id}</a>
-                  </td>
-                  <td>{j.userEmail}</td>
-                  <td>{j.status}</td>
-                  <td>{j.error?.code ?? ''}</td>
-                  <td>{new Date(j.createdAt).toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
       )}
     </section>
@@ -127,14 +109,7 @@ export function AdminJob({ api, jobId }: { api: Api; jobId: string }) {
     else setMessage(problemText(error, response));
   };
 
-  if (!history)
-    return message ? (
-      <p role="alert" class="error">
-        {message}
-      </p>
-    ) : (
-      <p aria-busy="true">Loading the job…</p>
-    );
+  if (!history) return message ? <Alert message={message} /> : <p aria-busy="true">Loading the job…</p>;
   const { job } = history;
   const start = new Date(job.createdAt).getTime();
   return (
@@ -172,36 +147,24 @@ export function AdminJob({ api, jobId }: { api: Api; jobId: string }) {
           </button>
         )}
       </div>
-      {message && (
-        <p role="alert" class="error">
-          {message}
-        </p>
-      )}
+      <Alert message={message} />
       <h2>Stages</h2>
       <div>
-        <table>
-          <caption class="sr-only">Stage rows</caption>
-          <thead>
-            <tr>
-              <th scope="col">Stage</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Error</th>
+        <Table
+          caption="Stage rows"
+          hideCaption
+          columns={['Stage', 'Status', 'Attempts', 'Duration', 'Error']}
+        >
+          {history.stages.map((s) => (
+            <tr key={s.stage}>
+              <td>{s.stage}</td>
+              <td>{s.status}</td>
+              <td>{s.attempts}</td>
+              <td>{s.durationMs === null ? '' : `${(s.durationMs / 1000).toFixed(2)} s`}</td>
+              <td>{s.error ? `${s.error.code}: ${s.error.message}` : ''}</td>
             </tr>
-          </thead>
-          <tbody>
-            {history.stages.map((s) => (
-              <tr key={s.stage}>
-                <td>{s.stage}</td>
-                <td>{s.status}</td>
-                <td>{s.attempts}</td>
-                <td>{s.durationMs === null ? '' : `${(s.durationMs / 1000).toFixed(2)} s`}</td>
-                <td>{s.error ? `${s.error.code}: ${s.error.message}` : ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </div>
       <h2>Timeline</h2>
       <ol class="timeline" aria-label="Timeline">

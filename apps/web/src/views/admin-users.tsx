@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, problemText, type Schemas } from '../api/client';
+import { Alert, countOf, KeyPrefix, RevokeKeyButton, SearchField, Status, Table } from './parts';
 
 type User = Schemas['User'];
 type Key = Schemas['ApiKey'];
@@ -59,69 +60,47 @@ export function AdminUsers({ api }: { api: Api }) {
       <h1 id="users-title">Users</h1>
       <search>
         <form class="card row" onSubmit={search}>
-          <div class="stack grow">
-            <label for="user-q">E-mail contains</label>
-            <input id="user-q" type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
-          </div>
+          <SearchField id="user-q" label="E-mail contains" value={q} onValue={setQ} />
           <button type="submit">Find users</button>
         </form>
       </search>
-      <table>
-        <caption>{users.length === 1 ? '1 user' : `${users.length} users`}</caption>
-        <thead>
-          <tr>
-            <th scope="col">E-mail</th>
-            <th scope="col">Episodes</th>
-            <th scope="col">Created</th>
+      <Table caption={countOf(users.length, 'user')} columns={['E-mail', 'Episodes', 'Created']}>
+        {users.map((u) => (
+          <tr key={u.id}>
+            <td>
+              <button type="button" class="link" onClick={() => void open(u)}>
+                {u.email}
+              </button>
+            </td>
+            <td>{u.episodesGenerated}</td>
+            <td>{new Date(u.createdAt).toLocaleDateString()}</td>
           </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <tr key={u.id}>
-              <td>
-                <button type="button" class="link" onClick={() => void open(u)}>
-                  {u.email}
-                </button>
-              </td>
-              <td>{u.episodesGenerated}</td>
-              <td>{new Date(u.createdAt).toLocaleDateString()}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       {selected && (
         <div class="card stack">
           <h2>Keys of {selected.email}</h2>
           <p class="muted">
             User id <code>{selected.id}</code>
           </p>
-          <table>
-            <caption class="sr-only">Active API keys of {selected.email}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Prefix</th>
-                <th scope="col">Name</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Action</th>
+          <Table
+            caption={<>Active API keys of {selected.email}</>}
+            hideCaption
+            columns={['Prefix', 'Name', 'Last used', 'Action']}
+          >
+            {keys.map((k) => (
+              <tr key={k.id}>
+                <td>
+                  <KeyPrefix prefix={k.prefix} />
+                </td>
+                <td>{k.name ?? '—'}</td>
+                <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'never'}</td>
+                <td>
+                  <RevokeKeyButton prefix={k.prefix} onRevoke={() => void revoke(selected, k)} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {keys.map((k) => (
-                <tr key={k.id}>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{k.name ?? '—'}</td>
-                  <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'never'}</td>
-                  <td>
-                    <button type="button" class="secondary" onClick={() => void revoke(selected, k)}>
-                      Revoke <span class="sr-only">key {k.prefix}</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </div>
       )}
       <form class="card stack" onSubmit={create}>
@@ -141,14 +120,8 @@ export function AdminUsers({ api }: { api: Api }) {
           </p>
         )}
       </form>
-      <p role="status" class="muted">
-        {status}
-      </p>
-      {message && (
-        <p role="alert" class="error">
-          {message}
-        </p>
-      )}
+      <Status text={status} />
+      <Alert message={message} />
     </section>
   );
 }

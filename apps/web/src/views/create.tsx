@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Schemas } from '../api/client';
 import { type Api, problemText } from '../api/client';
 import { go } from '../router';
+import { Alert, Field } from './parts';
 
 type Source = NonNullable<Schemas['EpisodeRequest']['sources']>[number];
 type Kind = 'text' | 'url' | 'rss' | 'congress';
@@ -12,6 +13,32 @@ const KINDS: Array<[Kind, string]> = [
   ['congress', 'From a Congress.gov bill'],
 ];
 const DEFAULT_HOSTS = ['Maya', 'Theo', 'Ada', 'Sam'];
+
+/** A required number field of the form. */
+function NumberField(props: {
+  id: string;
+  label: string;
+  min: number;
+  max?: number;
+  step?: number;
+  value: string;
+  onInput: (e: Event) => void;
+}) {
+  return (
+    <Field id={props.id} label={props.label}>
+      <input
+        id={props.id}
+        type="number"
+        min={props.min}
+        max={props.max}
+        step={props.step}
+        required
+        value={props.value}
+        onInput={props.onInput}
+      />
+    </Field>
+  );
+}
 
 /** The form that requests an episode, and the one-click daily episode. */
 export function CreateEpisode({ api }: { api: Api }) {
@@ -34,8 +61,11 @@ export function CreateEpisode({ api }: { api: Api }) {
   useEffect(() => {
     void api.GET('/v1/voices').then(({ data }) => data && setVoices(data));
   }, []);
-  const set = (name: keyof typeof fields) => (e: Event) =>
-    setFields({ ...fields, [name]: (e.currentTarget as HTMLInputElement).value });
+  /** A source field's value and the handler that keeps it, for its input's props. */
+  const bind = (name: keyof typeof fields) => ({
+    value: fields[name],
+    onInput: (e: Event) => setFields({ ...fields, [name]: (e.currentTarget as HTMLInputElement).value }),
+  });
 
   const source = (): Source => {
     if (kind === 'text') return { kind, title: fields.title.trim(), text: fields.text };
@@ -114,77 +144,43 @@ export function CreateEpisode({ api }: { api: Api }) {
         {kind === 'text' && (
           <>
             <label for="title">Title</label>
-            <input id="title" required maxLength={500} value={fields.title} onInput={set('title')} />
+            <input id="title" required maxLength={500} {...bind('title')} />
             <label for="text">Text</label>
-            <textarea id="text" required rows={8} value={fields.text} onInput={set('text')} />
+            <textarea id="text" required rows={8} {...bind('text')} />
           </>
         )}
         {(kind === 'url' || kind === 'rss') && (
           <>
             <label for="url">{kind === 'url' ? 'Web address' : 'Feed address'}</label>
-            <input
-              id="url"
-              type="url"
-              required
-              placeholder="https://"
-              value={fields.url}
-              onInput={set('url')}
-            />
+            <input id="url" type="url" required placeholder="https://" {...bind('url')} />
           </>
         )}
         {kind === 'congress' && (
           <div class="row">
-            <div class="stack">
-              <label for="congress">Congress</label>
-              <input
-                id="congress"
-                type="number"
-                min={1}
-                max={200}
-                required
-                value={fields.congress}
-                onInput={set('congress')}
-              />
-            </div>
-            <div class="stack">
-              <label for="bill-type">Bill type</label>
-              <select id="bill-type" value={fields.billType} onChange={set('billType')}>
+            <NumberField id="congress" label="Congress" min={1} max={200} {...bind('congress')} />
+            <Field id="bill-type" label="Bill type">
+              <select id="bill-type" {...bind('billType')}>
                 {['hr', 's', 'hjres', 'sjres', 'hconres', 'sconres', 'hres', 'sres'].map((t) => (
                   <option key={t} value={t}>
                     {t.toUpperCase()}
                   </option>
                 ))}
               </select>
-            </div>
-            <div class="stack">
-              <label for="bill-number">Bill number</label>
-              <input
-                id="bill-number"
-                type="number"
-                min={1}
-                required
-                value={fields.billNumber}
-                onInput={set('billNumber')}
-              />
-            </div>
+            </Field>
+            <NumberField id="bill-number" label="Bill number" min={1} {...bind('billNumber')} />
           </div>
         )}
         <div class="row">
-          <div class="stack">
-            <label for="minutes">Minutes</label>
-            <input
-              id="minutes"
-              type="number"
-              min={0.5}
-              max={60}
-              step={0.5}
-              required
-              value={minutes}
-              onInput={(e) => setMinutes(e.currentTarget.value)}
-            />
-          </div>
-          <div class="stack">
-            <label for="tone">Tone</label>
+          <NumberField
+            id="minutes"
+            label="Minutes"
+            min={0.5}
+            max={60}
+            step={0.5}
+            value={minutes}
+            onInput={(e) => setMinutes((e.currentTarget as HTMLInputElement).value)}
+          />
+          <Field id="tone" label="Tone">
             <input
               id="tone"
               required
@@ -192,9 +188,8 @@ export function CreateEpisode({ api }: { api: Api }) {
               value={tone}
               onInput={(e) => setTone(e.currentTarget.value)}
             />
-          </div>
-          <div class="stack">
-            <label for="language">Language</label>
+          </Field>
+          <Field id="language" label="Language">
             <input
               id="language"
               list="languages"
@@ -209,7 +204,7 @@ export function CreateEpisode({ api }: { api: Api }) {
                 <option key={l} value={l} />
               ))}
             </datalist>
-          </div>
+          </Field>
         </div>
         <fieldset>
           <legend>Hosts</legend>
@@ -270,11 +265,7 @@ export function CreateEpisode({ api }: { api: Api }) {
         <button type="submit" disabled={busy}>
           Create episode
         </button>
-        {message && (
-          <p role="alert" class="error">
-            {message}
-          </p>
-        )}
+        <Alert message={message} />
       </form>
     </section>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, type Episode, problemText, type Schemas } from '../api/client';
 import { clock, segmentAt } from '../transcript';
+import { Alert } from './parts';
 
 type Segment = Schemas['Transcript']['segments'][number];
 
@@ -44,12 +45,7 @@ export function EpisodeView({ api, episodeId }: { api: Api; episodeId: string })
     void el.play().catch(() => {});
   };
 
-  if (message)
-    return (
-      <p role="alert" class="error">
-        {message}
-      </p>
-    );
+  if (message) return <Alert message={message} />;
   if (!episode) return <p aria-busy="true">Loading the episode…</p>;
   return (
     <section aria-labelledby="episode-title" class="stack">

@@ -3,6 +3,7 @@ import { type Api, problemText } from '../api/client';
 import { followJob } from '../job-stream';
 import { go } from '../router';
 import { isFinished, type JobProgress, stageText } from '../stages';
+import { Alert } from './parts';
 
 type JobState = JobProgress & { episodeId?: string | null; error?: { code: string; message: string } | null };
 
@@ -74,11 +75,7 @@ export function JobView({ api, apiKey, jobId }: { api: Api; apiKey: string; jobI
             {job.error.message} ({job.error.code})
           </p>
         )}
-        {message && (
-          <p role="alert" class="error">
-            {message}
-          </p>
-        )}
+        <Alert message={message} />
         <div class="row">
           {job && !isFinished(job.status) && (
             <button type="button" class="secondary" onClick={() => void cancel()}>

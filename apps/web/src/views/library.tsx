@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, type Episode, problemText } from '../api/client';
 import { clock } from '../transcript';
+import { Alert, countOf, Field, SearchField, Status } from './parts';
 
 /** Past episodes (search by title, filter by kind) and the private feed URL. */
 export function Library({ api }: { api: Api }) {
@@ -53,32 +54,22 @@ export function Library({ api }: { api: Api }) {
             Copy feed URL
           </button>
         </div>
-        <p role="status" class="muted">
-          {status}
-        </p>
+        <Status text={status} />
       </div>
       <div class="row">
-        <div class="stack grow">
-          <label for="search">Search by title</label>
-          <input id="search" type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
-        </div>
-        <div class="stack">
-          <label for="kind">Kind</label>
+        <SearchField id="search" label="Search by title" value={query} onValue={setQuery} />
+        <Field id="kind" label="Kind">
           <select id="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
             <option value="">All</option>
             <option value="custom">Custom</option>
             <option value="daily">Daily</option>
             <option value="weekly">Weekly</option>
           </select>
-        </div>
+        </Field>
       </div>
-      {message && (
-        <p role="alert" class="error">
-          {message}
-        </p>
-      )}
+      <Alert message={message} />
       <p class="muted" aria-live="polite">
-        {shown.length} episode{shown.length === 1 ? '' : 's'}
+        {countOf(shown.length, 'episode')}
       </p>
       <ul class="episodes">
         {shown.map((e) => (

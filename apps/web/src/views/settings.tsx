@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, problemText, type Schemas } from '../api/client';
+import { Alert, KeyPrefix, RevokeKeyButton, Status, Table } from './parts';
 
 type Key = Schemas['ApiKey'];
 
@@ -92,33 +93,20 @@ export function Settings({ api }: { api: Api }) {
       </form>
       <div class="card stack">
         <h2>API keys</h2>
-        <table>
-          <caption class="sr-only">Your active API keys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Created</th>
-              <th scope="col">Action</th>
+        <Table caption="Your active API keys" hideCaption columns={['Name', 'Prefix', 'Created', 'Action']}>
+          {keys.map((k) => (
+            <tr key={k.id}>
+              <td>{k.name ?? '—'}</td>
+              <td>
+                <KeyPrefix prefix={k.prefix} />
+              </td>
+              <td>{new Date(k.createdAt).toLocaleDateString()}</td>
+              <td>
+                <RevokeKeyButton prefix={k.prefix} onRevoke={() => void revoke(k.id)} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => (
-              <tr key={k.id}>
-                <td>{k.name ?? '—'}</td>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>{new Date(k.createdAt).toLocaleDateString()}</td>
-                <td>
-                  <button type="button" class="secondary" onClick={() => void revoke(k.id)}>
-                    Revoke <span class="sr-only">key {k.prefix}</span>
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
         <button type="button" onClick={() => void createKey()}>
           Create a key
         </button>
@@ -128,14 +116,8 @@ export function Settings({ api }: { api: Api }) {
           </p>
         )}
       </div>
-      <p role="status" class="muted">
-        {status}
-      </p>
-      {message && (
-        <p role="alert" class="error">
-          {message}
-        </p>
-      )}
+      <Status text={status} />
+      <Alert message={message} />
     </section>
   );
 }
