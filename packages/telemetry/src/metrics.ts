@@ -8,68 +8,81 @@ export const METRIC_PREFIX = 'podfleet_';
 
 export const metricsRegistry = new Registry();
 
+/** A counter of this registry; `name` without the prefix. */
+function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return new Counter({ name: METRIC_PREFIX + name, help, labelNames, registers: [metricsRegistry] });
+}
+
+/** A histogram of this registry; `name` without the prefix. */
+function histogram<L extends string>(
+  name: string,
+  help: string,
+  labelNames: readonly L[],
+  buckets: number[],
+): Histogram<L> {
+  return new Histogram({
+    name: METRIC_PREFIX + name,
+    help,
+    labelNames,
+    buckets,
+    registers: [metricsRegistry],
+  });
+}
+
 /** Seconds: a skipped stage takes milliseconds, an audio stage minutes. */
 const STAGE_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 /** Seconds: a local write takes a millisecond, an LLM answer up to minutes. */
 const PROVIDER_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
-export const stageRunDuration = new Histogram({
-  name: `${METRIC_PREFIX}stage_run_duration_seconds`,
-  help: 'One stage attempt from pickup to outcome (completed, resumed, inactive, cancelled, failed), by stage',
-  labelNames: ['stage', 'outcome'] as const,
-  buckets: STAGE_BUCKETS,
-  registers: [metricsRegistry],
-});
+export const stageRunDuration = histogram(
+  'stage_run_duration_seconds',
+  'One stage attempt from pickup to outcome (completed, resumed, inactive, cancelled, failed), by stage',
+  ['stage', 'outcome'],
+  STAGE_BUCKETS,
+);
 
-export const workerJobs = new Counter({
-  name: `${METRIC_PREFIX}worker_jobs_total`,
-  help: 'BullMQ jobs this worker finished, by queue and outcome (completed, retrying, failed, handed_back) and error code',
-  labelNames: ['queue', 'outcome', 'error_code'] as const,
-  registers: [metricsRegistry],
-});
+export const workerJobs = counter(
+  'worker_jobs_total',
+  'BullMQ jobs this worker finished, by queue and outcome (completed, retrying, failed, handed_back) and error code',
+  ['queue', 'outcome', 'error_code'],
+);
 
-export const providerRequestDuration = new Histogram({
-  name: `${METRIC_PREFIX}provider_request_duration_seconds`,
-  help: 'Calls to a provider (llm, tts, storage, webhook) by provider, operation and outcome (ok, error)',
-  labelNames: ['kind', 'provider', 'operation', 'outcome'] as const,
-  buckets: PROVIDER_BUCKETS,
-  registers: [metricsRegistry],
-});
+export const providerRequestDuration = histogram(
+  'provider_request_duration_seconds',
+  'Calls to a provider (llm, tts, storage, webhook) by provider, operation and outcome (ok, error)',
+  ['kind', 'provider', 'operation', 'outcome'],
+  PROVIDER_BUCKETS,
+);
 
-export const providerErrors = new Counter({
-  name: `${METRIC_PREFIX}provider_errors_total`,
-  help: 'Failed provider calls by provider, operation and error code',
-  labelNames: ['kind', 'provider', 'operation', 'code'] as const,
-  registers: [metricsRegistry],
-});
+export const providerErrors = counter(
+  'provider_errors_total',
+  'Failed provider calls by provider, operation and error code',
+  ['kind', 'provider', 'operation', 'code'],
+);
 
-export const providerRateLimited = new Counter({
-  name: `${METRIC_PREFIX}provider_rate_limited_total`,
-  help: 'Provider answers of 429 Too Many Requests, by provider',
-  labelNames: ['kind', 'provider'] as const,
-  registers: [metricsRegistry],
-});
+export const providerRateLimited = counter(
+  'provider_rate_limited_total',
+  'Provider answers of 429 Too Many Requests, by provider',
+  ['kind', 'provider'],
+);
 
-export const ttsCharacters = new Counter({
-  name: `${METRIC_PREFIX}tts_characters_total`,
-  help: 'Characters sent to a TTS engine (clip-cache hits send none), by engine',
-  labelNames: ['provider'] as const,
-  registers: [metricsRegistry],
-});
+export const ttsCharacters = counter(
+  'tts_characters_total',
+  'Characters sent to a TTS engine (clip-cache hits send none), by engine',
+  ['provider'],
+);
 
-export const llmTokens = new Counter({
-  name: `${METRIC_PREFIX}llm_tokens_total`,
-  help: 'LLM tokens billed, by provider, model and type (input, output)',
-  labelNames: ['provider', 'model', 'type'] as const,
-  registers: [metricsRegistry],
-});
+export const llmTokens = counter(
+  'llm_tokens_total',
+  'LLM tokens billed, by provider, model and type (input, output)',
+  ['provider', 'model', 'type'],
+);
 
-export const providerCost = new Counter({
-  name: `${METRIC_PREFIX}provider_cost_usd_total`,
-  help: 'Estimated provider cost in USD (list prices), by kind and provider',
-  labelNames: ['kind', 'provider'] as const,
-  registers: [metricsRegistry],
-});
+export const providerCost = counter(
+  'provider_cost_usd_total',
+  'Estimated provider cost in USD (list prices), by kind and provider',
+  ['kind', 'provider'],
+);
 
 let processMetrics = false;
 
