@@ -133,3 +133,17 @@ export class Fleet {
     );
   }
 }
+
+/**
+ * Starts the API and every worker: the API's URL. When any fails to start, `close` stops what
+ * did (with a short grace) before the error is rethrown.
+ */
+export async function startFleet(fleet: Fleet, close: (graceMs: number) => Promise<void>): Promise<string> {
+  try {
+    const [apiUrl] = await Promise.all([fleet.startApi(), fleet.startAll()]);
+    return apiUrl;
+  } catch (err) {
+    await close(2_000);
+    throw err;
+  }
+}

@@ -14,7 +14,7 @@ import { type FakeServer, makeTempDir, startHttpServer, waitFor } from '@podflee
 import type { Redis } from 'ioredis';
 import { type JobOutcome, outcomeOf } from './checks';
 import { type FaultyServer, startFaultyAnthropic, startFaultyElevenLabs, startFaultySite } from './fakes';
-import { Fleet, fleetAppEnv } from './fleet';
+import { Fleet, fleetAppEnv, startFleet } from './fleet';
 import { makeToneMp3 } from './mp3';
 import { type PgProxy, startPgProxy } from './pg-proxy';
 import {
@@ -144,13 +144,7 @@ async function startSuiteOn(redisServer: PrivateRedis, postgres: PrivatePostgres
     await storageDir.remove();
     await cacheDir.remove();
   };
-  let apiUrl: string;
-  try {
-    [apiUrl] = await Promise.all([fleet.startApi(), fleet.startAll()]);
-  } catch (err) {
-    await close(2_000);
-    throw err;
-  }
+  const apiUrl = await startFleet(fleet, close);
 
   return {
     api: { url: apiUrl, adminKey },

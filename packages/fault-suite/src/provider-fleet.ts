@@ -9,7 +9,7 @@ import { createStorageDriver } from '@podfleet/providers';
 import { createLogger, createRedis } from '@podfleet/queue';
 import { makeTempDir } from '@podfleet/test-kit';
 import type { Redis } from 'ioredis';
-import { Fleet, fleetAppEnv } from './fleet';
+import { Fleet, fleetAppEnv, startFleet } from './fleet';
 
 export interface ProviderFleet {
   fleet: Fleet;
@@ -67,13 +67,7 @@ export async function startProviderFleet(
     await db.$disconnect();
     await Promise.all([storageDir.remove(), cacheDir.remove()]);
   };
-  let apiUrl: string;
-  try {
-    [apiUrl] = await Promise.all([fleet.startApi(), fleet.startAll()]);
-  } catch (err) {
-    await stop(2_000);
-    throw err;
-  }
+  const apiUrl = await startFleet(fleet, stop);
   const call: ProviderFleet['call'] = async (method, path, key, body) => {
     const res = await fetch(`${apiUrl}${path}`, {
       method,
