@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { childEnv, readEnv } from '@podfleet/config';
 import { createPrismaClient, ensureMigrated, type PrismaClient } from '@podfleet/db';
 import { sampleEpisodeSources } from '@podfleet/providers';
@@ -16,6 +17,17 @@ import { appSpec, WORKER_PRIORITY } from '../src/fleet';
 import { findExecutable, startLocalRedis } from '../src/services';
 import { type AppName, Supervisor } from '../src/supervisor';
 import { type StatementCountingProxy, startStatementCountingProxy } from './pg-statement-counter';
+
+/** The bench's command-line options (`--name value`), each with its default: their values. */
+export function benchOptions<Name extends string>(defaults: Record<Name, string>): Record<Name, string> {
+  const options = Object.fromEntries(
+    Object.entries<string>(defaults).map(([name, value]) => [
+      name,
+      { type: 'string' as const, default: value },
+    ]),
+  );
+  return parseArgs({ options }).values as Record<Name, string>;
+}
 
 export interface BenchEnvironment {
   env: NodeJS.ProcessEnv;

@@ -16,30 +16,27 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { createRedis } from '@podfleet/queue';
 import { WORKER_PRIORITY } from '../src/fleet';
 import { freePort } from '../src/services';
 import type { Supervisor } from '../src/supervisor';
 import { machineBusySeconds, supervisedCpuSeconds } from './cpu-time';
-import { type BenchEnvironment, benchEnvironment, runBench, writeBenchResult } from './harness';
+import { type BenchEnvironment, benchEnvironment, benchOptions, runBench, writeBenchResult } from './harness';
 import { jobTimelines, overheadBreakdown } from './job-timeline';
 import { pacedTickets } from './paced-tickets';
 import { inPool, runRawFlows } from './raw-flows';
 import { summary } from './stats';
 
-const { values } = parseArgs({
-  options: {
-    jobs: { type: 'string', default: '200' },
-    replicas: { type: 'string', default: '2' },
-    minutes: { type: 'string', default: '0.5' },
-    'in-flight': { type: 'string', default: '16' },
-    'timeout-min': { type: 'string', default: '60' },
-    probe: { type: 'string', default: '3' },
-    paced: { type: 'string', default: '100' },
-    'pace-ms': { type: 'string', default: '250' },
-    'worker-priority': { type: 'string', default: String(WORKER_PRIORITY) },
-  },
+const values = benchOptions({
+  jobs: '200',
+  replicas: '2',
+  minutes: '0.5',
+  'in-flight': '16',
+  'timeout-min': '60',
+  probe: '3',
+  paced: '100',
+  'pace-ms': '250',
+  'worker-priority': String(WORKER_PRIORITY),
 });
 const N = Number(values.jobs);
 const REPLICAS = Number(values.replicas);

@@ -16,26 +16,23 @@
  */
 
 import { availableParallelism, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { type SubmitUser, submitEpisodeJob } from '@podfleet/pipeline';
 import { QUEUES } from '@podfleet/queue';
-import { countingBenchEnvironment, runBench, writeBenchResult } from './harness';
+import { benchOptions, countingBenchEnvironment, runBench, writeBenchResult } from './harness';
 import { type InstantFleet, type InstantFleetOptions, startInstantFleet } from './instant-fleet';
 import { jobTimelines, overheadBreakdown } from './job-timeline';
 import { inPool, type RawFlowsResult, runRawFlows } from './raw-flows';
 import { type CommandCalls, callsBetween, commandCalls, scriptCalls } from './redis-commandstats';
 import { median, percentile, perJob, round1, summary } from './stats';
 
-const { values } = parseArgs({
-  options: {
-    jobs: { type: 'string', default: '400' },
-    probe: { type: 'string', default: '15' },
-    'count-jobs': { type: 'string', default: '50' },
-    replicas: { type: 'string', default: '2' },
-    'in-flight': { type: 'string', default: '16' },
-    rounds: { type: 'string', default: '3' },
-    storage: { type: 'string', default: 'memory' },
-  },
+const values = benchOptions({
+  jobs: '400',
+  probe: '15',
+  'count-jobs': '50',
+  replicas: '2',
+  'in-flight': '16',
+  rounds: '3',
+  storage: 'memory',
 });
 const JOBS = Number(values.jobs);
 const PROBE = Number(values.probe);

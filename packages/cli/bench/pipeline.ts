@@ -8,7 +8,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { encodeRawPath, voiceScript } from '@podfleet/assembly';
 import {
   closePipelineContext,
@@ -20,12 +19,10 @@ import {
 import { createStorageDriver, sampleEpisodeSources } from '@podfleet/providers';
 import { createLogger, createRedis, subscribeJobEvents } from '@podfleet/queue';
 import { createClipCache, createEspeakEngine } from '@podfleet/tts';
-import { benchEnvironment, runBench, writeBenchResult } from './harness';
+import { benchEnvironment, benchOptions, runBench, writeBenchResult } from './harness';
 import { median } from './stats';
 
-const { values } = parseArgs({
-  options: { minutes: { type: 'string', default: '3' }, runs: { type: 'string', default: '3' } },
-});
+const values = benchOptions({ minutes: '3', runs: '3' });
 const minutes = Number(values.minutes);
 const runs = Number(values.runs);
 const STAGES = ['scrape', 'script', 'audio', 'upload'] as const;

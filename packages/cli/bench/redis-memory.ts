@@ -8,7 +8,6 @@
  * the Redis commands a flow costs to add and to drain. Writes bench-results/redis-memory.json.
  */
 
-import { parseArgs } from 'node:util';
 import {
   createFlowProducer,
   createRedis,
@@ -20,10 +19,10 @@ import {
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { findExecutable, startLocalRedis } from '../src/services';
-import { runBench, writeBenchResult } from './harness';
+import { benchOptions, runBench, writeBenchResult } from './harness';
 import { callsBetween, commandCalls } from './redis-commandstats';
 
-const { values } = parseArgs({ options: { flows: { type: 'string', default: '2000' } } });
+const values = benchOptions({ flows: '2000' });
 const FLOWS = Number(values.flows);
 const PREFIX = 'memory-bench';
 // What the API's tracer puts in every stage's data when OpenTelemetry is on (the larger case).

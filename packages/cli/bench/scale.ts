@@ -13,24 +13,22 @@
 
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
 import { freePort } from '../src/services';
 import type { Supervisor } from '../src/supervisor';
 import { machineBusySeconds, supervisedCpuSeconds, treeCpuSeconds } from './cpu-time';
-import { type BenchEnvironment, countingBenchEnvironment, runBench, writeBenchResult } from './harness';
+import {
+  type BenchEnvironment,
+  benchOptions,
+  countingBenchEnvironment,
+  runBench,
+  writeBenchResult,
+} from './harness';
 import type { StatementCountingProxy } from './pg-statement-counter';
 import { type CommandCalls, callsBetween, commandCalls, scriptCalls } from './redis-commandstats';
 import { median, perJob, round1, round2 } from './stats';
 
-const { values } = parseArgs({
-  options: {
-    jobs: { type: 'string', default: '12' },
-    workers: { type: 'string', default: '1,2,3' },
-    minutes: { type: 'string', default: '1' },
-    'timeout-min': { type: 'string', default: '15' },
-  },
-});
+const values = benchOptions({ jobs: '12', workers: '1,2,3', minutes: '1', 'timeout-min': '15' });
 const JOBS = Number(values.jobs);
 const WORKER_COUNTS = values.workers.split(',').map(Number);
 const MINUTES = Number(values.minutes);
