@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { repoRoot } from '../src/environment';
 import { appSpec, WORKER_PRIORITY } from '../src/fleet';
-import { findExecutable, startLocalRedis } from '../src/services';
+import { findExecutable, freePort, startLocalRedis } from '../src/services';
 import { type AppName, Supervisor } from '../src/supervisor';
 import { type StatementCountingProxy, startStatementCountingProxy } from './pg-statement-counter';
 
@@ -30,6 +30,8 @@ export function benchOptions<Name extends string>(defaults: Record<Name, string>
 }
 
 export interface BenchEnvironment {
+  /** Where the API listens once started (PORT is a free port). */
+  apiUrl: string;
   env: NodeJS.ProcessEnv;
   db: PrismaClient;
   storageDir: string;
@@ -68,9 +70,14 @@ export async function benchEnvironment(
   const work = mkdtempSync(join(tmpdir(), `podfleet-bench-${name}-`));
   const storageDir = join(work, 'media');
   const prefix = `pfbench-${runId}`;
+  const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...childEnv(),
     ...base,
+    PORT: String(port),
+    // What the benches measure is the fleet: the local writer and espeak, no network provider.
+    SCRIPT_PROVIDER: 'local',
+    TTS_PROVIDER: 'espeak',
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
     REDIS_URL: base.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -90,6 +97,7 @@ export async function benchEnvironment(
   const db = createPrismaClient(databaseUrl);
   const supervisors: Supervisor[] = [];
   return {
+    apiUrl: `http://127.0.0.1:${port}`,
     env,
     db,
     storageDir,

@@ -18,7 +18,6 @@
 import { availableParallelism } from 'node:os';
 import { createRedis } from '@podfleet/queue';
 import { WORKER_PRIORITY } from '../src/fleet';
-import { freePort } from '../src/services';
 import type { Supervisor } from '../src/supervisor';
 import { machineBusySeconds, supervisedCpuSeconds } from './cpu-time';
 import { type BenchEnvironment, benchEnvironment, benchOptions, runBench, writeBenchResult } from './harness';
@@ -280,11 +279,7 @@ async function runRawBullMQ(redisUrl: string, prefix: string) {
 }
 
 async function main() {
-  const port = await freePort();
   const bench = await benchEnvironment('load', {
-    PORT: String(port),
-    SCRIPT_PROVIDER: 'local',
-    TTS_PROVIDER: 'espeak',
     STORAGE_DRIVER: 'fs',
     USER_REQUESTS_PER_MINUTE: String(N + PACED + PACED_IDLE + 10),
     USER_MAX_ACTIVE_JOBS: String(PER_USER),
@@ -295,7 +290,7 @@ async function main() {
     const supervisors = [await bench.startApps(['api', ...workers], undefined, {}, WORKER_NICE)];
     for (let r = 1; r < REPLICAS; r++)
       supervisors.push(await bench.startApps([...workers], undefined, {}, WORKER_NICE));
-    const fleet = await runFleet(bench, `http://127.0.0.1:${port}`, supervisors);
+    const fleet = await runFleet(bench, bench.apiUrl, supervisors);
     await Promise.all(supervisors.map((s) => s.stop()));
     const raw = await runRawBullMQ(bench.env.REDIS_URL!, bench.prefix);
     const result = {

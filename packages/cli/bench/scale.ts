@@ -14,7 +14,6 @@
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { freePort } from '../src/services';
 import type { Supervisor } from '../src/supervisor';
 import { machineBusySeconds, supervisedCpuSeconds, treeCpuSeconds } from './cpu-time';
 import {
@@ -157,12 +156,8 @@ async function runRound(fleet: Fleet, workers: number) {
 }
 
 async function main() {
-  const port = await freePort();
   // A Redis of its own: INFO commandstats then counts the fleet's commands and nothing else.
   const counting = await countingBenchEnvironment('scale', {
-    PORT: String(port),
-    SCRIPT_PROVIDER: 'local',
-    TTS_PROVIDER: 'espeak',
     // One user per round with every job active at once: the per-user slots never hold a job back.
     USER_MAX_ACTIVE_JOBS: String(JOBS),
     USER_REQUESTS_PER_MINUTE: String(JOBS + 10),
@@ -172,7 +167,7 @@ async function main() {
   try {
     const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]);
     const apps = await bench.startApps(['api', 'scraper', 'uploader'], undefined, { DATABASE_URL: sql.url });
-    const fleet: Fleet = { bench, apiUrl: `http://127.0.0.1:${port}`, apps, sql, redis, redisPid };
+    const fleet: Fleet = { bench, apiUrl: bench.apiUrl, apps, sql, redis, redisPid };
     const results = [];
     for (const workers of WORKER_COUNTS) {
       results.push(await runRound(fleet, workers));
