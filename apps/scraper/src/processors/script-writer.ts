@@ -10,7 +10,7 @@ export function scriptWriterFor(config: ScraperConfig): ScriptWriter {
         apiKey: config.ANTHROPIC_API_KEY!,
         model: config.ANTHROPIC_MODEL,
         timeoutMs: config.ANTHROPIC_TIMEOUT_MS,
-        ...(config.ANTHROPIC_BASE_URL ? { baseURL: config.ANTHROPIC_BASE_URL } : {}),
+        baseURL: config.ANTHROPIC_BASE_URL,
       });
     case 'openai': {
       const input = config.OPENAI_PRICE_INPUT_PER_MTOK;
@@ -18,7 +18,7 @@ export function scriptWriterFor(config: ScraperConfig): ScriptWriter {
       return createScriptWriter({
         provider: 'openai',
         baseURL: config.OPENAI_BASE_URL,
-        ...(config.OPENAI_API_KEY ? { apiKey: config.OPENAI_API_KEY } : {}),
+        apiKey: config.OPENAI_API_KEY,
         model: config.OPENAI_MODEL,
         timeoutMs: config.OPENAI_TIMEOUT_MS,
         structuredOutput: config.OPENAI_STRUCTURED_OUTPUT,
