@@ -5,12 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { routePattern } from './middleware/tracing';
-import {
-  type CacheAndRuns,
-  type CostAndLatency,
-  readCacheAndRuns,
-  readCostAndLatency,
-} from './services/pregeneration-figures';
+import { type CostAndLatency, readCacheAndRuns, readCostAndLatency } from './services/pregeneration-figures';
 
 const PREFIX = 'podfleet_';
 /** The BullMQ job states counted per queue (in /metrics and /v1/stats). */
@@ -26,6 +21,9 @@ export const QUEUE_STATES = [
 /** Database- and Redis-backed values are read at most this often, however many scrapers ask. */
 const SNAPSHOT_TTL_MS = 1_000;
 const RUN_OUTCOMES = ['successful', 'failed', 'skipped', 'deferred'] as const;
+
+/** Records one value of a metric; a labelled metric's, under `labels`. */
+type Put = (value: number, labels?: Record<string, string>) => void;
 
 interface DbSnapshot extends CostAndLatency {
   jobsByStatus: Array<{ status: string; count: number }>;
@@ -113,248 +111,277 @@ export function createMetrics(deps: MetricsDependencies): ApiMetrics {
       ...costAndLatency,
     };
   }, SNAPSHOT_TTL_MS);
-  const fromDb = async (what: string, apply: (s: DbSnapshot) => void) => {
-    try {
-      apply(await readDb());
-    } catch (err) {
-      deps.logger.warn({ err }, `metrics: could not read ${what} from the database`);
-    }
-  };
   const readRedis = snapshot(() => {
     assertRedisReady(deps.redis); // ioredis would queue the commands until Redis is back
     return readCacheAndRuns(deps.redis, deps.prefix);
   }, SNAPSHOT_TTL_MS);
-  /** Redis-backed metrics: on failure the metric is emptied (no stale values while Redis is away). */
-  const fromRedis = async (metric: { reset(): void }, what: string, apply: (s: CacheAndRuns) => void) => {
-    try {
-      const value = await readRedis();
-      metric.reset();
-      apply(value);
-    } catch (err) {
-      metric.reset();
-      deps.logger.warn({ err }, `metrics: could not read ${what} from Redis`);
-    }
+
+  type MetricType = 'gauge' | 'counter';
+  type MetricMeta = { name: string; help: string; labelNames?: readonly string[] };
+
+  /** Registers a metric whose values `collect` puts at scrape time (a counter's is its total). */
+  const collected = (
+    type: MetricType,
+    meta: MetricMeta,
+    collect: (put: Put, reset: () => void) => Promise<void>,
+  ) => {
+    const config = {
+      ...meta,
+      name: `${PREFIX}${meta.name}`,
+      registers: [registry],
+      collect(this: Gauge | Counter) {
+        const put: Put = (value, labels = {}) =>
+          this instanceof Gauge ? this.set(labels, value) : this.inc(labels, value);
+        return collect(put, () => this.reset());
+      },
+    };
+    if (type === 'gauge') new Gauge(config);
+    else new Counter(config);
   };
 
-  new Gauge({
-    name: `${PREFIX}queue_jobs`,
-    help: 'BullMQ jobs per queue and state',
-    labelNames: ['queue', 'state'] as const,
-    registers: [registry],
-    async collect() {
+  /**
+   * Metrics read from a snapshot: each is emptied before `fill` puts its values (a label not put
+   * this time is gone). When the snapshot cannot be read, a database-backed metric keeps its last
+   * values and a Redis-backed one is emptied (no stale values while Redis is away).
+   */
+  const fromSnapshot =
+    <S>(read: () => Promise<S>, source: 'the database' | 'Redis') =>
+    (type: MetricType, meta: MetricMeta, what: string, fill: (snapshot: S, put: Put) => void) =>
+      collected(type, meta, async (put, reset) => {
+        try {
+          const value = await read();
+          reset();
+          fill(value, put);
+        } catch (err) {
+          if (source === 'Redis') reset();
+          deps.logger.warn({ err }, `metrics: could not read ${what} from ${source}`);
+        }
+      });
+  const fromDb = fromSnapshot(readDb, 'the database');
+  const fromRedis = fromSnapshot(readRedis, 'Redis');
+
+  collected(
+    'gauge',
+    { name: 'queue_jobs', help: 'BullMQ jobs per queue and state', labelNames: ['queue', 'state'] },
+    async (put, reset) => {
       try {
         assertRedisReady(deps.queues.scrape);
         const counts = await Promise.all(
           QUEUE_NAMES.map((q) => deps.queues[q].getJobCounts(...QUEUE_STATES)),
         );
-        this.reset();
+        reset();
         QUEUE_NAMES.forEach((queue, i) => {
-          for (const state of QUEUE_STATES) this.set({ queue, state }, counts[i]?.[state] ?? 0);
+          for (const state of QUEUE_STATES) put(counts[i]?.[state] ?? 0, { queue, state });
         });
       } catch (err) {
-        this.reset(); // no stale depths while Redis is down
+        reset(); // no stale depths while Redis is down
         deps.logger.warn({ err }, 'metrics: could not read queue counts');
       }
     },
-  });
+  );
 
-  new Gauge({
-    name: `${PREFIX}jobs`,
-    help: 'Episode jobs by status (queued, running, completed, failed, cancelled)',
-    labelNames: ['status'] as const,
-    registers: [registry],
-    async collect() {
-      await fromDb('job counts', ({ jobsByStatus }) => {
-        this.reset();
-        for (const status of ['queued', 'running', 'completed', 'failed', 'cancelled'])
-          this.set({ status }, 0);
-        for (const row of jobsByStatus) this.set({ status: row.status }, row.count);
-      });
+  fromDb(
+    'gauge',
+    {
+      name: 'jobs',
+      help: 'Episode jobs by status (queued, running, completed, failed, cancelled)',
+      labelNames: ['status'],
     },
-  });
+    'job counts',
+    ({ jobsByStatus }, put) => {
+      for (const status of ['queued', 'running', 'completed', 'failed', 'cancelled']) put(0, { status });
+      for (const row of jobsByStatus) put(row.count, { status: row.status });
+    },
+  );
 
-  new Gauge({
-    name: `${PREFIX}oldest_waiting_job_seconds`,
-    help: 'How long the longest-waiting job in the queue has waited for its next stage to start (0: none waits)',
-    registers: [registry],
-    async collect() {
-      await fromDb('waiting jobs', ({ oldestWaitingSec }) => this.set(oldestWaitingSec));
+  fromDb(
+    'gauge',
+    {
+      name: 'oldest_waiting_job_seconds',
+      help: 'How long the longest-waiting job in the queue has waited for its next stage to start (0: none waits)',
     },
-  });
+    'waiting jobs',
+    ({ oldestWaitingSec }, put) => put(oldestWaitingSec),
+  );
 
-  new Gauge({
-    name: `${PREFIX}stage_duration_seconds`,
-    help: 'Stage run duration over the last 24 h by stage and quantile (0.5, 0.95), from job_stages',
-    labelNames: ['stage', 'quantile'] as const,
-    registers: [registry],
-    async collect() {
-      await fromDb('stage durations', ({ stages }) => {
-        this.reset();
-        for (const [stage, s] of Object.entries(stages)) {
-          if (typeof s.p50Ms === 'number') this.set({ stage, quantile: '0.5' }, s.p50Ms / 1000);
-          if (typeof s.p95Ms === 'number') this.set({ stage, quantile: '0.95' }, s.p95Ms / 1000);
-        }
-      });
+  fromDb(
+    'gauge',
+    {
+      name: 'stage_duration_seconds',
+      help: 'Stage run duration over the last 24 h by stage and quantile (0.5, 0.95), from job_stages',
+      labelNames: ['stage', 'quantile'],
     },
-  });
+    'stage durations',
+    ({ stages }, put) => {
+      for (const [stage, s] of Object.entries(stages)) {
+        if (typeof s.p50Ms === 'number') put(s.p50Ms / 1000, { stage, quantile: '0.5' });
+        if (typeof s.p95Ms === 'number') put(s.p95Ms / 1000, { stage, quantile: '0.95' });
+      }
+    },
+  );
 
-  new Gauge({
-    name: `${PREFIX}stage_runs_24h`,
-    help: 'Completed stage runs over the last 24 h by stage',
-    labelNames: ['stage'] as const,
-    registers: [registry],
-    async collect() {
-      await fromDb('stage runs', ({ stages }) => {
-        this.reset();
-        for (const [stage, s] of Object.entries(stages)) this.set({ stage }, s.count ?? 0);
-      });
+  fromDb(
+    'gauge',
+    {
+      name: 'stage_runs_24h',
+      help: 'Completed stage runs over the last 24 h by stage',
+      labelNames: ['stage'],
     },
-  });
+    'stage runs',
+    ({ stages }, put) => {
+      for (const [stage, s] of Object.entries(stages)) put(s.count ?? 0, { stage });
+    },
+  );
 
-  new Counter({
-    name: `${PREFIX}cost_usd_total`,
-    help: 'Estimated provider cost of all jobs in USD',
-    registers: [registry],
-    async collect() {
-      await fromDb('cost', ({ costUsd }) => {
-        this.reset();
-        this.inc(costUsd);
-      });
-    },
-  });
+  fromDb(
+    'counter',
+    { name: 'cost_usd_total', help: 'Estimated provider cost of all jobs in USD' },
+    'cost',
+    ({ costUsd }, put) => put(costUsd),
+  );
 
-  new Counter({
-    name: `${PREFIX}cache_hits_total`,
-    help: 'Daily/weekly requests answered by the episode cache, fleet-wide: from Redis, or from the database after the key was gone',
-    labelNames: ['source'] as const,
-    registers: [registry],
-    async collect() {
-      await fromRedis(this, 'cache counters', ({ cache }) => {
-        this.inc({ source: 'redis' }, cache.hits);
-        this.inc({ source: 'database' }, cache.fallbacks);
-      });
+  fromRedis(
+    'counter',
+    {
+      name: 'cache_hits_total',
+      help: 'Daily/weekly requests answered by the episode cache, fleet-wide: from Redis, or from the database after the key was gone',
+      labelNames: ['source'],
     },
-  });
+    'cache counters',
+    ({ cache }, put) => {
+      put(cache.hits, { source: 'redis' });
+      put(cache.fallbacks, { source: 'database' });
+    },
+  );
 
-  new Counter({
-    name: `${PREFIX}cache_misses_total`,
-    help: 'Daily/weekly requests the episode cache could not answer (a job was made or joined), fleet-wide',
-    registers: [registry],
-    async collect() {
-      await fromRedis(this, 'cache counters', ({ cache }) => this.inc(cache.misses));
+  fromRedis(
+    'counter',
+    {
+      name: 'cache_misses_total',
+      help: 'Daily/weekly requests the episode cache could not answer (a job was made or joined), fleet-wide',
     },
-  });
+    'cache counters',
+    ({ cache }, put) => put(cache.misses),
+  );
 
-  new Gauge({
-    name: `${PREFIX}cache_hit_ratio`,
-    help: 'Episode-cache hits (Redis or database) over all lookups since the counters began',
-    registers: [registry],
-    async collect() {
-      await fromRedis(this, 'cache counters', ({ cache }) => {
-        if (cache.hitRate !== null) this.set(cache.hitRate);
-      });
+  fromRedis(
+    'gauge',
+    {
+      name: 'cache_hit_ratio',
+      help: 'Episode-cache hits (Redis or database) over all lookups since the counters began',
     },
-  });
+    'cache counters',
+    ({ cache }, put) => {
+      if (cache.hitRate !== null) put(cache.hitRate);
+    },
+  );
 
-  new Gauge({
-    name: `${PREFIX}pregeneration_jobs`,
-    help: 'Decisions of the last pre-generation run by outcome (successful = enqueued)',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
-    async collect() {
-      await fromRedis(this, 'pre-generation runs', ({ pregeneration: { lastRun } }) => {
-        if (lastRun) for (const outcome of RUN_OUTCOMES) this.set({ outcome }, lastRun[outcome]);
-      });
+  fromRedis(
+    'gauge',
+    {
+      name: 'pregeneration_jobs',
+      help: 'Decisions of the last pre-generation run by outcome (successful = enqueued)',
+      labelNames: ['outcome'],
     },
-  });
+    'pre-generation runs',
+    ({ pregeneration: { lastRun } }, put) => {
+      if (lastRun) for (const outcome of RUN_OUTCOMES) put(lastRun[outcome], { outcome });
+    },
+  );
 
-  new Gauge({
-    name: `${PREFIX}pregeneration_skipped_users`,
-    help: 'Users the last pre-generation run skipped, by reason',
-    labelNames: ['reason'] as const,
-    registers: [registry],
-    async collect() {
-      await fromRedis(this, 'pre-generation runs', ({ pregeneration: { lastRun } }) => {
-        if (lastRun)
-          for (const reason of SKIP_REASONS) this.set({ reason }, lastRun.skippedByReason[reason] ?? 0);
-      });
+  fromRedis(
+    'gauge',
+    {
+      name: 'pregeneration_skipped_users',
+      help: 'Users the last pre-generation run skipped, by reason',
+      labelNames: ['reason'],
     },
-  });
+    'pre-generation runs',
+    ({ pregeneration: { lastRun } }, put) => {
+      if (lastRun) for (const reason of SKIP_REASONS) put(lastRun.skippedByReason[reason] ?? 0, { reason });
+    },
+  );
 
-  new Gauge({
-    name: `${PREFIX}pregeneration_last_run_timestamp_seconds`,
-    help: 'When the last pre-generation run happened (its `now`), as a Unix time',
-    registers: [registry],
-    async collect() {
-      await fromRedis(this, 'pre-generation runs', ({ pregeneration: { lastRun } }) => {
-        if (lastRun) this.set(Date.parse(lastRun.at) / 1000);
-      });
+  fromRedis(
+    'gauge',
+    {
+      name: 'pregeneration_last_run_timestamp_seconds',
+      help: 'When the last pre-generation run happened (its `now`), as a Unix time',
     },
-  });
+    'pre-generation runs',
+    ({ pregeneration: { lastRun } }, put) => {
+      if (lastRun) put(Date.parse(lastRun.at) / 1000);
+    },
+  );
 
-  new Gauge({
-    name: `${PREFIX}pregeneration_outcomes`,
-    help: 'Pre-generated jobs created in the last 24 h by what became of them (completed, failed, cancelled, in_flight)',
-    labelNames: ['outcome'] as const,
-    registers: [registry],
-    async collect() {
-      await fromDb('pre-generation outcomes', ({ pregenerationOutcomes: o }) => {
-        this.set({ outcome: 'completed' }, o.completed);
-        this.set({ outcome: 'failed' }, o.failed);
-        this.set({ outcome: 'cancelled' }, o.cancelled);
-        this.set({ outcome: 'in_flight' }, o.inFlight);
-      });
+  fromDb(
+    'gauge',
+    {
+      name: 'pregeneration_outcomes',
+      help: 'Pre-generated jobs created in the last 24 h by what became of them (completed, failed, cancelled, in_flight)',
+      labelNames: ['outcome'],
     },
-  });
+    'pre-generation outcomes',
+    ({ pregenerationOutcomes: o }, put) => {
+      const counts = {
+        completed: o.completed,
+        failed: o.failed,
+        cancelled: o.cancelled,
+        in_flight: o.inFlight,
+      };
+      for (const [outcome, count] of Object.entries(counts)) put(count, { outcome });
+    },
+  );
 
-  new Gauge({
-    name: `${PREFIX}pregeneration_success_ratio`,
-    help: 'Pre-generated jobs of the last 24 h that completed, over those that completed or failed',
-    registers: [registry],
-    async collect() {
-      await fromDb('pre-generation outcomes', ({ pregenerationOutcomes: o }) => {
-        this.reset();
-        if (o.successRate !== null) this.set(o.successRate);
-      });
+  fromDb(
+    'gauge',
+    {
+      name: 'pregeneration_success_ratio',
+      help: 'Pre-generated jobs of the last 24 h that completed, over those that completed or failed',
     },
-  });
+    'pre-generation outcomes',
+    ({ pregenerationOutcomes: o }, put) => {
+      if (o.successRate !== null) put(o.successRate);
+    },
+  );
 
-  new Gauge({
-    name: `${PREFIX}time_to_first_audio_seconds`,
-    help: 'From an episode request to an audio URL (a cache hit: its answer; else its job completing), over the last 24 h of requests, by quantile (0.5, 0.95)',
-    labelNames: ['quantile'] as const,
-    registers: [registry],
-    async collect() {
-      await fromDb('time to first audio', ({ timeToFirstAudio: t }) => {
-        this.reset();
-        if (t.p50Ms !== null) this.set({ quantile: '0.5' }, t.p50Ms / 1000);
-        if (t.p95Ms !== null) this.set({ quantile: '0.95' }, t.p95Ms / 1000);
-      });
+  fromDb(
+    'gauge',
+    {
+      name: 'time_to_first_audio_seconds',
+      help: 'From an episode request to an audio URL (a cache hit: its answer; else its job completing), over the last 24 h of requests, by quantile (0.5, 0.95)',
+      labelNames: ['quantile'],
     },
-  });
+    'time to first audio',
+    ({ timeToFirstAudio: t }, put) => {
+      if (t.p50Ms !== null) put(t.p50Ms / 1000, { quantile: '0.5' });
+      if (t.p95Ms !== null) put(t.p95Ms / 1000, { quantile: '0.95' });
+    },
+  );
 
-  new Gauge({
-    name: `${PREFIX}time_to_first_audio_jobs_24h`,
-    help: 'Episode requests of the last 24 h whose audio exists (the sample behind the quantiles)',
-    registers: [registry],
-    async collect() {
-      await fromDb('time to first audio', ({ timeToFirstAudio: t }) => this.set(t.count));
+  fromDb(
+    'gauge',
+    {
+      name: 'time_to_first_audio_jobs_24h',
+      help: 'Episode requests of the last 24 h whose audio exists (the sample behind the quantiles)',
     },
-  });
+    'time to first audio',
+    ({ timeToFirstAudio: t }, put) => put(t.count),
+  );
 
-  new Gauge({
-    name: `${PREFIX}cost_per_user_day_usd`,
-    help: 'Estimated provider cost of one user on one UTC day over the last 7 days: mean and max',
-    labelNames: ['stat'] as const,
-    registers: [registry],
-    async collect() {
-      await fromDb('cost per user per day', ({ costPerUserPerDay: c }) => {
-        this.reset();
-        if (c.avgUsd !== null) this.set({ stat: 'avg' }, c.avgUsd);
-        if (c.maxUsd !== null) this.set({ stat: 'max' }, c.maxUsd);
-      });
+  fromDb(
+    'gauge',
+    {
+      name: 'cost_per_user_day_usd',
+      help: 'Estimated provider cost of one user on one UTC day over the last 7 days: mean and max',
+      labelNames: ['stat'],
     },
-  });
+    'cost per user per day',
+    ({ costPerUserPerDay: c }, put) => {
+      if (c.avgUsd !== null) put(c.avgUsd, { stat: 'avg' });
+      if (c.maxUsd !== null) put(c.maxUsd, { stat: 'max' });
+    },
+  );
 
   const httpTimer = (req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
