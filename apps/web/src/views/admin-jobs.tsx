@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, problemText, type Schemas } from '../api/client';
 import { go } from '../router';
-import { Alert, countOf, Field, SearchField, Table } from './parts';
+import { Alert, countOf, Field, Page, SearchField, SearchForm, Table } from './parts';
 
 type AdminJob = Schemas['AdminJob'];
 type History = Schemas['JobHistory'];
@@ -38,33 +38,30 @@ export function AdminJobs({ api }: { api: Api }) {
   }, []);
 
   return (
-    <section aria-labelledby="jobs-title" class="stack">
-      <h1 id="jobs-title">Jobs</h1>
-      <search>
-        <form class="card row" onSubmit={search}>
-          <SearchField id="job-q" label="Job id, e-mail, error or title" value={q} onValue={setQ} />
-          <Field id="job-user" label="User id">
-            <input id="job-user" value={userId} onInput={(e) => setUserId(e.currentTarget.value)} />
-          </Field>
-          <Field id="job-error" label="Error code">
-            <input id="job-error" value={errorCode} onInput={(e) => setErrorCode(e.currentTarget.value)} />
-          </Field>
-          <Field id="job-status" label="Status">
-            <select
-              id="job-status"
-              value={status}
-              onChange={(e) => setStatus(e.currentTarget.value as typeof status)}
-            >
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {s || 'Any'}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <button type="submit">Search</button>
-        </form>
-      </search>
+    <Page id="jobs" title="Jobs">
+      <SearchForm onSearch={search}>
+        <SearchField id="job-q" label="Job id, e-mail, error or title" value={q} onValue={setQ} />
+        <Field id="job-user" label="User id">
+          <input id="job-user" value={userId} onInput={(e) => setUserId(e.currentTarget.value)} />
+        </Field>
+        <Field id="job-error" label="Error code">
+          <input id="job-error" value={errorCode} onInput={(e) => setErrorCode(e.currentTarget.value)} />
+        </Field>
+        <Field id="job-status" label="Status">
+          <select
+            id="job-status"
+            value={status}
+            onChange={(e) => setStatus(e.currentTarget.value as typeof status)}
+          >
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s || 'Any'}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <button type="submit">Search</button>
+      </SearchForm>
       <Alert message={message} />
       {jobs && (
         <div>
@@ -86,7 +83,7 @@ export function AdminJobs({ api }: { api: Api }) {
           </Table>
         </div>
       )}
-    </section>
+    </Page>
   );
 }
 

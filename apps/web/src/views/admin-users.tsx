@@ -1,6 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, problemText, type Schemas } from '../api/client';
-import { Alert, countOf, KeyPrefix, RevokeKeyButton, SearchField, Status, Table } from './parts';
+import {
+  Alert,
+  countOf,
+  KeyPrefix,
+  Page,
+  RevokeKeyButton,
+  SearchField,
+  SearchForm,
+  Status,
+  Table,
+} from './parts';
 
 type User = Schemas['User'];
 type Key = Schemas['ApiKey'];
@@ -56,14 +66,11 @@ export function AdminUsers({ api }: { api: Api }) {
   };
 
   return (
-    <section aria-labelledby="users-title" class="stack">
-      <h1 id="users-title">Users</h1>
-      <search>
-        <form class="card row" onSubmit={search}>
-          <SearchField id="user-q" label="E-mail contains" value={q} onValue={setQ} />
-          <button type="submit">Find users</button>
-        </form>
-      </search>
+    <Page id="users" title="Users">
+      <SearchForm onSearch={search}>
+        <SearchField id="user-q" label="E-mail contains" value={q} onValue={setQ} />
+        <button type="submit">Find users</button>
+      </SearchForm>
       <Table caption={countOf(users.length, 'user')} columns={['E-mail', 'Episodes', 'Created']}>
         {users.map((u) => (
           <tr key={u.id}>
@@ -122,6 +129,6 @@ export function AdminUsers({ api }: { api: Api }) {
       </form>
       <Status text={status} />
       <Alert message={message} />
-    </section>
+    </Page>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type Api, type Episode, problemText, type Schemas } from '../api/client';
 import { clock, segmentAt } from '../transcript';
-import { Alert } from './parts';
+import { Alert, Page } from './parts';
 
 type Segment = Schemas['Transcript']['segments'][number];
 
@@ -48,8 +48,7 @@ export function EpisodeView({ api, episodeId }: { api: Api; episodeId: string })
   if (message) return <Alert message={message} />;
   if (!episode) return <p aria-busy="true">Loading the episode…</p>;
   return (
-    <section aria-labelledby="episode-title" class="stack">
-      <h1 id="episode-title">{episode.title}</h1>
+    <Page id="episode" title={episode.title}>
       <p class="muted">
         {clock(episode.durationSec)} · {new Date(episode.createdAt).toLocaleString()} · {episode.type}
       </p>
@@ -128,6 +127,6 @@ export function EpisodeView({ api, episodeId }: { api: Api; episodeId: string })
           </ol>
         </section>
       </div>
-    </section>
+    </Page>
   );
 }

@@ -3,7 +3,7 @@ import { type Api, problemText } from '../api/client';
 import { followJob } from '../job-stream';
 import { go } from '../router';
 import { isFinished, type JobProgress, stageText } from '../stages';
-import { Alert } from './parts';
+import { Alert, Page } from './parts';
 
 type JobState = JobProgress & { episodeId?: string | null; error?: { code: string; message: string } | null };
 
@@ -47,8 +47,7 @@ export function JobView({ api, apiKey, jobId }: { api: Api; apiKey: string; jobI
   const progress = job?.status === 'completed' ? 100 : (job?.progress ?? 0);
   const text = job ? stageText(job) : 'Connecting…';
   return (
-    <section aria-labelledby="job-title" class="stack">
-      <h1 id="job-title">Making your episode</h1>
+    <Page id="job" title="Making your episode">
       <div class="card stack">
         <p id="stage" class="stage">
           {text}
@@ -90,6 +89,6 @@ export function JobView({ api, apiKey, jobId }: { api: Api; apiKey: string; jobI
           {job?.status === 'completed' && job.episodeId && <a href={`#/episodes/${job.episodeId}`}>Listen</a>}
         </div>
       </div>
-    </section>
+    </Page>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, type Episode, problemText } from '../api/client';
 import { clock } from '../transcript';
-import { Alert, countOf, Field, SearchField, Status } from './parts';
+import { Alert, countOf, Field, Page, SearchField, Status } from './parts';
 
 /** Past episodes (search by title, filter by kind) and the private feed URL. */
 export function Library({ api }: { api: Api }) {
@@ -40,8 +40,7 @@ export function Library({ api }: { api: Api }) {
     (e) => (!kind || e.type === kind) && (!q || e.title.toLowerCase().includes(q)),
   );
   return (
-    <section aria-labelledby="library-title" class="stack">
-      <h1 id="library-title">Library</h1>
+    <Page id="library" title="Library">
       <div class="card stack">
         <h2>Your private feed</h2>
         <p>
@@ -87,6 +86,6 @@ export function Library({ api }: { api: Api }) {
           More episodes
         </button>
       )}
-    </section>
+    </Page>
   );
 }

@@ -2,6 +2,41 @@
 // (to screen readers too) wherever they stand.
 import type { ComponentChildren } from 'preact';
 
+/** A view: a region named by its heading. */
+export function Page({
+  id,
+  title,
+  children,
+}: {
+  id: string;
+  title: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  return (
+    <section aria-labelledby={`${id}-title`} class="stack">
+      <h1 id={`${id}-title`}>{title}</h1>
+      {children}
+    </section>
+  );
+}
+
+/** A search landmark around a form of fields in a row. */
+export function SearchForm({
+  onSearch,
+  children,
+}: {
+  onSearch: (e: Event) => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <search>
+      <form class="card row" onSubmit={onSearch}>
+        {children}
+      </form>
+    </search>
+  );
+}
+
 /** What went wrong, announced at once; nothing while there is nothing to say. */
 export function Alert({ message }: { message: string }) {
   return message ? (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Api, problemText, type Schemas } from '../api/client';
-import { Alert, KeyPrefix, RevokeKeyButton, Status, Table } from './parts';
+import { Alert, KeyPrefix, Page, RevokeKeyButton, Status, Table } from './parts';
 
 type Key = Schemas['ApiKey'];
 
@@ -55,8 +55,7 @@ export function Settings({ api }: { api: Api }) {
   };
 
   return (
-    <section aria-labelledby="settings-title" class="stack">
-      <h1 id="settings-title">Settings</h1>
+    <Page id="settings" title="Settings">
       <form class="card stack" onSubmit={save}>
         <label for="timezone">Timezone</label>
         <input
@@ -118,6 +117,6 @@ export function Settings({ api }: { api: Api }) {
       </div>
       <Status text={status} />
       <Alert message={message} />
-    </section>
+    </Page>
   );
 }
