@@ -38,7 +38,9 @@ function setup() {
   const quiet = ['--reporter=append-only', '--prefer-offline'];
   pnpm(['install', '--frozen-lockfile', ...quiet]);
   pnpm(['--filter', '@podfleet/db', 'run', 'generate']);
-  // The web app the API serves at / (about a second with esbuild).
+  // The web app the API serves at / (about a second with esbuild), over its API client types,
+  // which are generated from the API's OpenAPI document rather than kept in the tree.
+  pnpm(['--filter', '@podfleet/web', 'run', 'generate']);
   pnpm(['--filter', '@podfleet/web', 'run', 'build']);
 }
 

@@ -2,16 +2,15 @@
 // rather than inside Jest.
 //   lint <openapi.json>                    Redocly's recommended rules, as `redocly lint` applies
 //                                          them with no configuration; exits 1 on any error.
-//   client <openapi.json> <out.ts> [--check]  the openapi-typescript types openapi-fetch reads;
-//                                          --check only compares and exits 1 when out.ts is stale.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+//   client <openapi.json> <out.ts>         the openapi-typescript types openapi-fetch reads.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import openapiTS, { astToString } from 'openapi-typescript';
 
 const HEADER =
   "// Generated from the API's OpenAPI document by apps/api/scripts/web-client.ts: do not edit.\n" +
-  '// Regenerate: npx -y pnpm@10.34.9 --filter @podfleet/api run web-client\n';
+  '// Regenerate: npx -y pnpm@10.34.9 --filter @podfleet/web run generate\n';
 
 async function lint(file) {
   const problems = await lintFromString({
@@ -26,25 +25,18 @@ async function lint(file) {
   return errors > 0 ? 1 : 0;
 }
 
-async function client(file, out, check) {
+async function client(file, out) {
   const generated = HEADER + astToString(await openapiTS(JSON.parse(readFileSync(file, 'utf8'))));
-  if (!check) {
-    writeFileSync(out, generated);
-    console.log(`wrote ${out}`);
-    return 0;
-  }
-  if (readFileSync(out, 'utf8') !== generated) {
-    console.log(`${out} is stale: run the web-client script of @podfleet/api`);
-    return 1;
-  }
-  console.log(`${out} is up to date`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, generated);
+  console.log(`wrote ${out}`);
   return 0;
 }
 
-const [command, file, out, flag] = process.argv.slice(2);
+const [command, file, out] = process.argv.slice(2);
 if (command === 'lint' && file) process.exitCode = await lint(file);
-else if (command === 'client' && file && out) process.exitCode = await client(file, out, flag === '--check');
+else if (command === 'client' && file && out) process.exitCode = await client(file, out);
 else {
-  console.error('usage: openapi-tools.mjs lint <openapi.json> | client <openapi.json> <out.ts> [--check]');
+  console.error('usage: openapi-tools.mjs lint <openapi.json> | client <openapi.json> <out.ts>');
   process.exitCode = 2;
 }

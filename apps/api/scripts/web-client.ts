@@ -1,5 +1,6 @@
-// Writes the web app's typed API client types (apps/web/src/api/generated/schema.ts) from the
-// OpenAPI document this API serves; the OpenAPI test fails while they differ.
+// Writes the web app's typed API client types (apps/web/src/api/generated/schema.ts, not in git)
+// from the OpenAPI document this API serves. Run as the web app's `generate` script, which turbo,
+// the bootstrap and the image build run before the web app is type-checked or built.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
