@@ -8,9 +8,8 @@ import {
 import { observeProviderCall } from '@podfleet/telemetry';
 import { request } from 'undici';
 import { z } from 'zod';
-import type { FleetLimiter } from './fleet-limiter';
 import { mp3DurationSec } from './mp3-duration';
-import { retryInPlace } from './retry';
+import { type FleetLimitedOptions, httpEngineOptionFields, retryInPlace } from './retry';
 import type {
   DialogueSynthesis,
   DialogueSynthesisRequest,
@@ -18,7 +17,7 @@ import type {
   SynthesisResult,
   TtsEngine,
 } from './types';
-import { encodeWav } from './wav';
+import { wavClip } from './wav';
 
 /** Premade voices (Rachel, Adam, Bella, Antoni): two clearly different hosts, then two more. */
 export const ELEVENLABS_DEFAULT_VOICES = [
@@ -80,19 +79,9 @@ export const elevenLabsEngineOptionsSchema = z.object({
     .default('pcm_24000'),
   /** Characters per dialogue request (ElevenLabs: ~5 000 at most, ≤ 2 000 advised for reliable output). */
   dialogueMaxChars: z.number().int().min(1).max(5_000).default(2_000),
-  /** Per request (headers and body). */
-  timeoutMs: z.number().int().positive().default(60_000),
-  /** Attempts per line for retryable failures (429, 5xx, network); later failures go to the queue's retries. */
-  maxAttempts: z.number().int().min(1).max(10).default(3),
-  /** How long a 429 without Retry-After pauses the fleet (one with it pauses as long as it says). */
-  rateLimitPauseMs: z.number().int().min(0).default(2_000),
-  /** Longest Retry-After waited in place; a longer one is thrown at once so the job backs off instead. */
-  maxInlineWaitMs: z.number().int().min(0).default(10_000),
+  ...httpEngineOptionFields,
 });
-export type ElevenLabsEngineOptions = z.input<typeof elevenLabsEngineOptionsSchema> & {
-  /** Caps concurrent requests across the fleet; a 429 pauses every worker through it. */
-  limiter?: FleetLimiter;
-};
+export type ElevenLabsEngineOptions = z.input<typeof elevenLabsEngineOptionsSchema> & FleetLimitedOptions;
 
 const errorBodySchema = z.object({
   detail: z.union([
@@ -199,13 +188,7 @@ function splitDialogue(
         false,
       );
     }
-    return {
-      audio: encodeWav(pcm.subarray(start * 2, end * 2), sampleRate),
-      format: 'wav',
-      sampleRate,
-      durationSec: (end - start) / sampleRate,
-      characters: line.text.length,
-    };
+    return wavClip(pcm.subarray(start * 2, end * 2), sampleRate, line.text);
   });
 }
 

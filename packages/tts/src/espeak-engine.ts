@@ -5,7 +5,7 @@ import { listNativeVoices, nativeEspeakAvailable, runNativeEspeak } from './espe
 import { espeakVoiceList, espeakVoicesFor, parseEspeakVoice } from './espeak-voices';
 import { EspeakWasmPool } from './espeak-wasm-pool';
 import type { BatchSynthesisRequest, SynthesisRequest, SynthesisResult, TtsEngine } from './types';
-import { encodeWav, parseWav, splitOnSilence, trimLeadingSilence, trimTrailingSilence } from './wav';
+import { parseWav, splitOnSilence, trimLeadingSilence, trimTrailingSilence, wavClip } from './wav';
 
 export interface EspeakEngineOptions {
   /** `auto` (default): the native binary when it runs, else WASM. */
@@ -92,14 +92,7 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
   }
 
   function clip(pcm: Buffer, sampleRate: number, text: string): SynthesisResult {
-    const trimmed = trimTrailingSilence(pcm, sampleRate);
-    return {
-      audio: encodeWav(trimmed, sampleRate),
-      format: 'wav',
-      sampleRate,
-      durationSec: trimmed.length / 2 / sampleRate,
-      characters: text.length,
-    };
+    return wavClip(trimTrailingSilence(pcm, sampleRate), sampleRate, text);
   }
 
   async function synthesize({ text, voice, signal }: SynthesisRequest): Promise<SynthesisResult> {

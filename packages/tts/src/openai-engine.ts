@@ -13,10 +13,9 @@ import {
 import { observeProviderCall } from '@podfleet/telemetry';
 import { request } from 'undici';
 import { z } from 'zod';
-import type { FleetLimiter } from './fleet-limiter';
-import { retryInPlace } from './retry';
+import { type FleetLimitedOptions, httpEngineOptionFields, retryInPlace } from './retry';
 import type { SynthesisRequest, SynthesisResult, TtsEngine } from './types';
-import { encodeWav, parseWav, trimLeadingSilence, trimTrailingSilence } from './wav';
+import { parseWav, trimLeadingSilence, trimTrailingSilence, wavClip } from './wav';
 
 /** OpenAI's voices for tts-1 and gpt-4o-mini-tts; the first four are the hosts' defaults. */
 export const OPENAI_TTS_VOICES = [
@@ -42,16 +41,9 @@ export const openAiTtsEngineOptionsSchema = z.object({
   format: z.enum(['wav', 'pcm']).default('wav'),
   pcmSampleRate: z.number().int().positive().default(24_000),
   speed: z.number().min(0.25).max(4).optional(),
-  timeoutMs: z.number().int().positive().default(60_000),
-  maxAttempts: z.number().int().min(1).max(10).default(3),
-  /** How long a 429 without Retry-After pauses the fleet (one with it pauses as long as it says). */
-  rateLimitPauseMs: z.number().int().min(0).default(2_000),
-  maxInlineWaitMs: z.number().int().min(0).default(10_000),
+  ...httpEngineOptionFields,
 });
-export type OpenAiTtsEngineOptions = z.input<typeof openAiTtsEngineOptionsSchema> & {
-  /** Caps concurrent requests across the fleet; a 429 pauses every worker through it. */
-  limiter?: FleetLimiter;
-};
+export type OpenAiTtsEngineOptions = z.input<typeof openAiTtsEngineOptionsSchema> & FleetLimitedOptions;
 
 // Kokoro's voice ids start with a language letter and a gender letter: af_bella, bm_george.
 const KOKORO_LANGUAGES: Record<string, string> = {
@@ -216,13 +208,7 @@ export function createOpenAiTtsEngine(options: OpenAiTtsEngineOptions = {}): Tts
     // Servers pad speech with silence; assembly chooses the pauses between turns.
     const { sampleRate } = decoded;
     const pcm = trimTrailingSilence(trimLeadingSilence(decoded.pcm, sampleRate), sampleRate);
-    return {
-      audio: encodeWav(pcm, sampleRate),
-      format: 'wav',
-      sampleRate,
-      durationSec: pcm.length / 2 / sampleRate,
-      characters: text.length,
-    };
+    return wavClip(pcm, sampleRate, text);
   }
 
   return {

@@ -1,3 +1,5 @@
+import type { SynthesisResult } from './types';
+
 /** Minimal RIFF/WAVE handling for 16-bit PCM: what espeak-ng writes and what assembly needs. */
 
 export interface WavInfo {
@@ -141,4 +143,15 @@ export function splitOnSilence(
   }
   pieces.push(pcm.subarray(pieceStart * 2));
   return pieces;
+}
+
+/** The clip of `text` as a WAV file of 16-bit mono `pcm`. */
+export function wavClip(pcm: Buffer, sampleRate: number, text: string): SynthesisResult {
+  return {
+    audio: encodeWav(pcm, sampleRate),
+    format: 'wav',
+    sampleRate,
+    durationSec: pcm.length / 2 / sampleRate,
+    characters: text.length,
+  };
 }
