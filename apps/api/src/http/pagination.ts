@@ -35,7 +35,7 @@ export const pageQuerySchema = z.object({
 });
 
 /** Prisma `where` fragment for the rows after `cursor` in (createdAt DESC, id DESC) order. */
-export function afterCursor(cursor: string | undefined): object {
+function afterCursor(cursor: string | undefined): object {
   if (!cursor) return {};
   const key = decodeCursor(cursor);
   return {
@@ -44,6 +44,14 @@ export function afterCursor(cursor: string | undefined): object {
 }
 
 export const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+
+/**
+ * Prisma `findMany` arguments for the page `query` asks for among the rows `where` matches,
+ * newest first: one row more than the limit, so that `page` knows whether another follows.
+ */
+export function pageArgs<Where extends object>(query: { cursor?: string; limit: number }, where: Where) {
+  return { where: { ...where, ...afterCursor(query.cursor) }, orderBy: newestFirst, take: query.limit + 1 };
+}
 
 /** Splits the `limit + 1` rows fetched into the page and the cursor of the next one. */
 export function page<T extends CursorKey>(

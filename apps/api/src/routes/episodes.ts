@@ -17,7 +17,7 @@ import {
 } from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import { afterCursor, newestFirst, page, pageQuerySchema } from '../http/pagination';
+import { page, pageArgs, pageQuerySchema } from '../http/pagination';
 import { HttpProblem, notFound, serviceUnavailable } from '../http/problem';
 import { parseBody, parseQuery } from '../http/validate';
 import { currentUser, ownerScope } from '../middleware/auth';
@@ -279,11 +279,7 @@ export function episodesRouter(ctx: RouteContext): Router {
 
   router.get('/v1/episodes', guards.userOrAdmin, async (req, res) => {
     const query = parseQuery(req, pageQuerySchema);
-    const rows = await db.episode.findMany({
-      where: { ...ownerScope(req), archivedAt: null, ...afterCursor(query.cursor) },
-      orderBy: newestFirst,
-      take: query.limit + 1,
-    });
+    const rows = await db.episode.findMany(pageArgs(query, { ...ownerScope(req), archivedAt: null }));
     const { items, nextCursor } = page(rows, query.limit);
     const versionOf = await urlVersionsOf(
       req,

@@ -2,7 +2,7 @@ import type { Job } from '@podfleet/db';
 import { cancelEpisodeJob, retryEpisodeJob, toJobView } from '@podfleet/pipeline';
 import { type Request, Router } from 'express';
 import { z } from 'zod';
-import { afterCursor, newestFirst, page, pageQuerySchema } from '../http/pagination';
+import { page, pageArgs, pageQuerySchema } from '../http/pagination';
 import { conflict, notFound } from '../http/problem';
 import { parseQuery } from '../http/validate';
 import { ownerScope } from '../middleware/auth';
@@ -25,15 +25,8 @@ export function jobsRouter(ctx: RouteContext): Router {
 
   router.get('/v1/jobs', guards.userOrAdmin, async (req, res) => {
     const query = parseQuery(req, listQuerySchema);
-    const rows = await db.job.findMany({
-      where: {
-        ...ownerScope(req),
-        ...(query.status ? { status: query.status } : {}),
-        ...afterCursor(query.cursor),
-      },
-      orderBy: newestFirst,
-      take: query.limit + 1,
-    });
+    const where = { ...ownerScope(req), ...(query.status ? { status: query.status } : {}) };
+    const rows = await db.job.findMany(pageArgs(query, where));
     const { items, nextCursor } = page(rows, query.limit);
     res.json({ items: items.map(toJobView), nextCursor });
   });

@@ -9,7 +9,7 @@ import {
 import { quotaStatus, storageUsedByUser } from '@podfleet/pregeneration';
 import { userWebhookSecret } from '@podfleet/webhooks';
 import { type Request, Router } from 'express';
-import { afterCursor, newestFirst, page } from '../http/pagination';
+import { page, pageArgs } from '../http/pagination';
 import { conflict, HttpProblem, notFound } from '../http/problem';
 import { parseBody, parseQuery } from '../http/validate';
 import { currentUserId } from '../middleware/auth';
@@ -79,14 +79,8 @@ export function usersRouter(ctx: RouteContext): Router {
 
   router.get('/v1/users', guards.admin, async (req, res) => {
     const query = parseQuery(req, usersQuerySchema);
-    const rows = await db.user.findMany({
-      where: {
-        ...(query.q ? { email: { contains: query.q, mode: 'insensitive' as const } } : {}),
-        ...afterCursor(query.cursor),
-      },
-      orderBy: newestFirst,
-      take: query.limit + 1,
-    });
+    const where = query.q ? { email: { contains: query.q, mode: 'insensitive' as const } } : {};
+    const rows = await db.user.findMany(pageArgs(query, where));
     const { items, nextCursor } = page(rows, query.limit);
     res.json({ items: items.map(toUserView), nextCursor });
   });
