@@ -1,7 +1,7 @@
 import type { Feedback } from '@podfleet/db';
 import { Router } from 'express';
 import type { z } from 'zod';
-import { afterCursor, newestFirst, page } from '../http/pagination';
+import { page, pageArgs } from '../http/pagination';
 import { HttpProblem, notFound } from '../http/problem';
 import { parseBody, parseQuery } from '../http/validate';
 import { currentUserId } from '../middleware/auth';
@@ -77,16 +77,13 @@ export function feedbackRouter(ctx: RouteContext): Router {
 
   router.get('/v1/feedback', guards.user, async (req, res) => {
     const query = parseQuery(req, feedbackQuerySchema);
-    const rows = await db.feedback.findMany({
-      where: {
+    const rows = await db.feedback.findMany(
+      pageArgs(query, {
         userId: currentUserId(req),
         ...(query.episodeId ? { episodeId: query.episodeId } : {}),
         ...(query.clipId ? { clipId: query.clipId } : {}),
-        ...afterCursor(query.cursor),
-      },
-      orderBy: newestFirst,
-      take: query.limit + 1,
-    });
+      }),
+    );
     const { items, nextCursor } = page(rows, query.limit);
     res.json({ items: items.map(toFeedbackView), nextCursor });
   });
