@@ -14,6 +14,7 @@ import { HttpProblem, notFound, serviceUnavailable } from '../http/problem';
 import { parseBody, parseQuery } from '../http/validate';
 import { currentUser, ownerScope } from '../middleware/auth';
 import type { clipSchema } from '../schemas';
+import { assertStorageRoom } from '../services/storage-room';
 import { serveStoredMedia } from '../services/stored-media';
 import type { RouteContext } from './context';
 
@@ -28,6 +29,22 @@ const mediaQuerySchema = z.object({ format: z.enum(['mp3', 'mp4']) });
 const clipOrder = [{ jobId: 'desc' as const }, { score: 'desc' as const }, { startSec: 'asc' as const }];
 
 /** Promo clips of episodes (docs/clips.md): made by a `clips` job, read, downloaded, deleted. */
+/**
+ * Bytes per second of clip, generously: the MP3 at 128 kbit/s (16 kB), the audiogram (1080×1920
+ * H.264 of a mostly still frame, plus AAC) measured at 30–60 kB/s, counted at 100 kB.
+ */
+const CLIP_BYTES_PER_SEC = { mp3: 16_000, mp4: 100_000 } as const;
+
+/** The most a clips request can store: every clip at its longest, in every format asked for. */
+function clipsUpperBoundBytes(request: {
+  count: number;
+  maxSec: number;
+  formats: readonly ClipFormat[];
+}): number {
+  const perSec = request.formats.reduce((sum, format) => sum + CLIP_BYTES_PER_SEC[format], 0);
+  return Math.ceil(request.count * request.maxSec * perSec);
+}
+
 export function clipsRouter(ctx: RouteContext): Router {
   const router = Router();
   const { db, guards, settings } = ctx;
@@ -53,13 +70,17 @@ export function clipsRouter(ctx: RouteContext): Router {
   };
 
   const findClip = async (req: Request): Promise<Clip> => {
-    const clip = await db.clip.findFirst({ where: { id: String(req.params.id), ...ownerScope(req) } });
+    const clip = await db.clip.findFirst({
+      where: { id: String(req.params.id), ...ownerScope(req), archivedAt: null },
+    });
     if (!clip) throw notFound('clip');
     return clip;
   };
 
   const findEpisode = async (req: Request) => {
-    const episode = await db.episode.findFirst({ where: { id: String(req.params.id), ...ownerScope(req) } });
+    const episode = await db.episode.findFirst({
+      where: { id: String(req.params.id), ...ownerScope(req), archivedAt: null },
+    });
     if (!episode) throw notFound('episode');
     return episode;
   };
@@ -95,15 +116,19 @@ export function clipsRouter(ctx: RouteContext): Router {
       select: { id: true },
     });
     if (served) {
-      const clips = await db.clip.findMany({ where: { jobId: served.id }, orderBy: clipOrder });
+      const clips = await db.clip.findMany({
+        where: { jobId: served.id, archivedAt: null },
+        orderBy: clipOrder,
+      });
       if (clips.length > 0) {
         res.json({ items: await views(req, clips) });
         return;
       }
     }
 
-    // Storage quota: the check that refuses a clips request over the user's or the fleet's
-    // quota belongs here, before the job is made.
+    // The most the clips could take (413 over the user's quota, 507 over the fleet's), before
+    // the job is made.
+    await assertStorageRoom(db, settings, { userId, incomingBytes: clipsUpperBoundBytes(request) });
 
     const waiting = await ctx.queueDepth.waiting();
     if (waiting >= settings.maxQueueSize) {
@@ -123,7 +148,10 @@ export function clipsRouter(ctx: RouteContext): Router {
 
   router.get('/v1/episodes/:id/clips', guards.userOrAdmin, async (req, res) => {
     const episode = await findEpisode(req);
-    const clips = await db.clip.findMany({ where: { episodeId: episode.id }, orderBy: clipOrder });
+    const clips = await db.clip.findMany({
+      where: { episodeId: episode.id, archivedAt: null },
+      orderBy: clipOrder,
+    });
     res.json({ items: await views(req, clips) });
   });
 

@@ -169,6 +169,59 @@ describe('episode submit and the fleet quota', () => {
   });
 });
 
+describe('quotas on clips and uploads', () => {
+  /** A minute of timed, speakable transcript: windows of 12–60 s fit. */
+  const minute = Array.from({ length: 20 }, (_, i) => ({
+    speaker: i % 2 === 0 ? 'Maya' : 'Theo',
+    text:
+      i % 4 === 0 ? `Why does point ${i} matter so much?` : `Point ${i} matters because the budget grows.`,
+    start: i * 3,
+    end: i * 3 + 2.8,
+  }));
+
+  it('413 for a clips request the user quota cannot hold, naming its figures, and no job', async () => {
+    const { user, key } = await t.createUser();
+    const { episode } = await makeEpisode(t.db, t.storage, user.id); // 4096 bytes
+    await t.db.episode.update({ where: { id: episode.id }, data: { transcript: minute, durationSec: 60 } });
+    await t.db.user.update({ where: { id: user.id }, data: { storageQuotaBytes: 100_000n } });
+    const res = await request(t.app)
+      .post(`/v1/episodes/${episode.id}/clips`)
+      .set(bearer(key))
+      .send({ platform: 'generic', count: 2, minSec: 12, maxSec: 20, formats: ['mp3', 'mp4'] })
+      .expect(413);
+    // At most 2 clips × 20 s × (16 + 100) kB/s.
+    expect(res.body).toMatchObject({
+      quota: 'user',
+      usedBytes: 4096,
+      limitBytes: 100_000,
+      incomingBytes: 4_640_000,
+    });
+    expect(await t.db.job.count({ where: { userId: user.id, type: 'clips' } })).toBe(0);
+  });
+
+  it('507 for an upload once the fleet quota is used up, before a byte is stored', async () => {
+    const full = await startTestApi(testEnv(process.env, 'storage-upload'), {
+      settings: { fleetStorageQuotaBytes: 4096 },
+    });
+    try {
+      const { user, key } = await full.createUser();
+      await makeEpisode(full.db, full.storage, user.id); // 4096 bytes: the fleet is full
+      const before = await full.storage.list('jobs/');
+      const res = await request(full.app)
+        .post('/v1/uploads')
+        .set(bearer(key))
+        .field('title', 'Interview')
+        .attach('audio', Buffer.alloc(2048, 1), 'interview.mp3')
+        .expect(507);
+      expect(res.body).toMatchObject({ quota: 'fleet', limitBytes: 4096 });
+      expect(await full.storage.list('jobs/')).toEqual(before);
+      expect(await full.db.job.count({ where: { userId: user.id, type: 'upload' } })).toBe(0);
+    } finally {
+      await full.close();
+    }
+  });
+});
+
 describe('archive and restore', () => {
   it('an expired episode leaves the list, the feed and GET; the admin restores it playable once, within ARCHIVE_DAYS', async () => {
     const { user, key } = await t.createUser();

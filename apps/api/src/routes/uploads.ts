@@ -5,6 +5,7 @@ import { receiveUpload, UploadError, type UploadErrorKind } from '@podfleet/uplo
 import { Router } from 'express';
 import { HttpProblem, serviceUnavailable } from '../http/problem';
 import { currentUser } from '../middleware/auth';
+import { assertStorageRoom } from '../services/storage-room';
 import type { RouteContext } from './context';
 
 /** Largest transcript file accepted beside the audio (it is parsed in memory). */
@@ -75,8 +76,12 @@ export function uploadsRouter(ctx: RouteContext): Router {
         extra: { usedBytes: storage.usedBytes, quotaBytes: storage.quotaBytes },
       });
     }
-    // The fleet-wide storage quota (STORAGE_QUOTA_BYTES) is checked here, before streaming, with
-    // `declaredBytes` when the client sent a Content-Length.
+    // The user's quota with this upload in it (413) and the fleet's (STORAGE_QUOTA_BYTES, 507),
+    // before streaming: `declaredBytes` (the Content-Length, when sent) bounds what it stores.
+    await assertStorageRoom(ctx.db, settings, {
+      userId,
+      incomingBytes: Number.isFinite(declaredBytes) ? declaredBytes : 0,
+    });
     const waiting = await ctx.queueDepth.waiting();
     if (waiting >= settings.maxQueueSize) {
       throw serviceUnavailable(
