@@ -1,7 +1,9 @@
 // Promo clips through the fleet: a generated episode (offline espeak + ffmpeg), a clips job made by
 // the API and run by the real clips stage, its media checked by what libavformat reads of them.
-import { writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ffmpegPath } from '@podfleet/assembly';
 import { probeMedia } from '@podfleet/assembly/testing';
 import { makeTempDir, waitFor } from '@podfleet/test-kit';
 import request from 'supertest';
@@ -30,7 +32,7 @@ type Clip = {
   media: { mp3Url: string | null; mp4Url: string | null };
 };
 
-describe('promo clips of a generated episode', () => {
+describe('promo clips of a generated episode and of an upload', () => {
   const env = testEnv(process.env, 'clips-flow');
   let t: TestApi;
   let fleet: TestFleet;
@@ -189,6 +191,60 @@ describe('promo clips of a generated episode', () => {
       .expect(200);
     expect((again.body.items as Clip[]).map((c) => c.id).sort()).toEqual(items.map((c) => c.id).sort());
     expect(await t.db.job.count({ where: { type: 'clips' } })).toBe(jobsBefore);
+  });
+
+  it('cuts clips of an uploaded MP3 from its VTT transcript, their media as long as the clips', async () => {
+    // 36 s of speech-like tone, and a cue every 3 s (two hosts taking turns, questions and numbers).
+    const mp3 = join(files.dir, 'upload.mp3');
+    const made = spawnSync(ffmpegPath(), [
+      ...['-hide_banner', '-v', 'error', '-y', '-f', 'lavfi'],
+      ...['-i', 'sine=frequency=180:sample_rate=16000:duration=36'],
+      ...['-af', 'volume=-18dB,aeval=val(0)*(0.6+0.4*sin(2*PI*3*t))'],
+      ...['-c:a', 'libmp3lame', '-b:a', '48k', mp3],
+    ]);
+    if (made.status !== 0) throw new Error(made.stderr.toString());
+    const stamp = (sec: number) => `00:00:${String(sec).padStart(2, '0')}.000`;
+    const cues = Array.from({ length: 12 }, (_, i) => {
+      const text =
+        i % 3 === 0
+          ? `Why did the garden produce ${i + 3} kilos of tomatoes this year?`
+          : `Because the soil was rich and ${i + 2} volunteers watered it every morning.`;
+      return `${stamp(i * 3)} --> ${stamp(i * 3 + 3)}\n<v ${i % 2 === 0 ? 'Ava' : 'Ben'}>${text}\n`;
+    });
+    const ticket = await request(t.app)
+      .post('/v1/uploads')
+      .set(bearer(key))
+      .attach('audio', await readFile(mp3), 'garden.mp3')
+      .attach('transcript', Buffer.from(['WEBVTT', '', ...cues].join('\n')), 'garden.vtt')
+      .field('title', 'The garden show')
+      .expect(202);
+    const done = (await finish(ticket.body.jobId)).at(-1);
+    expect(done).toMatchObject({ event: 'completed' });
+    const uploaded = (done?.data as { episodeId: string }).episodeId;
+
+    const clipsTicket = await request(t.app)
+      .post(`/v1/episodes/${uploaded}/clips`)
+      .set(bearer(key))
+      .send({ platform: 'reels', count: 1, minSec: 12, maxSec: 20, formats: ['mp3', 'mp4'] })
+      .expect(202);
+    expect((await finish(clipsTicket.body.jobId)).at(-1)).toMatchObject({ event: 'completed' });
+    const { items } = (
+      await request(t.app).get(`/v1/episodes/${uploaded}/clips`).set(bearer(key)).expect(200)
+    ).body as { items: Clip[] };
+    expect(items).toHaveLength(1);
+    const clip = items[0]!;
+    // Windows start and end on cue boundaries (every 3 s).
+    expect(clip.startSec % 3).toBeCloseTo(0, 6);
+    expect(clip.endSec % 3).toBeCloseTo(0, 6);
+    expect(clip.durationSec).toBeGreaterThanOrEqual(12);
+    expect(clip.durationSec).toBeLessThanOrEqual(20);
+    const video = await probeMedia((await download(clip.media.mp4Url!, 'upload-clip.mp4')).file);
+    expect(video.video).toEqual({ codec: 'h264', width: 1080, height: 1920 });
+    expect(video.audio).toBe('aac');
+    expect(Math.abs(video.durationSec - clip.durationSec)).toBeLessThanOrEqual(0.1);
+    const audio = await probeMedia((await download(clip.media.mp3Url!, 'upload-clip.mp3')).file);
+    expect(audio.audio).toBe('mp3');
+    expect(Math.abs(audio.durationSec - clip.durationSec)).toBeLessThanOrEqual(0.1);
   });
 
   it('answers 422 when no clip of the asked length fits, 409 without a timed transcript', async () => {
