@@ -56,6 +56,50 @@ beforeAll(async () => {
   // Rows of every kind the routes look up, so ids reach past "not found": an episode (and its
   // job), a second key of the user (revocable without locking the fuzzer out), the user.
   const { job, episode } = await makeEpisode(t.db, t.storage, user.id);
+  // Its script (GET/PUT script, rerender), a clip with its media, and an archived episode for
+  // the admin's restore.
+  const script = {
+    title: 'Budget day',
+    description: 'What the budget means',
+    hosts: [
+      { name: 'Maya', voice: 'voice-maya' },
+      { name: 'Theo', voice: 'voice-theo' },
+    ],
+    chapters: [{ title: 'Intro' }],
+    lines: [
+      { speaker: 'Maya', text: 'Welcome to the show.', chapter: 0 },
+      { speaker: 'Theo', text: 'Today: the budget.', chapter: 0 },
+    ],
+    wordCount: 7,
+    usage: null,
+  };
+  await t.storage.put(`jobs/${job.id}/script.json`, Buffer.from(JSON.stringify(script)), {
+    contentType: 'application/json',
+  });
+  const clipKey = `clips/${user.id}/fuzz.mp3`;
+  await t.storage.put(clipKey, Buffer.alloc(2048, 3), { contentType: 'audio/mpeg' });
+  const clip = await t.db.clip.create({
+    data: {
+      userId: user.id,
+      episodeId: episode.id,
+      jobId: job.id,
+      platform: 'generic',
+      startSec: 0,
+      endSec: 12,
+      durationSec: 12,
+      score: 0.5,
+      confidence: 'medium',
+      title: 'Welcome',
+      text: 'Welcome to the show.',
+      features: {},
+      mp3Key: clipKey,
+      sizeBytes: 2048n,
+    },
+  });
+  const { episode: archived } = await makeEpisode(t.db, t.storage, user.id);
+  await t.storage.copy(archived.audioKey, `archive/${archived.audioKey}`);
+  await t.storage.delete(archived.audioKey);
+  await t.db.episode.update({ where: { id: archived.id }, data: { archivedAt: new Date() } });
   const { apiKey: spareKey } = await createApiKey(t.db, user.id, 'spare');
   // Feeds are read through another user's token: the fuzzer rotates its own user's token.
   const { user: listener } = await t.createUser();
@@ -77,7 +121,15 @@ beforeAll(async () => {
       adminBasic: ADMIN_KEY,
       cronSecret: t.settings.cronSecret ?? '',
     },
-    ids: { episodes: episode.id, jobs: job.id, users: user.id, keys: spareKey.id },
+    ids: {
+      episodes: episode.id,
+      jobs: job.id,
+      users: user.id,
+      keys: spareKey.id,
+      clips: clip.id,
+      versions: '1',
+      admin: archived.id,
+    },
     tokens: [listener.feedToken],
     known: {
       email: fc.uuid().map((id) => `fuzz-${id}@example.test`),
@@ -86,6 +138,8 @@ beforeAll(async () => {
       // Reachable without DNS (private addresses are allowed in tests): this API's own pages.
       webhookUrl: fc.constant(`${baseUrl}/health`),
       url: fc.constant(`${baseUrl}/samples/feed.xml`),
+      episodeId: fc.constant(episode.id),
+      clipId: fc.constant(clip.id),
     },
     upload: await renderCover({ title: 'Fuzzed show', color: '#204060', sizePx: COVER_MIN_PX }),
   };

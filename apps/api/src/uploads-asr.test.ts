@@ -78,6 +78,7 @@ describe('uploads without a transcript', () => {
     beforeAll(async () => {
       const asr = createAsrProvider(
         parseConfig('audio', { ASR_PROVIDER: 'openai', OPENAI_ASR_BASE_URL: fake.url }),
+        ffmpegPath(),
       );
       fleet = await startTestFleet(env, t.api.pipeline, { kind: 'real', cacheDir: tmp.dir, asr });
     });

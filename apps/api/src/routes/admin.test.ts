@@ -209,6 +209,7 @@ describe('GET /v1/stats', () => {
     expect(res.body.periods.map((p: { period: string }) => p.period)).toContain('last_24h');
     expect(Object.keys(res.body.queues).sort()).toEqual([
       'audio',
+      'clips',
       'maintenance',
       'pregenerate',
       'scrape',

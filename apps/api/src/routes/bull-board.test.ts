@@ -51,7 +51,16 @@ describe('Bull Board (issue #18: its own credentials, read-only viewers)', () =>
     expect(page.headers['content-type']).toMatch(/text\/html/);
     const api = await request(t.app).get('/admin/queues/api/queues').set(ops).expect(200);
     const names = api.body.queues.map((q: { name: string }) => q.name).sort();
-    expect(names).toEqual(['audio', 'maintenance', 'pregenerate', 'scrape', 'script', 'upload', 'webhooks']);
+    expect(names).toEqual([
+      'audio',
+      'clips',
+      'maintenance',
+      'pregenerate',
+      'scrape',
+      'script',
+      'upload',
+      'webhooks',
+    ]);
     expect(api.body.queues.every((q: { readOnlyMode: boolean }) => !q.readOnlyMode)).toBe(true);
     await request(t.app).put('/admin/queues/api/queues/scrape/retry/failed').set(ops).expect(200);
   });
@@ -59,7 +68,7 @@ describe('Bull Board (issue #18: its own credentials, read-only viewers)', () =>
   it('lets viewers look but refuses every action (405)', async () => {
     const viewer = basic('watcher', 'viewer-password');
     const api = await request(t.app).get('/admin/queues/api/queues').set(viewer).expect(200);
-    expect(api.body.queues.length).toBe(7);
+    expect(api.body.queues.length).toBe(8);
     expect(api.body.queues.every((q: { readOnlyMode: boolean }) => q.readOnlyMode)).toBe(true);
     await request(t.app).put('/admin/queues/api/queues/scrape/retry/failed').set(viewer).expect(405);
     await request(t.app).put('/admin/queues/api/queues/scrape/clean/completed').set(viewer).expect(405);

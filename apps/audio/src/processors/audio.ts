@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { audioStage } from '@podfleet/assembly';
+import { audioStage, ffmpegPath } from '@podfleet/assembly';
 import { type AudioConfig, isOpenAi } from '@podfleet/config';
 import { type PipelineContext, stageProcessor } from '@podfleet/pipeline';
 import { createAsrProvider } from '@podfleet/providers';
@@ -107,7 +107,7 @@ export function audioProcessor(
     engine,
     cache: createClipCache(resolve(config.TTS_CACHE_DIR)),
     ...ttsSettings(config),
-    asr: createAsrProvider(config),
+    asr: createAsrProvider(config, ffmpegPath()),
   });
   return stageProcessor(ctx, 'audio', work);
 }

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 import { ProviderError } from '../types';
 
 /** One request's share of the file, in seconds from its start. */
@@ -29,10 +28,14 @@ export function planChunks(durationSec: number, chunkSec: number, overlapSec: nu
 }
 
 /** ffmpeg run to completion as a child process (decoding never runs on the event loop). */
-function runFfmpeg(args: string[], signal?: AbortSignal): Promise<{ code: number | null; stderr: string }> {
+function runFfmpeg(
+  ffmpeg: string,
+  args: string[],
+  signal?: AbortSignal,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     signal?.throwIfAborted();
-    const child = spawn(ffmpegInstaller.path, ['-hide_banner', '-nostdin', ...args], {
+    const child = spawn(ffmpeg, ['-hide_banner', '-nostdin', ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const stderr: Buffer[] = [];
@@ -59,9 +62,9 @@ const seconds = (h: string, m: string, s: string) => Number(h) * 3600 + Number(m
  * Seconds of audio in the file: the container's duration, or (when the header has none, as in a
  * raw stream) the time of the last decoded sample. Not audio at all: ASR_FAILED, not retried.
  */
-export async function audioDurationSec(path: string, signal?: AbortSignal): Promise<number> {
+export async function audioDurationSec(ffmpeg: string, path: string, signal?: AbortSignal): Promise<number> {
   // Without an output ffmpeg prints what it found and exits 1.
-  const { stderr } = await runFfmpeg(['-i', path], signal);
+  const { stderr } = await runFfmpeg(ffmpeg, ['-i', path], signal);
   if (!/Stream #\d+:\d+.*: Audio:/.test(stderr)) {
     throw new ProviderError(
       'ASR_FAILED',
@@ -71,7 +74,7 @@ export async function audioDurationSec(path: string, signal?: AbortSignal): Prom
   }
   const header = /Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(stderr);
   if (header) return seconds(header[1]!, header[2]!, header[3]!);
-  const decoded = await runFfmpeg(['-i', path, '-map', '0:a:0', '-f', 'null', '-'], signal);
+  const decoded = await runFfmpeg(ffmpeg, ['-i', path, '-map', '0:a:0', '-f', 'null', '-'], signal);
   const times = [...decoded.stderr.matchAll(/time=(\d+):(\d{2}):(\d{2}(?:\.\d+)?)/g)];
   const last = times.at(-1);
   if (decoded.code !== 0 || !last) {
@@ -89,6 +92,7 @@ export async function audioDurationSec(path: string, signal?: AbortSignal): Prom
  * hear (they resample to 16 kHz mono), 8 KB a second, so 3000 s stay under OpenAI's 25 MB.
  */
 export async function extractChunk(
+  ffmpeg: string,
   path: string,
   chunk: AudioChunk,
   outFile: string,
@@ -96,6 +100,7 @@ export async function extractChunk(
 ): Promise<void> {
   // -ss before -i seeks the input; when transcoding ffmpeg then decodes from there sample-accurately.
   const { code, stderr } = await runFfmpeg(
+    ffmpeg,
     [
       '-v',
       'error',

@@ -12,11 +12,12 @@ export type { AsrProvider, TranscribeOptions, TranscriptSegment } from './types'
  * transcript then stay without one). OPENAI_API_KEY goes only to its own server, never to a
  * separate transcription server.
  */
-export function createAsrProvider(config: AsrConfig): AsrProvider | null {
+export function createAsrProvider(config: AsrConfig, ffmpegPath: string): AsrProvider | null {
   if (config.ASR_PROVIDER === 'none') return null;
   const apiKey =
     config.OPENAI_ASR_API_KEY ?? (config.OPENAI_ASR_BASE_URL ? undefined : config.OPENAI_API_KEY);
   return createOpenAiAsr({
+    ffmpegPath,
     baseUrl: config.OPENAI_ASR_BASE_URL ?? config.OPENAI_BASE_URL,
     ...(apiKey ? { apiKey } : {}),
     model: config.OPENAI_ASR_MODEL,

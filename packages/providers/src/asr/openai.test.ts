@@ -36,8 +36,14 @@ async function server(options: FakeTranscriptionOptions = {}): Promise<FakeTrans
   fakes.push(fake);
   return fake;
 }
-const asrFor = (fake: FakeTranscription, extra: OpenAiAsrOptions = {}) =>
-  createOpenAiAsr({ baseUrl: fake.url, maxAttempts: 1, tempDir: chunkDir.dir, ...extra });
+const asrFor = (fake: FakeTranscription, extra: Partial<OpenAiAsrOptions> = {}) =>
+  createOpenAiAsr({
+    ffmpegPath: ffmpegInstaller.path,
+    baseUrl: fake.url,
+    maxAttempts: 1,
+    tempDir: chunkDir.dir,
+    ...extra,
+  });
 
 /** An MP3 (as uploads are normalised to) of tones standing for words. */
 async function toneFile(
@@ -265,7 +271,7 @@ describe('OpenAI-compatible transcription (local fakes of OpenAI, Speaches, fast
 
 describe('createAsrProvider', () => {
   it('is null for ASR_PROVIDER=none, and sends OPENAI_API_KEY only to OPENAI_BASE_URL', async () => {
-    expect(createAsrProvider(parseConfig('audio', {}))).toBeNull();
+    expect(createAsrProvider(parseConfig('audio', {}), ffmpegInstaller.path)).toBeNull();
 
     const fake = await server();
     const path = await toneFile(SHORT, 6);
@@ -275,6 +281,7 @@ describe('createAsrProvider', () => {
         OPENAI_BASE_URL: fake.url,
         OPENAI_API_KEY: 'sk-shared',
       }),
+      ffmpegInstaller.path,
     );
     expectHeard(await shared!.transcribeFile(path), SHORT);
     expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer sk-shared');
@@ -286,6 +293,7 @@ describe('createAsrProvider', () => {
         OPENAI_ASR_BASE_URL: fake.url,
         OPENAI_ASR_MODEL: 'Systran/faster-whisper-small',
       }),
+      ffmpegInstaller.path,
     );
     expectHeard(await separate!.transcribeFile(path), SHORT);
     expect(fake.requests.at(-1)!.headers.authorization).toBeUndefined();

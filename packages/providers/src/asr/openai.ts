@@ -16,6 +16,9 @@ import type { AsrProvider, TranscribeOptions, TranscriptSegment } from './types'
 export const OPENAI_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
 
 export const openAiAsrOptionsSchema = z.object({
+  /** The ffmpeg binary that cuts the chunks (the audio worker's, @podfleet/assembly ffmpegPath()):
+   * passed in so that this package, which the API image carries too, ships no ffmpeg. */
+  ffmpegPath: z.string().min(1),
   /** Ends in `/v1`: OpenAI, Speaches or faster-whisper-server (http://localhost:8000/v1). */
   baseUrl: z.string().url().default(DEFAULT_OPENAI_BASE_URL),
   apiKey: z.string().min(1).optional(),
@@ -53,7 +56,7 @@ export function whisperLanguage(language: string | undefined): string | undefine
  * `verbose_json` with segment timings (retried in place on 429, 5xx and network failures as the
  * other OpenAI clients are), and the chunks' segments shifted and stitched (`stitchChunks`).
  */
-export function createOpenAiAsr(options: OpenAiAsrOptions = {}): AsrProvider {
+export function createOpenAiAsr(options: OpenAiAsrOptions): AsrProvider {
   const opts = openAiAsrOptionsSchema.parse(options);
 
   async function attempt(
@@ -108,7 +111,11 @@ export function createOpenAiAsr(options: OpenAiAsrOptions = {}): AsrProvider {
     { signal, language }: TranscribeOptions = {},
   ): Promise<TranscriptSegment[]> {
     signal?.throwIfAborted();
-    const chunks = planChunks(await audioDurationSec(path, signal), opts.chunkSec, opts.overlapSec);
+    const chunks = planChunks(
+      await audioDurationSec(opts.ffmpegPath, path, signal),
+      opts.chunkSec,
+      opts.overlapSec,
+    );
     const dir = await mkdtemp(join(opts.tempDir ?? tmpdir(), 'podfleet-asr-'));
     // The first failure stops the other chunks: their requests and ffmpeg children are aborted.
     const stop = new AbortController();
@@ -118,7 +125,7 @@ export function createOpenAiAsr(options: OpenAiAsrOptions = {}): AsrProvider {
     const transcribeChunk = async (chunk: AudioChunk): Promise<ChunkTranscript> => {
       chunkSignal.throwIfAborted();
       const file = join(dir, `chunk-${String(chunk.index).padStart(4, '0')}.mp3`);
-      await extractChunk(path, chunk, file, chunkSignal);
+      await extractChunk(opts.ffmpegPath, path, chunk, file, chunkSignal);
       const { size } = await stat(file);
       if (size > OPENAI_MAX_UPLOAD_BYTES) {
         throw new ProviderError('ASR_FAILED', `transcription: a chunk of ${size} bytes is over 25 MB`, false);
