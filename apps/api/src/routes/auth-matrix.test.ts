@@ -77,6 +77,7 @@ it('the document describes the routes this matrix relies on', () => {
     'POST /v1/episodes',
     'POST /v1/episodes/{id}/clips',
     'POST /v1/episodes/{id}/rerender',
+    'POST /v1/feedback',
     'POST /v1/keys',
     'POST /v1/users',
     'PUT /v1/episodes/{id}/script',
