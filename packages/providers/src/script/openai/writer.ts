@@ -9,6 +9,7 @@ import {
   openAiHttpError,
   openAiTransportError,
   openAiUrl,
+  parseOpenAiAnswer,
 } from '../../openai/http';
 import { ProviderError, type Style } from '../../types';
 import { costUsd, type ModelPrice } from '../anthropic/pricing';
@@ -194,26 +195,10 @@ export class OpenAIScriptWriter extends ChatScriptWriter {
   }
 
   private read(body: string): ModelAttempt {
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch (err) {
-      // A body cut off on the way is the network's fault: another attempt can help.
-      throw new ProviderError('SCRIPT_FAILED', 'openai: the answer is not JSON', true, undefined, {
-        cause: err,
-      });
-    }
-    const parsed = completionSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new ProviderError(
-        'SCRIPT_FAILED',
-        `openai: unexpected answer shape: ${z.prettifyError(parsed.error)}`,
-        false,
-      );
-    }
-    const { choices, usage } = parsed.data;
+    const answer = parseOpenAiAnswer('openai', 'SCRIPT_FAILED', body, completionSchema);
+    const { choices, usage } = answer;
     const choice = choices[0]!;
-    const model = parsed.data.model || this.model;
+    const model = answer.model || this.model;
     const inputTokens = usage?.prompt_tokens ?? 0;
     const outputTokens = usage?.completion_tokens ?? 0;
     const cost = costUsd(
