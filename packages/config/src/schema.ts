@@ -659,24 +659,20 @@ function withRules<S extends Shape>(shape: S, { linksWithoutRequest = false } = 
     if (env.SCRIPT_PROVIDER === 'openai' && isOpenAi(env.OPENAI_BASE_URL)) {
       need('OPENAI_API_KEY', 'SCRIPT_PROVIDER=openai with api.openai.com');
     }
-    // OPENAI_API_KEY serves speech only when speech goes to OPENAI_BASE_URL too.
-    const speechKey = env.OPENAI_TTS_BASE_URL === undefined ? env.OPENAI_API_KEY : undefined;
-    if (
-      env.TTS_PROVIDER === 'openai' &&
-      isOpenAi(env.OPENAI_TTS_BASE_URL ?? env.OPENAI_BASE_URL) &&
-      !speechKey
-    ) {
-      need('OPENAI_TTS_API_KEY', 'TTS_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY for it');
-    }
-    // Likewise OPENAI_API_KEY serves transcription only when it goes to OPENAI_BASE_URL too.
-    const asrKey = env.OPENAI_ASR_BASE_URL === undefined ? env.OPENAI_API_KEY : undefined;
-    if (
-      env.ASR_PROVIDER === 'openai' &&
-      isOpenAi(env.OPENAI_ASR_BASE_URL ?? env.OPENAI_BASE_URL) &&
-      !asrKey
-    ) {
-      need('OPENAI_ASR_API_KEY', 'ASR_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY for it');
-    }
+    // OPENAI_API_KEY serves speech (transcription) only when speech (transcription) goes to
+    // OPENAI_BASE_URL too.
+    const needOwnOpenAiKey = (service: 'TTS' | 'ASR') => {
+      const baseUrl = env[`OPENAI_${service}_BASE_URL`];
+      const sharedKey = baseUrl === undefined ? env.OPENAI_API_KEY : undefined;
+      if (env[`${service}_PROVIDER`] === 'openai' && isOpenAi(baseUrl ?? env.OPENAI_BASE_URL) && !sharedKey) {
+        need(
+          `OPENAI_${service}_API_KEY`,
+          `${service}_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY for it`,
+        );
+      }
+    };
+    needOwnOpenAiKey('TTS');
+    needOwnOpenAiKey('ASR');
     // The uploader writes links into webhook bodies with no request to take an origin from.
     if (linksWithoutRequest && env.NODE_ENV === 'production') {
       need(
