@@ -106,6 +106,15 @@ const signedQuery = { exp: z.string().optional(), sig: z.string().optional() };
 const conditional = {
   304: { description: 'Not modified (If-None-Match / If-Modified-Since)' },
 };
+const rangeHeaders = z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) });
+/** What a media route that takes Range answers besides the whole file; 404 says `notFound`. */
+const rangedMediaResponses = (notFound: string): Record<number, ResponseConfig> => ({
+  206: { description: 'Partial content (Content-Range)' },
+  302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
+  403: problem('Signature invalid or expired'),
+  404: problem(notFound),
+  416: problem('Range not satisfiable'),
+});
 const jobStatus = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 
 /**
@@ -177,17 +186,37 @@ const operationIds: Record<string, string> = {
   'get /admin/queues': 'getBullBoard',
 };
 
+type RouteRequest = NonNullable<RouteConfig['request']>;
+
+/** One documented route: `endpoint` is `'<method> <path>'`; a body given as a schema is required JSON. */
+interface RouteSpec {
+  endpoint: string;
+  tag: string;
+  auth: Auth;
+  summary: string;
+  params?: RouteRequest['params'];
+  query?: RouteRequest['query'];
+  headers?: RouteRequest['headers'];
+  body?: z.ZodType | NonNullable<RouteRequest['body']>;
+  responses: Record<number, ResponseConfig>;
+}
+
+const jsonBody = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema } } });
+
 /** Every documented route, in the order the reference lists them. */
 function routes(): RouteConfig[] {
-  const r = (
-    method: RouteConfig['method'],
-    path: string,
-    tag: string,
-    summary: string,
-    auth: Auth,
-    responses: Record<number, ResponseConfig>,
-    extra: Partial<RouteConfig> = {},
-  ): RouteConfig => {
+  const route = ({
+    endpoint,
+    tag,
+    auth,
+    summary,
+    params,
+    query,
+    headers,
+    body,
+    responses,
+  }: RouteSpec): RouteConfig => {
+    const [method, path] = endpoint.split(' ') as [RouteConfig['method'], string];
     // An empty requirement ({}) makes the others optional (OpenAPI: no credentials at all).
     const schemes: Record<Auth, string[][]> = {
       none: [],
@@ -207,7 +236,7 @@ function routes(): RouteConfig[] {
     const common: Record<number, ResponseConfig> = {
       500: problem('Unexpected error: the detail names the request id (X-Request-Id), the logs the rest'),
     };
-    if (extra.request?.body) {
+    if (body) {
       common[400] = problem('Malformed JSON');
       common[413] = problem('Body larger than 1 MB');
       common[415] = problem('The body is not application/json');
@@ -221,7 +250,7 @@ function routes(): RouteConfig[] {
       );
       common[503] = problem('Redis or PostgreSQL is unavailable (Retry-After)');
     }
-    const operationId = operationIds[`${method} ${path}`];
+    const operationId = operationIds[endpoint];
     return {
       method,
       path,
@@ -229,181 +258,210 @@ function routes(): RouteConfig[] {
       tags: [tag],
       summary,
       security,
-      ...extra,
+      ...(params || query || headers || body
+        ? {
+            request: {
+              params,
+              query,
+              headers,
+              body: body && 'content' in body ? body : body && jsonBody(body),
+            },
+          }
+        : {}),
       responses: Object.fromEntries(
         Object.entries({ ...common, ...responses }).map(([k, v]) => [String(k), v]),
       ),
     };
   };
-  const body = (schema: z.ZodType) => ({
-    body: { required: true, content: { 'application/json': { schema } } },
-  });
   const invalid = problem('The body is invalid (errors[] names each field)');
 
   return [
-    r(
-      'post',
-      '/v1/users',
-      'Users',
-      'Create a user and their first API key',
-      'admin',
-      {
+    route({
+      endpoint: 'post /v1/users',
+      tag: 'Users',
+      auth: 'admin',
+      summary: 'Create a user and their first API key',
+      body: createUserBodySchema,
+      responses: {
         201: json('The user and their API key (shown once)', createdUserSchema),
         409: problem('A user with this email exists'),
         422: invalid,
       },
-      { request: body(createUserBodySchema) },
-    ),
-    r(
-      'get',
-      '/v1/users/{id}',
-      'Users',
-      'A user, with their storage use against their quota',
-      'admin',
-      { 200: json('The user', adminUserSchema), 404: problem('No such user') },
-      { request: { params: idParams } },
-    ),
-    r(
-      'patch',
-      '/v1/users/{id}',
-      'Users',
-      "Set a user's pre-generation tier, storage quota and high-priority allowance (highPriorityPerDay)",
-      'admin',
-      { 200: json('The user, updated', adminUserSchema), 404: problem('No such user'), 422: invalid },
-      { request: { params: idParams, ...body(updateUserBodySchema) } },
-    ),
-    r(
-      'get',
-      '/v1/users',
-      'Users',
-      'Users, newest first; q finds them by part of the e-mail',
-      'admin',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/users/{id}',
+      tag: 'Users',
+      auth: 'admin',
+      summary: 'A user, with their storage use against their quota',
+      params: idParams,
+      responses: { 200: json('The user', adminUserSchema), 404: problem('No such user') },
+    }),
+    route({
+      endpoint: 'patch /v1/users/{id}',
+      tag: 'Users',
+      auth: 'admin',
+      summary:
+        "Set a user's pre-generation tier, storage quota and high-priority allowance (highPriorityPerDay)",
+      params: idParams,
+      body: updateUserBodySchema,
+      responses: {
+        200: json('The user, updated', adminUserSchema),
+        404: problem('No such user'),
+        422: invalid,
+      },
+    }),
+    route({
+      endpoint: 'get /v1/users',
+      tag: 'Users',
+      auth: 'admin',
+      summary: 'Users, newest first; q finds them by part of the e-mail',
+      query: usersQuerySchema,
+      responses: {
         200: json('A page of users', pageOf(userSchema, 'UserPage')),
         400: problem('Invalid query'),
       },
-      { request: { query: usersQuerySchema } },
-    ),
-    r(
-      'get',
-      '/v1/users/{id}/keys',
-      'Users',
-      "A user's active API keys (prefixes, never the keys)",
-      'admin',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/users/{id}/keys',
+      tag: 'Users',
+      auth: 'admin',
+      summary: "A user's active API keys (prefixes, never the keys)",
+      params: idParams,
+      responses: {
         200: json('Keys (without secrets)', z.object({ items: z.array(apiKeySchema) })),
         404: problem('No such user'),
       },
-      { request: { params: idParams } },
-    ),
-    r(
-      'delete',
-      '/v1/users/{id}/keys/{keyId}',
-      'Users',
-      "Revoke one of a user's API keys (a leaked key)",
-      'admin',
-      { 204: { description: 'Revoked' }, 404: problem('No such active key of this user') },
-      {
-        request: {
-          params: idParams.extend({ keyId: z.string().openapi({ description: 'The key id (GET …/keys)' }) }),
-        },
-      },
-    ),
-    r('get', '/v1/me', 'Users', 'Your profile, feed URL and webhook secret', 'user', {
-      200: json('You', meSchema),
     }),
-    r(
-      'patch',
-      '/v1/me',
-      'Users',
-      'Update saved sources, style, timezone, schedule, webhook',
-      'user',
-      {
+    route({
+      endpoint: 'delete /v1/users/{id}/keys/{keyId}',
+      tag: 'Users',
+      auth: 'admin',
+      summary: "Revoke one of a user's API keys (a leaked key)",
+      params: idParams.extend({ keyId: z.string().openapi({ description: 'The key id (GET …/keys)' }) }),
+      responses: { 204: { description: 'Revoked' }, 404: problem('No such active key of this user') },
+    }),
+    route({
+      endpoint: 'get /v1/me',
+      tag: 'Users',
+      auth: 'user',
+      summary: 'Your profile, feed URL and webhook secret',
+      responses: {
+        200: json('You', meSchema),
+      },
+    }),
+    route({
+      endpoint: 'patch /v1/me',
+      tag: 'Users',
+      auth: 'user',
+      summary: 'Update saved sources, style, timezone, schedule, webhook',
+      body: updateMeBodySchema,
+      responses: {
         200: json('You, updated', meSchema),
         422: invalid,
       },
-      { request: body(updateMeBodySchema) },
-    ),
-    r('post', '/v1/me/feed-token', 'Users', 'Rotate the feed URL (the old one stops working)', 'user', {
-      200: json('You, with a new feed URL', meSchema),
     }),
-    r('get', '/v1/me/podcast', 'Users', 'How your feed presents your show (defaults filled in)', 'user', {
-      200: json('Your show', podcastShowSchema),
+    route({
+      endpoint: 'post /v1/me/feed-token',
+      tag: 'Users',
+      auth: 'user',
+      summary: 'Rotate the feed URL (the old one stops working)',
+      responses: {
+        200: json('You, with a new feed URL', meSchema),
+      },
     }),
-    r(
-      'patch',
-      '/v1/me/podcast',
-      'Users',
-      "Set your show's title, description, author, owner e-mail, language, category, explicit flag, cover colour (null: back to the default)",
-      'user',
-      { 200: json('Your show, updated (a generated cover is redrawn)', podcastShowSchema), 422: invalid },
-      { request: body(showUpdateDoc) },
-    ),
-    r(
-      'put',
-      '/v1/me/podcast/cover',
-      'Users',
-      `Upload your own cover: the image itself as the body, a square PNG or JPEG of ${COVER_MIN_PX}–${COVER_MAX_PX} px under ${COVER_MAX_BYTES / 1024} KB (checked by its bytes)`,
-      'user',
-      {
+    route({
+      endpoint: 'get /v1/me/podcast',
+      tag: 'Users',
+      auth: 'user',
+      summary: 'How your feed presents your show (defaults filled in)',
+      responses: {
+        200: json('Your show', podcastShowSchema),
+      },
+    }),
+    route({
+      endpoint: 'patch /v1/me/podcast',
+      tag: 'Users',
+      auth: 'user',
+      summary:
+        "Set your show's title, description, author, owner e-mail, language, category, explicit flag, cover colour (null: back to the default)",
+      body: showUpdateDoc,
+      responses: {
+        200: json('Your show, updated (a generated cover is redrawn)', podcastShowSchema),
+        422: invalid,
+      },
+    }),
+    route({
+      endpoint: 'put /v1/me/podcast/cover',
+      tag: 'Users',
+      auth: 'user',
+      summary: `Upload your own cover: the image itself as the body, a square PNG or JPEG of ${COVER_MIN_PX}–${COVER_MAX_PX} px under ${COVER_MAX_BYTES / 1024} KB (checked by its bytes)`,
+      body: {
+        required: true,
+        content: Object.fromEntries(
+          ['image/png', 'image/jpeg', 'application/octet-stream'].map((type) => [
+            type,
+            { schema: z.string().openapi({ format: 'binary' }) },
+          ]),
+        ),
+      },
+      responses: {
         200: json('Your show, with the uploaded cover', podcastShowSchema),
         413: problem('Body larger than 1 MB'),
         415: problem('Not sent as image/png, image/jpeg or application/octet-stream'),
         422: problem('Not an acceptable cover: errors[] says why (type, size, not square, truncated)'),
       },
-      {
-        request: {
-          body: {
-            required: true,
-            content: Object.fromEntries(
-              ['image/png', 'image/jpeg', 'application/octet-stream'].map((type) => [
-                type,
-                { schema: z.string().openapi({ format: 'binary' }) },
-              ]),
-            ),
-          },
-        },
+    }),
+    route({
+      endpoint: 'delete /v1/me/podcast/cover',
+      tag: 'Users',
+      auth: 'user',
+      summary: 'Go back to the generated cover',
+      responses: {
+        200: json('Your show, with the generated cover', podcastShowSchema),
       },
-    ),
-    r('delete', '/v1/me/podcast/cover', 'Users', 'Go back to the generated cover', 'user', {
-      200: json('Your show, with the generated cover', podcastShowSchema),
     }),
-    r('get', '/v1/keys', 'Keys', 'Your active API keys', 'user', {
-      200: json('Keys (without secrets)', z.object({ items: z.array(apiKeySchema) })),
+    route({
+      endpoint: 'get /v1/keys',
+      tag: 'Keys',
+      auth: 'user',
+      summary: 'Your active API keys',
+      responses: {
+        200: json('Keys (without secrets)', z.object({ items: z.array(apiKeySchema) })),
+      },
     }),
-    r(
-      'post',
-      '/v1/keys',
-      'Keys',
-      'Create an API key',
-      'user',
-      {
+    route({
+      endpoint: 'post /v1/keys',
+      tag: 'Keys',
+      auth: 'user',
+      summary: 'Create an API key',
+      body: createKeyBodySchema,
+      responses: {
         201: json('The key (shown once)', createdKeySchema),
         409: problem('You hold USER_MAX_API_KEYS active keys: revoke one first'),
         422: invalid,
       },
-      {
-        request: body(createKeyBodySchema),
-      },
-    ),
-    r(
-      'delete',
-      '/v1/keys/{id}',
-      'Keys',
-      'Revoke an API key',
-      'user',
-      { 204: { description: 'Revoked' }, 404: problem('No such key of yours') },
-      {
-        request: { params: idParams },
-      },
-    ),
-    r(
-      'post',
-      '/v1/episodes',
-      'Episodes',
-      'Request an episode',
-      'user',
-      {
+    }),
+    route({
+      endpoint: 'delete /v1/keys/{id}',
+      tag: 'Keys',
+      auth: 'user',
+      summary: 'Revoke an API key',
+      params: idParams,
+      responses: { 204: { description: 'Revoked' }, 404: problem('No such key of yours') },
+    }),
+    route({
+      endpoint: 'post /v1/episodes',
+      tag: 'Episodes',
+      auth: 'user',
+      summary: 'Request an episode',
+      body: episodeRequestDoc,
+      headers: z.object({
+        'Idempotency-Key': z
+          .string()
+          .optional()
+          .openapi({ description: 'Same key within 24 h: the first answer again' }),
+      }),
+      responses: {
         200: {
           ...json(
             "Daily/weekly: today's (this ISO week's) episode, from the cache; no job is made",
@@ -432,25 +490,15 @@ function routes(): RouteConfig[] {
           "The fleet's storage quota (STORAGE_QUOTA_BYTES) is used up (type urn:podfleet:problem:fleet-storage-full; quota, usedBytes, limitBytes members)",
         ),
       },
-      {
-        request: {
-          ...body(episodeRequestDoc),
-          headers: z.object({
-            'Idempotency-Key': z
-              .string()
-              .optional()
-              .openapi({ description: 'Same key within 24 h: the first answer again' }),
-          }),
-        },
-      },
-    ),
-    r(
-      'post',
-      '/v1/uploads',
-      'Episodes',
-      "Make an episode from an audio file: the file (and its transcript, if any) as multipart/form-data, streamed to storage; the job normalises it to the feed's MP3 at −16 LUFS and publishes an episode of type upload",
-      'user',
-      {
+    }),
+    route({
+      endpoint: 'post /v1/uploads',
+      tag: 'Episodes',
+      auth: 'user',
+      summary:
+        "Make an episode from an audio file: the file (and its transcript, if any) as multipart/form-data, streamed to storage; the job normalises it to the feed's MP3 at −16 LUFS and publishes an episode of type upload",
+      body: { required: true, content: { 'multipart/form-data': { schema: uploadFormSchema } } },
+      responses: {
         202: json(
           'Job ticket: poll pollUrl or follow eventsUrl (deduplicated is always false)',
           ticketSchema,
@@ -471,84 +519,67 @@ function routes(): RouteConfig[] {
         429: problem('Too many uploads this minute (Retry-After)'),
         503: problem('Queue full or Redis down (Retry-After)'),
       },
-      {
-        request: {
-          body: { required: true, content: { 'multipart/form-data': { schema: uploadFormSchema } } },
-        },
-      },
-    ),
-    r(
-      'get',
-      '/v1/voices',
-      'Episodes',
-      "The voices and languages of the fleet's TTS engine (and the languages its script writer writes), for style.hosts[].voice and style.language; a voice or language the fleet does not offer is a 422 naming the valid ones",
-      'userOrAdmin',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/voices',
+      tag: 'Episodes',
+      auth: 'userOrAdmin',
+      summary:
+        "The voices and languages of the fleet's TTS engine (and the languages its script writer writes), for style.hosts[].voice and style.language; a voice or language the fleet does not offer is a 422 naming the valid ones",
+      responses: {
         200: json('The engine, its voices, languages and default voices', voiceListDoc),
         503: problem('No audio worker has published its voices yet (Retry-After)'),
       },
-    ),
-    r(
-      'get',
-      '/v1/episodes',
-      'Episodes',
-      'Your episodes, newest first',
-      'userOrAdmin',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/episodes',
+      tag: 'Episodes',
+      auth: 'userOrAdmin',
+      summary: 'Your episodes, newest first',
+      query: pageQuerySchema,
+      responses: {
         200: json('A page of episodes', pageOf(episodeSchema, 'EpisodePage')),
         400: problem('Invalid cursor or limit'),
       },
-      { request: { query: pageQuerySchema } },
-    ),
-    r(
-      'get',
-      '/v1/episodes/{id}',
-      'Episodes',
-      'One episode',
-      'userOrAdmin',
-      { 200: json('The episode', episodeSchema), 404: problem('Not found or not yours') },
-      {
-        request: { params: idParams },
-      },
-    ),
+    }),
+    route({
+      endpoint: 'get /v1/episodes/{id}',
+      tag: 'Episodes',
+      auth: 'userOrAdmin',
+      summary: 'One episode',
+      params: idParams,
+      responses: { 200: json('The episode', episodeSchema), 404: problem('Not found or not yours') },
+    }),
     ...(['get', 'head'] as const).map((method) =>
-      r(
-        method,
-        '/v1/episodes/{id}/audio',
-        'Episodes',
-        method === 'get'
-          ? 'The MP3 (Range supported); with ?exp=&sig= no auth header is needed'
-          : "The MP3's headers (size, type, ETag) without the body",
-        'userOrSigned',
-        {
+      route({
+        endpoint: `${method} /v1/episodes/{id}/audio`,
+        tag: 'Episodes',
+        auth: 'userOrSigned',
+        summary:
+          method === 'get'
+            ? 'The MP3 (Range supported); with ?exp=&sig= no auth header is needed'
+            : "The MP3's headers (size, type, ETag) without the body",
+        params: idParams,
+        query: z.object(signedQuery),
+        headers: rangeHeaders,
+        responses: {
           200: {
             description: method === 'get' ? 'The whole file' : 'Content-Length is the whole size',
             ...(method === 'get'
               ? { content: { 'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) } } }
               : {}),
           },
-          206: { description: 'Partial content (Content-Range)' },
-          302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
-          403: problem('Signature invalid or expired'),
-          404: problem('Not found or not yours'),
-          416: problem('Range not satisfiable'),
+          ...rangedMediaResponses('Not found or not yours'),
         },
-        {
-          request: {
-            params: idParams,
-            query: z.object(signedQuery),
-            headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
-          },
-        },
-      ),
+      }),
     ),
-    r(
-      'get',
-      '/v1/episodes/{id}/script',
-      'Episodes',
-      "The episode's newest script: hosts, chapters, lines with stable ids; its version is the ETag",
-      'userOrAdmin',
-      {
+    route({
+      endpoint: 'get /v1/episodes/{id}/script',
+      tag: 'Episodes',
+      auth: 'userOrAdmin',
+      summary: "The episode's newest script: hosts, chapters, lines with stable ids; its version is the ETag",
+      params: idParams,
+      responses: {
         200: {
           ...json('The script', episodeScriptSchema),
           headers: {
@@ -560,15 +591,19 @@ function routes(): RouteConfig[] {
         },
         404: problem('Not found or not yours, or the episode has no script (made from an upload)'),
       },
-      { request: { params: idParams } },
-    ),
-    r(
-      'put',
-      '/v1/episodes/{id}/script',
-      'Episodes',
-      "Replace the script and re-render: a job voices it (the scrape reused, no writer runs; lines whose text and voice are unchanged come from the clip cache, not paid for again) and publishes the episode's next version; the replaced one stays downloadable",
-      'user',
-      {
+    }),
+    route({
+      endpoint: 'put /v1/episodes/{id}/script',
+      tag: 'Episodes',
+      auth: 'user',
+      summary:
+        "Replace the script and re-render: a job voices it (the scrape reused, no writer runs; lines whose text and voice are unchanged come from the clip cache, not paid for again) and publishes the episode's next version; the replaced one stays downloadable",
+      params: idParams,
+      body: scriptEditDoc,
+      headers: z.object({
+        'If-Match': z.string().openapi({ description: 'The ETag of GET …/script, e.g. "1"' }),
+      }),
+      responses: {
         202: {
           ...json('Ticket of the re-render job; version: the new script version', rerenderTicketSchema),
           headers: { ETag: { description: 'The new script version', schema: { type: 'string' } } },
@@ -584,23 +619,16 @@ function routes(): RouteConfig[] {
         429: problem('Too many requests this minute (Retry-After)'),
         503: problem('Queue full or Redis down (Retry-After)'),
       },
-      {
-        request: {
-          params: idParams,
-          ...body(scriptEditDoc),
-          headers: z.object({
-            'If-Match': z.string().openapi({ description: 'The ETag of GET …/script, e.g. "1"' }),
-          }),
-        },
-      },
-    ),
-    r(
-      'post',
-      '/v1/episodes/{id}/rerender',
-      'Episodes',
-      "Re-voice the episode: the same script with new hosts' voices, rendered as its next version (no writer runs)",
-      'user',
-      {
+    }),
+    route({
+      endpoint: 'post /v1/episodes/{id}/rerender',
+      tag: 'Episodes',
+      auth: 'user',
+      summary:
+        "Re-voice the episode: the same script with new hosts' voices, rendered as its next version (no writer runs)",
+      params: idParams,
+      body: rerenderBodySchema,
+      responses: {
         202: json('Ticket of the re-render job; version: the new script version', rerenderTicketSchema),
         404: problem('Not found or not yours, or the episode has no script'),
         422: problem(
@@ -609,52 +637,47 @@ function routes(): RouteConfig[] {
         429: problem('Too many requests this minute (Retry-After)'),
         503: problem('Queue full or Redis down (Retry-After)'),
       },
-      { request: { params: idParams, ...body(rerenderBodySchema) } },
-    ),
-    r(
-      'get',
-      '/v1/episodes/{id}/versions',
-      'Episodes',
-      'The current version and those re-renders replaced (kept until the episode expires), each with a signed audio URL',
-      'userOrAdmin',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/episodes/{id}/versions',
+      tag: 'Episodes',
+      auth: 'userOrAdmin',
+      summary:
+        'The current version and those re-renders replaced (kept until the episode expires), each with a signed audio URL',
+      params: idParams,
+      responses: {
         200: json('The versions, newest first', episodeVersionsSchema),
         404: problem('Not found or not yours'),
       },
-      { request: { params: idParams } },
-    ),
-    r(
-      'get',
-      '/v1/episodes/{id}/versions/{version}/audio',
-      'Episodes',
-      "One version's MP3 (Range supported); with ?exp=&sig= no auth header is needed (a re-rendered episode's feed enclosure)",
-      'userOrSigned',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/episodes/{id}/versions/{version}/audio',
+      tag: 'Episodes',
+      auth: 'userOrSigned',
+      summary:
+        "One version's MP3 (Range supported); with ?exp=&sig= no auth header is needed (a re-rendered episode's feed enclosure)",
+      params: idParams.extend({ version: z.string().openapi({ description: 'The version number' }) }),
+      query: z.object(signedQuery),
+      headers: rangeHeaders,
+      responses: {
         200: {
           description: 'The whole file',
           content: { 'audio/mpeg': { schema: z.string().openapi({ format: 'binary' }) } },
         },
-        206: { description: 'Partial content (Content-Range)' },
-        302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
-        403: problem('Signature invalid or expired'),
-        404: problem('Not found or not yours, or no such version (any more)'),
-        416: problem('Range not satisfiable'),
+        ...rangedMediaResponses('Not found or not yours, or no such version (any more)'),
       },
-      {
-        request: {
-          params: idParams.extend({ version: z.string().openapi({ description: 'The version number' }) }),
-          query: z.object(signedQuery),
-          headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
-        },
-      },
-    ),
-    r(
-      'get',
-      '/v1/episodes/{id}/transcript',
-      'Episodes',
-      'Timed transcript; with ?exp=&sig= (the links of a feed) no auth header is needed',
-      'userOrSigned',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/episodes/{id}/transcript',
+      tag: 'Episodes',
+      auth: 'userOrSigned',
+      summary: 'Timed transcript; with ?exp=&sig= (the links of a feed) no auth header is needed',
+      params: idParams,
+      query: z.object({
+        format: z.enum(['json', 'podcast-json', 'vtt', 'srt', 'txt']).default('json'),
+        ...signedQuery,
+      }),
+      responses: {
         200: {
           description:
             'json: {episodeId, segments}; podcast-json: the Podcasting 2.0 JSON transcript {version, segments: [{speaker, startTime, endTime, body}]}; vtt: WebVTT; srt: SubRip; txt: one line per turn',
@@ -669,23 +692,16 @@ function routes(): RouteConfig[] {
         403: problem('Signature invalid or expired'),
         404: problem('Not found or not yours'),
       },
-      {
-        request: {
-          params: idParams,
-          query: z.object({
-            format: z.enum(['json', 'podcast-json', 'vtt', 'srt', 'txt']).default('json'),
-            ...signedQuery,
-          }),
-        },
-      },
-    ),
-    r(
-      'get',
-      '/v1/episodes/{id}/chapters',
-      'Episodes',
-      'Chapters as Podcasting 2.0 JSON chapters (the same start times as the MP3 ID3 chapters); with ?exp=&sig= no auth header is needed',
-      'userOrSigned',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/episodes/{id}/chapters',
+      tag: 'Episodes',
+      auth: 'userOrSigned',
+      summary:
+        'Chapters as Podcasting 2.0 JSON chapters (the same start times as the MP3 ID3 chapters); with ?exp=&sig= no auth header is needed',
+      params: idParams,
+      query: z.object(signedQuery),
+      responses: {
         200: {
           description: '{version: "1.2.0", chapters: [{startTime, title}]}',
           content: {
@@ -700,28 +716,27 @@ function routes(): RouteConfig[] {
         403: problem('Signature invalid or expired'),
         404: problem('Not found or not yours'),
       },
-      { request: { params: idParams, query: z.object(signedQuery) } },
-    ),
-    r(
-      'post',
-      '/v1/episodes/{id}/listens',
-      'Episodes',
-      'Record a listen (pre-generation targeting)',
-      'user',
-      {
+    }),
+    route({
+      endpoint: 'post /v1/episodes/{id}/listens',
+      tag: 'Episodes',
+      auth: 'user',
+      summary: 'Record a listen (pre-generation targeting)',
+      params: idParams,
+      responses: {
         204: { description: 'Recorded' },
         404: problem('Not found or not yours'),
       },
-      { request: { params: idParams } },
-    ),
+    }),
     // Promo clips (docs/clips.md).
-    r(
-      'post',
-      '/v1/episodes/{id}/clips',
-      'Clips',
-      'Cut promo clips from an episode: a clips job (progress, SSE, cancel and retry like any job)',
-      'user',
-      {
+    route({
+      endpoint: 'post /v1/episodes/{id}/clips',
+      tag: 'Clips',
+      auth: 'user',
+      summary: 'Cut promo clips from an episode: a clips job (progress, SSE, cancel and retry like any job)',
+      params: idParams,
+      body: clipRequestDoc,
+      responses: {
         200: json(
           'The same request (episode and normalised parameters) was already served: its clips',
           clipListSchema,
@@ -733,33 +748,33 @@ function routes(): RouteConfig[] {
           'The body is invalid, or no clip of the asked length fits the episode (type episode-too-short)',
         ),
       },
-      { request: { params: idParams, ...body(clipRequestDoc) } },
-    ),
-    r(
-      'get',
-      '/v1/episodes/{id}/clips',
-      'Clips',
-      "The episode's clips, newest job first, best clip first",
-      'userOrAdmin',
-      { 200: json('Its clips', clipListSchema), 404: problem('Episode not found or not yours') },
-      { request: { params: idParams } },
-    ),
-    r(
-      'get',
-      '/v1/clips/{id}',
-      'Clips',
-      'One clip',
-      'userOrAdmin',
-      { 200: json('The clip', clipSchema), 404: problem('Not found or not yours') },
-      { request: { params: idParams } },
-    ),
-    r(
-      'get',
-      '/v1/clips/{id}/media',
-      'Clips',
-      "The clip's MP3 or vertical MP4 (Range supported); with ?exp=&sig= (media.mp3Url, mp4Url) no auth header is needed",
-      'userOrSigned',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/episodes/{id}/clips',
+      tag: 'Clips',
+      auth: 'userOrAdmin',
+      summary: "The episode's clips, newest job first, best clip first",
+      params: idParams,
+      responses: { 200: json('Its clips', clipListSchema), 404: problem('Episode not found or not yours') },
+    }),
+    route({
+      endpoint: 'get /v1/clips/{id}',
+      tag: 'Clips',
+      auth: 'userOrAdmin',
+      summary: 'One clip',
+      params: idParams,
+      responses: { 200: json('The clip', clipSchema), 404: problem('Not found or not yours') },
+    }),
+    route({
+      endpoint: 'get /v1/clips/{id}/media',
+      tag: 'Clips',
+      auth: 'userOrSigned',
+      summary:
+        "The clip's MP3 or vertical MP4 (Range supported); with ?exp=&sig= (media.mp3Url, mp4Url) no auth header is needed",
+      params: idParams,
+      query: z.object({ format: z.enum(['mp3', 'mp4']), ...signedQuery }),
+      headers: rangeHeaders,
+      responses: {
         200: {
           description: 'The whole file',
           content: {
@@ -767,37 +782,26 @@ function routes(): RouteConfig[] {
             'video/mp4': { schema: z.string().openapi({ format: 'binary' }) },
           },
         },
-        206: { description: 'Partial content (Content-Range)' },
-        302: { description: 'Redirect to a presigned object-storage URL (s3 driver)' },
         400: problem('format is not mp3 or mp4'),
-        403: problem('Signature invalid or expired'),
-        404: problem('Not found, not yours, or not rendered in that format'),
-        416: problem('Range not satisfiable'),
+        ...rangedMediaResponses('Not found, not yours, or not rendered in that format'),
       },
-      {
-        request: {
-          params: idParams,
-          query: z.object({ format: z.enum(['mp3', 'mp4']), ...signedQuery }),
-          headers: z.object({ Range: z.string().optional().openapi({ example: 'bytes=0-1023' }) }),
-        },
-      },
-    ),
-    r(
-      'delete',
-      '/v1/clips/{id}',
-      'Clips',
-      'Delete a clip: its media and its record',
-      'userOrAdmin',
-      { 204: { description: 'Deleted' }, 404: problem('Not found or not yours') },
-      { request: { params: idParams } },
-    ),
-    r(
-      'post',
-      '/v1/feedback',
-      'Feedback',
-      "Like, dislike, rate (1–5), report or comment on one of your episodes or clips; clip likes and ratings teach your clip scorer for the clip's platform",
-      'user',
-      {
+    }),
+    route({
+      endpoint: 'delete /v1/clips/{id}',
+      tag: 'Clips',
+      auth: 'userOrAdmin',
+      summary: 'Delete a clip: its media and its record',
+      params: idParams,
+      responses: { 204: { description: 'Deleted' }, 404: problem('Not found or not yours') },
+    }),
+    route({
+      endpoint: 'post /v1/feedback',
+      tag: 'Feedback',
+      auth: 'user',
+      summary:
+        "Like, dislike, rate (1–5), report or comment on one of your episodes or clips; clip likes and ratings teach your clip scorer for the clip's platform",
+      body: feedbackBodySchema,
+      responses: {
         201: json('The feedback, stored (a clip: its episode and platform filled in)', feedbackSchema),
         404: problem('The episode or clip is not found or not yours'),
         422: problem(
@@ -805,59 +809,53 @@ function routes(): RouteConfig[] {
         ),
         429: problem('More than USER_FEEDBACK_PER_MINUTE this minute (Retry-After)'),
       },
-      { request: body(feedbackBodySchema) },
-    ),
-    r(
-      'get',
-      '/v1/feedback',
-      'Feedback',
-      'Your feedback, newest first; on one episode or clip when given',
-      'user',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/feedback',
+      tag: 'Feedback',
+      auth: 'user',
+      summary: 'Your feedback, newest first; on one episode or clip when given',
+      query: feedbackQuerySchema,
+      responses: {
         200: json('A page of feedback', pageOf(feedbackSchema, 'FeedbackPage')),
         400: problem('Invalid query'),
       },
-      { request: { query: feedbackQuerySchema } },
-    ),
-    r(
-      'get',
-      '/v1/jobs',
-      'Jobs',
-      'Your jobs, newest first',
-      'userOrAdmin',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/jobs',
+      tag: 'Jobs',
+      auth: 'userOrAdmin',
+      summary: 'Your jobs, newest first',
+      query: pageQuerySchema.extend({ status: jobStatus.optional() }),
+      responses: {
         200: json('A page of jobs', pageOf(jobSchema, 'JobPage')),
         400: problem('Invalid query'),
       },
-      { request: { query: pageQuerySchema.extend({ status: jobStatus.optional() }) } },
-    ),
-    r(
-      'get',
-      '/v1/jobs/{id}',
-      'Jobs',
-      'One job',
-      'userOrAdmin',
-      { 200: json('The job', jobSchema), 404: problem('Not found or not yours') },
-      {
-        request: { params: idParams },
-      },
-    ),
-    r(
-      'get',
-      '/v1/jobs/{id}/history',
-      'Jobs',
-      'What happened to a job: its events, stage attempts (durations, artifacts) and webhook deliveries',
-      'userOrAdmin',
-      { 200: json('The history', jobHistorySchema), 404: problem('Not found or not yours') },
-      { request: { params: idParams } },
-    ),
-    r(
-      'get',
-      '/v1/jobs/{id}/events',
-      'Jobs',
-      'Live progress (Server-Sent Events)',
-      'userOrAdmin',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/jobs/{id}',
+      tag: 'Jobs',
+      auth: 'userOrAdmin',
+      summary: 'One job',
+      params: idParams,
+      responses: { 200: json('The job', jobSchema), 404: problem('Not found or not yours') },
+    }),
+    route({
+      endpoint: 'get /v1/jobs/{id}/history',
+      tag: 'Jobs',
+      auth: 'userOrAdmin',
+      summary:
+        'What happened to a job: its events, stage attempts (durations, artifacts) and webhook deliveries',
+      params: idParams,
+      responses: { 200: json('The history', jobHistorySchema), 404: problem('Not found or not yours') },
+    }),
+    route({
+      endpoint: 'get /v1/jobs/{id}/events',
+      tag: 'Jobs',
+      auth: 'userOrAdmin',
+      summary: 'Live progress (Server-Sent Events)',
+      params: idParams,
+      responses: {
         200: {
           description:
             '`progress` events (data: ProgressEvent; their id names the state), then one `completed`, `failed` or `cancelled` event (data: Job, id `end`), then the stream ends. Comments every 15 s keep it alive. A stream lasts at most SSE_MAX_STREAM_SEC: the client reconnects with Last-Event-ID and is not sent the state it has again.',
@@ -878,106 +876,96 @@ function routes(): RouteConfig[] {
         ),
         503: problem("Redis is unavailable: this replica cannot hear the job's events (Retry-After)"),
       },
-      { request: { params: idParams } },
-    ),
-    r(
-      'delete',
-      '/v1/jobs/{id}',
-      'Jobs',
-      'Cancel a job',
-      'userOrAdmin',
-      {
+    }),
+    route({
+      endpoint: 'delete /v1/jobs/{id}',
+      tag: 'Jobs',
+      auth: 'userOrAdmin',
+      summary: 'Cancel a job',
+      params: idParams,
+      responses: {
         200: json('The cancelled job', jobSchema),
         404: problem('Not found or not yours'),
         409: problem('Already finished'),
       },
-      { request: { params: idParams } },
-    ),
-    r(
-      'post',
-      '/v1/jobs/{id}/retry',
-      'Jobs',
-      'Retry a failed or cancelled job from its first unfinished stage',
-      'userOrAdmin',
-      {
+    }),
+    route({
+      endpoint: 'post /v1/jobs/{id}/retry',
+      tag: 'Jobs',
+      auth: 'userOrAdmin',
+      summary: 'Retry a failed or cancelled job from its first unfinished stage',
+      params: idParams,
+      responses: {
         202: json('The re-queued job', jobSchema),
         404: problem('Not found or not yours'),
         409: problem('Not failed or cancelled'),
       },
-      { request: { params: idParams } },
-    ),
-    r(
-      'get',
-      '/v1/admin/jobs',
-      'Operators',
-      'Search jobs across users',
-      'admin',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/admin/jobs',
+      tag: 'Operators',
+      auth: 'admin',
+      summary: 'Search jobs across users',
+      query: pageQuerySchema.extend({
+        userId: z.string().optional(),
+        status: jobStatus.optional(),
+        q: z.string().optional().openapi({
+          description: 'Matches job id, user email, error message, episode and source titles',
+        }),
+        errorCode: z
+          .string()
+          .optional()
+          .openapi({ description: 'The error code, exactly (e.g. TTS_FAILED)' }),
+      }),
+      responses: {
         200: json('A page of jobs', pageOf(adminJobSchema, 'AdminJobPage')),
         400: problem('Invalid query'),
       },
-      {
-        request: {
-          query: pageQuerySchema.extend({
-            userId: z.string().optional(),
-            status: jobStatus.optional(),
-            q: z.string().optional().openapi({
-              description: 'Matches job id, user email, error message, episode and source titles',
-            }),
-            errorCode: z
-              .string()
-              .optional()
-              .openapi({ description: 'The error code, exactly (e.g. TTS_FAILED)' }),
-          }),
-        },
-      },
-    ),
-    r(
-      'get',
-      '/v1/admin/active-jobs',
-      'Operators',
-      'What runs now: jobs queued or running, oldest first, with their age and idle time',
-      'admin',
-      { 200: json('Active jobs', activeJobsSchema), 400: problem('Invalid limit') },
-      { request: { query: activeJobsQuerySchema } },
-    ),
-    r(
-      'get',
-      '/v1/admin/failures',
-      'Operators',
-      'Top error codes by stage and provider over a window, with an example job each',
-      'admin',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/admin/active-jobs',
+      tag: 'Operators',
+      auth: 'admin',
+      summary: 'What runs now: jobs queued or running, oldest first, with their age and idle time',
+      query: activeJobsQuerySchema,
+      responses: { 200: json('Active jobs', activeJobsSchema), 400: problem('Invalid limit') },
+    }),
+    route({
+      endpoint: 'get /v1/admin/failures',
+      tag: 'Operators',
+      auth: 'admin',
+      summary: 'Top error codes by stage and provider over a window, with an example job each',
+      query: failuresQuerySchema,
+      responses: {
         200: json('Failure groups, the most frequent first', failuresSchema),
         400: problem('Invalid hours or limit'),
       },
-      { request: { query: failuresQuerySchema } },
-    ),
-    r(
-      'get',
-      '/v1/storage/stats',
-      'Storage',
-      'Stored bytes by kind against the quota: a user key sees its own (episodes, uploads, clips) and its limit; the admin key the fleet (archive too) and STORAGE_QUOTA_BYTES',
-      'userOrAdmin',
-      { 200: json('Usage and quota', storageStatsSchema) },
-    ),
-    r(
-      'get',
-      '/v1/admin/archive',
-      'Storage',
-      'Archived (expired) episodes and clips, the most recently archived first, with the end of their restore window',
-      'admin',
-      { 200: json('Archived items', archiveListSchema), 400: problem('Invalid userId or limit') },
-      { request: { query: archiveQuerySchema } },
-    ),
+    }),
+    route({
+      endpoint: 'get /v1/storage/stats',
+      tag: 'Storage',
+      auth: 'userOrAdmin',
+      summary:
+        'Stored bytes by kind against the quota: a user key sees its own (episodes, uploads, clips) and its limit; the admin key the fleet (archive too) and STORAGE_QUOTA_BYTES',
+      responses: { 200: json('Usage and quota', storageStatsSchema) },
+    }),
+    route({
+      endpoint: 'get /v1/admin/archive',
+      tag: 'Storage',
+      auth: 'admin',
+      summary:
+        'Archived (expired) episodes and clips, the most recently archived first, with the end of their restore window',
+      query: archiveQuerySchema,
+      responses: { 200: json('Archived items', archiveListSchema), 400: problem('Invalid userId or limit') },
+    }),
     ...(['episodes', 'clips'] as const).map((kind) =>
-      r(
-        'post',
-        `/v1/admin/${kind}/{id}/restore`,
-        'Storage',
-        `Restore an archived (expired) ${kind === 'episodes' ? 'episode' : 'clip'} within ARCHIVE_DAYS: its objects move back from archive/, it is listed again and expires again after EPISODE_RETENTION_DAYS`,
-        'admin',
-        {
+      route({
+        endpoint: `post /v1/admin/${kind}/{id}/restore`,
+        tag: 'Storage',
+        auth: 'admin',
+        summary: `Restore an archived (expired) ${kind === 'episodes' ? 'episode' : 'clip'} within ARCHIVE_DAYS: its objects move back from archive/, it is listed again and expires again after EPISODE_RETENTION_DAYS`,
+        params: idParams,
+        responses: {
           200:
             kind === 'episodes'
               ? json('The episode, playable again', episodeSchema)
@@ -988,33 +976,33 @@ function routes(): RouteConfig[] {
             'Past ARCHIVE_DAYS, awaiting deletion, or its objects are gone (type urn:podfleet:problem:archive-expired)',
           ),
         },
-        { request: { params: idParams } },
-      ),
+      }),
     ),
-    r(
-      'get',
-      '/v1/queue/stats',
-      'Operators',
-      'Each queue: waiting, prioritized, active, delayed, failed; finished per minute over the last hour; the oldest waiting job',
-      'admin',
-      { 200: json('Queue figures', queueStatsSchema) },
-    ),
-    r(
-      'get',
-      '/v1/stats',
-      'Operators',
-      'Job statistics, queue counts, cache hit rate, pre-generation runs, cost per user per day, time to first audio, daily history, feedback (ratings, likes and dislikes per clip platform and feature)',
-      'admin',
-      { 200: json('Statistics', statsSchema), 400: problem('Invalid days') },
-      { request: { query: statsQuerySchema } },
-    ),
-    r(
-      'get',
-      '/v1/feeds/{token}.xml',
-      'Feeds',
-      'Your private podcast feed (RSS 2.0, iTunes and Podcasting 2.0 tags); the token is in GET /v1/me feedUrl',
-      'none',
-      {
+    route({
+      endpoint: 'get /v1/queue/stats',
+      tag: 'Operators',
+      auth: 'admin',
+      summary:
+        'Each queue: waiting, prioritized, active, delayed, failed; finished per minute over the last hour; the oldest waiting job',
+      responses: { 200: json('Queue figures', queueStatsSchema) },
+    }),
+    route({
+      endpoint: 'get /v1/stats',
+      tag: 'Operators',
+      auth: 'admin',
+      summary:
+        'Job statistics, queue counts, cache hit rate, pre-generation runs, cost per user per day, time to first audio, daily history, feedback (ratings, likes and dislikes per clip platform and feature)',
+      query: statsQuerySchema,
+      responses: { 200: json('Statistics', statsSchema), 400: problem('Invalid days') },
+    }),
+    route({
+      endpoint: 'get /v1/feeds/{token}.xml',
+      tag: 'Feeds',
+      auth: 'none',
+      summary:
+        'Your private podcast feed (RSS 2.0, iTunes and Podcasting 2.0 tags); the token is in GET /v1/me feedUrl',
+      params: z.object({ token: z.string().openapi({ description: 'Feed token' }) }),
+      responses: {
         200: {
           ...rss(
             'One item per unexpired episode, newest first; enclosure, transcript and chapters URLs are signed (no headers needed) and valid while the episode is listed',
@@ -1030,15 +1018,17 @@ function routes(): RouteConfig[] {
         ...conditional,
         404: problem('Unknown or rotated token'),
       },
-      { request: { params: z.object({ token: z.string().openapi({ description: 'Feed token' }) }) } },
-    ),
-    r(
-      'get',
-      '/v1/feeds/{token}/cover.{extension}',
-      'Feeds',
-      "The show's square cover (itunes:image), generated or uploaded",
-      'none',
-      {
+    }),
+    route({
+      endpoint: 'get /v1/feeds/{token}/cover.{extension}',
+      tag: 'Feeds',
+      auth: 'none',
+      summary: "The show's square cover (itunes:image), generated or uploaded",
+      params: z.object({
+        token: z.string().openapi({ description: 'Feed token' }),
+        extension: z.enum(['png', 'jpg']),
+      }),
+      responses: {
         200: {
           description: 'The image (ETag: its SHA-256)',
           content: Object.fromEntries(
@@ -1051,91 +1041,95 @@ function routes(): RouteConfig[] {
         ...conditional,
         404: problem('Unknown or rotated token, or the cover is of the other type'),
       },
-      {
-        request: {
-          params: z.object({
-            token: z.string().openapi({ description: 'Feed token' }),
-            extension: z.enum(['png', 'jpg']),
-          }),
-        },
-      },
-    ),
-    r(
-      'post',
-      '/v1/cron/pregenerate',
-      'Operators',
-      "Pre-generate every due user's daily/weekly episode now (for an external scheduler)",
-      'cron',
-      {
+    }),
+    route({
+      endpoint: 'post /v1/cron/pregenerate',
+      tag: 'Operators',
+      auth: 'cron',
+      summary: "Pre-generate every due user's daily/weekly episode now (for an external scheduler)",
+      responses: {
         200: json('What the run decided for each user', pregenerationRunSchema),
         404: problem('CRON_SECRET is not set: the endpoint is off'),
       },
-    ),
-    r(
-      'get',
-      '/samples/feed.xml',
-      'Operators',
-      "The bundled sample RSS feed (the demo episode's rss source)",
-      'none',
-      {
+    }),
+    route({
+      endpoint: 'get /samples/feed.xml',
+      tag: 'Operators',
+      auth: 'none',
+      summary: "The bundled sample RSS feed (the demo episode's rss source)",
+      responses: {
         200: rss('The sample feed'),
       },
-    ),
-    r('get', '/health', 'Operators', 'Redis, PostgreSQL and storage reachability', 'none', {
-      200: json('All three answer', healthSchema),
-      503: problem('Names what is down (redis, db, storage)'),
     }),
-    r(
-      'get',
-      '/metrics',
-      'Operators',
-      'Prometheus metrics (podfleet_*)',
-      'metrics',
-      {
+    route({
+      endpoint: 'get /health',
+      tag: 'Operators',
+      auth: 'none',
+      summary: 'Redis, PostgreSQL and storage reachability',
+      responses: {
+        200: json('All three answer', healthSchema),
+        503: problem('Names what is down (redis, db, storage)'),
+      },
+    }),
+    route({
+      endpoint: 'get /metrics',
+      tag: 'Operators',
+      auth: 'metrics',
+      summary: 'Prometheus metrics (podfleet_*)',
+      query: metricsQuerySchema,
+      responses: {
         200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
         400: problem('A name that is no metric of this registry'),
         401: problem('METRICS_TOKEN is set and was not sent as Authorization: Bearer'),
       },
-      { request: { query: metricsQuerySchema } },
-    ),
-    r('get', '/openapi.json', 'Operators', 'This document', 'none', { 200: { description: 'OpenAPI 3.1' } }),
-    r('get', '/docs', 'Operators', 'An API reference with examples and "try it" (Swagger UI)', 'none', {
-      200: { description: 'HTML' },
     }),
-    r('get', '/admin/queues', 'Operators', 'Bull Board over every queue', 'bullBoard', {
-      200: { description: 'HTML (read-only for BULL_BOARD_VIEWERS: actions answer 405)' },
-      404: problem('Bull Board is off: neither BULL_BOARD_USERS nor BULL_BOARD_VIEWERS is set'),
+    route({
+      endpoint: 'get /openapi.json',
+      tag: 'Operators',
+      auth: 'none',
+      summary: 'This document',
+      responses: { 200: { description: 'OpenAPI 3.1' } },
+    }),
+    route({
+      endpoint: 'get /docs',
+      tag: 'Operators',
+      auth: 'none',
+      summary: 'An API reference with examples and "try it" (Swagger UI)',
+      responses: {
+        200: { description: 'HTML' },
+      },
+    }),
+    route({
+      endpoint: 'get /admin/queues',
+      tag: 'Operators',
+      auth: 'bullBoard',
+      summary: 'Bull Board over every queue',
+      responses: {
+        200: { description: 'HTML (read-only for BULL_BOARD_VIEWERS: actions answer 405)' },
+        404: problem('Bull Board is off: neither BULL_BOARD_USERS nor BULL_BOARD_VIEWERS is set'),
+      },
     }),
   ];
 }
 
-export function openApiDocument(serverUrl: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
-  const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'apiKey', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'A user API key (pf_…)',
-  });
-  registry.registerComponent('securitySchemes', 'adminKey', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'ADMIN_API_KEY',
-  });
-  registry.registerComponent('securitySchemes', 'bullBoard', {
+/** How each kind of credential is sent (the `security` of a route names them). */
+const SECURITY_SCHEMES = {
+  apiKey: { type: 'http', scheme: 'bearer', description: 'A user API key (pf_…)' },
+  adminKey: { type: 'http', scheme: 'bearer', description: 'ADMIN_API_KEY' },
+  bullBoard: {
     type: 'http',
     scheme: 'basic',
     description: 'A BULL_BOARD_USERS (operator) or BULL_BOARD_VIEWERS (read-only) name and password',
-  });
-  registry.registerComponent('securitySchemes', 'metricsToken', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'METRICS_TOKEN (GET /metrics, when set)',
-  });
-  registry.registerComponent('securitySchemes', 'cronSecret', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'CRON_SECRET',
-  });
+  },
+  metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (GET /metrics, when set)' },
+  cronSecret: { type: 'http', scheme: 'bearer', description: 'CRON_SECRET' },
+} as const;
+
+export function openApiDocument(serverUrl: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+  const registry = new OpenAPIRegistry();
+  for (const [name, scheme] of Object.entries(SECURITY_SCHEMES)) {
+    registry.registerComponent('securitySchemes', name, scheme);
+  }
   registry.register('ProgressEvent', progressEventSchema);
   for (const route of routes()) registry.registerPath(route);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({

@@ -7,6 +7,8 @@ const envBoolean = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const numberBetween = (min: number, max: number, fallback: number) =>
+  z.coerce.number().min(min).max(max).default(fallback);
 
 const url = (protocols: string[], what: string) =>
   z.string().refine(
@@ -421,14 +423,9 @@ const workerShape = <A extends keyof typeof WORKER_APP_QUEUES>(app: A) => ({
     .optional()
     .describe('Slack-compatible webhook the maintenance run posts alerts to; unset, no alerts'),
   /** Failed share of the jobs finished within ALERT_WINDOW_SEC above which an alert fires. */
-  ALERT_FAILURE_RATE: z.coerce
-    .number()
-    .min(0)
-    .max(1)
-    .default(0.2)
-    .describe(
-      'alert when more than this share of the jobs finished in ALERT_WINDOW_SEC failed (judged from 5 jobs)',
-    ),
+  ALERT_FAILURE_RATE: numberBetween(0, 1, 0.2).describe(
+    'alert when more than this share of the jobs finished in ALERT_WINDOW_SEC failed (judged from 5 jobs)',
+  ),
   ALERT_WINDOW_SEC: positiveInt(900).describe('window (s) of the failure-rate alert'),
   /** Age (s) of the oldest waiting job above which an alert fires. */
   ALERT_QUEUE_AGE_SEC: positiveInt(600).describe(
@@ -509,14 +506,9 @@ const asrShape = {
     .max(3000)
     .default(600)
     .describe('longest audio per transcription request (s, 30-3000: a chunk stays under 25 MB)'),
-  OPENAI_ASR_OVERLAP_SEC: z.coerce
-    .number()
-    .min(0)
-    .max(15)
-    .default(5)
-    .describe(
-      'seconds neighbouring chunks share; a segment in both is kept from the chunk that owns its midpoint',
-    ),
+  OPENAI_ASR_OVERLAP_SEC: numberBetween(0, 15, 5).describe(
+    'seconds neighbouring chunks share; a segment in both is kept from the chunk that owns its midpoint',
+  ),
   OPENAI_ASR_CONCURRENCY: positiveInt(2).describe('chunks of one file transcribed at once'),
   OPENAI_ASR_TIMEOUT_MS: positiveInt(300_000).describe(
     'client timeout per transcription request (a chunk) (ms); a timeout is retried',
@@ -659,24 +651,20 @@ function withRules<S extends Shape>(shape: S, { linksWithoutRequest = false } = 
     if (env.SCRIPT_PROVIDER === 'openai' && isOpenAi(env.OPENAI_BASE_URL)) {
       need('OPENAI_API_KEY', 'SCRIPT_PROVIDER=openai with api.openai.com');
     }
-    // OPENAI_API_KEY serves speech only when speech goes to OPENAI_BASE_URL too.
-    const speechKey = env.OPENAI_TTS_BASE_URL === undefined ? env.OPENAI_API_KEY : undefined;
-    if (
-      env.TTS_PROVIDER === 'openai' &&
-      isOpenAi(env.OPENAI_TTS_BASE_URL ?? env.OPENAI_BASE_URL) &&
-      !speechKey
-    ) {
-      need('OPENAI_TTS_API_KEY', 'TTS_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY for it');
-    }
-    // Likewise OPENAI_API_KEY serves transcription only when it goes to OPENAI_BASE_URL too.
-    const asrKey = env.OPENAI_ASR_BASE_URL === undefined ? env.OPENAI_API_KEY : undefined;
-    if (
-      env.ASR_PROVIDER === 'openai' &&
-      isOpenAi(env.OPENAI_ASR_BASE_URL ?? env.OPENAI_BASE_URL) &&
-      !asrKey
-    ) {
-      need('OPENAI_ASR_API_KEY', 'ASR_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY for it');
-    }
+    // OPENAI_API_KEY serves speech (transcription) only when speech (transcription) goes to
+    // OPENAI_BASE_URL too.
+    const needOwnOpenAiKey = (service: 'TTS' | 'ASR') => {
+      const baseUrl = env[`OPENAI_${service}_BASE_URL`];
+      const sharedKey = baseUrl === undefined ? env.OPENAI_API_KEY : undefined;
+      if (env[`${service}_PROVIDER`] === 'openai' && isOpenAi(baseUrl ?? env.OPENAI_BASE_URL) && !sharedKey) {
+        need(
+          `OPENAI_${service}_API_KEY`,
+          `${service}_PROVIDER=openai with api.openai.com and no OPENAI_API_KEY for it`,
+        );
+      }
+    };
+    needOwnOpenAiKey('TTS');
+    needOwnOpenAiKey('ASR');
     // The uploader writes links into webhook bodies with no request to take an origin from.
     if (linksWithoutRequest && env.NODE_ENV === 'production') {
       need(

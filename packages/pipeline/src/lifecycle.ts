@@ -15,8 +15,8 @@ import {
   type Job,
   type Prisma,
   retryJob,
-  STAGES,
   type Stage,
+  type SubmitJobInput,
   submitJob,
   type User,
 } from '@podfleet/db';
@@ -73,6 +73,25 @@ export class SubmitError extends Error {
   }
 }
 
+/**
+ * submitJob, except that when two requests with one Idempotency-Key race, the first one's job
+ * answers both (`deduplicated`) instead of the loser's unique violation.
+ */
+export async function submitJobOnce(ctx: PipelineContext, input: SubmitJobInput): Promise<SubmitResult> {
+  try {
+    return await submitJob(ctx.db, input);
+  } catch (err) {
+    const { userId, idempotencyKey } = input;
+    if (idempotencyKey && isUniqueViolation(err)) {
+      const first = await ctx.db.job.findUnique({
+        where: { userId_idempotencyKey: { userId, idempotencyKey } },
+      });
+      if (first) return { job: first, deduplicated: true };
+    }
+    throw err;
+  }
+}
+
 /** Creates the Job row, then enqueues its flow (or leaves it waiting its turn). */
 export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput): Promise<SubmitResult> {
   const now = input.now ?? new Date();
@@ -97,32 +116,20 @@ export async function submitEpisodeJob(ctx: PipelineContext, input: SubmitInput)
 
   // One statement per submit, serialised per user (the slot lock, see submitJob): the in-flight
   // check, the slot count and the insert cannot interleave with the same user's other submits.
-  let created: SubmitResult;
-  try {
-    created = await submitJob(ctx.db, {
-      userId,
-      type: request.type,
-      request: stored,
-      priority: input.pregenerated ? 'low' : request.priority,
-      idempotencyKey: input.idempotencyKey ?? null,
-      cacheKey,
-      pregenerated: input.pregenerated ?? false,
-      partial: input.partial ?? false,
-      webhookUrl: request.webhookUrl ?? user.webhookUrl ?? null,
-      // A partial pre-generation in flight ends without an episode: it cannot answer a request.
-      dedupeInFlight: cacheKey !== null && !request.forceRegenerate,
-      maxActiveJobs: ctx.userMaxActiveJobs,
-    });
-  } catch (err) {
-    // Two requests with one Idempotency-Key raced: the first one's job answers both.
-    if (input.idempotencyKey && isUniqueViolation(err)) {
-      const first = await ctx.db.job.findUnique({
-        where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } },
-      });
-      if (first) return { job: first, deduplicated: true };
-    }
-    throw err;
-  }
+  const created = await submitJobOnce(ctx, {
+    userId,
+    type: request.type,
+    request: stored,
+    priority: input.pregenerated ? 'low' : request.priority,
+    idempotencyKey: input.idempotencyKey ?? null,
+    cacheKey,
+    pregenerated: input.pregenerated ?? false,
+    partial: input.partial ?? false,
+    webhookUrl: request.webhookUrl ?? user.webhookUrl ?? null,
+    // A partial pre-generation in flight ends without an episode: it cannot answer a request.
+    dedupeInFlight: cacheKey !== null && !request.forceRegenerate,
+    maxActiveJobs: ctx.userMaxActiveJobs,
+  });
   if (created.deduplicated) return created;
   const { job } = created;
   if (input.reuseArtifactsFrom) {
@@ -159,31 +166,20 @@ export async function submitUploadJob(ctx: PipelineContext, input: SubmitUploadI
   const { userId } = input;
   const user = await ctx.db.user.findUnique({ where: { id: userId }, select: { webhookUrl: true } });
   if (!user) throw new SubmitError('USER_NOT_FOUND', `user ${userId} not found`);
-  let created: SubmitResult;
-  try {
-    created = await submitJob(ctx.db, {
-      id: input.jobId,
-      userId,
-      type: 'upload',
-      request: input.request as unknown as Prisma.InputJsonValue,
-      priority: 'normal',
-      idempotencyKey: input.idempotencyKey ?? null,
-      cacheKey: null,
-      pregenerated: false,
-      partial: false,
-      webhookUrl: user.webhookUrl,
-      dedupeInFlight: false,
-      maxActiveJobs: ctx.userMaxActiveJobs,
-    });
-  } catch (err) {
-    if (input.idempotencyKey && isUniqueViolation(err)) {
-      const first = await ctx.db.job.findUnique({
-        where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } },
-      });
-      if (first) return { job: first, deduplicated: true };
-    }
-    throw err;
-  }
+  const created = await submitJobOnce(ctx, {
+    id: input.jobId,
+    userId,
+    type: 'upload',
+    request: input.request as unknown as Prisma.InputJsonValue,
+    priority: 'normal',
+    idempotencyKey: input.idempotencyKey ?? null,
+    cacheKey: null,
+    pregenerated: false,
+    partial: false,
+    webhookUrl: user.webhookUrl,
+    dedupeInFlight: false,
+    maxActiveJobs: ctx.userMaxActiveJobs,
+  });
   if (created.deduplicated) return created;
   const { job } = created;
   await ctx.db.jobStage.updateMany({

@@ -48,6 +48,18 @@ export interface ArchiveCounts {
 }
 
 /**
+ * Handles each row `nextBatch` reads, batch after batch, until a batch comes back empty: a
+ * handled row leaves what `nextBatch` selects.
+ */
+async function eachInBatches<Row>(nextBatch: () => Promise<Row[]>, handle: (row: Row) => Promise<void>) {
+  for (;;) {
+    const rows = await nextBatch();
+    if (rows.length === 0) return;
+    for (const row of rows) await handle(row);
+  }
+}
+
+/**
  * Copies each key to the archive (a key already moved by an interrupted run is fine). A key
  * missing in both places was lost before: logged, and the row is archived all the same.
  */
@@ -98,46 +110,42 @@ export async function archiveExpired(
   const { now, storageClass } = options;
   const take = options.batchSize ?? 100;
   const result = { archived: { episodes: 0, clips: 0 }, files: 0 };
-  for (;;) {
-    const episodes = await ctx.db.episode.findMany({
-      where: { expiresAt: { lt: now }, archivedAt: null },
-      select: EPISODE_OBJECTS,
-      orderBy: { expiresAt: 'asc' },
-      take,
-    });
-    if (episodes.length === 0) break;
-    for (const episode of episodes) {
+  const expired = { expiresAt: { lt: now }, archivedAt: null };
+  const archived = { archivedAt: now };
+  await eachInBatches(
+    () =>
+      ctx.db.episode.findMany({
+        where: expired,
+        select: EPISODE_OBJECTS,
+        orderBy: { expiresAt: 'asc' },
+        take,
+      }),
+    async (episode) => {
       await copyToArchive(ctx, episodeKeys(episode), storageClass);
       const { count } = await ctx.db.episode.updateMany({
         where: { id: episode.id, archivedAt: null },
-        data: { archivedAt: now },
+        data: archived,
       });
-      if (count === 0) continue; // restored or deleted meanwhile: its objects are someone else's now
+      if (count === 0) return; // restored or deleted meanwhile: its objects are someone else's now
       result.archived.episodes += 1;
       result.files += await deleteJobArtifacts(ctx, episode);
       result.files += await deleteKeys(ctx, episodeKeys(episode));
       await invalidateEpisodeCache(ctx, episode);
-    }
-  }
-  for (;;) {
-    const clips = await ctx.db.clip.findMany({
-      where: { expiresAt: { lt: now }, archivedAt: null },
-      select: CLIP_OBJECTS,
-      orderBy: { expiresAt: 'asc' },
-      take,
-    });
-    if (clips.length === 0) break;
-    for (const clip of clips) {
+    },
+  );
+  await eachInBatches(
+    () => ctx.db.clip.findMany({ where: expired, select: CLIP_OBJECTS, orderBy: { expiresAt: 'asc' }, take }),
+    async (clip) => {
       await copyToArchive(ctx, clipKeys(clip), storageClass);
       const { count } = await ctx.db.clip.updateMany({
         where: { id: clip.id, archivedAt: null },
-        data: { archivedAt: now },
+        data: archived,
       });
-      if (count === 0) continue;
+      if (count === 0) return;
       result.archived.clips += 1;
       result.files += await deleteKeys(ctx, clipKeys(clip));
-    }
-  }
+    },
+  );
   return result;
 }
 
@@ -156,15 +164,10 @@ async function deleteEpisodes(
   take: number,
 ): Promise<{ deleted: ArchiveCounts; files: number }> {
   const result = { deleted: { episodes: 0, clips: 0 }, files: 0 };
-  for (;;) {
-    const episodes = await ctx.db.episode.findMany({
-      where,
-      select: { ...EPISODE_OBJECTS, clips: { select: CLIP_OBJECTS } },
-      orderBy: { createdAt: 'asc' },
-      take,
-    });
-    if (episodes.length === 0) break;
-    for (const episode of episodes) {
+  const select = { ...EPISODE_OBJECTS, clips: { select: CLIP_OBJECTS } };
+  await eachInBatches(
+    () => ctx.db.episode.findMany({ where, select, orderBy: { createdAt: 'asc' }, take }),
+    async (episode) => {
       // Its re-render jobs hold its versions (audio, transcript, edited script); read before the
       // row goes, which unlinks them.
       const rerenders = await ctx.db.job.findMany({
@@ -172,7 +175,7 @@ async function deleteEpisodes(
         select: { id: true },
       });
       const { count } = await ctx.db.episode.deleteMany({ where: { ...where, id: episode.id } });
-      if (count === 0) continue;
+      if (count === 0) return;
       result.deleted.episodes += 1;
       result.deleted.clips += episode.clips.length; // cascaded with the row
       const keys = [...episodeKeys(episode), ...episode.clips.flatMap(clipKeys)];
@@ -181,8 +184,8 @@ async function deleteEpisodes(
       }
       result.files += await deleteKeys(ctx, [...keys, ...keys.map(archiveKeyOf)]);
       await invalidateEpisodeCache(ctx, episode);
-    }
-  }
+    },
+  );
   return result;
 }
 
@@ -192,22 +195,16 @@ async function deleteClips(
   take: number,
 ): Promise<{ deleted: number; files: number }> {
   const result = { deleted: 0, files: 0 };
-  for (;;) {
-    const clips = await ctx.db.clip.findMany({
-      where,
-      select: CLIP_OBJECTS,
-      orderBy: { createdAt: 'asc' },
-      take,
-    });
-    if (clips.length === 0) break;
-    for (const clip of clips) {
+  await eachInBatches(
+    () => ctx.db.clip.findMany({ where, select: CLIP_OBJECTS, orderBy: { createdAt: 'asc' }, take }),
+    async (clip) => {
       const { count } = await ctx.db.clip.deleteMany({ where: { ...where, id: clip.id } });
-      if (count === 0) continue;
+      if (count === 0) return;
       result.deleted += 1;
       const keys = clipKeys(clip);
       result.files += await deleteKeys(ctx, [...keys, ...keys.map(archiveKeyOf)]);
-    }
-  }
+    },
+  );
   return result;
 }
 
@@ -283,6 +280,7 @@ export interface RestoreOptions {
 }
 
 interface Restorable {
+  id: string;
   archivedAt: Date | null;
 }
 
@@ -292,19 +290,28 @@ interface RestoredObject {
   required: boolean;
 }
 
+/** The row update of a restore: only a row still archived within the window comes back. */
+const restoreUpdate = (id: string, cutoff: Date, expiresAt: Date | null) => ({
+  where: { id, archivedAt: { gte: cutoff } },
+  data: { archivedAt: null, expiresAt },
+});
+
 /**
  * The shared steps of a restore: window check, objects copied back (an interrupted restore's
  * copies are fine), the row updated only if still archived within the window, archive copies
- * deleted. `update` runs the conditional row update and returns the restored row or null.
+ * deleted. `markRestored` runs the row update under `restoreUpdate`'s condition; `find` reads the row.
  */
 async function restore<T extends Restorable>(
   ctx: PipelineContext,
-  row: T | null,
-  objects: (row: T) => RestoredObject[],
-  update: (cutoff: Date, expiresAt: Date | null) => Promise<T | null>,
-  reread: () => Promise<T | null>,
   options: RestoreOptions,
+  steps: {
+    find: () => Promise<T | null>;
+    objects: (row: T) => RestoredObject[];
+    markRestored: (update: ReturnType<typeof restoreUpdate>) => Promise<{ count: number }>;
+  },
 ): Promise<RestoreOutcome<T>> {
+  const { find, objects, markRestored } = steps;
+  const row = await find();
   if (!row) return { status: 'not-found' };
   if (!row.archivedAt) return { status: 'not-archived' };
   const cutoff = archiveCutoff(options.now, options.archiveDays);
@@ -325,9 +332,10 @@ async function restore<T extends Restorable>(
   }
   const expiresAt =
     options.retentionDays > 0 ? new Date(options.now.getTime() + options.retentionDays * DAY_MS) : null;
-  const restored = await update(cutoff, expiresAt);
+  const { count } = await markRestored(restoreUpdate(row.id, cutoff, expiresAt));
+  const restored = count === 1 ? await find() : null;
   if (!restored) {
-    const current = await reread();
+    const current = await find();
     if (current && !current.archivedAt) return { status: 'not-archived' }; // a concurrent restore won
     // Purged meanwhile: what was copied back belongs to no row.
     for (const key of copied) await ctx.storage.delete(key);
@@ -337,52 +345,25 @@ async function restore<T extends Restorable>(
   return { status: 'restored', row: restored };
 }
 
+/** A restore of one kind of row by its id. */
+type Restore<T> = (ctx: PipelineContext, id: string, options: RestoreOptions) => Promise<RestoreOutcome<T>>;
+
 /** Brings an archived episode back: objects, feeds and lists; it expires again per retention. */
-export async function restoreEpisode(
-  ctx: PipelineContext,
-  id: string,
-  options: RestoreOptions,
-): Promise<RestoreOutcome<Episode>> {
-  const find = () => ctx.db.episode.findUnique({ where: { id } });
-  return restore(
-    ctx,
-    await find(),
+export const restoreEpisode: Restore<Episode> = (ctx, id, options) =>
+  restore(ctx, options, {
+    find: () => ctx.db.episode.findUnique({ where: { id } }),
     // The transcript file is secondary: the row holds the segments too.
-    (e) => [
+    objects: (e) => [
       { key: e.audioKey, required: true },
       ...keysOf([e.transcriptKey]).map((key) => ({ key, required: false })),
     ],
-    async (cutoff, expiresAt) => {
-      const { count } = await ctx.db.episode.updateMany({
-        where: { id, archivedAt: { gte: cutoff } },
-        data: { archivedAt: null, expiresAt },
-      });
-      return count === 1 ? find() : null;
-    },
-    find,
-    options,
-  );
-}
+    markRestored: (update) => ctx.db.episode.updateMany(update),
+  });
 
 /** Brings an archived clip back; it expires again per retention. */
-export async function restoreClip(
-  ctx: PipelineContext,
-  id: string,
-  options: RestoreOptions,
-): Promise<RestoreOutcome<Clip>> {
-  const find = () => ctx.db.clip.findUnique({ where: { id } });
-  return restore(
-    ctx,
-    await find(),
-    (c) => clipKeys(c).map((key) => ({ key, required: true })),
-    async (cutoff, expiresAt) => {
-      const { count } = await ctx.db.clip.updateMany({
-        where: { id, archivedAt: { gte: cutoff } },
-        data: { archivedAt: null, expiresAt },
-      });
-      return count === 1 ? find() : null;
-    },
-    find,
-    options,
-  );
-}
+export const restoreClip: Restore<Clip> = (ctx, id, options) =>
+  restore(ctx, options, {
+    find: () => ctx.db.clip.findUnique({ where: { id } }),
+    objects: (c) => clipKeys(c).map((key) => ({ key, required: true })),
+    markRestored: (update) => ctx.db.clip.updateMany(update),
+  });

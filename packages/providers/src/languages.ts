@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type PublishedStore, publish, readPublished } from './published';
 
 // Macrolanguage codes engines use for what BCP 47 usually writes otherwise (espeak: Mandarin is `cmn`).
 const PRIMARY_ALIASES: Record<string, string> = { cmn: 'zh', nb: 'no' };
@@ -44,10 +45,7 @@ export const writerLanguagesSchema = z.object({
 export type WriterLanguages = z.infer<typeof writerLanguagesSchema>;
 
 /** The Redis commands used (an ioredis client has them). */
-export interface LanguageStore {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string): Promise<unknown>;
-}
+export type LanguageStore = PublishedStore;
 
 export const writerLanguagesKey = (prefix: string) => `${prefix}:script:languages`;
 
@@ -57,7 +55,7 @@ export async function publishWriterLanguages(
   prefix: string,
   record: WriterLanguages,
 ): Promise<void> {
-  await store.set(writerLanguagesKey(prefix), JSON.stringify(writerLanguagesSchema.parse(record)));
+  await publish(store, writerLanguagesKey(prefix), writerLanguagesSchema, record);
 }
 
 /** The published record; null before any scraper worker has started (or when it is unreadable). */
@@ -65,12 +63,5 @@ export async function readWriterLanguages(
   store: LanguageStore,
   prefix: string,
 ): Promise<WriterLanguages | null> {
-  const raw = await store.get(writerLanguagesKey(prefix));
-  if (raw === null) return null;
-  try {
-    const parsed = writerLanguagesSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readPublished(store, writerLanguagesKey(prefix), writerLanguagesSchema);
 }

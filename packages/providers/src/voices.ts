@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { languageMatches } from './languages';
+import { type PublishedStore, publish, readPublished } from './published';
 import type { Host } from './types';
 
 /**
@@ -37,28 +38,18 @@ export const voiceListSchema = z.object({
 export type VoiceList = z.infer<typeof voiceListSchema>;
 
 /** The Redis commands used (an ioredis client has them). */
-export interface VoiceStore {
-  get(key: string): Promise<string | null>;
-  set(key: string, value: string): Promise<unknown>;
-}
+export type VoiceStore = PublishedStore;
 
 export const voiceListKey = (prefix: string) => `${prefix}:tts:voices`;
 
 /** Replaces the published list: the last audio worker to start names the fleet's engine. */
 export async function publishVoiceList(store: VoiceStore, prefix: string, list: VoiceList): Promise<void> {
-  await store.set(voiceListKey(prefix), JSON.stringify(voiceListSchema.parse(list)));
+  await publish(store, voiceListKey(prefix), voiceListSchema, list);
 }
 
 /** The published list; null before any audio worker has started (or when it is unreadable). */
 export async function readVoiceList(store: VoiceStore, prefix: string): Promise<VoiceList | null> {
-  const raw = await store.get(voiceListKey(prefix));
-  if (raw === null) return null;
-  try {
-    const parsed = voiceListSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return readPublished(store, voiceListKey(prefix), voiceListSchema);
 }
 
 /** The hosts' chosen voices the list does not offer, with their host's index. */

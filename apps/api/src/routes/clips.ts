@@ -8,20 +8,20 @@ import {
   timedTranscript,
 } from '@podfleet/pipeline';
 import { type ClipFormat, clipMediaSignedPart, clipMediaUrls } from '@podfleet/webhooks';
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type Request, Router } from 'express';
 import { z } from 'zod';
-import { HttpProblem, notFound, serviceUnavailable } from '../http/problem';
+import { HttpProblem, notFound } from '../http/problem';
 import { parseBody, parseQuery } from '../http/validate';
 import { currentUser, ownerScope } from '../middleware/auth';
+import { signedOrUser } from '../middleware/signed-media';
 import type { clipSchema } from '../schemas';
+import { assertQueueHasRoom } from '../services/backpressure';
 import { assertStorageRoom } from '../services/storage-room';
 import { serveStoredMedia } from '../services/stored-media';
 import type { RouteContext } from './context';
 
 export type ClipView = z.infer<typeof clipSchema>;
 
-/** How long a client should wait when the fleet's queue is full. */
-const QUEUE_FULL_RETRY_AFTER_SEC = 30;
 const CONTENT_TYPES: Record<ClipFormat, string> = { mp3: 'audio/mpeg', mp4: 'video/mp4' };
 const mediaQuerySchema = z.object({ format: z.enum(['mp3', 'mp4']) });
 
@@ -130,14 +130,7 @@ export function clipsRouter(ctx: RouteContext): Router {
     // the job is made.
     await assertStorageRoom(db, settings, { userId, incomingBytes: clipsUpperBoundBytes(request) });
 
-    const waiting = await ctx.queueDepth.waiting();
-    if (waiting >= settings.maxQueueSize) {
-      throw serviceUnavailable(
-        `the queue is full (${waiting} jobs waiting); try again later`,
-        QUEUE_FULL_RETRY_AFTER_SEC,
-        'queue-full',
-      );
-    }
+    await assertQueueHasRoom(ctx.queueDepth, settings.maxQueueSize);
     const { job, deduplicated } = await submitClipsJob(ctx.pipelineFor(req), { userId, request });
     const pollUrl = `${ctx.baseUrl(req)}/v1/jobs/${job.id}`;
     res
@@ -160,41 +153,19 @@ export function clipsRouter(ctx: RouteContext): Router {
   });
 
   /** A valid `?exp=&sig=` for this clip's medium stands in for the Authorization header (players send none). */
-  const signedOrUser = async (req: Request, res: Response, next: NextFunction) => {
-    if (req.query.sig === undefined && req.query.exp === undefined) {
-      await guards.userOrAdmin(req, res, next);
-      return;
-    }
+  const signedClipOrUser = signedOrUser(ctx, 'the clip', async (req) => {
     const { format } = parseQuery(req, mediaQuerySchema);
     const id = String(req.params.id);
-    // Signed under the owner's current media URL version: a rotated feed token voids older URLs.
     const owner = await db.clip.findUnique({
       where: { id },
       select: { user: { select: { mediaUrlVersion: true } } },
     });
-    const verdict = owner
-      ? ctx.mediaSigner.verify(
-          clipMediaSignedPart(id, format),
-          req.query.exp,
-          req.query.sig,
-          Date.now(),
-          owner.user.mediaUrlVersion,
-        )
-      : 'invalid';
-    if (verdict !== 'valid') {
-      throw new HttpProblem(403, {
-        type: verdict === 'expired' ? 'signature-expired' : 'signature-invalid',
-        detail:
-          verdict === 'expired'
-            ? 'this URL has expired; fetch the clip again for a fresh one'
-            : 'the URL signature is not valid',
-      });
-    }
-    req.principal = { kind: 'admin' }; // the signature grants this one resource, nothing else
-    next();
-  };
+    return (
+      owner && { signedPart: clipMediaSignedPart(id, format), mediaUrlVersion: owner.user.mediaUrlVersion }
+    );
+  });
 
-  router.get('/v1/clips/:id/media', signedOrUser, async (req, res) => {
+  router.get('/v1/clips/:id/media', signedClipOrUser, async (req, res) => {
     const { format } = parseQuery(req, mediaQuerySchema);
     const clip = await findClip(req);
     const key = format === 'mp3' ? clip.mp3Key : clip.mp4Key;

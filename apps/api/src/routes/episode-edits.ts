@@ -18,15 +18,13 @@ import {
 import type { ScriptDocument } from '@podfleet/providers';
 import { episodeVersionAudioPath } from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
-import { HttpProblem, notFound, serviceUnavailable } from '../http/problem';
+import { HttpProblem, notFound } from '../http/problem';
 import { parseBody } from '../http/validate';
 import { currentUser, ownerScope } from '../middleware/auth';
 import { rerenderBodySchema } from '../schemas';
+import { assertQueueHasRoom } from '../services/backpressure';
 import type { RouteContext } from './context';
 import { checkStyle } from './voices';
-
-/** How long a client should wait when the fleet's queue is full (as POST /v1/episodes). */
-const QUEUE_FULL_RETRY_AFTER_SEC = 30;
 
 /** A script version as an entity tag: strong, quoted. */
 const etagOf = (version: number) => `"${version}"`;
@@ -89,14 +87,7 @@ export function episodeEditsRouter(ctx: RouteContext): Router {
         headers: { 'Retry-After': String(quota.resetSec) },
       });
     }
-    const waiting = await ctx.queueDepth.waiting();
-    if (waiting >= settings.maxQueueSize) {
-      throw serviceUnavailable(
-        `the queue is full (${waiting} jobs waiting); try again later`,
-        QUEUE_FULL_RETRY_AFTER_SEC,
-        'queue-full',
-      );
-    }
+    await assertQueueHasRoom(ctx.queueDepth, settings.maxQueueSize);
   };
 
   /** Saves the script as the next version and answers with the ticket of the job rendering it. */

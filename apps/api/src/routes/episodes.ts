@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { type Episode, findIdempotentJob, findRequester, recordListen } from '@podfleet/db';
+import { type Episode, findIdempotentJob, recordListen } from '@podfleet/db';
 import { type EpisodeKind, episodeRequestSchema, SubmitError } from '@podfleet/pipeline';
 import {
   type CachedAnswer,
   cacheCounterKey,
   type DeliverySource,
   generateEpisode,
-  quotaStatus,
   readEpisodeCache,
 } from '@podfleet/pregeneration';
 import {
@@ -18,14 +17,16 @@ import {
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { page, pageArgs, pageQuerySchema } from '../http/pagination';
-import { HttpProblem, notFound, serviceUnavailable } from '../http/problem';
+import { HttpProblem, notFound } from '../http/problem';
 import { parseBody, parseQuery } from '../http/validate';
 import { currentUser, ownerScope } from '../middleware/auth';
+import { signedOrUser } from '../middleware/signed-media';
 import { idempotencyKeySchema } from '../schemas';
+import { assertQueueHasRoom } from '../services/backpressure';
 import { CHAPTERS_CONTENT_TYPE, toJsonChapters } from '../services/chapters';
 import { sentFromStart } from '../services/local-file';
 import { enforceRateLimit } from '../services/rate-limit';
-import { FleetStorageGauge } from '../services/storage-room';
+import { FleetStorageGauge, requesterWithRoom } from '../services/storage-room';
 import { serveStoredMedia } from '../services/stored-media';
 import {
   CONTENT_TYPES,
@@ -42,8 +43,6 @@ import { checkWebhookUrl } from '../services/webhook-url';
 import type { RouteContext } from './context';
 import { checkStyle } from './voices';
 
-/** How long a client should wait when the fleet's queue is full. */
-const QUEUE_FULL_RETRY_AFTER_SEC = 30;
 /** A client's listens of one episode count once per this many seconds. */
 const LISTEN_DEDUP_SEC = 3600;
 /** High-priority allowances count per UTC day. */
@@ -120,19 +119,12 @@ export function episodesRouter(ctx: RouteContext): Router {
    * 507 when the fleet's quota (STORAGE_QUOTA_BYTES) is used up.
    */
   const loadRequester = async (userId: string) => {
-    const user = await findRequester(db, userId);
-    if (!user)
-      throw new HttpProblem(401, { type: 'unauthorized', detail: 'the user of this key no longer exists' });
-    const quota = quotaStatus(user.usedBytes, user.storageQuotaBytes, settings.userStorageQuotaBytes);
-    if (quota.exceeded) {
-      throw new HttpProblem(409, {
-        type: 'quota-exceeded',
-        detail:
-          `your episodes use ${quota.usedBytes} bytes of your ${quota.quotaBytes}-byte storage quota; ` +
-          'new episodes can be made once older ones expire',
-        extra: { usedBytes: quota.usedBytes, quotaBytes: quota.quotaBytes },
-      });
-    }
+    const user = await requesterWithRoom(
+      db,
+      settings,
+      userId,
+      'new episodes can be made once older ones expire',
+    );
     await fleetStorage.assertRoom();
     return user;
   };
@@ -239,14 +231,7 @@ export function episodesRouter(ctx: RouteContext): Router {
     const user = settledValue(requester) ?? (await loadRequester(userId));
     if (request.priority === 'high') await useHighPriority(userId, user.highPriorityPerDay);
     if (request.webhookUrl) await checkWebhookUrl(request.webhookUrl, settings.allowPrivateUrls, req.log);
-    const waiting = await ctx.queueDepth.waiting();
-    if (waiting >= settings.maxQueueSize) {
-      throw serviceUnavailable(
-        `the queue is full (${waiting} jobs waiting); try again later`,
-        QUEUE_FULL_RETRY_AFTER_SEC,
-        'queue-full',
-      );
-    }
+    await assertQueueHasRoom(ctx.queueDepth, settings.maxQueueSize);
     try {
       // The cache was looked in above: a miss (or a bypass) goes straight to making the job.
       const answer = await generateEpisode(pipeline, {
@@ -298,40 +283,15 @@ export function episodesRouter(ctx: RouteContext): Router {
    * A valid `?exp=&sig=` for this episode's `pathOf` stands in for the Authorization header
    * (podcast apps send none): the audio, transcripts and chapters that feeds link.
    */
-  const signedOrUser =
-    (pathOf: (episodeId: string, req: Request) => string) =>
-    async (req: Request, res: Response, next: () => void) => {
-      if (req.query.sig === undefined && req.query.exp === undefined) {
-        await guards.userOrAdmin(req, res, next);
-        return;
-      }
+  const signedEpisodeOrUser = (pathOf: (episodeId: string, req: Request) => string) =>
+    signedOrUser(ctx, 'the episode (or the feed)', async (req) => {
       const id = String(req.params.id);
-      // Signed under the owner's current media URL version: a rotated feed token voids older URLs.
       const owner = await db.episode.findUnique({
         where: { id },
         select: { user: { select: { mediaUrlVersion: true } } },
       });
-      const verdict = owner
-        ? ctx.mediaSigner.verify(
-            pathOf(id, req),
-            req.query.exp,
-            req.query.sig,
-            Date.now(),
-            owner.user.mediaUrlVersion,
-          )
-        : 'invalid';
-      if (verdict !== 'valid') {
-        throw new HttpProblem(403, {
-          type: verdict === 'expired' ? 'signature-expired' : 'signature-invalid',
-          detail:
-            verdict === 'expired'
-              ? 'this URL has expired; fetch the episode (or the feed) again for a fresh one'
-              : 'the URL signature is not valid',
-        });
-      }
-      req.principal = { kind: 'admin' }; // the signature grants this one resource, nothing else
-      next();
-    };
+      return owner && { signedPart: pathOf(id, req), mediaUrlVersion: owner.user.mediaUrlVersion };
+    });
 
   /** Sends one version's MP3 (or redirects to it on S3); an audio fetch from the start counts as a listen. */
   const sendAudio = async (
@@ -348,7 +308,7 @@ export function episodesRouter(ctx: RouteContext): Router {
     countListen(req, episode, outcome === 'redirected' || sentFromStart(res, 1024));
   };
 
-  router.get('/v1/episodes/:id/audio', signedOrUser(episodeAudioPath), async (req, res) => {
+  router.get('/v1/episodes/:id/audio', signedEpisodeOrUser(episodeAudioPath), async (req, res) => {
     const episode = await findEpisode(req);
     await sendAudio(req, res, episode, episode);
   });
@@ -359,7 +319,7 @@ export function episodesRouter(ctx: RouteContext): Router {
    */
   router.get(
     '/v1/episodes/:id/versions/:version/audio',
-    signedOrUser((id, req) => episodeVersionAudioPath(id, Number(req.params.version))),
+    signedEpisodeOrUser((id, req) => episodeVersionAudioPath(id, Number(req.params.version))),
     async (req, res) => {
       const episode = await findEpisode(req);
       const version = Number(req.params.version);
@@ -415,14 +375,14 @@ export function episodesRouter(ctx: RouteContext): Router {
     txt: (_episode, segments) => toText(segments),
   };
 
-  router.get('/v1/episodes/:id/transcript', signedOrUser(episodeTranscriptPath), async (req, res) => {
+  router.get('/v1/episodes/:id/transcript', signedEpisodeOrUser(episodeTranscriptPath), async (req, res) => {
     const { format } = parseQuery(req, transcriptQuerySchema);
     const episode = await findEpisode(req);
     res.type(CONTENT_TYPES[format]);
     res.send(transcriptBodies[format](episode, readSegments(episode.transcript)));
   });
 
-  router.get('/v1/episodes/:id/chapters', signedOrUser(episodeChaptersPath), async (req, res) => {
+  router.get('/v1/episodes/:id/chapters', signedEpisodeOrUser(episodeChaptersPath), async (req, res) => {
     const episode = await findEpisode(req);
     res.type(CHAPTERS_CONTENT_TYPE);
     res.send(toJsonChapters(episode.chapters));

@@ -1,19 +1,17 @@
-import { findRequester, newJobId } from '@podfleet/db';
+import { newJobId } from '@podfleet/db';
 import { submitUploadJob } from '@podfleet/pipeline';
-import { quotaStatus } from '@podfleet/pregeneration';
 import { receiveUpload, UploadError, type UploadErrorKind } from '@podfleet/uploads';
 import { Router } from 'express';
-import { HttpProblem, serviceUnavailable } from '../http/problem';
+import { HttpProblem } from '../http/problem';
 import { currentUser } from '../middleware/auth';
-import { assertStorageRoom } from '../services/storage-room';
+import { assertQueueHasRoom } from '../services/backpressure';
+import { assertStorageRoom, requesterWithRoom } from '../services/storage-room';
 import type { RouteContext } from './context';
 
 /** Largest transcript file accepted beside the audio (it is parsed in memory). */
 export const UPLOAD_TRANSCRIPT_MAX_BYTES = 5 * 1024 * 1024;
 /** Room for the form's boundaries, part headers and title around the two files. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
-/** How long a client should wait when the fleet's queue is full. */
-const QUEUE_FULL_RETRY_AFTER_SEC = 30;
 
 const STATUS: Record<UploadErrorKind, { status: number; type: string }> = {
   malformed: { status: 400, type: 'malformed-upload' },
@@ -65,31 +63,14 @@ export function uploadsRouter(ctx: RouteContext): Router {
         detail: `the upload is ${declaredBytes} bytes; audio files may be at most ${settings.uploadMaxBytes} bytes`,
       });
     }
-    const user = await findRequester(ctx.db, userId);
-    if (!user)
-      throw new HttpProblem(401, { type: 'unauthorized', detail: 'the user of this key no longer exists' });
-    const storage = quotaStatus(user.usedBytes, user.storageQuotaBytes, settings.userStorageQuotaBytes);
-    if (storage.exceeded) {
-      throw new HttpProblem(409, {
-        type: 'quota-exceeded',
-        detail: `your episodes use ${storage.usedBytes} bytes of your ${storage.quotaBytes}-byte storage quota; upload again once older ones expire`,
-        extra: { usedBytes: storage.usedBytes, quotaBytes: storage.quotaBytes },
-      });
-    }
+    await requesterWithRoom(ctx.db, settings, userId, 'upload again once older ones expire');
     // The user's quota with this upload in it (413) and the fleet's (STORAGE_QUOTA_BYTES, 507),
     // before streaming: `declaredBytes` (the Content-Length, when sent) bounds what it stores.
     await assertStorageRoom(ctx.db, settings, {
       userId,
       incomingBytes: Number.isFinite(declaredBytes) ? declaredBytes : 0,
     });
-    const waiting = await ctx.queueDepth.waiting();
-    if (waiting >= settings.maxQueueSize) {
-      throw serviceUnavailable(
-        `the queue is full (${waiting} jobs waiting); try again later`,
-        QUEUE_FULL_RETRY_AFTER_SEC,
-        'queue-full',
-      );
-    }
+    await assertQueueHasRoom(ctx.queueDepth, settings.maxQueueSize);
 
     // The job's id comes first: its upload is staged among its artifacts, which retention removes
     // with the job's others should no episode ever come of it (a failed job that is never retried).

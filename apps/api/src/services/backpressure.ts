@@ -1,4 +1,5 @@
 import { assertRedisReady, type QueueSet, STAGE_ORDER } from '@podfleet/queue';
+import { serviceUnavailable } from '../http/problem';
 
 /** Stage queues whose waiting jobs count as the fleet's backlog. */
 const STAGE_QUEUES = STAGE_ORDER;
@@ -32,5 +33,20 @@ export class QueueDepth {
     assertRedisReady(this.queues.scrape); // BullMQ would wait for Redis instead of failing
     const counts = await Promise.all(STAGE_QUEUES.map((q) => this.queues[q].getJobCounts(...WAITING_STATES)));
     return counts.reduce((sum, c) => sum + WAITING_STATES.reduce((s, state) => s + (c[state] ?? 0), 0), 0);
+  }
+}
+
+/** How long a client should wait when the fleet's queue is full. */
+const QUEUE_FULL_RETRY_AFTER_SEC = 30;
+
+/** 503 `queue-full` (Retry-After 30 s) when `maxQueueSize` stage jobs already wait for a worker. */
+export async function assertQueueHasRoom(queueDepth: QueueDepth, maxQueueSize: number): Promise<void> {
+  const waiting = await queueDepth.waiting();
+  if (waiting >= maxQueueSize) {
+    throw serviceUnavailable(
+      `the queue is full (${waiting} jobs waiting); try again later`,
+      QUEUE_FULL_RETRY_AFTER_SEC,
+      'queue-full',
+    );
   }
 }

@@ -1,7 +1,7 @@
 // The quota check of every route that stores new bytes (uploads, clips): a refusal becomes a
 // problem+json naming the quota and its figures, 413 for the user's own, 507 for the fleet's.
-import type { PrismaClient } from '@podfleet/db';
-import { checkStorageRoom, type StorageRefusal, storageUsage } from '@podfleet/pregeneration';
+import { findRequester, type PrismaClient } from '@podfleet/db';
+import { checkStorageRoom, quotaStatus, type StorageRefusal, storageUsage } from '@podfleet/pregeneration';
 import { HttpProblem } from '../http/problem';
 import type { ApiSettings } from '../settings';
 
@@ -24,6 +24,31 @@ export function storageRefusalProblem(refusal: StorageRefusal): HttpProblem {
     detail: `the fleet's storage quota (STORAGE_QUOTA_BYTES) is full: ${usedBytes} of ${limitBytes} bytes used${asked}; try again once an operator has made room`,
     extra: figures,
   });
+}
+
+/**
+ * The requester (findRequester, read fresh) once their storage quota is known not to be used up:
+ * 401 when the key's user no longer exists; 409 `quota-exceeded` naming both figures, then
+ * `whenFull` (what the user can do once older episodes expire), otherwise.
+ */
+export async function requesterWithRoom(
+  db: PrismaClient,
+  settings: Pick<ApiSettings, 'userStorageQuotaBytes'>,
+  userId: string,
+  whenFull: string,
+) {
+  const user = await findRequester(db, userId);
+  if (!user)
+    throw new HttpProblem(401, { type: 'unauthorized', detail: 'the user of this key no longer exists' });
+  const quota = quotaStatus(user.usedBytes, user.storageQuotaBytes, settings.userStorageQuotaBytes);
+  if (quota.exceeded) {
+    throw new HttpProblem(409, {
+      type: 'quota-exceeded',
+      detail: `your episodes use ${quota.usedBytes} bytes of your ${quota.quotaBytes}-byte storage quota; ${whenFull}`,
+      extra: { usedBytes: quota.usedBytes, quotaBytes: quota.quotaBytes },
+    });
+  }
+  return user;
 }
 
 /**

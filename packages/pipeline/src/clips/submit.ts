@@ -1,6 +1,6 @@
-import { findIdempotentJob, isUniqueViolation, submitJob } from '@podfleet/db';
+import { findIdempotentJob } from '@podfleet/db';
 import type { PipelineContext } from '../context';
-import { enqueueRun, type SubmitResult } from '../lifecycle';
+import { enqueueRun, type SubmitResult, submitJobOnce } from '../lifecycle';
 import { type ClipsJobRequest, clipsCacheKey } from './request';
 
 export interface SubmitClipsInput {
@@ -20,31 +20,19 @@ export async function submitClipsJob(ctx: PipelineContext, input: SubmitClipsInp
     const existing = await findIdempotentJob(ctx.db, userId, idempotencyKey);
     if (existing) return { job: existing, deduplicated: true };
   }
-  let created: SubmitResult;
-  try {
-    created = await submitJob(ctx.db, {
-      userId,
-      type: 'clips',
-      request,
-      priority: 'normal',
-      idempotencyKey: idempotencyKey ?? null,
-      cacheKey: clipsCacheKey(request),
-      pregenerated: false,
-      partial: false,
-      webhookUrl: null,
-      dedupeInFlight: true,
-      maxActiveJobs: ctx.userMaxActiveJobs,
-    });
-  } catch (err) {
-    // Two requests with one Idempotency-Key raced: the first one's job answers both.
-    if (idempotencyKey && isUniqueViolation(err)) {
-      const first = await ctx.db.job.findUnique({
-        where: { userId_idempotencyKey: { userId, idempotencyKey } },
-      });
-      if (first) return { job: first, deduplicated: true };
-    }
-    throw err;
-  }
+  const created = await submitJobOnce(ctx, {
+    userId,
+    type: 'clips',
+    request,
+    priority: 'normal',
+    idempotencyKey: idempotencyKey ?? null,
+    cacheKey: clipsCacheKey(request),
+    pregenerated: false,
+    partial: false,
+    webhookUrl: null,
+    dedupeInFlight: true,
+    maxActiveJobs: ctx.userMaxActiveJobs,
+  });
   if (created.deduplicated || created.job.enqueuedAt === null) return created;
   const job = await enqueueRun(ctx, created.job, created.job.run, { fromStage: 'clips' });
   return { job, deduplicated: false };

@@ -6,7 +6,13 @@ import { FormData, request } from 'undici';
 import { z } from 'zod';
 import { mapLimit, settle } from '../concurrency';
 import { retryInPlace } from '../net/retry';
-import { DEFAULT_OPENAI_BASE_URL, openAiHttpError, openAiTransportError, openAiUrl } from '../openai/http';
+import {
+  DEFAULT_OPENAI_BASE_URL,
+  openAiHttpError,
+  openAiTransportError,
+  openAiUrl,
+  parseOpenAiAnswer,
+} from '../openai/http';
 import { ProviderError } from '../types';
 import { type AudioChunk, audioDurationSec, extractChunk, planChunks } from './chunks';
 import { type ChunkSegment, type ChunkTranscript, stitchChunks } from './stitch';
@@ -170,23 +176,11 @@ function segmentsOf(body: string, contentType: string, chunk: AudioChunk): Chunk
     text?.trim() ? [{ start: 0, end: duration ?? chunk.end - chunk.start, text }] : [];
   // response_format ignored altogether: the plain `text` format.
   if (contentType.startsWith('text/plain')) return whole(body);
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (err) {
-    // A body cut off on the way is the network's fault: another attempt can help.
-    throw new ProviderError('ASR_FAILED', 'openai transcription: the answer is not JSON', true, undefined, {
-      cause: err,
-    });
-  }
-  const parsed = transcriptionSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ProviderError(
-      'ASR_FAILED',
-      `openai transcription: unexpected answer shape: ${z.prettifyError(parsed.error)}`,
-      false,
-    );
-  }
-  const { text, duration, segments } = parsed.data;
+  const { text, duration, segments } = parseOpenAiAnswer(
+    'openai transcription',
+    'ASR_FAILED',
+    body,
+    transcriptionSchema,
+  );
   return segments && segments.length > 0 ? segments : whole(text, duration);
 }

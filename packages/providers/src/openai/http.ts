@@ -137,3 +137,30 @@ export function openAiTransportError(
     cause: err,
   });
 }
+
+/**
+ * A 200 answer's body read by `schema`. Not JSON is retryable (a body cut off on the way is the
+ * network's fault: another attempt can help); JSON of another shape is not.
+ */
+export function parseOpenAiAnswer<T>(
+  service: string,
+  failCode: OpenAiFailCode,
+  body: string,
+  schema: z.ZodType<T>,
+): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (err) {
+    throw new ProviderError(failCode, `${service}: the answer is not JSON`, true, undefined, { cause: err });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ProviderError(
+      failCode,
+      `${service}: unexpected answer shape: ${z.prettifyError(parsed.error)}`,
+      false,
+    );
+  }
+  return parsed.data;
+}

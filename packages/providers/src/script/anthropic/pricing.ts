@@ -1,30 +1,9 @@
-/** USD per million tokens. `longContext` applies to the whole request once its prompt exceeds the threshold. */
-export interface ModelPrice {
-  inputPerMTok: number;
-  outputPerMTok: number;
-  longContext?: { promptTokensOver: number; inputPerMTok: number; outputPerMTok: number };
-}
+import { LIST_PRICES, type ModelPrice } from '../list-prices';
 
-/**
- * List prices from platform.claude.com (November 2026). Dated ids (`claude-haiku-4-5-20251001`) resolve
- * to their alias. Cache writes/reads are billed at the input price here: podfleet sets no cache breakpoints.
- */
-export const MODEL_PRICES: Readonly<Record<string, ModelPrice>> = {
-  'claude-fable-5-1': { inputPerMTok: 10, outputPerMTok: 50 },
-  'claude-fable-5': { inputPerMTok: 10, outputPerMTok: 50 },
-  'claude-opus-5-5': { inputPerMTok: 4, outputPerMTok: 20 },
-  'claude-opus-5': { inputPerMTok: 5, outputPerMTok: 25 },
-  'claude-sonnet-5-5': { inputPerMTok: 2, outputPerMTok: 10 },
-  'claude-sonnet-5': { inputPerMTok: 2, outputPerMTok: 10 },
-  'claude-haiku-5-5': {
-    inputPerMTok: 0.1,
-    outputPerMTok: 0.5,
-    longContext: { promptTokensOver: 100_000, inputPerMTok: 0.5, outputPerMTok: 2.5 },
-  },
-  'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5 },
-  'claude-sonnet-4-5': { inputPerMTok: 3, outputPerMTok: 15 },
-  'claude-opus-4-5': { inputPerMTok: 5, outputPerMTok: 25 },
-};
+export type { ModelPrice };
+
+/** Anthropic's list prices. Dated ids (`claude-haiku-4-5-20251001`) resolve to their alias. */
+export const MODEL_PRICES = LIST_PRICES.anthropic;
 
 /** For models missing from the table: Sonnet-class prices, so an unknown model is not reported as free. */
 export const FALLBACK_PRICE: ModelPrice = { inputPerMTok: 3, outputPerMTok: 15 };

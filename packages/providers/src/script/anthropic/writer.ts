@@ -1,17 +1,17 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { MessageParam } from '@anthropic-ai/sdk/resources/messages';
 import { observeProviderCall, recordLlmUsage } from '@podfleet/telemetry';
-import { ProviderError, type ScriptDocument } from '../../types';
-import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
-import { type ModelAttempt, writeCheckedScript } from '../repair';
-import { lengthTarget, parseWriteRequest, type ScriptWriteRequest, type ScriptWriter } from '../types';
+import { ProviderError, type Style } from '../../types';
+import { ChatScriptWriter, type ScriptPrompt, type SourceCharLimits } from '../chat-writer';
+import { outputJsonSchema } from '../prompt';
+import type { ModelAttempt } from '../repair';
+import { lengthTarget } from '../types';
 import { toProviderError } from './errors';
 import { costUsd, type ModelPrice } from './pricing';
 
 export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5-5';
 export const DEFAULT_ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 
-export interface AnthropicScriptWriterOptions {
+export interface AnthropicScriptWriterOptions extends SourceCharLimits {
   apiKey: string;
   /** Default `claude-sonnet-5-5`. */
   model?: string;
@@ -25,9 +25,6 @@ export interface AnthropicScriptWriterOptions {
   maxRetries?: number;
   /** Per request; default 5 minutes. */
   timeoutMs?: number;
-  /** Characters per source sent to the model (default 20 000) and for all sources together (default 150 000). */
-  maxSourceChars?: number;
-  maxTotalSourceChars?: number;
   /** Overrides/extends the price table ($ per million tokens). */
   prices?: Readonly<Record<string, ModelPrice>>;
 }
@@ -39,15 +36,12 @@ export interface AnthropicScriptWriterOptions {
  * invalid answer is SCRIPT_INVALID (not retryable: the same input would likely fail the same way).
  * A script off its length target by more than 15 % gets one follow-up to extend or trim it.
  */
-export class AnthropicScriptWriter implements ScriptWriter {
+export class AnthropicScriptWriter extends ChatScriptWriter {
   readonly provider = 'anthropic' as const;
-  /** Whatever language the prompt names: the model writes it (how well depends on the model). */
-  readonly languages = null;
   private readonly client: Anthropic;
-  private readonly model: string;
 
   constructor(private readonly options: AnthropicScriptWriterOptions) {
-    this.model = options.model ?? DEFAULT_ANTHROPIC_MODEL;
+    super(options.model ?? DEFAULT_ANTHROPIC_MODEL, options);
     this.client = new Anthropic({
       apiKey: options.apiKey,
       baseURL: options.baseURL ?? DEFAULT_ANTHROPIC_BASE_URL,
@@ -56,46 +50,13 @@ export class AnthropicScriptWriter implements ScriptWriter {
     });
   }
 
-  async write(request: ScriptWriteRequest): Promise<ScriptDocument> {
-    request.signal?.throwIfAborted();
-    const { documents, style } = parseWriteRequest(request);
-    const hostNames = style.hosts.map((h) => h.name);
-    const system = systemPrompt(style, documents.length);
-    const messages: MessageParam[] = [
-      {
-        role: 'user',
-        content: sourcesMessage(documents, {
-          perSource: this.options.maxSourceChars ?? 20_000,
-          total: this.options.maxTotalSourceChars ?? 150_000,
-        }),
-      },
-    ];
-    // JSON costs ~1.6 tokens per spoken word; the rest is room for adaptive thinking. Stays below the
-    // SDK's non-streaming ceiling (~21 000 tokens).
-    const maxTokens = Math.min(20_000, Math.ceil(lengthTarget(style).target * 2) + 6_000);
-    return writeCheckedScript({
-      provider: 'anthropic',
-      model: this.model,
-      style,
-      documentCount: documents.length,
-      ask: (followUp) => {
-        if (followUp)
-          messages.push(
-            { role: 'assistant', content: followUp.answer },
-            { role: 'user', content: followUp.request },
-          );
-        return this.send(system, messages, hostNames, maxTokens, request.signal);
-      },
-    });
+  // JSON costs ~1.6 tokens per spoken word; the rest is room for adaptive thinking. Stays below the
+  // SDK's non-streaming ceiling (~21 000 tokens).
+  protected maxTokens(style: Style): number {
+    return Math.min(20_000, Math.ceil(lengthTarget(style).target * 2) + 6_000);
   }
 
-  private async send(
-    system: string,
-    messages: MessageParam[],
-    hostNames: string[],
-    maxTokens: number,
-    signal: AbortSignal | undefined,
-  ): Promise<ModelAttempt> {
+  protected async ask({ system, turns, hostNames, maxTokens, signal }: ScriptPrompt): Promise<ModelAttempt> {
     const message = await observeProviderCall(
       {
         kind: 'llm',
@@ -111,7 +72,7 @@ export class AnthropicScriptWriter implements ScriptWriter {
               model: this.model,
               max_tokens: maxTokens,
               system,
-              messages,
+              messages: turns,
               output_config: { format: { type: 'json_schema', schema: outputJsonSchema(hostNames) } },
             },
             { signal },

@@ -9,12 +9,14 @@ import {
   openAiHttpError,
   openAiTransportError,
   openAiUrl,
+  parseOpenAiAnswer,
 } from '../../openai/http';
-import { ProviderError, type ScriptDocument } from '../../types';
+import { ProviderError, type Style } from '../../types';
 import { costUsd, type ModelPrice } from '../anthropic/pricing';
-import { outputJsonSchema, sourcesMessage, systemPrompt } from '../prompt';
-import { type ModelAttempt, writeCheckedScript } from '../repair';
-import { lengthTarget, parseWriteRequest, type ScriptWriteRequest, type ScriptWriter } from '../types';
+import { ChatScriptWriter, type ScriptPrompt, type SourceCharLimits } from '../chat-writer';
+import { outputJsonSchema } from '../prompt';
+import type { ModelAttempt } from '../repair';
+import { lengthTarget } from '../types';
 import { openAiPriceFor } from './pricing';
 
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
@@ -23,7 +25,7 @@ export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 export const STRUCTURED_OUTPUT_MODES = ['json_schema', 'json_object', 'none'] as const;
 export type StructuredOutputMode = (typeof STRUCTURED_OUTPUT_MODES)[number];
 
-export interface OpenAIScriptWriterOptions {
+export interface OpenAIScriptWriterOptions extends SourceCharLimits {
   /** Ends in `/v1`, e.g. http://localhost:11434/v1 (Ollama). Default https://api.openai.com/v1. */
   baseURL?: string;
   /** Sent as a Bearer token when set; local servers usually need none. */
@@ -38,9 +40,6 @@ export interface OpenAIScriptWriterOptions {
   maxAttempts?: number;
   /** Longest wait (Retry-After or backoff) spent in place; a longer one is thrown so the job backs off. */
   maxInlineWaitMs?: number;
-  /** Characters per source sent to the model (default 20 000) and for all sources together (default 150 000). */
-  maxSourceChars?: number;
-  maxTotalSourceChars?: number;
   /** Overrides the price table for this model (0 for a local one is the default anyway). */
   price?: ModelPrice;
 }
@@ -73,17 +72,14 @@ const MAX_TOKENS_REJECTED = /max_completion_tokens/;
  * the problem; a second is SCRIPT_INVALID. A refusal is SCRIPT_FAILED, not retried. A script off its
  * length target by more than 15 % gets one follow-up to extend or trim it.
  */
-export class OpenAIScriptWriter implements ScriptWriter {
+export class OpenAIScriptWriter extends ChatScriptWriter {
   readonly provider = 'openai' as const;
-  /** Whatever language the prompt names: the model writes it (how well depends on the model). */
-  readonly languages = null;
-  private readonly model: string;
   private readonly baseURL: string;
   private mode: StructuredOutputMode;
   private tokenParam: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
 
   constructor(private readonly options: OpenAIScriptWriterOptions = {}) {
-    this.model = options.model ?? DEFAULT_OPENAI_MODEL;
+    super(options.model ?? DEFAULT_OPENAI_MODEL, options);
     this.baseURL = options.baseURL ?? DEFAULT_OPENAI_BASE_URL;
     this.mode = options.structuredOutput ?? 'json_schema';
   }
@@ -93,46 +89,15 @@ export class OpenAIScriptWriter implements ScriptWriter {
     return this.mode;
   }
 
-  async write(request: ScriptWriteRequest): Promise<ScriptDocument> {
-    request.signal?.throwIfAborted();
-    const { documents, style } = parseWriteRequest(request);
-    const hostNames = style.hosts.map((h) => h.name);
-    const messages: ChatMessage[] = [
-      { role: 'system', content: systemPrompt(style, documents.length) },
-      {
-        role: 'user',
-        content: sourcesMessage(documents, {
-          perSource: this.options.maxSourceChars ?? 20_000,
-          total: this.options.maxTotalSourceChars ?? 150_000,
-        }),
-      },
-    ];
-    // JSON costs ~1.6 tokens per spoken word, plus room for a reasoning model's thinking; 16 000
-    // is the output ceiling of the smaller hosted models.
-    const maxTokens = Math.min(16_000, Math.ceil(lengthTarget(style).target * 2) + 4_000);
-    return writeCheckedScript({
-      provider: 'openai',
-      model: this.model,
-      style,
-      documentCount: documents.length,
-      ask: (followUp) => {
-        if (followUp)
-          messages.push(
-            { role: 'assistant', content: followUp.answer },
-            { role: 'user', content: followUp.request },
-          );
-        return this.complete(messages, hostNames, maxTokens, request.signal);
-      },
-    });
+  // JSON costs ~1.6 tokens per spoken word, plus room for a reasoning model's thinking; 16 000
+  // is the output ceiling of the smaller hosted models.
+  protected maxTokens(style: Style): number {
+    return Math.min(16_000, Math.ceil(lengthTarget(style).target * 2) + 4_000);
   }
 
   /** One answer: retryable failures retried in place while the wait is short. */
-  private async complete(
-    messages: ChatMessage[],
-    hostNames: string[],
-    maxTokens: number,
-    signal: AbortSignal | undefined,
-  ): Promise<ModelAttempt> {
+  protected async ask({ system, turns, hostNames, maxTokens, signal }: ScriptPrompt): Promise<ModelAttempt> {
+    const messages: ChatMessage[] = [{ role: 'system', content: system }, ...turns];
     const maxAttempts = this.options.maxAttempts ?? 3;
     for (let n = 1; ; n++) {
       try {
@@ -230,26 +195,10 @@ export class OpenAIScriptWriter implements ScriptWriter {
   }
 
   private read(body: string): ModelAttempt {
-    let json: unknown;
-    try {
-      json = JSON.parse(body);
-    } catch (err) {
-      // A body cut off on the way is the network's fault: another attempt can help.
-      throw new ProviderError('SCRIPT_FAILED', 'openai: the answer is not JSON', true, undefined, {
-        cause: err,
-      });
-    }
-    const parsed = completionSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new ProviderError(
-        'SCRIPT_FAILED',
-        `openai: unexpected answer shape: ${z.prettifyError(parsed.error)}`,
-        false,
-      );
-    }
-    const { choices, usage } = parsed.data;
+    const answer = parseOpenAiAnswer('openai', 'SCRIPT_FAILED', body, completionSchema);
+    const { choices, usage } = answer;
     const choice = choices[0]!;
-    const model = parsed.data.model || this.model;
+    const model = answer.model || this.model;
     const inputTokens = usage?.prompt_tokens ?? 0;
     const outputTokens = usage?.completion_tokens ?? 0;
     const cost = costUsd(
