@@ -218,9 +218,9 @@ describe('promo clips of a generated episode and of an upload', () => {
       .attach('transcript', Buffer.from(['WEBVTT', '', ...cues].join('\n')), 'garden.vtt')
       .field('title', 'The garden show')
       .expect(202);
-    const done = (await finish(ticket.body.jobId)).at(-1);
+    const done = (await finish(ticket.body.jobId)).at(-1)!;
     expect(done).toMatchObject({ event: 'completed' });
-    const uploaded = (done?.data as { episodeId: string }).episodeId;
+    const uploaded = (done.data as { episodeId: string }).episodeId;
 
     const clipsTicket = await request(t.app)
       .post(`/v1/episodes/${uploaded}/clips`)
