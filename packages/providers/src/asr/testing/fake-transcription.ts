@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 import { type RecordedRequest, startHttpServer } from '@podfleet/test-kit';
+import { openAiErrorBody, sendOpenAiJson } from '../../openai/testing/replies';
 
 /**
  * A local stand-in for an OpenAI-compatible transcription server (OpenAI, Speaches,
@@ -157,8 +158,6 @@ function hear(pcm: Buffer): HeardSegment[] {
     });
 }
 
-let counter = 0;
-
 export async function startFakeTranscription(
   options: FakeTranscriptionOptions = {},
 ): Promise<FakeTranscription> {
@@ -167,27 +166,11 @@ export async function startFakeTranscription(
   let inFlight = 0;
   let maxInFlight = 0;
 
-  const sendJson = (
-    res: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'x-request-id': `req_${++counter}`,
-      ...headers,
-    });
-    res.end(JSON.stringify(body));
-  };
   const sendError = (res: ServerResponse, reply: Omit<FakeTranscriptionReply, 'kind'>) => {
     const { status, message, code, headers } = reply;
-    const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
     const body =
-      options.errorStyle === 'fastapi'
-        ? { detail: message }
-        : { error: { message, type, param: null, code: code ?? null } };
-    sendJson(res, status, body, headers);
+      options.errorStyle === 'fastapi' ? { detail: message } : openAiErrorBody(status, message, code);
+    sendOpenAiJson(res, status, body, headers);
   };
 
   const transcribe = async (req: RecordedRequest, res: ServerResponse) => {
@@ -227,7 +210,7 @@ export async function startFakeTranscription(
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(transcript);
       return;
     }
-    if (options.answer === 'text_only') return sendJson(res, 200, { text: transcript });
+    if (options.answer === 'text_only') return sendOpenAiJson(res, 200, { text: transcript });
     const words = options.answer === 'verbose_with_words';
     const segments = heard.map((s, id) => ({
       id,
@@ -242,7 +225,7 @@ export async function startFakeTranscription(
       no_speech_prob: 0.01,
       ...(words ? { words: [{ start: s.start, end: s.end, word: s.text, probability: 0.9 }] } : {}),
     }));
-    sendJson(res, 200, {
+    sendOpenAiJson(res, 200, {
       task: 'transcribe',
       language: text('language') ?? 'english',
       duration: pcm.length / 2 / 16_000,

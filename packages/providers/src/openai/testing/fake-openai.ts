@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { type RecordedRequest, startHttpServer } from '@podfleet/test-kit';
 import { dialogueFor } from '../../script/testing/fake-anthropic';
+import { openAiErrorBody, openAiErrorType, sendOpenAiJson } from './replies';
 
 /**
  * A local stand-in for an OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp server, LM
@@ -187,19 +188,6 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
   const voices = options.voices ?? OPENAI_VOICES;
   const sampleRate = options.sampleRate ?? 24_000;
 
-  const sendJson = (
-    res: ServerResponse,
-    status: number,
-    body: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    res.writeHead(status, {
-      'content-type': 'application/json',
-      'x-request-id': `req_${++counter}`,
-      ...headers,
-    });
-    res.end(JSON.stringify(body));
-  };
   const sendError = (
     res: ServerResponse,
     status: number,
@@ -207,12 +195,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     code?: string,
     headers?: Record<string, string>,
   ) => {
-    const type = status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error';
     const body =
       options.errorStyle === 'fastapi'
-        ? { detail: { error: code ?? type, message, type } }
-        : { error: { message, type, param: null, code: code ?? null } };
-    sendJson(res, status, body, headers);
+        ? { detail: { error: code ?? openAiErrorType(status), message, type: openAiErrorType(status) } }
+        : openAiErrorBody(status, message, code);
+    sendOpenAiJson(res, status, body, headers);
   };
 
   const chat = (req: RecordedRequest, res: ServerResponse) => {
@@ -274,7 +261,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
             prompt_tokens: Math.ceil(req.body.length / 4),
             completion_tokens: Math.ceil((content ?? '').length / 4),
           };
-    sendJson(res, 200, {
+    sendOpenAiJson(res, 200, {
       id: `chatcmpl-fake${++counter}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
@@ -323,7 +310,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (req.method === 'POST' && path === '/v1/chat/completions') return chat(req, res);
     if (req.method === 'POST' && path === '/v1/audio/speech') return speech(req, res);
     if (req.method === 'GET' && path === '/v1/audio/voices' && options.listsVoices) {
-      return sendJson(res, 200, { voices });
+      return sendOpenAiJson(res, 200, { voices });
     }
     sendError(res, 404, `Not found: ${req.method} ${path}`);
   });
