@@ -24,7 +24,7 @@ import { signedOrUser } from '../middleware/signed-media';
 import { idempotencyKeySchema } from '../schemas';
 import { assertQueueHasRoom } from '../services/backpressure';
 import { CHAPTERS_CONTENT_TYPE, toJsonChapters } from '../services/chapters';
-import { sentFromStart } from '../services/local-file';
+import { beforeHeaders, sentFromStart } from '../services/local-file';
 import { enforceRateLimit } from '../services/rate-limit';
 import { FleetStorageGauge, requesterWithRoom } from '../services/storage-room';
 import { serveStoredMedia } from '../services/stored-media';
@@ -300,12 +300,15 @@ export function episodesRouter(ctx: RouteContext): Router {
     episode: Episode,
     media: { audioKey: string; mimeType: string },
   ) => {
+    // Counted as the answer starts, not when it ends: a player that preloads the start and then
+    // stops reading keeps that answer open until it drops the connection, maybe never.
+    beforeHeaders(res, () => countListen(req, episode, sentFromStart(res, 1024)));
     const outcome = await serveStoredMedia(ctx.storage, res, {
       key: media.audioKey,
       contentType: media.mimeType,
       what: 'episode audio',
     });
-    countListen(req, episode, outcome === 'redirected' || sentFromStart(res, 1024));
+    if (outcome === 'redirected') countListen(req, episode, true);
   };
 
   router.get('/v1/episodes/:id/audio', signedEpisodeOrUser(episodeAudioPath), async (req, res) => {

@@ -29,3 +29,19 @@ export function sentFromStart(res: Response, bytes: number): boolean {
   const range = /^bytes 0-(\d+)\//.exec(String(res.getHeader('Content-Range') ?? ''));
   return range !== null && Number(range[1]) + 1 >= bytes;
 }
+
+/**
+ * Runs `listener` once, just before the response's status and headers go out (explicitly, or with
+ * its first body bytes), when they are final: what `on-headers` does.
+ */
+export function beforeHeaders(res: Response, listener: () => void): void {
+  const writeHead = res.writeHead;
+  let called = false;
+  res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
+    if (!called) {
+      called = true;
+      listener();
+    }
+    return writeHead.apply(this, args);
+  } as Response['writeHead'];
+}
