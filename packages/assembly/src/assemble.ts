@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { LINE_GAP_SEC } from '@podfleet/providers';
 import { z } from 'zod';
 import { dspThreads } from './dsp-thread';
 import { createEpisodeTag } from './id3';
@@ -15,8 +16,8 @@ export const assembleOptionsSchema = z.object({
   chapters: z
     .array(z.object({ title: z.string().min(1), firstLineIndex: z.number().int().min(0) }))
     .default([]),
-  /** Silence between turns. */
-  pauseSec: z.number().min(0).max(5).default(0.35),
+  /** Silence between turns: the gap the scripts' duration estimate counts (LINE_GAP_SEC). */
+  pauseSec: z.number().min(0).max(5).default(LINE_GAP_SEC),
   outFile: z.string().min(1),
   title: z.string().min(1),
   artist: z.string().min(1).default('podfleet'),

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PipelineContext, readArtifact, type StageWork, writeArtifact } from '@podfleet/pipeline';
-import type { AsrProvider } from '@podfleet/providers';
+import { type AsrProvider, LINE_GAP_SEC, recordMeasuredPace } from '@podfleet/providers';
 import { recordTtsCost } from '@podfleet/telemetry';
-import type { ClipCache, TtsEngine } from '@podfleet/tts';
+import { type ClipCache, paceIdentity, type TtsEngine } from '@podfleet/tts';
 import { assembleEpisode } from './assemble';
 import { uploadAudioWork } from './upload-stage';
 import { voiceScript } from './voice-script';
@@ -79,9 +79,21 @@ export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWo
         loudness: assembled.loudness,
         characters,
       });
+      const pace = await recordMeasuredPace(ctx.redis, ctx.prefix, {
+        engine: paceIdentity(options.engine),
+        lineGapSec: LINE_GAP_SEC,
+        lines: script.lines,
+        language: script.language ?? 'en',
+        speechSec: assembled.segments.reduce((sum, s) => sum + (s.end - s.start), 0),
+      }).catch((err: unknown) => {
+        // The next scripts' length estimate learns less; this episode is fine.
+        scope.logger.warn({ err }, 'could not record the speech pace');
+        return null;
+      });
       scope.logger.info(
         {
           durationSec: assembled.durationSec,
+          ...(pace ? { paceSpeed: pace.speed } : {}),
           lines: total,
           cachedLines: clips.filter((c) => c.cached).length,
           // Where the stage's time went (ms), for logs and the pipeline benchmark.

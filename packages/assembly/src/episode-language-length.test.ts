@@ -89,6 +89,8 @@ describe('language and length through the fleet (Anthropic fake, espeak)', () =>
     expect({ status: job.status, error: job.errorMessage }).toEqual({ status: 'completed', error: null });
     expect(fake.messageRequests().length - before).toBe(2);
     expect(script.length).toMatchObject({ within: false, followUps: 1 });
-    expect(script.length!.warning).toMatch(/^the script has \d+ words for a target of 150 \(±15 %\)$/);
+    expect(script.length!.warning).toMatch(
+      /^the script would last about \d+ s for a target of 60 s \(±15 %; \d+ words\)$/,
+    );
   });
 });

@@ -94,13 +94,19 @@ export const scriptDocumentSchema = z.object({
   chapters: z.array(z.object({ title: z.string().min(1) })).min(1),
   lines: z.array(scriptLineSchema).min(1),
   wordCount: z.number().int().min(0),
-  /** How the LLM writers' length check went (absent for the offline writer, which fits as it writes). */
+  /** How the length check went: the estimated duration against the episode's (absent in older scripts). */
   length: z
     .object({
       unit: z.enum(['words', 'characters']),
+      /** Spoken words (or characters) asked for, and written. */
       target: z.number().int().min(0),
       spoken: z.number().int().min(0),
-      /** Within the tolerance (±15 %) of the target. */
+      /** The episode's length, and the script's estimated duration at the fleet's pace (s). */
+      targetSec: z.number().min(0).optional(),
+      estimatedSec: z.number().min(0).optional(),
+      /** The engine's pace the estimate used (1: the reference, espeak-ng at 170 wpm). */
+      speed: z.number().positive().optional(),
+      /** The estimate is within the tolerance (±15 %) of the target duration. */
       within: z.boolean(),
       /** Follow-up calls made to extend or trim (0 or 1). */
       followUps: z.number().int().min(0),

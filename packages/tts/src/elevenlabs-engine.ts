@@ -346,6 +346,7 @@ export function createElevenLabsEngine(options: ElevenLabsEngineOptions): TtsEng
 
   return {
     name: 'elevenlabs',
+    speed: opts.voiceSettings?.speed ?? 1,
     // Dialogue clips differ from speech clips of the same line (model, context): cached apart.
     ...(opts.mode === 'dialogue'
       ? { cacheScope: `elevenlabs:dialogue:${opts.dialogueModelId}`, dialogue }

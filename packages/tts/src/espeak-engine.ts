@@ -27,6 +27,9 @@ export interface EspeakEngine extends TtsEngine {
   listVoices(): Promise<VoiceList>;
 }
 
+/** The rate the scripts' duration estimate was measured at (its speed 1). */
+const REFERENCE_WORDS_PER_MINUTE = 170;
+
 // Break between batched lines, and the shortest silence treated as one (espeak's own pauses at
 // commas and sentence ends are under 0.4 s at 170 wpm).
 const BATCH_BREAK_MS = 1500;
@@ -43,7 +46,8 @@ function wasmFiles() {
 /** Offline TTS: espeak-ng, natively when installed (~7× faster), else its WASM build in worker threads. */
 export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEngine {
   const threads = Math.max(1, options.threads ?? Math.min(2, availableParallelism()));
-  const wpm = String(options.wordsPerMinute ?? 170);
+  const wordsPerMinute = options.wordsPerMinute ?? REFERENCE_WORDS_PER_MINUTE;
+  const wpm = String(wordsPerMinute);
   const binary = options.nativeBinary ?? 'espeak-ng';
   let pool: EspeakWasmPool | undefined;
   let nativeRunning = 0;
@@ -128,6 +132,7 @@ export function createEspeakEngine(options: EspeakEngineOptions = {}): EspeakEng
   }
 
   return {
+    speed: wordsPerMinute / REFERENCE_WORDS_PER_MINUTE,
     name: 'espeak',
     backend: () => backend,
     voicesFor: (hosts, language) => espeakVoicesFor(hosts, language, languageCodes),

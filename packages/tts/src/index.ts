@@ -14,7 +14,7 @@ export {
 } from './fleet-limiter';
 export { mp3DurationSec } from './mp3-duration';
 export { createOpenAiTtsEngine, OPENAI_TTS_VOICES, type OpenAiTtsEngineOptions } from './openai-engine';
-export { publishEngineVoices } from './publish-voices';
+export { paceIdentity, publishEnginePace, publishEngineVoices } from './publish-voices';
 export type {
   AudioFormat,
   BatchSynthesisRequest,

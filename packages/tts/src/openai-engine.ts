@@ -215,6 +215,7 @@ export function createOpenAiTtsEngine(options: OpenAiTtsEngineOptions = {}): Tts
     name: 'openai',
     // Voice names repeat across servers and models (OpenAI's and a Speaches server's "alloy").
     cacheScope: `openai ${opts.baseUrl} ${opts.model} ${opts.format}`,
+    speed: opts.speed ?? 1,
     voicesFor(hosts: Host[], language?: string) {
       const taken = new Set(hosts.flatMap((h) => (h.voice ? [h.voice] : [])));
       // Kokoro's voices each speak one language: hosts without a voice get the script's, when it has some.

@@ -1,29 +1,55 @@
 import { once } from 'node:events';
-import { publishVoiceList } from '@podfleet/providers';
+import { LINE_GAP_SEC, publishNominalPace, publishVoiceList } from '@podfleet/providers';
 import type { Redis } from 'ioredis';
 import type { TtsEngine } from './types';
 
 /** How long publishing waits for the connection, which a worker opens as it starts. */
 const CONNECT_WAIT_MS = 30_000;
 
+interface PublishTarget {
+  redis: Redis;
+  prefix: string;
+  logger: { warn(obj: object, msg: string): void };
+}
+
+/** Worker connections queue no commands while they connect. */
+async function whenReady(redis: Redis): Promise<void> {
+  if (redis.status !== 'ready') await once(redis, 'ready', { signal: AbortSignal.timeout(CONNECT_WAIT_MS) });
+}
+
+/** What the fleet's pace is learned under: a new engine, server or model starts from its nominal pace. */
+export const paceIdentity = (engine: Pick<TtsEngine, 'name' | 'cacheScope'>) =>
+  engine.cacheScope ?? engine.name;
+
 /**
  * Tells the API which voices the engine offers (GET /v1/voices, and the check of a host's chosen
  * voice), under the fleet's key prefix. A list that cannot be made leaves the last published one
  * and does not stop the worker.
  */
-export async function publishEngineVoices(
-  target: { redis: Redis; prefix: string; logger: { warn(obj: object, msg: string): void } },
-  engine: TtsEngine,
-): Promise<void> {
+export async function publishEngineVoices(target: PublishTarget, engine: TtsEngine): Promise<void> {
   if (!engine.listVoices) return;
   try {
     const list = await engine.listVoices();
-    // Worker connections queue no commands while they connect.
-    if (target.redis.status !== 'ready') {
-      await once(target.redis, 'ready', { signal: AbortSignal.timeout(CONNECT_WAIT_MS) });
-    }
+    await whenReady(target.redis);
     await publishVoiceList(target.redis, target.prefix, list);
   } catch (err) {
     target.logger.warn({ err, engine: engine.name }, 'could not publish the voice list');
+  }
+}
+
+/**
+ * Tells the script writers how fast the engine speaks, so scripts are written to the episode's
+ * length: its nominal pace, kept when the same engine's measured pace is already there.
+ */
+export async function publishEnginePace(target: PublishTarget, engine: TtsEngine): Promise<void> {
+  try {
+    await whenReady(target.redis);
+    await publishNominalPace(target.redis, target.prefix, {
+      engine: paceIdentity(engine),
+      speed: engine.speed ?? 1,
+      lineGapSec: LINE_GAP_SEC,
+    });
+  } catch (err) {
+    target.logger.warn({ err, engine: engine.name }, 'could not publish the speech pace');
   }
 }

@@ -55,6 +55,11 @@ export interface TtsEngine {
    */
   readonly cacheScope?: string;
   /**
+   * How fast it speaks relative to the reference pace of the scripts' duration estimate (espeak-ng
+   * at 170 wpm; see scriptSeconds): its nominal pace, until voiced episodes measure it. Default 1.
+   */
+  readonly speed?: number;
+  /**
    * One voice per host, all distinct; a host's explicit `voice` wins. The others speak `language`
    * (BCP 47) where the engine's voices are per language (espeak, Kokoro); default English.
    */

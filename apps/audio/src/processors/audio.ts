@@ -10,6 +10,7 @@ import {
   createEspeakEngine,
   createFleetLimiter,
   createOpenAiTtsEngine,
+  publishEnginePace,
   publishEngineVoices,
   type TtsEngine,
 } from '@podfleet/tts';
@@ -47,7 +48,8 @@ function ttsSettings(config: AudioConfig): { concurrency: number; usdPer1000Char
 
 /**
  * The engine TTS_PROVIDER names. Its set-up (which the worker runs before taking jobs) also
- * publishes its voices for the API: GET /v1/voices and the check of a host's chosen voice.
+ * publishes its voices for the API (GET /v1/voices and the check of a host's chosen voice) and
+ * its nominal pace for the script writers.
  */
 export function createTtsEngine(ctx: PipelineContext, config: AudioConfig): TtsEngine {
   const engine = engineFor(ctx, config);
@@ -56,6 +58,7 @@ export function createTtsEngine(ctx: PipelineContext, config: AudioConfig): TtsE
     async setUp() {
       await engine.setUp?.();
       await publishEngineVoices(ctx, engine);
+      await publishEnginePace(ctx, engine);
     },
   };
 }

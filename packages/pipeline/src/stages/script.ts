@@ -1,6 +1,8 @@
 import { once } from 'node:events';
 import {
+  paceFor,
   publishWriterLanguages,
+  readFleetPace,
   type ScriptDocument,
   type ScriptWriter,
   scriptDocumentSchema,
@@ -29,6 +31,8 @@ export function scriptStage(ctx: PipelineContext, writer: ScriptWriter): StageWo
     }
     const { documents } = await readArtifact(ctx, scope.job.id, 'sources');
     const style = styleSchema.parse(storedStyleSchema.parse(scope.job.request).style ?? {});
+    // Written to how fast the fleet's engine speaks the language, as the audio workers measure it.
+    const { samples, ...pace } = paceFor(await readFleetPace(ctx.redis, ctx.prefix), style.language);
     await scope.progress(0.1, `writing a ${style.targetMinutes}-minute script (${writer.provider})`);
     // The LLM's own requests (Anthropic) are client spans inside this one.
     const script: ScriptDocument = await withSpan(
@@ -37,9 +41,11 @@ export function scriptStage(ctx: PipelineContext, writer: ScriptWriter): StageWo
         attributes: {
           'podfleet.script.writer': writer.provider,
           'podfleet.script.sources': documents.length,
+          'podfleet.script.pace': pace.speed,
+          'podfleet.script.pace_samples': samples,
         },
       },
-      () => writer.write({ documents, style, signal: scope.signal }),
+      () => writer.write({ documents, style, pace, signal: scope.signal }),
     );
     if (script.length && !script.length.within) {
       // The job goes on: a script off its length is still an episode, and the record says how far off.

@@ -51,7 +51,7 @@ export abstract class ChatScriptWriter implements ScriptWriter {
     request.signal?.throwIfAborted();
     const { documents, style } = parseWriteRequest(request);
     const prompt: ScriptPrompt = {
-      system: systemPrompt(style, documents.length),
+      system: systemPrompt(style, documents.length, request.pace),
       turns: [
         {
           role: 'user',
@@ -69,6 +69,7 @@ export abstract class ChatScriptWriter implements ScriptWriter {
       provider: this.provider,
       model: this.model,
       style,
+      ...(request.pace ? { pace: request.pace } : {}),
       documentCount: documents.length,
       ask: (followUp) => {
         if (followUp)

@@ -20,14 +20,22 @@ export {
   STRUCTURED_OUTPUT_MODES,
   type StructuredOutputMode,
 } from './openai/writer';
+export { countWords, WORDS_PER_MINUTE } from './speech-rate';
 export {
-  countWords,
-  type ScriptWriteRequest,
-  type ScriptWriter,
-  targetWordCount,
-  WORD_BUDGET_TOLERANCE,
-  WORDS_PER_MINUTE,
-} from './types';
+  type FleetPace,
+  fleetPaceKey,
+  fleetPaceSchema,
+  LINE_GAP_SEC,
+  paceFor,
+  publishNominalPace,
+  REFERENCE_PACE,
+  readFleetPace,
+  recordMeasuredPace,
+  type SpeechPace,
+  scriptSeconds,
+  spokenSeconds,
+} from './spoken-duration';
+export { LENGTH_TOLERANCE, lengthTarget, type ScriptWriteRequest, type ScriptWriter } from './types';
 
 export type ScriptWriterConfig =
   | { provider: 'local' }

@@ -1,4 +1,5 @@
 import type { SourceDocument, Style } from '../types';
+import type { SpeechPace } from './spoken-duration';
 import { lengthTarget } from './types';
 
 export interface SourceLimits {
@@ -16,8 +17,8 @@ const ROLES = [
   'skeptic: points out open questions, limits and what the sources leave unsaid',
 ];
 
-export function systemPrompt(style: Style, sourceCount: number): string {
-  const { target, low, high, unit, perMinute } = lengthTarget(style);
+export function systemPrompt(style: Style, sourceCount: number, pace?: SpeechPace): string {
+  const { target, low, high, unit, perMinute } = lengthTarget(style, pace);
   const hosts = style.hosts.map((h, i) => `- ${h.name} (${ROLES[i]})`).join('\n');
   const structure = [
     'chapter 0: intro (greet listeners, name the episode and preview the sources)',

@@ -1,6 +1,8 @@
 import { ProviderError, type ScriptDocument, type Style, scriptDocumentSchema } from '../types';
 import { checkModelScript, type ModelScript } from './output';
-import { countWords, lengthTarget, spokenLength } from './types';
+import { countWords, spokenLength } from './speech-rate';
+import { REFERENCE_PACE, type SpeechPace, scriptSeconds } from './spoken-duration';
+import { lengthTarget } from './types';
 
 /** One answer of an LLM writer, with what it cost. */
 export interface ModelAttempt {
@@ -24,6 +26,8 @@ export interface RepairLoopOptions {
   /** The model named in the usage when no answer names one. */
   model: string;
   style: Style;
+  /** The fleet's pace, which the length check estimates durations at. */
+  pace?: SpeechPace;
   documentCount: number;
   /**
    * Asks the model: the first time without `followUp`; then, after an unusable answer, with it and
@@ -37,14 +41,25 @@ export interface RepairLoopOptions {
 export const repairRequest = (problem: string) =>
   `That answer cannot be used: ${problem}. Reply with the complete, corrected JSON object only.`;
 
-/** The user turn that asks for the same script at the length the episode needs. */
-export function lengthRequest(style: Style, spoken: number): string {
-  const { target, low, high, unit } = lengthTarget(style);
+/**
+ * The user turn that asks for the same script at the length the episode needs: in the unit the
+ * model counts, scaled from what it wrote by how far its estimated duration is off.
+ */
+export function lengthRequest(
+  style: Style,
+  measured: { spoken: number; seconds: number },
+  pace: Pick<SpeechPace, 'speed'> = REFERENCE_PACE,
+): string {
+  const { unit, targetSec, tolerance } = lengthTarget(style, pace);
+  const { spoken, seconds } = measured;
+  const wanted = Math.round((spoken * targetSec) / Math.max(1, seconds));
+  const low = Math.round(wanted * (1 - tolerance));
+  const high = Math.round(wanted * (1 + tolerance));
   const change =
-    spoken < target
-      ? `Extend it: add about ${target - spoken} ${unit}, with more of what the sources say (facts, context, the hosts' questions and answers), in the existing chapters`
-      : `Trim it: remove about ${spoken - target} ${unit}, keeping the facts that matter most and every chapter`;
-  return `That script has ${spoken} spoken ${unit}, but the episode needs about ${target} (at least ${low}, at most ${high}) to last ${style.targetMinutes} minutes. ${change}. Keep the title, chapters, hosts and language. Reply with the complete JSON object only.`;
+    wanted > spoken
+      ? `Extend it: add about ${wanted - spoken} ${unit}, with more of what the sources say (facts, context, the hosts' questions and answers), in the existing chapters`
+      : `Trim it: remove about ${spoken - wanted} ${unit}, keeping the facts that matter most and every chapter`;
+  return `That script has ${spoken} spoken ${unit}, which take about ${Math.round(seconds)} seconds to say, but the episode must last ${style.targetMinutes} minutes: it needs about ${wanted} ${unit} (at least ${low}, at most ${high}). ${change}. Keep the title, chapters, hosts and language. Reply with the complete JSON object only.`;
 }
 
 type Check = { ok: true; script: ModelScript } | { ok: false; problem: string };
@@ -62,8 +77,8 @@ const spokenOf = (script: ModelScript, language: string) =>
 /**
  * Asks an LLM writer for a script, and once more with what was wrong when the answer cannot be
  * used (cut off, empty, not the script's JSON): SCRIPT_INVALID after the repair round fails too.
- * Then the length: a script whose spoken length (words, or characters for Chinese and Japanese)
- * is off the target by more than the tolerance gets one follow-up asking to extend or trim it;
+ * Then the length: a script whose estimated duration at the fleet's pace (scriptSeconds) is off
+ * the target by more than the tolerance gets one follow-up asking to extend or trim it;
  * the closer of the two is kept, and the `length` record says whether it holds. The usage counts
  * every answer.
  */
@@ -92,15 +107,19 @@ export async function writeCheckedScript(options: RepairLoopOptions): Promise<Sc
     }
   }
 
-  const { target, tolerance } = lengthTarget(style);
+  const pace = options.pace ?? REFERENCE_PACE;
+  const { target, targetSec, tolerance, unit } = lengthTarget(style, pace);
+  const secondsOf = (s: ModelScript) => scriptSeconds(s.lines, style.language, pace);
+  const offBy = (seconds: number) => Math.abs(seconds - targetSec);
   let spoken = spokenOf(script, style.language);
+  let seconds = secondsOf(script);
   let lengthFollowUps = 0;
   let lengthProblem: string | undefined;
-  if (Math.abs(spoken - target) > target * tolerance) {
+  if (offBy(seconds) > targetSec * tolerance) {
     lengthFollowUps = 1;
     let check: Check;
     try {
-      const attempt = await options.ask({ answer, request: lengthRequest(style, spoken) });
+      const attempt = await options.ask({ answer, request: lengthRequest(style, { spoken, seconds }, pace) });
       attempts.push(attempt);
       check = checkAttempt(attempt, hostNames, options.documentCount);
     } catch (err) {
@@ -110,17 +129,15 @@ export async function writeCheckedScript(options: RepairLoopOptions): Promise<Sc
     }
     if (!check.ok) {
       lengthProblem = `the resized script could not be used (${check.problem})`;
-    } else {
-      const resized = spokenOf(check.script, style.language);
-      if (Math.abs(resized - target) < Math.abs(spoken - target)) {
-        script = check.script;
-        spoken = resized;
-      }
+    } else if (offBy(secondsOf(check.script)) < offBy(seconds)) {
+      script = check.script;
+      spoken = spokenOf(script, style.language);
+      seconds = secondsOf(script);
     }
   }
 
   const lines = script.lines.map((l) => ({ speaker: l.speaker, text: l.text, chapter: l.chapter }));
-  const within = Math.abs(spoken - target) <= target * tolerance;
+  const within = offBy(seconds) <= targetSec * tolerance;
   return scriptDocumentSchema.parse({
     title: script.title,
     description: script.description,
@@ -130,15 +147,18 @@ export async function writeCheckedScript(options: RepairLoopOptions): Promise<Sc
     lines,
     wordCount: lines.reduce((sum, l) => sum + countWords(l.text), 0),
     length: {
-      unit: lengthTarget(style).unit,
+      unit,
       target,
       spoken,
+      targetSec,
+      estimatedSec: Math.round(seconds * 10) / 10,
+      speed: pace.speed,
       within,
       followUps: lengthFollowUps,
       ...(within
         ? {}
         : {
-            warning: `the script has ${spoken} ${lengthTarget(style).unit} for a target of ${target} (±${Math.round(tolerance * 100)} %)${lengthProblem ? `; ${lengthProblem}` : ''}`,
+            warning: `the script would last about ${Math.round(seconds)} s for a target of ${Math.round(targetSec)} s (±${Math.round(tolerance * 100)} %; ${spoken} ${unit})${lengthProblem ? `; ${lengthProblem}` : ''}`,
           }),
     },
     usage: {

@@ -7,10 +7,14 @@ import {
   sourceDocumentSchema,
   styleSchema,
 } from '../types';
+import { type SpeechRate, speechRate } from './speech-rate';
+import { REFERENCE_PACE, type SpeechPace } from './spoken-duration';
 
 export interface ScriptWriteRequest {
   documents: SourceDocument[];
   style: Style;
+  /** How fast the fleet's engine speaks (the published pace); default the reference pace. */
+  pace?: SpeechPace;
   signal?: AbortSignal;
 }
 
@@ -22,69 +26,38 @@ export interface ScriptWriter {
   write(request: ScriptWriteRequest): Promise<ScriptDocument>;
 }
 
-/** Speaking rate the word budget assumes. */
-export const WORDS_PER_MINUTE = 150;
-/** A script hits its budget when its word count is within ±15 % of `targetWordCount`. */
-export const WORD_BUDGET_TOLERANCE = 0.15;
-
-export function targetWordCount(style: Pick<Style, 'targetMinutes'>): number {
-  return Math.round(style.targetMinutes * WORDS_PER_MINUTE);
-}
+/** A script is on target when its estimated duration is within ±15 % of the episode's. */
+export const LENGTH_TOLERANCE = 0.15;
 
 /**
- * How spoken length is counted and how fast it is spoken, by language: words for languages written
- * with spaces between words, characters for Chinese and Japanese (a "word" there is a whole clause).
- * Rates are typical podcast speech; a language not listed speaks at the English rate.
+ * The script's length target for a style at the fleet's pace: in seconds (what the length check
+ * holds, see scriptSeconds) and in spoken words or characters (what the LLM prompts ask for: the
+ * language's typical rate, scaled by how fast the engine speaks).
  */
-export interface SpeechRate {
-  unit: 'words' | 'characters';
-  perMinute: number;
-}
-
-const CHARACTER_RATES: Record<string, number> = { zh: 250, cmn: 250, yue: 250, ja: 350 };
-const WORD_RATES: Record<string, number> = { de: 130, fi: 110, ru: 130, pl: 130, hu: 120, tr: 120 };
-
-/** The primary subtag of a BCP 47 tag, lower case: `pt-BR` → `pt`. */
-export const primaryLanguage = (tag: string) => tag.toLowerCase().split(/[-_]/)[0] ?? tag.toLowerCase();
-
-export function speechRate(language: string): SpeechRate {
-  const primary = primaryLanguage(language);
-  const characters = CHARACTER_RATES[primary];
-  if (characters !== undefined) return { unit: 'characters', perMinute: characters };
-  return { unit: 'words', perMinute: WORD_RATES[primary] ?? WORDS_PER_MINUTE };
-}
-
-/** Spoken length of a text in the unit `speechRate(language)` counts. */
-export function spokenLength(text: string, language: string): number {
-  if (speechRate(language).unit === 'words') return countWords(text);
-  return [...text].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
-}
-
-/** The script's length target for a style: what the prompt asks for and the length check holds. */
-export function lengthTarget(style: Pick<Style, 'targetMinutes' | 'language'>): {
+export function lengthTarget(
+  style: Pick<Style, 'targetMinutes' | 'language'>,
+  pace: Pick<SpeechPace, 'speed'> = REFERENCE_PACE,
+): {
   unit: SpeechRate['unit'];
   perMinute: number;
   target: number;
   low: number;
   high: number;
+  targetSec: number;
   tolerance: number;
 } {
   const rate = speechRate(style.language);
-  const target = Math.round(style.targetMinutes * rate.perMinute);
+  const perMinute = Math.round(rate.perMinute * pace.speed);
+  const target = Math.round(style.targetMinutes * perMinute);
   return {
-    ...rate,
+    unit: rate.unit,
+    perMinute,
     target,
-    low: Math.round(target * (1 - WORD_BUDGET_TOLERANCE)),
-    high: Math.round(target * (1 + WORD_BUDGET_TOLERANCE)),
-    tolerance: WORD_BUDGET_TOLERANCE,
+    low: Math.round(target * (1 - LENGTH_TOLERANCE)),
+    high: Math.round(target * (1 + LENGTH_TOLERANCE)),
+    targetSec: style.targetMinutes * 60,
+    tolerance: LENGTH_TOLERANCE,
   };
-}
-
-/** Spoken words: whitespace-separated tokens holding a letter or digit (dashes and bare punctuation don't count). */
-export function countWords(text: string): number {
-  let count = 0;
-  for (const token of text.split(/\s+/)) if (/[\p{L}\p{N}]/u.test(token)) count++;
-  return count;
 }
 
 const requestSchema = z.object({

@@ -228,7 +228,7 @@ describe('AnthropicScriptWriter', () => {
     expect(fake.requests).toHaveLength(4);
   });
 
-  describe('length check (target 450 words ±15 %: 383–518)', () => {
+  describe('length check (3 minutes ±15 %: about 450 words)', () => {
     const lastUser = (i: number) => {
       const messages = fake.messageRequests()[i]!.messages;
       return String(messages[messages.length - 1]!.content);
@@ -262,10 +262,16 @@ describe('AnthropicScriptWriter', () => {
       const [first, second] = fake.messageRequests();
       expect(second!.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
       expect(second!.system).toBe(first!.system);
-      const shortWords = Number(/That script has (\d+) spoken words/.exec(lastUser(1))?.[1]);
+      const asked =
+        /That script has (\d+) spoken words, which take about (\d+) seconds to say, but the episode must last 3 minutes: it needs about (\d+) words \(at least (\d+), at most (\d+)\)/.exec(
+          lastUser(1),
+        );
+      const [shortWords, shortSeconds, wanted, low, high] = asked!.slice(1).map(Number) as number[];
       expect(shortWords).toBeLessThan(383);
-      expect(lastUser(1)).toContain('needs about 450 (at least 383, at most 518)');
-      expect(lastUser(1)).toContain(`Extend it: add about ${450 - shortWords} words`);
+      // The words wanted scale the short script's own by how far its estimated duration is off.
+      expect(Math.abs(wanted! - (shortWords! * 180) / shortSeconds!)).toBeLessThan(wanted! * 0.01);
+      expect([low, high]).toEqual([Math.round(wanted! * 0.85), Math.round(wanted! * 1.15)]);
+      expect(lastUser(1)).toContain(`Extend it: add about ${wanted! - shortWords!} words`);
       const tokens = await series('podfleet_llm_tokens_total');
       expect(tokens.map(([labels, value]) => [labels.type, value])).toEqual([
         ['input', 20_500],
@@ -290,7 +296,11 @@ describe('AnthropicScriptWriter', () => {
       expect(script.wordCount).toBeLessThan(383);
       expect(script.wordCount).toBeGreaterThan(0.5 * 450); // the 0.6 answer, not the 0.4 one
       expect(script.length).toMatchObject({ within: false, followUps: 1, spoken: script.wordCount });
-      expect(script.length!.warning).toContain(`${script.wordCount} words for a target of 450 (±15 %)`);
+      expect(script.length!.warning).toMatch(
+        new RegExp(
+          `^the script would last about \\d+ s for a target of 180 s \\(±15 %; ${script.wordCount} words\\)$`,
+        ),
+      );
     });
 
     it('a follow-up that cannot be used keeps the first script', async () => {

@@ -1,5 +1,5 @@
 import type { ScriptLine } from '../../types';
-import { countWords } from '../types';
+import { countWords } from '../speech-rate';
 
 export interface SourceSegment {
   /** Chapter title (the source title). */

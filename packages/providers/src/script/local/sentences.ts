@@ -1,5 +1,5 @@
 import { spokenProse } from '../../sources/prose';
-import { countWords } from '../types';
+import { countWords } from '../speech-rate';
 
 /** A sentence fit to be read aloud, with its position among all sentences of its document. */
 export interface Sentence {

@@ -1,4 +1,6 @@
 import { ProviderError, type ScriptDocument, type Style, scriptDocumentSchema } from '../../types';
+import { countWords } from '../speech-rate';
+import { REFERENCE_PACE, scriptSeconds } from '../spoken-duration';
 import {
   apollo11,
   erieCanal,
@@ -9,7 +11,6 @@ import {
   richDocuments,
   thinDocument,
 } from '../testing/fixtures';
-import { countWords, targetWordCount } from '../types';
 import { splitSentences } from './sentences';
 import { LocalScriptWriter } from './writer';
 
@@ -72,11 +73,30 @@ describe('LocalScriptWriter', () => {
     );
   });
 
-  it.each([1, 3, 5, 10])('hits the word budget within ±15 %% for %d minutes', async (minutes) => {
+  it.each([1, 3, 5, 10])('estimates %d minutes within ±15 %% and records it', async (minutes) => {
     const script = await writer.write({ documents: richDocuments, style: style(minutes) });
-    const target = targetWordCount({ targetMinutes: minutes });
-    expect(script.wordCount).toBeGreaterThanOrEqual(target * 0.85);
-    expect(script.wordCount).toBeLessThanOrEqual(target * 1.15);
+    const seconds = scriptSeconds(script.lines, 'en');
+    expect(seconds).toBeGreaterThanOrEqual(minutes * 60 * 0.85);
+    expect(seconds).toBeLessThanOrEqual(minutes * 60 * 1.15);
+    expect(script.length).toMatchObject({
+      targetSec: minutes * 60,
+      estimatedSec: Math.round(seconds * 10) / 10,
+      speed: 1,
+      within: true,
+      spoken: script.wordCount,
+    });
+  });
+
+  it("writes to the fleet's pace: a slower engine gets fewer words for the same minutes", async () => {
+    const slow = { ...REFERENCE_PACE, engine: 'espeak', speed: 0.7 };
+    const atReference = await writer.write({ documents: richDocuments, style: style(3) });
+    const atSlow = await writer.write({ documents: richDocuments, style: style(3), pace: slow });
+    const seconds = scriptSeconds(atSlow.lines, 'en', slow);
+    expect(Math.abs(seconds - 180)).toBeLessThanOrEqual(180 * 0.15);
+    expect(atSlow.length).toMatchObject({ speed: 0.7, within: true });
+    // About 0.7 of the words (the framing lines are the same): clearly fewer.
+    expect(atSlow.wordCount / atReference.wordCount).toBeGreaterThan(0.55);
+    expect(atSlow.wordCount / atReference.wordCount).toBeLessThan(0.85);
   });
 
   it('is deterministic: same input, same script; other input, other phrasing', async () => {
@@ -99,8 +119,9 @@ describe('LocalScriptWriter', () => {
         expect(speakers).toEqual(new Set(NAMES.slice(0, hostCount)));
         if (hostCount > 1) expect(repeats(script)).toBe(0);
         // The length holds whatever the number of hosts.
-        const target = targetWordCount(style(minutes));
-        expect(Math.abs(script.wordCount - target)).toBeLessThanOrEqual(target * 0.15);
+        expect(Math.abs(scriptSeconds(script.lines, 'en') - minutes * 60)).toBeLessThanOrEqual(
+          minutes * 60 * 0.15,
+        );
         // Each host carries source content, not only greetings, once there is room for it.
         if (minutes === 3) {
           for (const name of NAMES.slice(0, hostCount)) {
@@ -160,7 +181,11 @@ describe('LocalScriptWriter', () => {
     const script = await writer.write({ documents: [thinDocument], style: style(3) });
     const text = script.lines.map((l) => l.text).join(' ');
     for (const sentence of splitSentences(thinDocument.text)) expect(text).toContain(sentence);
-    expect(script.wordCount).toBeLessThan(targetWordCount({ targetMinutes: 3 }) * 0.85);
+    expect(scriptSeconds(script.lines, 'en')).toBeLessThan(180 * 0.85);
+    expect(script.length).toMatchObject({ within: false });
+    expect(script.length!.warning).toMatch(
+      /^the script would last about \d+ s for a target of 180 s: the sources ran out$/,
+    );
     expect(script.description).toContain('Shorter than the requested 3 minutes: the sources ran out.');
     expect(script.lines.at(-2)?.text).toContain('Our sources ran short today');
   });
@@ -179,8 +204,9 @@ describe('LocalScriptWriter', () => {
     const script = await writer.write({ documents: ten, style: style(10) });
     expect(script.chapters).toHaveLength(12);
     for (let c = 1; c <= 10; c++) expect(script.lines.some((l) => l.chapter === c)).toBe(true);
-    expect(script.wordCount).toBeGreaterThanOrEqual(1500 * 0.85);
-    expect(script.wordCount).toBeLessThanOrEqual(1500 * 1.15);
+    const seconds = scriptSeconds(script.lines, 'en');
+    expect(seconds).toBeGreaterThanOrEqual(600 * 0.85);
+    expect(seconds).toBeLessThanOrEqual(600 * 1.15);
   });
 
   it('rejects invalid requests as non-retryable', async () => {

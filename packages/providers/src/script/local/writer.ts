@@ -7,14 +7,9 @@ import {
   type SourceDocument,
   scriptDocumentSchema,
 } from '../../types';
-import {
-  countWords,
-  parseWriteRequest,
-  type ScriptWriteRequest,
-  type ScriptWriter,
-  targetWordCount,
-  WORD_BUDGET_TOLERANCE,
-} from '../types';
+import { countWords } from '../speech-rate';
+import { REFERENCE_PACE, scriptSeconds } from '../spoken-duration';
+import { lengthTarget, parseWriteRequest, type ScriptWriteRequest, type ScriptWriter } from '../types';
 import { joinList, renderDialogue, type SourceSegment } from './dialogue';
 import { allocateBudget, type ScoredDocument, scoreDocuments, selectSentences } from './selection';
 import { extractSentences } from './sentences';
@@ -62,6 +57,8 @@ interface Draft {
   lines: ScriptLine[];
   chapters: Array<{ title: string }>;
   words: number;
+  /** Estimated duration at the fleet's pace (s). */
+  seconds: number;
   /** Every usable sentence of every source is in the script. */
   exhausted: boolean;
   /** The description quotes it: the first sentence picked that reads whole on its own. */
@@ -74,8 +71,9 @@ interface Draft {
  * in source order and split between the hosts with varied hand-offs, framed by an intro, one chapter
  * per source and a wrap-up.
  *
- * Budget rule: the script lands within ±15 % of targetMinutes × 150 words whenever the sources hold
- * enough usable text. When they do not, every usable sentence is used, the script is shorter, and the
+ * Budget rule: the script's estimated duration at the fleet's pace (scriptSeconds: letters, digits
+ * and pauses, at the engine's published speed) lands within ±15 % of targetMinutes whenever the
+ * sources hold enough usable text. When they do not, every usable sentence is used, the script is shorter, and the
  * outro and description say so; nothing is padded or invented. When the minimum (intro, outro, one
  * sentence per source) already exceeds the budget — many sources in a very short episode — the script
  * runs long rather than drop a source.
@@ -96,7 +94,8 @@ export class LocalScriptWriter implements ScriptWriter {
       );
     }
     const hosts = style.hosts.map((h) => h.name);
-    const target = targetWordCount(style);
+    const pace = request.pace ?? REFERENCE_PACE;
+    const { target, targetSec, tolerance } = lengthTarget(style, pace);
     const scored = scoreDocuments(
       documents.map((d) => ({ title: d.title, sentences: extractSentences(d.text) })),
     );
@@ -119,26 +118,32 @@ export class LocalScriptWriter implements ScriptWriter {
         chapters,
         lines,
         words: lines.reduce((sum, l) => sum + countWords(l.text), 0),
+        seconds: scriptSeconds(lines, style.language, pace),
         exhausted: picks.every((p, i) => p.length === scored[i]?.candidates.length),
         firstSentence: picks.flat().find((c) => c.whole)?.text,
       };
     };
 
-    // Fit: the dialogue's framing words depend on how many turns there are, so adjust the content
-    // budget by the miss and redraw until close; keep the closest draft.
+    // Fit: sentences are picked by a budget in words, but words take more or less time to say
+    // (numbers, long words, punctuation), and the framing depends on how many turns there are; so
+    // convert the duration's miss to words at the draft's own seconds per word and redraw until
+    // close; keep the closest draft.
+    const missOf = (d: Draft) => targetSec - d.seconds;
     let contentBudget = target * 0.8;
     let current = draft(contentBudget, false);
     let best = current;
     for (let round = 1; round < MAX_FIT_ROUNDS; round++) {
-      const miss = target - current.words;
-      if (Math.abs(miss) <= target * CLOSE_ENOUGH || (miss > 0 && current.exhausted)) break;
-      contentBudget = Math.min(Math.max(0, contentBudget + miss), totalAvailable + target);
+      const miss = missOf(current);
+      if (Math.abs(miss) <= targetSec * CLOSE_ENOUGH || (miss > 0 && current.exhausted)) break;
+      const secondsPerWord = current.seconds / Math.max(1, current.words);
+      contentBudget = Math.min(Math.max(0, contentBudget + miss / secondsPerWord), totalAvailable + target);
       current = draft(contentBudget, false);
-      if (Math.abs(target - current.words) < Math.abs(target - best.words)) best = current;
+      if (Math.abs(missOf(current)) < Math.abs(missOf(best))) best = current;
     }
-    const shortfall = best.exhausted && best.words < target * (1 - WORD_BUDGET_TOLERANCE);
+    const shortfall = best.exhausted && best.seconds < targetSec * (1 - tolerance);
     if (shortfall) best = draft(totalAvailable + target, true);
 
+    const within = Math.abs(missOf(best)) <= targetSec * tolerance;
     const minutes = style.targetMinutes;
     const titles = documents.map((d) => shorten(d.title, 12));
     const listed =
@@ -162,6 +167,21 @@ export class LocalScriptWriter implements ScriptWriter {
       chapters: best.chapters,
       lines: best.lines,
       wordCount: best.words,
+      length: {
+        unit: 'words',
+        target,
+        spoken: best.words,
+        targetSec,
+        estimatedSec: Math.round(best.seconds * 10) / 10,
+        speed: pace.speed,
+        within,
+        followUps: 0,
+        ...(within
+          ? {}
+          : {
+              warning: `the script would last about ${Math.round(best.seconds)} s for a target of ${Math.round(targetSec)} s: ${shortfall ? 'the sources ran out' : 'an intro, an outro and a sentence per source need more'}`,
+            }),
+      },
       usage: { provider: 'local', model: null, inputTokens: 0, outputTokens: 0, costUsd: 0 },
     });
   }

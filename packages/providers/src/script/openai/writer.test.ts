@@ -123,7 +123,7 @@ describe('OpenAIScriptWriter (local fakes of OpenAI-compatible servers)', () => 
     expect(script.length).toMatchObject({ unit: 'characters', target: 500, followUps: 1 });
   });
 
-  describe('length check (target 300 words ±15 %: 255–345)', () => {
+  describe('length check (2 minutes ±15 %: about 300 words)', () => {
     it('one call when the first script is the right length', async () => {
       const fake = await server();
       fake.enqueueChat({ kind: 'script', lengthFactor: 1 });
@@ -156,7 +156,9 @@ describe('OpenAIScriptWriter (local fakes of OpenAI-compatible servers)', () => 
       expect(fake.chatRequests()).toHaveLength(2);
       expect(script.wordCount).toBeGreaterThan(0.45 * 300); // the 0.6 answer, not the 0.3 one
       expect(script.length).toMatchObject({ within: false, followUps: 1 });
-      expect(script.length!.warning).toMatch(/^the script has \d+ words for a target of 300/);
+      expect(script.length!.warning).toMatch(
+        /^the script would last about \d+ s for a target of 120 s \(±15 %; \d+ words\)$/,
+      );
     });
 
     it('a follow-up that hits a rate limit keeps the first script', async () => {

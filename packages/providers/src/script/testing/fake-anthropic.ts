@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { type RecordedRequest, startHttpServer } from '@podfleet/test-kit';
-import { countWords } from '../types';
+import { countWords } from '../speech-rate';
 
 /**
  * A local stand-in for the Anthropic Messages API (`POST /v1/messages`), answering with the real
