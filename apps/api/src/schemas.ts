@@ -434,6 +434,10 @@ export const episodeScriptSchema = component('EpisodeScript', {
     }),
   ),
   wordCount: integer,
+  estimatedSec: described(
+    z.number(),
+    "How long it would last voiced (s): the writers' duration estimate at the fleet's measured pace",
+  ),
 });
 
 /** POST /v1/episodes/{id}/rerender body. */

@@ -1,5 +1,12 @@
 import type { Readable } from 'node:stream';
-import type { ScriptDocument } from '@podfleet/providers';
+import {
+  fleetPaceKey,
+  LINE_GAP_SEC,
+  publishNominalPace,
+  recordMeasuredPace,
+  type ScriptDocument,
+  scriptSeconds,
+} from '@podfleet/providers';
 import request from 'supertest';
 import { makeEpisode } from '../../test/fixtures';
 import { bearer, startTestApi, type TestApi, testEnv } from '../../test/harness';
@@ -65,6 +72,33 @@ describe('the edit API before any job runs', () => {
     expect(missing.body.detail).toMatch(/script/);
   });
 
+  it("GET …/script: how long it would last, at the reference pace until the audio workers publish the fleet's", async () => {
+    const { episode, key } = await scriptedEpisode();
+    const get = async () =>
+      (await request(t.app).get(`/v1/episodes/${episode.id}/script`).set(bearer(key)).expect(200)).body
+        .estimatedSec as number;
+    await t.redis.del(fleetPaceKey(t.settings.prefix));
+    const atReference = scriptSeconds(script.lines, 'en');
+    expect(await get()).toBeCloseTo(atReference, 1);
+    // An engine measured at twice the reference speed says the lines in half the time; the gap stays.
+    await publishNominalPace(t.redis, t.settings.prefix, {
+      engine: 'espeak',
+      speed: 1,
+      lineGapSec: LINE_GAP_SEC,
+    });
+    const text = 'The canal carried grain east and settlers west for a century. '.repeat(16);
+    const lines = [{ text }];
+    await recordMeasuredPace(t.redis, t.settings.prefix, {
+      engine: 'espeak',
+      lineGapSec: LINE_GAP_SEC,
+      lines,
+      language: 'en',
+      speechSec: scriptSeconds(lines, 'en') / 2,
+    });
+    expect(await get()).toBeCloseTo((atReference - LINE_GAP_SEC) / 2 + LINE_GAP_SEC, 1);
+    await t.redis.del(fleetPaceKey(t.settings.prefix));
+  });
+
   it('PUT …/script: a weak or stale tag is 412, an invalid script 422 by path, a valid one 202 and the script moves to version 2', async () => {
     const { episode, key } = await scriptedEpisode();
     const body = {
@@ -103,6 +137,9 @@ describe('the edit API before any job runs', () => {
     const now = await request(t.app).get(`/v1/episodes/${episode.id}/script`).set(bearer(key)).expect(200);
     expect(now.headers.etag).toBe('"2"');
     expect(now.body).toMatchObject({ version: 2, renderedVersion: 1 });
+    // The longer line makes the edited script longer to say.
+    expect(now.body.estimatedSec).toBeCloseTo(scriptSeconds(body.lines, 'en'), 1);
+    expect(now.body.estimatedSec).toBeGreaterThan(scriptSeconds(script.lines, 'en'));
     expect(now.body.lines[0]).toEqual({
       id: 'l1',
       speaker: 'Maya',

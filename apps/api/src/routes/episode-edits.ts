@@ -15,7 +15,7 @@ import {
   scriptEditSchema,
   submitRerenderJob,
 } from '@podfleet/pipeline';
-import type { ScriptDocument } from '@podfleet/providers';
+import { paceFor, readFleetPace, type ScriptDocument, scriptSeconds } from '@podfleet/providers';
 import { episodeVersionAudioPath } from '@podfleet/webhooks';
 import { type Request, type Response, Router } from 'express';
 import { HttpProblem, notFound } from '../http/problem';
@@ -59,7 +59,14 @@ export function episodeEditsRouter(ctx: RouteContext): Router {
     return readEpisodeScript(ctx, episode);
   };
 
-  const scriptView = (episode: Episode, version: number, script: EditableScript) => ({
+  /** How long the script would last voiced, at the pace the audio workers measured. */
+  const estimatedSeconds = async (script: EditableScript) => {
+    const language = script.language ?? 'en';
+    const pace = paceFor(await readFleetPace(ctx.redis, settings.prefix), language);
+    return Math.round(scriptSeconds(script.lines, language, pace) * 10) / 10;
+  };
+
+  const scriptView = async (episode: Episode, version: number, script: EditableScript) => ({
     episodeId: episode.id,
     version,
     renderedVersion: episode.version,
@@ -69,6 +76,7 @@ export function episodeEditsRouter(ctx: RouteContext): Router {
     chapters: script.chapters,
     lines: script.lines.map(({ id, speaker, text, chapter }) => ({ id, speaker, text, chapter })),
     wordCount: script.wordCount,
+    estimatedSec: await estimatedSeconds(script),
   });
 
   /** Re-renders cost like episode requests: the same per-minute limit and full-queue refusal. */
@@ -134,7 +142,7 @@ export function episodeEditsRouter(ctx: RouteContext): Router {
     const { version, script } = await scriptOf(episode);
     res.setHeader('ETag', etagOf(version));
     res.setHeader('Cache-Control', 'private, no-cache');
-    res.json(scriptView(episode, version, script));
+    res.json(await scriptView(episode, version, script));
   });
 
   router.put('/v1/episodes/:id/script', guards.user, async (req, res) => {
