@@ -47,6 +47,9 @@ export function createLoudnessDsp() {
   const GAIN_TOLERANCE_LU = 0.05;
   // Output is handed on (to the encoder) in chunks of this many samples.
   const OUTPUT_CHUNK = 1 << 16;
+  // Steps (samples, or groups of samples) of the limiter's gain curve per batch: a multiple of the
+  // blocks' length in either, so that every batch starts on a block.
+  const CURVE_BATCH = 1 << 12;
 
   // Work arrays as long as the signal are kept from call to call (they never leave this factory):
   // fresh ones of tens of MB cost a page fault per 4 KB on first touch, more than the passes filling them.
@@ -329,9 +332,9 @@ export function createLoudnessDsp() {
      * The needs of the next batch of steps, written by the caller where a step has one: under 1, the
      * gain that step needs at most. `advance` puts 1 (no need) back, so only the steps with a need are written.
      */
-    readonly needs = new Float64Array(4096).fill(1);
+    readonly needs = new Float64Array(CURVE_BATCH).fill(1);
     /** What `advance` puts out: per step of the batch, the gain × `attack` of the step `ahead` before it. */
-    readonly sums = new Float64Array(4096);
+    readonly sums = new Float64Array(CURVE_BATCH);
     // Monotonic deque (a ring) of the gains below 1 in the window, for its running minimum.
     private readonly mask: number;
     private readonly dequeAt: Int32Array;
@@ -437,6 +440,7 @@ export function createLoudnessDsp() {
       this.prepare(threshold);
       const { samples, peaks, active } = this;
       const size = 1 << GROUP_BITS;
+      const groupsPerBlock = BLOCK / size;
       const groups = groupEnergy.length;
       const behind = Math.ceil(TAPS_HALF / size);
       const ahead = Math.ceil(this.lookahead / size);
@@ -451,14 +455,16 @@ export function createLoudnessDsp() {
       const scale = gainLinear / attack;
       for (let start = 0; start < groups + ahead && j < steps.length; start += needs.length) {
         const count = Math.min(needs.length, groups + ahead - start);
-        for (let i = 0; i < count; i++) {
-          const e = start + i;
-          if (e < groups && active[(e << GROUP_BITS) >> BLOCK_BITS]) {
+        // A block at a time: only the active ones can need limiting.
+        const last = Math.min(start + count, groups);
+        for (let b = start; b < last; b += groupsPerBlock) {
+          if (!active[(b << GROUP_BITS) >> BLOCK_BITS]) continue;
+          for (let e = b, blockEnd = Math.min(b + groupsPerBlock, last); e < blockEnd; e++) {
             let peak = 0;
             for (let n = e << GROUP_BITS, end = Math.min(n + size, samples.length); n < end; n++) {
               if (peaks[n]! > peak) peak = peaks[n]!;
             }
-            if (peak > threshold) needs[i] = threshold / peak;
+            if (peak > threshold) needs[e - start] = threshold / peak;
           }
         }
         curve.advance(count);
@@ -488,10 +494,12 @@ export function createLoudnessDsp() {
       const scale = gainLinear / attack;
       for (let start = 0; start < samples.length + lookahead; start += needs.length) {
         const count = Math.min(needs.length, samples.length + lookahead - start);
-        for (let i = 0; i < count; i++) {
-          const e = start + i;
-          if (e < samples.length && active[e >> BLOCK_BITS] && peaks[e]! > threshold) {
-            needs[i] = threshold / peaks[e]!;
+        // A block at a time: only the active ones can need limiting.
+        const last = Math.min(start + count, samples.length);
+        for (let b = start; b < last; b += BLOCK) {
+          if (!active[b >> BLOCK_BITS]) continue;
+          for (let e = b, end = Math.min(b + BLOCK, last); e < end; e++) {
+            if (peaks[e]! > threshold) needs[e - start] = threshold / peaks[e]!;
           }
         }
         curve.advance(count);
