@@ -9,6 +9,12 @@ const envBoolean = z
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const numberBetween = (min: number, max: number, fallback: number) =>
   z.coerce.number().min(min).max(max).default(fallback);
+/** A whole number of at least min, and at most max when there is one. */
+const wholeNumber = (min: number, max?: number) => {
+  const atLeast = z.coerce.number().int().min(min);
+  return max === undefined ? atLeast : atLeast.max(max);
+};
+const intBetween = (min: number, max: number, fallback: number) => wholeNumber(min, max).default(fallback);
 
 const url = (protocols: string[], what: string) =>
   z.string().refine(
@@ -125,33 +131,21 @@ export const baseShape = {
   MAINTENANCE_INTERVAL_MS: positiveInt(60_000).describe(
     "period of the workers' reconciler, stuck-job sweeper, scheduler watchdog and alerts",
   ),
-  EPISODE_RETENTION_DAYS: z.coerce
-    .number()
-    .int()
-    .min(0)
+  EPISODE_RETENTION_DAYS: wholeNumber(0)
     .default(30)
     .describe('episodes expire this many days after publishing (0: never)'),
-  USER_STORAGE_QUOTA_BYTES: z.coerce
-    .number()
-    .int()
-    .min(0)
+  USER_STORAGE_QUOTA_BYTES: wholeNumber(0)
     .default(1_073_741_824)
     .describe(
       "per-user storage quota, checked before generating (0: unlimited; PATCH /v1/users/:id sets a user's own)",
     ),
   // Fleet quota and the archive (#16): expired episodes and clips are archived, then deleted.
-  STORAGE_QUOTA_BYTES: z.coerce
-    .number()
-    .int()
-    .min(0)
+  STORAGE_QUOTA_BYTES: wholeNumber(0)
     .default(10_737_418_240)
     .describe(
       'fleet-wide storage quota: every stored episode, upload, clip and archived object together (0: unlimited); uploads and clips past it get 507',
     ),
-  ARCHIVE_DAYS: z.coerce
-    .number()
-    .int()
-    .min(0)
+  ARCHIVE_DAYS: wholeNumber(0)
     .default(30)
     .describe(
       'expired episodes and clips stay under archive/, restorable by an admin, this many days before deletion (0: deleted at expiry)',
@@ -239,7 +233,7 @@ export const apiShape = {
     .string()
     .min(16, 'expected at least 16 characters')
     .describe('admin Bearer token (16+ chars); it signs nothing, so no other process holds it'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3000).describe('HTTP port of the API'),
+  PORT: intBetween(0, 65_535, 3000).describe('HTTP port of the API'),
   CRON_SECRET: z
     .string()
     .min(16, 'expected at least 16 characters')
@@ -397,11 +391,7 @@ const workerShape = <A extends keyof typeof WORKER_APP_QUEUES>(app: A) => ({
     'comma-separated queues of its app this process consumes (its role); unset, all of them; maintenance always runs',
   ),
   // Unset, no health server: several worker processes share one host in development and tests.
-  HEALTH_PORT: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(65_535)
+  HEALTH_PORT: wholeNumber(0, 65_535)
     .optional()
     .describe(
       'port of GET /livez, /readyz and /metrics (0 picks a free port, logged); unset, no health server',
@@ -410,10 +400,7 @@ const workerShape = <A extends keyof typeof WORKER_APP_QUEUES>(app: A) => ({
     'event-loop lag (ms) above which /livez and /readyz answer 503',
   ),
   /** Days of jobs kept; older ones are rolled up into daily figures and deleted. 0: keep them all. */
-  JOB_RETENTION_DAYS: z.coerce
-    .number()
-    .int()
-    .min(0)
+  JOB_RETENTION_DAYS: wholeNumber(0)
     .default(90)
     .describe(
       'days of jobs kept; older UTC days are rolled up into /v1/stats history, then deleted (0: keep all)',
@@ -499,13 +486,9 @@ const asrShape = {
     .min(1)
     .default('whisper-1')
     .describe('transcription model (whisper-1; Systran/faster-whisper-small on Speaches)'),
-  OPENAI_ASR_CHUNK_SEC: z.coerce
-    .number()
-    .int()
-    .min(30)
-    .max(3000)
-    .default(600)
-    .describe('longest audio per transcription request (s, 30-3000: a chunk stays under 25 MB)'),
+  OPENAI_ASR_CHUNK_SEC: intBetween(30, 3000, 600).describe(
+    'longest audio per transcription request (s, 30-3000: a chunk stays under 25 MB)',
+  ),
   OPENAI_ASR_OVERLAP_SEC: numberBetween(0, 15, 5).describe(
     'seconds neighbouring chunks share; a segment in both is kept from the chunk that owns its midpoint',
   ),
@@ -555,13 +538,9 @@ export const audioShape = {
     .regex(/^pcm_\d+$/, 'expected pcm_<sample rate>, e.g. pcm_24000')
     .default('pcm_24000')
     .describe('raw PCM of dialogue audio (pcm_16000, pcm_22050, pcm_24000; pcm_44100 needs the Pro plan)'),
-  ELEVENLABS_DIALOGUE_MAX_CHARS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(5_000)
-    .default(2_000)
-    .describe('characters per text-to-dialogue request (at most 5000; ElevenLabs advises 2000 or fewer)'),
+  ELEVENLABS_DIALOGUE_MAX_CHARS: intBetween(1, 5_000, 2_000).describe(
+    'characters per text-to-dialogue request (at most 5000; ElevenLabs advises 2000 or fewer)',
+  ),
   ...openAiShape,
   OPENAI_TTS_BASE_URL: url(['http:', 'https:'], 'an http(s) URL')
     .optional()

@@ -1,24 +1,24 @@
 export { traceHttpRequest } from './http-server';
 export {
   collectProcessMetrics,
-  llmTokens,
   METRIC_PREFIX,
   metricsRegistry,
+  stageRunDuration,
+  workerJobs,
+} from './metrics';
+export {
+  llmTokens,
+  observeProviderCall,
+  type ProviderCall,
+  type ProviderKind,
   providerCost,
   providerErrors,
   providerRateLimited,
   providerRequestDuration,
-  stageRunDuration,
-  ttsCharacters,
-  workerJobs,
-} from './metrics';
-export {
-  observeProviderCall,
-  type ProviderCall,
-  type ProviderKind,
   recordLlmUsage,
   recordTtsCharacters,
   recordTtsCost,
+  ttsCharacters,
 } from './provider-calls';
 export {
   type Attributes,

@@ -1,14 +1,7 @@
 // One call to a provider (an LLM, a TTS engine, speech to text, object storage, a webhook
 // receiver), seen twice: as a client span in the job's trace and in the provider metrics.
 
-import {
-  llmTokens,
-  providerCost,
-  providerErrors,
-  providerRateLimited,
-  providerRequestDuration,
-  ttsCharacters,
-} from './metrics';
+import { counter, histogram } from './metrics';
 import { type Attributes, type Span, SpanKind, withSpan } from './spans';
 
 export type ProviderKind = 'llm' | 'tts' | 'asr' | 'storage' | 'webhook';
@@ -21,6 +14,54 @@ export interface ProviderCall {
   operation: string;
   attributes?: Attributes;
 }
+
+// Label sets several provider metrics share, so that their series join and cannot drift apart.
+// They name fields of ProviderCall: a call's own values fill them.
+type CallFields = readonly (keyof ProviderCall)[];
+/** A provider: its kind (llm, tts, asr, storage, webhook) and which one answers. */
+const PROVIDER_LABELS = ['kind', 'provider'] as const satisfies CallFields;
+/** One call to a provider: which one, and what was asked. */
+const PROVIDER_CALL_LABELS = [...PROVIDER_LABELS, 'operation'] as const satisfies CallFields;
+
+/** Seconds: a local write takes a millisecond, an LLM answer up to minutes. */
+const PROVIDER_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+export const providerRequestDuration = histogram(
+  'provider_request_duration_seconds',
+  'Calls to a provider (llm, tts, storage, webhook) by provider, operation and outcome (ok, error)',
+  [...PROVIDER_CALL_LABELS, 'outcome'],
+  PROVIDER_BUCKETS,
+);
+
+export const providerErrors = counter(
+  'provider_errors_total',
+  'Failed provider calls by provider, operation and error code',
+  [...PROVIDER_CALL_LABELS, 'code'],
+);
+
+export const providerRateLimited = counter(
+  'provider_rate_limited_total',
+  'Provider answers of 429 Too Many Requests, by provider',
+  PROVIDER_LABELS,
+);
+
+export const ttsCharacters = counter(
+  'tts_characters_total',
+  'Characters sent to a TTS engine (clip-cache hits send none), by engine',
+  ['provider'],
+);
+
+export const llmTokens = counter(
+  'llm_tokens_total',
+  'LLM tokens billed, by provider, model and type (input, output)',
+  ['provider', 'model', 'type'],
+);
+
+export const providerCost = counter(
+  'provider_cost_usd_total',
+  'Estimated provider cost in USD (list prices), by kind and provider',
+  PROVIDER_LABELS,
+);
 
 /** The error's own code (ProviderError, WebhookDeliveryError, Node's errno), else its name. */
 function errorCode(err: unknown): string {
