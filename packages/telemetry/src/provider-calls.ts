@@ -28,7 +28,7 @@ const PROVIDER_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 1
 
 export const providerRequestDuration = histogram(
   'provider_request_duration_seconds',
-  'Calls to a provider (llm, tts, storage, webhook) by provider, operation and outcome (ok, error)',
+  'Calls to a provider (llm, tts, asr, storage, webhook) by provider, operation and outcome (ok, error)',
   [...PROVIDER_CALL_LABELS, 'outcome'],
   PROVIDER_BUCKETS,
 );
