@@ -184,10 +184,15 @@ describe('purgeOldJobs', () => {
     };
 
     expect(await cleanupTask()).toEqual({ episodes: 'expired episodes removed', jobs: { skipped: true } });
-    expect(await cleanupTask(90)).toMatchObject({
-      episodes: 'expired episodes removed',
-      jobs: { daysRolledUp: 1, jobs: 1 },
-    });
+    // At least this test's job: other packages' suites run at the same time on the run's database,
+    // and a purge by age takes their old jobs too.
+    const { episodes, jobs } = (await cleanupTask(90)) as {
+      episodes: string;
+      jobs: { daysRolledUp: number; jobs: number };
+    };
+    expect(episodes).toBe('expired episodes removed');
+    expect(jobs.jobs).toBeGreaterThanOrEqual(1);
+    expect(jobs.daysRolledUp).toBeGreaterThanOrEqual(1);
     expect(order).toEqual(['episodes (job still there: true)', 'episodes (job still there: true)']);
     expect(await db.job.count({ where: { id: old.id } })).toBe(0);
   });
