@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { FlowProducer, type Job, type JobsOptions, Queue, type QueueOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
@@ -51,6 +52,17 @@ export class RedisUnavailableError extends Error {
 export function assertRedisReady(target: Redis | { opts: { connection: unknown } }): void {
   const client = target instanceof Redis ? target : target.opts.connection;
   if (client instanceof Redis && client.status !== 'ready') throw new RedisUnavailableError(client.status);
+}
+
+/** How long what a worker publishes as it starts waits for the connection it is still opening. */
+const CONNECT_WAIT_MS = 30_000;
+
+/**
+ * Resolves once the connection is ready (at once when it is): a worker connection queues no
+ * commands while it connects. Rejects after `timeoutMs`.
+ */
+export async function whenRedisReady(redis: Redis, timeoutMs = CONNECT_WAIT_MS): Promise<void> {
+  if (redis.status !== 'ready') await once(redis, 'ready', { signal: AbortSignal.timeout(timeoutMs) });
 }
 
 /** Options for a BullMQ Queue of the catalog: shared connection, key prefix, default job options. */

@@ -11,6 +11,7 @@ export {
   queueOptions,
   type RedisRole,
   RedisUnavailableError,
+  whenRedisReady,
 } from './connection';
 export {
   formatFailedReason,

@@ -1,20 +1,12 @@
-import { once } from 'node:events';
 import { LINE_GAP_SEC, publishNominalPace, publishVoiceList } from '@podfleet/providers';
+import { whenRedisReady } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
 import type { TtsEngine } from './types';
-
-/** How long publishing waits for the connection, which a worker opens as it starts. */
-const CONNECT_WAIT_MS = 30_000;
 
 interface PublishTarget {
   redis: Redis;
   prefix: string;
   logger: { warn(obj: object, msg: string): void };
-}
-
-/** Worker connections queue no commands while they connect. */
-async function whenReady(redis: Redis): Promise<void> {
-  if (redis.status !== 'ready') await once(redis, 'ready', { signal: AbortSignal.timeout(CONNECT_WAIT_MS) });
 }
 
 /** What the fleet's pace is learned under: a new engine, server or model starts from its nominal pace. */
@@ -30,7 +22,7 @@ export async function publishEngineVoices(target: PublishTarget, engine: TtsEngi
   if (!engine.listVoices) return;
   try {
     const list = await engine.listVoices();
-    await whenReady(target.redis);
+    await whenRedisReady(target.redis);
     await publishVoiceList(target.redis, target.prefix, list);
   } catch (err) {
     target.logger.warn({ err, engine: engine.name }, 'could not publish the voice list');
@@ -43,7 +35,7 @@ export async function publishEngineVoices(target: PublishTarget, engine: TtsEngi
  */
 export async function publishEnginePace(target: PublishTarget, engine: TtsEngine): Promise<void> {
   try {
-    await whenReady(target.redis);
+    await whenRedisReady(target.redis);
     await publishNominalPace(target.redis, target.prefix, {
       engine: paceIdentity(engine),
       speed: engine.speed ?? 1,

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import {
   paceFor,
   publishWriterLanguages,
@@ -8,6 +7,7 @@ import {
   scriptDocumentSchema,
   styleSchema,
 } from '@podfleet/providers';
+import { whenRedisReady } from '@podfleet/queue';
 import { withSpan } from '@podfleet/telemetry';
 import { z } from 'zod';
 import { readArtifact, writeArtifact } from '../artifacts';
@@ -66,9 +66,6 @@ export function scriptStage(ctx: PipelineContext, writer: ScriptWriter): StageWo
   return work;
 }
 
-/** How long publishing waits for the connection, which a worker opens as it starts. */
-const CONNECT_WAIT_MS = 30_000;
-
 /**
  * Tells the API which languages the fleet's writer writes (a `style.language` it cannot write is
  * refused at submit). A failure leaves the last published record and does not stop the worker.
@@ -78,10 +75,7 @@ export async function publishScriptWriterLanguages(
   writer: ScriptWriter,
 ): Promise<void> {
   try {
-    // Worker connections queue no commands while they connect.
-    if (ctx.redis.status !== 'ready') {
-      await once(ctx.redis, 'ready', { signal: AbortSignal.timeout(CONNECT_WAIT_MS) });
-    }
+    await whenRedisReady(ctx.redis);
     await publishWriterLanguages(ctx.redis, ctx.prefix, {
       provider: writer.provider,
       languages: writer.languages ? [...writer.languages] : null,
