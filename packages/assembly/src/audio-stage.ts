@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type PipelineContext, readArtifact, type StageWork, writeArtifact } from '@podfleet/pipeline';
-import { type AsrProvider, LINE_GAP_SEC, recordMeasuredPace } from '@podfleet/providers';
+import { type AsrProvider, recordMeasuredPace } from '@podfleet/providers';
 import { recordTtsCost } from '@podfleet/telemetry';
 import { type ClipCache, paceIdentity, type TtsEngine } from '@podfleet/tts';
 import { assembleEpisode } from './assemble';
@@ -81,7 +81,6 @@ export function audioStage(ctx: PipelineContext, options: AudioOptions): StageWo
       });
       const pace = await recordMeasuredPace(ctx.redis, ctx.prefix, {
         engine: paceIdentity(options.engine),
-        lineGapSec: LINE_GAP_SEC,
         lines: script.lines,
         language: script.language ?? 'en',
         speechSec: assembled.segments.reduce((sum, s) => sum + (s.end - s.start), 0),

@@ -58,7 +58,6 @@ describe('episode length at the engine pace (offline writer, espeak at 130 wpm)'
     expect(await readFleetPace(fleet.ctx.redis, fleet.ctx.prefix)).toEqual({
       engine: paceIdentity(espeak),
       speed: 130 / 170,
-      lineGapSec: 0.35,
       measured: {},
     });
     const { jobId, durationSec, script } = await episodeOf(congressSources);

@@ -1,4 +1,4 @@
-import { LINE_GAP_SEC, publishNominalPace, publishVoiceList } from '@podfleet/providers';
+import { publishNominalPace, publishVoiceList } from '@podfleet/providers';
 import { whenRedisReady } from '@podfleet/queue';
 import type { Redis } from 'ioredis';
 import type { TtsEngine } from './types';
@@ -39,7 +39,6 @@ export async function publishEnginePace(target: PublishTarget, engine: TtsEngine
     await publishNominalPace(target.redis, target.prefix, {
       engine: paceIdentity(engine),
       speed: engine.speed ?? 1,
-      lineGapSec: LINE_GAP_SEC,
     });
   } catch (err) {
     target.logger.warn({ err, engine: engine.name }, 'could not publish the speech pace');

@@ -84,13 +84,11 @@ describe('the edit API before any job runs', () => {
     await publishNominalPace(t.redis, t.settings.prefix, {
       engine: 'espeak',
       speed: 1,
-      lineGapSec: LINE_GAP_SEC,
     });
     const text = 'The canal carried grain east and settlers west for a century. '.repeat(16);
     const lines = [{ text }];
     await recordMeasuredPace(t.redis, t.settings.prefix, {
       engine: 'espeak',
-      lineGapSec: LINE_GAP_SEC,
       lines,
       language: 'en',
       speechSec: scriptSeconds(lines, 'en') / 2,

@@ -2,7 +2,7 @@ import { ProviderError, type ScriptDocument, type Style, scriptDocumentSchema } 
 import { checkModelScript, type ModelScript } from './output';
 import { countWords, spokenLength } from './speech-rate';
 import { REFERENCE_PACE, type SpeechPace, scriptSeconds } from './spoken-duration';
-import { lengthTarget } from './types';
+import { lengthRecord, lengthTarget } from './types';
 
 /** One answer of an LLM writer, with what it cost. */
 export interface ModelAttempt {
@@ -45,12 +45,9 @@ export const repairRequest = (problem: string) =>
  * The user turn that asks for the same script at the length the episode needs: in the unit the
  * model counts, scaled from what it wrote by how far its estimated duration is off.
  */
-export function lengthRequest(
-  style: Style,
-  measured: { spoken: number; seconds: number },
-  pace: Pick<SpeechPace, 'speed'> = REFERENCE_PACE,
-): string {
-  const { unit, targetSec, tolerance } = lengthTarget(style, pace);
+export function lengthRequest(style: Style, measured: { spoken: number; seconds: number }): string {
+  // Seconds and tolerance are the style's; the unit is the language's: no pace needed.
+  const { unit, targetSec, tolerance } = lengthTarget(style);
   const { spoken, seconds } = measured;
   const wanted = Math.round((spoken * targetSec) / Math.max(1, seconds));
   const low = Math.round(wanted * (1 - tolerance));
@@ -108,7 +105,8 @@ export async function writeCheckedScript(options: RepairLoopOptions): Promise<Sc
   }
 
   const pace = options.pace ?? REFERENCE_PACE;
-  const { target, targetSec, tolerance, unit } = lengthTarget(style, pace);
+  const length = lengthTarget(style, pace);
+  const { targetSec, tolerance } = length;
   const secondsOf = (s: ModelScript) => scriptSeconds(s.lines, style.language, pace);
   const offBy = (seconds: number) => Math.abs(seconds - targetSec);
   let spoken = spokenOf(script, style.language);
@@ -119,7 +117,7 @@ export async function writeCheckedScript(options: RepairLoopOptions): Promise<Sc
     lengthFollowUps = 1;
     let check: Check;
     try {
-      const attempt = await options.ask({ answer, request: lengthRequest(style, { spoken, seconds }, pace) });
+      const attempt = await options.ask({ answer, request: lengthRequest(style, { spoken, seconds }) });
       attempts.push(attempt);
       check = checkAttempt(attempt, hostNames, options.documentCount);
     } catch (err) {
@@ -137,7 +135,6 @@ export async function writeCheckedScript(options: RepairLoopOptions): Promise<Sc
   }
 
   const lines = script.lines.map((l) => ({ speaker: l.speaker, text: l.text, chapter: l.chapter }));
-  const within = offBy(seconds) <= targetSec * tolerance;
   return scriptDocumentSchema.parse({
     title: script.title,
     description: script.description,
@@ -146,21 +143,13 @@ export async function writeCheckedScript(options: RepairLoopOptions): Promise<Sc
     chapters: script.chapters,
     lines,
     wordCount: lines.reduce((sum, l) => sum + countWords(l.text), 0),
-    length: {
-      unit,
-      target,
-      spoken,
-      targetSec,
-      estimatedSec: Math.round(seconds * 10) / 10,
-      speed: pace.speed,
-      within,
-      followUps: lengthFollowUps,
-      ...(within
-        ? {}
-        : {
-            warning: `the script would last about ${Math.round(seconds)} s for a target of ${Math.round(targetSec)} s (±${Math.round(tolerance * 100)} %; ${spoken} ${unit})${lengthProblem ? `; ${lengthProblem}` : ''}`,
-          }),
-    },
+    length: lengthRecord(
+      length,
+      pace,
+      { spoken, seconds, followUps: lengthFollowUps },
+      () =>
+        ` (±${Math.round(length.tolerance * 100)} %; ${spoken} ${length.unit})${lengthProblem ? `; ${lengthProblem}` : ''}`,
+    ),
     usage: {
       provider: options.provider,
       model: attempts[0]?.model ?? options.model,

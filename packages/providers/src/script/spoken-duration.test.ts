@@ -50,20 +50,19 @@ describe('the fleet pace published in Redis', () => {
   // One voiced line that took `speechSec`, against an estimate of `referenceSeconds` at speed 1.
   const episode = (engine: string, speechSec: number, language = 'en') => ({
     engine,
-    lineGapSec: LINE_GAP_SEC,
     lines: [{ text }],
     language,
     speechSec,
   });
-  const espeakNominal = { engine: 'espeak', speed: 1, lineGapSec: LINE_GAP_SEC };
+  const espeakNominal = { engine: 'espeak', speed: 1 };
 
   it('is the reference before any audio worker publishes, then the nominal pace for every language', async () => {
     const p = prefix();
     expect(await readFleetPace(redis, p)).toBeNull();
     expect(paceFor(null, 'en')).toEqual({ ...REFERENCE_PACE, samples: 0 });
-    await publishNominalPace(redis, p, { engine: 'espeak', speed: 1.2, lineGapSec: 0.35 });
+    await publishNominalPace(redis, p, { engine: 'espeak', speed: 1.2 });
     const fleet = await readFleetPace(redis, p);
-    expect(fleet).toEqual({ engine: 'espeak', speed: 1.2, lineGapSec: 0.35, measured: {} });
+    expect(fleet).toEqual({ engine: 'espeak', speed: 1.2, measured: {} });
     expect(paceFor(fleet, 'de-AT')).toEqual({ speed: 1.2, lineGapSec: 0.35, samples: 0 });
     // An unreadable record counts as none rather than failing a script.
     await redis.set(fleetPaceKey(p), '{"engine":"espeak"');
@@ -101,7 +100,7 @@ describe('the fleet pace published in Redis', () => {
     });
     expect(await recordMeasuredPace(redis, p, episode('openai', 5))).toBeNull();
     expect(paceFor(await readFleetPace(redis, p), 'en').samples).toBe(6);
-    await publishNominalPace(redis, p, { engine: 'elevenlabs', speed: 0.9, lineGapSec: LINE_GAP_SEC });
+    await publishNominalPace(redis, p, { engine: 'elevenlabs', speed: 0.9 });
     expect(await readFleetPace(redis, p)).toMatchObject({ engine: 'elevenlabs', speed: 0.9, measured: {} });
   });
 

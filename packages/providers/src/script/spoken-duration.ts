@@ -40,7 +40,6 @@ const speedSchema = z.number().positive().max(10);
 export const fleetPaceSchema = z.object({
   engine: z.string().min(1),
   speed: speedSchema,
-  lineGapSec: z.number().min(0).max(5),
   measured: z.record(z.string(), z.object({ speed: speedSchema, samples: z.number().int().min(1) })),
 });
 export type FleetPace = z.infer<typeof fleetPaceSchema>;
@@ -51,7 +50,7 @@ export function paceFor(fleet: FleetPace | null, language: string): SpeechPace &
   const measured = fleet.measured[primaryLanguage(language)];
   return {
     speed: measured?.speed ?? fleet.speed,
-    lineGapSec: fleet.lineGapSec,
+    lineGapSec: LINE_GAP_SEC,
     samples: measured?.samples ?? 0,
   };
 }
@@ -104,11 +103,13 @@ const save = (store: PublishedStore, prefix: string, pace: FleetPace) =>
 export async function publishNominalPace(
   store: PublishedStore,
   prefix: string,
-  nominal: { engine: string; speed: number; lineGapSec: number },
+  nominal: { engine: string; speed: number },
 ): Promise<void> {
   const current = await readFleetPace(store, prefix);
-  const same = current?.engine === nominal.engine && current.lineGapSec === nominal.lineGapSec;
-  await save(store, prefix, { ...nominal, measured: same ? current.measured : {} });
+  await save(store, prefix, {
+    ...nominal,
+    measured: current?.engine === nominal.engine ? current.measured : {},
+  });
 }
 
 /** An episode shorter than this says too little about the engine's pace to count. */
@@ -127,7 +128,6 @@ export async function recordMeasuredPace(
   prefix: string,
   episode: {
     engine: string;
-    lineGapSec: number;
     lines: readonly { text: string }[];
     language: string;
     speechSec: number;
@@ -139,10 +139,10 @@ export async function recordMeasuredPace(
   const observed = Math.min(4, Math.max(0.25, estimated / episode.speechSec));
   const current = await readFleetPace(store, prefix);
   const fleet: FleetPace =
-    current?.engine === episode.engine && current.lineGapSec === episode.lineGapSec
+    current?.engine === episode.engine
       ? current
       : // No nominal pace published for this engine: other languages keep the reference speed.
-        { engine: episode.engine, speed: REFERENCE_PACE.speed, lineGapSec: episode.lineGapSec, measured: {} };
+        { engine: episode.engine, speed: REFERENCE_PACE.speed, measured: {} };
   const language = primaryLanguage(episode.language);
   const previous = fleet.measured[language];
   const samples = (previous?.samples ?? 0) + 1;

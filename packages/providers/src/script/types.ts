@@ -29,6 +29,16 @@ export interface ScriptWriter {
 /** A script is on target when its estimated duration is within ±15 % of the episode's. */
 export const LENGTH_TOLERANCE = 0.15;
 
+export interface LengthTarget {
+  unit: SpeechRate['unit'];
+  perMinute: number;
+  target: number;
+  low: number;
+  high: number;
+  targetSec: number;
+  tolerance: number;
+}
+
 /**
  * The script's length target for a style at the fleet's pace: in seconds (what the length check
  * holds, see scriptSeconds) and in spoken words or characters (what the LLM prompts ask for: the
@@ -37,15 +47,7 @@ export const LENGTH_TOLERANCE = 0.15;
 export function lengthTarget(
   style: Pick<Style, 'targetMinutes' | 'language'>,
   pace: Pick<SpeechPace, 'speed'> = REFERENCE_PACE,
-): {
-  unit: SpeechRate['unit'];
-  perMinute: number;
-  target: number;
-  low: number;
-  high: number;
-  targetSec: number;
-  tolerance: number;
-} {
+): LengthTarget {
   const rate = speechRate(style.language);
   const perMinute = Math.round(rate.perMinute * pace.speed);
   const target = Math.round(style.targetMinutes * perMinute);
@@ -57,6 +59,34 @@ export function lengthTarget(
     high: Math.round(target * (1 + LENGTH_TOLERANCE)),
     targetSec: style.targetMinutes * 60,
     tolerance: LENGTH_TOLERANCE,
+  };
+}
+
+/**
+ * A script's `length` record: its estimated duration against the target. Off target, the warning
+ * says by how much, then `why` (what the writer knows of the cause).
+ */
+export function lengthRecord(
+  { unit, target, targetSec, tolerance }: LengthTarget,
+  pace: Pick<SpeechPace, 'speed'>,
+  script: { spoken: number; seconds: number; followUps: number },
+  why: () => string,
+): NonNullable<ScriptDocument['length']> {
+  const within = Math.abs(script.seconds - targetSec) <= targetSec * tolerance;
+  return {
+    unit,
+    target,
+    spoken: script.spoken,
+    targetSec,
+    estimatedSec: Math.round(script.seconds * 10) / 10,
+    speed: pace.speed,
+    within,
+    followUps: script.followUps,
+    ...(within
+      ? {}
+      : {
+          warning: `the script would last about ${Math.round(script.seconds)} s for a target of ${Math.round(targetSec)} s${why()}`,
+        }),
   };
 }
 

@@ -88,7 +88,7 @@ describe('LocalScriptWriter', () => {
   });
 
   it("writes to the fleet's pace: a slower engine gets fewer words for the same minutes", async () => {
-    const slow = { ...REFERENCE_PACE, engine: 'espeak', speed: 0.7 };
+    const slow = { ...REFERENCE_PACE, speed: 0.7 };
     const atReference = await writer.write({ documents: richDocuments, style: style(3) });
     const atSlow = await writer.write({ documents: richDocuments, style: style(3), pace: slow });
     const seconds = scriptSeconds(atSlow.lines, 'en', slow);

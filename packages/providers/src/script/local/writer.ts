@@ -9,7 +9,13 @@ import {
 } from '../../types';
 import { countWords } from '../speech-rate';
 import { REFERENCE_PACE, scriptSeconds } from '../spoken-duration';
-import { lengthTarget, parseWriteRequest, type ScriptWriteRequest, type ScriptWriter } from '../types';
+import {
+  lengthRecord,
+  lengthTarget,
+  parseWriteRequest,
+  type ScriptWriteRequest,
+  type ScriptWriter,
+} from '../types';
 import { joinList, renderDialogue, type SourceSegment } from './dialogue';
 import { allocateBudget, type ScoredDocument, scoreDocuments, selectSentences } from './selection';
 import { extractSentences } from './sentences';
@@ -95,7 +101,8 @@ export class LocalScriptWriter implements ScriptWriter {
     }
     const hosts = style.hosts.map((h) => h.name);
     const pace = request.pace ?? REFERENCE_PACE;
-    const { target, targetSec, tolerance } = lengthTarget(style, pace);
+    const length = lengthTarget(style, pace);
+    const { target, targetSec, tolerance } = length;
     const scored = scoreDocuments(
       documents.map((d) => ({ title: d.title, sentences: extractSentences(d.text) })),
     );
@@ -143,7 +150,6 @@ export class LocalScriptWriter implements ScriptWriter {
     const shortfall = best.exhausted && best.seconds < targetSec * (1 - tolerance);
     if (shortfall) best = draft(totalAvailable + target, true);
 
-    const within = Math.abs(missOf(best)) <= targetSec * tolerance;
     const minutes = style.targetMinutes;
     const titles = documents.map((d) => shorten(d.title, 12));
     const listed =
@@ -167,21 +173,13 @@ export class LocalScriptWriter implements ScriptWriter {
       chapters: best.chapters,
       lines: best.lines,
       wordCount: best.words,
-      length: {
-        unit: 'words',
-        target,
-        spoken: best.words,
-        targetSec,
-        estimatedSec: Math.round(best.seconds * 10) / 10,
-        speed: pace.speed,
-        within,
-        followUps: 0,
-        ...(within
-          ? {}
-          : {
-              warning: `the script would last about ${Math.round(best.seconds)} s for a target of ${Math.round(targetSec)} s: ${shortfall ? 'the sources ran out' : 'an intro, an outro and a sentence per source need more'}`,
-            }),
-      },
+      length: lengthRecord(
+        length,
+        pace,
+        { spoken: best.words, seconds: best.seconds, followUps: 0 },
+        () =>
+          `: ${shortfall ? 'the sources ran out' : 'an intro, an outro and a sentence per source need more'}`,
+      ),
       usage: { provider: 'local', model: null, inputTokens: 0, outputTokens: 0, costUsd: 0 },
     });
   }
