@@ -1,35 +1,11 @@
-import type { TimedSegment } from './features';
 import { clipRequestSchema, PLATFORM_PRESETS, PLATFORMS } from './presets';
 import { selectClips } from './select';
+import { CLAIM_THEN_QUESTION } from './testing';
 import { DEFAULT_WEIGHTS, feedbackSignal, learnWeights, WEIGHT_RANGE } from './weights';
-
-function timeline(lines: string[], seconds = 5): TimedSegment[] {
-  return lines.map((text, i) => ({
-    speaker: i % 2 ? 'Ben' : 'Ava',
-    text,
-    start: i * (seconds + 0.2),
-    end: i * (seconds + 0.2) + seconds,
-  }));
-}
-
-// A claim-led stretch right on the topic, and a question-led stretch off it.
-const segments = timeline([
-  'Solar panels are the biggest change in energy this decade.',
-  'Solar energy panels now cost less than coal.',
-  'Energy from solar panels keeps getting cheaper.',
-  'That is the solar energy story.',
-  'The weather stayed mild.',
-  'What would you do with a free afternoon?',
-  'I would walk by the lake.',
-  'Then read in the garden.',
-  'That sounds like a plan.',
-]);
-const request = { platform: 'reels' as const, count: 2, minSec: 15, maxSec: 25 };
-const topic = 'solar energy panels';
 
 describe('feedback changes later rankings', () => {
   test('after consistent likes of question-led clips, question-led windows rank first for that user', () => {
-    const before = selectClips({ segments, topic, request });
+    const before = selectClips(CLAIM_THEN_QUESTION);
     expect(before[0]?.features.hook.kind).toBe('claim');
     const questionLed = before.find((c) => c.features.hook.kind === 'question');
     expect(questionLed).toBeDefined();
@@ -40,12 +16,12 @@ describe('feedback changes later rankings', () => {
     }));
     const weights = learnWeights(liked);
     expect(weights.hookQuestion).toBeGreaterThan(DEFAULT_WEIGHTS.hookQuestion);
-    const after = selectClips({ segments, topic, request, weights });
+    const after = selectClips({ ...CLAIM_THEN_QUESTION, weights });
     expect(after[0]?.features.hook.kind).toBe('question');
   });
 
   test('dislikes push the other way, ratings count by their value, and weights stay in range', () => {
-    const [top] = selectClips({ segments, topic, request });
+    const [top] = selectClips(CLAIM_THEN_QUESTION);
     const disliked = learnWeights([{ features: top!.measured, signal: feedbackSignal('dislike') }]);
     expect(disliked.hookClaim).toBeLessThan(DEFAULT_WEIGHTS.hookClaim);
     expect(feedbackSignal('rating', 5)).toBe(1);

@@ -1,7 +1,8 @@
 // POST/GET /v1/feedback, its limits, the feedback figures of GET /v1/stats, and feedback given
 // through the API changing a later clip ranking. The app's clock is pinned years ahead, so the
 // stats window holds only the rows this file dates into it.
-import { FEATURES, type Platform, selectClips, type TimedSegment } from '@podfleet/clips';
+import { FEATURES, type Platform, selectClips } from '@podfleet/clips';
+import { CLAIM_THEN_QUESTION } from '@podfleet/clips/testing';
 import type { Episode, User } from '@podfleet/db';
 import { learnedClipWeights } from '@podfleet/pipeline';
 import request from 'supertest';
@@ -214,25 +215,8 @@ describe('POST /v1/feedback and GET /v1/feedback', () => {
 });
 
 describe('feedback changes a later ranking', () => {
-  // A claim-led stretch right on the topic, and a question-led stretch off it.
-  const segments: TimedSegment[] = [
-    'Solar panels are the biggest change in energy this decade.',
-    'Solar energy panels now cost less than coal.',
-    'Energy from solar panels keeps getting cheaper.',
-    'That is the solar energy story.',
-    'The weather stayed mild.',
-    'What would you do with a free afternoon?',
-    'I would walk by the lake.',
-    'Then read in the garden.',
-    'That sounds like a plan.',
-  ].map((text, i) => ({ speaker: i % 2 ? 'Ben' : 'Ava', text, start: i * 5.2, end: i * 5.2 + 5 }));
   const rank = (weights?: Parameters<typeof selectClips>[0]['weights']) =>
-    selectClips({
-      segments,
-      topic: 'solar energy panels',
-      request: { platform: 'reels', count: 2, minSec: 15, maxSec: 25 },
-      ...(weights ? { weights } : {}),
-    });
+    selectClips({ ...CLAIM_THEN_QUESTION, ...(weights ? { weights } : {}) });
 
   it('after likes of question-led clips through the API, a question-led window ranks first for that user on that platform', async () => {
     const before = rank();

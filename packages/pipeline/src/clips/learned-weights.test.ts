@@ -6,8 +6,8 @@ import {
   type Platform,
   type SelectedClip,
   selectClips,
-  type TimedSegment,
 } from '@podfleet/clips';
+import { CLAIM_THEN_QUESTION } from '@podfleet/clips/testing';
 import { childEnv } from '@podfleet/config';
 import { createJobWithStages, createPrismaClient, type PrismaClient } from '@podfleet/db';
 import { learnedClipWeights } from './learned-weights';
@@ -18,23 +18,8 @@ beforeAll(() => {
 });
 afterAll(() => db.$disconnect());
 
-// A claim-led stretch right on the topic, and a question-led stretch off it: by default the claim
-// wins; enough liked question-led clips turn that round.
-const segments: TimedSegment[] = [
-  'Solar panels are the biggest change in energy this decade.',
-  'Solar energy panels now cost less than coal.',
-  'Energy from solar panels keeps getting cheaper.',
-  'That is the solar energy story.',
-  'The weather stayed mild.',
-  'What would you do with a free afternoon?',
-  'I would walk by the lake.',
-  'Then read in the garden.',
-  'That sounds like a plan.',
-].map((text, i) => ({ speaker: i % 2 ? 'Ben' : 'Ava', text, start: i * 5.2, end: i * 5.2 + 5 }));
-const request = { platform: 'reels' as const, count: 2, minSec: 15, maxSec: 25 };
-const topic = 'solar energy panels';
 const rank = (weights?: Parameters<typeof selectClips>[0]['weights']) =>
-  selectClips({ segments, topic, request, ...(weights ? { weights } : {}) });
+  selectClips({ ...CLAIM_THEN_QUESTION, ...(weights ? { weights } : {}) });
 const questionRank = (clips: SelectedClip[]) => clips.findIndex((c) => c.features.hook.kind === 'question');
 
 async function userWithEpisode() {
