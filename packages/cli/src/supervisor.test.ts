@@ -8,10 +8,12 @@ function spec(name: string, script: string) {
   return { name, command: node, args: ['-e', script], cwd: __dirname, env: { PATH: process.env.PATH } };
 }
 
-// A child that logs one JSON line, then waits for SIGTERM and logs again before exiting.
+// A child that logs one JSON line, then waits for SIGTERM and logs again before exiting. Its
+// handler is in place before it says ready: a SIGTERM that came between the two would kill it
+// without a word (seen once under load).
 const longRunning = (name: string) => `
-  console.log(JSON.stringify({ level: 30, time: 0, msg: 'ready', app: '${name}' }));
   process.on('SIGTERM', () => { console.log('bye from ${name}'); process.exit(0); });
+  console.log(JSON.stringify({ level: 30, time: 0, msg: 'ready', app: '${name}' }));
   setInterval(() => {}, 1000);
 `;
 
